@@ -1,0 +1,87 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { OrchestratorError } from '../../shared/errors';
+
+// A pid lock rather than a time-based one (proper-lockfile): after SIGKILL the owner is known to be
+// dead at once, so a restart need not wait for a stale timeout.
+export interface LockOwner {
+  pid: number;
+  hostname: string;
+  started_at: string;
+  /** Where the owner answers local clients (MCP bridge), if it does. */
+  socket?: string;
+}
+
+export const LOCK_FILE = 'owner.lock';
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Reads the current owner of a data directory, or null when nobody (alive) owns it. */
+export function readLockOwner(dir: string): LockOwner | null {
+  try {
+    const owner = JSON.parse(fs.readFileSync(path.join(dir, LOCK_FILE), 'utf8')) as LockOwner;
+    if (owner.hostname === os.hostname() && !isAlive(owner.pid)) return null;
+    return owner;
+  } catch {
+    return null;
+  }
+}
+
+export interface DataDirLock {
+  readonly owner: LockOwner;
+  /** Records the local socket in the lock so other processes can find this one. */
+  setSocket(socket: string): void;
+  release(): void;
+}
+
+export function acquireDataDirLock(dir: string): DataDirLock {
+  const file = path.join(dir, LOCK_FILE);
+  const owner: LockOwner = { pid: process.pid, hostname: os.hostname(), started_at: new Date().toISOString() };
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      fs.writeFileSync(file, JSON.stringify(owner), { flag: 'wx', mode: 0o600 });
+      let released = false;
+      const release = (): void => {
+        if (released) return;
+        released = true;
+        process.off('exit', release);
+        try {
+          const current = JSON.parse(fs.readFileSync(file, 'utf8')) as LockOwner;
+          if (current.pid === process.pid) fs.unlinkSync(file);
+        } catch {
+          /* already gone */
+        }
+      };
+      process.on('exit', release);
+      return {
+        owner,
+        setSocket(socket) {
+          owner.socket = socket;
+          fs.writeFileSync(file, JSON.stringify(owner), { mode: 0o600 });
+        },
+        release,
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const current = readLockOwner(dir);
+      if (current && current.pid !== process.pid) {
+        throw new OrchestratorError(
+          'conflict',
+          `Data directory ${dir} is in use by process ${current.pid} on ${current.hostname} (since ${current.started_at}). ` +
+            'Stop that process or choose another DATA_DIR.',
+          [{ field: 'DATA_DIR', message: 'already owned by another process' }],
+        );
+      }
+      fs.rmSync(file, { force: true }); // the owner died without cleaning up
+    }
+  }
+  throw new OrchestratorError('conflict', `Could not lock data directory ${dir}`);
+}

@@ -1,0 +1,48 @@
+import { isDeepStrictEqual } from 'node:util';
+import { fieldErrors, parseOrThrow } from '../../shared/errors';
+import { NodeSchema, type Node } from '../../shared/schemas/node';
+import { SeedDocumentSchema, type ImportReport, type SeedDocument } from '../../shared/schemas/seed-format';
+
+export interface ImportPlan {
+  report: ImportReport;
+  /** Valid nodes that would be added or updated. */
+  changes: Node[];
+}
+
+/**
+ * Validates a seed-format document node by node against the current registry.
+ * Nothing is applied here; the registry applies `changes` in one durable write.
+ */
+export function planSeedImport(document: unknown, existing: (id: string) => Node | undefined): ImportPlan {
+  const doc = parseOrThrow(SeedDocumentSchema, document);
+  const report: ImportReport = { applied: false, added: [], updated: [], unchanged: [], invalid: [] };
+  const changes: Node[] = [];
+  for (const [key, raw] of Object.entries(doc.nodes)) {
+    // The seed keyed nodes by id and repeated it inside; either alone is accepted.
+    const candidate = raw && typeof raw === 'object' && !Array.isArray(raw) ? { id: key, ...(raw as object) } : raw;
+    const parsed = NodeSchema.safeParse(candidate);
+    if (!parsed.success) {
+      for (const detail of fieldErrors(parsed.error)) report.invalid.push({ id: key, field: detail.field, reason: detail.message });
+      continue;
+    }
+    const node = parsed.data;
+    if (node.id !== key) {
+      report.invalid.push({ id: key, field: 'id', reason: `"${node.id}" does not match its key "${key}"` });
+      continue;
+    }
+    const current = existing(node.id);
+    if (!current) report.added.push(node.id);
+    else if (isDeepStrictEqual(current, node)) {
+      report.unchanged.push(node.id);
+      continue;
+    } else report.updated.push(node.id);
+    changes.push(node);
+  }
+  return { report, changes };
+}
+
+export function toSeedDocument(nodes: Iterable<Node>): SeedDocument {
+  const out: SeedDocument = { nodes: {} };
+  for (const node of nodes) out.nodes[node.id] = node;
+  return out;
+}

@@ -1,0 +1,67 @@
+import type { z } from 'zod';
+import type { FieldError } from './schemas/seed-format';
+
+// One error type for every face (IPC, REST, MCP): the code picks the HTTP status, details name fields.
+export type ErrorCode =
+  | 'bad_request'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'payload_too_large'
+  | 'validation_error'
+  | 'unavailable'
+  | 'internal_error';
+
+export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  validation_error: 422,
+  unavailable: 503,
+  internal_error: 500,
+};
+
+export class OrchestratorError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: FieldError[] = [],
+  ) {
+    super(message);
+    this.name = 'OrchestratorError';
+  }
+
+  toJSON(): { error: ErrorCode; message: string; details: FieldError[] } {
+    return { error: this.code, message: this.message, details: this.details };
+  }
+}
+
+/** Turns zod issues into `{field, message}` pairs, with dotted paths like `probes.0.port`. */
+export function fieldErrors(error: z.ZodError, prefix = ''): FieldError[] {
+  return error.issues.flatMap((issue) => {
+    const at = (extra: string[]) => [prefix, ...issue.path.map(String), ...extra].filter(Boolean).join('.') || '(root)';
+    // An unknown key is reported on the key itself, so the client sees which field to drop.
+    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ field: at([key]), message: 'is not a known field' }));
+    return [{ field: at([]), message: issue.message }];
+  });
+}
+
+export function validationError(error: z.ZodError, prefix = ''): OrchestratorError {
+  const details = fieldErrors(error, prefix);
+  const summary = details.map((d) => `${d.field}: ${d.message}`).join('; ');
+  return new OrchestratorError('validation_error', `Invalid input — ${summary}`, details);
+}
+
+/** Parses with a schema, throwing an OrchestratorError that names each bad field. */
+export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, prefix = ''): z.infer<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) throw validationError(result.error, prefix);
+  return result.data;
+}
+
+export const notFound = (what: string, id: string): OrchestratorError =>
+  new OrchestratorError('not_found', `${what} "${id}" not found`, [{ field: 'id', message: `no ${what.toLowerCase()} with id "${id}"` }]);

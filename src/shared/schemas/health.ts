@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { HealthStateSchema, NodeRoleSchema, NodeSchema } from './node';
+import { ProbeResultSchema } from './probe';
+
+/** Last check of one node, as REST returns it inside `health`. */
+export const NodeHealthSchema = z.object({
+  status: HealthStateSchema,
+  latency_ms: z.number().nullable(),
+  checked_at: z.string().nullable(),
+  error: z.string().nullable(),
+});
+export type NodeHealth = z.infer<typeof NodeHealthSchema>;
+
+/** Answer of a live check of one node. */
+export const NodeCheckSchema = z.object({
+  node_id: z.string(),
+  status: z.enum(['healthy', 'unhealthy']),
+  latency_ms: z.number().nullable(),
+  checked_at: z.string(),
+  error: z.string().nullable(),
+  probes: z.array(ProbeResultSchema),
+  monitor_state: HealthStateSchema,
+});
+export type NodeCheck = z.infer<typeof NodeCheckSchema>;
+
+export const CLUSTER_STATES = ['unknown', 'healthy', 'degraded', 'critical'] as const;
+export const ClusterStateSchema = z.enum(CLUSTER_STATES);
+export type ClusterState = z.infer<typeof ClusterStateSchema>;
+
+const RoleCountsSchema = z.object({ total: z.int(), healthy: z.int(), unhealthy: z.int() });
+
+export const NodeWithHealthSchema = NodeSchema.extend({ health: NodeHealthSchema });
+export type NodeWithHealth = z.infer<typeof NodeWithHealthSchema>;
+
+export const ClusterStatusSchema = z.object({
+  state: ClusterStateSchema,
+  total_nodes: z.int(),
+  healthy_nodes: z.int(),
+  degraded_nodes: z.int(),
+  unhealthy_nodes: z.int(),
+  unknown_nodes: z.int(),
+  maintenance_nodes: z.int(),
+  /** Percent of nodes not in maintenance that are healthy. */
+  availability: z.number(),
+  by_role: z.record(NodeRoleSchema, RoleCountsSchema),
+  checked_at: z.string().nullable(),
+  monitor: z.object({
+    offline: z.boolean(),
+    paused: z.boolean(),
+    paused_until: z.string().nullable(),
+    in_grace: z.boolean(),
+  }),
+  /** Ids of nodes that are unhealthy, for a tray line like "node-07, node-12 down". */
+  down_node_ids: z.array(z.string()),
+  nodes: z.array(NodeWithHealthSchema).optional(),
+});
+export type ClusterStatus = z.infer<typeof ClusterStatusSchema>;
+
+/** A state change of one node, or of the monitor itself (`node` is null then). */
+export const HealthEventSchema = z.object({
+  seq: z.int(),
+  node: z.string().nullable(),
+  kind: z.enum(['transition', 'monitor_offline', 'monitor_online', 'host_key_changed', 'store_recovered']),
+  from: z.string().nullable(),
+  to: z.string().nullable(),
+  reason: z.string(),
+  at: z.string(),
+});
+export type HealthEvent = z.infer<typeof HealthEventSchema>;
+
+/** One point of a node's latency history; `ok` false marks a failed check. */
+export const HistoryPointSchema = z.object({ t: z.number(), latency_ms: z.number().nullable(), ok: z.boolean() });
+export type HistoryPoint = z.infer<typeof HistoryPointSchema>;

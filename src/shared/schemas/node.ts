@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { ProbeSchema } from './probe';
+
+// Field names follow the seed service: they are also the file and wire format.
+/** Error text for a field: "is required" when absent, else `message`. */
+export const requiredOr =
+  (message: string) =>
+  (issue: { input?: unknown }): string =>
+    issue.input === undefined ? 'is required' : message;
+
+export const NODE_ROLES = ['master', 'worker', 'storage'] as const;
+export const NodeRoleSchema = z.enum(NODE_ROLES, { error: requiredOr('must be one of master, worker, storage') });
+export type NodeRole = z.infer<typeof NodeRoleSchema>;
+
+export const NodeIdSchema = z
+  .string({ error: requiredOr('must be a string') })
+  .min(1, { error: 'must not be empty' })
+  .max(63, { error: 'must be at most 63 characters' })
+  .regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'must be a slug: lowercase letters, digits and "-", not starting with "-"' });
+
+export const TagSchema = z
+  .string()
+  .min(1, { error: 'must not be empty' })
+  .max(64, { error: 'must be at most 64 characters' })
+  .regex(/^[A-Za-z0-9_.:/-]+$/, { error: 'may contain only letters, digits and _ . : / -' });
+
+export const TagsSchema = z
+  .array(TagSchema)
+  .max(64, { error: 'at most 64 tags' })
+  .refine((tags) => new Set(tags).size === tags.length, { error: 'tags must be unique' });
+
+export const IpAddressSchema = z.union([z.ipv4(), z.ipv6()], { error: requiredOr('must be an IPv4 or IPv6 address') });
+
+export const NodeSshSchema = z.strictObject({
+  user: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.][A-Za-z0-9_.-]*$/, { error: 'must be a valid user name' }).optional(),
+  port: z.int().min(1).max(65535, { error: 'must be a port between 1 and 65535' }).optional(),
+  key_path: z.string().min(1).max(4096).optional(),
+});
+export type NodeSsh = z.infer<typeof NodeSshSchema>;
+
+const nodeFields = {
+  id: NodeIdSchema,
+  hostname: z
+    .string({ error: requiredOr('must be a string') })
+    .min(1, { error: 'must not be empty' })
+    .max(253, { error: 'must be at most 253 characters' })
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+    .regex(/^[^\s\u0000-\u001f]+$/, { error: 'must not contain spaces or control characters' }),
+  tailscale_ip: IpAddressSchema,
+  role: NodeRoleSchema,
+  description: z.string().max(1000, { error: 'must be at most 1000 characters' }).default(''),
+  cpu_cores: z.int({ error: requiredOr('must be a whole number') }).min(1, { error: 'must be at least 1' }).max(100_000),
+  memory_gb: z.number({ error: requiredOr('must be a number') }).positive({ error: 'must be greater than 0' }).max(1_000_000),
+  tags: TagsSchema.default([]),
+  probes: z.array(ProbeSchema).max(8, { error: 'at most 8 probes' }).default([]),
+  ssh: NodeSshSchema.optional(),
+  maintenance: z.boolean().default(false),
+  /** Notifications for this node are muted until this instant. */
+  muted_until: z.iso.datetime({ offset: true }).nullable().optional(),
+  /** Kept from Tailscale discovery. */
+  os: z.string().max(64).optional(),
+  dns_name: z.string().max(253).optional(),
+};
+
+/** A node as stored and returned. */
+export const NodeSchema = z.strictObject(nodeFields);
+export type Node = z.infer<typeof NodeSchema>;
+/** What a client sends to create a node (defaults fill the rest). */
+export type NodeInput = z.input<typeof NodeSchema>;
+
+/** A partial update: any field but `id`. */
+export const NodePatchSchema = z.strictObject(nodeFields).omit({ id: true }).partial().extend({
+  // Defaults must not apply to a patch, or a patch would reset fields it did not name.
+  description: nodeFields.description.removeDefault().optional(),
+  tags: TagsSchema.optional(),
+  probes: z.array(ProbeSchema).max(8, { error: 'at most 8 probes' }).optional(),
+  maintenance: z.boolean().optional(),
+});
+export type NodePatch = z.infer<typeof NodePatchSchema>;
+
+export const HEALTH_STATES = ['unknown', 'healthy', 'degraded', 'unhealthy', 'maintenance'] as const;
+export const HealthStateSchema = z.enum(HEALTH_STATES, { error: `must be one of ${HEALTH_STATES.join(', ')}` });
+export type HealthState = z.infer<typeof HealthStateSchema>;
+
+export const NodeFilterSchema = z.strictObject({
+  role: NodeRoleSchema.optional(),
+  tag: TagSchema.optional(),
+  status: HealthStateSchema.optional(),
+  q: z.string().max(200).optional(),
+});
+export type NodeFilter = z.infer<typeof NodeFilterSchema>;

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { NodeSchema } from './node';
+
+// The seed service's data/nodes.json: {"nodes": {"<id>": {...node}}}. Nodes are checked one by one
+// by the importer so that a report can name each bad node; here only the envelope is checked.
+export const SeedDocumentSchema = z.object(
+  {
+    nodes: z.record(z.string().max(200), z.unknown(), { error: 'must be an object keyed by node id' }),
+  },
+  { error: 'must be an object with a "nodes" map' },
+);
+export type SeedDocument = { nodes: Record<string, z.input<typeof NodeSchema>> };
+
+export const ImportOptionsSchema = z.strictObject({
+  skip_invalid: z.boolean().default(false),
+  dry_run: z.boolean().default(false),
+});
+export type ImportOptions = z.input<typeof ImportOptionsSchema>;
+
+export const FieldErrorSchema = z.object({ field: z.string(), message: z.string() });
+export type FieldError = z.infer<typeof FieldErrorSchema>;
+
+export const ImportReportSchema = z.object({
+  applied: z.boolean(),
+  added: z.array(z.string()),
+  updated: z.array(z.string()),
+  unchanged: z.array(z.string()),
+  invalid: z.array(z.object({ id: z.string(), field: z.string(), reason: z.string() })),
+});
+export type ImportReport = z.infer<typeof ImportReportSchema>;

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+
+// Monitor settings. Defaults: the seed's 5.0 s timeout, a 15 s interval, 2/2 thresholds.
+export const MonitorSettingsSchema = z.strictObject({
+  interval_s: z.number().min(0.05, { error: 'must be at least 0.05 s' }).max(86_400).default(15),
+  timeout_s: z.number().min(0.01, { error: 'must be at least 0.01 s' }).max(300).default(5),
+  failure_threshold: z.int().min(1).max(100).default(2),
+  recovery_threshold: z.int().min(1).max(100).default(2),
+  concurrency: z.int().min(1).max(10_000).default(1000),
+  /** Fraction of the interval added at random, so sweeps of many hosts do not line up. */
+  jitter: z.number().min(0).max(1).default(0.1),
+  /** When at least this fraction of previously healthy nodes fail in one sweep, blame the monitor. */
+  offline_fraction: z.number().min(0.5).max(1).default(0.9),
+  /** After resume from sleep, failures are not turned into alerts for this long. */
+  resume_grace_s: z.number().min(0).max(3600).default(30),
+});
+export type MonitorSettings = z.infer<typeof MonitorSettingsSchema>;
+export type MonitorSettingsInput = z.input<typeof MonitorSettingsSchema>;
+export const MonitorSettingsPatchSchema = MonitorSettingsSchema.partial();
+export const DEFAULT_MONITOR_SETTINGS: MonitorSettings = MonitorSettingsSchema.parse({});

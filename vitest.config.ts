@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['tests/**/*.test.ts', 'tests/**/*.test.tsx'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    // Network-heavy suites share 2 cores; keep parallelism modest so timing-based checks stay honest.
+    maxWorkers: 2,
+    reporters: ['default'],
+  },
+});
