@@ -1,0 +1,43 @@
+// npm run bench [-- --quick]: prints readable rows and, as its last line, one JSON object of ratios
+// measured against baselines in the same run.
+import type { ChildProcess } from 'node:child_process';
+import { lastJsonLine, spawnBundled, spawnTs } from './bench/child';
+
+const quick = process.argv.includes('--quick');
+const figures: Record<string, number> = {};
+const children: ChildProcess[] = [];
+process.on('exit', () => children.forEach((c) => c.kill()));
+
+function row(name: string, value: number, goal: string, detail: string): void {
+  figures[name] = Math.round(value * 1000) / 1000;
+  console.log(`${name.padEnd(34)} ${String(figures[name]).padStart(9)}   goal ${goal.padEnd(7)} ${detail}`);
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function sweepBench(): Promise<void> {
+  const count = 1000;
+  const timeoutS = 5; // the product's default (the seed's HEALTH_CHECK_TIMEOUT)
+  const rounds = quick ? 1 : 3;
+  const sim = await spawnTs('scripts/simulate-fleet.ts', [String(count), '100', '50'], 'READY');
+  children.push(sim.child);
+  const { output } = await spawnBundled('scripts/bench/sweep-worker.ts', [String(count), '50', String(timeoutS), String(rounds)]);
+  sim.child.kill('SIGTERM');
+  const r = lastJsonLine<{ baseline: Array<{ wall_ms: number; cpu_ms: number }>; ours: Array<{ wall_ms: number; cpu_ms: number }>; healthy: number }>(output);
+  const wall = median(r.ours.map((x) => x.wall_ms));
+  const cpu = median(r.ours.map((x) => x.cpu_ms));
+  const baseCpu = median(r.baseline.map((x) => x.cpu_ms));
+  row('sweep_1000_wall_over_timeout', wall / (timeoutS * 1000), '<= 1.1', `sweep ${wall.toFixed(0)} ms, timeout ${timeoutS * 1000} ms, ${r.healthy} of ${count} healthy (100 hang)`);
+  row('sweep_1000_cpu_over_baseline', cpu / baseCpu, '<= 1.3', `CPU ${cpu.toFixed(0)} ms vs bare undici ${baseCpu.toFixed(0)} ms (median of ${rounds})`);
+}
+
+async function rssBench(): Promise<void> {
+  const { output } = await spawnBundled('scripts/bench/rss-worker.ts', [], ['--expose-gc']);
+  const r = lastJsonLine<{ rss_mb: number; points: number }>(output);
+  row('rss_1000_nodes_24h_mb', r.rss_mb, '<= 150', `1,000 nodes, 5,760 checks each; ${r.points} minute points for 24 h per node`);
+}
+
+console.log(`bench${quick ? ' (quick)' : ''} — ratios against baselines measured in this run\n`);
+await sweepBench();
+await rssBench();
+console.log(JSON.stringify(figures));
+process.exit(0);

@@ -1,0 +1,69 @@
+import fs from 'node:fs';
+import type { MonitorSettings } from '../shared/schemas/settings';
+import { acquireDataDirLock, type DataDirLock } from './registry/data-dir-lock';
+import { ensureDataDir } from './registry/data-dir';
+import { confStoreFactory, type StoreFactory } from './registry/json-store';
+import { NodeRegistry } from './registry/node-registry';
+import type { ImportReport } from '../shared/schemas/seed-format';
+import { ClusterMonitor } from './monitor/cluster-monitor';
+import { EventLog } from './monitor/event-log';
+
+export interface CoreOptions {
+  dataDir: string;
+  settings: MonitorSettings;
+  /** conf in Node; the Electron shell passes electron-store. */
+  storeFactory?: StoreFactory;
+  /** A seed-format nodes.json imported when the registry is empty at start. */
+  nodesFilePath?: string;
+  log?: (line: string) => void;
+}
+
+/** The services every face (Electron IPC, REST, MCP) is a thin layer over. */
+export interface Core {
+  dataDir: string;
+  lock: DataDirLock;
+  registry: NodeRegistry;
+  monitor: ClusterMonitor;
+  eventLog: EventLog;
+  initialImport: ImportReport | null;
+  close(): void;
+}
+
+export function createCore(options: CoreOptions): Core {
+  const log = options.log ?? ((line) => console.error(line));
+  const dataDir = ensureDataDir(options.dataDir);
+  const lock = acquireDataDirLock(dataDir);
+  try {
+    const eventLog = new EventLog({ dataDir });
+    const registry = new NodeRegistry({
+      dataDir,
+      storeFactory: options.storeFactory ?? confStoreFactory,
+      onRecovery: (recovery) => {
+        log(`!!! Store file ${recovery.file} ${recovery.reason}. The original was kept at ${recovery.moved_to}.`);
+        eventLog.append({ node: null, kind: 'store_recovered', from: null, to: null, reason: `${recovery.reason}; original kept at ${recovery.moved_to}` });
+      },
+    });
+    let initialImport: ImportReport | null = null;
+    if (registry.size === 0 && options.nodesFilePath) {
+      const document = JSON.parse(fs.readFileSync(options.nodesFilePath, 'utf8'));
+      initialImport = registry.importSeed(document, { skip_invalid: true });
+      log(`Imported ${initialImport.added.length} nodes from ${options.nodesFilePath}` + (initialImport.invalid.length ? `; ${initialImport.invalid.length} invalid field(s) skipped` : ''));
+    }
+    const monitor = new ClusterMonitor({ registry, settings: options.settings, eventLog });
+    return {
+      dataDir,
+      lock,
+      registry,
+      monitor,
+      eventLog,
+      initialImport,
+      close() {
+        monitor.dispose();
+        lock.release();
+      },
+    };
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}

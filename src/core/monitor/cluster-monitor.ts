@@ -1,0 +1,306 @@
+import type { ClusterStatus, HealthEvent, HistoryPoint, NodeCheck, NodeHealth } from '../../shared/schemas/health';
+import type { HealthState, Node } from '../../shared/schemas/node';
+import { MonitorSettingsPatchSchema, type MonitorSettings } from '../../shared/schemas/settings';
+import { parseOrThrow } from '../../shared/errors';
+import { Emitter } from '../util/emitter';
+import type { NodeRegistry } from '../registry/node-registry';
+import { checkNode, type NodeChecker, type NodeCheckResult } from '../prober/check-node';
+import { runBounded } from '../prober/run-bounded';
+import { applyCheck, initialRecord, type HealthRecord } from './health-state-machine';
+import { computeClusterStatus, type MonitorInfo } from './cluster-status';
+import { EventLog } from './event-log';
+import { LatencyHistory } from './latency-history';
+
+interface NodeRuntime {
+  record: HealthRecord;
+  last: NodeCheckResult | null;
+  history: LatencyHistory;
+}
+
+export interface HealthDelta {
+  id: string;
+  health: NodeHealth;
+}
+
+export interface MonitorEvents extends Record<string, unknown> {
+  /** Every logged event (node transitions, monitor offline/online, …). */
+  event: HealthEvent;
+  /** Health of nodes whose status, latency or check time changed, after each sweep or single check. */
+  health: HealthDelta[];
+  /** The cluster summary after each sweep and after any change that alters it. */
+  status: ClusterStatus;
+}
+
+export interface MonitorOptions {
+  registry: NodeRegistry;
+  settings: MonitorSettings;
+  eventLog?: EventLog;
+  checker?: NodeChecker;
+  now?: () => number;
+}
+
+/** Minimum number of previously healthy nodes before a mass failure is blamed on the monitor itself. */
+const OFFLINE_GUARD_MIN_NODES = 3;
+
+/**
+ * Probes every node on an interval and turns results into honest states. Owns per-node state,
+ * history and the event log; the tray, window, REST and MCP only read it.
+ */
+export class ClusterMonitor {
+  readonly events = new Emitter<MonitorEvents>();
+  readonly eventLog: EventLog;
+  #settings: MonitorSettings;
+  readonly #registry: NodeRegistry;
+  readonly #checker: NodeChecker;
+  readonly #now: () => number;
+  readonly #nodes = new Map<string, NodeRuntime>();
+  #timer: NodeJS.Timeout | null = null;
+  #running = false;
+  #sweep: Promise<ClusterStatus> | null = null;
+  #lastSweepAt: string | null = null;
+  #offline = false;
+  #pausedUntil: number | null = null; // Infinity = until resumed
+  #graceUntil = 0;
+  readonly #unsubscribe: () => void;
+
+  constructor(options: MonitorOptions) {
+    this.#registry = options.registry;
+    this.#settings = options.settings;
+    this.eventLog = options.eventLog ?? new EventLog();
+    this.#checker = options.checker ?? checkNode;
+    this.#now = options.now ?? Date.now;
+    for (const node of this.#registry.all()) this.#track(node);
+    this.#unsubscribe = this.#registry.events.on('change', (change) => {
+      if (change.type === 'removed') this.#nodes.delete(change.node.id);
+      else if (change.type === 'added') this.#track(change.node);
+      else if (change.node.maintenance !== change.previous.maintenance) this.#setMaintenance(change.node);
+      this.#publishStatus();
+    });
+  }
+
+  get settings(): MonitorSettings {
+    return this.#settings;
+  }
+
+  updateSettings(patch: unknown): MonitorSettings {
+    const changes = parseOrThrow(MonitorSettingsPatchSchema, patch);
+    this.#settings = { ...this.#settings, ...changes };
+    if (this.#running) this.#schedule(0);
+    return this.#settings;
+  }
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#schedule(0);
+  }
+
+  stop(): void {
+    this.#running = false;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+  }
+
+  dispose(): void {
+    this.stop();
+    this.#unsubscribe();
+  }
+
+  /** Pauses sweeps for `durationMs`, or until resumed when omitted. */
+  pause(durationMs?: number): void {
+    this.#pausedUntil = durationMs === undefined ? Infinity : this.#now() + durationMs;
+    this.#publishStatus();
+  }
+
+  resume(): void {
+    this.#pausedUntil = null;
+    this.#publishStatus();
+    if (this.#running) this.#schedule(0);
+  }
+
+  /** Called when the host wakes from sleep: failures during the grace period are not alerts. */
+  notifyResumeFromSleep(): void {
+    this.#graceUntil = this.#now() + this.#settings.resume_grace_s * 1000;
+    this.#publishStatus();
+  }
+
+  get paused(): boolean {
+    if (this.#pausedUntil !== null && this.#now() >= this.#pausedUntil) this.#pausedUntil = null;
+    return this.#pausedUntil !== null;
+  }
+
+  stateOf = (id: string): HealthState => this.#nodes.get(id)?.record.state ?? 'unknown';
+
+  healthOf = (id: string): NodeHealth => {
+    const runtime = this.#nodes.get(id);
+    const last = runtime?.last;
+    return {
+      status: runtime?.record.state ?? 'unknown',
+      latency_ms: last?.latency_ms ?? null,
+      checked_at: last?.checked_at ?? null,
+      error: last?.error ?? null,
+    };
+  };
+
+  lastCheck(id: string): NodeCheckResult | null {
+    return this.#nodes.get(id)?.last ?? null;
+  }
+
+  history(id: string, rangeMs: number): HistoryPoint[] {
+    return this.#nodes.get(id)?.history.points(rangeMs, this.#now()) ?? [];
+  }
+
+  monitorInfo(): MonitorInfo {
+    const paused = this.paused;
+    return {
+      offline: this.#offline,
+      paused,
+      paused_until: paused && Number.isFinite(this.#pausedUntil) ? new Date(this.#pausedUntil!).toISOString() : null,
+      in_grace: this.#now() < this.#graceUntil,
+    };
+  }
+
+  status(includeNodes = false): ClusterStatus {
+    return computeClusterStatus(this.#registry.all(), this.healthOf, this.monitorInfo(), this.#lastSweepAt, includeNodes);
+  }
+
+  /** One sweep now; if one is running, waits for it instead of overlapping. */
+  sweep(): Promise<ClusterStatus> {
+    this.#sweep ??= this.#runSweep().finally(() => (this.#sweep = null));
+    return this.#sweep;
+  }
+
+  /** Live check of one node ("Check now"); its result counts like a sweep's. */
+  async checkOne(id: string): Promise<NodeCheck> {
+    const node = this.#registry.require(id);
+    const result = await this.#checker(node, this.#settings.timeout_s * 1000);
+    if (!node.maintenance && this.#registry.get(id)) {
+      this.#applyResults([[node, result]], false);
+      this.#publishStatus();
+    }
+    return {
+      node_id: id,
+      status: result.ok ? 'healthy' : 'unhealthy',
+      latency_ms: result.latency_ms,
+      checked_at: result.checked_at,
+      error: result.error,
+      probes: result.probes,
+      monitor_state: this.stateOf(id),
+    };
+  }
+
+  async #runSweep(): Promise<ClusterStatus> {
+    const nodes = this.#registry.all().filter((n) => !n.maintenance);
+    const timeoutMs = this.#settings.timeout_s * 1000;
+    const started = performance.now();
+    // Starting 1,000 probes takes a few hundred ms of CPU; that start-up lag (up to 10 % of the
+    // timeout) comes out of late probes' budgets so the whole sweep ends about one timeout after it began.
+    const budget = (): number => timeoutMs - Math.min(performance.now() - started, timeoutMs * 0.1);
+    const results = await runBounded(nodes, this.#settings.concurrency, async (node) => [node, await this.#checker(node, budget())] as const);
+    // Nodes removed or put in maintenance while the sweep ran are left alone.
+    const current = results.filter(([node]) => this.#registry.get(node.id) && !this.#registry.get(node.id)!.maintenance);
+    this.#applyResults(current, true);
+    this.#lastSweepAt = new Date(this.#now()).toISOString();
+    const status = this.status();
+    this.events.emit('status', status);
+    return status;
+  }
+
+  #applyResults(results: ReadonlyArray<readonly [Node, NodeCheckResult]>, fullSweep: boolean): void {
+    const now = this.#now();
+    const inGrace = now < this.#graceUntil;
+    if (fullSweep) this.#updateOfflineGuard(results);
+    const deltas: HealthDelta[] = [];
+    for (const [node, result] of results) {
+      const runtime = this.#nodes.get(node.id) ?? this.#track(node);
+      runtime.last = result;
+      runtime.history.record(now, result.ok ? result.latency_ms : null);
+      // While the monitor is offline or just woke up, failures say nothing about the nodes.
+      if (!result.ok && (this.#offline || inGrace)) {
+        deltas.push({ id: node.id, health: this.healthOf(node.id) });
+        continue;
+      }
+      const { record, transition } = applyCheck(runtime.record, result.ok, this.#settings);
+      runtime.record = record;
+      deltas.push({ id: node.id, health: this.healthOf(node.id) });
+      if (transition) {
+        this.#log({ node: node.id, kind: 'transition', from: transition.from, to: transition.to, reason: result.ok ? 'checks pass again' : (result.error ?? 'check failed') });
+      }
+    }
+    if (deltas.length > 0) this.events.emit('health', deltas);
+  }
+
+  /** Nearly every previously healthy node failing at once means this machine lost the network. */
+  #updateOfflineGuard(results: ReadonlyArray<readonly [Node, NodeCheckResult]>): void {
+    const wasHealthy = results.filter(([node]) => this.#nodes.get(node.id)?.record.settled === 'healthy');
+    const anyOk = results.some(([, r]) => r.ok);
+    if (this.#offline) {
+      if (anyOk) {
+        this.#offline = false;
+        this.#log({ node: null, kind: 'monitor_online', from: 'offline', to: 'online', reason: 'checks succeed again; monitoring resumed' });
+      }
+      return;
+    }
+    if (wasHealthy.length < OFFLINE_GUARD_MIN_NODES) return;
+    const failed = wasHealthy.filter(([, r]) => !r.ok).length;
+    if (failed / wasHealthy.length >= this.#settings.offline_fraction) {
+      this.#offline = true;
+      this.#log({
+        node: null,
+        kind: 'monitor_offline',
+        from: 'online',
+        to: 'offline',
+        reason: `${failed} of ${wasHealthy.length} healthy nodes failed in one sweep; this machine is probably offline, so no node was marked down`,
+      });
+    }
+  }
+
+  #track(node: Node): NodeRuntime {
+    const runtime: NodeRuntime = {
+      record: initialRecord(node.maintenance ? 'maintenance' : 'unknown'),
+      last: null,
+      history: new LatencyHistory(Math.min(720, Math.ceil(3600 / Math.max(this.#settings.interval_s, 5)))),
+    };
+    this.#nodes.set(node.id, runtime);
+    return runtime;
+  }
+
+  #setMaintenance(node: Node): void {
+    const runtime = this.#nodes.get(node.id) ?? this.#track(node);
+    const from = runtime.record.settled;
+    runtime.record = initialRecord(node.maintenance ? 'maintenance' : 'unknown');
+    this.#log({ node: node.id, kind: 'transition', from, to: runtime.record.state, reason: node.maintenance ? 'maintenance started' : 'maintenance ended' });
+    this.events.emit('health', [{ id: node.id, health: this.healthOf(node.id) }]);
+  }
+
+  #log(event: Omit<HealthEvent, 'seq' | 'at'>): void {
+    this.events.emit('event', this.eventLog.append({ ...event, at: new Date(this.#now()).toISOString() }));
+  }
+
+  #publishStatus(): void {
+    this.events.emit('status', this.status());
+  }
+
+  #schedule(delayMs: number): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => void this.#tick(), delayMs);
+    this.#timer.unref?.();
+  }
+
+  async #tick(): Promise<void> {
+    this.#timer = null;
+    if (!this.#running) return;
+    const started = this.#now();
+    if (!this.paused) {
+      try {
+        await this.sweep();
+      } catch (error) {
+        console.error('[monitor] sweep failed:', error);
+      }
+    }
+    if (!this.#running) return;
+    const { interval_s, jitter } = this.#settings;
+    const wait = interval_s * 1000 * (1 + Math.random() * jitter) - (this.#now() - started);
+    this.#schedule(Math.max(0, wait));
+  }
+}

@@ -1,0 +1,61 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { HealthEvent } from '../../shared/schemas/health';
+
+export type NewEvent = Omit<HealthEvent, 'seq' | 'at'> & { at?: string };
+
+/**
+ * Events in memory (the newest `cap`) and appended to events.jsonl. The file is compacted to the
+ * newest `cap` lines when it grows past twice that, by writing a temp file and renaming it.
+ */
+export class EventLog {
+  readonly #events: HealthEvent[] = [];
+  readonly #file: string | null;
+  readonly #cap: number;
+  #seq = 0;
+  #linesInFile = 0;
+
+  constructor(options: { dataDir?: string; cap?: number } = {}) {
+    this.#cap = options.cap ?? 5000;
+    this.#file = options.dataDir ? path.join(options.dataDir, 'events.jsonl') : null;
+    if (this.#file && fs.existsSync(this.#file)) {
+      const lines = fs.readFileSync(this.#file, 'utf8').split('\n').filter(Boolean);
+      this.#linesInFile = lines.length;
+      for (const line of lines.slice(-this.#cap)) {
+        try {
+          const event = JSON.parse(line) as HealthEvent;
+          this.#events.push(event);
+          this.#seq = Math.max(this.#seq, event.seq);
+        } catch {
+          // a torn last line after a crash: skip it
+        }
+      }
+    }
+  }
+
+  append(input: NewEvent): HealthEvent {
+    const event: HealthEvent = { ...input, seq: ++this.#seq, at: input.at ?? new Date().toISOString() };
+    this.#events.push(event);
+    if (this.#events.length > this.#cap) this.#events.splice(0, this.#events.length - this.#cap);
+    if (this.#file) {
+      fs.appendFileSync(this.#file, JSON.stringify(event) + '\n', { mode: 0o600 });
+      if (++this.#linesInFile > this.#cap * 2) this.#compact();
+    }
+    return event;
+  }
+
+  /** Newest last; filtered by node and `since` seq. */
+  list(options: { node?: string; afterSeq?: number; limit?: number } = {}): HealthEvent[] {
+    const limit = options.limit ?? 200;
+    const matching = this.#events.filter((e) => (!options.node || e.node === options.node) && (options.afterSeq === undefined || e.seq > options.afterSeq));
+    return matching.slice(-limit);
+  }
+
+  #compact(): void {
+    const file = this.#file!;
+    const tmp = `${file}.tmp`;
+    fs.writeFileSync(tmp, this.#events.map((e) => JSON.stringify(e)).join('\n') + '\n', { mode: 0o600 });
+    fs.renameSync(tmp, file);
+    this.#linesInFile = this.#events.length;
+  }
+}

@@ -1,0 +1,59 @@
+import os from 'node:os';
+import type { Node } from '../../shared/schemas/node';
+import { DEFAULT_PROBE, type Probe, type ProbeResult } from '../../shared/schemas/probe';
+import { httpCheck, httpProbeUrl } from './http-probe';
+import { classifyError, ProbeFailure } from './probe-failure';
+import { readKey, sshCheck } from './ssh-probe';
+import { formatHost, tcpConnect } from './tcp-probe';
+
+export interface NodeCheckResult {
+  ok: boolean;
+  latency_ms: number | null;
+  error: string | null;
+  reason: string | null;
+  probes: ProbeResult[];
+  checked_at: string;
+}
+
+function targetOf(probe: Probe, host: string): string {
+  if (probe.type === 'http') return httpProbeUrl(probe, host);
+  return `${probe.type}://${formatHost(host)}:${probe.port}`;
+}
+
+async function runProbe(probe: Probe, node: Node, timeoutMs: number): Promise<ProbeResult> {
+  const host = node.tailscale_ip;
+  const target = targetOf(probe, host);
+  const base = { type: probe.type, target };
+  try {
+    if (probe.type === 'tcp') return { ...base, ok: true, latency_ms: await tcpConnect(host, probe.port, timeoutMs), reason: null, error: null };
+    if (probe.type === 'http') {
+      const { latency_ms, status_code } = await httpCheck(probe, host, timeoutMs);
+      return { ...base, ok: true, latency_ms, reason: null, error: null, status_code };
+    }
+    const key = node.ssh?.key_path ? readKey(node.ssh.key_path) : undefined;
+    const credentials = key ? { username: node.ssh?.user ?? os.userInfo().username, privateKey: key } : undefined;
+    return { ...base, ok: true, latency_ms: await sshCheck(host, probe.port, timeoutMs, credentials), reason: null, error: null };
+  } catch (error) {
+    const failure = classifyError(error, target);
+    const status = error instanceof ProbeFailure && failure.reason === 'http_status' ? Number(/HTTP (\d+)/.exec(failure.message)?.[1]) : undefined;
+    return { ...base, ok: false, latency_ms: null, reason: failure.reason, error: failure.message, ...(status ? { status_code: status } : {}) };
+  }
+}
+
+/** Runs all of a node's probes at once (TCP :22 when it has none); healthy only if every probe passes. */
+export async function checkNode(node: Node, timeoutMs: number): Promise<NodeCheckResult> {
+  const probes = node.probes.length > 0 ? node.probes : [DEFAULT_PROBE];
+  const results = await Promise.all(probes.map((probe) => runProbe(probe, node, timeoutMs)));
+  const failed = results.find((r) => !r.ok);
+  const latencies = results.map((r) => r.latency_ms).filter((l): l is number => l !== null);
+  return {
+    ok: !failed,
+    latency_ms: failed ? null : Math.round(Math.max(...latencies) * 100) / 100,
+    error: failed?.error ?? null,
+    reason: failed?.reason ?? null,
+    probes: results,
+    checked_at: new Date().toISOString(),
+  };
+}
+
+export type NodeChecker = (node: Node, timeoutMs: number) => Promise<NodeCheckResult>;

@@ -1,0 +1,65 @@
+import fs from 'node:fs';
+import ssh2, { type ConnectConfig } from 'ssh2';
+import { classifyError, ProbeFailure } from './probe-failure';
+import { formatHost } from './tcp-probe';
+
+export interface SshProbeCredentials {
+  username: string;
+  privateKey?: Buffer;
+  agent?: string;
+}
+
+/**
+ * Checks that an SSH server completes its handshake; with credentials it must also accept them.
+ * Host keys are not pinned here: the SSH service does that before running anything.
+ */
+export function sshCheck(host: string, port: number, timeoutMs: number, credentials?: SshProbeCredentials): Promise<number> {
+  const target = `ssh://${formatHost(host)}:${port}`;
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const client = new ssh2.Client();
+    let settled = false;
+    const finish = (error?: ProbeFailure): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      client.end();
+      client.destroy();
+      if (error) reject(error);
+      else resolve(performance.now() - started);
+    };
+    const timer = setTimeout(() => finish(new ProbeFailure('timeout', `no SSH handshake with ${target} within ${timeoutMs / 1000}s`)), timeoutMs);
+    client.on('handshake', () => {
+      if (!credentials) finish();
+    });
+    client.on('ready', () => finish());
+    client.on('error', (error: Error & { level?: string }) => {
+      if (error.level === 'client-authentication') finish(new ProbeFailure('ssh_auth', `SSH authentication to ${target} failed`));
+      else if (error.level === 'protocol' || /handshake|protocol|banner/i.test(error.message)) finish(new ProbeFailure('ssh_protocol', `${target} does not speak SSH: ${error.message}`));
+      else finish(classifyError(error, target));
+    });
+    client.on('close', () => finish(new ProbeFailure('closed', `${target} closed the connection during the SSH handshake`)));
+    const config: ConnectConfig = {
+      host,
+      port,
+      readyTimeout: timeoutMs + 1000, // our own timer is the deadline
+      username: credentials?.username ?? 'probe',
+      privateKey: credentials?.privateKey,
+      agent: credentials?.agent,
+      authHandler: credentials ? undefined : () => false, // handshake only
+    };
+    try {
+      client.connect(config);
+    } catch (error) {
+      finish(classifyError(error, target));
+    }
+  });
+}
+
+export function readKey(path: string): Buffer | undefined {
+  try {
+    return fs.readFileSync(path);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,154 @@
+import http from 'node:http';
+import net from 'node:net';
+import ssh2 from 'ssh2';
+
+const { Server: SshServer, utils: sshUtils } = ssh2; // CommonJS package: no named ESM exports
+
+export const SIM_BEHAVIOURS = ['healthy', 'slow', 'refusing', 'hanging', 'slowloris', 'http_5xx', 'reset', 'tls_mismatch', 'flapping', 'outage'] as const;
+export type SimBehaviour = (typeof SIM_BEHAVIOURS)[number];
+
+export interface SimNodeSpec {
+  ip: string;
+  http_port?: number;
+  tcp_port?: number;
+  ssh_port?: number;
+  behaviour: SimBehaviour;
+  /** `slow`: delay before answering. */
+  slow_ms?: number;
+  /** `flapping`: time up, then the same time down, repeating. */
+  flap_period_ms?: number;
+  /** `outage`: down from `down_at_ms` until `up_at_ms` after start. */
+  down_at_ms?: number;
+  up_at_ms?: number;
+}
+
+let sharedHostKey: string | undefined;
+const hostKey = (): string => (sharedHostKey ??= sshUtils.generateKeyPairSync('ed25519').private);
+
+/**
+ * One simulated machine on its own loopback address: HTTP, plain TCP and SSH endpoints that behave
+ * as chosen. "Down" closes the listeners and drops open connections, so probes see a real refusal.
+ */
+export class SimNode {
+  #behaviour: SimBehaviour;
+  #up = true;
+  readonly #sockets = new Set<net.Socket>();
+  readonly #servers: Array<{ server: net.Server; port: number }> = [];
+  readonly #timers: NodeJS.Timeout[] = [];
+
+  constructor(readonly spec: SimNodeSpec) {
+    this.#behaviour = spec.behaviour;
+  }
+
+  get behaviour(): SimBehaviour {
+    return this.#behaviour;
+  }
+
+  get up(): boolean {
+    return this.#up && this.#behaviour !== 'refusing';
+  }
+
+  async start(): Promise<void> {
+    const { http_port, tcp_port, ssh_port } = this.spec;
+    if (http_port) this.#servers.push({ server: this.#httpServer(), port: http_port });
+    if (tcp_port) this.#servers.push({ server: net.createServer(() => {}), port: tcp_port });
+    if (ssh_port) this.#servers.push({ server: this.#sshServer(), port: ssh_port });
+    for (const { server } of this.#servers) {
+      server.on('connection', (socket: net.Socket) => this.#accept(socket));
+    }
+    await this.setBehaviour(this.#behaviour);
+  }
+
+  async setBehaviour(behaviour: SimBehaviour): Promise<void> {
+    this.#behaviour = behaviour;
+    for (const timer of this.#timers.splice(0)) clearTimeout(timer);
+    if (behaviour === 'flapping') {
+      const period = this.spec.flap_period_ms ?? 1000;
+      let up = true;
+      const flip = async (): Promise<void> => {
+        up = !up;
+        await this.#setUp(up);
+        this.#timers.push(setTimeout(flip, period));
+      };
+      this.#timers.push(setTimeout(flip, period));
+      await this.#setUp(true);
+    } else if (behaviour === 'outage') {
+      await this.#setUp(true);
+      this.#timers.push(setTimeout(() => void this.#setUp(false), this.spec.down_at_ms ?? 0));
+      if (this.spec.up_at_ms !== undefined) this.#timers.push(setTimeout(() => void this.#setUp(true), this.spec.up_at_ms));
+    } else {
+      await this.#setUp(behaviour !== 'refusing');
+    }
+  }
+
+  async stop(): Promise<void> {
+    for (const timer of this.#timers.splice(0)) clearTimeout(timer);
+    await this.#setUp(false);
+  }
+
+  #accept(socket: net.Socket): void {
+    this.#sockets.add(socket);
+    socket.on('close', () => this.#sockets.delete(socket));
+    socket.on('error', () => {});
+    if (this.#behaviour === 'reset') socket.resetAndDestroy();
+  }
+
+  async #setUp(up: boolean): Promise<void> {
+    this.#up = up;
+    if (!up) for (const socket of this.#sockets) socket.destroy();
+    await Promise.all(
+      this.#servers.map(({ server, port }) =>
+        up === server.listening
+          ? undefined
+          : new Promise<void>((resolve, reject) => {
+              if (!up) server.close(() => resolve());
+              else {
+                server.once('error', reject);
+                server.listen({ host: this.spec.ip, port }, () => {
+                  server.off('error', reject);
+                  resolve();
+                });
+              }
+            }),
+      ),
+    );
+  }
+
+  #httpServer(): net.Server {
+    const server = http.createServer((req, res) => {
+      switch (this.#behaviour) {
+        case 'hanging':
+          return; // accepted, never answers
+        case 'http_5xx':
+          res.writeHead(503, { 'content-type': 'application/json' }).end('{"status":"unavailable"}');
+          return;
+        case 'slowloris': {
+          res.writeHead(200, { 'content-type': 'text/plain', 'content-length': 100_000 });
+          const drip = setInterval(() => (res.destroyed ? clearInterval(drip) : res.write('.')), 200);
+          res.on('close', () => clearInterval(drip));
+          return;
+        }
+        case 'slow':
+          setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}'), this.spec.slow_ms ?? 300);
+          return;
+        default:
+          res.writeHead(200, { 'content-type': 'application/json' }).end(`{"status":"ok","node":"${this.spec.ip}"}`);
+      }
+    });
+    server.keepAliveTimeout = 65_000;
+    // tls_mismatch: the port answers plain bytes to whoever connects, which breaks a TLS handshake.
+    server.prependListener('connection', (socket: net.Socket) => {
+      if (this.#behaviour === 'tls_mismatch') socket.end('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok');
+    });
+    return server;
+  }
+
+  #sshServer(): net.Server {
+    const ssh = new SshServer({ hostKeys: [hostKey()] }, (client) => {
+      client.on('error', () => {});
+      client.on('authentication', (ctx) => ctx.reject());
+    });
+    // ssh2's Server wraps a net.Server; hand out the inner one so listen/close work like the others.
+    return (ssh as unknown as { _srv: net.Server })._srv;
+  }
+}

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+
+const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])]).transform((v) => v === true || v === 'true' || v === '1' || v === 'yes');
+const num = (schema: z.ZodNumber) => z.coerce.number({ error: 'must be a number' }).pipe(schema);
+
+/**
+ * Settings of the headless service, from the environment, a .env file or CLI flags.
+ * Keys are the environment names (the seed's where it had them); flags are their kebab-case.
+ */
+export const ServiceConfigSchema = z.strictObject({
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: num(z.int().min(0).max(65535, { error: 'must be a port between 0 and 65535' })).default(8000),
+  DATA_DIR: z.string().min(1).optional(),
+  NODES_FILE_PATH: z.string().min(1).optional(),
+  HEALTH_CHECK_TIMEOUT: num(z.number().min(0.01).max(300)).default(5),
+  HEALTH_CHECK_INTERVAL: num(z.number().min(0.05).max(86_400)).default(15),
+  FAILURE_THRESHOLD: num(z.int().min(1).max(100)).default(2),
+  RECOVERY_THRESHOLD: num(z.int().min(1).max(100)).default(2),
+  PROBE_CONCURRENCY: num(z.int().min(1).max(10_000)).default(1000),
+  DEBUG: bool.default(false),
+  API_TOKEN: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
+  MCP_COMMAND_POLICY: z.enum(['deny', 'ask', 'allow']).default('deny'),
+  MCP_READ_ONLY: bool.default(false),
+  SSH_KEY_PATH: z.string().optional(),
+  SSH_HOST_KEY_POLICY: z.enum(['tofu', 'approve']).default('tofu'),
+  SSH_CONCURRENCY: num(z.int().min(1).max(1000)).default(32),
+  METRICS_INTERVAL: num(z.number().min(1).max(86_400)).default(60),
+});
+export type ServiceConfig = z.infer<typeof ServiceConfigSchema>;
+export const SERVICE_CONFIG_KEYS = Object.keys(ServiceConfigSchema.shape) as Array<keyof ServiceConfig>;
