@@ -3,7 +3,7 @@
 // Every 10th node hangs after accept until `hanging` are chosen; prints READY once listening.
 import { FleetSimulator, loopbackAddress } from '../src/core/simulator/fleet-simulator';
 
-const [count, hanging, block, port = '8080'] = process.argv.slice(2).map(Number);
+const [count, hanging, block, port = 8080] = process.argv.slice(2).map(Number);
 const step = hanging > 0 ? Math.floor(count / hanging) : Infinity;
 const specs = Array.from({ length: count }, (_, i) => ({
   ip: loopbackAddress(i, block),

@@ -23,7 +23,6 @@ const checker = async (): Promise<NodeCheckResult> => ({
   probes: [{ type: 'tcp', target: 'tcp://x:22', ok: true, latency_ms: 1, reason: null, error: null }],
 });
 const monitor = new ClusterMonitor({ registry, checker, now: () => now, settings: MonitorSettingsSchema.parse({ interval_s: 15 }) });
-monitor.eventLog; // in-memory log, capped
 for (let t = 0; t < day; t += interval) {
   now += interval;
   await monitor.sweep();
