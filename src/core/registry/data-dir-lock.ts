@@ -15,6 +15,9 @@ export interface LockOwner {
 
 export const LOCK_FILE = 'owner.lock';
 
+/** Directories locked by this process: a second core in the same process is refused too. */
+const heldHere = new Set<string>();
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -44,14 +47,22 @@ export interface DataDirLock {
 
 export function acquireDataDirLock(dir: string): DataDirLock {
   const file = path.join(dir, LOCK_FILE);
+  const key = path.resolve(dir);
+  if (heldHere.has(key)) {
+    throw new OrchestratorError('conflict', `Data directory ${dir} is in use by process ${process.pid} (this process). Choose another DATA_DIR.`, [
+      { field: 'DATA_DIR', message: 'already owned by another process' },
+    ]);
+  }
   const owner: LockOwner = { pid: process.pid, hostname: os.hostname(), started_at: new Date().toISOString() };
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       fs.writeFileSync(file, JSON.stringify(owner), { flag: 'wx', mode: 0o600 });
+      heldHere.add(key);
       let released = false;
       const release = (): void => {
         if (released) return;
         released = true;
+        heldHere.delete(key);
         process.off('exit', release);
         try {
           const current = JSON.parse(fs.readFileSync(file, 'utf8')) as LockOwner;

@@ -9,7 +9,7 @@ export const SeedDocumentSchema = z.object(
   },
   { error: 'must be an object with a "nodes" map' },
 );
-export type SeedDocument = { nodes: Record<string, z.input<typeof NodeSchema>> };
+export type SeedDocument = { nodes: Record<string, z.infer<typeof NodeSchema>> };
 
 export const ImportOptionsSchema = z.strictObject({
   skip_invalid: z.boolean().default(false),

@@ -1,0 +1,47 @@
+import { parseOrThrow } from '../../shared/errors';
+import { invokeArgs, type InvokeChannel, type InvokeParsedArg, type InvokeResults, type PushEventName, type PushEvents } from '../../shared/api-contract';
+import type { Core } from '../app-core';
+
+export type ApiHandlers = { [C in InvokeChannel]: (arg: InvokeParsedArg<C>) => Promise<InvokeResults[C]> | InvokeResults[C] };
+
+/** The contract implemented once over the core; Electron IPC and the web bridge only transport it. */
+export function createApiHandlers(core: Core): ApiHandlers {
+  const { registry, monitor, eventLog } = core;
+  const withHealth = (id: string) => ({ ...registry.require(id), health: monitor.healthOf(id) });
+  return {
+    'cluster:status': ({ include_nodes }) => monitor.status(include_nodes),
+    'cluster:checkNow': async ({ id }) => (id ? monitor.checkOne(id) : (await monitor.sweep(), monitor.status(true))),
+    'cluster:pause': ({ duration_s }) => (monitor.pause(duration_s === undefined ? undefined : duration_s * 1000), monitor.status()),
+    'cluster:resume': () => (monitor.resume(), monitor.status()),
+    'nodes:list': (filter) => registry.list(filter, monitor.stateOf).map((node) => ({ ...node, health: monitor.healthOf(node.id) })),
+    'nodes:get': ({ id }) => withHealth(id),
+    'nodes:create': (input) => registry.create(input),
+    'nodes:update': ({ id, patch }) => registry.update(id, patch),
+    'nodes:remove': ({ id }) => ({ removed: registry.remove(id).id }),
+    'nodes:history': ({ id, range }) => (registry.require(id), monitor.history(id, range === '24h' ? 24 * 3600_000 : 3600_000)),
+    'nodes:mute': ({ id, hours }) => registry.update(id, { muted_until: hours === 0 ? null : new Date(Date.now() + hours * 3600_000).toISOString() }),
+    'events:list': ({ node, limit }) => eventLog.list({ node, limit }),
+    'registry:import': ({ document, options }) => registry.importSeed(document, options),
+    'registry:export': () => registry.exportSeed(),
+    'settings:get': () => monitor.settings,
+    'settings:update': (patch) => monitor.updateSettings(patch),
+  };
+}
+
+/** Validates the argument with the contract's schema, then calls the handler. */
+export async function invokeHandler<C extends InvokeChannel>(handlers: ApiHandlers, channel: C, arg: unknown): Promise<InvokeResults[C]> {
+  if (!Object.hasOwn(invokeArgs, channel)) throw new Error(`unknown channel ${String(channel)}`);
+  const parsed = parseOrThrow(invokeArgs[channel], arg ?? {}) as InvokeParsedArg<C>;
+  return handlers[channel](parsed);
+}
+
+/** Subscribes to every push event of the core; returns one unsubscribe. */
+export function subscribePushEvents(core: Core, send: <E extends PushEventName>(event: E, payload: PushEvents[E]) => void): () => void {
+  const offs = [
+    core.monitor.events.on('status', (status) => send('status', status)),
+    core.monitor.events.on('health', (deltas) => send('health', deltas)),
+    core.monitor.events.on('event', (event) => send('event', event)),
+    core.registry.events.on('change', (change) => send('nodes', { type: change.type, node: change.node })),
+  ];
+  return () => offs.forEach((off) => off());
+}

@@ -1,0 +1,80 @@
+import fs from 'node:fs';
+import { OrchestratorError } from '../shared/errors';
+import { loadServiceConfig } from '../core/config/load-config';
+import { banner, startService } from './serve';
+
+const HELP = `Usage: mcp-orchestrator <command> [flags]
+
+Commands:
+  serve            Run the core headless: REST API, web UI and MCP over HTTP
+  demo [--headless] Serve data/nodes.json as a simulated fleet (with a scripted outage) and start the app on it
+  import <file>    Import a seed-format nodes.json into DATA_DIR [--dry-run] [--skip-invalid]
+  export [file]    Write all nodes in seed format (stdout when no file)
+
+Settings (flag, environment variable or .env entry):
+  --host HOST (127.0.0.1)            --port PORT (8000)
+  --data-dir DATA_DIR                --nodes-file-path NODES_FILE_PATH
+  --health-check-timeout s (5)       --health-check-interval s (15)
+  --failure-threshold n (2)          --recovery-threshold n (2)
+  --probe-concurrency n (1000)       --debug
+  API_TOKEN (else generated into DATA_DIR/api-token)`;
+
+async function main(): Promise<void> {
+  const [command = 'help', ...args] = process.argv.slice(2);
+  if (command === 'help' || command === '--help' || command === '-h') return void console.log(HELP);
+  const { config, rest } = loadServiceConfig({ argv: args });
+
+  switch (command) {
+    case 'serve': {
+      const service = await startService(config);
+      console.log(banner(service, config));
+      const stop = async () => {
+        await service.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      return;
+    }
+    case 'demo': {
+      const { runDemo } = await import('./demo');
+      return runDemo(config, rest);
+    }
+    case 'import':
+    case 'export': {
+      const { createCore } = await import('../core/app-core');
+      const { monitorSettingsFrom } = await import('../core/config/load-config');
+      const { defaultDataDir } = await import('../core/registry/data-dir');
+      const core = createCore({ dataDir: config.DATA_DIR ?? defaultDataDir(), settings: monitorSettingsFrom(config) });
+      try {
+        if (command === 'export') {
+          const text = JSON.stringify(core.registry.exportSeed(), null, 2) + '\n';
+          if (rest[0]) fs.writeFileSync(rest[0], text);
+          else process.stdout.write(text);
+        } else {
+          if (!rest[0]) throw new OrchestratorError('bad_request', 'import needs a file', [{ field: 'file', message: 'is required' }]);
+          const report = core.registry.importSeed(JSON.parse(fs.readFileSync(rest[0], 'utf8')), {
+            dry_run: rest.includes('--dry-run'),
+            skip_invalid: rest.includes('--skip-invalid'),
+          });
+          console.log(JSON.stringify(report, null, 2));
+          if (report.invalid.length > 0 && !report.applied) process.exitCode = 2;
+        }
+      } finally {
+        core.close();
+      }
+      return;
+    }
+    default:
+      console.error(`Unknown command "${command}".\n\n${HELP}`);
+      process.exitCode = 2;
+  }
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof OrchestratorError) {
+    console.error(`error: ${error.message}`);
+    for (const detail of error.details) console.error(`  ${detail.field}: ${detail.message}`);
+  } else console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,76 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import type { ServiceConfig } from '../shared/schemas/config';
+import { NodeSchema } from '../shared/schemas/node';
+import { defaultDataDir } from '../core/registry/data-dir';
+import { FleetSimulator } from '../core/simulator/fleet-simulator';
+import type { SimNodeSpec } from '../core/simulator/sim-node';
+import { banner, PACKAGE_ROOT, startService } from './serve';
+
+/** Specs for the demo fleet: every node healthy but one slow node and one scripted outage. */
+export function demoSpecs(document: { nodes: Record<string, unknown> }, outageNode: string, downAtMs: number, upAtMs: number): SimNodeSpec[] {
+  return Object.entries(document.nodes).map(([id, raw]) => {
+    const node = NodeSchema.parse({ id, ...(raw as object) });
+    const http = node.probes.find((p) => p.type === 'http');
+    const tcp = node.probes.find((p) => p.type === 'tcp');
+    const ssh = node.probes.find((p) => p.type === 'ssh');
+    return {
+      ip: node.tailscale_ip,
+      http_port: http?.type === 'http' ? http.port : undefined,
+      tcp_port: tcp?.type === 'tcp' ? tcp.port : undefined,
+      ssh_port: ssh?.type === 'ssh' ? ssh.port : undefined,
+      behaviour: id === outageNode ? 'outage' : id.endsWith('3') ? 'slow' : 'healthy',
+      slow_ms: 120,
+      down_at_ms: downAtMs,
+      up_at_ms: upAtMs,
+    };
+  });
+}
+
+function electronBinary(): string | null {
+  try {
+    const require = createRequire(import.meta.url);
+    const binary = require('electron') as unknown as string;
+    return typeof binary === 'string' && fs.existsSync(binary) ? binary : null;
+  } catch {
+    return null;
+  }
+}
+
+/** `npm run demo`: simulate data/nodes.json on loopback and start the desktop app (or --headless) on it. */
+export async function runDemo(config: ServiceConfig, args: string[]): Promise<void> {
+  const nodesFile = config.NODES_FILE_PATH ?? path.join(PACKAGE_ROOT, 'data/nodes.json');
+  const document = JSON.parse(fs.readFileSync(nodesFile, 'utf8'));
+  const sim = await new FleetSimulator(demoSpecs(document, 'node-07', 20_000, 80_000)).start();
+  console.log(`Simulating ${sim.nodes.size} nodes from ${nodesFile} on loopback; node-07 goes down at 20 s and comes back at 80 s.`);
+  const demoConfig: ServiceConfig = {
+    ...config,
+    DATA_DIR: config.DATA_DIR ?? `${defaultDataDir()}-demo`,
+    NODES_FILE_PATH: nodesFile,
+    HEALTH_CHECK_INTERVAL: args.includes('--interval') ? config.HEALTH_CHECK_INTERVAL : 5,
+  };
+  const electron = args.includes('--headless') ? null : electronBinary();
+  if (!electron) {
+    if (!args.includes('--headless')) console.log('No Electron binary here (see README); starting the headless service and web UI instead.');
+    const service = await startService(demoConfig);
+    console.log(banner(service, demoConfig));
+    const stop = async () => {
+      await service.close();
+      await sim.stop();
+      process.exit(0);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    return;
+  }
+  const app = spawn(electron, [PACKAGE_ROOT], {
+    stdio: 'inherit',
+    env: { ...process.env, DATA_DIR: demoConfig.DATA_DIR, NODES_FILE_PATH: nodesFile, HEALTH_CHECK_INTERVAL: '5' },
+  });
+  app.on('exit', async (code) => {
+    await sim.stop();
+    process.exit(code ?? 0);
+  });
+}

@@ -1,0 +1,113 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import Fastify, { type FastifyInstance } from 'fastify';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import fastifyStatic from '@fastify/static';
+import fastifyWebsocket from '@fastify/websocket';
+import { jsonSchemaTransform, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { FastifyRequest, FastifySchemaCompiler } from 'fastify';
+import type { z } from 'zod';
+import { HTTP_STATUS_BY_CODE, OrchestratorError, validationError } from '../../shared/errors';
+import type { Core } from '../../core/app-core';
+import { accessGuard, allowedHostsFor } from './access-guard';
+import { errorHandler } from './error-handler';
+import { metaRoutes } from '../routes/meta-routes';
+import { clusterRoutes } from '../routes/cluster-routes';
+import { nodeRoutes } from '../routes/node-routes';
+import { registryIoRoutes } from '../routes/registry-io-routes';
+import { registerWebBridge, BRIDGE_PATH } from '../web-bridge';
+
+export interface AppOptions {
+  core: Core;
+  token: string;
+  host: string;
+  port: number;
+  version: string;
+  debug?: boolean;
+  /** Directory of the built web UI (index.html + assets); null serves the API only. */
+  webRoot?: string | null;
+  bodyLimit?: number;
+}
+
+const require = createRequire(import.meta.url);
+
+// Validation with the shared zod schemas; failures become our 422 with field names.
+const zodValidator: FastifySchemaCompiler<z.ZodType> = ({ schema }) => (data) => {
+  const result = schema.safeParse(data);
+  return result.success ? { value: result.data } : { error: validationError(result.error) };
+};
+
+const PUBLIC_PREFIXES = ['/docs', '/redoc', '/assets/'];
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { core, token, host, port, version } = options;
+  const webRoot = options.webRoot && fs.existsSync(path.join(options.webRoot, 'index.html')) ? options.webRoot : null;
+  const app = Fastify({
+    logger: options.debug ? { level: 'info', redact: ['req.headers.authorization'] } : false,
+    bodyLimit: options.bodyLimit ?? 2 * 1024 * 1024,
+    forceCloseConnections: true,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(zodValidator);
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  app.setErrorHandler(errorHandler(options.debug ?? false));
+  app.setNotFoundHandler((request, reply) => {
+    const error = new OrchestratorError('not_found', `No route ${request.method} ${request.url.split('?')[0]}`);
+    void reply.status(HTTP_STATUS_BY_CODE.not_found).send(error.toJSON());
+  });
+
+  // The port may be 0 (tests): the allowed Host names are known once the server is listening.
+  let allowedHosts: Set<string> | null = port === 0 ? null : allowedHostsFor(host, port);
+  const currentAllowedHosts = (): Set<string> => {
+    if (allowedHosts) return allowedHosts;
+    const address = app.server.address();
+    return address && typeof address === 'object' ? (allowedHosts = allowedHostsFor(host, address.port)) : new Set();
+  };
+  const isPublic = (request: FastifyRequest): boolean => {
+    const urlPath = request.url.split('?')[0];
+    if (request.method !== 'GET' && request.method !== 'HEAD') return false;
+    if (urlPath === '/health' || urlPath === '/openapi.json' || urlPath === '/favicon.ico' || urlPath === BRIDGE_PATH) return true;
+    if (PUBLIC_PREFIXES.some((prefix) => urlPath.startsWith(prefix))) return true;
+    // The web UI's page carries no data (the bridge checks the token); the JSON answer of GET / does.
+    return webRoot !== null && urlPath === '/' && (request.headers.accept ?? '').includes('text/html');
+  };
+  app.addHook(
+    'onRequest',
+    accessGuard({
+      token,
+      get allowedHosts() {
+        return currentAllowedHosts();
+      },
+      isPublic,
+    }),
+  );
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'MCP Cloud Orchestrator', version, description: 'Node registry, health monitoring and fleet operations. Send `Authorization: Bearer <token>`.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  const redocBundle = require.resolve('redoc/bundles/redoc.standalone.js');
+  app.get('/redoc', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type('text/html').send('<!doctype html><html><head><meta charset="utf-8"><title>MCP Cloud Orchestrator — ReDoc</title></head><body><redoc spec-url="/openapi.json"></redoc><script src="/redoc/redoc.standalone.js"></script></body></html>'),
+  );
+  app.get('/redoc/redoc.standalone.js', { schema: { hide: true } }, async (_request, reply) => reply.type('application/javascript').send(fs.createReadStream(redocBundle)));
+
+  await app.register(fastifyWebsocket, { options: { maxPayload: 4 * 1024 * 1024 } });
+  if (webRoot) await app.register(fastifyStatic, { root: webRoot, prefix: '/', index: false, wildcard: true });
+  registerWebBridge(app, core, token);
+
+  const context = { core, info: { name: 'MCP Cloud Orchestrator', version, docs: '/docs' }, webUi: webRoot !== null };
+  await app.register(metaRoutes, context);
+  await app.register(clusterRoutes, context);
+  await app.register(nodeRoutes, context);
+  await app.register(registryIoRoutes, context);
+  return app;
+}

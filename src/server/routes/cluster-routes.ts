@@ -1,0 +1,36 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { EventsQuerySchema, PauseRequestSchema, StatusQuerySchema } from '../../shared/schemas/api';
+import { ClusterStatusSchema, HealthEventSchema } from '../../shared/schemas/health';
+import { MonitorSettingsPatchSchema, MonitorSettingsSchema } from '../../shared/schemas/settings';
+import type { RouteContext } from './route-context';
+
+export const clusterRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, { core }) => {
+  const tags = ['cluster'];
+  app.get('/cluster/status', { schema: { tags, summary: 'Cluster health summary', querystring: StatusQuerySchema, response: { 200: ClusterStatusSchema } } }, async (request) =>
+    core.monitor.status(request.query.include_nodes),
+  );
+
+  app.post('/cluster/health-check', { schema: { tags, summary: 'Run a full sweep now; answers the status with nodes', response: { 200: ClusterStatusSchema } } }, async () => {
+    await core.monitor.sweep();
+    return core.monitor.status(true);
+  });
+
+  app.get('/cluster/events', { schema: { tags, summary: 'Event log (transitions, monitor offline/online), newest last', querystring: EventsQuerySchema, response: { 200: z.object({ events: z.array(HealthEventSchema) }) } } }, async (request) => ({
+    events: core.eventLog.list({ node: request.query.node, afterSeq: request.query.after_seq, limit: request.query.limit }),
+  }));
+
+  app.get('/cluster/settings', { schema: { tags, summary: 'Monitor settings', response: { 200: MonitorSettingsSchema } } }, async () => core.monitor.settings);
+  app.put('/cluster/settings', { schema: { tags, summary: 'Change monitor settings (partial)', body: MonitorSettingsPatchSchema, response: { 200: MonitorSettingsSchema } } }, async (request) =>
+    core.monitor.updateSettings(request.body),
+  );
+
+  app.post('/cluster/pause', { schema: { tags, summary: 'Pause monitoring for duration_s, or until resumed', body: PauseRequestSchema, response: { 200: ClusterStatusSchema } } }, async (request) => {
+    core.monitor.pause(request.body.duration_s === undefined ? undefined : request.body.duration_s * 1000);
+    return core.monitor.status();
+  });
+  app.post('/cluster/resume', { schema: { tags, summary: 'Resume monitoring', response: { 200: ClusterStatusSchema } } }, async () => {
+    core.monitor.resume();
+    return core.monitor.status();
+  });
+};

@@ -1,0 +1,43 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { HistoryQuerySchema, NodeIdParamsSchema, NodeListSchema } from '../../shared/schemas/api';
+import { HistoryPointSchema, NodeCheckSchema, NodeWithHealthSchema } from '../../shared/schemas/health';
+import { NodeFilterSchema, NodePatchSchema, NodeSchema } from '../../shared/schemas/node';
+import type { RouteContext } from './route-context';
+
+export const nodeRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, { core }) => {
+  const tags = ['nodes'];
+  const withHealth = (id: string) => ({ ...core.registry.require(id), health: core.monitor.healthOf(id) });
+
+  app.get('/cluster/nodes', { schema: { tags, summary: 'List nodes, filtered by role, tag, health status or free text', querystring: NodeFilterSchema, response: { 200: NodeListSchema } } }, async (request) => {
+    const nodes = core.registry.list(request.query, core.monitor.stateOf).map((node) => ({ ...node, health: core.monitor.healthOf(node.id) }));
+    return { nodes, count: nodes.length };
+  });
+
+  app.get('/cluster/nodes/:id', { schema: { tags, summary: 'One node', params: NodeIdParamsSchema, response: { 200: NodeWithHealthSchema } } }, async (request) => withHealth(request.params.id));
+
+  app.get('/cluster/nodes/:id/health', { schema: { tags, summary: 'Check one node now', params: NodeIdParamsSchema, response: { 200: NodeCheckSchema } } }, async (request) =>
+    core.monitor.checkOne(request.params.id),
+  );
+
+  app.get('/cluster/nodes/:id/history', { schema: { tags, summary: 'Latency history for the last 1 h or 24 h', params: NodeIdParamsSchema, querystring: HistoryQuerySchema, response: { 200: z.object({ node_id: z.string(), range: z.string(), points: z.array(HistoryPointSchema) }) } } }, async (request) => {
+    core.registry.require(request.params.id);
+    const range = request.query.range;
+    return { node_id: request.params.id, range, points: core.monitor.history(request.params.id, range === '24h' ? 24 * 3600_000 : 3600_000) };
+  });
+
+  // Bodies are validated by the registry with the same shared schemas, so the rule lives in one place.
+  app.post('/cluster/nodes', { schema: { tags, summary: 'Register a node', body: NodeSchema, response: { 201: NodeSchema } } }, async (request, reply) => {
+    reply.code(201);
+    return core.registry.create(request.body);
+  });
+
+  app.put('/cluster/nodes/:id', { schema: { tags, summary: 'Update a node (partial)', params: NodeIdParamsSchema, body: NodePatchSchema.extend({ id: z.string().optional() }), response: { 200: NodeSchema } } }, async (request) =>
+    core.registry.update(request.params.id, request.body),
+  );
+
+  app.delete('/cluster/nodes/:id', { schema: { tags, summary: 'Remove a node', params: NodeIdParamsSchema, response: { 204: z.null() } } }, async (request, reply) => {
+    core.registry.remove(request.params.id);
+    return reply.code(204).send(null);
+  });
+};

@@ -1,0 +1,17 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ImportQuerySchema } from '../../shared/schemas/api';
+import { NodeSchema } from '../../shared/schemas/node';
+import { ImportReportSchema } from '../../shared/schemas/seed-format';
+import type { RouteContext } from './route-context';
+
+export const registryIoRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, { core }) => {
+  const tags = ['import/export'];
+  app.get('/cluster/export', { schema: { tags, summary: "All nodes in the seed's nodes.json format", response: { 200: z.object({ nodes: z.record(z.string(), NodeSchema) }) } } }, async () =>
+    core.registry.exportSeed(),
+  );
+
+  app.post('/cluster/import', {
+    schema: { tags, summary: "Import seed-format nodes.json; all or nothing unless skip_invalid; dry_run only reports", querystring: ImportQuerySchema, body: z.unknown(), response: { 200: ImportReportSchema } },
+  }, async (request) => core.registry.importSeed(request.body, request.query));
+};

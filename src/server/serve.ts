@@ -1,0 +1,72 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fs from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import type { ServiceConfig } from '../shared/schemas/config';
+import { createCore, type Core } from '../core/app-core';
+import { loadOrCreateApiToken } from '../core/auth/api-token';
+import { monitorSettingsFrom } from '../core/config/load-config';
+import { defaultDataDir } from '../core/registry/data-dir';
+import { buildApp } from './http/build-app';
+
+export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const VERSION: string = JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')).version;
+export const WEB_ROOT = path.join(PACKAGE_ROOT, 'out/web');
+
+export interface RunningService {
+  url: string;
+  loginUrl: string;
+  token: string;
+  core: Core;
+  app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+/** Starts the core headless and serves REST, the web UI and MCP on HOST:PORT. */
+export async function startService(config: ServiceConfig, log: (line: string) => void = console.log): Promise<RunningService> {
+  const dataDir = config.DATA_DIR ?? defaultDataDir();
+  const core = createCore({ dataDir, settings: monitorSettingsFrom(config), nodesFilePath: config.NODES_FILE_PATH, log });
+  try {
+    const { token } = loadOrCreateApiToken(core.dataDir, config.API_TOKEN);
+    const app = await buildApp({ core, token, host: config.HOST, port: config.PORT, version: VERSION, debug: config.DEBUG, webRoot: WEB_ROOT });
+    await app.listen({ host: config.HOST, port: config.PORT });
+    const address = app.server.address();
+    const port = address && typeof address === 'object' ? address.port : config.PORT;
+    const hostForUrl = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+    const url = `http://${hostForUrl}:${port}`;
+    core.monitor.start();
+    let closed = false;
+    return {
+      url,
+      loginUrl: `${url}/?token=${encodeURIComponent(token)}`,
+      token,
+      core,
+      app,
+      async close() {
+        if (closed) return;
+        closed = true;
+        core.monitor.stop();
+        await app.close();
+        core.close();
+      },
+    };
+  } catch (error) {
+    core.close();
+    throw error;
+  }
+}
+
+export function banner(service: RunningService, config: ServiceConfig): string {
+  const line = '='.repeat(64);
+  return [
+    line,
+    `MCP Cloud Orchestrator v${VERSION}`,
+    `Address:   ${service.url}`,
+    `API docs:  ${service.url}/docs   (ReDoc: ${service.url}/redoc)`,
+    `Web UI:    ${service.loginUrl}`,
+    `MCP:       ${service.url}/mcp   (Authorization: Bearer <token>)`,
+    `Data dir:  ${service.core.dataDir}`,
+    `Nodes:     ${service.core.registry.size}, checked every ${config.HEALTH_CHECK_INTERVAL}s (timeout ${config.HEALTH_CHECK_TIMEOUT}s)`,
+    line,
+  ].join('\n');
+}

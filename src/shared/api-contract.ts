@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import type { ClusterStatus, HealthEvent, HistoryPoint, NodeCheck, NodeHealth, NodeWithHealth } from './schemas/health';
+import { NodeFilterSchema, NodeIdSchema, NodePatchSchema, type Node } from './schemas/node';
+import { ImportOptionsSchema, type ImportReport, type SeedDocument } from './schemas/seed-format';
+import { MonitorSettingsPatchSchema, type MonitorSettings } from './schemas/settings';
+
+/**
+ * The one contract between the core and every UI: Electron IPC (preload → main) and the web bridge
+ * (browser → headless service) both implement it. Each channel has a zod schema for its single
+ * argument and a result type; both sides derive from this table.
+ */
+const id = z.strictObject({ id: z.string().max(200) });
+
+export const invokeArgs = {
+  'cluster:status': z.strictObject({ include_nodes: z.boolean().default(true) }),
+  'cluster:checkNow': z.strictObject({ id: z.string().max(200).optional() }),
+  'cluster:pause': z.strictObject({ duration_s: z.number().positive().max(7 * 24 * 3600).optional() }),
+  'cluster:resume': z.strictObject({}),
+  'nodes:list': NodeFilterSchema,
+  'nodes:get': id,
+  'nodes:create': z.unknown(), // validated by the registry with NodeSchema, so errors name node fields
+  'nodes:update': z.strictObject({ id: z.string().max(200), patch: NodePatchSchema }),
+  'nodes:remove': id,
+  'nodes:history': z.strictObject({ id: z.string().max(200), range: z.enum(['1h', '24h']).default('1h') }),
+  'nodes:mute': z.strictObject({ id: NodeIdSchema, hours: z.union([z.literal(0), z.literal(1), z.literal(4), z.literal(8)]) }),
+  'events:list': z.strictObject({ node: z.string().max(200).optional(), limit: z.int().min(1).max(5000).default(200) }),
+  'registry:import': z.strictObject({ document: z.unknown(), options: ImportOptionsSchema.default({ skip_invalid: false, dry_run: true }) }),
+  'registry:export': z.strictObject({}),
+  'settings:get': z.strictObject({}),
+  'settings:update': MonitorSettingsPatchSchema,
+} as const;
+
+export interface InvokeResults {
+  'cluster:status': ClusterStatus;
+  'cluster:checkNow': ClusterStatus | NodeCheck;
+  'cluster:pause': ClusterStatus;
+  'cluster:resume': ClusterStatus;
+  'nodes:list': NodeWithHealth[];
+  'nodes:get': NodeWithHealth;
+  'nodes:create': Node;
+  'nodes:update': Node;
+  'nodes:remove': { removed: string };
+  'nodes:history': HistoryPoint[];
+  'nodes:mute': Node;
+  'events:list': HealthEvent[];
+  'registry:import': ImportReport;
+  'registry:export': SeedDocument;
+  'settings:get': MonitorSettings;
+  'settings:update': MonitorSettings;
+}
+
+export type InvokeChannel = keyof typeof invokeArgs;
+export const INVOKE_CHANNELS = Object.keys(invokeArgs) as InvokeChannel[];
+export type InvokeArg<C extends InvokeChannel> = z.input<(typeof invokeArgs)[C]>;
+export type InvokeParsedArg<C extends InvokeChannel> = z.output<(typeof invokeArgs)[C]>;
+
+/** Events pushed from the core to every UI. */
+export interface PushEvents {
+  status: ClusterStatus;
+  health: Array<{ id: string; health: NodeHealth }>;
+  event: HealthEvent;
+  nodes: { type: 'added' | 'updated' | 'removed'; node: Node };
+}
+export type PushEventName = keyof PushEvents;
+export const PUSH_EVENTS: PushEventName[] = ['status', 'health', 'event', 'nodes'];
+
+/** What the preload exposes as `window.api` (and the web bridge implements in the browser). */
+export interface OrchestratorApi {
+  invoke<C extends InvokeChannel>(channel: C, arg: InvokeArg<C>): Promise<InvokeResults[C]>;
+  on<E extends PushEventName>(event: E, listener: (payload: PushEvents[E]) => void): () => void;
+}
+
+/** Errors cross IPC and the bridge as plain data with the REST error shape. */
+export interface ApiErrorPayload {
+  error: string;
+  message: string;
+  details: Array<{ field: string; message: string }>;
+}

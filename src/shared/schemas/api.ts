@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { NodeWithHealthSchema } from './health';
+import { FieldErrorSchema } from './seed-format';
+
+// Request and response shapes shared by REST, the web bridge and MCP.
+const queryBool = z.stringbool({ error: 'must be true or false' });
+
+export const ErrorResponseSchema = z.object({ error: z.string(), message: z.string(), details: z.array(FieldErrorSchema) });
+export const ServiceInfoSchema = z.object({ name: z.string(), version: z.string(), docs: z.string() });
+export const NodeIdParamsSchema = z.object({ id: z.string().max(200) });
+export const StatusQuerySchema = z.strictObject({ include_nodes: queryBool.default(false) });
+export const ImportQuerySchema = z.strictObject({ dry_run: queryBool.default(false), skip_invalid: queryBool.default(false) });
+export const NodeListSchema = z.object({ nodes: z.array(NodeWithHealthSchema), count: z.int() });
+export type NodeList = z.infer<typeof NodeListSchema>;
+export const EventsQuerySchema = z.strictObject({
+  node: z.string().max(200).optional(),
+  after_seq: z.coerce.number().int().min(0).optional(),
+  limit: z.coerce.number().int().min(1).max(5000).default(200),
+});
+export const HistoryQuerySchema = z.strictObject({ range: z.enum(['1h', '24h']).default('1h') });
+export const PauseRequestSchema = z.strictObject({ duration_s: z.number().positive().max(7 * 24 * 3600).optional() });

@@ -1,0 +1,25 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadServiceConfig, monitorSettingsFrom } from '../../src/core/config/load-config';
+import { tempDir } from '../helpers/temp-dir';
+
+describe('service configuration', () => {
+  it('uses the seed names with safe defaults', () => {
+    const { config } = loadServiceConfig({ env: {}, cwd: tempDir() });
+    expect(config).toMatchObject({ HOST: '127.0.0.1', PORT: 8000, HEALTH_CHECK_TIMEOUT: 5, HEALTH_CHECK_INTERVAL: 15, DEBUG: false, MCP_COMMAND_POLICY: 'deny' });
+    expect(monitorSettingsFrom(config)).toMatchObject({ timeout_s: 5, interval_s: 15, failure_threshold: 2, recovery_threshold: 2 });
+  });
+
+  it('layers flags over the environment over .env', () => {
+    const cwd = tempDir();
+    fs.writeFileSync(path.join(cwd, '.env'), 'PORT=8080\nHEALTH_CHECK_TIMEOUT=3.0\nDEBUG=true\nFAILURE_THRESHOLD=4\n');
+    const { config, rest } = loadServiceConfig({ env: { PORT: '8090', HEALTH_CHECK_TIMEOUT: '2.5' }, argv: ['--port', '9000', '--failure-threshold=3', 'extra', '--headless'], cwd });
+    expect(config).toMatchObject({ PORT: 9000, HEALTH_CHECK_TIMEOUT: 2.5, DEBUG: true, FAILURE_THRESHOLD: 3 });
+    expect(rest).toEqual(['extra', '--headless']);
+  });
+
+  it('names the bad setting', () => {
+    expect(() => loadServiceConfig({ env: { PORT: 'eighty', HEALTH_CHECK_TIMEOUT: '-1' }, cwd: tempDir() })).toThrow(/PORT: must be a number.*HEALTH_CHECK_TIMEOUT/);
+  });
+});
