@@ -36,8 +36,17 @@ async function rssBench(): Promise<void> {
   row('rss_1000_nodes_24h_mb', r.rss_mb, '<= 150', `1,000 nodes, 5,760 checks each; ${r.points} minute points for 24 h per node`);
 }
 
+async function uiBench(): Promise<void> {
+  const rounds = quick ? 3 : 7;
+  const { output } = await spawnTs('scripts/bench/ui-bench.ts', [String(rounds)], null);
+  const r = lastJsonLine<{ render_ms: number; update_ms: number; page_load_ms: number }>(output);
+  row('ui_render_1000_ms', r.render_ms, '<= 200', `snapshot of 1,000 nodes → rows in the DOM, Chromium (whole page load ${r.page_load_ms.toFixed(0)} ms), median of ${rounds}`);
+  row('ui_update_1000_ms', r.update_ms, '<= 16', `health update of all 1,000 nodes → rows updated, in-page, median of ${rounds}`);
+}
+
 console.log(`bench${quick ? ' (quick)' : ''} — ratios against baselines measured in this run\n`);
 await sweepBench();
 await rssBench();
+await uiBench();
 console.log(JSON.stringify(figures));
 process.exit(0);

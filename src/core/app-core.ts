@@ -7,6 +7,9 @@ import { NodeRegistry } from './registry/node-registry';
 import type { ImportReport } from '../shared/schemas/seed-format';
 import { ClusterMonitor } from './monitor/cluster-monitor';
 import { EventLog } from './monitor/event-log';
+import { OrchestratorError } from '../shared/errors';
+import { startDemoFleet } from './simulator/demo-fleet';
+import type { FleetSimulator } from './simulator/fleet-simulator';
 
 export interface CoreOptions {
   dataDir: string;
@@ -16,6 +19,8 @@ export interface CoreOptions {
   /** A seed-format nodes.json imported when the registry is empty at start. */
   nodesFilePath?: string;
   log?: (line: string) => void;
+  /** The bundled demo fleet (data/nodes.json), offered to new users from the empty state. */
+  demoNodesFile?: string;
 }
 
 /** The services every face (Electron IPC, REST, MCP) is a thin layer over. */
@@ -26,7 +31,10 @@ export interface Core {
   monitor: ClusterMonitor;
   eventLog: EventLog;
   initialImport: ImportReport | null;
-  close(): void;
+  demoNodesFile: string | null;
+  /** Starts the simulated demo fleet in this process and imports it. */
+  startDemo(): Promise<ImportReport>;
+  close(): Promise<void>;
 }
 
 export function createCore(options: CoreOptions): Core {
@@ -50,6 +58,7 @@ export function createCore(options: CoreOptions): Core {
       log(`Imported ${initialImport.added.length} nodes from ${options.nodesFilePath}` + (initialImport.invalid.length ? `; ${initialImport.invalid.length} invalid field(s) skipped` : ''));
     }
     const monitor = new ClusterMonitor({ registry, settings: options.settings, eventLog });
+    let demo: FleetSimulator | null = null;
     return {
       dataDir,
       lock,
@@ -57,8 +66,18 @@ export function createCore(options: CoreOptions): Core {
       monitor,
       eventLog,
       initialImport,
-      close() {
+      demoNodesFile: options.demoNodesFile ?? null,
+      async startDemo() {
+        if (!options.demoNodesFile) throw new OrchestratorError('unavailable', 'No demo fleet is bundled with this build');
+        if (demo) return registry.importSeed(JSON.parse(fs.readFileSync(options.demoNodesFile, 'utf8')), { dry_run: true });
+        const started = await startDemoFleet(registry, options.demoNodesFile);
+        demo = started.simulator;
+        void monitor.sweep();
+        return started.report;
+      },
+      async close() {
         monitor.dispose();
+        await demo?.stop();
         lock.release();
       },
     };

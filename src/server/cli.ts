@@ -61,7 +61,7 @@ async function main(): Promise<void> {
           if (report.invalid.length > 0 && !report.applied) process.exitCode = 2;
         }
       } finally {
-        core.close();
+        await core.close();
       }
       return;
     }

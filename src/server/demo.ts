@@ -3,31 +3,10 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import type { ServiceConfig } from '../shared/schemas/config';
-import { NodeSchema } from '../shared/schemas/node';
 import { defaultDataDir } from '../core/registry/data-dir';
 import { FleetSimulator } from '../core/simulator/fleet-simulator';
-import type { SimNodeSpec } from '../core/simulator/sim-node';
+import { demoSpecs } from '../core/simulator/demo-fleet';
 import { banner, PACKAGE_ROOT, startService } from './serve';
-
-/** Specs for the demo fleet: every node healthy but one slow node and one scripted outage. */
-export function demoSpecs(document: { nodes: Record<string, unknown> }, outageNode: string, downAtMs: number, upAtMs: number): SimNodeSpec[] {
-  return Object.entries(document.nodes).map(([id, raw]) => {
-    const node = NodeSchema.parse({ id, ...(raw as object) });
-    const http = node.probes.find((p) => p.type === 'http');
-    const tcp = node.probes.find((p) => p.type === 'tcp');
-    const ssh = node.probes.find((p) => p.type === 'ssh');
-    return {
-      ip: node.tailscale_ip,
-      http_port: http?.type === 'http' ? http.port : undefined,
-      tcp_port: tcp?.type === 'tcp' ? tcp.port : undefined,
-      ssh_port: ssh?.type === 'ssh' ? ssh.port : undefined,
-      behaviour: id === outageNode ? 'outage' : id.endsWith('3') ? 'slow' : 'healthy',
-      slow_ms: 120,
-      down_at_ms: downAtMs,
-      up_at_ms: upAtMs,
-    };
-  });
-}
 
 function electronBinary(): string | null {
   try {

@@ -25,7 +25,7 @@ export interface RunningService {
 /** Starts the core headless and serves REST, the web UI and MCP on HOST:PORT. */
 export async function startService(config: ServiceConfig, log: (line: string) => void = console.log): Promise<RunningService> {
   const dataDir = config.DATA_DIR ?? defaultDataDir();
-  const core = createCore({ dataDir, settings: monitorSettingsFrom(config), nodesFilePath: config.NODES_FILE_PATH, log });
+  const core = createCore({ dataDir, settings: monitorSettingsFrom(config), nodesFilePath: config.NODES_FILE_PATH, log, demoNodesFile: path.join(PACKAGE_ROOT, 'data/nodes.json') });
   try {
     const { token } = loadOrCreateApiToken(core.dataDir, config.API_TOKEN);
     const app = await buildApp({ core, token, host: config.HOST, port: config.PORT, version: VERSION, debug: config.DEBUG, webRoot: WEB_ROOT });
@@ -47,11 +47,11 @@ export async function startService(config: ServiceConfig, log: (line: string) =>
         closed = true;
         core.monitor.stop();
         await app.close();
-        core.close();
+        await core.close();
       },
     };
   } catch (error) {
-    core.close();
+    await core.close();
     throw error;
   }
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ClusterStatus, HealthEvent, HistoryPoint, NodeCheck, NodeHealth, NodeWithHealth } from './schemas/health';
 import { NodeFilterSchema, NodeIdSchema, NodePatchSchema, type Node } from './schemas/node';
+import type { ProbeResult } from './schemas/probe';
 import { ImportOptionsSchema, type ImportReport, type SeedDocument } from './schemas/seed-format';
 import { MonitorSettingsPatchSchema, type MonitorSettings } from './schemas/settings';
 
@@ -21,6 +22,7 @@ export const invokeArgs = {
   'nodes:create': z.unknown(), // validated by the registry with NodeSchema, so errors name node fields
   'nodes:update': z.strictObject({ id: z.string().max(200), patch: NodePatchSchema }),
   'nodes:remove': id,
+  'nodes:lastCheck': id,
   'nodes:history': z.strictObject({ id: z.string().max(200), range: z.enum(['1h', '24h']).default('1h') }),
   'nodes:mute': z.strictObject({ id: NodeIdSchema, hours: z.union([z.literal(0), z.literal(1), z.literal(4), z.literal(8)]) }),
   'events:list': z.strictObject({ node: z.string().max(200).optional(), limit: z.int().min(1).max(5000).default(200) }),
@@ -28,6 +30,7 @@ export const invokeArgs = {
   'registry:export': z.strictObject({}),
   'settings:get': z.strictObject({}),
   'settings:update': MonitorSettingsPatchSchema,
+  'demo:start': z.strictObject({}),
 } as const;
 
 export interface InvokeResults {
@@ -40,6 +43,7 @@ export interface InvokeResults {
   'nodes:create': Node;
   'nodes:update': Node;
   'nodes:remove': { removed: string };
+  'nodes:lastCheck': { checked_at: string; probes: ProbeResult[] } | null;
   'nodes:history': HistoryPoint[];
   'nodes:mute': Node;
   'events:list': HealthEvent[];
@@ -47,6 +51,7 @@ export interface InvokeResults {
   'registry:export': SeedDocument;
   'settings:get': MonitorSettings;
   'settings:update': MonitorSettings;
+  'demo:start': ImportReport;
 }
 
 export type InvokeChannel = keyof typeof invokeArgs;

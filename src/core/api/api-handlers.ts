@@ -18,6 +18,11 @@ export function createApiHandlers(core: Core): ApiHandlers {
     'nodes:create': (input) => registry.create(input),
     'nodes:update': ({ id, patch }) => registry.update(id, patch),
     'nodes:remove': ({ id }) => ({ removed: registry.remove(id).id }),
+    'nodes:lastCheck': ({ id }) => {
+      registry.require(id);
+      const last = monitor.lastCheck(id);
+      return last ? { checked_at: last.checked_at, probes: last.probes } : null;
+    },
     'nodes:history': ({ id, range }) => (registry.require(id), monitor.history(id, range === '24h' ? 24 * 3600_000 : 3600_000)),
     'nodes:mute': ({ id, hours }) => registry.update(id, { muted_until: hours === 0 ? null : new Date(Date.now() + hours * 3600_000).toISOString() }),
     'events:list': ({ node, limit }) => eventLog.list({ node, limit }),
@@ -25,6 +30,7 @@ export function createApiHandlers(core: Core): ApiHandlers {
     'registry:export': () => registry.exportSeed(),
     'settings:get': () => monitor.settings,
     'settings:update': (patch) => monitor.updateSettings(patch),
+    'demo:start': () => core.startDemo(),
   };
 }
 

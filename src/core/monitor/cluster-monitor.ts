@@ -224,7 +224,7 @@ export class ClusterMonitor {
       runtime.record = record;
       deltas.push({ id: node.id, health: this.healthOf(node.id) });
       if (transition) {
-        this.#log({ node: node.id, kind: 'transition', from: transition.from, to: transition.to, reason: result.ok ? 'checks pass again' : (result.error ?? 'check failed') });
+        this.#log({ node: node.id, kind: 'transition', from: transition.from, to: transition.to, reason: result.ok ? (transition.from === 'unknown' ? 'first check passed' : 'checks pass again') : (result.error ?? 'check failed') });
       }
     }
     if (deltas.length > 0) this.events.emit('health', deltas);

@@ -4,7 +4,7 @@ import { NodePatchSchema, NodeSchema, type HealthState, type Node, type NodeFilt
 import { ImportOptionsSchema, type ImportReport, type SeedDocument } from '../../shared/schemas/seed-format';
 import { fieldErrors } from '../../shared/errors';
 import { Emitter } from '../util/emitter';
-import { filterNodes } from './node-filter';
+import { filterNodes } from '../../shared/node-filter';
 import { openStore, setAside, type ConfLike, type StoreFactory, type StoreRecovery } from './json-store';
 import { CURRENT_SCHEMA_VERSION, migrate } from './store-migrations';
 import { planSeedImport, toSeedDocument } from './seed-format';

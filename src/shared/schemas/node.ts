@@ -33,7 +33,7 @@ export const IpAddressSchema = z.union([z.ipv4(), z.ipv6()], { error: requiredOr
 
 export const NodeSshSchema = z.strictObject({
   user: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.][A-Za-z0-9_.-]*$/, { error: 'must be a valid user name' }).optional(),
-  port: z.int().min(1).max(65535, { error: 'must be a port between 1 and 65535' }).optional(),
+  port: z.int({ error: 'must be a whole number' }).min(1, { error: 'must be a port between 1 and 65535' }).max(65535, { error: 'must be a port between 1 and 65535' }).optional(),
   key_path: z.string().min(1).max(4096).optional(),
 });
 export type NodeSsh = z.infer<typeof NodeSshSchema>;

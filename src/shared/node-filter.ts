@@ -1,9 +1,9 @@
-import type { HealthState, Node, NodeFilter } from '../../shared/schemas/node';
+import type { HealthState, Node, NodeFilter } from './schemas/node';
 
 /** Applies the list filters shared by IPC, REST and MCP. `stateOf` supplies health when filtering by status. */
-export function filterNodes(nodes: Iterable<Node>, filter: NodeFilter, stateOf?: (id: string) => HealthState): Node[] {
+export function filterNodes<N extends Node>(nodes: Iterable<N>, filter: NodeFilter, stateOf?: (id: string) => HealthState): N[] {
   const q = filter.q?.trim().toLowerCase();
-  const out: Node[] = [];
+  const out: N[] = [];
   for (const node of nodes) {
     if (filter.role && node.role !== filter.role) continue;
     if (filter.tag && !node.tags.includes(filter.tag)) continue;

@@ -1,0 +1,37 @@
+import type { OrchestratorApi } from '../../../shared/api-contract';
+import { createWebBridgeApi } from './web-bridge-client';
+
+declare global {
+  interface Window {
+    /** Set by the Electron preload; absent in a browser, where the web bridge stands in. */
+    api?: OrchestratorApi;
+  }
+}
+
+const TOKEN_KEY = 'mco-token';
+
+/** The token from the login URL (?token=…), kept for the session and removed from the address bar. */
+function takeToken(): string | null {
+  const url = new URL(window.location.href);
+  const fromUrl = url.searchParams.get('token');
+  if (fromUrl) {
+    sessionStorage.setItem(TOKEN_KEY, fromUrl);
+    url.searchParams.delete('token');
+    window.history.replaceState(null, '', url.pathname + url.search + url.hash);
+  }
+  return fromUrl ?? sessionStorage.getItem(TOKEN_KEY);
+}
+
+export type ConnectionState = 'open' | 'closed' | 'unauthorized' | 'no-token';
+
+/** `window.api` from the preload, or a web bridge client (disposed when the app unmounts). */
+export function getApi(onConnection: (state: ConnectionState) => void): (OrchestratorApi & { dispose?(): void }) | null {
+  if (window.api) return window.api;
+  const token = takeToken();
+  if (!token) {
+    onConnection('no-token');
+    return null;
+  }
+  const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
+  return createWebBridgeApi(`${scheme}://${window.location.host}/bridge`, token, onConnection);
+}

@@ -1,0 +1,90 @@
+import type { ApiErrorPayload, InvokeArg, InvokeChannel, InvokeResults, OrchestratorApi, PushEventName, PushEvents } from '../../../shared/api-contract';
+
+/** An error answered by the core, with the REST error shape (field-level details). */
+export class ApiError extends Error {
+  constructor(readonly payload: ApiErrorPayload) {
+    super(payload.message);
+  }
+}
+
+/**
+ * `window.api` for the browser: the same contract as Electron's preload, over the headless service's
+ * WebSocket bridge. Reconnects with back-off and re-authenticates; pending calls fail on disconnect.
+ */
+export function createWebBridgeApi(url: string, token: string, onConnection?: (state: 'open' | 'closed' | 'unauthorized') => void): OrchestratorApi & { dispose(): void } {
+  const listeners = new Map<PushEventName, Set<(payload: never) => void>>();
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  let nextId = 1;
+  let socket: WebSocket | null = null;
+  let ready: Promise<WebSocket> | null = null;
+  let retryMs = 500;
+  let disposed = false;
+
+  const connect = (): Promise<WebSocket> =>
+    (ready ??= new Promise<WebSocket>((resolve, reject) => {
+      const ws = new WebSocket(url);
+      ws.onopen = () => ws.send(JSON.stringify({ type: 'auth', token }));
+      ws.onmessage = (message) => {
+        const data = JSON.parse(String(message.data));
+        if (data.type === 'ready') {
+          socket = ws;
+          retryMs = 500;
+          onConnection?.('open');
+          resolve(ws);
+        } else if (data.event) {
+          for (const listener of listeners.get(data.event) ?? []) (listener as (p: unknown) => void)(data.payload);
+        } else if (data.id !== undefined) {
+          const call = pending.get(data.id);
+          pending.delete(data.id);
+          if (data.ok) call?.resolve(data.result);
+          else call?.reject(new ApiError(data.error));
+        }
+      };
+      ws.onclose = (event) => {
+        socket = null;
+        ready = null;
+        for (const call of pending.values()) call.reject(new Error('connection to the service was lost'));
+        pending.clear();
+        if (event.code === 4401) {
+          onConnection?.('unauthorized');
+          return reject(new Error('the service refused the token'));
+        }
+        reject(new Error('cannot reach the service'));
+        if (disposed) return;
+        onConnection?.('closed');
+        setTimeout(() => void connect().then(() => emitLocal('reconnected'), () => {}), retryMs);
+        retryMs = Math.min(retryMs * 2, 10_000);
+      };
+    }));
+
+  const reconnectListeners = new Set<() => void>();
+  const emitLocal = (_: 'reconnected') => reconnectListeners.forEach((fn) => fn());
+
+  const api: OrchestratorApi & { onReconnect(fn: () => void): () => void; dispose(): void } = {
+    dispose() {
+      disposed = true;
+      listeners.clear();
+      void ready?.then((ws) => ws.close(1000), () => {});
+    },
+    async invoke<C extends InvokeChannel>(channel: C, arg: InvokeArg<C>): Promise<InvokeResults[C]> {
+      const ws = socket ?? (await connect());
+      const id = nextId++;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+        ws.send(JSON.stringify({ id, channel, arg }));
+      });
+    },
+    on<E extends PushEventName>(event: E, listener: (payload: PushEvents[E]) => void) {
+      let set = listeners.get(event);
+      if (!set) listeners.set(event, (set = new Set()));
+      set.add(listener as (payload: never) => void);
+      void connect().catch(() => {});
+      return () => set.delete(listener as (payload: never) => void);
+    },
+    onReconnect(fn) {
+      reconnectListeners.add(fn);
+      return () => reconnectListeners.delete(fn);
+    },
+  };
+  return api;
+}
