@@ -10,6 +10,7 @@ import { EventLog } from './monitor/event-log';
 import { OrchestratorError } from '../shared/errors';
 import { startDemoFleet } from './simulator/demo-fleet';
 import type { FleetSimulator } from './simulator/fleet-simulator';
+import { TailscaleService } from './tailscale/tailscale-service';
 
 export interface CoreOptions {
   dataDir: string;
@@ -30,6 +31,7 @@ export interface Core {
   registry: NodeRegistry;
   monitor: ClusterMonitor;
   eventLog: EventLog;
+  tailscale: TailscaleService;
   initialImport: ImportReport | null;
   demoNodesFile: string | null;
   /** Starts the simulated demo fleet in this process and imports it. */
@@ -58,6 +60,7 @@ export function createCore(options: CoreOptions): Core {
       log(`Imported ${initialImport.added.length} nodes from ${options.nodesFilePath}` + (initialImport.invalid.length ? `; ${initialImport.invalid.length} invalid field(s) skipped` : ''));
     }
     const monitor = new ClusterMonitor({ registry, settings: options.settings, eventLog });
+    const tailscale = new TailscaleService(registry, monitor);
     let demo: FleetSimulator | null = null;
     return {
       dataDir,
@@ -65,6 +68,7 @@ export function createCore(options: CoreOptions): Core {
       registry,
       monitor,
       eventLog,
+      tailscale,
       initialImport,
       demoNodesFile: options.demoNodesFile ?? null,
       async startDemo() {
@@ -77,6 +81,7 @@ export function createCore(options: CoreOptions): Core {
       },
       async close() {
         monitor.dispose();
+        tailscale.stopSync();
         await demo?.stop();
         lock.release();
       },

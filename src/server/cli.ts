@@ -10,6 +10,8 @@ Commands:
   demo [--headless] Serve data/nodes.json as a simulated fleet (with a scripted outage) and start the app on it
   import <file>    Import a seed-format nodes.json into DATA_DIR [--dry-run] [--skip-invalid]
   export [file]    Write all nodes in seed format (stdout when no file)
+  import-tailscale [file]  Import machines from \`tailscale status --json\` (the local CLI when no file)
+                   [--dry-run] [--include-self] [--include-non-linux] [--include-expired]
 
 Settings (flag, environment variable or .env entry):
   --host HOST (127.0.0.1)            --port PORT (8000)
@@ -41,13 +43,20 @@ async function main(): Promise<void> {
       return runDemo(config, rest);
     }
     case 'import':
+    case 'import-tailscale':
     case 'export': {
       const { createCore } = await import('../core/app-core');
       const { monitorSettingsFrom } = await import('../core/config/load-config');
       const { defaultDataDir } = await import('../core/registry/data-dir');
       const core = createCore({ dataDir: config.DATA_DIR ?? defaultDataDir(), settings: monitorSettingsFrom(config) });
       try {
-        if (command === 'export') {
+        if (command === 'import-tailscale') {
+          const file = rest.find((a) => !a.startsWith('--'));
+          const document = file ? JSON.parse(fs.readFileSync(file, 'utf8')) : await core.tailscale.readFromCli();
+          const flag = (name: string) => rest.includes(`--${name}`);
+          const report = core.tailscale.import(document, { dry_run: flag('dry-run'), include_self: flag('include-self'), include_non_linux: flag('include-non-linux'), include_expired: flag('include-expired') });
+          console.log(JSON.stringify(report, null, 2));
+        } else if (command === 'export') {
           const text = JSON.stringify(core.registry.exportSeed(), null, 2) + '\n';
           if (rest[0]) fs.writeFileSync(rest[0], text);
           else process.stdout.write(text);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ClusterStatus, HealthEvent, HistoryPoint, NodeCheck, NodeHealth, NodeWithHealth } from './schemas/health';
 import { NodeFilterSchema, NodeIdSchema, NodePatchSchema, type Node } from './schemas/node';
 import type { ProbeResult } from './schemas/probe';
+import { TailscaleImportOptionsSchema, type TailscaleImportReport, type TailscalePresence } from './schemas/tailscale';
 import { ImportOptionsSchema, type ImportReport, type SeedDocument } from './schemas/seed-format';
 import { MonitorSettingsPatchSchema, type MonitorSettings } from './schemas/settings';
 
@@ -31,6 +32,9 @@ export const invokeArgs = {
   'settings:get': z.strictObject({}),
   'settings:update': MonitorSettingsPatchSchema,
   'demo:start': z.strictObject({}),
+  /** `document` omitted: read it from the local tailscale CLI. */
+  'tailscale:import': z.strictObject({ document: z.unknown().optional(), options: TailscaleImportOptionsSchema.partial().default({ dry_run: true }) }),
+  'tailscale:presence': z.strictObject({}),
 } as const;
 
 export interface InvokeResults {
@@ -52,6 +56,8 @@ export interface InvokeResults {
   'settings:get': MonitorSettings;
   'settings:update': MonitorSettings;
   'demo:start': ImportReport;
+  'tailscale:import': TailscaleImportReport;
+  'tailscale:presence': { synced_at: string | null; nodes: TailscalePresence[] };
 }
 
 export type InvokeChannel = keyof typeof invokeArgs;

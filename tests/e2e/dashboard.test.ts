@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { FleetSimulator } from '../../src/core/simulator/fleet-simulator';
 import { chromiumMissing, launchChromium, screenshotPath } from '../helpers/browser';
 import { startTestService } from '../helpers/service';
+import { sampleTailnet } from '../helpers/tailscale-status';
 
 // The dashboard in real Chromium against the headless service, with simulated nodes on loopback.
 const sim = new FleetSimulator([1, 2, 3, 4].map((i) => ({ ip: `127.41.0.${i}`, http_port: 8080, behaviour: i === 4 ? ('refusing' as const) : ('healthy' as const) })));
@@ -91,5 +92,19 @@ describe.skipIf(chromiumMissing)('dashboard in Chromium', () => {
     await expect.poll(() => rowState('sim-2'), { timeout: 5000, interval: 50 }).toBe('healthy');
     expect(Date.now() - upAt).toBeLessThan(2000);
     expect(fs.existsSync(screenshotPath('outage-node-detail'))).toBe(true);
+  });
+
+  it('previews a Tailscale import, then applies it', async () => {
+    await page.getByRole('button', { name: 'Import / export' }).click();
+    await page.getByRole('button', { name: 'Tailscale' }).click();
+    await page.getByLabel('tailscale status JSON').fill(JSON.stringify(sampleTailnet()));
+    await page.getByRole('button', { name: 'Preview' }).click();
+    await expect.poll(() => page.getByTestId('tailscale-report').textContent()).toContain('Added 7');
+    expect(await page.getByTestId('tailscale-report').textContent()).toContain('skipped old-box: node key expired');
+    expect(service.core.registry.get('ctrl-1')).toBeUndefined();
+    await page.screenshot({ path: screenshotPath('tailscale-preview') });
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => page.locator('[data-node-id="ctrl-1"]').count()).toBe(1);
+    expect(service.core.registry.get('ctrl-1')?.role).toBe('master');
   });
 });

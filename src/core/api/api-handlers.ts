@@ -31,6 +31,8 @@ export function createApiHandlers(core: Core): ApiHandlers {
     'settings:get': () => monitor.settings,
     'settings:update': (patch) => monitor.updateSettings(patch),
     'demo:start': () => core.startDemo(),
+    'tailscale:import': async ({ document, options }) => core.tailscale.import(document === undefined ? await core.tailscale.readFromCli() : document, options),
+    'tailscale:presence': () => core.tailscale.presence(),
   };
 }
 

@@ -10,7 +10,7 @@ import { ImportDialog } from './components/ImportDialog';
 import { SettingsDialog } from './components/SettingsDialog';
 import { EmptyState } from './components/EmptyState';
 
-type Dialog = { kind: 'add' } | { kind: 'edit' } | { kind: 'import' } | { kind: 'settings' } | null;
+type Dialog = { kind: 'add' } | { kind: 'edit' } | { kind: 'import'; source?: 'file' | 'tailscale' } | { kind: 'settings' } | null;
 
 export function App() {
   const connection = useClusterStore((s) => s.connection);
@@ -68,7 +68,7 @@ export function App() {
       {!loaded ? (
         <main className="center">Loading…</main>
       ) : order.length === 0 ? (
-        <EmptyState onAdd={() => setDialog({ kind: 'add' })} onImport={() => setDialog({ kind: 'import' })} />
+        <EmptyState onAdd={() => setDialog({ kind: 'add' })} onImport={(source) => setDialog({ kind: 'import', source })} />
       ) : (
         <main className="main">
           <section className="list">
@@ -82,7 +82,7 @@ export function App() {
         <div className="dialog" role="dialog" aria-modal="true" onKeyDown={(e) => e.key === 'Escape' && close()}>
           {dialog.kind === 'add' && <NodeForm onClose={close} />}
           {dialog.kind === 'edit' && selectedId && nodes.has(selectedId) && <NodeForm node={nodes.get(selectedId)} onClose={close} />}
-          {dialog.kind === 'import' && <ImportDialog onClose={close} />}
+          {dialog.kind === 'import' && <ImportDialog onClose={close} initialSource={dialog.source} />}
           {dialog.kind === 'settings' && <SettingsDialog onClose={close} />}
         </div>
       )}

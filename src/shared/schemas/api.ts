@@ -19,3 +19,11 @@ export const EventsQuerySchema = z.strictObject({
 });
 export const HistoryQuerySchema = z.strictObject({ range: z.enum(['1h', '24h']).default('1h') });
 export const PauseRequestSchema = z.strictObject({ duration_s: z.number().positive().max(7 * 24 * 3600).optional() });
+
+export const TailscaleImportQuerySchema = z.strictObject({
+  dry_run: queryBool.default(false),
+  include_self: queryBool.default(false),
+  include_non_linux: queryBool.default(false),
+  include_expired: queryBool.default(false),
+  default_role: z.enum(['master', 'worker', 'storage']).default('worker'),
+});

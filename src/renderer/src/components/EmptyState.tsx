@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useClusterStore } from '../store/cluster-store';
 
 /** What a new user sees with no nodes: every way to get a fleet in. */
-export function EmptyState({ onAdd, onImport }: { onAdd(): void; onImport(): void }) {
+export function EmptyState({ onAdd, onImport }: { onAdd(): void; onImport(source: 'file' | 'tailscale'): void }) {
   const api = useClusterStore((s) => s.api)!;
   const [error, setError] = useState<string | null>(null);
   return (
@@ -11,8 +11,8 @@ export function EmptyState({ onAdd, onImport }: { onAdd(): void; onImport(): voi
       <p>Add the machines you want to watch. Health checks start as soon as a node is registered.</p>
       <div className="choices">
         <button className="primary" onClick={onAdd}>Add a node</button>
-        <button onClick={onImport}>Import a nodes.json file</button>
-        <button onClick={onImport} title="Paste the output of `tailscale status --json`">Import from Tailscale</button>
+        <button onClick={() => onImport('file')}>Import a nodes.json file</button>
+        <button onClick={() => onImport('tailscale')} title="Paste the output of `tailscale status --json`">Import from Tailscale</button>
         <button onClick={() => api.invoke('demo:start', {}).catch((e: Error) => setError(e.message))}>Start the demo fleet</button>
       </div>
       {error && <p className="error" role="alert">{error}</p>}

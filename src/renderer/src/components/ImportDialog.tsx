@@ -1,9 +1,11 @@
 import { useState } from 'react';
 import type { ImportReport } from '../../../shared/schemas/seed-format';
 import { useClusterStore } from '../store/cluster-store';
+import { TailscaleImport } from './TailscaleImport';
 
 /** Seed-format import with a report shown before anything is applied, and export. */
-export function ImportDialog({ onClose }: { onClose(): void }) {
+export function ImportDialog({ onClose, initialSource = 'file' }: { onClose(): void; initialSource?: 'file' | 'tailscale' }) {
+  const [source, setSource] = useState(initialSource);
   const api = useClusterStore((s) => s.api)!;
   const [text, setText] = useState('');
   const [report, setReport] = useState<ImportReport | null>(null);
@@ -41,6 +43,17 @@ export function ImportDialog({ onClose }: { onClose(): void }) {
   return (
     <div className="dialog-body">
       <h2>Import / export</h2>
+      <div className="segmented" role="group" aria-label="Source">
+        <button aria-pressed={source === 'file'} onClick={() => setSource('file')}>nodes.json</button>
+        <button aria-pressed={source === 'tailscale'} onClick={() => setSource('tailscale')}>Tailscale</button>
+      </div>
+      {source === 'tailscale' ? (
+        <>
+          <TailscaleImport onDone={onClose} />
+          <div className="buttons"><button type="button" onClick={onClose}>Close</button></div>
+        </>
+      ) : (
+      <>
       <p>Seed-format <code>nodes.json</code>: <code>{'{"nodes": {"node-01": {...}}}'}</code></p>
       <label>
         File <input type="file" accept="application/json,.json" onChange={async (e) => setText((await e.target.files?.[0]?.text()) ?? '')} />
@@ -65,6 +78,8 @@ export function ImportDialog({ onClose }: { onClose(): void }) {
         <button type="button" onClick={() => run(true)} disabled={!text}>Preview</button>
         <button type="button" className="primary" disabled={!report || (report.invalid.length > 0 && !skipInvalid)} onClick={() => run(false)}>Apply</button>
       </div>
+      </>
+      )}
     </div>
   );
 }
