@@ -11,6 +11,8 @@ import { OrchestratorError } from '../shared/errors';
 import { startDemoFleet } from './simulator/demo-fleet';
 import type { FleetSimulator } from './simulator/fleet-simulator';
 import { TailscaleService } from './tailscale/tailscale-service';
+import { SshService } from './ssh/ssh-service';
+import type { SshAuthOptions } from './ssh/ssh-connection-pool';
 
 export interface CoreOptions {
   dataDir: string;
@@ -20,6 +22,8 @@ export interface CoreOptions {
   /** A seed-format nodes.json imported when the registry is empty at start. */
   nodesFilePath?: string;
   log?: (line: string) => void;
+  /** SSH: key, agent, host-key policy, fan-out and metrics interval. */
+  ssh?: Partial<SshAuthOptions> & { concurrency?: number; metricsIntervalMs?: number };
   /** The bundled demo fleet (data/nodes.json), offered to new users from the empty state. */
   demoNodesFile?: string;
 }
@@ -32,6 +36,7 @@ export interface Core {
   monitor: ClusterMonitor;
   eventLog: EventLog;
   tailscale: TailscaleService;
+  ssh: SshService;
   initialImport: ImportReport | null;
   demoNodesFile: string | null;
   /** Starts the simulated demo fleet in this process and imports it. */
@@ -60,7 +65,16 @@ export function createCore(options: CoreOptions): Core {
       log(`Imported ${initialImport.added.length} nodes from ${options.nodesFilePath}` + (initialImport.invalid.length ? `; ${initialImport.invalid.length} invalid field(s) skipped` : ''));
     }
     const monitor = new ClusterMonitor({ registry, settings: options.settings, eventLog });
-    const tailscale = new TailscaleService(registry, monitor);
+    const ssh = new SshService({
+      dataDir,
+      storeFactory: options.storeFactory ?? confStoreFactory,
+      registry,
+      monitor,
+      auth: { hostKeyPolicy: 'tofu', agentSocket: process.env.SSH_AUTH_SOCK, ...options.ssh },
+      concurrency: options.ssh?.concurrency ?? 32,
+      metricsIntervalMs: options.ssh?.metricsIntervalMs ?? 60_000,
+    });
+    const tailscale = new TailscaleService(registry, monitor, ssh.hostKeys);
     let demo: FleetSimulator | null = null;
     return {
       dataDir,
@@ -69,6 +83,7 @@ export function createCore(options: CoreOptions): Core {
       monitor,
       eventLog,
       tailscale,
+      ssh,
       initialImport,
       demoNodesFile: options.demoNodesFile ?? null,
       async startDemo() {
@@ -82,6 +97,7 @@ export function createCore(options: CoreOptions): Core {
       async close() {
         monitor.dispose();
         tailscale.stopSync();
+        ssh.close();
         await demo?.stop();
         lock.release();
       },

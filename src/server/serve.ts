@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ServiceConfig } from '../shared/schemas/config';
 import { createCore, type Core } from '../core/app-core';
 import { loadOrCreateApiToken } from '../core/auth/api-token';
-import { monitorSettingsFrom } from '../core/config/load-config';
+import { monitorSettingsFrom, sshOptionsFrom } from '../core/config/load-config';
 import { defaultDataDir } from '../core/registry/data-dir';
 import { buildApp } from './http/build-app';
 
@@ -25,7 +25,14 @@ export interface RunningService {
 /** Starts the core headless and serves REST, the web UI and MCP on HOST:PORT. */
 export async function startService(config: ServiceConfig, log: (line: string) => void = console.log): Promise<RunningService> {
   const dataDir = config.DATA_DIR ?? defaultDataDir();
-  const core = createCore({ dataDir, settings: monitorSettingsFrom(config), nodesFilePath: config.NODES_FILE_PATH, log, demoNodesFile: path.join(PACKAGE_ROOT, 'data/nodes.json') });
+  const core = createCore({
+    dataDir,
+    settings: monitorSettingsFrom(config),
+    nodesFilePath: config.NODES_FILE_PATH,
+    log,
+    demoNodesFile: path.join(PACKAGE_ROOT, 'data/nodes.json'),
+    ssh: sshOptionsFrom(config),
+  });
   try {
     const { token } = loadOrCreateApiToken(core.dataDir, config.API_TOKEN);
     const app = await buildApp({ core, token, host: config.HOST, port: config.PORT, version: VERSION, debug: config.DEBUG, webRoot: WEB_ROOT });

@@ -46,3 +46,14 @@ export function monitorSettingsFrom(config: ServiceConfig): MonitorSettings {
     concurrency: config.PROBE_CONCURRENCY,
   });
 }
+
+/** SSH settings of the headless service; a key passphrase comes only from the environment. */
+export function sshOptionsFrom(config: ServiceConfig, env: NodeJS.ProcessEnv = process.env) {
+  return {
+    defaultKeyPath: config.SSH_KEY_PATH,
+    hostKeyPolicy: config.SSH_HOST_KEY_POLICY,
+    concurrency: config.SSH_CONCURRENCY,
+    metricsIntervalMs: config.METRICS_INTERVAL * 1000,
+    passphraseFor: () => env.SSH_KEY_PASSPHRASE,
+  };
+}

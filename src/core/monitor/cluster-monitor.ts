@@ -273,6 +273,11 @@ export class ClusterMonitor {
     this.events.emit('health', [{ id: node.id, health: this.healthOf(node.id) }]);
   }
 
+  /** Lets other services (SSH host keys, the store) put an event in the same log and stream. */
+  logEvent(event: Omit<HealthEvent, 'seq' | 'at'>): void {
+    this.#log(event);
+  }
+
   #log(event: Omit<HealthEvent, 'seq' | 'at'>): void {
     this.events.emit('event', this.eventLog.append({ ...event, at: new Date(this.#now()).toISOString() }));
   }

@@ -1,0 +1,167 @@
+import type { ClientChannel } from 'ssh2';
+import { OrchestratorError } from '../../shared/errors';
+import type { Node } from '../../shared/schemas/node';
+import type { NodeMetrics } from '../../shared/schemas/ssh';
+import type { SshConnectionPool } from './ssh-connection-pool';
+
+// Read with shell builtins where possible, so a poll costs the node almost nothing: no new sshd
+// session (the shell stays open between polls) and only `df` is a new process.
+const pollScript = (n: number) => `echo __MCO_BEGIN_${n}__
+read a b c rest < /proc/loadavg; echo "load $a $b $c"
+n=0; while read k rest; do [ "$k" = processor ] && n=$((n+1)); done < /proc/cpuinfo; echo "cpus $n"
+while read k v u; do case $k in MemTotal:) echo "memtotal $v";; MemAvailable:) echo "memavail $v";; esac; done < /proc/meminfo
+df -Pk / 2>/dev/null | while read fs size used avail pct mnt; do [ "$mnt" = / ] && echo "disk $size $used $avail"; done
+read up idle < /proc/uptime; echo "uptime $up"
+echo __MCO_END_${n}__
+`;
+
+export function parseMetrics(text: string, at = new Date()): NodeMetrics {
+  const fields = new Map(text.split('\n').map((line) => [line.split(' ')[0], line.split(' ').slice(1).map(Number)]));
+  const need = (key: string): number[] => {
+    const values = fields.get(key);
+    if (!values || values.some(Number.isNaN)) throw new OrchestratorError('unavailable', `metrics: the node did not report "${key}" (is /proc available?)`);
+    return values;
+  };
+  const [load1, load5, load15] = need('load');
+  const [size, used, avail] = need('disk');
+  const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
+  return {
+    load_1: load1,
+    load_5: load5,
+    load_15: load15,
+    cpu_count: need('cpus')[0],
+    mem_total_mb: round(need('memtotal')[0] / 1024),
+    mem_available_mb: round(need('memavail')[0] / 1024),
+    disk_total_gb: round(size / 1024 / 1024),
+    disk_used_pct: round(used + avail > 0 ? (used / (used + avail)) * 100 : 0, 1),
+    uptime_s: need('uptime')[0],
+    collected_at: at.toISOString(),
+  };
+}
+
+/** A shell kept open on one node; each poll writes a short script to it and reads the answer. */
+class MetricsShell {
+  #buffer = '';
+  #seq = 0;
+  #waiter: { end: string; resolve: (text: string) => void; reject: (e: Error) => void } | null = null;
+  closed = false;
+
+  constructor(
+    private readonly channel: ClientChannel,
+    private readonly release: () => void,
+  ) {
+    channel.on('data', (chunk: Buffer) => {
+      this.#buffer += chunk.toString('utf8');
+      const waiter = this.#waiter;
+      if (!waiter) return;
+      const endAt = this.#buffer.indexOf(waiter.end);
+      if (endAt === -1) return;
+      const text = this.#buffer.slice(0, endAt);
+      this.#buffer = this.#buffer.slice(endAt + waiter.end.length);
+      this.#waiter = null;
+      waiter.resolve(text.slice(text.lastIndexOf('__\n') + 3));
+    });
+    channel.on('close', () => this.close(new Error('the metrics shell closed')));
+  }
+
+  poll(timeoutMs: number): Promise<NodeMetrics> {
+    const n = ++this.#seq;
+    return new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.close(new Error(`no metrics within ${timeoutMs / 1000}s`));
+      }, timeoutMs);
+      this.#waiter = {
+        end: `__MCO_END_${n}__`,
+        resolve: (text) => (clearTimeout(timer), resolve(text)),
+        reject: (error) => (clearTimeout(timer), reject(error)),
+      };
+      this.channel.write(pollScript(n));
+    }).then((text) => parseMetrics(text));
+  }
+
+  close(error?: Error): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.#waiter?.reject(error ?? new Error('closed'));
+    this.#waiter = null;
+    this.channel.close();
+    this.release();
+  }
+}
+
+/** Agentless metrics over one long-lived channel per node, on an interval and on demand. */
+export class MetricsCollector {
+  readonly #shells = new Map<string, Promise<MetricsShell>>();
+  readonly #latest = new Map<string, NodeMetrics>();
+  readonly #inFlight = new Map<string, Promise<NodeMetrics>>();
+  #timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly pool: SshConnectionPool) {}
+
+  latest(nodeId: string): NodeMetrics | null {
+    return this.#latest.get(nodeId) ?? null;
+  }
+
+  /** Polls now; concurrent calls for the same node share one poll. */
+  collect(node: Node, timeoutMs = 10_000): Promise<NodeMetrics> {
+    let pending = this.#inFlight.get(node.id);
+    if (!pending) {
+      pending = this.#poll(node, timeoutMs).finally(() => this.#inFlight.delete(node.id));
+      this.#inFlight.set(node.id, pending);
+    }
+    return pending;
+  }
+
+  start(intervalMs: number, nodes: () => Node[]): void {
+    this.stop();
+    const tick = () => void Promise.allSettled(nodes().map((node) => this.collect(node)));
+    this.#timer = setInterval(tick, intervalMs);
+    this.#timer.unref?.();
+  }
+
+  stop(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+  }
+
+  forget(nodeId: string): void {
+    void this.#shells.get(nodeId)?.then((shell) => shell.close(), () => {});
+    this.#shells.delete(nodeId);
+    this.#latest.delete(nodeId);
+  }
+
+  closeAll(): void {
+    this.stop();
+    for (const id of [...this.#shells.keys()]) this.forget(id);
+  }
+
+  async #poll(node: Node, timeoutMs: number): Promise<NodeMetrics> {
+    let shellPromise = this.#shells.get(node.id);
+    if (shellPromise && (await shellPromise.catch(() => null))?.closed !== false) {
+      this.#shells.delete(node.id);
+      shellPromise = undefined;
+    }
+    if (!shellPromise) {
+      shellPromise = this.#openShell(node);
+      this.#shells.set(node.id, shellPromise);
+      shellPromise.catch(() => this.#shells.delete(node.id));
+    }
+    const metrics = await (await shellPromise).poll(timeoutMs);
+    this.#latest.set(node.id, metrics);
+    return metrics;
+  }
+
+  async #openShell(node: Node): Promise<MetricsShell> {
+    const { client, release } = await this.pool.hold(node);
+    return new Promise((resolve, reject) => {
+      client.exec('/bin/sh', (error, channel) => {
+        if (error) {
+          release();
+          return reject(new OrchestratorError('unavailable', `could not open a metrics shell on ${node.id}: ${error.message}`));
+        }
+        channel.stderr.on('data', () => {}); // a node without /proc prints errors; the parse reports it
+        resolve(new MetricsShell(channel, release));
+      });
+    });
+  }
+}

@@ -1,0 +1,58 @@
+import { parseOrThrow } from '../../shared/errors';
+import type { NodeHealth } from '../../shared/schemas/health';
+import type { Node } from '../../shared/schemas/node';
+import { PlacementRequestSchema, type NodeMetrics, type PlacementResponse } from '../../shared/schemas/ssh';
+
+/**
+ * The seed's "resource allocation": ranks healthy nodes that meet the requirements by free capacity.
+ * Live metrics are used where known (free CPU = cores − 1-minute load, free memory = MemAvailable);
+ * otherwise the node's declared size. The score is the smaller headroom ratio of CPU and memory.
+ */
+export function suggestNodes(
+  input: unknown,
+  nodes: Node[],
+  healthOf: (id: string) => NodeHealth,
+  metricsOf: (id: string) => NodeMetrics | null,
+): PlacementResponse {
+  const request = parseOrThrow(PlacementRequestSchema, input ?? {});
+  const candidates: PlacementResponse['candidates'] = [];
+  const rejected: PlacementResponse['rejected'] = [];
+  for (const node of nodes) {
+    const reject = (reason: string) => rejected.push({ node_id: node.id, reason });
+    if (node.maintenance) {
+      reject('in maintenance');
+      continue;
+    }
+    const state = healthOf(node.id).status;
+    if (state !== 'healthy') {
+      reject(`not healthy (${state})`);
+      continue;
+    }
+    if (request.role && node.role !== request.role) {
+      reject(`role is ${node.role}, not ${request.role}`);
+      continue;
+    }
+    const missing = request.tags.filter((t) => !node.tags.includes(t));
+    if (missing.length > 0) {
+      reject(`lacks tag(s) ${missing.join(', ')}`);
+      continue;
+    }
+    const metrics = metricsOf(node.id);
+    const freeCpu = metrics ? Math.max(0, metrics.cpu_count - metrics.load_1) : node.cpu_cores;
+    const freeMem = metrics ? metrics.mem_available_mb / 1024 : node.memory_gb;
+    if (freeCpu < request.cpu_cores || freeMem < request.memory_gb) {
+      reject(`not enough free capacity (${freeCpu.toFixed(1)} cores, ${freeMem.toFixed(1)} GB free)`);
+      continue;
+    }
+    const score = Math.min(freeCpu / request.cpu_cores, freeMem / request.memory_gb);
+    candidates.push({
+      node_id: node.id,
+      score: Math.round(score * 100) / 100,
+      free_cpu_cores: Math.round(freeCpu * 100) / 100,
+      free_memory_gb: Math.round(freeMem * 100) / 100,
+      source: metrics ? 'live_metrics' : 'declared',
+    });
+  }
+  candidates.sort((a, b) => b.score - a.score || a.node_id.localeCompare(b.node_id));
+  return { candidates: candidates.slice(0, request.limit), rejected };
+}

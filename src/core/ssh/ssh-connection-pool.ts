@@ -1,0 +1,199 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import ssh2, { type Client, type ConnectConfig } from 'ssh2';
+import { OrchestratorError } from '../../shared/errors';
+import type { Node } from '../../shared/schemas/node';
+import { classifyError } from '../prober/probe-failure';
+import { formatHost } from '../prober/tcp-probe';
+import { fingerprint, type HostKeyStore } from './host-key-store';
+
+export interface SshAuthOptions {
+  /** SSH_KEY_PATH: used when a node names no key. */
+  defaultKeyPath?: string;
+  /** SSH_AUTH_SOCK: an agent is tried too when present. */
+  agentSocket?: string;
+  /** Passphrase for an encrypted key: environment in headless, safeStorage in the desktop app. */
+  passphraseFor?: (keyPath: string) => string | undefined;
+  /** 'approve': an unpinned host key is refused until a person approves it. */
+  hostKeyPolicy: 'tofu' | 'approve';
+  keepaliveMs?: number;
+  idleCloseMs?: number;
+  connectTimeoutMs?: number;
+}
+
+export interface HostKeyChange {
+  node_id: string;
+  pinned: string[];
+  presented: string;
+}
+
+const DEFAULT_KEYS = ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((name) => path.join(os.homedir(), '.ssh', name));
+
+export function sshUser(node: Node): string {
+  return node.ssh?.user ?? os.userInfo().username;
+}
+
+export function sshTarget(node: Node): string {
+  return `${sshUser(node)}@${formatHost(node.tailscale_ip)}:${node.ssh?.port ?? 22}`;
+}
+
+interface PooledConnection {
+  client: Client;
+  idleTimer: NodeJS.Timeout | null;
+  users: number;
+}
+
+/**
+ * One SSH connection per node, reused across commands and metrics polls; kept alive with keep-alives
+ * and closed after being idle. Every connection checks the node's pinned host key first.
+ */
+export class SshConnectionPool {
+  readonly #connections = new Map<string, PooledConnection>();
+  readonly #connecting = new Map<string, Promise<PooledConnection>>();
+
+  constructor(
+    private readonly hostKeys: HostKeyStore,
+    private readonly auth: SshAuthOptions,
+    private readonly onHostKeyChanged: (change: HostKeyChange) => void,
+  ) {}
+
+  get size(): number {
+    return this.#connections.size;
+  }
+
+  /** Runs `use` with a ready connection to the node; the connection stays pooled afterwards. */
+  async with<T>(node: Node, use: (client: Client) => Promise<T>): Promise<T> {
+    const connection = await this.#acquire(node);
+    connection.users++;
+    if (connection.idleTimer) clearTimeout(connection.idleTimer);
+    try {
+      return await use(connection.client);
+    } finally {
+      connection.users--;
+      this.#armIdle(node.id, connection);
+    }
+  }
+
+  /** Holds a connection open for a long-lived channel (metrics); returns a release function. */
+  async hold(node: Node): Promise<{ client: Client; release: () => void }> {
+    const connection = await this.#acquire(node);
+    connection.users++;
+    if (connection.idleTimer) clearTimeout(connection.idleTimer);
+    let released = false;
+    return {
+      client: connection.client,
+      release: () => {
+        if (released) return;
+        released = true;
+        connection.users--;
+        this.#armIdle(node.id, connection);
+      },
+    };
+  }
+
+  drop(nodeId: string): void {
+    const connection = this.#connections.get(nodeId);
+    this.#connections.delete(nodeId);
+    if (connection) {
+      if (connection.idleTimer) clearTimeout(connection.idleTimer);
+      connection.client.end();
+    }
+  }
+
+  closeAll(): void {
+    for (const id of [...this.#connections.keys()]) this.drop(id);
+  }
+
+  #armIdle(nodeId: string, connection: PooledConnection): void {
+    if (connection.users > 0 || this.#connections.get(nodeId) !== connection) return;
+    connection.idleTimer = setTimeout(() => this.drop(nodeId), this.auth.idleCloseMs ?? 5 * 60_000);
+    connection.idleTimer.unref?.();
+  }
+
+  #acquire(node: Node): Promise<PooledConnection> {
+    const existing = this.#connections.get(node.id);
+    if (existing) return Promise.resolve(existing);
+    let pending = this.#connecting.get(node.id);
+    if (!pending) {
+      pending = this.#connect(node).finally(() => this.#connecting.delete(node.id));
+      this.#connecting.set(node.id, pending);
+    }
+    return pending;
+  }
+
+  #connect(node: Node): Promise<PooledConnection> {
+    const target = sshTarget(node);
+    const keyPath = node.ssh?.key_path ?? this.auth.defaultKeyPath ?? DEFAULT_KEYS.find((k) => fs.existsSync(k));
+    let privateKey: Buffer | undefined;
+    if (keyPath) {
+      try {
+        privateKey = fs.readFileSync(keyPath.replace(/^~(?=$|\/)/, os.homedir()));
+      } catch (error) {
+        return Promise.reject(new OrchestratorError('bad_request', `SSH key ${keyPath} for ${node.id} cannot be read: ${(error as Error).message}`, [{ field: 'ssh.key_path', message: 'cannot be read' }]));
+      }
+    }
+    return new Promise((resolve, reject) => {
+      const client = new ssh2.Client();
+      let verdict: ReturnType<HostKeyStore['verify']> | null = null;
+      let presented = '';
+      const config: ConnectConfig = {
+        host: node.tailscale_ip,
+        port: node.ssh?.port ?? 22,
+        username: sshUser(node),
+        privateKey,
+        passphrase: keyPath ? this.auth.passphraseFor?.(keyPath) : undefined,
+        agent: this.auth.agentSocket,
+        readyTimeout: this.auth.connectTimeoutMs ?? 10_000,
+        keepaliveInterval: this.auth.keepaliveMs ?? 15_000,
+        keepaliveCountMax: 3,
+        hostVerifier: (key: Buffer) => {
+          presented = fingerprint(key);
+          verdict = this.hostKeys.verify(node.id, key);
+          if (verdict.kind === 'match') return true;
+          if (verdict.kind === 'mismatch') return false;
+          if (this.auth.hostKeyPolicy === 'approve') return false;
+          this.hostKeys.pin(node.id, [presented], 'tofu'); // trust on first use
+          return true;
+        },
+      };
+      client.once('ready', () => {
+        const connection: PooledConnection = { client, idleTimer: null, users: 0 };
+        this.#connections.set(node.id, connection);
+        client.on('close', () => {
+          if (this.#connections.get(node.id) === connection) this.#connections.delete(node.id);
+        });
+        resolve(connection);
+      });
+      client.once('error', (error: Error & { level?: string }) => {
+        client.end();
+        const v = verdict as ReturnType<HostKeyStore['verify']> | null;
+        if (v?.kind === 'mismatch') {
+          this.onHostKeyChanged({ node_id: node.id, pinned: v.pinned, presented: v.presented });
+          return reject(
+            new OrchestratorError(
+              'conflict',
+              `SSH host key of ${node.id} (${target}) changed: pinned ${v.pinned.join(', ')}, presented ${v.presented}. ` +
+                `Refusing to connect until the pin is removed (DELETE /cluster/nodes/${node.id}/host-key).`,
+              [{ field: 'host_key', message: 'changed' }],
+            ),
+          );
+        }
+        if (v?.kind === 'new' && this.auth.hostKeyPolicy === 'approve') {
+          return reject(new OrchestratorError('forbidden', `SSH host key ${presented} of ${node.id} is not approved yet (host key policy: approve)`, [{ field: 'host_key', message: 'not approved' }]));
+        }
+        if (error.level === 'client-authentication') {
+          const tried = [privateKey ? `key ${keyPath}` : null, this.auth.agentSocket ? 'agent' : null].filter(Boolean).join(', ') || 'no key or agent';
+          return reject(new OrchestratorError('unauthorized', `SSH authentication failed for ${target} (tried ${tried})`, [{ field: 'ssh', message: 'authentication failed' }]));
+        }
+        const failure = classifyError(error, `ssh://${target}`);
+        reject(new OrchestratorError('unavailable', `SSH connection to ${target} failed: ${failure.message}`, [{ field: 'ssh', message: failure.reason }]));
+      });
+      try {
+        client.connect(config);
+      } catch (error) {
+        reject(new OrchestratorError('bad_request', `SSH connection to ${target} could not start: ${(error as Error).message}`));
+      }
+    });
+  }
+}

@@ -1,0 +1,106 @@
+import type { CommandResponse, CommandStreamEvent, HostKeyPin, NodeMetrics, PlacementResponse } from '../../shared/schemas/ssh';
+import { Emitter } from '../util/emitter';
+import type { ClusterMonitor } from '../monitor/cluster-monitor';
+import type { NodeRegistry } from '../registry/node-registry';
+import type { StoreFactory } from '../registry/json-store';
+import { AuditLog } from './audit-log';
+import { CommandRunner } from './command-runner';
+import { HostKeyStore } from './host-key-store';
+import { MetricsCollector } from './metrics-collector';
+import { suggestNodes } from './placement';
+import { SshConnectionPool, type SshAuthOptions } from './ssh-connection-pool';
+
+export interface SshServiceOptions {
+  dataDir: string;
+  storeFactory: StoreFactory;
+  registry: NodeRegistry;
+  monitor: ClusterMonitor;
+  auth: SshAuthOptions;
+  concurrency: number;
+  /** Background metrics for nodes with an `ssh` block; 0 turns it off. */
+  metricsIntervalMs: number;
+}
+
+/** Everything that goes over SSH: commands, metrics, host-key trust, and placement built on metrics. */
+export class SshService {
+  readonly events = new Emitter<{ command: CommandStreamEvent }>();
+  readonly hostKeys: HostKeyStore;
+  readonly audit: AuditLog;
+  readonly pool: SshConnectionPool;
+  readonly metrics: MetricsCollector;
+  readonly #runner: CommandRunner;
+  readonly #unsubscribe: () => void;
+
+  constructor(private readonly options: SshServiceOptions) {
+    this.hostKeys = new HostKeyStore(options.dataDir, options.storeFactory);
+    this.audit = new AuditLog(options.dataDir);
+    this.pool = new SshConnectionPool(this.hostKeys, options.auth, (change) => {
+      options.monitor.logEvent({
+        node: change.node_id,
+        kind: 'host_key_changed',
+        from: change.pinned.join(', '),
+        to: change.presented,
+        reason: `SSH host key changed: pinned ${change.pinned.join(', ')}, presented ${change.presented}; nothing runs on this node until the pin is removed`,
+      });
+    });
+    this.metrics = new MetricsCollector(this.pool);
+    this.#runner = new CommandRunner(options.registry, this.pool, this.audit, options.concurrency);
+    this.#unsubscribe = options.registry.events.on('change', (change) => {
+      const addressChanged = change.type === 'updated' && (change.node.tailscale_ip !== change.previous.tailscale_ip || JSON.stringify(change.node.ssh) !== JSON.stringify(change.previous.ssh));
+      if (change.type === 'removed') this.hostKeys.forget(change.node.id);
+      if (change.type === 'removed' || addressChanged) this.#disconnect(change.node.id);
+    });
+    if (options.metricsIntervalMs > 0) {
+      this.metrics.start(options.metricsIntervalMs, () => options.registry.all().filter((n) => n.ssh && !n.maintenance && options.monitor.stateOf(n.id) !== 'unhealthy'));
+    }
+  }
+
+  run(input: unknown, actor: string): Promise<CommandResponse> {
+    return this.#runner.run(input, actor, (event) => this.events.emit('command', event));
+  }
+
+  cancel(runId: string): boolean {
+    return this.#runner.cancel(runId);
+  }
+
+  getMetrics(id: string): Promise<NodeMetrics> {
+    return this.metrics.collect(this.options.registry.require(id));
+  }
+
+  hostKey(id: string): HostKeyPin | null {
+    this.options.registry.require(id);
+    return this.hostKeys.get(id);
+  }
+
+  /** Removes a node's pinned host key; the next connection pins (or asks for) the key it presents. */
+  forgetHostKey(id: string, actor: string): void {
+    this.options.registry.require(id);
+    const had = this.hostKeys.forget(id);
+    this.#disconnect(id);
+    this.audit.record({ actor, action: 'forget_host_key', nodes: [id], detail: had ? 'pin removed' : 'no pin', outcome: 'ok' });
+  }
+
+  /** Pins the key a node presents now (the "approve" host-key policy). */
+  approveHostKey(id: string, fingerprints: string[], actor: string): HostKeyPin {
+    this.options.registry.require(id);
+    this.audit.record({ actor, action: 'approve_host_key', nodes: [id], detail: fingerprints.join(', '), outcome: 'ok' });
+    return this.hostKeys.pin(id, fingerprints, 'approved');
+  }
+
+  suggest(input: unknown): PlacementResponse {
+    const { registry, monitor } = this.options;
+    return suggestNodes(input, registry.all(), monitor.healthOf, (id) => this.metrics.latest(id));
+  }
+
+  close(): void {
+    this.#unsubscribe();
+    this.metrics.closeAll();
+    this.pool.closeAll();
+  }
+
+  #disconnect(id: string): void {
+    this.metrics.forget(id);
+    this.pool.drop(id);
+  }
+}
+
