@@ -15,7 +15,7 @@ export const BRIDGE_PATH = '/bridge';
  * {id, ok, result|error}, and core events are pushed as {event, payload}.
  */
 export function registerWebBridge(app: FastifyInstance, core: Core, token: string): void {
-  const handlers = createApiHandlers(core);
+  const handlers = createApiHandlers(core, 'web-ui');
   app.get(BRIDGE_PATH, { websocket: true, schema: { hide: true } }, (socket: WebSocket) => {
     let unsubscribe: (() => void) | null = null;
     const authTimer = setTimeout(() => socket.close(4401, 'authentication timeout'), 5000);

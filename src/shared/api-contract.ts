@@ -2,6 +2,16 @@ import { z } from 'zod';
 import type { ClusterStatus, HealthEvent, HistoryPoint, NodeCheck, NodeHealth, NodeWithHealth } from './schemas/health';
 import { NodeFilterSchema, NodeIdSchema, NodePatchSchema, type Node } from './schemas/node';
 import type { ProbeResult } from './schemas/probe';
+import {
+  CommandRequestSchema,
+  PlacementRequestSchema,
+  type AuditEntry,
+  type CommandResponse,
+  type CommandStreamEvent,
+  type HostKeyPin,
+  type NodeMetrics,
+  type PlacementResponse,
+} from './schemas/ssh';
 import { TailscaleImportOptionsSchema, type TailscaleImportReport, type TailscalePresence } from './schemas/tailscale';
 import { ImportOptionsSchema, type ImportReport, type SeedDocument } from './schemas/seed-format';
 import { MonitorSettingsPatchSchema, type MonitorSettings } from './schemas/settings';
@@ -35,6 +45,13 @@ export const invokeArgs = {
   /** `document` omitted: read it from the local tailscale CLI. */
   'tailscale:import': z.strictObject({ document: z.unknown().optional(), options: TailscaleImportOptionsSchema.partial().default({ dry_run: true }) }),
   'tailscale:presence': z.strictObject({}),
+  'commands:run': CommandRequestSchema,
+  'commands:cancel': z.strictObject({ run_id: z.string().max(64) }),
+  'metrics:get': id,
+  'hostKey:get': id,
+  'hostKey:forget': id,
+  'placement:suggest': PlacementRequestSchema,
+  'audit:list': z.strictObject({ limit: z.int().min(1).max(5000).default(200) }),
 } as const;
 
 export interface InvokeResults {
@@ -58,6 +75,13 @@ export interface InvokeResults {
   'demo:start': ImportReport;
   'tailscale:import': TailscaleImportReport;
   'tailscale:presence': { synced_at: string | null; nodes: TailscalePresence[] };
+  'commands:run': CommandResponse;
+  'commands:cancel': { cancelled: boolean };
+  'metrics:get': NodeMetrics;
+  'hostKey:get': HostKeyPin | null;
+  'hostKey:forget': { forgotten: string };
+  'placement:suggest': PlacementResponse;
+  'audit:list': AuditEntry[];
 }
 
 export type InvokeChannel = keyof typeof invokeArgs;
@@ -71,9 +95,11 @@ export interface PushEvents {
   health: Array<{ id: string; health: NodeHealth }>;
   event: HealthEvent;
   nodes: { type: 'added' | 'updated' | 'removed'; node: Node };
+  /** Live output and progress of a command run. */
+  command: CommandStreamEvent;
 }
 export type PushEventName = keyof PushEvents;
-export const PUSH_EVENTS: PushEventName[] = ['status', 'health', 'event', 'nodes'];
+export const PUSH_EVENTS: PushEventName[] = ['status', 'health', 'event', 'nodes', 'command'];
 
 /** What the preload exposes as `window.api` (and the web bridge implements in the browser). */
 export interface OrchestratorApi {

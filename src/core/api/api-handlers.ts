@@ -5,7 +5,7 @@ import type { Core } from '../app-core';
 export type ApiHandlers = { [C in InvokeChannel]: (arg: InvokeParsedArg<C>) => Promise<InvokeResults[C]> | InvokeResults[C] };
 
 /** The contract implemented once over the core; Electron IPC and the web bridge only transport it. */
-export function createApiHandlers(core: Core): ApiHandlers {
+export function createApiHandlers(core: Core, actor = 'ui'): ApiHandlers {
   const { registry, monitor, eventLog } = core;
   const withHealth = (id: string) => ({ ...registry.require(id), health: monitor.healthOf(id) });
   return {
@@ -33,6 +33,13 @@ export function createApiHandlers(core: Core): ApiHandlers {
     'demo:start': () => core.startDemo(),
     'tailscale:import': async ({ document, options }) => core.tailscale.import(document === undefined ? await core.tailscale.readFromCli() : document, options),
     'tailscale:presence': () => core.tailscale.presence(),
+    'commands:run': (request) => core.ssh.run(request, actor),
+    'commands:cancel': ({ run_id }) => ({ cancelled: core.ssh.cancel(run_id) }),
+    'metrics:get': ({ id }) => core.ssh.getMetrics(id),
+    'hostKey:get': ({ id }) => core.ssh.hostKey(id),
+    'hostKey:forget': ({ id }) => (core.ssh.forgetHostKey(id, actor), { forgotten: id }),
+    'placement:suggest': (request) => core.ssh.suggest(request),
+    'audit:list': ({ limit }) => core.ssh.audit.list(limit),
   };
 }
 
@@ -50,6 +57,7 @@ export function subscribePushEvents(core: Core, send: <E extends PushEventName>(
     core.monitor.events.on('health', (deltas) => send('health', deltas)),
     core.monitor.events.on('event', (event) => send('event', event)),
     core.registry.events.on('change', (change) => send('nodes', { type: change.type, node: change.node })),
+    core.ssh.events.on('command', (event) => send('command', event)),
   ];
   return () => offs.forEach((off) => off());
 }

@@ -33,6 +33,7 @@ class CappedBuffer {
   }
 }
 
+// eslint-disable-next-line no-control-regex -- the record separator marks our own PID line
 const PID_LINE = /^\x1eMCO_PID (\d+)\n/;
 
 /** sh single-quoting: the command reaches the remote shell exactly as written. */

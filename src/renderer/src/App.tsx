@@ -9,8 +9,9 @@ import { NodeForm } from './components/NodeForm';
 import { ImportDialog } from './components/ImportDialog';
 import { SettingsDialog } from './components/SettingsDialog';
 import { EmptyState } from './components/EmptyState';
+import { CommandDialog } from './components/CommandDialog';
 
-type Dialog = { kind: 'add' } | { kind: 'edit' } | { kind: 'import'; source?: 'file' | 'tailscale' } | { kind: 'settings' } | null;
+type Dialog = { kind: 'add' } | { kind: 'edit' } | { kind: 'import'; source?: 'file' | 'tailscale' } | { kind: 'settings' } | { kind: 'command'; nodeIds: string[] } | null;
 
 export function App() {
   const connection = useClusterStore((s) => s.connection);
@@ -72,10 +73,10 @@ export function App() {
       ) : (
         <main className="main">
           <section className="list">
-            <Filters shown={rows.length} />
+            <Filters shown={rows.length} onRun={() => setDialog({ kind: 'command', nodeIds: rows })} />
             <NodeTable rows={rows} />
           </section>
-          {selectedId && nodes.has(selectedId) && <NodeDetail onEdit={() => setDialog({ kind: 'edit' })} />}
+          {selectedId && nodes.has(selectedId) && <NodeDetail onEdit={() => setDialog({ kind: 'edit' })} onRun={(nodeIds) => setDialog({ kind: 'command', nodeIds })} />}
         </main>
       )}
       {dialog && (
@@ -84,6 +85,7 @@ export function App() {
           {dialog.kind === 'edit' && selectedId && nodes.has(selectedId) && <NodeForm node={nodes.get(selectedId)} onClose={close} />}
           {dialog.kind === 'import' && <ImportDialog onClose={close} initialSource={dialog.source} />}
           {dialog.kind === 'settings' && <SettingsDialog onClose={close} />}
+          {dialog.kind === 'command' && <CommandDialog nodeIds={dialog.nodeIds} onClose={close} />}
         </div>
       )}
     </div>

@@ -17,6 +17,7 @@ import { metaRoutes } from '../routes/meta-routes';
 import { clusterRoutes } from '../routes/cluster-routes';
 import { nodeRoutes } from '../routes/node-routes';
 import { registryIoRoutes } from '../routes/registry-io-routes';
+import { sshRoutes } from '../routes/ssh-routes';
 import { registerWebBridge, BRIDGE_PATH } from '../web-bridge';
 
 export interface AppOptions {
@@ -109,5 +110,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(clusterRoutes, context);
   await app.register(nodeRoutes, context);
   await app.register(registryIoRoutes, context);
+  await app.register(sshRoutes, context);
   return app;
 }

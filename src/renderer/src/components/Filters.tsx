@@ -1,7 +1,7 @@
 import { HEALTH_STATES, NODE_ROLES } from '../../../shared/schemas/node';
 import { useClusterStore } from '../store/cluster-store';
 
-export function Filters({ shown }: { shown: number }) {
+export function Filters({ shown, onRun }: { shown: number; onRun(): void }) {
   const filter = useClusterStore((s) => s.filter);
   const setFilter = useClusterStore((s) => s.setFilter);
   const total = useClusterStore((s) => s.order.length);
@@ -30,6 +30,7 @@ export function Filters({ shown }: { shown: number }) {
         <input value={filter.tag ?? ''} onChange={(e) => setFilter({ tag: e.target.value.trim() || undefined })} placeholder="exact tag" />
       </label>
       <span className="muted" aria-live="polite">{shown} of {total} nodes</span>
+      <button onClick={onRun} disabled={shown === 0} title="Run a command over SSH on the nodes shown">Run command on {shown}</button>
     </div>
   );
 }

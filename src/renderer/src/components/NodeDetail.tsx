@@ -3,9 +3,10 @@ import type { HistoryPoint } from '../../../shared/schemas/health';
 import type { ProbeResult } from '../../../shared/schemas/probe';
 import { UNKNOWN_HEALTH, useClusterStore } from '../store/cluster-store';
 import { LatencyChart } from './LatencyChart';
+import { NodeSshPanel } from './NodeSshPanel';
 import { STATE_LABEL, stateColor, timeAgo } from './state-colors';
 
-export function NodeDetail({ onEdit }: { onEdit(): void }) {
+export function NodeDetail({ onEdit, onRun }: { onEdit(): void; onRun(ids: string[]): void }) {
   const api = useClusterStore((s) => s.api)!;
   const id = useClusterStore((s) => s.selectedId);
   const node = useClusterStore((s) => (s.selectedId ? s.nodes.get(s.selectedId) : undefined));
@@ -96,6 +97,7 @@ export function NodeDetail({ onEdit }: { onEdit(): void }) {
         </label>
         <button onClick={() => act(() => api.invoke('cluster:checkNow', { id: node.id }))}>Check now</button>
         <button onClick={onEdit}>Edit</button>
+        <button onClick={() => onRun([node.id])}>Run command</button>
         {confirmDelete ? (
           <span className="confirm" role="alertdialog" aria-label="Confirm delete">
             Delete {node.id}?{' '}
@@ -107,6 +109,7 @@ export function NodeDetail({ onEdit }: { onEdit(): void }) {
         )}
       </div>
       {error && <p className="error" role="alert">{error}</p>}
+      <NodeSshPanel id={node.id} />
       <h3>Events</h3>
       <ol className="timeline">
         {events.length === 0 && <li className="muted">no events yet</li>}
