@@ -44,9 +44,20 @@ async function uiBench(): Promise<void> {
   row('ui_update_1000_ms', r.update_ms, '<= 16', `health update of all 1,000 nodes → rows updated, in-page, median of ${rounds}`);
 }
 
+async function sshBench(): Promise<void> {
+  const rounds = quick ? 1 : 3;
+  const { output } = await spawnTs('scripts/bench/ssh-worker.ts', [String(rounds)], null);
+  const r = lastJsonLine<{ pssh_ms: number; cold_ms: number; pooled_ms: number; metrics_warm_ms: number; ok: number }>(output);
+  const base = `÷ parallel-ssh ${r.pssh_ms.toFixed(0)} ms (uptime, 50 sshd endpoints, -p 32)`;
+  row('ssh_fanout_50_over_pssh', r.cold_ms / r.pssh_ms, '<= 0.7', `cold ${r.cold_ms.toFixed(0)} ms ${base}; ${r.ok}/50 rc=0`);
+  row('ssh_fanout_50_pooled_over_pssh', r.pooled_ms / r.pssh_ms, '<= 0.6', `pooled ${r.pooled_ms.toFixed(0)} ms ${base}`);
+  row('metrics_50_warm_over_pssh', r.metrics_warm_ms / r.pssh_ms, '<= 0.05', `one metrics poll ${r.metrics_warm_ms.toFixed(0)} ms on warm shells ${base}`);
+}
+
 console.log(`bench${quick ? ' (quick)' : ''} — ratios against baselines measured in this run\n`);
 await sweepBench();
 await rssBench();
 await uiBench();
+await sshBench();
 console.log(JSON.stringify(figures));
 process.exit(0);

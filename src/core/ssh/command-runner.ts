@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { OrchestratorError, parseOrThrow } from '../../shared/errors';
 import type { Node } from '../../shared/schemas/node';
 import { CommandRequestSchema, type CommandResponse, type CommandResult, type CommandStreamEvent } from '../../shared/schemas/ssh';
@@ -36,6 +37,7 @@ export class CommandRunner {
     const nodes = selectNodes(this.registry, request);
     const runId = request.run_id ?? crypto.randomUUID();
     const abort = new AbortController();
+    setMaxListeners(0, abort.signal); // one listener per node in flight
     this.#running.set(runId, abort);
     let done = 0;
     try {

@@ -4,18 +4,24 @@ import type { Node } from '../../shared/schemas/node';
 import type { NodeMetrics } from '../../shared/schemas/ssh';
 import type { SshConnectionPool } from './ssh-connection-pool';
 
-// Read with shell builtins where possible, so a poll costs the node almost nothing: no new sshd
-// session (the shell stays open between polls) and only `df` is a new process.
-const pollScript = (n: number) => `echo __MCO_BEGIN_${n}__
+// Read with shell builtins, so a poll costs the node almost nothing: no new sshd session (the shell
+// stays open between polls) and no new process. Only `df` is one, so root-disk usage, which changes
+// slowly, is refreshed at most every DISK_REFRESH_MS; load, memory and uptime are read every poll.
+export const DISK_REFRESH_MS = 5 * 60_000;
+const DISK_LINE = 'df -Pk / 2>/dev/null | while read fs size used avail pct mnt; do [ "$mnt" = / ] && echo "disk $size $used $avail"; done';
+const pollScript = (n: number, withDisk: boolean) => `echo __MCO_BEGIN_${n}__
 read a b c rest < /proc/loadavg; echo "load $a $b $c"
 n=0; while read k rest; do [ "$k" = processor ] && n=$((n+1)); done < /proc/cpuinfo; echo "cpus $n"
 while read k v u; do case $k in MemTotal:) echo "memtotal $v";; MemAvailable:) echo "memavail $v";; esac; done < /proc/meminfo
-df -Pk / 2>/dev/null | while read fs size used avail pct mnt; do [ "$mnt" = / ] && echo "disk $size $used $avail"; done
+${withDisk ? DISK_LINE : ''}
 read up idle < /proc/uptime; echo "uptime $up"
 echo __MCO_END_${n}__
 `;
 
-export function parseMetrics(text: string, at = new Date()): NodeMetrics {
+type DiskFields = Pick<NodeMetrics, 'disk_total_gb' | 'disk_used_pct'>;
+
+/** Parses a poll's answer; without a `disk` line the previous disk figures are kept. */
+export function parseMetrics(text: string, at = new Date(), previousDisk?: DiskFields): NodeMetrics {
   const fields = new Map(text.split('\n').map((line) => [line.split(' ')[0], line.split(' ').slice(1).map(Number)]));
   const need = (key: string): number[] => {
     const values = fields.get(key);
@@ -23,8 +29,12 @@ export function parseMetrics(text: string, at = new Date()): NodeMetrics {
     return values;
   };
   const [load1, load5, load15] = need('load');
-  const [size, used, avail] = need('disk');
   const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
+  let disk = previousDisk;
+  if (fields.has('disk') || !disk) {
+    const [size, used, avail] = need('disk');
+    disk = { disk_total_gb: round(size / 1024 / 1024), disk_used_pct: round(used + avail > 0 ? (used / (used + avail)) * 100 : 0, 1) };
+  }
   return {
     load_1: load1,
     load_5: load5,
@@ -32,8 +42,7 @@ export function parseMetrics(text: string, at = new Date()): NodeMetrics {
     cpu_count: need('cpus')[0],
     mem_total_mb: round(need('memtotal')[0] / 1024),
     mem_available_mb: round(need('memavail')[0] / 1024),
-    disk_total_gb: round(size / 1024 / 1024),
-    disk_used_pct: round(used + avail > 0 ? (used / (used + avail)) * 100 : 0, 1),
+    ...disk,
     uptime_s: need('uptime')[0],
     collected_at: at.toISOString(),
   };
@@ -43,6 +52,7 @@ export function parseMetrics(text: string, at = new Date()): NodeMetrics {
 class MetricsShell {
   #buffer = '';
   #seq = 0;
+  #disk: { at: number; fields: DiskFields } | null = null;
   #waiter: { end: string; resolve: (text: string) => void; reject: (e: Error) => void } | null = null;
   closed = false;
 
@@ -66,6 +76,7 @@ class MetricsShell {
 
   poll(timeoutMs: number): Promise<NodeMetrics> {
     const n = ++this.#seq;
+    const withDisk = !this.#disk || Date.now() - this.#disk.at >= DISK_REFRESH_MS;
     return new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.close(new Error(`no metrics within ${timeoutMs / 1000}s`));
@@ -75,8 +86,12 @@ class MetricsShell {
         resolve: (text) => (clearTimeout(timer), resolve(text)),
         reject: (error) => (clearTimeout(timer), reject(error)),
       };
-      this.channel.write(pollScript(n));
-    }).then((text) => parseMetrics(text));
+      this.channel.write(pollScript(n, withDisk));
+    }).then((text) => {
+      const metrics = parseMetrics(text, new Date(), this.#disk?.fields);
+      if (withDisk) this.#disk = { at: Date.now(), fields: { disk_total_gb: metrics.disk_total_gb, disk_used_pct: metrics.disk_used_pct } };
+      return metrics;
+    });
   }
 
   close(error?: Error): void {
