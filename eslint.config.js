@@ -6,7 +6,8 @@ import globals from 'globals';
 // Layering (see README): shared → core → main | server; preload and renderer see only shared.
 // Each layer lists what it must not import; an upward import fails `npm run lint`.
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
-const layer = (name) => ({ group: [`**/${name}`, `**/${name}/**`], message: `layer rule: this layer must not import from src/${name}` });
+// Relative imports only (`../server/x`), so a package such as @modelcontextprotocol/server is not caught.
+const layer = (name) => ({ regex: `^\\.\\.?/(.*/)?${name}(/.*)?$`, message: `layer rule: this layer must not import from src/${name}` });
 const electron = { name: 'electron', message: 'layer rule: only src/main and src/preload may import electron' };
 const electronStore = { name: 'electron-store', message: 'layer rule: electron-store needs Electron; use conf outside src/main' };
 const builtins = nodeBuiltins.map((name) => ({ name, message: 'layer rule: this layer runs without Node; use window.api or src/shared' }));

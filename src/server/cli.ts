@@ -7,6 +7,7 @@ const HELP = `Usage: mcp-orchestrator <command> [flags]
 
 Commands:
   serve            Run the core headless: REST API, web UI and MCP over HTTP
+  mcp              MCP over stdio (talks to the running service if one owns DATA_DIR)
   demo [--headless] Serve data/nodes.json as a simulated fleet (with a scripted outage) and start the app on it
   import <file>    Import a seed-format nodes.json into DATA_DIR [--dry-run] [--skip-invalid]
   export [file]    Write all nodes in seed format (stdout when no file)
@@ -19,7 +20,9 @@ Settings (flag, environment variable or .env entry):
   --health-check-timeout s (5)       --health-check-interval s (15)
   --failure-threshold n (2)          --recovery-threshold n (2)
   --probe-concurrency n (1000)       --debug
-  API_TOKEN (else generated into DATA_DIR/api-token)`;
+  API_TOKEN (else generated into DATA_DIR/api-token)
+  MCP_COMMAND_POLICY deny|ask|allow (deny)   MCP_READ_ONLY (false)
+  SSH_KEY_PATH, SSH_KEY_PASSPHRASE, SSH_HOST_KEY_POLICY tofu|approve, SSH_CONCURRENCY (32), METRICS_INTERVAL s (60)`;
 
 async function main(): Promise<void> {
   const [command = 'help', ...args] = process.argv.slice(2);
@@ -37,6 +40,10 @@ async function main(): Promise<void> {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       return;
+    }
+    case 'mcp': {
+      const { runMcpStdio } = await import('./mcp-stdio');
+      return runMcpStdio(config);
     }
     case 'demo': {
       const { runDemo } = await import('./demo');

@@ -8,6 +8,8 @@ import { loadOrCreateApiToken } from '../core/auth/api-token';
 import { monitorSettingsFrom, sshOptionsFrom } from '../core/config/load-config';
 import { defaultDataDir } from '../core/registry/data-dir';
 import { buildApp } from './http/build-app';
+import { createMcpServerFactory } from '../core/mcp/mcp-tools';
+import { listenMcpSocket, mcpSocketPath } from '../core/mcp/mcp-socket';
 
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const VERSION: string = JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')).version;
@@ -35,8 +37,16 @@ export async function startService(config: ServiceConfig, log: (line: string) =>
   });
   try {
     const { token } = loadOrCreateApiToken(core.dataDir, config.API_TOKEN);
-    const app = await buildApp({ core, token, host: config.HOST, port: config.PORT, version: VERSION, debug: config.DEBUG, webRoot: WEB_ROOT });
+    const mcpOptions = { version: VERSION, policy: config.MCP_COMMAND_POLICY, readOnly: config.MCP_READ_ONLY };
+    const app = await buildApp({
+      core, token, host: config.HOST, port: config.PORT, version: VERSION, debug: config.DEBUG, webRoot: WEB_ROOT,
+      mcpFactory: createMcpServerFactory(core, { ...mcpOptions, transport: 'http' }),
+    });
     await app.listen({ host: config.HOST, port: config.PORT });
+    // Local MCP clients (`mcp-orchestrator mcp`) reach this process through its socket.
+    const socketPath = mcpSocketPath(core.dataDir);
+    const mcpSocket = await listenMcpSocket(socketPath, createMcpServerFactory(core, { ...mcpOptions, transport: 'socket' }));
+    core.lock.setSocket(socketPath);
     const address = app.server.address();
     const port = address && typeof address === 'object' ? address.port : config.PORT;
     const hostForUrl = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
@@ -53,6 +63,7 @@ export async function startService(config: ServiceConfig, log: (line: string) =>
         if (closed) return;
         closed = true;
         core.monitor.stop();
+        await mcpSocket.close();
         await app.close();
         await core.close();
       },

@@ -29,6 +29,7 @@ describe('layer lint rule', () => {
 
   it.each([
     ['src/core/x.ts', "import { NodeSchema } from '../shared/schemas/node';\nimport fs from 'node:fs';"],
+    ['src/core/x.ts', "import { McpServer } from '@modelcontextprotocol/server';"],
     ['src/main/x.ts', "import { app } from 'electron';\nimport { NodeRegistry } from '../core/registry/node-registry';"],
     ['src/renderer/src/x.ts', "import { NodeSchema } from '../../shared/schemas/node';"],
     ['src/preload/x.ts', "import { contextBridge } from 'electron';"],

@@ -18,6 +18,8 @@ import { clusterRoutes } from '../routes/cluster-routes';
 import { nodeRoutes } from '../routes/node-routes';
 import { registryIoRoutes } from '../routes/registry-io-routes';
 import { sshRoutes } from '../routes/ssh-routes';
+import { mcpRoutes } from '../routes/mcp-routes';
+import type { McpServer } from '@modelcontextprotocol/server';
 import { registerWebBridge, BRIDGE_PATH } from '../web-bridge';
 
 export interface AppOptions {
@@ -30,6 +32,8 @@ export interface AppOptions {
   /** Directory of the built web UI (index.html + assets); null serves the API only. */
   webRoot?: string | null;
   bodyLimit?: number;
+  /** Builds an MCP server per request for /mcp; absent, /mcp is not served. */
+  mcpFactory?: () => McpServer;
 }
 
 const require = createRequire(import.meta.url);
@@ -111,5 +115,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(nodeRoutes, context);
   await app.register(registryIoRoutes, context);
   await app.register(sshRoutes, context);
+  if (options.mcpFactory) await app.register(mcpRoutes, { factory: options.mcpFactory });
   return app;
 }

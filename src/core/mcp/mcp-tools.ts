@@ -1,0 +1,196 @@
+import { McpServer, ResourceTemplate } from '@modelcontextprotocol/server';
+import { z } from 'zod';
+import { OrchestratorError, validationError } from '../../shared/errors';
+import { NodeListSchema } from '../../shared/schemas/api';
+import { ClusterStatusSchema, HealthEventSchema, NodeCheckSchema, NodeWithHealthSchema } from '../../shared/schemas/health';
+import {
+  McpAddNodeArgsSchema,
+  McpCheckHealthArgsSchema,
+  McpClusterStatusArgsSchema,
+  McpIdArgsSchema,
+  McpImportTailscaleArgsSchema,
+  McpListEventsArgsSchema,
+  McpListNodesArgsSchema,
+  McpRunCommandArgsSchema,
+  McpSuggestArgsSchema,
+  McpUpdateNodeArgsSchema,
+  type CommandPolicy,
+} from '../../shared/schemas/mcp';
+import { NodeSchema } from '../../shared/schemas/node';
+import { CommandResponseSchema, NodeMetricsSchema, PlacementResponseSchema } from '../../shared/schemas/ssh';
+import { TailscaleImportReportSchema } from '../../shared/schemas/tailscale';
+import type { Core } from '../app-core';
+import { selectNodes } from '../ssh/command-runner';
+import { guardDestructive, type ConfirmDestructive } from './destructive-guard';
+
+export interface McpToolOptions {
+  version: string;
+  policy: CommandPolicy;
+  /** Hides every tool that is not read-only. */
+  readOnly: boolean;
+  confirm?: ConfirmDestructive;
+  /** Which face the calls came through, for the audit log (stdio, http, socket). */
+  transport: string;
+}
+
+type Annotations = { readOnlyHint: boolean; destructiveHint: boolean; idempotentHint: boolean; openWorldHint: boolean };
+const READ: Annotations = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
+
+/** Removes secrets from anything a tool returns (none are expected; this is the last line). */
+const SECRET_KEYS = /token|passphrase|password|secret|private_?key/i;
+function redact<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value), (key, v) => (key && SECRET_KEYS.test(key) && typeof v === 'string' ? '[redacted]' : v)) as T;
+}
+
+/**
+ * One factory for every transport (stdio, the desktop socket, HTTP): each call builds an McpServer
+ * whose tools are thin wrappers over the core services, with REST field names and REST shapes.
+ */
+export function createMcpServerFactory(core: Core, options: McpToolOptions): () => McpServer {
+  const { registry, monitor, ssh, eventLog, tailscale } = core;
+  const withHealth = (id: string) => ({ ...registry.require(id), health: monitor.healthOf(id) });
+
+  return () => {
+    const server = new McpServer({ name: 'mcp-cloud-orchestrator', version: options.version }, { capabilities: { tools: {}, resources: {} } });
+
+    const tool = <I extends z.ZodType, O extends z.ZodType>(
+      name: string,
+      config: { title: string; description: string; input: I; output: O; annotations: Annotations },
+      run: (args: z.output<I>) => Promise<z.output<O>> | z.output<O>,
+    ): void => {
+      if (options.readOnly && !config.annotations.readOnlyHint) return;
+      server.registerTool(
+        name,
+        { title: config.title, description: config.description, inputSchema: advertiseOnly(config.input), annotations: config.annotations, outputSchema: config.output as never },
+        (async (raw: unknown) => {
+          const started = Date.now();
+          try {
+            // Validated here rather than by the SDK, so errors name fields the way REST does.
+            const parsed = config.input.safeParse(raw ?? {});
+            if (!parsed.success) throw validationError(parsed.error);
+            const result = redact(await run(parsed.data));
+            core.ssh.audit.record({ actor: `mcp:${options.transport}`, action: name, nodes: nodesOf(parsed.data), detail: summarize(parsed.data), outcome: `ok in ${Date.now() - started} ms` });
+            return { content: [{ type: 'text', text: JSON.stringify(result) }], structuredContent: result };
+          } catch (error) {
+            const e = error instanceof OrchestratorError ? error : new OrchestratorError('internal_error', (error as Error).message);
+            core.ssh.audit.record({ actor: `mcp:${options.transport}`, action: name, nodes: nodesOf(raw), detail: summarize(raw), outcome: `${e.code}: ${e.message}` });
+            const fields = e.details.map((d) => `${d.field}: ${d.message}`).join('; ');
+            return { isError: true, content: [{ type: 'text', text: `${e.code}: ${e.message}${fields && !e.message.includes(fields) ? ` (${fields})` : ''}` }] };
+          }
+        }) as never,
+      );
+    };
+
+    tool('cluster_status', {
+      title: 'Cluster status',
+      description: 'Health summary of the whole cluster (as GET /cluster/status): state, counts, availability, per-role counts, nodes that are down.',
+      input: McpClusterStatusArgsSchema, output: ClusterStatusSchema, annotations: READ,
+    }, ({ include_nodes }) => monitor.status(include_nodes));
+
+    tool('list_nodes', {
+      title: 'List nodes',
+      description: 'Registered nodes with their health, filtered by role, tag, status (health state) or free text q; answers {nodes, count}.',
+      input: McpListNodesArgsSchema, output: NodeListSchema, annotations: READ,
+    }, (filter) => {
+      const nodes = registry.list(filter, monitor.stateOf).map((n) => ({ ...n, health: monitor.healthOf(n.id) }));
+      return { nodes, count: nodes.length };
+    });
+
+    tool('get_node', { title: 'Get node', description: 'One node by id, with its health.', input: McpIdArgsSchema, output: NodeWithHealthSchema, annotations: READ }, ({ id }) => withHealth(id));
+
+    tool('check_health', {
+      title: 'Check health now',
+      description: 'Probes one node now (id) and answers the live result, or sweeps every node when id is omitted and answers the cluster status.',
+      input: McpCheckHealthArgsSchema, output: z.union([NodeCheckSchema, ClusterStatusSchema]), annotations: { ...READ, idempotentHint: false, openWorldHint: true },
+    }, async ({ id }) => (id ? monitor.checkOne(id) : (await monitor.sweep(), monitor.status(true))));
+
+    tool('add_node', {
+      title: 'Add node',
+      description: 'Registers a node. Fields as in POST /cluster/nodes: id, hostname, tailscale_ip, role (master|worker|storage), cpu_cores, memory_gb, tags, description, probes, ssh.',
+      input: McpAddNodeArgsSchema, output: NodeSchema, annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    }, (node) => registry.create(node));
+
+    tool('update_node', {
+      title: 'Update node',
+      description: 'Changes some fields of a node (partial update, as PUT /cluster/nodes/{id}); other fields are kept.',
+      input: McpUpdateNodeArgsSchema, output: NodeSchema, annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    }, ({ id, ...patch }) => registry.update(id, patch));
+
+    tool('remove_node', {
+      title: 'Remove node',
+      description: 'Removes a node from the registry. Destructive: the server applies its command policy (deny by default headless; a person is asked in the desktop app).',
+      input: McpIdArgsSchema, output: z.object({ removed: z.string() }), annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
+    }, async ({ id }) => {
+      registry.require(id);
+      await guardDestructive(options.policy, { tool: 'remove_node', nodes: [id], detail: 'remove from the registry' }, options.confirm);
+      return { removed: registry.remove(id).id };
+    });
+
+    tool('run_command', {
+      title: 'Run command',
+      description: 'Runs a shell command over SSH on nodes chosen by node_ids, role or tag, with a timeout in seconds; answers {run_id, results: [{node_id, exit_code, stdout, stderr, duration_ms, error}]}. Destructive: subject to the server command policy.',
+      input: McpRunCommandArgsSchema, output: CommandResponseSchema, annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+    }, async (request) => {
+      const nodes = selectNodes(registry, request).map((n) => n.id);
+      await guardDestructive(options.policy, { tool: 'run_command', nodes, detail: request.command }, options.confirm);
+      return ssh.run(request, `mcp:${options.transport}`);
+    });
+
+    tool('get_metrics', {
+      title: 'Get metrics',
+      description: 'Reads load, CPU count, memory, root-disk usage and uptime of a node over SSH now (as GET /cluster/nodes/{id}/metrics).',
+      input: McpIdArgsSchema, output: NodeMetricsSchema, annotations: { ...READ, idempotentHint: false, openWorldHint: true },
+    }, ({ id }) => ssh.getMetrics(id));
+
+    tool('suggest_node', {
+      title: 'Suggest nodes',
+      description: 'Ranks healthy nodes with room for the given cpu_cores and memory_gb (and role, tags) by free capacity from live metrics.',
+      input: McpSuggestArgsSchema, output: PlacementResponseSchema, annotations: READ,
+    }, (request) => ssh.suggest(request));
+
+    tool('list_events', {
+      title: 'List events',
+      description: 'Recent health events (state transitions, monitor offline/online, host key changes), newest last.',
+      input: McpListEventsArgsSchema, output: z.object({ events: z.array(HealthEventSchema) }), annotations: READ,
+    }, ({ node, limit }) => ({ events: eventLog.list({ node, limit }) }));
+
+    tool('import_tailscale', {
+      title: 'Import from Tailscale',
+      description: 'Imports the tailnet\'s machines from `tailscale status --json` (document, or the local CLI when omitted); dry_run shows the diff only.',
+      input: McpImportTailscaleArgsSchema, output: TailscaleImportReportSchema, annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+    }, async ({ document, ...importOptions }) => tailscale.import(document === undefined ? await tailscale.readFromCli() : document, importOptions));
+
+    server.registerResource('cluster-status', 'cluster://status', { title: 'Cluster status', mimeType: 'application/json' }, async (uri) => ({
+      contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(monitor.status(true)) }],
+    }));
+    server.registerResource(
+      'node',
+      new ResourceTemplate('node://{id}', { list: async () => ({ resources: registry.all().map((n) => ({ uri: `node://${n.id}`, name: n.id, mimeType: 'application/json' })) }) }),
+      { title: 'Node', mimeType: 'application/json' },
+      async (uri, variables) => ({ contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(withHealth(String(variables.id))) }] }),
+    );
+    return server;
+  };
+}
+
+/**
+ * The tool's schema as the SDK sees it: the real JSON Schema for tools/list, but a validate that
+ * passes everything through, so our handler validates and every call (even a bad one) is audited
+ * and answered with field names the way REST answers.
+ */
+function advertiseOnly(schema: z.ZodType): never {
+  const standard = schema['~standard'];
+  return { '~standard': { ...standard, validate: (value: unknown) => ({ value }) } } as never;
+}
+
+function nodesOf(args: unknown): string[] {
+  if (!args || typeof args !== 'object') return [];
+  const a = args as { id?: unknown; node_ids?: unknown };
+  if (Array.isArray(a.node_ids)) return a.node_ids.map(String);
+  return typeof a.id === 'string' ? [a.id] : [];
+}
+
+function summarize(args: unknown): string {
+  const text = JSON.stringify(args ?? {});
+  return text.length > 500 ? `${text.slice(0, 500)}…` : text;
+}

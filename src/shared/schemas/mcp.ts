@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { NodeFilterSchema, NodePatchSchema, NodeSchema } from './node';
+import { CommandRequestSchema, PlacementRequestSchema } from './ssh';
+import { TailscaleImportOptionsSchema } from './tailscale';
+
+// MCP tool arguments, derived from the same schemas as REST and IPC (field names as in REST).
+export const McpIdArgsSchema = z.strictObject({ id: z.string().max(200).describe('Node id') });
+export const McpClusterStatusArgsSchema = z.strictObject({ include_nodes: z.boolean().default(false).describe('Include every node with its health') });
+export const McpListNodesArgsSchema = NodeFilterSchema;
+export const McpCheckHealthArgsSchema = z.strictObject({ id: z.string().max(200).optional().describe('One node to check now; omit to sweep all') });
+export const McpAddNodeArgsSchema = NodeSchema;
+export const McpUpdateNodeArgsSchema = NodePatchSchema.extend({ id: z.string().max(200).describe('Node to update') });
+export const McpRunCommandArgsSchema = CommandRequestSchema;
+export const McpSuggestArgsSchema = PlacementRequestSchema;
+export const McpListEventsArgsSchema = z.strictObject({ node: z.string().max(200).optional(), limit: z.int().min(1).max(1000).default(50) });
+export const McpImportTailscaleArgsSchema = TailscaleImportOptionsSchema.extend({
+  document: z.unknown().optional().describe('The JSON printed by `tailscale status --json`; omit to run the local tailscale CLI'),
+});
+
+export const COMMAND_POLICIES = ['deny', 'ask', 'allow'] as const;
+export type CommandPolicy = (typeof COMMAND_POLICIES)[number];

@@ -1,0 +1,47 @@
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { call, text } from '../helpers/mcp-client';
+import { startTestService } from '../helpers/service';
+import { tempDir } from '../helpers/temp-dir';
+
+const BIN = path.resolve('bin/mcp-orchestrator.mjs');
+const clients: Client[] = [];
+afterAll(async () => {
+  for (const c of clients) await c.close();
+});
+
+async function stdioClient(env: Record<string, string>): Promise<Client> {
+  const client = new Client({ name: 'mco-stdio-test', version: '1.0.0' });
+  await client.connect(new StdioClientTransport({ command: process.execPath, args: [BIN, 'mcp'], env: { ...(process.env as Record<string, string>), ...env }, stderr: 'pipe' }));
+  clients.push(client);
+  return client;
+}
+
+describe('MCP over stdio (node bin/mcp-orchestrator.mjs mcp)', () => {
+  it('runs the core itself, honouring DATA_DIR, NODES_FILE_PATH and the health-check settings', async () => {
+    const client = await stdioClient({ DATA_DIR: tempDir(), NODES_FILE_PATH: path.resolve('data/nodes.json'), HEALTH_CHECK_INTERVAL: '3600', HEALTH_CHECK_TIMEOUT: '0.3' });
+    const { tools } = await client.listTools();
+    expect(tools).toHaveLength(12);
+    expect((await call(client, 'list_nodes', { role: 'storage' })).structuredContent).toMatchObject({ count: 3 });
+    const check = await call(client, 'check_health', { id: 'node-01' });
+    expect(check.structuredContent).toMatchObject({ node_id: 'node-01', status: 'unhealthy' }); // nothing serves the demo fleet here
+    expect((check.structuredContent!.probes as Array<{ error: string }>)[0].error).toContain('127.0.1.1');
+    const denied = await call(client, 'run_command', { role: 'master', command: 'id' });
+    expect(text(denied)).toContain('policy (deny)');
+  }, 60_000);
+
+  it('talks to the process that owns DATA_DIR over its local socket', async () => {
+    const service = await startTestService();
+    try {
+      const client = await stdioClient({ DATA_DIR: service.core.dataDir });
+      const added = await call(client, 'add_node', { id: 'via-socket', hostname: 'via-socket', tailscale_ip: '127.43.0.1', role: 'worker', cpu_cores: 1, memory_gb: 1 });
+      expect(added.isError).toBeFalsy();
+      expect(service.core.registry.get('via-socket')).toBeDefined(); // the running service changed, not a second copy
+      expect(service.core.ssh.audit.list().at(-1)).toMatchObject({ actor: 'mcp:socket', action: 'add_node' });
+    } finally {
+      await service.close();
+    }
+  }, 60_000);
+});
