@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { InvokeChannel, PushEventName } from './api-channels';
 import type { ClusterStatus, HealthEvent, HistoryPoint, NodeCheck, NodeHealth, NodeWithHealth } from './schemas/health';
 import { NodeFilterSchema, NodeIdSchema, NodePatchSchema, type Node } from './schemas/node';
 import type { ProbeResult } from './schemas/probe';
@@ -52,7 +53,7 @@ export const invokeArgs = {
   'hostKey:forget': id,
   'placement:suggest': PlacementRequestSchema,
   'audit:list': z.strictObject({ limit: z.int().min(1).max(5000).default(200) }),
-} as const;
+} as const satisfies Record<InvokeChannel, z.ZodType>;
 
 export interface InvokeResults {
   'cluster:status': ClusterStatus;
@@ -84,13 +85,12 @@ export interface InvokeResults {
   'audit:list': AuditEntry[];
 }
 
-export type InvokeChannel = keyof typeof invokeArgs;
-export const INVOKE_CHANNELS = Object.keys(invokeArgs) as InvokeChannel[];
+export { INVOKE_CHANNELS, PUSH_EVENTS, PUSH_CHANNEL, type InvokeChannel, type PushEventName } from './api-channels';
 export type InvokeArg<C extends InvokeChannel> = z.input<(typeof invokeArgs)[C]>;
 export type InvokeParsedArg<C extends InvokeChannel> = z.output<(typeof invokeArgs)[C]>;
 
 /** Events pushed from the core to every UI. */
-export interface PushEvents {
+export interface PushEvents extends Record<PushEventName, unknown> {
   status: ClusterStatus;
   health: Array<{ id: string; health: NodeHealth }>;
   event: HealthEvent;
@@ -98,8 +98,6 @@ export interface PushEvents {
   /** Live output and progress of a command run. */
   command: CommandStreamEvent;
 }
-export type PushEventName = keyof PushEvents;
-export const PUSH_EVENTS: PushEventName[] = ['status', 'health', 'event', 'nodes', 'command'];
 
 /** What the preload exposes as `window.api` (and the web bridge implements in the browser). */
 export interface OrchestratorApi {
@@ -112,4 +110,16 @@ export interface ApiErrorPayload {
   error: string;
   message: string;
   details: Array<{ field: string; message: string }>;
+}
+
+/** An answer that crosses a process boundary as data, so field-level error details survive it. */
+export type ApiEnvelope<T> = { ok: true; result: T } | { ok: false; error: ApiErrorPayload };
+
+/**
+ * What the Electron preload exposes as `window.api`. Errors do not survive contextBridge with their
+ * fields, so invoke answers envelopes; the renderer turns them back into results and ApiErrors.
+ */
+export interface ShellBridge {
+  invoke<C extends InvokeChannel>(channel: C, arg: InvokeArg<C>): Promise<ApiEnvelope<InvokeResults[C]>>;
+  on<E extends PushEventName>(event: E, listener: (payload: PushEvents[E]) => void): () => void;
 }

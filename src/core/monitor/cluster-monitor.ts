@@ -29,6 +29,8 @@ export interface MonitorEvents extends Record<string, unknown> {
   health: HealthDelta[];
   /** The cluster summary after each sweep and after any change that alters it. */
   status: ClusterStatus;
+  /** Settings after a change (the desktop app persists them). */
+  settings: MonitorSettings;
 }
 
 export interface MonitorOptions {
@@ -86,6 +88,7 @@ export class ClusterMonitor {
     const changes = parseOrThrow(MonitorSettingsPatchSchema, patch);
     this.#settings = { ...this.#settings, ...changes };
     if (this.#running) this.#schedule(0);
+    this.events.emit('settings', this.#settings);
     return this.#settings;
   }
 

@@ -18,3 +18,15 @@ export type MonitorSettings = z.infer<typeof MonitorSettingsSchema>;
 export type MonitorSettingsInput = z.input<typeof MonitorSettingsSchema>;
 export const MonitorSettingsPatchSchema = MonitorSettingsSchema.partial();
 export const DEFAULT_MONITOR_SETTINGS: MonitorSettings = MonitorSettingsSchema.parse({});
+
+/** Preferences of the desktop shell, kept in electron-store beside the registry. */
+export const ShellSettingsSchema = z.strictObject({
+  start_at_login: z.boolean().default(false),
+  notifications: z.boolean().default(true),
+  /** The desktop app can serve the REST API too (off by default, same guards as headless). */
+  serve_rest_api: z.boolean().default(false),
+  rest_port: z.int().min(1).max(65535).default(8000),
+  command_policy: z.enum(['deny', 'ask', 'allow']).default('ask'),
+  window_bounds: z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() }).optional(),
+});
+export type ShellSettings = z.infer<typeof ShellSettingsSchema>;

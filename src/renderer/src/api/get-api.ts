@@ -1,11 +1,23 @@
-import type { OrchestratorApi } from '../../../shared/api-contract';
-import { createWebBridgeApi } from './web-bridge-client';
+import type { OrchestratorApi, ShellBridge } from '../../../shared/api-contract';
+import { ApiError, createWebBridgeApi } from './web-bridge-client';
 
 declare global {
   interface Window {
     /** Set by the Electron preload; absent in a browser, where the web bridge stands in. */
-    api?: OrchestratorApi;
+    api?: ShellBridge;
   }
+}
+
+/** The preload's envelopes turned back into results and ApiErrors. */
+export function fromShellBridge(bridge: ShellBridge): OrchestratorApi {
+  return {
+    async invoke(channel, arg) {
+      const envelope = await bridge.invoke(channel, arg);
+      if (envelope.ok) return envelope.result;
+      throw new ApiError(envelope.error);
+    },
+    on: (event, listener) => bridge.on(event, listener),
+  };
 }
 
 const TOKEN_KEY = 'mco-token';
@@ -26,7 +38,7 @@ export type ConnectionState = 'open' | 'closed' | 'unauthorized' | 'no-token';
 
 /** `window.api` from the preload, or a web bridge client (disposed when the app unmounts). */
 export function getApi(onConnection: (state: ConnectionState) => void): (OrchestratorApi & { dispose?(): void }) | null {
-  if (window.api) return window.api;
+  if (window.api) return fromShellBridge(window.api);
   const token = takeToken();
   if (!token) {
     onConnection('no-token');

@@ -1,0 +1,176 @@
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { app, BrowserWindow, dialog, ipcMain, Notification, powerMonitor, safeStorage, screen } from 'electron';
+import ElectronStore from 'electron-store';
+import { MonitorSettingsSchema, ShellSettingsSchema, type ShellSettings } from '../shared/schemas/settings';
+import { createCore, type Core } from '../core/app-core';
+import { createApiHandlers, subscribePushEvents } from '../core/api/api-handlers';
+import type { StoreFactory } from '../core/registry/json-store';
+import { createMcpServerFactory } from '../core/mcp/mcp-tools';
+import { listenMcpSocket, mcpSocketPath } from '../core/mcp/mcp-socket';
+import { registerIpcHandlers, PUSH_CHANNEL } from './ipc';
+import { TrayController } from './tray-controller';
+import { electronTray } from './tray';
+import { NotificationPolicy } from './notification-policy';
+import { closeAction, isAppUrl, restoreBounds } from './window-policy';
+
+// The Electron shell: wiring only. Decisions live in tray-presentation, notification-policy and
+// window-policy (tested in Node); services live in src/core.
+const here = path.dirname(fileURLToPath(import.meta.url));
+const resourcesDir = app.isPackaged ? process.resourcesPath : path.join(here, '../../resources');
+const appUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(path.join(here, '../renderer/index.html')).href;
+const electronStoreFactory: StoreFactory = ({ cwd, configName }) => new ElectronStore({ cwd, name: configName, clearInvalidConfig: false, accessPropertiesByDotNotation: false, configFileMode: 0o600 });
+
+if (!app.requestSingleInstanceLock()) app.quit();
+
+let window: BrowserWindow | null = null;
+let quitting = false;
+
+function showWindow(nodeId?: string): void {
+  if (!window) return;
+  if (window.isMinimized()) window.restore();
+  window.show();
+  window.focus();
+  if (nodeId) window.webContents.send('mco:show-node', nodeId);
+}
+
+async function main(): Promise<void> {
+  await app.whenReady();
+  const userData = app.getPath('userData');
+  const shellStore = new ElectronStore<Record<string, unknown>>({ name: 'shell-settings', cwd: userData, clearInvalidConfig: false });
+  let shellSettings: ShellSettings = ShellSettingsSchema.parse(shellStore.store);
+  const saveShell = (patch: Partial<ShellSettings>) => {
+    shellSettings = ShellSettingsSchema.parse({ ...shellSettings, ...patch });
+    shellStore.store = shellSettings;
+  };
+  const settingsStore = new ElectronStore<Record<string, unknown>>({ name: 'monitor-settings', cwd: userData, clearInvalidConfig: false });
+  const core: Core = createCore({
+    dataDir: process.env.DATA_DIR ?? path.join(userData, 'data'),
+    storeFactory: electronStoreFactory,
+    settings: MonitorSettingsSchema.parse({ ...settingsStore.store, ...(process.env.HEALTH_CHECK_INTERVAL ? { interval_s: Number(process.env.HEALTH_CHECK_INTERVAL) } : {}) }),
+    nodesFilePath: process.env.NODES_FILE_PATH,
+    demoNodesFile: path.join(app.isPackaged ? process.resourcesPath : path.join(here, '../..'), 'data/nodes.json'),
+    ssh: {
+      // Passphrases are kept encrypted by the OS keychain (safeStorage), never in plain text.
+      passphraseFor: (keyPath) => {
+        const sealed = shellStore.get(`passphrase:${keyPath}`);
+        return typeof sealed === 'string' && safeStorage.isEncryptionAvailable() ? safeStorage.decryptString(Buffer.from(sealed, 'base64')) : undefined;
+      },
+    },
+  });
+  core.monitor.events.on('settings', (settings) => (settingsStore.store = settings));
+
+  // Window: sandboxed, isolated, no Node, our page only.
+  window = new BrowserWindow({
+    ...restoreBounds(shellSettings.window_bounds, screen.getAllDisplays().map((d) => d.workArea)),
+    show: !process.argv.includes('--hidden'),
+    title: 'MCP Cloud Orchestrator',
+    icon: path.join(resourcesDir, 'icon.png'),
+    webPreferences: { preload: path.join(here, '../preload/index.cjs'), sandbox: true, contextIsolation: true, nodeIntegration: false, webSecurity: true },
+  });
+  window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  window.webContents.on('will-navigate', (event, url) => {
+    if (!isAppUrl(url, appUrl)) event.preventDefault();
+  });
+  window.on('close', (event) => {
+    if (closeAction(quitting) === 'hide') {
+      event.preventDefault();
+      window?.hide();
+    }
+  });
+  const saveBounds = () => window && !window.isMinimized() && saveShell({ window_bounds: window.getBounds() });
+  window.on('moved', saveBounds);
+  window.on('resized', saveBounds);
+  void window.loadURL(appUrl);
+
+  // IPC: one helper checks the sender and parses arguments with the shared schemas.
+  registerIpcHandlers(ipcMain, createApiHandlers(core, 'desktop-ui'), () => appUrl);
+  subscribePushEvents(core, (event, payload) => window?.webContents.send(PUSH_CHANNEL, { event, payload }));
+
+  // Tray and notifications.
+  const tray = new TrayController(() => electronTray(resourcesDir), (action) => {
+    switch (action.kind) {
+      case 'open-node':
+        return showWindow(action.id);
+      case 'check-now':
+        return void core.monitor.sweep();
+      case 'pause':
+        return core.monitor.pause(action.durationMs);
+      case 'resume':
+        return core.monitor.resume();
+      case 'open-window':
+        return showWindow();
+      case 'quit':
+        quitting = true;
+        return app.quit();
+    }
+  });
+  const notifications = new NotificationPolicy({
+    nodeOf: (id) => core.registry.get(id),
+    show: (notice) => {
+      if (!shellSettings.notifications || !Notification.isSupported()) return;
+      const n = new Notification({ title: notice.title, body: notice.body, icon: path.join(resourcesDir, 'icon.png') });
+      n.on('click', () => showWindow(notice.nodeId ?? undefined));
+      n.show();
+    },
+  });
+  core.monitor.events.on('status', (status) => {
+    tray.update(status);
+    notifications.setPaused(status.monitor.paused);
+  });
+  core.monitor.events.on('event', (event) => notifications.onEvent(event));
+  if (process.env.MCO_E2E) (globalThis as { __mcoTray?: () => unknown }).__mcoTray = () => (tray.flush(), tray.shown);
+
+  // Sleep: the monitor starts a grace period so waking up is not an alert storm.
+  powerMonitor.on('resume', () => core.monitor.notifyResumeFromSleep());
+  app.setLoginItemSettings({ openAtLogin: shellSettings.start_at_login, args: ['--hidden'] });
+
+  // MCP for local agents: a 0600 socket in userData; destructive tools ask a person.
+  const socketPath = mcpSocketPath(userData);
+  const mcpSocket = await listenMcpSocket(
+    socketPath,
+    createMcpServerFactory(core, {
+      version: app.getVersion(),
+      policy: shellSettings.command_policy,
+      readOnly: false,
+      transport: 'desktop',
+      confirm: async (request) => {
+        const { response } = await dialog.showMessageBox({
+          type: 'warning',
+          title: 'An AI agent asks to run a destructive action',
+          message: `${request.tool} on ${request.nodes.length} node(s): ${request.nodes.join(', ')}`,
+          detail: request.detail,
+          buttons: ['Deny', 'Allow once'],
+          defaultId: 0,
+          cancelId: 0,
+        });
+        return response === 1;
+      },
+    }),
+  );
+  core.lock.setSocket(socketPath);
+
+  // Optional: the same REST API as headless, with the same guards.
+  let rest: { close(): Promise<void> } | null = null;
+  if (shellSettings.serve_rest_api) {
+    const { startRestForCore } = await import('../server/embedded-rest');
+    rest = await startRestForCore(core, shellSettings.rest_port);
+  }
+
+  core.monitor.start();
+  app.on('second-instance', () => showWindow());
+  app.on('activate', () => showWindow());
+  app.on('before-quit', () => (quitting = true));
+  app.on('will-quit', async () => {
+    tray.destroy();
+    await mcpSocket.close();
+    await rest?.close();
+    await core.close();
+  });
+  app.on('web-contents-created', (_event, contents) => contents.setWindowOpenHandler(() => ({ action: 'deny' })));
+}
+
+main().catch((error) => {
+  dialog.showErrorBox('MCP Cloud Orchestrator could not start', String(error?.message ?? error));
+  app.exit(1);
+});

@@ -1,0 +1,107 @@
+import type { HealthEvent } from '../shared/schemas/health';
+import type { Node } from '../shared/schemas/node';
+
+export interface Notice {
+  title: string;
+  body: string;
+  /** The node a click opens the window on (the first of a group). */
+  nodeId: string | null;
+}
+
+export interface NotificationPolicyOptions {
+  /** Looks a node up, for maintenance and mute. */
+  nodeOf: (id: string) => Node | undefined;
+  show: (notice: Notice) => void;
+  /** Events within this window become one notification. */
+  groupWindowMs?: number;
+  now?: () => number;
+  setTimer?: (fn: () => void, ms: number) => unknown;
+  clearTimer?: (timer: unknown) => void;
+}
+
+const MAX_NAMED = 5;
+const names = (ids: string[]) => (ids.length <= MAX_NAMED ? ids.join(', ') : `${ids.slice(0, MAX_NAMED).join(', ')} and ${ids.length - MAX_NAMED} more`);
+
+/**
+ * Decides which events become native notifications. The monitor's thresholds already keep blips
+ * out; here: nothing for nodes in maintenance or muted, nothing while paused, one notice for the
+ * monitor's own outage instead of one per node, and several changes in a short window as one.
+ */
+export class NotificationPolicy {
+  #paused = false;
+  #offline = false;
+  readonly #down: string[] = [];
+  readonly #recovered: string[] = [];
+  readonly #reasons = new Map<string, string>();
+  #timer: unknown = null;
+  readonly #groupMs: number;
+  readonly #now: () => number;
+  readonly #setTimer: (fn: () => void, ms: number) => unknown;
+  readonly #clearTimer: (timer: unknown) => void;
+
+  constructor(private readonly options: NotificationPolicyOptions) {
+    this.#groupMs = options.groupWindowMs ?? 5000;
+    this.#now = options.now ?? Date.now;
+    this.#setTimer = options.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
+    this.#clearTimer = options.clearTimer ?? ((t) => clearTimeout(t as ReturnType<typeof setTimeout>));
+  }
+
+  setPaused(paused: boolean): void {
+    this.#paused = paused;
+    if (paused) this.#discard();
+  }
+
+  onEvent(event: HealthEvent): void {
+    if (event.kind === 'monitor_offline') {
+      this.#offline = true;
+      this.#discard();
+      this.options.show({ title: 'Monitor offline', body: `${event.reason}. Node alerts are held until checks succeed again.`, nodeId: null });
+      return;
+    }
+    if (event.kind === 'monitor_online') {
+      this.#offline = false;
+      this.options.show({ title: 'Monitor back online', body: 'Checks succeed again; monitoring resumed.', nodeId: null });
+      return;
+    }
+    if (event.kind === 'host_key_changed' && event.node) {
+      this.options.show({ title: `${event.node}: SSH host key changed`, body: event.reason, nodeId: event.node });
+      return;
+    }
+    if (event.kind !== 'transition' || !event.node || this.#paused || this.#offline || this.#silenced(event.node)) return;
+    const list = event.to === 'unhealthy' ? this.#down : event.to === 'healthy' && event.from === 'unhealthy' ? this.#recovered : null;
+    if (!list) return; // unknown→healthy, maintenance changes: not alerts
+    const other = list === this.#down ? this.#recovered : this.#down;
+    const index = other.indexOf(event.node);
+    if (index >= 0) other.splice(index, 1); // down and back within the window: only the latest counts
+    if (!list.includes(event.node)) list.push(event.node);
+    this.#reasons.set(event.node, event.reason);
+    this.#timer ??= this.#setTimer(() => this.flush(), this.#groupMs);
+  }
+
+  /** Sends what the window collected (called by the timer, and by tests). */
+  flush(): void {
+    if (this.#timer !== null) this.#clearTimer(this.#timer);
+    this.#timer = null;
+    const down = this.#down.splice(0).filter((id) => !this.#silenced(id));
+    const recovered = this.#recovered.splice(0).filter((id) => !this.#silenced(id));
+    if (down.length === 1) this.options.show({ title: `${down[0]} is down`, body: this.#reasons.get(down[0]) ?? '', nodeId: down[0] });
+    else if (down.length > 1) this.options.show({ title: `${down.length} nodes down`, body: names(down), nodeId: down[0] });
+    if (recovered.length === 1) this.options.show({ title: `${recovered[0]} recovered`, body: 'Checks pass again.', nodeId: recovered[0] });
+    else if (recovered.length > 1) this.options.show({ title: `${recovered.length} nodes recovered`, body: names(recovered), nodeId: recovered[0] });
+    this.#reasons.clear();
+  }
+
+  #silenced(id: string): boolean {
+    const node = this.options.nodeOf(id);
+    if (!node) return true;
+    if (node.maintenance) return true;
+    return Boolean(node.muted_until && Date.parse(node.muted_until) > this.#now());
+  }
+
+  #discard(): void {
+    if (this.#timer !== null) this.#clearTimer(this.#timer);
+    this.#timer = null;
+    this.#down.length = 0;
+    this.#recovered.length = 0;
+  }
+}

@@ -1,0 +1,43 @@
+/** Window and navigation decisions of the shell, kept free of Electron so they are tested in Node. */
+
+export interface Bounds {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export const DEFAULT_BOUNDS: Bounds = { x: 80, y: 60, width: 1280, height: 800 };
+const MIN_VISIBLE = 80;
+
+/** Closing the window hides it to the tray; only Quit (from the tray menu) ends the app. */
+export function closeAction(quitting: boolean): 'hide' | 'close' {
+  return quitting ? 'close' : 'hide';
+}
+
+/** The renderer may only ever show the app's own page. */
+export function isAppUrl(url: string, appUrl: string): boolean {
+  try {
+    const target = new URL(url);
+    const app = new URL(appUrl);
+    if (app.protocol === 'file:') return target.protocol === 'file:' && target.pathname === app.pathname;
+    return target.origin === app.origin;
+  } catch {
+    return false;
+  }
+}
+
+/** IPC is answered only for the app's own main frame. */
+export function isTrustedSender(frame: { url: string; parent?: unknown } | null | undefined, appUrl: string): boolean {
+  return Boolean(frame) && !frame!.parent && isAppUrl(frame!.url, appUrl);
+}
+
+/** Remembered bounds, moved back on screen if the display they were on is gone. */
+export function restoreBounds(saved: Partial<Bounds> | undefined, displays: Bounds[]): Bounds {
+  const b = { ...DEFAULT_BOUNDS, ...saved };
+  if (![b.x, b.y, b.width, b.height].every(Number.isFinite) || b.width < 400 || b.height < 300) return DEFAULT_BOUNDS;
+  const visible = displays.some((d) => b.x + b.width - MIN_VISIBLE > d.x && b.x + MIN_VISIBLE < d.x + d.width && b.y >= d.y - 10 && b.y + MIN_VISIBLE < d.y + d.height);
+  if (visible) return b;
+  const primary = displays[0] ?? DEFAULT_BOUNDS;
+  return { ...b, x: primary.x + 40, y: primary.y + 40, width: Math.min(b.width, primary.width - 80), height: Math.min(b.height, primary.height - 80) };
+}

@@ -1,0 +1,16 @@
+// The contract's channel and event names, with no imports at all, so the sandboxed preload can
+// carry them without bundling zod. api-contract.ts checks its schema table against this list.
+export const INVOKE_CHANNELS = [
+  'cluster:status', 'cluster:checkNow', 'cluster:pause', 'cluster:resume',
+  'nodes:list', 'nodes:get', 'nodes:create', 'nodes:update', 'nodes:remove', 'nodes:lastCheck', 'nodes:history', 'nodes:mute',
+  'events:list', 'registry:import', 'registry:export', 'settings:get', 'settings:update', 'demo:start',
+  'tailscale:import', 'tailscale:presence',
+  'commands:run', 'commands:cancel', 'metrics:get', 'hostKey:get', 'hostKey:forget', 'placement:suggest', 'audit:list',
+] as const;
+export type InvokeChannel = (typeof INVOKE_CHANNELS)[number];
+
+export const PUSH_EVENTS = ['status', 'health', 'event', 'nodes', 'command'] as const;
+export type PushEventName = (typeof PUSH_EVENTS)[number];
+
+/** The one IPC channel pushed events travel on, main → renderer. */
+export const PUSH_CHANNEL = 'mco:push';
