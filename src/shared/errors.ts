@@ -42,8 +42,10 @@ export class OrchestratorError extends Error {
 
 /** Turns zod issues into `{field, message}` pairs, with dotted paths like `probes.0.port`. */
 export function fieldErrors(error: z.ZodError, prefix = ''): FieldError[] {
+  // A key that is empty or not a plain name (spaces, dots…) is quoted, so the field is always visible.
+  const segment = (key: PropertyKey) => (typeof key === 'string' && !/^[A-Za-z0-9_:-]+$/.test(key) ? JSON.stringify(key) : String(key));
   return error.issues.flatMap((issue) => {
-    const at = (extra: string[]) => [prefix, ...issue.path.map(String), ...extra].filter(Boolean).join('.') || '(root)';
+    const at = (extra: string[]) => [prefix, ...issue.path.map(segment), ...extra.map(segment)].filter(Boolean).join('.') || '(root)';
     // An unknown key is reported on the key itself, so the client sees which field to drop.
     if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ field: at([key]), message: 'is not a known field' }));
     return [{ field: at([]), message: issue.message }];
