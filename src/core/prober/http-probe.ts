@@ -4,6 +4,7 @@ import { classifyError, ProbeFailure } from './probe-failure';
 import { formatHost } from './tcp-probe';
 
 const MAX_BODY_BYTES = 64 * 1024;
+const seconds = (ms: number) => `${Number((ms / 1000).toFixed(2))}s`;
 
 // One agent for all probes: keep-alive connections are reused from sweep to sweep.
 // Probe targets are the operator's own machines, often with self-signed certificates.
@@ -66,13 +67,13 @@ export async function httpCheck(
   } catch (error) {
     if (deadline.signal.aborted) {
       throw phase === 'headers'
-        ? new ProbeFailure('timeout_headers', `${url} sent no response within ${timeoutMs / 1000}s (accepted, then hung)`)
-        : new ProbeFailure('timeout_body', `${url} did not finish its body within ${timeoutMs / 1000}s (slow body)`);
+        ? new ProbeFailure('timeout_headers', `${url} sent no response within ${seconds(timeoutMs)} (accepted, then hung)`)
+        : new ProbeFailure('timeout_body', `${url} did not finish its body within ${seconds(timeoutMs)} (slow body)`);
     }
     const code = (error as { code?: string }).code;
-    if (code === 'UND_ERR_HEADERS_TIMEOUT') throw new ProbeFailure('timeout_headers', `${url} sent no response headers within ${timeoutMs / 1000}s`);
+    if (code === 'UND_ERR_HEADERS_TIMEOUT') throw new ProbeFailure('timeout_headers', `${url} sent no response headers within ${seconds(timeoutMs)}`);
     if (code === 'UND_ERR_BODY_TIMEOUT') throw new ProbeFailure('timeout_body', `${url} stalled while sending its body`);
-    if (code === 'UND_ERR_CONNECT_TIMEOUT') throw new ProbeFailure('timeout_connect', `no connection to ${url} within ${timeoutMs / 1000}s`);
+    if (code === 'UND_ERR_CONNECT_TIMEOUT') throw new ProbeFailure('timeout_connect', `no connection to ${url} within ${seconds(timeoutMs)}`);
     throw classifyError(error, url);
   } finally {
     clearTimeout(timer);

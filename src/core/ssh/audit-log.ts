@@ -13,7 +13,13 @@ export class AuditLog {
 
   record(entry: Omit<AuditEntry, 'at'>): AuditEntry {
     const full: AuditEntry = { at: new Date().toISOString(), ...entry };
-    if (this.#file) fs.appendFileSync(this.#file, JSON.stringify(full) + '\n', { mode: 0o600 });
+    if (this.#file) {
+      try {
+        fs.appendFileSync(this.#file, JSON.stringify(full) + '\n', { mode: 0o600 });
+      } catch (error) {
+        console.error(`[audit] could not write ${this.#file}: ${(error as Error).message}; entry: ${JSON.stringify(full)}`);
+      }
+    }
     this.#recent.push(full);
     if (this.#recent.length > 1000) this.#recent.shift();
     return full;
