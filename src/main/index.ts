@@ -84,7 +84,19 @@ async function main(): Promise<void> {
   void window.loadURL(appUrl);
 
   // IPC: one helper checks the sender and parses arguments with the shared schemas.
-  registerIpcHandlers(ipcMain, createApiHandlers(core, 'desktop-ui'), () => appUrl);
+  registerIpcHandlers(
+    ipcMain,
+    {
+      ...createApiHandlers(core, 'desktop-ui'),
+      'shell:settings': () => shellSettings,
+      'shell:updateSettings': (patch) => {
+        saveShell(patch);
+        app.setLoginItemSettings({ openAtLogin: shellSettings.start_at_login, args: ['--hidden'] });
+        return shellSettings; // REST and MCP policy changes apply at the next start
+      },
+    },
+    () => appUrl,
+  );
   subscribePushEvents(core, (event, payload) => window?.webContents.send(PUSH_CHANNEL, { event, payload }));
 
   // Tray and notifications.

@@ -52,6 +52,7 @@ export async function startService(config: ServiceConfig, log: (line: string) =>
     const hostForUrl = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
     const url = `http://${hostForUrl}:${port}`;
     core.monitor.start();
+    if (config.TAILSCALE_SYNC_INTERVAL > 0) core.tailscale.startSync(config.TAILSCALE_SYNC_INTERVAL * 1000);
     let closed = false;
     return {
       url,

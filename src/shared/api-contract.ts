@@ -5,6 +5,7 @@ import { NodeFilterSchema, NodeIdSchema, NodePatchSchema, type Node } from './sc
 import type { ProbeResult } from './schemas/probe';
 import {
   CommandRequestSchema,
+  HostKeyApprovalSchema,
   PlacementRequestSchema,
   type AuditEntry,
   type CommandResponse,
@@ -15,7 +16,7 @@ import {
 } from './schemas/ssh';
 import { TailscaleImportOptionsSchema, type TailscaleImportReport, type TailscalePresence } from './schemas/tailscale';
 import { ImportOptionsSchema, type ImportReport, type SeedDocument } from './schemas/seed-format';
-import { MonitorSettingsPatchSchema, type MonitorSettings } from './schemas/settings';
+import { MonitorSettingsPatchSchema, ShellSettingsSchema, type MonitorSettings, type ShellSettings } from './schemas/settings';
 
 /**
  * The one contract between the core and every UI: Electron IPC (preload → main) and the web bridge
@@ -51,6 +52,9 @@ export const invokeArgs = {
   'metrics:get': id,
   'hostKey:get': id,
   'hostKey:forget': id,
+  'hostKey:approve': HostKeyApprovalSchema.extend({ id: z.string().max(200) }),
+  'shell:settings': z.strictObject({}),
+  'shell:updateSettings': ShellSettingsSchema.omit({ window_bounds: true }).partial().strict(),
   'placement:suggest': PlacementRequestSchema,
   'audit:list': z.strictObject({ limit: z.int().min(1).max(5000).default(200) }),
 } as const satisfies Record<InvokeChannel, z.ZodType>;
@@ -81,6 +85,10 @@ export interface InvokeResults {
   'metrics:get': NodeMetrics;
   'hostKey:get': HostKeyPin | null;
   'hostKey:forget': { forgotten: string };
+  'hostKey:approve': HostKeyPin;
+  /** Desktop only: the web UI answers "unavailable". */
+  'shell:settings': ShellSettings;
+  'shell:updateSettings': ShellSettings;
   'placement:suggest': PlacementResponse;
   'audit:list': AuditEntry[];
 }

@@ -1,4 +1,4 @@
-import { parseOrThrow } from '../../shared/errors';
+import { OrchestratorError, parseOrThrow } from '../../shared/errors';
 import { invokeArgs, type InvokeChannel, type InvokeParsedArg, type InvokeResults, type PushEventName, type PushEvents } from '../../shared/api-contract';
 import type { Core } from '../app-core';
 
@@ -38,6 +38,13 @@ export function createApiHandlers(core: Core, actor = 'ui'): ApiHandlers {
     'metrics:get': ({ id }) => core.ssh.getMetrics(id),
     'hostKey:get': ({ id }) => core.ssh.hostKey(id),
     'hostKey:forget': ({ id }) => (core.ssh.forgetHostKey(id, actor), { forgotten: id }),
+    'hostKey:approve': ({ id, fingerprints }) => core.ssh.approveHostKey(id, fingerprints, actor),
+    'shell:settings': () => {
+      throw new OrchestratorError('unavailable', 'Desktop settings exist only in the desktop app');
+    },
+    'shell:updateSettings': () => {
+      throw new OrchestratorError('unavailable', 'Desktop settings exist only in the desktop app');
+    },
     'placement:suggest': (request) => core.ssh.suggest(request),
     'audit:list': ({ limit }) => core.ssh.audit.list(limit),
   };

@@ -5,6 +5,7 @@ import {
   AuditEntrySchema,
   CommandRequestSchema,
   CommandResponseSchema,
+  HostKeyApprovalSchema,
   HostKeyPinSchema,
   NodeMetricsSchema,
   PlacementRequestSchema,
@@ -30,6 +31,9 @@ export const sshRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, { core
     core.ssh.forgetHostKey(request.params.id, 'rest');
     return reply.code(204).send(null);
   });
+  app.put('/cluster/nodes/:id/host-key', { schema: { tags, summary: 'Approve (pin) host key fingerprints, for SSH_HOST_KEY_POLICY=approve', params: NodeIdParamsSchema, body: HostKeyApprovalSchema, response: { 200: z.object({ pin: HostKeyPinSchema }) } } }, async (request) => ({
+    pin: core.ssh.approveHostKey(request.params.id, request.body.fingerprints, 'rest'),
+  }));
   app.post('/cluster/suggest', { schema: { tags, summary: 'Rank healthy nodes with room for the given requirements', body: PlacementRequestSchema, response: { 200: PlacementResponseSchema } } }, async (request) =>
     core.ssh.suggest(request.body),
   );

@@ -25,6 +25,8 @@ export const ServiceConfigSchema = z.strictObject({
   SSH_HOST_KEY_POLICY: z.enum(['tofu', 'approve']).default('tofu'),
   SSH_CONCURRENCY: num(z.int().min(1).max(1000)).default(32),
   METRICS_INTERVAL: num(z.number().min(1).max(86_400)).default(60),
+  /** Poll `tailscale status --json` this often (seconds) to show Tailscale's view beside probes; 0 = off. */
+  TAILSCALE_SYNC_INTERVAL: num(z.number().min(0).max(86_400)).default(0),
 });
 export type ServiceConfig = z.infer<typeof ServiceConfigSchema>;
 export const SERVICE_CONFIG_KEYS = Object.keys(ServiceConfigSchema.shape) as Array<keyof ServiceConfig>;

@@ -11,6 +11,10 @@ export const HostKeyPinSchema = z.object({
 });
 export type HostKeyPin = z.infer<typeof HostKeyPinSchema>;
 
+export const HostKeyApprovalSchema = z.strictObject({
+  fingerprints: z.array(z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, { error: 'must be an OpenSSH SHA256 fingerprint (SHA256:…43 characters)' })).min(1).max(8),
+});
+
 const selector = {
   node_ids: z.array(NodeIdSchema).min(1, { error: 'name at least one node' }).max(10_000).optional(),
   role: NodeRoleSchema.optional(),

@@ -183,4 +183,19 @@ describe.skipIf(sshdMissing)('SSH operations against real OpenSSH on loopback', 
     expect(entries.some((e) => e.action === 'forget_host_key' && e.nodes[0] === 'ssh-1')).toBe(true);
     expect(fs.statSync(path.join(core.dataDir, 'audit.jsonl')).mode & 0o777).toBe(0o600);
   });
+
+  it('refuses unknown host keys under the approve policy until a person approves the fingerprint', async () => {
+    const strict = createCore({ dataDir: tempDir(), settings: MonitorSettingsSchema.parse({}), ssh: { metricsIntervalMs: 0, hostKeyPolicy: 'approve' } });
+    try {
+      strict.registry.create(sshNode(2));
+      const refused = (await strict.ssh.run({ node_ids: ['ssh-3'], command: 'true' }, 'test')).results[0];
+      expect(refused.error).toContain(`SSH host key ${fleet.hostKeyFingerprint()} of ssh-3 is not approved yet`);
+      expect(strict.ssh.hostKey('ssh-3')).toBeNull();
+      strict.ssh.approveHostKey('ssh-3', [fleet.hostKeyFingerprint()], 'test');
+      expect((await strict.ssh.run({ node_ids: ['ssh-3'], command: 'true' }, 'test')).results[0].exit_code).toBe(0);
+      expect(strict.ssh.hostKey('ssh-3')?.source).toBe('approved');
+    } finally {
+      await strict.close();
+    }
+  });
 });

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { confStoreFactory } from '../../../src/core/registry/json-store';
 import { NodeRegistry } from '../../../src/core/registry/node-registry';
@@ -110,5 +112,25 @@ describe('Tailscale import', () => {
     expect(slugify('Ünïcode_Host.local')).toBe('unicode-host-local');
     expect(slugify('---')).toBe('node');
     expect(slugify('x'.repeat(80))).toHaveLength(63);
+  });
+
+  it('syncs presence from the tailscale CLI on an interval', async () => {
+    const { tailscale } = setup();
+    tailscale.import(sampleTailnet());
+    const dir = tempDir();
+    const fake = path.join(dir, 'tailscale');
+    fs.writeFileSync(path.join(dir, 'status.json'), JSON.stringify(statusDocument([peer('worker-online', '127.0.8.2', { Online: false, LastSeen: '2026-11-24T01:02:03Z' })])));
+    fs.writeFileSync(fake, `#!/bin/sh\n[ "$1 $2" = "status --json" ] && exec cat ${path.join(dir, 'status.json')}\nexit 2\n`, { mode: 0o755 });
+    process.env.TAILSCALE_BIN = fake;
+    try {
+      tailscale.startSync(60_000);
+      await expect.poll(() => tailscale.presence().nodes.find((n) => n.node_id === 'worker-online')?.online, { timeout: 5000 }).toBe(false);
+      expect(tailscale.presence().nodes.find((n) => n.node_id === 'worker-online')?.last_seen).toBe('2026-11-24T01:02:03Z');
+      process.env.TAILSCALE_BIN = path.join(dir, 'missing');
+      await expect(tailscale.readFromCli()).rejects.toThrow(/not installed here/);
+    } finally {
+      tailscale.stopSync();
+      delete process.env.TAILSCALE_BIN;
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { HostKeyPin, NodeMetrics } from '../../../shared/schemas/ssh';
+import type { TailscalePresence } from '../../../shared/schemas/tailscale';
 import { useClusterStore } from '../store/cluster-store';
 
 const gb = (mb: number) => (mb / 1024).toFixed(1);
@@ -11,11 +12,13 @@ export function NodeSshPanel({ id }: { id: string }) {
   const [pin, setPin] = useState<HostKeyPin | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
+  const [presence, setPresence] = useState<TailscalePresence | null>(null);
 
   useEffect(() => {
     setMetrics(null);
     setError(null);
     void api.invoke('hostKey:get', { id }).then(setPin, () => setPin(null));
+    void api.invoke('tailscale:presence', {}).then((p) => setPresence(p.nodes.find((n) => n.node_id === id) ?? null), () => setPresence(null));
   }, [api, id]);
 
   const read = async () => {
@@ -42,6 +45,16 @@ export function NodeSshPanel({ id }: { id: string }) {
           <dt>Root disk</dt><dd>{metrics.disk_used_pct}% of {metrics.disk_total_gb} GB used</dd>
           <dt>Uptime</dt><dd>{(metrics.uptime_s / 86400).toFixed(1)} days</dd>
         </dl>
+      )}
+      {presence && (
+        <>
+          <h3>Tailscale</h3>
+          <p data-testid="tailscale-presence">
+            {presence.online ? 'online' : 'offline'}
+            {presence.last_seen && ` · last seen ${new Date(presence.last_seen).toLocaleString()}`}
+            {presence.disagreement && <strong className="error"> — {presence.disagreement}</strong>}
+          </p>
+        </>
       )}
       <h3>SSH host key</h3>
       {pin ? (

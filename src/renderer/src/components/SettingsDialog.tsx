@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { MonitorSettings } from '../../../shared/schemas/settings';
+import type { MonitorSettings, ShellSettings } from '../../../shared/schemas/settings';
 import { MonitorSettingsPatchSchema } from '../../../shared/schemas/settings';
 import { fieldErrors } from '../../../shared/errors';
 import { useClusterStore } from '../store/cluster-store';
@@ -16,14 +16,21 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
   const api = useClusterStore((s) => s.api)!;
   const [values, setValues] = useState<Record<string, string>>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
+  // Desktop-only preferences; the web UI has none (the call answers "unavailable").
+  const [shell, setShell] = useState<ShellSettings | null>(null);
   useEffect(() => {
     void api.invoke('settings:get', {}).then((s) => setValues(Object.fromEntries(FIELDS.map((f) => [f.key, String(s[f.key])]))));
+    void api.invoke('shell:settings', {}).then(setShell, () => setShell(null));
   }, [api]);
   const save = async () => {
     const patch = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Number(v)]));
     const result = MonitorSettingsPatchSchema.safeParse(patch);
     if (!result.success) return setErrors(Object.fromEntries(fieldErrors(result.error).map((e) => [e.field, e.message])));
     await api.invoke('settings:update', result.data);
+    if (shell) {
+      const { window_bounds: _bounds, ...prefs } = shell;
+      await api.invoke('shell:updateSettings', prefs);
+    }
     onClose();
   };
   return (
@@ -36,6 +43,22 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
           {errors[f.key] && <p className="error" role="alert">{f.label}: {errors[f.key]}</p>}
         </div>
       ))}
+      {shell && (
+        <fieldset>
+          <legend>Desktop</legend>
+          <label className="toggle"><input type="checkbox" checked={shell.notifications} onChange={(e) => setShell({ ...shell, notifications: e.target.checked })} /> Notifications</label>
+          <label className="toggle"><input type="checkbox" checked={shell.start_at_login} onChange={(e) => setShell({ ...shell, start_at_login: e.target.checked })} /> Start at login (hidden)</label>
+          <label className="toggle"><input type="checkbox" checked={shell.serve_rest_api} onChange={(e) => setShell({ ...shell, serve_rest_api: e.target.checked })} /> Serve the REST API on 127.0.0.1:{shell.rest_port} (after restart)</label>
+          <label>
+            MCP destructive actions{' '}
+            <select value={shell.command_policy} onChange={(e) => setShell({ ...shell, command_policy: e.target.value as ShellSettings['command_policy'] })}>
+              <option value="deny">deny</option>
+              <option value="ask">ask me</option>
+              <option value="allow">allow</option>
+            </select>
+          </label>
+        </fieldset>
+      )}
       <div className="buttons">
         <button onClick={onClose}>Cancel</button>
         <button className="primary" onClick={save}>Save</button>
