@@ -34,6 +34,12 @@ function uniqueId(base: string, taken: Set<string>): string {
   }
 }
 
+/** `tag:gpu-box` → `gpu-box`; characters a tag may not hold become "-", empty tags are dropped. */
+function cleanTags(tags: string[]): string[] {
+  const cleaned = tags.map((t) => t.replace(/^tag:/, '').replace(/[^A-Za-z0-9_.:/-]+/g, '-').slice(0, 64)).filter((t) => t.replace(/-/g, '').length > 0);
+  return [...new Set(cleaned)];
+}
+
 const firstIp = (peer: TailscalePeer): string | undefined => {
   const ips = peer.TailscaleIPs ?? [];
   return ips.find((ip) => /^\d+\.\d+\.\d+\.\d+$/.test(ip)) ?? ips.find((ip) => ip.includes(':'));
@@ -62,10 +68,10 @@ export function planTailscaleImport(document: unknown, options: unknown, existin
   const byDns = new Map(existing.filter((n) => n.dns_name).map((n) => [n.dns_name!, n]));
   const byIp = new Map(existing.map((n) => [n.tailscale_ip, n]));
   const takenIds = new Set(existing.map((n) => n.id));
-  const peers: Array<[TailscalePeer, boolean]> = Object.values(status.Peer ?? {}).map((p) => [p, false]);
-  if (status.Self) peers.unshift([status.Self, true]);
+  const peers: Array<[TailscalePeer, boolean, string]> = Object.entries(status.Peer ?? {}).map(([key, p]) => [p, false, `Peer.${key}`]);
+  if (status.Self) peers.unshift([status.Self, true, 'Self']);
 
-  for (const [peer, isSelf] of peers) {
+  for (const [peer, isSelf, at] of peers) {
     const skip = (reason: TailscaleImportReport['skipped'][number]['reason'], detail: string) => report.skipped.push({ hostname: peer.HostName, reason, detail });
     if (isSelf && !opts.include_self) {
       skip('self', 'this machine');
@@ -85,11 +91,11 @@ export function planTailscaleImport(document: unknown, options: unknown, existin
       continue;
     }
     const dnsName = peer.DNSName.replace(/\.$/, '');
-    const tsTags = (peer.Tags ?? []).filter((t) => !ROLE_TAGS[t]).map((t) => t.replace(/^tag:/, ''));
+    const tsTags = cleanTags((peer.Tags ?? []).filter((t) => !ROLE_TAGS[t]));
     const tagRole = (peer.Tags ?? []).map((t) => ROLE_TAGS[t]).find(Boolean);
     const current = (dnsName && byDns.get(dnsName)) || byIp.get(ip);
     if (current) {
-      const next = NodeSchema.parse({
+      const next = parseOrThrow(NodeSchema, {
         ...current,
         hostname: peer.HostName.replace(/\s+/g, '-'),
         tailscale_ip: ip,
@@ -97,7 +103,7 @@ export function planTailscaleImport(document: unknown, options: unknown, existin
         tags: [...new Set([...current.tags, ...tsTags])],
         os: peer.OS || undefined,
         dns_name: dnsName || undefined,
-      });
+      }, at);
       if (peer.sshHostKeys?.length) hostKeys.set(current.id, peer.sshHostKeys);
       if (isDeepStrictEqual(next, current)) report.unchanged.push(current.id);
       else {
@@ -109,7 +115,7 @@ export function planTailscaleImport(document: unknown, options: unknown, existin
     }
     const id = uniqueId(slugify(peer.HostName), takenIds);
     takenIds.add(id);
-    const node = NodeSchema.parse({
+    const node = parseOrThrow(NodeSchema, {
       id,
       hostname: peer.HostName.replace(/\s+/g, '-'),
       tailscale_ip: ip,
@@ -120,7 +126,7 @@ export function planTailscaleImport(document: unknown, options: unknown, existin
       tags: [...new Set(tsTags)],
       os: peer.OS || undefined,
       dns_name: dnsName || undefined,
-    });
+    }, at);
     if (peer.sshHostKeys?.length) hostKeys.set(id, peer.sshHostKeys);
     report.added.push({ id, hostname: node.hostname, tailscale_ip: ip });
     changes.push(node);
