@@ -39,9 +39,9 @@ async function rssBench(): Promise<void> {
 async function uiBench(): Promise<void> {
   const rounds = quick ? 3 : 7;
   const { output } = await spawnTs('scripts/bench/ui-bench.ts', [String(rounds)], null);
-  const r = lastJsonLine<{ render_ms: number; update_ms: number; page_load_ms: number }>(output);
+  const r = lastJsonLine<{ render_ms: number; update_ms: number; cold_update_ms: number; page_load_ms: number }>(output);
   row('ui_render_1000_ms', r.render_ms, '<= 200', `snapshot of 1,000 nodes → rows in the DOM, Chromium (whole page load ${r.page_load_ms.toFixed(0)} ms), median of ${rounds}`);
-  row('ui_update_1000_ms', r.update_ms, '<= 16', `health update of all 1,000 nodes → rows updated, in-page, median of ${rounds}`);
+  row('ui_update_1000_ms', r.update_ms, '<= 16', `health update of all 1,000 nodes → rows updated, in-page, median of ${rounds} (the first update after load: ${r.cold_update_ms.toFixed(1)} ms)`);
 }
 
 async function sshBench(): Promise<void> {

@@ -16,6 +16,8 @@ const COLUMNS: Array<{ key: SortKey | 'tags'; label: string }> = [
   { key: 'checked', label: 'Last check' },
 ];
 const ROW_HEIGHT = 32;
+// Stable across renders: a new function would make the virtualiser re-measure all rows each update.
+const estimateRowSize = () => ROW_HEIGHT;
 
 /** Only the rows in view are in the DOM, so 1,000+ nodes stay smooth. */
 export function NodeTable({ rows }: { rows: string[] }) {
@@ -26,7 +28,7 @@ export function NodeTable({ rows }: { rows: string[] }) {
   const select = useClusterStore((s) => s.select);
   const sort = useClusterStore((s) => s.sort);
   const setSort = useClusterStore((s) => s.setSort);
-  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => parentRef.current, estimateSize: () => ROW_HEIGHT, overscan: 6 });
+  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => parentRef.current, estimateSize: estimateRowSize, overscan: 6 });
   const selectedIndex = selectedId ? rows.indexOf(selectedId) : -1;
 
   const onKeyDown = (event: KeyboardEvent) => {
