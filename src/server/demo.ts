@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import type { ServiceConfig } from '../shared/schemas/config';
 import { defaultDataDir } from '../core/registry/data-dir';
@@ -43,6 +43,11 @@ export async function runDemo(config: ServiceConfig, args: string[]): Promise<vo
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     return;
+  }
+  if (!fs.existsSync(path.join(PACKAGE_ROOT, 'out/main/index.js'))) {
+    console.log('Building the desktop app once (npm run build)…');
+    const built = spawnSync(process.execPath, [path.join(PACKAGE_ROOT, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: PACKAGE_ROOT, stdio: 'inherit' });
+    if (built.status !== 0) throw new Error('npm run build failed; see above');
   }
   const app = spawn(electron, [PACKAGE_ROOT], {
     stdio: 'inherit',

@@ -8,6 +8,7 @@ import { loadOrCreateApiToken } from '../core/auth/api-token';
 import { monitorSettingsFrom, sshOptionsFrom } from '../core/config/load-config';
 import { defaultDataDir } from '../core/registry/data-dir';
 import { buildApp } from './http/build-app';
+import { ensureWebUi } from './web-ui-build';
 import { createMcpServerFactory } from '../core/mcp/mcp-tools';
 import { listenMcpSocket, mcpSocketPath } from '../core/mcp/mcp-socket';
 
@@ -27,6 +28,7 @@ export interface RunningService {
 /** Starts the core headless and serves REST, the web UI and MCP on HOST:PORT. */
 export async function startService(config: ServiceConfig, log: (line: string) => void = console.log): Promise<RunningService> {
   const dataDir = config.DATA_DIR ?? defaultDataDir();
+  await ensureWebUi(PACKAGE_ROOT, WEB_ROOT, log);
   const core = createCore({
     dataDir,
     settings: monitorSettingsFrom(config),
