@@ -3,6 +3,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Notification, powerMonitor, safeStorage, screen } from 'electron';
 import ElectronStore from 'electron-store';
 import { MonitorSettingsSchema, ShellSettingsSchema, type ShellSettings } from '../shared/schemas/settings';
+import { OrchestratorError } from '../shared/errors';
 import { createCore, type Core } from '../core/app-core';
 import { createApiHandlers, subscribePushEvents } from '../core/api/api-handlers';
 import type { StoreFactory } from '../core/registry/json-store';
@@ -43,6 +44,8 @@ async function main(): Promise<void> {
     shellSettings = ShellSettingsSchema.parse({ ...shellSettings, ...patch });
     shellStore.store = shellSettings;
   };
+  // Passphrases sealed by the OS keychain (safeStorage); the file holds only ciphertext.
+  const secrets = new ElectronStore<Record<string, string>>({ name: 'ssh-secrets', cwd: userData, clearInvalidConfig: false, configFileMode: 0o600 });
   const settingsStore = new ElectronStore<Record<string, unknown>>({ name: 'monitor-settings', cwd: userData, clearInvalidConfig: false });
   const core: Core = createCore({
     dataDir: process.env.DATA_DIR ?? path.join(userData, 'data'),
@@ -53,7 +56,7 @@ async function main(): Promise<void> {
     ssh: {
       // Passphrases are kept encrypted by the OS keychain (safeStorage), never in plain text.
       passphraseFor: (keyPath) => {
-        const sealed = shellStore.get(`passphrase:${keyPath}`);
+        const sealed = secrets.get(keyPath);
         return typeof sealed === 'string' && safeStorage.isEncryptionAvailable() ? safeStorage.decryptString(Buffer.from(sealed, 'base64')) : undefined;
       },
     },
@@ -89,6 +92,14 @@ async function main(): Promise<void> {
     {
       ...createApiHandlers(core, 'desktop-ui'),
       'shell:settings': () => shellSettings,
+      'ssh:savePassphrase': ({ key_path, passphrase }) => {
+        if (!safeStorage.isEncryptionAvailable()) {
+          throw new OrchestratorError('unavailable', 'The OS keychain is not available, so the passphrase cannot be stored safely; use an SSH agent instead', [{ field: 'passphrase', message: 'no keychain' }]);
+        }
+        secrets.set(key_path, safeStorage.encryptString(passphrase).toString('base64'));
+        core.ssh.pool.closeAll(); // the next connection uses it
+        return { saved: key_path };
+      },
       'shell:updateSettings': (patch) => {
         saveShell(patch);
         app.setLoginItemSettings({ openAtLogin: shellSettings.start_at_login, args: ['--hidden'] });

@@ -12,5 +12,6 @@ export async function startRestForCore(core: Core, port: number, host = '127.0.0
     mcpFactory: createMcpServerFactory(core, { version: VERSION, policy: 'deny', readOnly: false, transport: 'http' }),
   });
   await app.listen({ host, port });
-  return { url: `http://${host}:${port}`, close: () => app.close() };
+  const address = app.server.address();
+  return { url: `http://${host}:${address && typeof address === 'object' ? address.port : port}`, close: () => app.close() };
 }

@@ -55,6 +55,7 @@ export const invokeArgs = {
   'hostKey:approve': HostKeyApprovalSchema.extend({ id: z.string().max(200) }),
   'shell:settings': z.strictObject({}),
   'shell:updateSettings': ShellSettingsSchema.omit({ window_bounds: true }).partial().strict(),
+  'ssh:savePassphrase': z.strictObject({ key_path: z.string().min(1).max(4096), passphrase: z.string().min(1).max(1024) }),
   'placement:suggest': PlacementRequestSchema,
   'audit:list': z.strictObject({ limit: z.int().min(1).max(5000).default(200) }),
 } as const satisfies Record<InvokeChannel, z.ZodType>;
@@ -89,6 +90,8 @@ export interface InvokeResults {
   /** Desktop only: the web UI answers "unavailable". */
   'shell:settings': ShellSettings;
   'shell:updateSettings': ShellSettings;
+  /** Desktop only: sealed with the OS keychain (safeStorage); headless reads SSH_KEY_PASSPHRASE. */
+  'ssh:savePassphrase': { saved: string };
   'placement:suggest': PlacementResponse;
   'audit:list': AuditEntry[];
 }

@@ -45,6 +45,12 @@ export function createApiHandlers(core: Core, actor = 'ui'): ApiHandlers {
     'shell:updateSettings': () => {
       throw new OrchestratorError('unavailable', 'Desktop settings exist only in the desktop app');
     },
+    'ssh:savePassphrase': () => {
+      // Headless never stores a passphrase; it reads SSH_KEY_PASSPHRASE from its environment.
+      throw new OrchestratorError('unavailable', 'Passphrases are kept only by the desktop app (OS keychain); the headless service reads SSH_KEY_PASSPHRASE', [
+        { field: 'passphrase', message: 'not stored here' },
+      ]);
+    },
     'placement:suggest': (request) => core.ssh.suggest(request),
     'audit:list': ({ limit }) => core.ssh.audit.list(limit),
   };

@@ -184,6 +184,20 @@ describe.skipIf(sshdMissing)('SSH operations against real OpenSSH on loopback', 
     expect(fs.statSync(path.join(core.dataDir, 'audit.jsonl')).mode & 0o777).toBe(0o600);
   });
 
+  it('probes SSH with authentication where a key is configured', async () => {
+    const { checkNode } = await import('../../../src/core/prober/check-node');
+    const { NodeSchema } = await import('../../../src/shared/schemas/node');
+    const probe = [{ type: 'ssh', port: fleet.port }];
+    const withKey = NodeSchema.parse({ ...sshNode(0, { id: 'probe-key' }), probes: probe });
+    expect((await checkNode(withKey, 5000)).ok).toBe(true);
+    const wrongKey = path.join(tempDir(), 'other');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', wrongKey]);
+    const badKey = NodeSchema.parse({ ...withKey, ssh: { ...withKey.ssh, key_path: wrongKey } });
+    expect(await checkNode(badKey, 5000)).toMatchObject({ ok: false, reason: 'ssh_auth' });
+    const handshakeOnly = NodeSchema.parse({ ...withKey, ssh: undefined });
+    expect((await checkNode(handshakeOnly, 5000)).ok).toBe(true); // no credentials: the handshake is the check
+  });
+
   it('refuses unknown host keys under the approve policy until a person approves the fingerprint', async () => {
     const strict = createCore({ dataDir: tempDir(), settings: MonitorSettingsSchema.parse({}), ssh: { metricsIntervalMs: 0, hostKeyPolicy: 'approve' } });
     try {

@@ -109,7 +109,7 @@ export function NodeDetail({ onEdit, onRun }: { onEdit(): void; onRun(ids: strin
         )}
       </div>
       {error && <p className="error" role="alert">{error}</p>}
-      <NodeSshPanel id={node.id} />
+      <NodeSshPanel id={node.id} keyPath={node.ssh?.key_path} />
       <h3>Events</h3>
       <ol className="timeline">
         {events.length === 0 && <li className="muted">no events yet</li>}

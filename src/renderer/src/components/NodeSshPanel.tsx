@@ -6,13 +6,15 @@ import { useClusterStore } from '../store/cluster-store';
 const gb = (mb: number) => (mb / 1024).toFixed(1);
 
 /** Metrics read over SSH on demand, and the node's pinned host key with a way to forget it. */
-export function NodeSshPanel({ id }: { id: string }) {
+export function NodeSshPanel({ id, keyPath }: { id: string; keyPath?: string }) {
   const api = useClusterStore((s) => s.api)!;
   const [metrics, setMetrics] = useState<NodeMetrics | null>(null);
   const [pin, setPin] = useState<HostKeyPin | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
   const [presence, setPresence] = useState<TailscalePresence | null>(null);
+  const [passphrase, setPassphrase] = useState('');
+  const [savedNote, setSavedNote] = useState<string | null>(null);
 
   useEffect(() => {
     setMetrics(null);
@@ -55,6 +57,26 @@ export function NodeSshPanel({ id }: { id: string }) {
             {presence.disagreement && <strong className="error"> — {presence.disagreement}</strong>}
           </p>
         </>
+      )}
+      {keyPath && (
+        <p>
+          <label>
+            Passphrase for {keyPath}{' '}
+            <input type="password" value={passphrase} autoComplete="off" onChange={(e) => setPassphrase(e.target.value)} />
+          </label>{' '}
+          <button
+            disabled={!passphrase}
+            onClick={() =>
+              api.invoke('ssh:savePassphrase', { key_path: keyPath, passphrase }).then(
+                () => (setPassphrase(''), setSavedNote('kept in the OS keychain')),
+                (e: Error) => setSavedNote(e.message),
+              )
+            }
+          >
+            Save
+          </button>{' '}
+          {savedNote && <span className="muted">{savedNote}</span>}
+        </p>
       )}
       <h3>SSH host key</h3>
       {pin ? (
