@@ -9,6 +9,6 @@ export default defineConfig({
     pool: 'forks',
     // Network-heavy suites share 2 cores; keep parallelism modest so timing-based checks stay honest.
     maxWorkers: 2,
-    reporters: ['default'],
+    reporters: ['default', './tests/summary-reporter.ts'],
   },
 });
