@@ -42,6 +42,20 @@ describe.skipIf(chromiumMissing)('dashboard in Chromium', () => {
     await page.screenshot({ path: screenshotPath('dashboard-fleet') });
   });
 
+  it('moves through the table with the keyboard and sorts by a column', async () => {
+    await page.getByTestId('node-table').focus();
+    await page.keyboard.press('Home');
+    expect(await page.locator('[role="row"][aria-selected="true"]').getAttribute('data-node-id')).toBe('sim-1');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    expect(await page.locator('[role="row"][aria-selected="true"]').getAttribute('data-node-id')).toBe('sim-3');
+    await expect.poll(() => page.getByRole('complementary', { name: 'Node sim-3' }).count()).toBe(1);
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'State' }).click(); // worst first
+    expect(await page.locator('[role="row"][data-node-id]').first().getAttribute('data-node-id')).toBe('sim-4');
+    await page.getByRole('button', { name: /^ID/ }).click();
+  });
+
   it('receives pushed status changes through the bridge', async () => {
     await expect.poll(() => framesReceived.some((f) => f.includes('"event":"status"')), { timeout: 5000 }).toBe(true);
     expect(framesReceived.some((f) => f.includes('"event":"health"'))).toBe(true);
