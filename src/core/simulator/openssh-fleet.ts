@@ -15,6 +15,8 @@ export interface SshdFleet {
   port: number;
   addresses: string[];
   hostKeyFingerprint(): string;
+  /** PIDs of the listening sshd processes (each connection is a child of one of them). */
+  pids(): number[];
   /** Restarts every sshd with a new host key (a "reinstalled" machine). */
   rotateHostKey(): Promise<void>;
   killAll(): void;
@@ -129,6 +131,7 @@ export async function startSshdFleet(addresses: string[], port = 2222): Promise<
     user,
     port,
     addresses,
+    pids: () => processes.map((p) => p.pid!).filter(Boolean),
     hostKeyFingerprint: () => execFileSync('ssh-keygen', ['-l', '-f', path.join(dir, `host_key_${generation}.pub`)], { encoding: 'utf8' }).split(' ')[1],
     async rotateHostKey() {
       await stopAll();
