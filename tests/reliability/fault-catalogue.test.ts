@@ -70,11 +70,23 @@ describe.skipIf(sshdMissing)('fault catalogue for probes and SSH', () => {
     const running = core.ssh.run({ node_ids: ['s-1'], command: 'sleep 30', timeout: 20 }, 'test');
     await new Promise((r) => setTimeout(r, 700));
     const killedAt = performance.now();
-    fleet.killAll(); // sshd and its sessions die mid-command
-    try {
-      execFileSync('pkill', ['-KILL', '-f', `sshd: ${fleet.user}`]); // (no shell: its own command line would match)
-    } catch {
-      /* none left */
+    // sshd and this fleet's sessions die mid-command (not other suites' sessions: only our listeners' children).
+    const children = (ppids: number[]): number[] => {
+      try {
+        return execFileSync('pgrep', ['-P', ppids.join(',')], { encoding: 'utf8' }).trim().split('\n').map(Number);
+      } catch {
+        return [];
+      }
+    };
+    const sessions = children(fleet.pids());
+    const sessionChildren = sessions.length > 0 ? children(sessions) : [];
+    fleet.killAll();
+    for (const pid of [...sessions, ...sessionChildren]) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
     }
     const killed = (await running).results[0];
     table.push(['sshd killed mid-command', 'closed', killed.error!]);
