@@ -84,6 +84,7 @@ describe('security review', () => {
         await call('GET', '/cluster/status', { token: `${secret}-wrong` }),
         await call('POST', '/cluster/nodes', { token: secret, body: { id: 'x', token: secret } }),
         await call('GET', '/cluster/nodes/nope', { token: secret }),
+        await call('GET', `/?token=${secret}`, { token: null, headers: { accept: 'text/html' } }), // the login URL
       ];
       await new Promise((r) => setTimeout(r, 300));
       child.kill('SIGTERM');

@@ -50,7 +50,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { core, token, host, port, version } = options;
   const webRoot = options.webRoot && fs.existsSync(path.join(options.webRoot, 'index.html')) ? options.webRoot : null;
   const app = Fastify({
-    logger: options.debug ? { level: 'info', redact: ['req.headers.authorization'] } : false,
+    logger: options.debug
+      ? {
+          level: 'info',
+          redact: ['req.headers.authorization'],
+          // The login URL carries the token in its query; it must not reach the log.
+          serializers: { req: (req) => ({ method: req.method, url: req.url.replace(/([?&]token=)[^&]*/g, '$1[redacted]'), remoteAddress: req.ip }) },
+        }
+      : false,
     bodyLimit: options.bodyLimit ?? 2 * 1024 * 1024,
     forceCloseConnections: true,
   }).withTypeProvider<ZodTypeProvider>();
