@@ -31,6 +31,7 @@ export function registerWebBridge(app: FastifyInstance, core: Core, token: strin
       } catch {
         return socket.close(4400, 'malformed message');
       }
+      if (!message || typeof message !== 'object' || Array.isArray(message)) return socket.close(4400, 'a message must be a JSON object');
       if (!unsubscribe) {
         if (message.type !== 'auth' || !tokenMatches(token, message.token)) return socket.close(4401, 'invalid token');
         clearTimeout(authTimer);
@@ -42,9 +43,7 @@ export function registerWebBridge(app: FastifyInstance, core: Core, token: strin
         send({ id: message.id, ok: true, result });
       } catch (error) {
         const mapped = error instanceof OrchestratorError ? error : toOrchestratorError(error as Error);
-        const payload: ApiErrorPayload = mapped.code === 'internal_error' && error instanceof Error && /unknown channel/.test(error.message)
-          ? { error: 'bad_request', message: error.message, details: [{ field: 'channel', message: 'unknown' }] }
-          : mapped.toJSON();
+        const payload: ApiErrorPayload = mapped.toJSON();
         send({ id: message.id, ok: false, error: payload });
       }
     });

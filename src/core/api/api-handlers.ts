@@ -58,7 +58,9 @@ export function createApiHandlers(core: Core, actor = 'ui'): ApiHandlers {
 
 /** Validates the argument with the contract's schema, then calls the handler. */
 export async function invokeHandler<C extends InvokeChannel>(handlers: ApiHandlers, channel: C, arg: unknown): Promise<InvokeResults[C]> {
-  if (!Object.hasOwn(invokeArgs, channel)) throw new Error(`unknown channel ${String(channel)}`);
+  if (typeof channel !== 'string' || !Object.hasOwn(invokeArgs, channel)) {
+    throw new OrchestratorError('bad_request', `Unknown channel ${JSON.stringify(channel)}`, [{ field: 'channel', message: 'is not a channel of the contract' }]);
+  }
   const parsed = parseOrThrow(invokeArgs[channel], arg ?? {}) as InvokeParsedArg<C>;
   return handlers[channel](parsed);
 }

@@ -113,6 +113,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.get('/redoc/redoc.standalone.js', { schema: { hide: true } }, async (_request, reply) => reply.type('application/javascript').send(fs.createReadStream(redocBundle)));
 
   await app.register(fastifyWebsocket, { options: { maxPayload: 4 * 1024 * 1024 } });
+  // Upgraded sockets (the bridge, and upgrades refused by the guard) are not closed by
+  // forceCloseConnections; without this, close() would wait for every client to hang up.
+  const upgraded = new Set<import('node:net').Socket>();
+  app.server.on('upgrade', (_request, socket: import('node:net').Socket) => {
+    upgraded.add(socket);
+    socket.once('close', () => upgraded.delete(socket));
+  });
+  app.addHook('preClose', async () => {
+    for (const socket of upgraded) socket.destroy();
+  });
   if (webRoot) await app.register(fastifyStatic, { root: webRoot, prefix: '/', index: false, wildcard: true });
   registerWebBridge(app, core, token);
 
