@@ -1,7 +1,7 @@
 // Core RSS with 1,000 nodes and 24 h of history at the default 15 s interval (5,760 checks a node).
 import { ClusterMonitor } from '../../src/core/monitor/cluster-monitor';
 import { NodeRegistry } from '../../src/core/registry/node-registry';
-import type { ConfLike } from '../../src/core/registry/json-store';
+import { memoryStoreFactory } from '../../src/core/registry/json-store';
 import { MonitorSettingsSchema } from '../../src/shared/schemas/settings';
 import type { NodeCheckResult } from '../../src/core/prober/check-node';
 
@@ -9,8 +9,7 @@ const count = 1000;
 const interval = 15_000;
 const day = 24 * 3600_000;
 let now = Date.now() - day;
-const memoryStore = (): ConfLike => ({ store: {}, path: ':memory:' });
-const registry = new NodeRegistry({ dataDir: '/nonexistent', storeFactory: memoryStore });
+const registry = new NodeRegistry({ dataDir: '/nonexistent', storeFactory: memoryStoreFactory });
 registry.applyNodes(
   Array.from({ length: count }, (_, i) => ({
     id: `node-${i}`, hostname: `host-${i}.example-tailnet.ts.net`, tailscale_ip: `127.60.${Math.floor(i / 250)}.${1 + (i % 250)}`, role: 'worker' as const,

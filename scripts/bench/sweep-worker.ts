@@ -5,7 +5,7 @@ import { ClusterMonitor } from '../../src/core/monitor/cluster-monitor';
 import { NodeRegistry } from '../../src/core/registry/node-registry';
 import { loopbackAddress } from '../../src/core/simulator/fleet-simulator';
 import { MonitorSettingsSchema } from '../../src/shared/schemas/settings';
-import type { ConfLike } from '../../src/core/registry/json-store';
+import { memoryStoreFactory } from '../../src/core/registry/json-store';
 
 const [count, block, timeoutS, rounds] = process.argv.slice(2).map(Number);
 const timeoutMs = timeoutS * 1000;
@@ -24,8 +24,7 @@ async function baselineSweep(agent: Agent): Promise<void> {
   );
 }
 
-const memoryStore = (): ConfLike => ({ store: {}, path: ':memory:' });
-const registry = new NodeRegistry({ dataDir: '/nonexistent', storeFactory: memoryStore });
+const registry = new NodeRegistry({ dataDir: '/nonexistent', storeFactory: memoryStoreFactory });
 registry.applyNodes(
   urls.map((_, i) => ({
     id: `n-${i}`, hostname: `n-${i}`, tailscale_ip: loopbackAddress(i, block), role: 'worker', description: '', cpu_cores: 1,

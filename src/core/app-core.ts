@@ -1,4 +1,4 @@
-import fs from 'node:fs';
+import { readJsonFile } from './util/read-json-file';
 import type { MonitorSettings } from '../shared/schemas/settings';
 import { acquireDataDirLock, type DataDirLock } from './registry/data-dir-lock';
 import { ensureDataDir } from './registry/data-dir';
@@ -60,7 +60,7 @@ export function createCore(options: CoreOptions): Core {
     });
     let initialImport: ImportReport | null = null;
     if (registry.size === 0 && options.nodesFilePath) {
-      const document = JSON.parse(fs.readFileSync(options.nodesFilePath, 'utf8'));
+      const document = readJsonFile(options.nodesFilePath, 'NODES_FILE_PATH');
       initialImport = registry.importSeed(document, { skip_invalid: true });
       log(`Imported ${initialImport.added.length} nodes from ${options.nodesFilePath}` + (initialImport.invalid.length ? `; ${initialImport.invalid.length} invalid field(s) skipped` : ''));
     }
@@ -88,7 +88,7 @@ export function createCore(options: CoreOptions): Core {
       demoNodesFile: options.demoNodesFile ?? null,
       async startDemo() {
         if (!options.demoNodesFile) throw new OrchestratorError('unavailable', 'No demo fleet is bundled with this build');
-        if (demo) return registry.importSeed(JSON.parse(fs.readFileSync(options.demoNodesFile, 'utf8')), { dry_run: true });
+        if (demo) return registry.importSeed(readJsonFile(options.demoNodesFile, 'demo'), { dry_run: true });
         const started = await startDemoFleet(registry, options.demoNodesFile);
         demo = started.simulator;
         void monitor.sweep();

@@ -8,7 +8,7 @@ import { createCore, type Core } from '../core/app-core';
 import { createApiHandlers, subscribePushEvents } from '../core/api/api-handlers';
 import type { StoreFactory } from '../core/registry/json-store';
 import { createMcpServerFactory } from '../core/mcp/mcp-tools';
-import { listenMcpSocket, mcpSocketPath } from '../core/mcp/mcp-socket';
+import { serveOwnerSocket } from '../core/mcp/mcp-socket';
 import { registerIpcHandlers, PUSH_CHANNEL } from './ipc';
 import { TrayController } from './tray-controller';
 import { electronTray } from './tray';
@@ -149,9 +149,8 @@ async function main(): Promise<void> {
   app.setLoginItemSettings({ openAtLogin: shellSettings.start_at_login, args: ['--hidden'] });
 
   // MCP for local agents: a 0600 socket in userData; destructive tools ask a person.
-  const socketPath = mcpSocketPath(userData);
-  const mcpSocket = await listenMcpSocket(
-    socketPath,
+  const mcpSocket = await serveOwnerSocket(
+    core,
     createMcpServerFactory(core, {
       version: app.getVersion(),
       policy: shellSettings.command_policy,
@@ -170,8 +169,8 @@ async function main(): Promise<void> {
         return response === 1;
       },
     }),
+    userData,
   );
-  core.lock.setSocket(socketPath);
 
   // Optional: the same REST API as headless, with the same guards.
   let rest: { close(): Promise<void> } | null = null;

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { OrchestratorError } from '../shared/errors';
 import { loadServiceConfig } from '../core/config/load-config';
+import { readJsonFile } from '../core/util/read-json-file';
 import { banner, startService } from './serve';
 
 const HELP = `Usage: mcp-orchestrator <command> [flags]
@@ -59,7 +60,7 @@ async function main(): Promise<void> {
       try {
         if (command === 'import-tailscale') {
           const file = rest.find((a) => !a.startsWith('--'));
-          const document = file ? JSON.parse(fs.readFileSync(file, 'utf8')) : await core.tailscale.readFromCli();
+          const document = file ? readJsonFile(file, 'file') : await core.tailscale.readFromCli();
           const flag = (name: string) => rest.includes(`--${name}`);
           const report = core.tailscale.import(document, { dry_run: flag('dry-run'), include_self: flag('include-self'), include_non_linux: flag('include-non-linux'), include_expired: flag('include-expired') });
           console.log(JSON.stringify(report, null, 2));
@@ -69,7 +70,7 @@ async function main(): Promise<void> {
           else process.stdout.write(text);
         } else {
           if (!rest[0]) throw new OrchestratorError('bad_request', 'import needs a file', [{ field: 'file', message: 'is required' }]);
-          const report = core.registry.importSeed(JSON.parse(fs.readFileSync(rest[0], 'utf8')), {
+          const report = core.registry.importSeed(readJsonFile(rest[0], 'file'), {
             dry_run: rest.includes('--dry-run'),
             skip_invalid: rest.includes('--skip-invalid'),
           });

@@ -6,6 +6,7 @@ import type { ServiceConfig } from '../shared/schemas/config';
 import { defaultDataDir } from '../core/registry/data-dir';
 import { FleetSimulator } from '../core/simulator/fleet-simulator';
 import { demoSpecs } from '../core/simulator/demo-fleet';
+import { readJsonFile } from '../core/util/read-json-file';
 import { banner, PACKAGE_ROOT, startService } from './serve';
 
 function electronBinary(): string | null {
@@ -21,7 +22,7 @@ function electronBinary(): string | null {
 /** `npm run demo`: simulate data/nodes.json on loopback and start the desktop app (or --headless) on it. */
 export async function runDemo(config: ServiceConfig, args: string[]): Promise<void> {
   const nodesFile = config.NODES_FILE_PATH ?? path.join(PACKAGE_ROOT, 'data/nodes.json');
-  const document = JSON.parse(fs.readFileSync(nodesFile, 'utf8'));
+  const document = readJsonFile(nodesFile, 'NODES_FILE_PATH') as { nodes: Record<string, unknown> };
   const sim = await new FleetSimulator(demoSpecs(document, 'node-07', 20_000, 80_000)).start();
   console.log(`Simulating ${sim.nodes.size} nodes from ${nodesFile} on loopback; node-07 goes down at 20 s and comes back at 80 s.`);
   const demoConfig: ServiceConfig = {

@@ -6,7 +6,7 @@ import { monitorSettingsFrom, sshOptionsFrom } from '../core/config/load-config'
 import { readLockOwner } from '../core/registry/data-dir-lock';
 import { defaultDataDir } from '../core/registry/data-dir';
 import { createMcpServerFactory } from '../core/mcp/mcp-tools';
-import { listenMcpSocket, mcpSocketPath } from '../core/mcp/mcp-socket';
+import { serveOwnerSocket } from '../core/mcp/mcp-socket';
 import { VERSION } from './serve';
 
 /** Pipes stdio to the MCP socket of the process that owns the data directory. */
@@ -38,9 +38,7 @@ export async function runMcpStdio(config: ServiceConfig): Promise<void> {
   const log = (line: string) => process.stderr.write(line + '\n'); // stdout carries the protocol
   const core = createCore({ dataDir, settings: monitorSettingsFrom(config), nodesFilePath: config.NODES_FILE_PATH, log, ssh: sshOptionsFrom(config) });
   const mcpOptions = { version: VERSION, policy: config.MCP_COMMAND_POLICY, readOnly: config.MCP_READ_ONLY };
-  const socketPath = mcpSocketPath(core.dataDir);
-  const socket = await listenMcpSocket(socketPath, createMcpServerFactory(core, { ...mcpOptions, transport: 'socket' }));
-  core.lock.setSocket(socketPath);
+  const socket = await serveOwnerSocket(core, createMcpServerFactory(core, { ...mcpOptions, transport: 'socket' }));
   core.monitor.start();
   const handle = serveStdio(createMcpServerFactory(core, { ...mcpOptions, transport: 'stdio' }));
   const shutdown = async () => {

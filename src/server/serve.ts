@@ -10,7 +10,7 @@ import { defaultDataDir } from '../core/registry/data-dir';
 import { buildApp } from './http/build-app';
 import { ensureWebUi } from './web-ui-build';
 import { createMcpServerFactory } from '../core/mcp/mcp-tools';
-import { listenMcpSocket, mcpSocketPath } from '../core/mcp/mcp-socket';
+import { serveOwnerSocket } from '../core/mcp/mcp-socket';
 
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const VERSION: string = JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')).version;
@@ -46,9 +46,7 @@ export async function startService(config: ServiceConfig, log: (line: string) =>
     });
     await app.listen({ host: config.HOST, port: config.PORT });
     // Local MCP clients (`mcp-orchestrator mcp`) reach this process through its socket.
-    const socketPath = mcpSocketPath(core.dataDir);
-    const mcpSocket = await listenMcpSocket(socketPath, createMcpServerFactory(core, { ...mcpOptions, transport: 'socket' }));
-    core.lock.setSocket(socketPath);
+    const mcpSocket = await serveOwnerSocket(core, createMcpServerFactory(core, { ...mcpOptions, transport: 'socket' }));
     const address = app.server.address();
     const port = address && typeof address === 'object' ? address.port : config.PORT;
     const hostForUrl = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;

@@ -3,7 +3,7 @@ import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { ClusterMonitor } from '../../src/core/monitor/cluster-monitor';
 import { NodeRegistry } from '../../src/core/registry/node-registry';
-import type { ConfLike } from '../../src/core/registry/json-store';
+import { memoryStoreFactory } from '../../src/core/registry/json-store';
 import type { NodeCheckResult } from '../../src/core/prober/check-node';
 import { NotificationPolicy } from '../../src/main/notification-policy';
 import type { HealthEvent } from '../../src/shared/schemas/health';
@@ -21,8 +21,7 @@ const gc = vm.runInNewContext('gc') as () => void;
 describe('soak: 1,000 nodes, 10 % flapping', () => {
   it('keeps memory flat, notifies once per transition, and loses or repeats no event', async () => {
     let now = Date.parse('2026-01-01T00:00:00Z');
-    const memory = (): ConfLike => ({ store: {}, path: ':memory:' });
-    const registry = new NodeRegistry({ dataDir: '/nonexistent', storeFactory: memory });
+    const registry = new NodeRegistry({ dataDir: '/nonexistent', storeFactory: memoryStoreFactory });
     registry.applyNodes(Array.from({ length: NODES }, (_, i) => ({ id: `n-${i}`, hostname: `n-${i}`, tailscale_ip: '127.0.0.1', role: 'worker' as const, description: '', cpu_cores: 1, memory_gb: 1, tags: [], probes: [], maintenance: false })));
     // Flapping node i: down for d sweeps, up for u sweeps (2–6 each), from a per-node phase. Every
     // 50th stable node blips: one failed check now and then, which must never raise an event.

@@ -7,14 +7,13 @@ export type ApiHandlers = { [C in InvokeChannel]: (arg: InvokeParsedArg<C>) => P
 /** The contract implemented once over the core; Electron IPC and the web bridge only transport it. */
 export function createApiHandlers(core: Core, actor = 'ui'): ApiHandlers {
   const { registry, monitor, eventLog } = core;
-  const withHealth = (id: string) => ({ ...registry.require(id), health: monitor.healthOf(id) });
   return {
     'cluster:status': ({ include_nodes }) => monitor.status(include_nodes),
     'cluster:checkNow': async ({ id }) => (id ? monitor.checkOne(id) : (await monitor.sweep(), monitor.status(true))),
     'cluster:pause': ({ duration_s }) => (monitor.pause(duration_s === undefined ? undefined : duration_s * 1000), monitor.status()),
     'cluster:resume': () => (monitor.resume(), monitor.status()),
-    'nodes:list': (filter) => registry.list(filter, monitor.stateOf).map((node) => ({ ...node, health: monitor.healthOf(node.id) })),
-    'nodes:get': ({ id }) => withHealth(id),
+    'nodes:list': (filter) => monitor.listWithHealth(filter),
+    'nodes:get': ({ id }) => monitor.nodeWithHealth(id),
     'nodes:create': (input) => registry.create(input),
     'nodes:update': ({ id, patch }) => registry.update(id, patch),
     'nodes:remove': ({ id }) => ({ removed: registry.remove(id).id }),

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import type { McpServer } from '@modelcontextprotocol/server';
 import { serveStdio, StdioServerTransport } from '@modelcontextprotocol/server/stdio';
+import type { Core } from '../app-core';
 
 /**
  * MCP over a local socket (a Unix socket with mode 0600, or a named pipe on Windows): the process
@@ -40,6 +41,14 @@ export async function listenMcpSocket(socketPath: string, factory: () => McpServ
       await closed;
     },
   };
+}
+
+/** Serves MCP on the owner socket and records it in the data-directory lock, where local clients look. */
+export async function serveOwnerSocket(core: Core, factory: () => McpServer, dir = core.dataDir): Promise<{ close(): Promise<void> }> {
+  const socketPath = mcpSocketPath(dir);
+  const handle = await listenMcpSocket(socketPath, factory);
+  core.lock.setSocket(socketPath);
+  return handle;
 }
 
 /** Where the owner of a data directory listens for MCP. */

@@ -48,7 +48,6 @@ function redact<T>(value: T): T {
  */
 export function createMcpServerFactory(core: Core, options: McpToolOptions): () => McpServer {
   const { registry, monitor, ssh, eventLog, tailscale } = core;
-  const withHealth = (id: string) => ({ ...registry.require(id), health: monitor.healthOf(id) });
 
   return () => {
     const server = new McpServer({ name: 'mcp-cloud-orchestrator', version: options.version }, { capabilities: { tools: {}, resources: {} } });
@@ -92,11 +91,11 @@ export function createMcpServerFactory(core: Core, options: McpToolOptions): () 
       description: 'Registered nodes with their health, filtered by role, tag, status (health state) or free text q; answers {nodes, count}.',
       input: McpListNodesArgsSchema, output: NodeListSchema, annotations: READ,
     }, (filter) => {
-      const nodes = registry.list(filter, monitor.stateOf).map((n) => ({ ...n, health: monitor.healthOf(n.id) }));
+      const nodes = monitor.listWithHealth(filter);
       return { nodes, count: nodes.length };
     });
 
-    tool('get_node', { title: 'Get node', description: 'One node by id, with its health.', input: McpIdArgsSchema, output: NodeWithHealthSchema, annotations: READ }, ({ id }) => withHealth(id));
+    tool('get_node', { title: 'Get node', description: 'One node by id, with its health.', input: McpIdArgsSchema, output: NodeWithHealthSchema, annotations: READ }, ({ id }) => monitor.nodeWithHealth(id));
 
     tool('check_health', {
       title: 'Check health now',
@@ -167,7 +166,7 @@ export function createMcpServerFactory(core: Core, options: McpToolOptions): () 
       'node',
       new ResourceTemplate('node://{id}', { list: async () => ({ resources: registry.all().map((n) => ({ uri: `node://${n.id}`, name: n.id, mimeType: 'application/json' })) }) }),
       { title: 'Node', mimeType: 'application/json' },
-      async (uri, variables) => ({ contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(withHealth(String(variables.id))) }] }),
+      async (uri, variables) => ({ contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(monitor.nodeWithHealth(String(variables.id))) }] }),
     );
     return server;
   };

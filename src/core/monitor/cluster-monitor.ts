@@ -1,5 +1,5 @@
-import type { ClusterStatus, HealthEvent, HistoryPoint, NodeCheck, NodeHealth } from '../../shared/schemas/health';
-import type { HealthState, Node } from '../../shared/schemas/node';
+import type { ClusterStatus, HealthEvent, HistoryPoint, NodeCheck, NodeHealth, NodeWithHealth } from '../../shared/schemas/health';
+import type { HealthState, Node, NodeFilter } from '../../shared/schemas/node';
 import { MonitorSettingsPatchSchema, type MonitorSettings } from '../../shared/schemas/settings';
 import { parseOrThrow } from '../../shared/errors';
 import { Emitter } from '../util/emitter';
@@ -76,7 +76,7 @@ export class ClusterMonitor {
       if (change.type === 'removed') this.#nodes.delete(change.node.id);
       else if (change.type === 'added') this.#track(change.node);
       else if (change.node.maintenance !== change.previous.maintenance) this.#setMaintenance(change.node);
-      this.#publishStatus();
+      this.#publishStatusSoon();
     });
   }
 
@@ -144,6 +144,16 @@ export class ClusterMonitor {
       error: last?.error ?? null,
     };
   };
+
+  /** A registered node with its health, as every face returns it. */
+  nodeWithHealth(id: string): NodeWithHealth {
+    return { ...this.#registry.require(id), health: this.healthOf(id) };
+  }
+
+  /** The list filters (status included), each node with its health. */
+  listWithHealth(filter: NodeFilter = {}): NodeWithHealth[] {
+    return this.#registry.list(filter, this.stateOf).map((node) => ({ ...node, health: this.healthOf(node.id) }));
+  }
 
   lastCheck(id: string): NodeCheckResult | null {
     return this.#nodes.get(id)?.last ?? null;
@@ -287,6 +297,17 @@ export class ClusterMonitor {
 
   #publishStatus(): void {
     this.events.emit('status', this.status());
+  }
+
+  #statusQueued = false;
+  /** Coalesces a burst of changes (an import applies many nodes at once) into one status. */
+  #publishStatusSoon(): void {
+    if (this.#statusQueued) return;
+    this.#statusQueued = true;
+    queueMicrotask(() => {
+      this.#statusQueued = false;
+      this.#publishStatus();
+    });
   }
 
   #schedule(delayMs: number): void {

@@ -2,7 +2,7 @@ import os from 'node:os';
 import type { Node } from '../../shared/schemas/node';
 import { DEFAULT_PROBE, type Probe, type ProbeResult } from '../../shared/schemas/probe';
 import { httpCheck, httpProbeUrl } from './http-probe';
-import { classifyError, ProbeFailure } from './probe-failure';
+import { classifyError } from './probe-failure';
 import { readKey, sshCheck } from './ssh-probe';
 import { formatHost, tcpConnect } from './tcp-probe';
 
@@ -35,8 +35,7 @@ async function runProbe(probe: Probe, node: Node, timeoutMs: number): Promise<Pr
     return { ...base, ok: true, latency_ms: await sshCheck(host, probe.port, timeoutMs, credentials), reason: null, error: null };
   } catch (error) {
     const failure = classifyError(error, target);
-    const status = error instanceof ProbeFailure && failure.reason === 'http_status' ? Number(/HTTP (\d+)/.exec(failure.message)?.[1]) : undefined;
-    return { ...base, ok: false, latency_ms: null, reason: failure.reason, error: failure.message, ...(status ? { status_code: status } : {}) };
+    return { ...base, ok: false, latency_ms: null, reason: failure.reason, error: failure.message, ...(failure.statusCode ? { status_code: failure.statusCode } : {}) };
   }
 }
 

@@ -61,7 +61,7 @@ export async function httpCheck(
     if (received >= MAX_BODY_BYTES) response.body.destroy();
     const latency = performance.now() - started;
     if (!statusExpected(probe, response.statusCode)) {
-      throw new ProbeFailure('http_status', `${url} answered HTTP ${response.statusCode}`);
+      throw new ProbeFailure('http_status', `${url} answered HTTP ${response.statusCode}`, response.statusCode);
     }
     return { latency_ms: latency, status_code: response.statusCode };
   } catch (error) {

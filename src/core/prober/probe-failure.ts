@@ -19,6 +19,8 @@ export class ProbeFailure extends Error {
   constructor(
     readonly reason: FailureReason,
     message: string,
+    /** The answer's status, for `http_status` failures. */
+    readonly statusCode?: number,
   ) {
     super(message);
   }

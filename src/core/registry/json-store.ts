@@ -28,6 +28,9 @@ export const confStoreFactory: StoreFactory = ({ cwd, configName }) =>
     serialize: (value) => JSON.stringify(value, null, 2),
   });
 
+/** A store that keeps nothing on disk: benchmarks and soak runs measure the core, not the file system. */
+export const memoryStoreFactory: StoreFactory = () => ({ store: {}, path: ':memory:' });
+
 export interface StoreRecovery {
   file: string;
   moved_to: string;

@@ -1,4 +1,4 @@
-import fs from 'node:fs';
+import { readJsonFile } from '../util/read-json-file';
 import { NodeSchema } from '../../shared/schemas/node';
 import type { ImportReport } from '../../shared/schemas/seed-format';
 import type { NodeRegistry } from '../registry/node-registry';
@@ -28,7 +28,7 @@ export function demoSpecs(document: { nodes: Record<string, unknown> }, outageNo
 
 /** Imports the demo fleet into the registry and serves it on loopback, with node-07 failing after 20 s for 60 s. */
 export async function startDemoFleet(registry: NodeRegistry, nodesFile: string): Promise<{ simulator: FleetSimulator; report: ImportReport }> {
-  const document = JSON.parse(fs.readFileSync(nodesFile, 'utf8'));
+  const document = readJsonFile(nodesFile, 'demo') as { nodes: Record<string, unknown> };
   const simulator = await new FleetSimulator(demoSpecs(document, 'node-07', 20_000, 80_000)).start();
   const report = registry.importSeed(document, { skip_invalid: true });
   return { simulator, report };

@@ -7,14 +7,13 @@ import type { RouteContext } from './route-context';
 
 export const nodeRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, { core }) => {
   const tags = ['nodes'];
-  const withHealth = (id: string) => ({ ...core.registry.require(id), health: core.monitor.healthOf(id) });
 
   app.get('/cluster/nodes', { schema: { tags, summary: 'List nodes, filtered by role, tag, health status or free text', querystring: NodeFilterSchema, response: { 200: NodeListSchema } } }, async (request) => {
-    const nodes = core.registry.list(request.query, core.monitor.stateOf).map((node) => ({ ...node, health: core.monitor.healthOf(node.id) }));
+    const nodes = core.monitor.listWithHealth(request.query);
     return { nodes, count: nodes.length };
   });
 
-  app.get('/cluster/nodes/:id', { schema: { tags, summary: 'One node', params: NodeIdParamsSchema, response: { 200: NodeWithHealthSchema } } }, async (request) => withHealth(request.params.id));
+  app.get('/cluster/nodes/:id', { schema: { tags, summary: 'One node', params: NodeIdParamsSchema, response: { 200: NodeWithHealthSchema } } }, async (request) => core.monitor.nodeWithHealth(request.params.id));
 
   app.get('/cluster/nodes/:id/health', { schema: { tags, summary: 'Check one node now', params: NodeIdParamsSchema, response: { 200: NodeCheckSchema } } }, async (request) =>
     core.monitor.checkOne(request.params.id),

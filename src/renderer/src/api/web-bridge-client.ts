@@ -52,15 +52,12 @@ export function createWebBridgeApi(url: string, token: string, onConnection?: (s
         reject(new Error('cannot reach the service'));
         if (disposed) return;
         onConnection?.('closed');
-        setTimeout(() => void connect().then(() => emitLocal('reconnected'), () => {}), retryMs);
+        setTimeout(() => void connect().catch(() => {}), retryMs); // onConnection('open') tells the app to reload
         retryMs = Math.min(retryMs * 2, 10_000);
       };
     }));
 
-  const reconnectListeners = new Set<() => void>();
-  const emitLocal = (_: 'reconnected') => reconnectListeners.forEach((fn) => fn());
-
-  const api: OrchestratorApi & { onReconnect(fn: () => void): () => void; dispose(): void } = {
+  const api: OrchestratorApi & { dispose(): void } = {
     dispose() {
       disposed = true;
       listeners.clear();
@@ -80,10 +77,6 @@ export function createWebBridgeApi(url: string, token: string, onConnection?: (s
       set.add(listener as (payload: never) => void);
       void connect().catch(() => {});
       return () => set.delete(listener as (payload: never) => void);
-    },
-    onReconnect(fn) {
-      reconnectListeners.add(fn);
-      return () => reconnectListeners.delete(fn);
     },
   };
   return api;
