@@ -2,7 +2,7 @@ import { readJsonFile } from './util/read-json-file';
 import type { MonitorSettings } from '../shared/schemas/settings';
 import { acquireDataDirLock, type DataDirLock } from './registry/data-dir-lock';
 import { ensureDataDir } from './registry/data-dir';
-import { confStoreFactory, type StoreFactory } from './registry/json-store';
+import { confStoreFactory, type StoreFactory, type StoreRecovery } from './registry/json-store';
 import { NodeRegistry } from './registry/node-registry';
 import type { ImportReport } from '../shared/schemas/seed-format';
 import { ClusterMonitor } from './monitor/cluster-monitor';
@@ -13,6 +13,9 @@ import type { FleetSimulator } from './simulator/fleet-simulator';
 import { TailscaleService } from './tailscale/tailscale-service';
 import { SshService } from './ssh/ssh-service';
 import type { SshAuthOptions } from './ssh/ssh-connection-pool';
+import { AlertService, type AlertServiceOptions } from './alerts/alert-service';
+import { PrometheusMetrics } from './metrics/prometheus-metrics';
+import { checkNode } from './prober/check-node';
 
 export interface CoreOptions {
   dataDir: string;
@@ -26,6 +29,8 @@ export interface CoreOptions {
   ssh?: Partial<SshAuthOptions> & { concurrency?: number; metricsIntervalMs?: number };
   /** The bundled demo fleet (data/nodes.json), offered to new users from the empty state. */
   demoNodesFile?: string;
+  /** Environment webhooks (ALERT_WEBHOOK_URL), grouping window and delivery retries. */
+  alerts?: Pick<AlertServiceOptions, 'envWebhookUrls' | 'groupWindowMs' | 'delivery' | 'sender'>;
 }
 
 /** The services every face (Electron IPC, REST, MCP) is a thin layer over. */
@@ -37,6 +42,8 @@ export interface Core {
   eventLog: EventLog;
   tailscale: TailscaleService;
   ssh: SshService;
+  alerts: AlertService;
+  metrics: PrometheusMetrics;
   initialImport: ImportReport | null;
   demoNodesFile: string | null;
   /** Starts the simulated demo fleet in this process and imports it. */
@@ -50,21 +57,21 @@ export function createCore(options: CoreOptions): Core {
   const lock = acquireDataDirLock(dataDir);
   try {
     const eventLog = new EventLog({ dataDir });
-    const registry = new NodeRegistry({
-      dataDir,
-      storeFactory: options.storeFactory ?? confStoreFactory,
-      onRecovery: (recovery) => {
-        log(`!!! Store file ${recovery.file} ${recovery.reason}. The original was kept at ${recovery.moved_to}.`);
-        eventLog.append({ node: null, kind: 'store_recovered', from: null, to: null, reason: `${recovery.reason}; original kept at ${recovery.moved_to}` });
-      },
-    });
+    const onRecovery = (recovery: StoreRecovery) => {
+      log(`!!! Store file ${recovery.file} ${recovery.reason}. The original was kept at ${recovery.moved_to}.`);
+      eventLog.append({ node: null, kind: 'store_recovered', from: null, to: null, reason: `${recovery.reason}; original kept at ${recovery.moved_to}` });
+    };
+    const registry = new NodeRegistry({ dataDir, storeFactory: options.storeFactory ?? confStoreFactory, onRecovery });
     let initialImport: ImportReport | null = null;
     if (registry.size === 0 && options.nodesFilePath) {
       const document = readJsonFile(options.nodesFilePath, 'NODES_FILE_PATH');
       initialImport = registry.importSeed(document, { skip_invalid: true });
       log(`Imported ${initialImport.added.length} nodes from ${options.nodesFilePath}` + (initialImport.invalid.length ? `; ${initialImport.invalid.length} invalid field(s) skipped` : ''));
     }
-    const monitor = new ClusterMonitor({ registry, settings: options.settings, eventLog });
+    const metrics = new PrometheusMetrics();
+    const monitor = new ClusterMonitor({ registry, settings: options.settings, eventLog, checker: metrics.timed(checkNode) });
+    const alerts = new AlertService({ dataDir, storeFactory: options.storeFactory ?? confStoreFactory, registry, monitor, onRecovery, ...options.alerts });
+    metrics.attach(registry, monitor, alerts);
     const ssh = new SshService({
       dataDir,
       storeFactory: options.storeFactory ?? confStoreFactory,
@@ -84,6 +91,8 @@ export function createCore(options: CoreOptions): Core {
       eventLog,
       tailscale,
       ssh,
+      alerts,
+      metrics,
       initialImport,
       demoNodesFile: options.demoNodesFile ?? null,
       async startDemo() {
@@ -96,6 +105,8 @@ export function createCore(options: CoreOptions): Core {
       },
       async close() {
         monitor.dispose();
+        alerts.dispose();
+        metrics.dispose();
         tailscale.stopSync();
         ssh.close();
         await demo?.stop();

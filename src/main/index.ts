@@ -12,11 +12,10 @@ import { serveOwnerSocket } from '../core/mcp/mcp-socket';
 import { registerIpcHandlers, PUSH_CHANNEL } from './ipc';
 import { TrayController } from './tray-controller';
 import { electronTray } from './tray';
-import { NotificationPolicy } from './notification-policy';
 import { closeAction, isAppUrl, restoreBounds } from './window-policy';
 
-// The Electron shell: wiring only. Decisions live in tray-presentation, notification-policy and
-// window-policy (tested in Node); services live in src/core.
+// The Electron shell: wiring only. Decisions live in tray-presentation, window-policy (tested in
+// Node) and the core's alert policy; services live in src/core.
 const here = path.dirname(fileURLToPath(import.meta.url));
 const resourcesDir = app.isPackaged ? process.resourcesPath : path.join(here, '../../resources');
 const appUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(path.join(here, '../renderer/index.html')).href;
@@ -128,20 +127,14 @@ async function main(): Promise<void> {
         return app.quit();
     }
   });
-  const notifications = new NotificationPolicy({
-    nodeOf: (id) => core.registry.get(id),
-    show: (notice) => {
-      if (!shellSettings.notifications || !Notification.isSupported()) return;
-      const n = new Notification({ title: notice.title, body: notice.body, icon: path.join(resourcesDir, 'icon.png') });
-      n.on('click', () => showWindow(notice.nodeId ?? undefined));
-      n.show();
-    },
+  // The core's alert policy decides (the same alerts go to the alert channels); here they are shown.
+  core.alerts.events.on('alert', (notice) => {
+    if (!shellSettings.notifications || !Notification.isSupported()) return;
+    const n = new Notification({ title: notice.title, body: notice.body, icon: path.join(resourcesDir, 'icon.png') });
+    n.on('click', () => showWindow(notice.nodeId ?? undefined));
+    n.show();
   });
-  core.monitor.events.on('status', (status) => {
-    tray.update(status);
-    notifications.setPaused(status.monitor.paused);
-  });
-  core.monitor.events.on('event', (event) => notifications.onEvent(event));
+  core.monitor.events.on('status', (status) => tray.update(status));
   if (process.env.MCO_E2E) (globalThis as { __mcoTray?: () => unknown }).__mcoTray = () => (tray.flush(), tray.shown);
 
   // Sleep: the monitor starts a grace period so waking up is not an alert storm.

@@ -23,7 +23,8 @@ Settings (flag, environment variable or .env entry):
   --probe-concurrency n (1000)       --debug
   API_TOKEN (else generated into DATA_DIR/api-token)
   MCP_COMMAND_POLICY deny|ask|allow (deny)   MCP_READ_ONLY (false)
-  SSH_KEY_PATH, SSH_KEY_PASSPHRASE, SSH_HOST_KEY_POLICY tofu|approve, SSH_CONCURRENCY (32), METRICS_INTERVAL s (60)`;
+  SSH_KEY_PATH, SSH_KEY_PASSPHRASE, SSH_HOST_KEY_POLICY tofu|approve, SSH_CONCURRENCY (32), METRICS_INTERVAL s (60)
+  ALERT_WEBHOOK_URL (comma-separated generic alert webhooks; more channels via PUT /cluster/alerts)`;
 
 async function main(): Promise<void> {
   const [command = 'help', ...args] = process.argv.slice(2);

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ServiceConfig } from '../shared/schemas/config';
 import { createCore, type Core } from '../core/app-core';
 import { loadOrCreateApiToken } from '../core/auth/api-token';
-import { monitorSettingsFrom, sshOptionsFrom } from '../core/config/load-config';
+import { alertOptionsFrom, monitorSettingsFrom, sshOptionsFrom } from '../core/config/load-config';
 import { defaultDataDir } from '../core/registry/data-dir';
 import { buildApp } from './http/build-app';
 import { ensureWebUi } from './web-ui-build';
@@ -36,6 +36,7 @@ export async function startService(config: ServiceConfig, log: (line: string) =>
     log,
     demoNodesFile: path.join(PACKAGE_ROOT, 'data/nodes.json'),
     ssh: sshOptionsFrom(config),
+    alerts: alertOptionsFrom(config),
   });
   try {
     const { token } = loadOrCreateApiToken(core.dataDir, config.API_TOKEN);

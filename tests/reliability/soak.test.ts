@@ -5,7 +5,7 @@ import { ClusterMonitor } from '../../src/core/monitor/cluster-monitor';
 import { NodeRegistry } from '../../src/core/registry/node-registry';
 import { memoryStoreFactory } from '../../src/core/registry/json-store';
 import type { NodeCheckResult } from '../../src/core/prober/check-node';
-import { NotificationPolicy } from '../../src/main/notification-policy';
+import { AlertPolicy } from '../../src/core/alerts/alert-policy';
 import type { HealthEvent } from '../../src/shared/schemas/health';
 import { MonitorSettingsSchema } from '../../src/shared/schemas/settings';
 
@@ -64,7 +64,7 @@ describe('soak: 1,000 nodes, 10 % flapping', () => {
     let blipEvents = 0;
     let notified = 0;
     const timers: Array<() => void> = [];
-    const policy = new NotificationPolicy({
+    const policy = new AlertPolicy({
       nodeOf: (id) => registry.get(id),
       now: () => now,
       setTimer: (fn) => timers.push(fn),

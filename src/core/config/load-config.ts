@@ -57,3 +57,8 @@ export function sshOptionsFrom(config: ServiceConfig, env: NodeJS.ProcessEnv = p
     passphraseFor: () => env.SSH_KEY_PASSPHRASE,
   };
 }
+
+/** Alert settings of the headless service: the environment's webhooks. */
+export function alertOptionsFrom(config: ServiceConfig) {
+  return { envWebhookUrls: config.ALERT_WEBHOOK_URL ?? [] };
+}

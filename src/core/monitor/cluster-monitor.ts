@@ -31,6 +31,8 @@ export interface MonitorEvents extends Record<string, unknown> {
   status: ClusterStatus;
   /** Settings after a change (the desktop app persists them). */
   settings: MonitorSettings;
+  /** How long a full sweep took (metrics). */
+  sweep: { duration_ms: number; nodes: number };
 }
 
 export interface MonitorOptions {
@@ -213,6 +215,7 @@ export class ClusterMonitor {
     // Nodes removed or put in maintenance while the sweep ran are left alone.
     const current = results.filter(([node]) => this.#registry.get(node.id) && !this.#registry.get(node.id)!.maintenance);
     this.#applyResults(current, true);
+    this.events.emit('sweep', { duration_ms: performance.now() - started, nodes: nodes.length });
     this.#lastSweepAt = new Date(this.#now()).toISOString();
     const status = this.status();
     this.events.emit('status', status);

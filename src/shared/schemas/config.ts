@@ -27,6 +27,12 @@ export const ServiceConfigSchema = z.strictObject({
   METRICS_INTERVAL: num(z.number().min(1).max(86_400)).default(60),
   /** Poll `tailscale status --json` this often (seconds) to show Tailscale's view beside probes; 0 = off. */
   TAILSCALE_SYNC_INTERVAL: num(z.number().min(0).max(86_400)).default(0),
+  /** Generic alert webhooks, comma-separated; each gets every alert as JSON. */
+  ALERT_WEBHOOK_URL: z
+    .string()
+    .transform((v) => v.split(',').map((u) => u.trim()).filter(Boolean))
+    .pipe(z.array(z.url({ protocol: /^https?$/, error: 'must be a comma-separated list of http(s) URLs' })).max(20))
+    .optional(),
 });
 export type ServiceConfig = z.infer<typeof ServiceConfigSchema>;
 export const SERVICE_CONFIG_KEYS = Object.keys(ServiceConfigSchema.shape) as Array<keyof ServiceConfig>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NotificationPolicy, type Notice } from '../../src/main/notification-policy';
+import { AlertPolicy, type Alert } from '../../src/core/alerts/alert-policy';
 import type { HealthEvent } from '../../src/shared/schemas/health';
 import { NodeSchema, type Node } from '../../src/shared/schemas/node';
 
@@ -7,19 +7,20 @@ let seq = 0;
 const transition = (node: string, from: string, to: string, reason = 'connection refused'): HealthEvent => ({ seq: ++seq, node, kind: 'transition', from, to, reason, at: new Date().toISOString() });
 
 function setup(nodes: Record<string, Partial<Node>> = {}) {
-  const shown: Notice[] = [];
+  const shown: Array<Pick<Alert, 'title' | 'body' | 'nodeId'>> = [];
+  const alerts: Alert[] = [];
   const timers: Array<() => void> = [];
   const registry = new Map(['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((id) => [id, NodeSchema.parse({ id, hostname: id, tailscale_ip: '127.0.0.1', role: 'worker', cpu_cores: 1, memory_gb: 1, ...nodes[id] })]));
-  const policy = new NotificationPolicy({
+  const policy = new AlertPolicy({
     nodeOf: (id) => registry.get(id),
-    show: (n) => shown.push(n),
+    show: (alert) => (alerts.push(alert), shown.push({ title: alert.title, body: alert.body, nodeId: alert.nodeId })),
     setTimer: (fn) => timers.push(fn),
     clearTimer: () => {},
   });
-  return { policy, shown, fire: () => timers.splice(0).forEach((t) => t()) };
+  return { policy, shown, alerts, fire: () => timers.splice(0).forEach((t) => t()) };
 }
 
-describe('NotificationPolicy', () => {
+describe('AlertPolicy (native notifications and alert channels)', () => {
   it('sends one "node down" and one "recovered" after the monitor crossed its thresholds', () => {
     const { policy, shown, fire } = setup();
     policy.onEvent(transition('a', 'healthy', 'unhealthy'));
@@ -32,10 +33,11 @@ describe('NotificationPolicy', () => {
   });
 
   it('groups several changes in the window into one notification', () => {
-    const { policy, shown, fire } = setup();
-    for (const id of ['a', 'b', 'c']) policy.onEvent(transition(id, 'healthy', 'unhealthy'));
+    const { policy, shown, alerts, fire } = setup();
+    for (const id of ['a', 'b', 'c']) policy.onEvent(transition(id, 'healthy', 'unhealthy', `${id} refused`));
     fire();
     expect(shown).toEqual([{ title: '3 nodes down', body: 'a, b, c', nodeId: 'a' }]);
+    expect(alerts[0]).toMatchObject({ event: 'node_down', nodes: [{ id: 'a', reason: 'a refused' }, { id: 'b', reason: 'b refused' }, { id: 'c', reason: 'c refused' }] });
     for (const id of ['a', 'b', 'c', 'd', 'e', 'f', 'g']) policy.onEvent(transition(id, 'unhealthy', 'healthy'));
     fire();
     expect(shown.at(-1)).toEqual({ title: '7 nodes recovered', body: 'a, b, c, d, e and 2 more', nodeId: 'a' });

@@ -1,17 +1,22 @@
-import type { HealthEvent } from '../shared/schemas/health';
-import type { Node } from '../shared/schemas/node';
+import type { AlertEvent } from '../../shared/schemas/alerts';
+import type { HealthEvent } from '../../shared/schemas/health';
+import type { Node } from '../../shared/schemas/node';
 
-export interface Notice {
+/** One decided alert: a native notification shows title and body; channels send all of it. */
+export interface Alert {
+  event: AlertEvent;
   title: string;
   body: string;
   /** The node a click opens the window on (the first of a group). */
   nodeId: string | null;
+  /** The nodes it is about, with the reason each one changed. */
+  nodes: Array<{ id: string; reason: string }>;
 }
 
-export interface NotificationPolicyOptions {
+export interface AlertPolicyOptions {
   /** Looks a node up, for maintenance and mute. */
   nodeOf: (id: string) => Node | undefined;
-  show: (notice: Notice) => void;
+  show: (alert: Alert) => void;
   /** Events within this window become one notification. */
   groupWindowMs?: number;
   now?: () => number;
@@ -23,11 +28,12 @@ const MAX_NAMED = 5;
 const names = (ids: string[]) => (ids.length <= MAX_NAMED ? ids.join(', ') : `${ids.slice(0, MAX_NAMED).join(', ')} and ${ids.length - MAX_NAMED} more`);
 
 /**
- * Decides which events become native notifications. The monitor's thresholds already keep blips
- * out; here: nothing for nodes in maintenance or muted, nothing while paused, one notice for the
- * monitor's own outage instead of one per node, and several changes in a short window as one.
+ * Decides which events become alerts, for native notifications and every channel alike. The
+ * monitor's thresholds already keep blips out; here: nothing for nodes in maintenance or muted,
+ * nothing while paused, one alert for the monitor's own outage instead of one per node, and several
+ * changes in a short window as one.
  */
-export class NotificationPolicy {
+export class AlertPolicy {
   #paused = false;
   #offline = false;
   readonly #down: string[] = [];
@@ -39,7 +45,7 @@ export class NotificationPolicy {
   readonly #setTimer: (fn: () => void, ms: number) => unknown;
   readonly #clearTimer: (timer: unknown) => void;
 
-  constructor(private readonly options: NotificationPolicyOptions) {
+  constructor(private readonly options: AlertPolicyOptions) {
     this.#groupMs = options.groupWindowMs ?? 5000;
     this.#now = options.now ?? Date.now;
     this.#setTimer = options.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
@@ -55,16 +61,16 @@ export class NotificationPolicy {
     if (event.kind === 'monitor_offline') {
       this.#offline = true;
       this.#discard();
-      this.options.show({ title: 'Monitor offline', body: `${event.reason}. Node alerts are held until checks succeed again.`, nodeId: null });
+      this.options.show({ event: 'monitor_offline', title: 'Monitor offline', body: `${event.reason}. Node alerts are held until checks succeed again.`, nodeId: null, nodes: [] });
       return;
     }
     if (event.kind === 'monitor_online') {
       this.#offline = false;
-      this.options.show({ title: 'Monitor back online', body: 'Checks succeed again; monitoring resumed.', nodeId: null });
+      this.options.show({ event: 'monitor_online', title: 'Monitor back online', body: 'Checks succeed again; monitoring resumed.', nodeId: null, nodes: [] });
       return;
     }
     if (event.kind === 'host_key_changed' && event.node) {
-      this.options.show({ title: `${event.node}: SSH host key changed`, body: event.reason, nodeId: event.node });
+      this.options.show({ event: 'host_key_changed', title: `${event.node}: SSH host key changed`, body: event.reason, nodeId: event.node, nodes: [{ id: event.node, reason: event.reason }] });
       return;
     }
     if (event.kind !== 'transition' || !event.node || this.#paused || this.#offline || this.#silenced(event.node)) return;
@@ -84,10 +90,11 @@ export class NotificationPolicy {
     this.#timer = null;
     const down = this.#down.splice(0).filter((id) => !this.#silenced(id));
     const recovered = this.#recovered.splice(0).filter((id) => !this.#silenced(id));
-    if (down.length === 1) this.options.show({ title: `${down[0]} is down`, body: this.#reasons.get(down[0]) ?? '', nodeId: down[0] });
-    else if (down.length > 1) this.options.show({ title: `${down.length} nodes down`, body: names(down), nodeId: down[0] });
-    if (recovered.length === 1) this.options.show({ title: `${recovered[0]} recovered`, body: 'Checks pass again.', nodeId: recovered[0] });
-    else if (recovered.length > 1) this.options.show({ title: `${recovered.length} nodes recovered`, body: names(recovered), nodeId: recovered[0] });
+    const nodes = (ids: string[]) => ids.map((id) => ({ id, reason: this.#reasons.get(id) ?? '' }));
+    if (down.length === 1) this.options.show({ event: 'node_down', title: `${down[0]} is down`, body: this.#reasons.get(down[0]) ?? '', nodeId: down[0], nodes: nodes(down) });
+    else if (down.length > 1) this.options.show({ event: 'node_down', title: `${down.length} nodes down`, body: names(down), nodeId: down[0], nodes: nodes(down) });
+    if (recovered.length === 1) this.options.show({ event: 'node_recovered', title: `${recovered[0]} recovered`, body: 'Checks pass again.', nodeId: recovered[0], nodes: nodes(recovered) });
+    else if (recovered.length > 1) this.options.show({ event: 'node_recovered', title: `${recovered.length} nodes recovered`, body: names(recovered), nodeId: recovered[0], nodes: nodes(recovered) });
     this.#reasons.clear();
   }
 

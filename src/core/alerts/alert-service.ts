@@ -1,0 +1,118 @@
+import { OrchestratorError, parseOrThrow } from '../../shared/errors';
+import { AlertChannelsUpdateSchema, type AlertChannel, type AlertChannelsView, type AlertPayload, type AlertTestResult } from '../../shared/schemas/alerts';
+import { Emitter } from '../util/emitter';
+import type { NodeRegistry } from '../registry/node-registry';
+import type { StoreFactory, StoreRecovery } from '../registry/json-store';
+import type { ClusterMonitor } from '../monitor/cluster-monitor';
+import { AlertPolicy, type Alert } from './alert-policy';
+import { buildAlertPayload } from './alert-payload';
+import { AlertDelivery, DEFAULT_DELIVERY, type DeliveryOutcome, type DeliveryPolicy } from './alert-delivery';
+import { AlertChannelStore, envWebhookChannels } from './alert-channel-store';
+import { redactChannel, restoreSecrets } from './channel-secrets';
+import { sendToChannel, type ChannelSender } from './channel-sender';
+
+export interface AlertServiceOptions {
+  dataDir: string;
+  storeFactory: StoreFactory;
+  registry: NodeRegistry;
+  monitor: ClusterMonitor;
+  /** From ALERT_WEBHOOK_URL: generic webhooks that exist while the variable is set. */
+  envWebhookUrls?: string[];
+  /** Changes within this window become one alert (default 5 s). */
+  groupWindowMs?: number;
+  delivery?: Partial<DeliveryPolicy>;
+  sender?: ChannelSender;
+  onRecovery?: (recovery: StoreRecovery) => void;
+}
+
+export interface AlertServiceEvents extends Record<string, unknown> {
+  /** Every decided alert; the desktop shows it as a native notification. */
+  alert: Alert;
+  /** Every delivery outcome, for metrics. */
+  delivery: { channel: AlertChannel; outcome: DeliveryOutcome };
+}
+
+/**
+ * Alerts for the operator who is away: one policy (shared with native notifications) decides,
+ * and every enabled channel gets the alert through its own retrying queue, off the monitor's path.
+ */
+export class AlertService {
+  readonly events = new Emitter<AlertServiceEvents>();
+  readonly #store: AlertChannelStore;
+  readonly #env: AlertChannel[];
+  readonly #delivery: AlertDelivery;
+  readonly #policy: AlertPolicy;
+  readonly #offs: Array<() => void>;
+
+  constructor(private readonly options: AlertServiceOptions) {
+    const { registry, monitor } = options;
+    this.#store = new AlertChannelStore(options.dataDir, options.storeFactory, options.onRecovery ?? (() => {}));
+    this.#env = envWebhookChannels(options.envWebhookUrls ?? []);
+    this.#delivery = new AlertDelivery(options.sender ?? sendToChannel, { ...DEFAULT_DELIVERY, ...options.delivery }, (channel, outcome, payload, error, attempts) =>
+      this.#onOutcome(channel, outcome, payload, error, attempts),
+    );
+    this.#policy = new AlertPolicy({ nodeOf: (id) => registry.get(id), groupWindowMs: options.groupWindowMs, show: (alert) => this.#dispatch(alert) });
+    this.#offs = [
+      monitor.events.on('event', (event) => this.#policy.onEvent(event)),
+      monitor.events.on('status', (status) => this.#policy.setPaused(status.monitor.paused)),
+    ];
+  }
+
+  /** Every channel (environment first), secrets redacted, with how its deliveries went. */
+  list(): AlertChannelsView {
+    const view = (channel: AlertChannel, source: 'env' | 'data_dir') => ({ channel: redactChannel(channel), source, delivery: this.#delivery.state(channel.id) });
+    return { channels: [...this.#env.map((c) => view(c, 'env')), ...this.#store.all().map((c) => view(c, 'data_dir'))] };
+  }
+
+  /** Replaces the DATA_DIR channels; redacted secrets sent back unchanged keep their stored values. */
+  update(input: unknown): AlertChannelsView {
+    const { channels } = parseOrThrow(AlertChannelsUpdateSchema, input);
+    channels.forEach((c, i) => {
+      if (this.#env.some((e) => e.id === c.id)) throw new OrchestratorError('validation_error', `Channel id "${c.id}" belongs to ALERT_WEBHOOK_URL`, [{ field: `channels.${i}.id`, message: 'is taken by an environment channel' }]);
+    });
+    const previous = this.#store.all();
+    this.#store.replace(restoreSecrets(channels, previous));
+    for (const old of previous) if (!channels.some((c) => c.id === old.id)) this.#delivery.forget(old.id);
+    return this.list();
+  }
+
+  /** Sends a test alert and waits for the outcome (retries included). */
+  async test(channelId?: string): Promise<AlertTestResult> {
+    const all = [...this.#env, ...this.#store.all()];
+    const targets = channelId === undefined ? all.filter((c) => c.enabled) : all.filter((c) => c.id === channelId);
+    if (channelId !== undefined && targets.length === 0) throw new OrchestratorError('not_found', `Alert channel "${channelId}" not found`, [{ field: 'channel_id', message: 'no channel with this id' }]);
+    const payload = this.#payload({ event: 'test', title: 'Test alert from MCP Cloud Orchestrator', body: 'If you can read this, the channel works.', nodeId: null, nodes: [] });
+    const results = await Promise.all(targets.map((channel) => this.#delivery.deliver(channel, payload)));
+    return { results };
+  }
+
+  /** Collected changes go out now instead of at the end of the grouping window. */
+  flush(): void {
+    this.#policy.flush();
+  }
+
+  dispose(): void {
+    this.#offs.forEach((off) => off());
+    this.#policy.setPaused(true); // drops a half-collected window
+    this.#delivery.close();
+  }
+
+  #payload(alert: Alert): AlertPayload {
+    return buildAlertPayload(alert, (id) => this.options.registry.get(id), this.options.monitor.status());
+  }
+
+  #dispatch(alert: Alert): void {
+    this.events.emit('alert', alert);
+    const targets = [...this.#env, ...this.#store.all()].filter((c) => c.enabled && (!c.events || c.events.includes(alert.event)));
+    if (targets.length === 0) return;
+    const payload = this.#payload(alert);
+    for (const channel of targets) void this.#delivery.deliver(channel, payload);
+  }
+
+  #onOutcome(channel: AlertChannel, outcome: DeliveryOutcome, payload: AlertPayload, error: string | null, attempts: number): void {
+    this.events.emit('delivery', { channel, outcome });
+    if (outcome !== 'failed' && outcome !== 'dropped') return;
+    const what = outcome === 'dropped' ? 'dropped' : `not delivered after ${attempts} attempt${attempts === 1 ? '' : 's'}`;
+    this.options.monitor.logEvent({ node: null, kind: 'alert_failed', from: payload.event, to: channel.id, reason: `Alert "${payload.title}" to ${channel.type} channel ${channel.id} ${what}: ${error ?? 'unknown error'}` });
+  }
+}

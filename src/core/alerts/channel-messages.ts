@@ -1,0 +1,88 @@
+import { NTFY_PRIORITIES, type AlertChannel, type AlertPayload } from '../../shared/schemas/alerts';
+import { clusterLine, isGoodNews } from './alert-payload';
+
+export interface HttpMessage {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface MailMessage {
+  subject: string;
+  text: string;
+}
+
+const json = (url: string, body: unknown): HttpMessage => ({ url, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const cut = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+// HTTP header values must be Latin-1; ntfy decodes RFC 2047 encoded words.
+const headerText = (text: string) => (/^[\x20-\x7e]*$/.test(text) ? text : `=?UTF-8?B?${Buffer.from(text).toString('base64')}?=`);
+
+const NTFY_TAGS: Record<AlertPayload['event'], string> = {
+  node_down: 'rotating_light',
+  node_recovered: 'white_check_mark',
+  monitor_offline: 'warning',
+  monitor_online: 'white_check_mark',
+  host_key_changed: 'key',
+  test: 'test_tube',
+};
+
+/** ntfy: the text is the body; title, priority and tags are headers. Good news is never louder than "default". */
+function ntfy(channel: Extract<AlertChannel, { type: 'ntfy' }>, p: AlertPayload): HttpMessage {
+  const rank = Math.min(NTFY_PRIORITIES.indexOf(channel.priority), isGoodNews(p.event) ? NTFY_PRIORITIES.indexOf('default') : Infinity);
+  const headers: Record<string, string> = {
+    'content-type': 'text/plain; charset=utf-8',
+    title: headerText(cut(p.title, 200)),
+    priority: NTFY_PRIORITIES[rank],
+    tags: [NTFY_TAGS[p.event], ...channel.tags].join(','),
+  };
+  if (channel.token) headers.authorization = `Bearer ${channel.token}`;
+  return { url: channel.url, headers, body: cut(`${p.message}\n${clusterLine(p)}`, 4000) };
+}
+
+/** Slack incoming webhook: `text` for notifications, blocks for the message. */
+function slack(url: string, p: AlertPayload): HttpMessage {
+  return json(url, {
+    text: cut(`${p.title}: ${p.message}`, 3000),
+    blocks: [
+      { type: 'header', text: { type: 'plain_text', text: cut(p.title, 150) } },
+      { type: 'section', text: { type: 'mrkdwn', text: cut(p.message, 3000) } },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: `${clusterLine(p)} · ${p.at}` }] },
+    ],
+  });
+}
+
+/** Discord webhook: one embed, coloured by good or bad news, limits as Discord documents them. */
+function discord(url: string, p: AlertPayload): HttpMessage {
+  return json(url, {
+    username: 'MCP Cloud Orchestrator',
+    embeds: [
+      {
+        title: cut(p.title, 256),
+        description: cut(p.message, 4096),
+        color: isGoodNews(p.event) ? 0x2e7d32 : 0xc62828,
+        timestamp: p.at,
+        footer: { text: cut(clusterLine(p), 2048) },
+      },
+    ],
+  });
+}
+
+export function httpMessage(channel: Exclude<AlertChannel, { type: 'email' }>, payload: AlertPayload): HttpMessage {
+  switch (channel.type) {
+    case 'webhook':
+      return json(channel.url, payload);
+    case 'ntfy':
+      return ntfy(channel, payload);
+    case 'slack':
+      return slack(channel.url, payload);
+    case 'discord':
+      return discord(channel.url, payload);
+  }
+}
+
+export function mailMessage(payload: AlertPayload): MailMessage {
+  return {
+    subject: `[MCP Cloud Orchestrator] ${payload.title}`,
+    text: `${payload.message}\n\n${clusterLine(payload)}\nEvent: ${payload.event} at ${payload.at}\n`,
+  };
+}

@@ -1,0 +1,72 @@
+import { OrchestratorError } from '../../shared/errors';
+import { REDACTED, type AlertChannel } from '../../shared/schemas/alerts';
+
+// A path segment is shown only when it reads like a word ("api", "webhooks", "services"); ids and
+// tokens (Slack's T…/B…/secret, Discord's id/token) have digits or length and become ***.
+const PLAIN_SEGMENT = /^[a-z][a-z_-]{0,15}$/i;
+
+function parts(url: string, type: AlertChannel['type']) {
+  const u = new URL(url);
+  const segments = u.pathname.split('/');
+  // An ntfy topic is its own password on a public server: whoever knows it can read the alerts.
+  const secretAt = (i: number) => segments[i] !== '' && (!PLAIN_SEGMENT.test(segments[i]) || (type === 'ntfy' && i === segments.length - 1));
+  return { u, segments, secretAt };
+}
+
+/** The URL with user info, query values and secret-looking path segments replaced by ***. */
+export function redactUrl(url: string, type: AlertChannel['type']): string {
+  const { u, segments, secretAt } = parts(url, type);
+  const userinfo = u.username || u.password ? `${REDACTED}@` : '';
+  const path = segments.map((s, i) => (secretAt(i) ? REDACTED : s)).join('/');
+  const query = [...u.searchParams.keys()].map((k) => `${k}=${REDACTED}`).join('&');
+  return `${u.protocol}//${userinfo}${u.host}${path}${query ? `?${query}` : ''}`;
+}
+
+/** Every secret string of a channel, longest first, for scrubbing error messages. */
+function secretsOf(channel: AlertChannel): string[] {
+  const found: string[] = [];
+  if ('url' in channel) {
+    const { u, segments, secretAt } = parts(channel.url, channel.type);
+    found.push(channel.url, u.username, u.password, ...[...u.searchParams.values()], ...segments.filter((_, i) => secretAt(i)));
+  }
+  if (channel.type === 'ntfy' && channel.token) found.push(channel.token);
+  if (channel.type === 'email' && channel.password) found.push(channel.password);
+  return [...new Set(found.filter((s) => s.length >= 3))].sort((a, b) => b.length - a.length);
+}
+
+/** Removes a channel's secrets from a text (an error message may quote the URL). */
+export function scrubSecrets(text: string, channel: AlertChannel): string {
+  return secretsOf(channel).reduce((out, secret) => out.split(secret).join(REDACTED), text);
+}
+
+/** The channel as faces return it: URL redacted, password and token shown as *** when set. */
+export function redactChannel(channel: AlertChannel): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...channel };
+  if ('url' in channel) out.url = redactUrl(channel.url, channel.type);
+  if (channel.type === 'ntfy' && channel.token) out.token = REDACTED;
+  if (channel.type === 'email' && channel.password) out.password = REDACTED;
+  return out;
+}
+
+/**
+ * A client edits what GET returned, secrets redacted. A redacted value sent back unchanged keeps
+ * the stored secret of the channel with the same id; any other value containing *** is refused.
+ */
+export function restoreSecrets(incoming: AlertChannel[], stored: AlertChannel[]): AlertChannel[] {
+  const byId = new Map(stored.map((c) => [c.id, c]));
+  return incoming.map((channel, i) => {
+    const old = byId.get(channel.id);
+    const same = old && old.type === channel.type ? old : undefined;
+    const restored = { ...channel } as Record<string, unknown>;
+    const keep = (field: string, redacted: (c: AlertChannel) => unknown, original: (c: AlertChannel) => unknown) => {
+      const value = restored[field];
+      if (typeof value !== 'string' || !value.includes(REDACTED)) return;
+      if (same && redacted(same) === value) restored[field] = original(same);
+      else throw new OrchestratorError('validation_error', `channels.${i}.${field} contains ${REDACTED} but is not the stored value of channel "${channel.id}"; send the full value`, [{ field: `channels.${i}.${field}`, message: 'is redacted and matches no stored secret; send the full value' }]);
+    };
+    keep('url', (c) => ('url' in c ? redactUrl(c.url, c.type) : undefined), (c) => ('url' in c ? c.url : undefined));
+    keep('token', (c) => (c.type === 'ntfy' && c.token ? REDACTED : undefined), (c) => (c.type === 'ntfy' ? c.token : undefined));
+    keep('password', (c) => (c.type === 'email' && c.password ? REDACTED : undefined), (c) => (c.type === 'email' ? c.password : undefined));
+    return restored as AlertChannel;
+  });
+}

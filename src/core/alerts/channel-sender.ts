@@ -1,0 +1,43 @@
+import { request } from 'undici';
+import nodemailer from 'nodemailer';
+import type { AlertChannel, AlertPayload } from '../../shared/schemas/alerts';
+import { httpMessage, mailMessage } from './channel-messages';
+
+/** Sends one payload to one channel, once; rejects on any failure (the caller retries). */
+export type ChannelSender = (channel: AlertChannel, payload: AlertPayload, timeoutMs: number) => Promise<void>;
+
+async function postHttp(channel: Exclude<AlertChannel, { type: 'email' }>, payload: AlertPayload, timeoutMs: number): Promise<void> {
+  const message = httpMessage(channel, payload);
+  // One deadline for connect, headers and body: a receiver that hangs costs at most timeoutMs.
+  const response = await request(message.url, {
+    method: 'POST',
+    headers: { 'user-agent': 'mcp-cloud-orchestrator', ...message.headers },
+    body: message.body,
+    signal: AbortSignal.timeout(timeoutMs),
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+  });
+  const text = await response.body.text().catch(() => '');
+  if (response.statusCode < 200 || response.statusCode >= 300) throw new Error(`HTTP ${response.statusCode}${text ? `: ${text.slice(0, 200)}` : ''}`);
+}
+
+async function sendMail(channel: Extract<AlertChannel, { type: 'email' }>, payload: AlertPayload, timeoutMs: number): Promise<void> {
+  const transport = nodemailer.createTransport({
+    host: channel.host,
+    port: channel.port,
+    secure: channel.secure,
+    auth: channel.username ? { user: channel.username, pass: channel.password ?? '' } : undefined,
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: timeoutMs,
+    dnsTimeout: timeoutMs,
+  });
+  try {
+    const mail = mailMessage(payload);
+    await transport.sendMail({ from: channel.from, to: channel.to, subject: mail.subject, text: mail.text });
+  } finally {
+    transport.close();
+  }
+}
+
+export const sendToChannel: ChannelSender = (channel, payload, timeoutMs) => (channel.type === 'email' ? sendMail(channel, payload, timeoutMs) : postHttp(channel, payload, timeoutMs));

@@ -1,0 +1,110 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { HEALTH_STATES, type Node } from '../../shared/schemas/node';
+import type { NodeChecker } from '../prober/check-node';
+import type { ClusterMonitor } from '../monitor/cluster-monitor';
+import type { NodeRegistry } from '../registry/node-registry';
+import type { AlertService } from '../alerts/alert-service';
+
+const PROBE_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const SWEEP_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+/**
+ * The Prometheus view of the core (`GET /metrics`). Node and cluster gauges are computed at scrape
+ * time from the monitor, so a removed node's series disappear with it; histograms and counters are
+ * fed by probes, sweeps and alert deliveries as they happen.
+ */
+export class PrometheusMetrics {
+  readonly registry = new Registry();
+  readonly #probe = new Histogram({ name: 'mco_probe_duration_seconds', help: 'Duration of one node check (all its probes), by result', labelNames: ['result'], buckets: PROBE_BUCKETS, registers: [this.registry] });
+  readonly #sweep = new Histogram({ name: 'mco_sweep_duration_seconds', help: 'Wall time of one full sweep over all monitored nodes', buckets: SWEEP_BUCKETS, registers: [this.registry] });
+  readonly #alerts = new Counter({ name: 'mco_alerts_sent_total', help: 'Alert deliveries by channel and result (sent, retried, failed, dropped)', labelNames: ['channel', 'result'], registers: [this.registry] });
+  #offs: Array<() => void> = [];
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Wraps the node checker so every check lands in the probe histogram. */
+  timed(checker: NodeChecker): NodeChecker {
+    return async (node, timeoutMs) => {
+      const end = this.#probe.startTimer();
+      const result = await checker(node, timeoutMs);
+      end({ result: result.ok ? 'ok' : 'failed' });
+      return result;
+    };
+  }
+
+  /** Reads the monitor at scrape time and counts sweeps and alert deliveries. */
+  attach(registry: NodeRegistry, monitor: ClusterMonitor, alerts: AlertService): void {
+    const nodes = (): Node[] => registry.all();
+    new Gauge({
+      name: 'mco_node_up',
+      help: '1 when the node passes its checks by the monitor thresholds (healthy or degraded), else 0',
+      labelNames: ['node', 'role'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const n of nodes()) this.set({ node: n.id, role: n.role }, ['healthy', 'degraded'].includes(monitor.stateOf(n.id)) ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'mco_node_state',
+      help: 'The node state: 1 for the current one, 0 for the others',
+      labelNames: ['node', 'state'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const n of nodes()) {
+          const current = monitor.stateOf(n.id);
+          for (const state of HEALTH_STATES) this.set({ node: n.id, state }, state === current ? 1 : 0);
+        }
+      },
+    });
+    new Gauge({
+      name: 'mco_node_latency_seconds',
+      help: 'Latency of the last successful check of the node',
+      labelNames: ['node'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const n of nodes()) {
+          const latency = monitor.healthOf(n.id).latency_ms;
+          if (latency !== null) this.set({ node: n.id }, latency / 1000);
+        }
+      },
+    });
+    new Gauge({
+      name: 'mco_cluster_availability_ratio',
+      help: 'Healthy nodes over monitored nodes (maintenance excluded), 0 to 1',
+      registers: [this.registry],
+      collect() {
+        this.set(monitor.status().availability / 100);
+      },
+    });
+    new Gauge({
+      name: 'mco_cluster_nodes',
+      help: 'Number of nodes in each state',
+      labelNames: ['state'],
+      registers: [this.registry],
+      collect() {
+        const counts = Object.fromEntries(HEALTH_STATES.map((s) => [s, 0]));
+        for (const n of nodes()) counts[monitor.stateOf(n.id)]++;
+        for (const state of HEALTH_STATES) this.set({ state }, counts[state]);
+      },
+    });
+    this.#offs = [
+      monitor.events.on('sweep', ({ duration_ms }) => this.#sweep.observe(duration_ms / 1000)),
+      alerts.events.on('delivery', ({ channel, outcome }) => this.#alerts.inc({ channel: channel.id, result: outcome })),
+    ];
+  }
+
+  /** The text exposition format. */
+  async scrape(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+
+  dispose(): void {
+    this.#offs.forEach((off) => off());
+    this.registry.clear();
+  }
+}

@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { ClusterStateSchema } from './health';
+import { NodeRoleSchema } from './node';
+
+/** What an alert is about; the same names go to every channel and the native notifications. */
+export const ALERT_EVENTS = ['node_down', 'node_recovered', 'monitor_offline', 'monitor_online', 'host_key_changed', 'test'] as const;
+export const AlertEventSchema = z.enum(ALERT_EVENTS, { error: `must be one of ${ALERT_EVENTS.join(', ')}` });
+export type AlertEvent = z.infer<typeof AlertEventSchema>;
+
+/** Shown instead of a secret (a password, a webhook path token); sent back unchanged it keeps the stored value. */
+export const REDACTED = '***';
+
+const httpUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+  .max(2048);
+
+const base = {
+  id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, { error: 'must be 1-64 lowercase letters, digits, - or _' }),
+  name: z.string().max(100).optional(),
+  enabled: z.boolean().default(true),
+  /** Only these events; all when omitted. */
+  events: z.array(AlertEventSchema).max(ALERT_EVENTS.length).optional(),
+};
+
+export const NTFY_PRIORITIES = ['min', 'low', 'default', 'high', 'urgent'] as const;
+
+/** One alert channel, as stored in DATA_DIR and edited in the settings dialog. */
+export const AlertChannelSchema = z.discriminatedUnion(
+  'type',
+  [
+    z.strictObject({ ...base, type: z.literal('webhook'), url: httpUrl }),
+    z.strictObject({
+      ...base,
+      type: z.literal('ntfy'),
+      /** The topic URL, e.g. https://ntfy.sh/my-cluster. */
+      url: httpUrl,
+      priority: z.enum(NTFY_PRIORITIES).default('high'),
+      tags: z.array(z.string().regex(/^[\w+-]{1,40}$/, { error: 'must be a word (letters, digits, _ + -)' })).max(10).default([]),
+      /** An ntfy access token, sent as a bearer token. */
+      token: z.string().max(200).optional(),
+    }),
+    z.strictObject({ ...base, type: z.literal('slack'), url: httpUrl }),
+    z.strictObject({ ...base, type: z.literal('discord'), url: httpUrl }),
+    z.strictObject({
+      ...base,
+      type: z.literal('email'),
+      host: z.string().min(1).max(253),
+      port: z.int().min(1).max(65535).default(587),
+      /** TLS from the first byte (port 465); otherwise STARTTLS when the server offers it. */
+      secure: z.boolean().default(false),
+      username: z.string().max(200).optional(),
+      password: z.string().max(200).optional(),
+      from: z.email({ error: 'must be an email address' }),
+      to: z.array(z.email({ error: 'must be an email address' })).min(1, { error: 'needs at least one recipient' }).max(20),
+    }),
+  ],
+  { error: 'type must be one of webhook, ntfy, slack, discord, email' },
+);
+export type AlertChannel = z.infer<typeof AlertChannelSchema>;
+export type AlertChannelType = AlertChannel['type'];
+
+/** The body of PUT /cluster/alerts: the DATA_DIR channels (environment channels are not edited here). */
+export const AlertChannelsUpdateSchema = z
+  .strictObject({ channels: z.array(AlertChannelSchema).max(50) })
+  .superRefine((value, ctx) => {
+    const seen = new Set<string>();
+    value.channels.forEach((channel, i) => {
+      if (seen.has(channel.id)) ctx.addIssue({ code: 'custom', path: ['channels', i, 'id'], message: `is used twice ("${channel.id}")` });
+      seen.add(channel.id);
+    });
+  });
+export type AlertChannelsUpdate = z.infer<typeof AlertChannelsUpdateSchema>;
+
+/** How deliveries to one channel went since the service started. */
+export const ChannelDeliverySchema = z.object({
+  status: z.enum(['idle', 'ok', 'retrying', 'failing']),
+  sent: z.int(),
+  failed: z.int(),
+  retries: z.int(),
+  pending: z.int(),
+  consecutive_failures: z.int(),
+  last_success_at: z.string().nullable(),
+  last_failure: z.object({ at: z.string(), event: AlertEventSchema, error: z.string(), attempts: z.int() }).nullable(),
+});
+export type ChannelDelivery = z.infer<typeof ChannelDeliverySchema>;
+
+/** A channel as every face returns it: secrets redacted, where it comes from, how delivery goes. */
+export const AlertChannelViewSchema = z.object({
+  channel: z.record(z.string(), z.unknown()),
+  source: z.enum(['env', 'data_dir']),
+  delivery: ChannelDeliverySchema,
+});
+export type AlertChannelView = z.infer<typeof AlertChannelViewSchema>;
+export const AlertChannelsViewSchema = z.object({ channels: z.array(AlertChannelViewSchema) });
+export type AlertChannelsView = z.infer<typeof AlertChannelsViewSchema>;
+
+export const AlertTestRequestSchema = z.strictObject({
+  /** One channel; every enabled channel when omitted. */
+  channel_id: z.string().max(64).optional(),
+});
+
+export const AlertTestResultSchema = z.object({
+  results: z.array(z.object({ channel_id: z.string(), ok: z.boolean(), attempts: z.int(), error: z.string().nullable() })),
+});
+export type AlertTestResult = z.infer<typeof AlertTestResultSchema>;
+
+/** The generic webhook's JSON body (and what the other shapes are made from). */
+export const AlertPayloadSchema = z.object({
+  event: AlertEventSchema,
+  title: z.string(),
+  message: z.string(),
+  nodes: z.array(z.object({ id: z.string(), hostname: z.string(), tailscale_ip: z.string(), role: NodeRoleSchema, reason: z.string() })),
+  cluster: z.object({ state: ClusterStateSchema, healthy_nodes: z.int(), total_nodes: z.int() }),
+  at: z.string(),
+});
+export type AlertPayload = z.infer<typeof AlertPayloadSchema>;
