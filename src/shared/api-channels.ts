@@ -6,6 +6,7 @@ export const INVOKE_CHANNELS = [
   'events:list', 'registry:import', 'registry:export', 'settings:get', 'settings:update', 'demo:start',
   'tailscale:import', 'tailscale:presence', 'shell:settings', 'shell:updateSettings', 'ssh:savePassphrase',
   'commands:run', 'commands:cancel', 'metrics:get', 'hostKey:get', 'hostKey:forget', 'hostKey:approve', 'placement:suggest', 'audit:list',
+  'alerts:get', 'alerts:update', 'alerts:test',
 ] as const;
 export type InvokeChannel = (typeof INVOKE_CHANNELS)[number];
 

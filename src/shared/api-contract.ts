@@ -16,6 +16,7 @@ import {
 } from './schemas/ssh';
 import { TailscaleImportOptionsSchema, type TailscaleImportReport, type TailscalePresence } from './schemas/tailscale';
 import { ImportOptionsSchema, type ImportReport, type SeedDocument } from './schemas/seed-format';
+import { AlertChannelsUpdateSchema, AlertTestRequestSchema, type AlertChannelsView, type AlertTestResult } from './schemas/alerts';
 import { MonitorSettingsPatchSchema, ShellSettingsSchema, type MonitorSettings, type ShellSettings } from './schemas/settings';
 
 /**
@@ -58,6 +59,9 @@ export const invokeArgs = {
   'ssh:savePassphrase': z.strictObject({ key_path: z.string().min(1).max(4096), passphrase: z.string().min(1).max(1024) }),
   'placement:suggest': PlacementRequestSchema,
   'audit:list': z.strictObject({ limit: z.int().min(1).max(5000).default(200) }),
+  'alerts:get': z.strictObject({}),
+  'alerts:update': AlertChannelsUpdateSchema,
+  'alerts:test': AlertTestRequestSchema,
 } as const satisfies Record<InvokeChannel, z.ZodType>;
 
 export interface InvokeResults {
@@ -94,6 +98,10 @@ export interface InvokeResults {
   'ssh:savePassphrase': { saved: string };
   'placement:suggest': PlacementResponse;
   'audit:list': AuditEntry[];
+  /** Alert channels, secrets redacted, with their delivery state. */
+  'alerts:get': AlertChannelsView;
+  'alerts:update': AlertChannelsView;
+  'alerts:test': AlertTestResult;
 }
 
 export { INVOKE_CHANNELS, PUSH_EVENTS, PUSH_CHANNEL, type InvokeChannel, type PushEventName } from './api-channels';

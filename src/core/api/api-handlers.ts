@@ -52,6 +52,9 @@ export function createApiHandlers(core: Core, actor = 'ui'): ApiHandlers {
     },
     'placement:suggest': (request) => core.ssh.suggest(request),
     'audit:list': ({ limit }) => core.ssh.audit.list(limit),
+    'alerts:get': () => core.alerts.list(),
+    'alerts:update': (body) => core.alerts.update(body),
+    'alerts:test': ({ channel_id }) => core.alerts.test(channel_id),
   };
 }
 

@@ -9,6 +9,7 @@ import {
   McpClusterStatusArgsSchema,
   McpIdArgsSchema,
   McpImportTailscaleArgsSchema,
+  McpListAlertChannelsArgsSchema,
   McpListEventsArgsSchema,
   McpListNodesArgsSchema,
   McpRunCommandArgsSchema,
@@ -17,6 +18,7 @@ import {
   type CommandPolicy,
 } from '../../shared/schemas/mcp';
 import { NodeSchema } from '../../shared/schemas/node';
+import { AlertChannelsViewSchema } from '../../shared/schemas/alerts';
 import { CommandResponseSchema, NodeMetricsSchema, PlacementResponseSchema } from '../../shared/schemas/ssh';
 import { TailscaleImportReportSchema } from '../../shared/schemas/tailscale';
 import type { Core } from '../app-core';
@@ -152,6 +154,12 @@ export function createMcpServerFactory(core: Core, options: McpToolOptions): () 
       description: 'Recent health events (state transitions, monitor offline/online, host key changes), newest last.',
       input: McpListEventsArgsSchema, output: z.object({ events: z.array(HealthEventSchema) }), annotations: READ,
     }, ({ node, limit }) => ({ events: eventLog.list({ node, limit }) }));
+
+    tool('list_alert_channels', {
+      title: 'List alert channels',
+      description: 'Alert channels (webhook, ntfy, Slack, Discord, email) with secrets redacted, and how delivery to each went: sent and failed counts, the last failure. Read-only; channels are edited in the app or with PUT /cluster/alerts.',
+      input: McpListAlertChannelsArgsSchema, output: AlertChannelsViewSchema, annotations: READ,
+    }, () => core.alerts.list());
 
     tool('import_tailscale', {
       title: 'Import from Tailscale',

@@ -19,6 +19,8 @@ import { nodeRoutes } from '../routes/node-routes';
 import { registryIoRoutes } from '../routes/registry-io-routes';
 import { sshRoutes } from '../routes/ssh-routes';
 import { mcpRoutes } from '../routes/mcp-routes';
+import { alertRoutes } from '../routes/alert-routes';
+import { metricsRoutes } from '../routes/metrics-routes';
 import type { McpServer } from '@modelcontextprotocol/server';
 import { registerWebBridge, BRIDGE_PATH } from '../web-bridge';
 
@@ -132,6 +134,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(nodeRoutes, context);
   await app.register(registryIoRoutes, context);
   await app.register(sshRoutes, context);
+  await app.register(alertRoutes, context);
+  await app.register(metricsRoutes, context);
   if (options.mcpFactory) await app.register(mcpRoutes, { factory: options.mcpFactory });
   return app;
 }

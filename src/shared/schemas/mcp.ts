@@ -13,6 +13,7 @@ export const McpUpdateNodeArgsSchema = NodePatchSchema.extend({ id: z.string().m
 export const McpRunCommandArgsSchema = CommandRequestSchema;
 export const McpSuggestArgsSchema = PlacementRequestSchema;
 export const McpListEventsArgsSchema = z.strictObject({ node: z.string().max(200).optional(), limit: z.int().min(1).max(1000).default(50) });
+export const McpListAlertChannelsArgsSchema = z.strictObject({});
 export const McpImportTailscaleArgsSchema = TailscaleImportOptionsSchema.extend({
   document: z.unknown().optional().describe('The JSON printed by `tailscale status --json`; omit to run the local tailscale CLI'),
 });

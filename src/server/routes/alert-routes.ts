@@ -1,0 +1,18 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { AlertChannelsUpdateSchema, AlertChannelsViewSchema, AlertTestRequestSchema, AlertTestResultSchema } from '../../shared/schemas/alerts';
+import type { RouteContext } from './route-context';
+
+export const alertRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, { core }) => {
+  const tags = ['alerts'];
+  app.get('/cluster/alerts', { schema: { tags, summary: 'Alert channels (secrets redacted) with each one\'s delivery state', response: { 200: AlertChannelsViewSchema } } }, async () => core.alerts.list());
+  app.put(
+    '/cluster/alerts',
+    { schema: { tags, summary: 'Replace the DATA_DIR alert channels; a redacted secret sent back unchanged keeps the stored one', body: AlertChannelsUpdateSchema, response: { 200: AlertChannelsViewSchema } } },
+    async (request) => core.alerts.update(request.body),
+  );
+  app.post(
+    '/cluster/alerts/test',
+    { schema: { tags, summary: 'Send a test alert to one channel (channel_id) or every enabled one; answers after retries', body: AlertTestRequestSchema, response: { 200: AlertTestResultSchema } } },
+    async (request) => core.alerts.test(request.body?.channel_id),
+  );
+};
