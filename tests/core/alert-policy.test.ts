@@ -71,6 +71,15 @@ describe('AlertPolicy (native notifications and alert channels)', () => {
     expect(shown.map((n) => n.title)).toEqual(['Monitor offline', 'Monitor back online', 'b is down']);
   });
 
+  it('says nothing for a node that went down and came back within one window', () => {
+    const { policy, shown, fire } = setup();
+    policy.onEvent(transition('a', 'healthy', 'unhealthy'));
+    policy.onEvent(transition('b', 'healthy', 'unhealthy'));
+    policy.onEvent(transition('a', 'unhealthy', 'healthy'));
+    fire();
+    expect(shown.map((n) => n.title)).toEqual(['b is down']);
+  });
+
   it('tells about a changed SSH host key at once, with a click target', () => {
     const { policy, shown } = setup();
     policy.onEvent({ seq: 1, node: 'a', kind: 'host_key_changed', from: 'SHA256:old', to: 'SHA256:new', reason: 'SSH host key changed', at: '' });

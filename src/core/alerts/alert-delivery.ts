@@ -147,9 +147,11 @@ export class AlertDelivery {
   }
 }
 
-/** An error as one line: undici and nodemailer put the useful part in code/cause. */
+/** An error as one line: undici and nodemailer put the useful part in name, code or cause. */
 function describe(error: unknown): string {
-  const e = error as { message?: string; code?: string; cause?: { message?: string; code?: string } };
-  const cause = e?.cause?.code ?? e?.cause?.message;
-  return [e?.code, e?.message ?? String(error), cause && cause !== e?.code ? `(${cause})` : ''].filter(Boolean).join(' ').slice(0, 300);
+  const e = error as { name?: string; message?: string; code?: unknown; cause?: { message?: string; code?: unknown } };
+  const message = e?.message ?? String(error);
+  const label = typeof e?.code === 'string' ? e.code : e?.name && e.name !== 'Error' ? e.name : '';
+  const cause = e?.cause?.message && !message.includes(e.cause.message) ? ` (${e.cause.message})` : '';
+  return `${label && !message.includes(label) ? `${label}: ` : ''}${message}${cause}`.slice(0, 300);
 }

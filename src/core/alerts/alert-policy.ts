@@ -78,8 +78,9 @@ export class AlertPolicy {
     if (!list) return; // unknown→healthy, maintenance changes: not alerts
     const other = list === this.#down ? this.#recovered : this.#down;
     const index = other.indexOf(event.node);
-    if (index >= 0) other.splice(index, 1); // down and back within the window: only the latest counts
-    if (!list.includes(event.node)) list.push(event.node);
+    // Down and back (or back and down) within one window: the operator's picture did not change.
+    if (index >= 0) other.splice(index, 1);
+    else if (!list.includes(event.node)) list.push(event.node);
     this.#reasons.set(event.node, event.reason);
     this.#timer ??= this.#setTimer(() => this.flush(), this.#groupMs);
   }

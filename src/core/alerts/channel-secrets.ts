@@ -1,15 +1,22 @@
 import { OrchestratorError } from '../../shared/errors';
 import { REDACTED, type AlertChannel } from '../../shared/schemas/alerts';
 
-// A path segment is shown only when it reads like a word ("api", "webhooks", "services"); ids and
-// tokens (Slack's T…/B…/secret, Discord's id/token) have digits or length and become ***.
+// Slack (services/T…/B…/secret) and Discord (api/webhooks/id/token) keep only their fixed words.
+// Elsewhere a path segment is shown only when it reads like a word ("api", "hooks"); ids and
+// tokens have digits or length and become ***. An ntfy topic is its own password on a public
+// server (whoever knows it reads the alerts), so it is always hidden.
 const PLAIN_SEGMENT = /^[a-z][a-z_-]{0,15}$/i;
+const FIXED_WORDS = new Set(['services', 'api', 'webhooks']);
 
 function parts(url: string, type: AlertChannel['type']) {
   const u = new URL(url);
   const segments = u.pathname.split('/');
-  // An ntfy topic is its own password on a public server: whoever knows it can read the alerts.
-  const secretAt = (i: number) => segments[i] !== '' && (!PLAIN_SEGMENT.test(segments[i]) || (type === 'ntfy' && i === segments.length - 1));
+  const shown = (s: string, i: number): boolean => {
+    if (type === 'slack' || type === 'discord') return FIXED_WORDS.has(s);
+    if (type === 'ntfy' && i === segments.length - 1) return false;
+    return PLAIN_SEGMENT.test(s);
+  };
+  const secretAt = (i: number) => segments[i] !== '' && !shown(segments[i], i);
   return { u, segments, secretAt };
 }
 
