@@ -3,6 +3,7 @@ import type { MonitorSettings, ShellSettings } from '../../../shared/schemas/set
 import { MonitorSettingsPatchSchema } from '../../../shared/schemas/settings';
 import { fieldErrors } from '../../../shared/errors';
 import { useClusterStore } from '../store/cluster-store';
+import { AlertChannelsPanel } from './AlertChannelsPanel';
 
 const FIELDS: Array<{ key: keyof MonitorSettings; label: string }> = [
   { key: 'interval_s', label: 'Check interval (s)' },
@@ -59,6 +60,7 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
           </label>
         </fieldset>
       )}
+      <AlertChannelsPanel />
       <div className="buttons">
         <button onClick={onClose}>Cancel</button>
         <button className="primary" onClick={save}>Save</button>

@@ -1,0 +1,113 @@
+import { useEffect, useState } from 'react';
+import type { AlertChannelView, AlertChannelType } from '../../../shared/schemas/alerts';
+import { AlertChannelSchema } from '../../../shared/schemas/alerts';
+import { fieldErrors } from '../../../shared/errors';
+import { useClusterStore } from '../store/cluster-store';
+
+type Draft = Record<string, string>;
+const TYPES: AlertChannelType[] = ['webhook', 'ntfy', 'slack', 'discord', 'email'];
+const EMPTY: Draft = { type: 'webhook', id: '', url: '', priority: 'high', tags: '', token: '', host: '', port: '587', username: '', password: '', from: '', to: '' };
+
+/** The add form's strings as a channel for the shared schema (lists split on commas). */
+function toChannel(d: Draft): Record<string, unknown> {
+  const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
+  const optional = (s: string) => (s ? s : undefined);
+  if (d.type === 'email') return { id: d.id, type: 'email', host: d.host, port: Number(d.port), username: optional(d.username), password: optional(d.password), from: d.from, to: list(d.to) };
+  if (d.type === 'ntfy') return { id: d.id, type: 'ntfy', url: d.url, priority: d.priority, tags: list(d.tags), token: optional(d.token) };
+  return { id: d.id, type: d.type, url: d.url };
+}
+
+function deliveryLine(view: AlertChannelView): string {
+  const d = view.delivery;
+  if (d.status === 'idle') return 'nothing sent yet';
+  const counts = `${d.sent} sent, ${d.failed} failed`;
+  return d.last_failure && d.status !== 'ok' ? `${counts}; last failure ${new Date(d.last_failure.at).toLocaleString()}: ${d.last_failure.error}` : counts;
+}
+
+/** Alert channels in the settings dialog: list with delivery state, enable, remove, test, add. */
+export function AlertChannelsPanel() {
+  const api = useClusterStore((s) => s.api)!;
+  const [views, setViews] = useState<AlertChannelView[]>([]);
+  const [draft, setDraft] = useState<Draft>(EMPTY);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [note, setNote] = useState('');
+  const reload = () => void api.invoke('alerts:get', {}).then((v) => setViews(v.channels), (e: Error) => setNote(e.message));
+  useEffect(reload, [api]);
+
+  const stored = () => views.filter((v) => v.source === 'data_dir').map((v) => v.channel);
+  const save = async (channels: Array<Record<string, unknown>>) => {
+    try {
+      setViews((await api.invoke('alerts:update', { channels: channels as never })).channels);
+      return true;
+    } catch (error) {
+      const details = (error as { payload?: { details?: Array<{ field: string; message: string }> } }).payload?.details ?? [];
+      setNote(details.length ? details.map((d) => `${d.field}: ${d.message}`).join('; ') : (error as Error).message);
+      return false;
+    }
+  };
+  const add = async () => {
+    const result = AlertChannelSchema.safeParse(toChannel(draft));
+    if (!result.success) return setErrors(Object.fromEntries(fieldErrors(result.error).map((e) => [e.field.split('.')[0], e.message])));
+    setErrors({});
+    if (await save([...stored(), result.data])) setDraft(EMPTY);
+  };
+  const test = async (id: string) => {
+    setNote(`Sending a test to ${id}…`);
+    const { results } = await api.invoke('alerts:test', { channel_id: id });
+    setNote(results.map((r) => (r.ok ? `${r.channel_id}: delivered` : `${r.channel_id}: failed after ${r.attempts} attempts — ${r.error}`)).join('; '));
+    reload();
+  };
+  const field = (key: string, label: string, type = 'text') => (
+    <div className="field" key={key}>
+      <label htmlFor={`alert-${key}`}>{label}</label>
+      <input id={`alert-${key}`} type={type} value={draft[key]} onChange={(e) => setDraft({ ...draft, [key]: e.target.value })} />
+      {errors[key] && <p className="error" role="alert">{label}: {errors[key]}</p>}
+    </div>
+  );
+
+  return (
+    <fieldset data-testid="alert-channels">
+      <legend>Alert channels</legend>
+      {views.length === 0 && <p className="muted">No channels. Alerts go to native notifications only.</p>}
+      {views.map((v) => {
+        const c = v.channel as { id: string; type: string; url?: string; host?: string; enabled?: boolean };
+        return (
+          <div key={c.id} className={v.delivery.status === 'failing' ? 'alert-channel failing' : 'alert-channel'}>
+            <strong>{c.id}</strong> <span className="muted">{c.type}</span> <span className="mono">{c.url ?? c.host}</span>
+            {v.source === 'env' && <span className="muted"> (ALERT_WEBHOOK_URL)</span>}
+            <div className={v.delivery.status === 'failing' ? 'error' : 'muted'} role={v.delivery.status === 'failing' ? 'alert' : undefined}>
+              {v.delivery.status === 'failing' ? 'Failing: ' : ''}
+              {deliveryLine(v)}
+            </div>
+            <button onClick={() => void test(c.id)}>Send test</button>
+            {v.source === 'data_dir' && (
+              <>
+                <label className="toggle">
+                  <input type="checkbox" checked={c.enabled !== false} onChange={(e) => void save(stored().map((s) => (s.id === c.id ? { ...s, enabled: e.target.checked } : s)))} /> Enabled
+                </label>
+                <button onClick={() => void save(stored().filter((s) => s.id !== c.id))}>Remove</button>
+              </>
+            )}
+          </div>
+        );
+      })}
+      <details>
+        <summary>Add a channel</summary>
+        <div className="field">
+          <label htmlFor="alert-type">Type</label>
+          <select id="alert-type" value={draft.type} onChange={(e) => setDraft({ ...draft, type: e.target.value })}>
+            {TYPES.map((t) => (
+              <option key={t} value={t}>{t}</option>
+            ))}
+          </select>
+        </div>
+        {field('id', 'Id')}
+        {draft.type !== 'email' && field('url', draft.type === 'ntfy' ? 'Topic URL' : 'Webhook URL', 'url')}
+        {draft.type === 'ntfy' && [field('priority', 'Priority (min, low, default, high, urgent)'), field('tags', 'Tags (comma-separated)'), field('token', 'Access token', 'password')]}
+        {draft.type === 'email' && [field('host', 'SMTP host'), field('port', 'Port'), field('username', 'User'), field('password', 'Password', 'password'), field('from', 'From'), field('to', 'To (comma-separated)')]}
+        <button className="primary" onClick={() => void add()}>Add channel</button>
+      </details>
+      {note && <p className="muted" role="status">{note}</p>}
+    </fieldset>
+  );
+}
