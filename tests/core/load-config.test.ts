@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadServiceConfig, monitorSettingsFrom } from '../../src/core/config/load-config';
+import { alertOptionsFrom, loadServiceConfig, monitorSettingsFrom } from '../../src/core/config/load-config';
 import { tempDir } from '../helpers/temp-dir';
 
 describe('service configuration', () => {
@@ -21,5 +21,12 @@ describe('service configuration', () => {
 
   it('names the bad setting', () => {
     expect(() => loadServiceConfig({ env: { PORT: 'eighty', HEALTH_CHECK_TIMEOUT: '-1' }, cwd: tempDir() })).toThrow(/PORT: must be a number.*HEALTH_CHECK_TIMEOUT/);
+  });
+
+  it('reads ALERT_WEBHOOK_URL as a comma-separated list and names a bad entry', () => {
+    const { config } = loadServiceConfig({ env: { ALERT_WEBHOOK_URL: 'http://127.0.0.1:9/a, https://hooks.example/b ,' }, cwd: tempDir() });
+    expect(alertOptionsFrom(config)).toEqual({ envWebhookUrls: ['http://127.0.0.1:9/a', 'https://hooks.example/b'] });
+    expect(alertOptionsFrom(loadServiceConfig({ env: {}, cwd: tempDir() }).config)).toEqual({ envWebhookUrls: [] });
+    expect(() => loadServiceConfig({ env: { ALERT_WEBHOOK_URL: 'http://ok/a,ftp://nope' }, cwd: tempDir() })).toThrow(/ALERT_WEBHOOK_URL\.1: must be a comma-separated list of http\(s\) URLs/);
   });
 });
