@@ -13,7 +13,7 @@ const BLOCK = 57;
 const SINK_HOST = '127.57.100.1';
 const SMTP_HOST = '127.57.100.2';
 const GROUP_MS = 150;
-const DELIVERY = { attempts: 3, baseDelayMs: 100, timeoutMs: 400, maxQueue: 100 };
+const DELIVERY = { attempts: 3, baseDelayMs: 100, timeoutMs: 1000, maxQueue: 100 };
 const SECRETS = { slack: 'T0001/B0002/slacksecret123', discord: '123456789/discordsecret456', ntfyTopic: 'mco-topic-9f3k', ntfyToken: 'tk_ntfysecret789', smtp: 'smtp-pass-0xdead' };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -190,6 +190,26 @@ describe('alert channels against real receivers on loopback', () => {
     alerts.update({ channels }); // back to the full set
   });
 
+  it('the monitor going offline is one alert instead of one per node, and a changed host key is sent at once', async () => {
+    const before = counts().webhook;
+    for (let i = 0; i < 6; i++) await fleet.sim.set(fleet.ipOf(i), 'refusing');
+    await sweeps(3); // every healthy node fails at once: this machine lost the network
+    await expectEveryChannel(before + 1);
+    for (let i = 0; i < 6; i++) await fleet.sim.set(fleet.ipOf(i), 'healthy');
+    await sweeps(2);
+    await expectEveryChannel(before + 2);
+    const [offline, online] = byPath('/hook').slice(-2).map((r) => r.json as AlertPayload);
+    expect(offline).toMatchObject({ event: 'monitor_offline', title: 'Monitor offline', nodes: [] });
+    expect(offline.message).toMatch(/6 of 6 healthy nodes failed in one sweep/);
+    expect(online).toMatchObject({ event: 'monitor_online', nodes: [] });
+    expect(byPath(`/${SECRETS.ntfyTopic}`).at(-2)!.headers).toMatchObject({ title: 'Monitor offline', priority: 'urgent', tags: 'warning,cluster' });
+
+    // What the SSH service logs when a pinned key no longer matches.
+    fleet.monitor.logEvent({ node: 'node-2', kind: 'host_key_changed', from: 'SHA256:old', to: 'SHA256:new', reason: 'SSH host key changed: SHA256:new is not the pinned SHA256:old' });
+    await expectEveryChannel(before + 3);
+    expect(byPath('/hook').at(-1)!.json).toMatchObject({ event: 'host_key_changed', title: 'node-2: SSH host key changed', nodes: [{ id: 'node-2', hostname: 'sim-2', reason: expect.stringContaining('not the pinned') }] });
+  });
+
   it('a receiver that is down is retried, then reported in the state, the event log and the metrics; the monitor is not slowed', async () => {
     const hung = await startHttpSink('127.57.100.3');
     hung.setMode('hang');
@@ -225,7 +245,7 @@ describe('alert channels against real receivers on loopback', () => {
       expect(alerts.list().channels.find((c) => c.channel.id === 'hung')!.delivery.pending).toBe(1);
       off();
 
-      await until(() => alerts.list().channels.filter((c) => ['hung', 'broken', 'refused'].includes(c.channel.id as string)).every((c) => c.delivery.status === 'failing'), 'all three bad channels to be reported', 10_000);
+      await until(() => alerts.list().channels.filter((c) => ['hung', 'broken', 'refused'].includes(c.channel.id as string)).every((c) => c.delivery.status === 'failing'), 'all three bad channels to be reported', 15_000);
       const state = Object.fromEntries(alerts.list().channels.map((c) => [c.channel.id, c.delivery]));
       expect(hung.attempts).toBe(DELIVERY.attempts);
       expect(broken.attempts).toBe(DELIVERY.attempts);
