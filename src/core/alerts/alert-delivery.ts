@@ -62,7 +62,8 @@ export class AlertDelivery {
       const lane = this.#lane(channel.id);
       lane.jobs.push({ channel, payload, done });
       if (lane.jobs.length > this.policy.maxQueue) {
-        const dropped = lane.jobs.shift()!;
+        // The oldest waiting message goes, never the one being sent (it is jobs[0] while running).
+        const [dropped] = lane.jobs.splice(lane.running ? 1 : 0, 1);
         this.#finish(lane, dropped, 'dropped', `queue full (${this.policy.maxQueue} waiting); oldest message dropped`, 0);
       }
       lane.state.pending = lane.jobs.length;

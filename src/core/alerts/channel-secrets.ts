@@ -34,7 +34,7 @@ function secretsOf(channel: AlertChannel): string[] {
   const found: string[] = [];
   if ('url' in channel) {
     const { u, segments, secretAt } = parts(channel.url, channel.type);
-    found.push(channel.url, u.username, u.password, ...[...u.searchParams.values()], ...segments.filter((_, i) => secretAt(i)));
+    found.push(u.username, u.password, ...[...u.searchParams.values()], ...segments.filter((_, i) => secretAt(i)));
   }
   if (channel.type === 'ntfy' && channel.token) found.push(channel.token);
   if (channel.type === 'email' && channel.password) found.push(channel.password);
@@ -43,7 +43,8 @@ function secretsOf(channel: AlertChannel): string[] {
 
 /** Removes a channel's secrets from a text (an error message may quote the URL). */
 export function scrubSecrets(text: string, channel: AlertChannel): string {
-  return secretsOf(channel).reduce((out, secret) => out.split(secret).join(REDACTED), text);
+  const withUrl = 'url' in channel ? text.split(channel.url).join(redactUrl(channel.url, channel.type)) : text;
+  return secretsOf(channel).reduce((out, secret) => out.split(secret).join(REDACTED), withUrl);
 }
 
 /** The channel as faces return it: URL redacted, password and token shown as *** when set. */
