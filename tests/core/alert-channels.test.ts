@@ -168,7 +168,7 @@ describe('alert channels against real receivers on loopback', () => {
     const view = alerts.list();
     const text = JSON.stringify(view);
     for (const secret of [SECRETS.slack, 'slacksecret123', 'discordsecret456', SECRETS.ntfyTopic, SECRETS.ntfyToken, SECRETS.smtp]) expect(text).not.toContain(secret);
-    const shown = Object.fromEntries(view.channels.map((c) => [c.channel.id, c.channel]));
+    const shown: Record<string, Record<string, unknown>> = Object.fromEntries(view.channels.map((c) => [c.channel.id, c.channel]));
     expect(shown.team.url).toBe(`${sink.base}/services/***/***/***`);
     expect(shown.ops.url).toBe(`${sink.base}/api/webhooks/***/***`);
     expect(shown.phone).toMatchObject({ url: `${sink.base}/***`, token: '***' });

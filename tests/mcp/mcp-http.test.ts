@@ -68,6 +68,11 @@ describe.skipIf(sshdMissing)('MCP over streamable HTTP', () => {
     expect(metrics.structuredContent?.cpu_count).toBeGreaterThan(0);
     expect((await call(client, 'suggest_node', { cpu_cores: 0.001, memory_gb: 0.001, tags: ['ssh'] })).structuredContent).toHaveProperty('candidates');
     expect(((await call(client, 'list_events', {})).structuredContent!.events as unknown[]).length).toBeGreaterThan(0);
+    service.core.alerts.update({ channels: [{ id: 'team', type: 'slack', url: 'http://127.42.9.9:1/services/T1/B2/mcpsecret' }] });
+    const alertChannels = (await call(client, 'list_alert_channels', {})).structuredContent;
+    expect(alertChannels).toEqual((await service.call('GET', '/cluster/alerts')).body);
+    expect(alertChannels).toMatchObject({ channels: [{ channel: { id: 'team', url: 'http://127.42.9.9:1/services/***/***/***' }, source: 'data_dir', delivery: { status: 'idle' } }] });
+    service.core.alerts.update({ channels: [] });
     const resource = await client.readResource({ uri: 'cluster://status' });
     expect(JSON.parse((resource.contents[0] as { text: string }).text)).toMatchObject({ total_nodes: 3 });
     const nodeResource = await client.readResource({ uri: 'node://web-1' });

@@ -48,11 +48,11 @@ export function scrubSecrets(text: string, channel: AlertChannel): string {
 }
 
 /** The channel as faces return it: URL redacted, password and token shown as *** when set. */
-export function redactChannel(channel: AlertChannel): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...channel };
-  if ('url' in channel) out.url = redactUrl(channel.url, channel.type);
-  if (channel.type === 'ntfy' && channel.token) out.token = REDACTED;
-  if (channel.type === 'email' && channel.password) out.password = REDACTED;
+export function redactChannel(channel: AlertChannel): AlertChannel {
+  const out = { ...channel };
+  if ('url' in out) out.url = redactUrl(out.url, out.type);
+  if (out.type === 'ntfy' && out.token) out.token = REDACTED;
+  if (out.type === 'email' && out.password) out.password = REDACTED;
   return out;
 }
 

@@ -86,7 +86,8 @@ export type ChannelDelivery = z.infer<typeof ChannelDeliverySchema>;
 
 /** A channel as every face returns it: secrets redacted, where it comes from, how delivery goes. */
 export const AlertChannelViewSchema = z.object({
-  channel: z.record(z.string(), z.unknown()),
+  /** Same shape as stored; secrets read `***` (see REDACTED). */
+  channel: AlertChannelSchema,
   source: z.enum(['env', 'data_dir']),
   delivery: ChannelDeliverySchema,
 });

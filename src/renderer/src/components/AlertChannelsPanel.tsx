@@ -35,7 +35,7 @@ export function AlertChannelsPanel() {
   useEffect(reload, [api]);
 
   const stored = () => views.filter((v) => v.source === 'data_dir').map((v) => v.channel);
-  const save = async (channels: Array<Record<string, unknown>>) => {
+  const save = async (channels: unknown[]) => {
     try {
       setViews((await api.invoke('alerts:update', { channels: channels as never })).channels);
       return true;
@@ -70,10 +70,10 @@ export function AlertChannelsPanel() {
       <legend>Alert channels</legend>
       {views.length === 0 && <p className="muted">No channels. Alerts go to native notifications only.</p>}
       {views.map((v) => {
-        const c = v.channel as { id: string; type: string; url?: string; host?: string; enabled?: boolean };
+        const c = v.channel;
         return (
           <div key={c.id} className={v.delivery.status === 'failing' ? 'alert-channel failing' : 'alert-channel'}>
-            <strong>{c.id}</strong> <span className="muted">{c.type}</span> <span className="mono">{c.url ?? c.host}</span>
+            <strong>{c.id}</strong> <span className="muted">{c.type}</span> <span className="mono">{'url' in c ? c.url : c.host}</span>
             {v.source === 'env' && <span className="muted"> (ALERT_WEBHOOK_URL)</span>}
             <div className={v.delivery.status === 'failing' ? 'error' : 'muted'} role={v.delivery.status === 'failing' ? 'alert' : undefined}>
               {v.delivery.status === 'failing' ? 'Failing: ' : ''}
@@ -83,7 +83,7 @@ export function AlertChannelsPanel() {
             {v.source === 'data_dir' && (
               <>
                 <label className="toggle">
-                  <input type="checkbox" checked={c.enabled !== false} onChange={(e) => void save(stored().map((s) => (s.id === c.id ? { ...s, enabled: e.target.checked } : s)))} /> Enabled
+                  <input type="checkbox" checked={c.enabled} onChange={(e) => void save(stored().map((s) => (s.id === c.id ? { ...s, enabled: e.target.checked } : s)))} /> Enabled
                 </label>
                 <button onClick={() => void save(stored().filter((s) => s.id !== c.id))}>Remove</button>
               </>
