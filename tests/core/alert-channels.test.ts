@@ -72,6 +72,7 @@ describe('alert channels against real receivers on loopback', () => {
       { id: 'phone', type: 'ntfy', url: `${sink.base}/${SECRETS.ntfyTopic}`, priority: 'urgent', tags: ['cluster'], token: SECRETS.ntfyToken, enabled: true },
       { id: 'team', type: 'slack', url: `${sink.base}/services/${SECRETS.slack}`, enabled: true },
       { id: 'ops', type: 'discord', url: `${sink.base}/api/webhooks/${SECRETS.discord}`, enabled: true },
+      { id: 'downs', type: 'webhook', url: `${sink.base}/downs`, events: ['node_down'], enabled: true },
       { id: 'mail', type: 'email', host: SMTP_HOST, port: smtp.port, secure: false, username: 'alerts', password: SECRETS.smtp, from: 'mco@example.test', to: ['oncall@example.test', 'lead@example.test'], enabled: true },
     ];
     alerts.update({ channels });
@@ -104,6 +105,7 @@ describe('alert channels against real receivers on loopback', () => {
     expect(Date.parse(hooks[0].at)).not.toBeNaN();
     expect(hooks[1]).toMatchObject({ event: 'node_recovered', nodes: [{ id: 'node-1', reason: 'checks pass again' }], cluster: { state: 'healthy', healthy_nodes: 6 } });
     expect(byPath('/env-hook').map((r) => (r.json as AlertPayload).event)).toEqual(['node_down', 'node_recovered']);
+    expect(byPath('/downs').map((r) => (r.json as AlertPayload).event)).toEqual(['node_down']); // its `events` filter
 
     const [ntfyDown, ntfyUp] = byPath(`/${SECRETS.ntfyTopic}`);
     expect(ntfyDown.headers).toMatchObject({ title: 'node-1 is down', priority: 'urgent', tags: 'rotating_light,cluster', authorization: `Bearer ${SECRETS.ntfyToken}` });
@@ -173,7 +175,7 @@ describe('alert channels against real receivers on loopback', () => {
     expect(shown.ops.url).toBe(`${sink.base}/api/webhooks/***/***`);
     expect(shown.phone).toMatchObject({ url: `${sink.base}/***`, token: '***' });
     expect(shown.mail.password).toBe('***');
-    expect(view.channels.map((c) => [c.channel.id, c.source])).toEqual([['env-1', 'env'], ['hook', 'data_dir'], ['phone', 'data_dir'], ['team', 'data_dir'], ['ops', 'data_dir'], ['mail', 'data_dir']]);
+    expect(view.channels.map((c) => [c.channel.id, c.source])).toEqual([['env-1', 'env'], ['hook', 'data_dir'], ['phone', 'data_dir'], ['team', 'data_dir'], ['ops', 'data_dir'], ['downs', 'data_dir'], ['mail', 'data_dir']]);
     expect(view.channels.find((c) => c.channel.id === 'team')!.delivery).toMatchObject({ status: 'ok', sent: 4, failed: 0 });
 
     // The dialog saves what it was shown: the stored secrets stay and deliveries still arrive.
