@@ -13,6 +13,7 @@ import type { FleetSimulator } from './simulator/fleet-simulator';
 import { TailscaleService } from './tailscale/tailscale-service';
 import { SshService } from './ssh/ssh-service';
 import type { SshAuthOptions } from './ssh/ssh-connection-pool';
+import { installLastResortHandlers } from './util/last-resort';
 
 export interface CoreOptions {
   dataDir: string;
@@ -39,6 +40,8 @@ export interface Core {
   ssh: SshService;
   initialImport: ImportReport | null;
   demoNodesFile: string | null;
+  /** Installs the process's last-resort error handlers, which record into this core's event log. */
+  guardProcess(): () => void;
   /** Starts the simulated demo fleet in this process and imports it. */
   startDemo(): Promise<ImportReport>;
   close(): Promise<void>;
@@ -86,10 +89,11 @@ export function createCore(options: CoreOptions): Core {
       ssh,
       initialImport,
       demoNodesFile: options.demoNodesFile ?? null,
+      guardProcess: () => installLastResortHandlers({ log, record: (reason) => eventLog.append({ node: null, kind: 'internal_error', from: null, to: null, reason }) }),
       async startDemo() {
         if (!options.demoNodesFile) throw new OrchestratorError('unavailable', 'No demo fleet is bundled with this build');
         if (demo) return registry.importSeed(readJsonFile(options.demoNodesFile, 'demo'), { dry_run: true });
-        const started = await startDemoFleet(registry, options.demoNodesFile);
+        const started = await startDemoFleet(registry, options.demoNodesFile, dataDir);
         demo = started.simulator;
         void monitor.sweep();
         return started.report;

@@ -61,6 +61,7 @@ async function main(): Promise<void> {
       },
     },
   });
+  core.guardProcess();
   core.monitor.events.on('settings', (settings) => (settingsStore.store = settings));
 
   // Window: sandboxed, isolated, no Node, our page only.

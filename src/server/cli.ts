@@ -33,6 +33,7 @@ async function main(): Promise<void> {
   switch (command) {
     case 'serve': {
       const service = await startService(config);
+      service.core.guardProcess();
       console.log(banner(service, config));
       const stop = async () => {
         await service.close();

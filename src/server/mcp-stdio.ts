@@ -17,8 +17,9 @@ export function bridgeStdioToSocket(socketPath: string): Promise<void> {
       process.stdin.pipe(socket);
       socket.pipe(process.stdout);
     });
-    socket.once('error', reject);
+    socket.on('error', reject); // `on`: a second error after the first must not be unhandled
     socket.once('close', () => resolve());
+    process.stdout.on('error', () => socket.destroy()); // the client went away (EPIPE)
     process.stdin.once('end', () => socket.end());
   });
 }
@@ -37,6 +38,7 @@ export async function runMcpStdio(config: ServiceConfig): Promise<void> {
   }
   const log = (line: string) => process.stderr.write(line + '\n'); // stdout carries the protocol
   const core = createCore({ dataDir, settings: monitorSettingsFrom(config), nodesFilePath: config.NODES_FILE_PATH, log, ssh: sshOptionsFrom(config) });
+  core.guardProcess();
   const mcpOptions = { version: VERSION, policy: config.MCP_COMMAND_POLICY, readOnly: config.MCP_READ_ONLY };
   const socket = await serveOwnerSocket(core, createMcpServerFactory(core, { ...mcpOptions, transport: 'socket' }));
   core.monitor.start();

@@ -101,6 +101,15 @@ export class SshConnectionPool {
     }
   }
 
+  /** A pooled connection that failed after `ready` leaves the pool; the next use reconnects. */
+  #forget(nodeId: string, client: Client): void {
+    const connection = this.#connections.get(nodeId);
+    if (connection?.client !== client) return;
+    this.#connections.delete(nodeId);
+    if (connection.idleTimer) clearTimeout(connection.idleTimer);
+    client.end();
+  }
+
   closeAll(): void {
     for (const id of [...this.#connections.keys()]) this.drop(id);
   }
@@ -122,19 +131,13 @@ export class SshConnectionPool {
     return pending;
   }
 
-  #connect(node: Node): Promise<PooledConnection> {
+  async #connect(node: Node): Promise<PooledConnection> {
     const target = sshTarget(node);
     const keyPath = node.ssh?.key_path ?? this.auth.defaultKeyPath ?? DEFAULT_KEYS.find((k) => fs.existsSync(k));
-    let privateKey: Buffer | undefined;
-    if (keyPath) {
-      try {
-        privateKey = fs.readFileSync(keyPath.replace(/^~(?=$|\/)/, os.homedir()));
-      } catch (error) {
-        return Promise.reject(new OrchestratorError('bad_request', `SSH key ${keyPath} for ${node.id} cannot be read: ${(error as Error).message}`, [{ field: 'ssh.key_path', message: 'cannot be read' }]));
-      }
-    }
+    const privateKey = keyPath ? await readPrivateKey(keyPath, node.id) : undefined;
     return new Promise((resolve, reject) => {
       const client = new ssh2.Client();
+      let settled = false;
       let verdict: ReturnType<HostKeyStore['verify']> | null = null;
       let presented = '';
       const config: ConnectConfig = {
@@ -158,6 +161,7 @@ export class SshConnectionPool {
         },
       };
       client.once('ready', () => {
+        settled = true;
         const connection: PooledConnection = { client, idleTimer: null, users: 0 };
         this.#connections.set(node.id, connection);
         client.on('close', () => {
@@ -165,7 +169,14 @@ export class SshConnectionPool {
         });
         resolve(connection);
       });
-      client.once('error', (error: Error & { level?: string }) => {
+      // `on`, not `once`: ssh2 can emit a second error (e.g. ECONNRESET, then "Connection lost before
+      // handshake"), and after `ready` a dead socket errors too; an unhandled one would end the process.
+      client.on('error', (error: Error & { level?: string }) => {
+        if (settled) {
+          this.#forget(node.id, client);
+          return;
+        }
+        settled = true;
         client.end();
         const v = verdict as ReturnType<HostKeyStore['verify']> | null;
         if (v?.kind === 'mismatch') {
@@ -192,8 +203,35 @@ export class SshConnectionPool {
       try {
         client.connect(config);
       } catch (error) {
+        settled = true;
         reject(new OrchestratorError('bad_request', `SSH connection to ${target} could not start: ${(error as Error).message}`));
       }
     });
+  }
+}
+
+/** A private key is small; a FIFO, a device or a huge file must not block or flood the process. */
+export const MAX_KEY_BYTES = 64 * 1024;
+
+async function readPrivateKey(keyPath: string, nodeId: string): Promise<Buffer> {
+  const resolved = keyPath.replace(/^~(?=$|\/)/, os.homedir());
+  const refuse = (why: string) =>
+    new OrchestratorError('bad_request', `SSH key ${keyPath} for ${nodeId} cannot be used: ${why}`, [{ field: 'ssh.key_path', message: why }]);
+  let handle: fs.promises.FileHandle;
+  try {
+    // O_NONBLOCK: opening a FIFO with no writer must not wait.
+    handle = await fs.promises.open(resolved, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  } catch (error) {
+    throw refuse(`cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) throw refuse('is not a regular file');
+    if (stat.size > MAX_KEY_BYTES) throw refuse(`is ${stat.size} bytes; a private key is at most ${MAX_KEY_BYTES}`);
+    const buffer = Buffer.alloc(stat.size);
+    const { bytesRead } = await handle.read(buffer, 0, stat.size, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
   }
 }

@@ -60,7 +60,7 @@ export type ClusterStatus = z.infer<typeof ClusterStatusSchema>;
 export const HealthEventSchema = z.object({
   seq: z.int(),
   node: z.string().nullable(),
-  kind: z.enum(['transition', 'monitor_offline', 'monitor_online', 'host_key_changed', 'store_recovered']),
+  kind: z.enum(['transition', 'monitor_offline', 'monitor_online', 'host_key_changed', 'store_recovered', 'internal_error']),
   from: z.string().nullable(),
   to: z.string().nullable(),
   reason: z.string(),
