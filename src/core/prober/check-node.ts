@@ -3,7 +3,8 @@ import type { Node } from '../../shared/schemas/node';
 import { DEFAULT_PROBE, type Probe, type ProbeResult } from '../../shared/schemas/probe';
 import { httpCheck, httpProbeUrl } from './http-probe';
 import { classifyError } from './probe-failure';
-import { readKey, sshCheck } from './ssh-probe';
+import { sshCheck } from './ssh-probe';
+import { readPrivateKey } from '../ssh/private-key';
 import { formatHost, tcpConnect } from './tcp-probe';
 
 export interface NodeCheckResult {
@@ -30,7 +31,8 @@ async function runProbe(probe: Probe, node: Node, timeoutMs: number): Promise<Pr
       const { latency_ms, status_code } = await httpCheck(probe, host, timeoutMs);
       return { ...base, ok: true, latency_ms, reason: null, error: null, status_code };
     }
-    const key = node.ssh?.key_path ? readKey(node.ssh.key_path) : undefined;
+    // An unusable key (missing, a FIFO, a device, too large) means a handshake-only check.
+    const key = node.ssh?.key_path ? await readPrivateKey(node.ssh.key_path, node.id).catch(() => undefined) : undefined;
     const credentials = key ? { username: node.ssh?.user ?? os.userInfo().username, privateKey: key } : undefined;
     return { ...base, ok: true, latency_ms: await sshCheck(host, probe.port, timeoutMs, credentials), reason: null, error: null };
   } catch (error) {

@@ -4,9 +4,10 @@ import path from 'node:path';
 import ssh2, { type Client, type ConnectConfig } from 'ssh2';
 import { OrchestratorError } from '../../shared/errors';
 import type { Node } from '../../shared/schemas/node';
-import { classifyError } from '../prober/probe-failure';
+import { classifySshError } from '../prober/probe-failure';
 import { formatHost } from '../prober/tcp-probe';
 import { fingerprint, type HostKeyStore } from './host-key-store';
+import { readPrivateKey } from './private-key';
 
 export interface SshAuthOptions {
   /** SSH_KEY_PATH: used when a node names no key. */
@@ -197,8 +198,14 @@ export class SshConnectionPool {
           const tried = [privateKey ? `key ${keyPath}` : null, this.auth.agentSocket ? 'agent' : null].filter(Boolean).join(', ') || 'no key or agent';
           return reject(new OrchestratorError('unauthorized', `SSH authentication failed for ${target} (tried ${tried})`, [{ field: 'ssh', message: 'authentication failed' }]));
         }
-        const failure = classifyError(error, `ssh://${target}`);
+        const failure = classifySshError(error, `ssh://${target}`);
         reject(new OrchestratorError('unavailable', `SSH connection to ${target} failed: ${failure.message}`, [{ field: 'ssh', message: failure.reason }]));
+      });
+      // A server that closes after its banner (or mid-handshake) emits no error, only `close`.
+      client.on('close', () => {
+        if (settled) return;
+        settled = true;
+        reject(new OrchestratorError('unavailable', `SSH connection to ${target} failed: the server closed the connection during the handshake`, [{ field: 'ssh', message: 'closed' }]));
       });
       try {
         client.connect(config);
@@ -207,31 +214,5 @@ export class SshConnectionPool {
         reject(new OrchestratorError('bad_request', `SSH connection to ${target} could not start: ${(error as Error).message}`));
       }
     });
-  }
-}
-
-/** A private key is small; a FIFO, a device or a huge file must not block or flood the process. */
-export const MAX_KEY_BYTES = 64 * 1024;
-
-async function readPrivateKey(keyPath: string, nodeId: string): Promise<Buffer> {
-  const resolved = keyPath.replace(/^~(?=$|\/)/, os.homedir());
-  const refuse = (why: string) =>
-    new OrchestratorError('bad_request', `SSH key ${keyPath} for ${nodeId} cannot be used: ${why}`, [{ field: 'ssh.key_path', message: why }]);
-  let handle: fs.promises.FileHandle;
-  try {
-    // O_NONBLOCK: opening a FIFO with no writer must not wait.
-    handle = await fs.promises.open(resolved, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
-  } catch (error) {
-    throw refuse(`cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-  }
-  try {
-    const stat = await handle.stat();
-    if (!stat.isFile()) throw refuse('is not a regular file');
-    if (stat.size > MAX_KEY_BYTES) throw refuse(`is ${stat.size} bytes; a private key is at most ${MAX_KEY_BYTES}`);
-    const buffer = Buffer.alloc(stat.size);
-    const { bytesRead } = await handle.read(buffer, 0, stat.size, 0);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
   }
 }
