@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'validation_error'
   | 'unavailable'
+  | 'insufficient_storage'
   | 'internal_error';
 
 export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
@@ -22,6 +23,7 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   payload_too_large: 413,
   validation_error: 422,
   unavailable: 503,
+  insufficient_storage: 507,
   internal_error: 500,
 };
 

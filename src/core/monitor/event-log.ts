@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { HealthEvent } from '../../shared/schemas/health';
+import { appendLineDurably, writeFileDurably } from '../util/durable-write';
 
 export type NewEvent = Omit<HealthEvent, 'seq' | 'at'> & { at?: string };
 
@@ -14,6 +15,8 @@ export class EventLog {
   readonly #cap: number;
   #seq = 0;
   #linesInFile = 0;
+  /** Why the last append could not be written, until one succeeds again. */
+  writeError: string | null = null;
 
   constructor(options: { dataDir?: string; cap?: number } = {}) {
     this.#cap = options.cap ?? 5000;
@@ -38,8 +41,16 @@ export class EventLog {
     this.#events.push(event);
     if (this.#events.length > this.#cap) this.#events.splice(0, this.#events.length - this.#cap);
     if (this.#file) {
-      fs.appendFileSync(this.#file, JSON.stringify(event) + '\n', { mode: 0o600 });
-      if (++this.#linesInFile > this.#cap * 2) this.#compact();
+      // A full or read-only disk must not stop a sweep part-way: the event stays in memory, and the
+      // failure is reported once (and again only after writes worked in between).
+      try {
+        appendLineDurably(this.#file, JSON.stringify(event) + '\n');
+        this.writeError = null;
+        if (++this.#linesInFile > this.#cap * 2) this.#compact();
+      } catch (error) {
+        if (!this.writeError) console.error(`!!! ${(error as Error).message}`);
+        this.writeError = (error as Error).message;
+      }
     }
     return event;
   }
@@ -53,9 +64,7 @@ export class EventLog {
 
   #compact(): void {
     const file = this.#file!;
-    const tmp = `${file}.tmp`;
-    fs.writeFileSync(tmp, this.#events.map((e) => JSON.stringify(e)).join('\n') + '\n', { mode: 0o600 });
-    fs.renameSync(tmp, file);
+    writeFileDurably(file, this.#events.map((e) => JSON.stringify(e)).join('\n') + '\n');
     this.#linesInFile = this.#events.length;
   }
 }

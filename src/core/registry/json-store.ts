@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Conf from 'conf';
+import { writeFileDurably } from '../util/durable-write';
 
 /** What the registry needs of a store: `conf` in Node, `electron-store` (a Conf subclass) in the app. */
 export interface ConfLike {
@@ -15,10 +16,21 @@ export interface StoreOptions {
 
 export type StoreFactory = (options: StoreOptions) => ConfLike;
 
-// conf writes through `atomically` (temp file, fsync, rename), so a write that returned is durable
-// and a crash never leaves a half-written file.
+/**
+ * conf writes through `atomically`, which ignores a short write (a full disk) and renames the torn
+ * file over the good one. Every store we open writes through writeFileDurably instead: the whole
+ * file or an error (507) and the old file intact. electron-store is a Conf, so the shell uses this too.
+ */
+export function withDurableWrites<T extends ConfLike>(conf: T, mode = 0o600): T {
+  const target = conf as unknown as { _write: (value: unknown) => void; _serialize: (value: unknown) => string; path: string };
+  target._write = function (this: typeof target, value: unknown) {
+    writeFileDurably(this.path, this._serialize(value), mode);
+  };
+  return conf;
+}
+
 export const confStoreFactory: StoreFactory = ({ cwd, configName }) =>
-  new Conf<Record<string, unknown>>({
+  withDurableWrites(new Conf<Record<string, unknown>>({
     cwd,
     configName,
     projectName: 'mcp-cloud-orchestrator',
@@ -26,7 +38,7 @@ export const confStoreFactory: StoreFactory = ({ cwd, configName }) =>
     clearInvalidConfig: false,
     accessPropertiesByDotNotation: false,
     serialize: (value) => JSON.stringify(value, null, 2),
-  });
+  }));
 
 /** A store that keeps nothing on disk: benchmarks and soak runs measure the core, not the file system. */
 export const memoryStoreFactory: StoreFactory = () => ({ store: {}, path: ':memory:' });
