@@ -2,7 +2,7 @@ import { readJsonFile } from './util/read-json-file';
 import type { MonitorSettings } from '../shared/schemas/settings';
 import { acquireDataDirLock, type DataDirLock } from './registry/data-dir-lock';
 import { ensureDataDir } from './registry/data-dir';
-import { confStoreFactory, type StoreFactory } from './registry/json-store';
+import { confStoreFactory, type StoreFactory, type StoreRecovery } from './registry/json-store';
 import { NodeRegistry } from './registry/node-registry';
 import type { ImportReport } from '../shared/schemas/seed-format';
 import { ClusterMonitor } from './monitor/cluster-monitor';
@@ -53,14 +53,11 @@ export function createCore(options: CoreOptions): Core {
   const lock = acquireDataDirLock(dataDir);
   try {
     const eventLog = new EventLog({ dataDir });
-    const registry = new NodeRegistry({
-      dataDir,
-      storeFactory: options.storeFactory ?? confStoreFactory,
-      onRecovery: (recovery) => {
-        log(`!!! Store file ${recovery.file} ${recovery.reason}. The original was kept at ${recovery.moved_to}.`);
-        eventLog.append({ node: null, kind: 'store_recovered', from: null, to: null, reason: `${recovery.reason}; original kept at ${recovery.moved_to}` });
-      },
-    });
+    const onRecovery = (recovery: StoreRecovery): void => {
+      log(`!!! Store file ${recovery.file} ${recovery.reason}. The original was kept at ${recovery.moved_to}.`);
+      eventLog.append({ node: null, kind: 'store_recovered', from: null, to: null, reason: `${recovery.file} ${recovery.reason}; original kept at ${recovery.moved_to}` });
+    };
+    const registry = new NodeRegistry({ dataDir, storeFactory: options.storeFactory ?? confStoreFactory, onRecovery });
     let initialImport: ImportReport | null = null;
     if (registry.size === 0 && options.nodesFilePath) {
       const document = readJsonFile(options.nodesFilePath, 'NODES_FILE_PATH');
@@ -76,6 +73,7 @@ export function createCore(options: CoreOptions): Core {
       auth: { hostKeyPolicy: 'tofu', agentSocket: process.env.SSH_AUTH_SOCK, ...options.ssh },
       concurrency: options.ssh?.concurrency ?? 32,
       metricsIntervalMs: options.ssh?.metricsIntervalMs ?? 60_000,
+      onStoreRecovery: onRecovery,
     });
     const tailscale = new TailscaleService(registry, monitor, ssh.hostKeys);
     let demo: FleetSimulator | null = null;

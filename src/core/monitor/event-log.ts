@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { HealthEvent } from '../../shared/schemas/health';
+import { HealthEventSchema, type HealthEvent } from '../../shared/schemas/health';
 import { appendLineDurably, writeFileDurably } from '../util/durable-write';
 
 export type NewEvent = Omit<HealthEvent, 'seq' | 'at'> & { at?: string };
@@ -25,13 +25,18 @@ export class EventLog {
       const lines = fs.readFileSync(this.#file, 'utf8').split('\n').filter(Boolean);
       this.#linesInFile = lines.length;
       for (const line of lines.slice(-this.#cap)) {
+        // A torn last line after a crash, or any line that is not an event, is skipped: one bad line
+        // must not poison the sequence numbers (a NaN or a string seq would, for good).
+        let parsed: unknown;
         try {
-          const event = JSON.parse(line) as HealthEvent;
-          this.#events.push(event);
-          this.#seq = Math.max(this.#seq, event.seq);
+          parsed = JSON.parse(line);
         } catch {
-          // a torn last line after a crash: skip it
+          continue;
         }
+        const event = HealthEventSchema.safeParse(parsed);
+        if (!event.success || !Number.isSafeInteger(event.data.seq) || event.data.seq < 0) continue;
+        this.#events.push(event.data);
+        this.#seq = Math.max(this.#seq, event.data.seq);
       }
     }
   }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Conf from 'conf';
-import { writeFileDurably } from '../util/durable-write';
+import { storageError, writeFileDurably } from '../util/durable-write';
 
 /** What the registry needs of a store: `conf` in Node, `electron-store` (a Conf subclass) in the app. */
 export interface ConfLike {
@@ -57,6 +57,7 @@ export function setAside(file: string, reason: string, copy = false): StoreRecov
   const movedTo = path.join(dir, `${name}.corrupt-${at.replace(/[:.]/g, '-')}${ext}`);
   if (copy) fs.copyFileSync(file, movedTo);
   else fs.renameSync(file, movedTo);
+  fs.chmodSync(movedTo, 0o600); // the set-aside copy holds the same data: owner only, whatever the original was
   return { file, moved_to: movedTo, reason, at };
 }
 
@@ -69,14 +70,31 @@ export function openStore(
   options: StoreOptions,
   onRecovery: (recovery: StoreRecovery) => void,
 ): { conf: ConfLike; data: Record<string, unknown> } {
+  const file = path.join(options.cwd, `${options.configName}.json`);
+  // Valid JSON that is not an object (an array, null, a string) would be read as empty and then
+  // overwritten by the next write: it is as corrupt as a file that does not parse.
+  const notAnObject = readTopLevelKind(file);
+  if (notAnObject) onRecovery(setAside(file, `holds ${notAnObject}, not a JSON object`));
   try {
     const conf = factory(options);
     return { conf, data: conf.store };
   } catch (error) {
-    const file = path.join(options.cwd, `${options.configName}.json`);
     if (!fs.existsSync(file)) throw error;
+    if ((error as NodeJS.ErrnoException).code && ['EROFS', 'EACCES', 'EPERM', 'ENOSPC'].includes((error as NodeJS.ErrnoException).code!)) throw storageError(file, error);
     onRecovery(setAside(file, `could not be parsed: ${(error as Error).message}`));
     const conf = factory(options);
     return { conf, data: conf.store };
   }
+}
+
+/** 'an array', 'null', … when the file is valid JSON but not an object; null otherwise. */
+function readTopLevelKind(file: string): string | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return null; // missing, or not JSON: the factory reports that
+  }
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) return null;
+  return Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`;
 }
