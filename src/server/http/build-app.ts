@@ -20,7 +20,7 @@ import { registryIoRoutes } from '../routes/registry-io-routes';
 import { sshRoutes } from '../routes/ssh-routes';
 import { mcpRoutes } from '../routes/mcp-routes';
 import type { McpServer } from '@modelcontextprotocol/server';
-import { registerWebBridge, BRIDGE_PATH } from '../web-bridge';
+import { registerWebBridge, BRIDGE_MAX_PAYLOAD, BRIDGE_PATH } from '../web-bridge';
 
 export interface AppOptions {
   core: Core;
@@ -112,7 +112,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
   app.get('/redoc/redoc.standalone.js', { schema: { hide: true } }, async (_request, reply) => reply.type('application/javascript').send(fs.createReadStream(redocBundle)));
 
-  await app.register(fastifyWebsocket, { options: { maxPayload: 4 * 1024 * 1024 } });
+  await app.register(fastifyWebsocket, { options: { maxPayload: BRIDGE_MAX_PAYLOAD } });
   // Upgraded sockets (the bridge, and upgrades refused by the guard) are not closed by
   // forceCloseConnections; without this, close() would wait for every client to hang up.
   const upgraded = new Set<import('node:net').Socket>();
