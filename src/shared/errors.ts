@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'not_found'
   | 'conflict'
   | 'payload_too_large'
+  | 'unsupported_media_type'
   | 'validation_error'
   | 'unavailable'
   | 'internal_error';
@@ -20,6 +21,7 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   validation_error: 422,
   unavailable: 503,
   internal_error: 500,

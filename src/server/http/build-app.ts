@@ -12,7 +12,10 @@ import type { z } from 'zod';
 import { HTTP_STATUS_BY_CODE, OrchestratorError, validationError } from '../../shared/errors';
 import type { Core } from '../../core/app-core';
 import { accessGuard, allowedHostsFor } from './access-guard';
-import { errorHandler } from './error-handler';
+import { clientErrorHandler, errorHandler } from './error-handler';
+import { acceptJsonBodiesOnly } from './json-body';
+import { redactUrlForLog } from './redact-url';
+import { MAX_PATH_PARAM_LENGTH } from '../../shared/schemas/api';
 import { metaRoutes } from '../routes/meta-routes';
 import { clusterRoutes } from '../routes/cluster-routes';
 import { nodeRoutes } from '../routes/node-routes';
@@ -49,21 +52,27 @@ const PUBLIC_PREFIXES = ['/docs', '/redoc', '/assets/'];
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { core, token, host, port, version } = options;
   const webRoot = options.webRoot && fs.existsSync(path.join(options.webRoot, 'index.html')) ? options.webRoot : null;
+  const handleError = errorHandler(options.debug ?? false);
   const app = Fastify({
     logger: options.debug
       ? {
           level: 'info',
           redact: ['req.headers.authorization'],
           // The login URL carries the token in its query; it must not reach the log.
-          serializers: { req: (req) => ({ method: req.method, url: req.url.replace(/([?&]token=)[^&]*/g, '$1[redacted]'), remoteAddress: req.ip }) },
+          serializers: { req: (req) => ({ method: req.method, url: redactUrlForLog(req.url), remoteAddress: req.ip }) },
         }
       : false,
     bodyLimit: options.bodyLimit ?? 2 * 1024 * 1024,
     forceCloseConnections: true,
+    routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
+    // Router refusals (bad URL, long parameter) and HTTP parse errors answer in the shared shape too.
+    frameworkErrors: handleError,
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(zodValidator);
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
-  app.setErrorHandler(errorHandler(options.debug ?? false));
+  app.setErrorHandler(handleError);
+  acceptJsonBodiesOnly(app);
   app.setNotFoundHandler((request, reply) => {
     const error = new OrchestratorError('not_found', `No route ${request.method} ${request.url.split('?')[0]}`);
     void reply.status(HTTP_STATUS_BY_CODE.not_found).send(error.toJSON());
