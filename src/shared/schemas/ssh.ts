@@ -33,6 +33,11 @@ export const CommandRequestSchema = z
   .refine((r) => [r.node_ids, r.role, r.tag].filter((v) => v !== undefined).length === 1, {
     error: 'give exactly one of node_ids, role or tag',
     path: ['node_ids'],
+  })
+  // The refinement is invisible to JSON Schema; say it there too (OpenAPI and MCP's run_command).
+  .meta({
+    description: 'Exactly one of node_ids, role or tag chooses the nodes.',
+    oneOf: [{ required: ['node_ids'] }, { required: ['role'] }, { required: ['tag'] }],
   });
 export type CommandRequest = z.infer<typeof CommandRequestSchema>;
 
