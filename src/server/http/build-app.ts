@@ -45,7 +45,7 @@ const require = createRequire(import.meta.url);
 // Validation with the shared zod schemas; failures become our 422 with field names.
 const zodValidator: FastifySchemaCompiler<z.ZodType> = ({ schema }) => (data) => {
   const result = schema.safeParse(data);
-  return result.success ? { value: result.data } : { error: validationError(result.error) };
+  return result.success ? { value: result.data } : { error: validationError(result.error, '', data) };
 };
 
 const PUBLIC_PREFIXES = ['/docs', '/redoc', '/assets/'];
