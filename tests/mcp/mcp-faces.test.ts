@@ -112,6 +112,11 @@ describe('MCP tools', () => {
     expect(core.registry.get('pol-1')).toMatchObject({ maintenance: true, muted_until: muted, ssh: { key_path: '/home/op/.ssh/id_ed25519' } });
   });
 
+  it('applies the shared text rules to add_node', async () => {
+    const answer = await call(await connect('allow'), 'add_node', nodeInput('txt-mcp', { hostname: 'a\u200bb' }));
+    expect(text(answer)).toMatch(/^validation_error: .*hostname: must not contain spaces, control, bidi or zero-width/);
+  });
+
   it('audits a call whose arguments nest 5,000 deep, and refuses it', async () => {
     const client = await connect('deny');
     let deep: unknown = 1;

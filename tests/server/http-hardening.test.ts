@@ -81,6 +81,18 @@ describe('HTTP edges answer in the shared shape', () => {
   });
 });
 
+describe('text rules reach REST', () => {
+  it('refuses bidi or zero-width characters in hostname and escapes in description, naming the field', async () => {
+    const bidi = await service.call('POST', '/cluster/nodes', { body: nodeInput('txt-1', { hostname: 'evil\u202egro.com' }) });
+    expect(bidi).toMatchObject({ status: 422, body: { details: [{ field: 'hostname', message: expect.stringMatching(/bidi/) }] } });
+    expect((await service.call('GET', '/cluster/nodes/txt-1')).status).toBe(404);
+    const ansi = await service.call('PUT', '/cluster/nodes/txt-1', { body: { description: '\u001b[2J' } });
+    expect(ansi).toMatchObject({ status: 422, body: { details: [{ field: 'description' }] } });
+    const escape = await service.call('POST', '/cluster/nodes', { body: nodeInput('txt-2', { description: 'ok\u0000\u001b[31m' }) });
+    expect(escape).toMatchObject({ status: 422, body: { details: [{ field: 'description' }] } });
+  });
+});
+
 describe('the Host/Origin guard cannot be routed around', () => {
   it('refuses a duplicate Host header', async () => {
     const res = await raw([`GET /cluster/status HTTP/1.1`, `Host: ${host}`, 'Host: evil.example', `Authorization: Bearer ${TEST_TOKEN}`, 'Connection: close']);
