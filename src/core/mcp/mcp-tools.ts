@@ -23,6 +23,7 @@ import type { Core } from '../app-core';
 import { selectNodes } from '../ssh/command-runner';
 import { guardDestructive, guardedNodeFields, type ConfirmDestructive } from './destructive-guard';
 import { MAX_INPUT_DEPTH, nestsDeeperThan } from '../util/json-depth';
+import { redactUrlCredentials } from '../util/redact-credentials';
 
 export interface McpToolOptions {
   version: string;
@@ -37,10 +38,10 @@ export interface McpToolOptions {
 type Annotations = { readOnlyHint: boolean; destructiveHint: boolean; idempotentHint: boolean; openWorldHint: boolean };
 const READ: Annotations = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
 
-/** Removes secrets from anything a tool returns (none are expected; this is the last line). */
+/** Removes secrets from anything a tool returns: secret-named fields, and user:password in URLs. */
 const SECRET_KEYS = /token|passphrase|password|secret|private_?key/i;
 function redact<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value), (key, v) => (key && SECRET_KEYS.test(key) && typeof v === 'string' ? '[redacted]' : v)) as T;
+  return JSON.parse(JSON.stringify(value), (key, v) => (typeof v !== 'string' ? v : key && SECRET_KEYS.test(key) ? '[redacted]' : redactUrlCredentials(v))) as T;
 }
 
 /**
@@ -77,7 +78,7 @@ export function createMcpServerFactory(core: Core, options: McpToolOptions): () 
             const e = error instanceof OrchestratorError ? error : new OrchestratorError('internal_error', (error as Error).message);
             core.ssh.audit.record({ actor: `mcp:${options.transport}`, action: name, nodes: nodesOf(raw), detail: summarize(raw), outcome: `${e.code}: ${e.message}` });
             const fields = e.details.map((d) => `${d.field}: ${d.message}`).join('; ');
-            return { isError: true, content: [{ type: 'text', text: `${e.code}: ${e.message}${fields && !e.message.includes(fields) ? ` (${fields})` : ''}` }] };
+            return { isError: true, content: [{ type: 'text', text: redactUrlCredentials(`${e.code}: ${e.message}${fields && !e.message.includes(fields) ? ` (${fields})` : ''}`) }] };
           }
         }) as never,
       );

@@ -5,6 +5,7 @@ import { httpCheck, httpProbeUrl } from './http-probe';
 import { classifyError } from './probe-failure';
 import { readKey, sshCheck } from './ssh-probe';
 import { formatHost, tcpConnect } from './tcp-probe';
+import { redactUrlCredentials } from '../util/redact-credentials';
 
 export interface NodeCheckResult {
   ok: boolean;
@@ -15,8 +16,9 @@ export interface NodeCheckResult {
   checked_at: string;
 }
 
+/** What results, events and errors show of a probe: its URL without any user:password. */
 function targetOf(probe: Probe, host: string): string {
-  if (probe.type === 'http') return httpProbeUrl(probe, host);
+  if (probe.type === 'http') return redactUrlCredentials(httpProbeUrl(probe, host));
   return `${probe.type}://${formatHost(host)}:${probe.port}`;
 }
 
@@ -35,7 +37,7 @@ async function runProbe(probe: Probe, node: Node, timeoutMs: number): Promise<Pr
     return { ...base, ok: true, latency_ms: await sshCheck(host, probe.port, timeoutMs, credentials), reason: null, error: null };
   } catch (error) {
     const failure = classifyError(error, target);
-    return { ...base, ok: false, latency_ms: null, reason: failure.reason, error: failure.message, ...(failure.statusCode ? { status_code: failure.statusCode } : {}) };
+    return { ...base, ok: false, latency_ms: null, reason: failure.reason, error: redactUrlCredentials(failure.message), ...(failure.statusCode ? { status_code: failure.statusCode } : {}) };
   }
 }
 
