@@ -105,7 +105,7 @@ export function createMcpServerFactory(core: Core, options: McpToolOptions): () 
       title: 'Check health now',
       description: 'Probes one node now (id) and answers the live result, or sweeps every node when id is omitted and answers the cluster status.',
       input: McpCheckHealthArgsSchema, output: z.union([NodeCheckSchema, ClusterStatusSchema]), annotations: { ...READ, idempotentHint: false, openWorldHint: true },
-    }, async ({ id }) => (id ? monitor.checkOne(id) : (await monitor.sweep(), monitor.status(true))));
+    }, async ({ id }) => (id ? monitor.checkOne(id) : (await monitor.requestSweep(), monitor.status(true))));
 
     /** Fields that choose a key or silence monitoring pass the command policy, like destructive tools. */
     const guardFields = async (toolName: string, id: string, fields: Record<string, unknown>) => {
