@@ -69,6 +69,12 @@ describe('HTTP edges answer in the shared shape', () => {
     }
   });
 
+  it('refuses bodies nested absurdly deep before any schema walks them', async () => {
+    const deep = await service.call('POST', '/cluster/import', { raw: `{"nodes":${'['.repeat(20_000)}${']'.repeat(20_000)}}` });
+    expect(deep).toMatchObject({ status: 400, body: { error: 'bad_request', details: [{ field: 'body', message: 'must not nest deeper than 32 levels' }] } });
+    expect((await service.call('GET', '/health')).status).toBe(200);
+  });
+
   it('refuses a body that is not valid UTF-8, naming the problem', async () => {
     const node = Buffer.from(JSON.stringify(nodeInput('utf8-1', { description: 'XX' })));
     const at = node.indexOf('XX');
