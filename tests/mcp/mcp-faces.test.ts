@@ -68,7 +68,10 @@ describe('MCP tools', () => {
     expect(byName.update_node.annotations).toMatchObject({ destructiveHint: true, readOnlyHint: false });
     expect(byName.import_tailscale.annotations).toMatchObject({ destructiveHint: true, readOnlyHint: false });
     expect(byName.import_tailscale.description).toMatch(/dry_run/);
-    expect(byName.run_command.inputSchema).toMatchObject({ oneOf: [{ required: ['node_ids'] }, { required: ['role'] }, { required: ['tag'] }] });
+    // The selector rule in words: a top-level oneOf would make Anthropic's API refuse every tool.
+    expect(byName.run_command.inputSchema).toMatchObject({ description: expect.stringMatching(/Exactly one of node_ids, role or tag/) });
+    for (const field of ['node_ids', 'role', 'tag']) expect(byName.run_command.inputSchema.properties?.[field]).toMatchObject({ description: expect.stringMatching(/Exactly one of/) });
+    for (const t of tools) for (const keyword of ['oneOf', 'anyOf', 'allOf']) expect(t.inputSchema, `${t.name} ${keyword}`).not.toHaveProperty(keyword);
   });
 
   it('reads missing-field errors the same in every tool', async () => {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { NodeIdParamsSchema } from '../../shared/schemas/api';
 import {
   AuditEntrySchema,
-  CommandRequestSchema,
+  CommandRequestDocumentedSchema,
   CommandResponseSchema,
   HostKeyApprovalSchema,
   HostKeyPinSchema,
@@ -16,7 +16,7 @@ import { domainErrors } from '../http/openapi-document';
 
 export const sshRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, { core }) => {
   const tags = ['ssh'];
-  app.post('/cluster/commands', { schema: { tags, summary: 'Run a command on nodes chosen by node_ids, role or tag', body: CommandRequestSchema, response: { 200: CommandResponseSchema }, ...domainErrors(404) } }, async (request) =>
+  app.post('/cluster/commands', { schema: { tags, summary: 'Run a command on nodes chosen by node_ids, role or tag', body: CommandRequestDocumentedSchema, response: { 200: CommandResponseSchema }, ...domainErrors(404) } }, async (request) =>
     core.ssh.run(request.body, 'rest'),
   );
   app.post('/cluster/commands/:run_id/cancel', { schema: { tags, summary: 'Cancel a running command', params: z.object({ run_id: z.string().max(64) }), response: { 200: z.object({ cancelled: z.boolean() }) } } }, async (request) => ({
