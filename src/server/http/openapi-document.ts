@@ -21,12 +21,15 @@ const WHY: Record<number, string> = {
   422: 'Validation failed; `details` names each field and the reason',
   500: 'Internal error',
   503: 'A dependency is unavailable (SSH connection, metrics shell, tailscale CLI)',
+  507: 'The data directory is full or read-only: nothing was written',
 };
 const KNOWN = new Set(Object.values(HTTP_STATUS_BY_CODE));
 
 /** Every error a route can answer, each in the shared shape. */
-export function errorStatusesFor(schema: RouteSchema, url: string, isPublic: boolean): number[] {
+export function errorStatusesFor(schema: RouteSchema, method: string, url: string, isPublic: boolean): number[] {
   const statuses = new Set([400, 403, 500, ...(schema['x-errors'] ?? [])]);
+  // Anything but a read may write the store or the audit log (documented once the 507 code exists).
+  if (method !== 'GET' && method !== 'HEAD') statuses.add(507);
   if (!isPublic) statuses.add(401);
   if (schema.body) [413, 415, 422].forEach((s) => statuses.add(s));
   if (schema.querystring || schema.params) statuses.add(422);
@@ -47,7 +50,7 @@ export function documentRoute(isPublicRoute: (method: string, url: string) => bo
     const method = [input.route.method].flat()[0];
     const isPublic = isPublicRoute(method, input.url);
     const { 'x-errors': _declared, ...rest } = schema;
-    const statuses = errorStatusesFor(schema, input.url, isPublic);
+    const statuses = errorStatusesFor(schema, method, input.url, isPublic);
     const response = { ...Object.fromEntries(statuses.map((status) => [status, ErrorResponseSchema])), ...schema.response };
     const out = jsonSchemaTransform({ ...input, schema: { ...rest, response } as never });
     const outSchema = out.schema as Record<string, unknown> & { response: Record<string, Record<string, unknown>> };
