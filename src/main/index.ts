@@ -117,7 +117,7 @@ async function main(): Promise<void> {
       case 'open-node':
         return showWindow(action.id);
       case 'check-now':
-        return void core.monitor.sweep();
+        return void core.monitor.requestSweep();
       case 'pause':
         return core.monitor.pause(action.durationMs);
       case 'resume':

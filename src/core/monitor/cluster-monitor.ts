@@ -10,6 +10,7 @@ import { applyCheck, initialRecord, type HealthRecord } from './health-state-mac
 import { computeClusterStatus, type MonitorInfo } from './cluster-status';
 import { EventLog } from './event-log';
 import { LatencyHistory } from './latency-history';
+import { SweepRequests } from './sweep-requests';
 
 interface NodeRuntime {
   record: HealthRecord;
@@ -175,6 +176,12 @@ export class ClusterMonitor {
 
   status(includeNodes = false): ClusterStatus {
     return computeClusterStatus(this.#registry.all(), this.healthOf, this.monitorInfo(), this.#lastSweepAt, includeNodes);
+  }
+
+  readonly #requests = new SweepRequests(() => this.sweep());
+  /** A sweep a client asked for: shared by concurrent requests and spaced out (see SweepRequests). */
+  requestSweep(): Promise<ClusterStatus> {
+    return this.#requests.request();
   }
 
   /** One sweep now; if one is running, waits for it instead of overlapping. */

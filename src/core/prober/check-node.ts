@@ -6,6 +6,7 @@ import { classifyError } from './probe-failure';
 import { sshCheck } from './ssh-probe';
 import { readPrivateKey } from '../ssh/private-key';
 import { formatHost, tcpConnect } from './tcp-probe';
+import { redactUrlCredentials } from '../util/redact-credentials';
 
 export interface NodeCheckResult {
   ok: boolean;
@@ -16,8 +17,9 @@ export interface NodeCheckResult {
   checked_at: string;
 }
 
+/** What results, events and errors show of a probe: its URL without any user:password. */
 function targetOf(probe: Probe, host: string): string {
-  if (probe.type === 'http') return httpProbeUrl(probe, host);
+  if (probe.type === 'http') return redactUrlCredentials(httpProbeUrl(probe, host));
   return `${probe.type}://${formatHost(host)}:${probe.port}`;
 }
 
@@ -37,7 +39,7 @@ async function runProbe(probe: Probe, node: Node, timeoutMs: number): Promise<Pr
     return { ...base, ok: true, latency_ms: await sshCheck(host, probe.port, timeoutMs, credentials), reason: null, error: null };
   } catch (error) {
     const failure = classifyError(error, target);
-    return { ...base, ok: false, latency_ms: null, reason: failure.reason, error: failure.message, ...(failure.statusCode ? { status_code: failure.statusCode } : {}) };
+    return { ...base, ok: false, latency_ms: null, reason: failure.reason, error: redactUrlCredentials(failure.message), ...(failure.statusCode ? { status_code: failure.statusCode } : {}) };
   }
 }
 

@@ -12,7 +12,7 @@ export const clusterRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, { 
   );
 
   app.post('/cluster/health-check', { schema: { tags, summary: 'Run a full sweep now; answers the status with nodes', response: { 200: ClusterStatusSchema } } }, async () => {
-    await core.monitor.sweep();
+    await core.monitor.requestSweep();
     return core.monitor.status(true);
   });
 
