@@ -71,12 +71,15 @@ export function createMcpServerFactory(core: Core, options: McpToolOptions): () 
             // Validated here rather than by the SDK, so errors name fields the way REST does.
             const parsed = config.input.safeParse(raw ?? {});
             if (!parsed.success) throw validationError(parsed.error, '', raw ?? {});
+            const audit = (outcome: string) => core.ssh.audit.record({ actor: `mcp:${options.transport}`, action: name, nodes: nodesOf(parsed.data), detail: summarize(parsed.data), outcome });
+            // A tool that changes anything is audited before it acts; if that entry cannot be written, it does not act.
+            if (!config.annotations.readOnlyHint) audit('requested');
             const result = redact(await run(parsed.data));
-            core.ssh.audit.record({ actor: `mcp:${options.transport}`, action: name, nodes: nodesOf(parsed.data), detail: summarize(parsed.data), outcome: `ok in ${Date.now() - started} ms` });
+            auditBestEffort(() => audit(`ok in ${Date.now() - started} ms`));
             return { content: [{ type: 'text', text: JSON.stringify(result) }], structuredContent: result };
           } catch (error) {
             const e = error instanceof OrchestratorError ? error : new OrchestratorError('internal_error', (error as Error).message);
-            core.ssh.audit.record({ actor: `mcp:${options.transport}`, action: name, nodes: nodesOf(raw), detail: summarize(raw), outcome: `${e.code}: ${e.message}` });
+            auditBestEffort(() => core.ssh.audit.record({ actor: `mcp:${options.transport}`, action: name, nodes: nodesOf(raw), detail: summarize(raw), outcome: `${e.code}: ${e.message}` }));
             const fields = e.details.map((d) => `${d.field}: ${d.message}`).join('; ');
             return { isError: true, content: [{ type: 'text', text: redactUrlCredentials(`${e.code}: ${e.message}${fields && !e.message.includes(fields) ? ` (${fields})` : ''}`) }] };
           }
@@ -244,4 +247,13 @@ function shallow(value: unknown, depth: number): unknown {
   if (depth === 0) return '…';
   if (Array.isArray(value)) return value.slice(0, 50).map((v) => shallow(v, depth - 1));
   return Object.fromEntries(Object.entries(value).slice(0, 50).map(([k, v]) => [k, shallow(v, depth - 1)]));
+}
+
+/** After the fact, a failed audit write is reported but cannot undo the answer. */
+function auditBestEffort(write: () => unknown): void {
+  try {
+    write();
+  } catch (error) {
+    console.error(`!!! ${(error as Error).message}`);
+  }
 }
