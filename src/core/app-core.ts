@@ -2,7 +2,9 @@ import { readJsonFile } from './util/read-json-file';
 import type { MonitorSettings } from '../shared/schemas/settings';
 import { acquireDataDirLock, type DataDirLock } from './registry/data-dir-lock';
 import { ensureDataDir } from './registry/data-dir';
-import { confStoreFactory, type StoreFactory, type StoreRecovery } from './registry/json-store';
+import { confStoreFactory, memoryStoreFactory, type StoreFactory, type StoreRecovery } from './registry/json-store';
+import { MonitorPersistence } from './monitor/monitor-persistence';
+import { SettingsStore, type PinnedSources } from './monitor/settings-store';
 import { NodeRegistry } from './registry/node-registry';
 import type { ImportReport } from '../shared/schemas/seed-format';
 import { ClusterMonitor } from './monitor/cluster-monitor';
@@ -17,7 +19,10 @@ import { installLastResortHandlers } from './util/last-resort';
 
 export interface CoreOptions {
   dataDir: string;
+  /** Defaults, or values from the environment/flags; values the operator saved apply over them unless pinned. */
   settings: MonitorSettings;
+  /** Settings given by the environment or flags: these win over saved values at start. */
+  settingSources?: PinnedSources;
   /** conf in Node; the Electron shell passes electron-store. */
   storeFactory?: StoreFactory;
   /** A seed-format nodes.json imported when the registry is empty at start. */
@@ -35,6 +40,8 @@ export interface Core {
   lock: DataDirLock;
   registry: NodeRegistry;
   monitor: ClusterMonitor;
+  /** Where each monitor setting came from, and the operator's saved changes. */
+  settings: SettingsStore;
   eventLog: EventLog;
   tailscale: TailscaleService;
   ssh: SshService;
@@ -64,7 +71,10 @@ export function createCore(options: CoreOptions): Core {
       initialImport = registry.importSeed(document, { skip_invalid: true });
       log(`Imported ${initialImport.added.length} nodes from ${options.nodesFilePath}` + (initialImport.invalid.length ? `; ${initialImport.invalid.length} invalid field(s) skipped` : ''));
     }
-    const monitor = new ClusterMonitor({ registry, settings: options.settings, eventLog });
+    const settings = new SettingsStore({ dataDir, storeFactory: options.storeFactory ?? confStoreFactory, base: options.settings, pinned: options.settingSources, onRecovery });
+    const monitor = new ClusterMonitor({ registry, settings: settings.effective, eventLog, persistSettings: (before, after) => settings.saveChanges(before, after) });
+    // States, history and the monitor's own stops and starts survive restarts (not for in-memory stores).
+    const persistence = options.storeFactory === memoryStoreFactory ? null : new MonitorPersistence({ dataDir, monitor, log });
     const ssh = new SshService({
       dataDir,
       storeFactory: options.storeFactory ?? confStoreFactory,
@@ -82,6 +92,7 @@ export function createCore(options: CoreOptions): Core {
       lock,
       registry,
       monitor,
+      settings,
       eventLog,
       tailscale,
       ssh,
@@ -98,6 +109,7 @@ export function createCore(options: CoreOptions): Core {
       },
       async close() {
         monitor.dispose();
+        persistence?.dispose();
         tailscale.stopSync();
         ssh.close();
         await demo?.stop();

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { OrchestratorError } from '../shared/errors';
-import { loadServiceConfig } from '../core/config/load-config';
+import { loadServiceConfig, pinnedMonitorSettings } from '../core/config/load-config';
 import { readJsonFile } from '../core/util/read-json-file';
 import { banner, startService } from './serve';
 
@@ -28,11 +28,12 @@ Settings (flag, environment variable or .env entry):
 async function main(): Promise<void> {
   const [command = 'help', ...args] = process.argv.slice(2);
   if (command === 'help' || command === '--help' || command === '-h') return void console.log(HELP);
-  const { config, rest } = loadServiceConfig({ argv: args });
+  const { config, rest, sources } = loadServiceConfig({ argv: args });
+  const pinned = pinnedMonitorSettings(sources);
 
   switch (command) {
     case 'serve': {
-      const service = await startService(config);
+      const service = await startService(config, console.log, pinned);
       service.core.guardProcess();
       console.log(banner(service, config));
       const stop = async () => {
@@ -45,11 +46,11 @@ async function main(): Promise<void> {
     }
     case 'mcp': {
       const { runMcpStdio } = await import('./mcp-stdio');
-      return runMcpStdio(config);
+      return runMcpStdio(config, pinned);
     }
     case 'demo': {
       const { runDemo } = await import('./demo');
-      return runDemo(config, rest);
+      return runDemo(config, rest, pinned);
     }
     case 'import':
     case 'import-tailscale':

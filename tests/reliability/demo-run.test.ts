@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { caller, TEST_TOKEN } from '../helpers/service';
@@ -21,10 +22,14 @@ describe('the demo, left running', () => {
     'stays up past the scripted recovery, answers commands and metrics on demo nodes, and logs the outage and recovery',
     async () => {
       const dataDir = tempDir();
+      // The shipped demo fleet, moved to its own loopback block so suites that expect nothing on
+      // 127.0.1.x (the stdio MCP test imports data/nodes.json) are not answered by this demo.
+      const nodesFile = path.join(dataDir, 'demo-nodes.json');
+      fs.writeFileSync(nodesFile, fs.readFileSync(path.join(ROOT, 'data/nodes.json'), 'utf8').replaceAll('"127.0.1.', '"127.51.0.'));
       let output = '';
       child = spawn(process.execPath, [path.join(ROOT, 'bin/mcp-orchestrator.mjs'), 'demo', '--headless', '--metrics-interval', '5'], {
         cwd: ROOT,
-        env: { ...process.env, PORT: '0', DATA_DIR: dataDir, API_TOKEN: TEST_TOKEN, NODE_ENV: 'production' },
+        env: { ...process.env, PORT: '0', DATA_DIR: dataDir, NODES_FILE_PATH: nodesFile, API_TOKEN: TEST_TOKEN, NODE_ENV: 'production' },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));

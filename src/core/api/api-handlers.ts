@@ -29,6 +29,7 @@ export function createApiHandlers(core: Core, actor = 'ui'): ApiHandlers {
     'registry:export': () => registry.exportSeed(),
     'settings:get': () => monitor.settings,
     'settings:update': (patch) => monitor.updateSettings(patch),
+    'settings:sources': () => core.settings.sources,
     'demo:start': () => core.startDemo(),
     'tailscale:import': async ({ document, options }) => core.tailscale.import(document === undefined ? await core.tailscale.readFromCli() : document, options),
     'tailscale:presence': () => core.tailscale.presence(),
