@@ -6,7 +6,7 @@ import { MonitorSettingsSchema, ShellSettingsSchema, type ShellSettings } from '
 import { OrchestratorError } from '../shared/errors';
 import { createCore, type Core } from '../core/app-core';
 import { createApiHandlers, subscribePushEvents } from '../core/api/api-handlers';
-import type { StoreFactory } from '../core/registry/json-store';
+import { withDurableWrites, type StoreFactory } from '../core/registry/json-store';
 import { createMcpServerFactory } from '../core/mcp/mcp-tools';
 import { serveOwnerSocket } from '../core/mcp/mcp-socket';
 import { registerIpcHandlers, PUSH_CHANNEL } from './ipc';
@@ -19,7 +19,7 @@ import { closeAction, isAppUrl, restoreBounds } from './window-policy';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const resourcesDir = app.isPackaged ? process.resourcesPath : path.join(here, '../../resources');
 const appUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(path.join(here, '../renderer/index.html')).href;
-const electronStoreFactory: StoreFactory = ({ cwd, configName }) => new ElectronStore({ cwd, name: configName, clearInvalidConfig: false, accessPropertiesByDotNotation: false, configFileMode: 0o600 });
+const electronStoreFactory: StoreFactory = ({ cwd, configName }) => withDurableWrites(new ElectronStore({ cwd, name: configName, clearInvalidConfig: false, accessPropertiesByDotNotation: false, configFileMode: 0o600 }));
 
 if (!app.requestSingleInstanceLock()) app.quit();
 
@@ -60,6 +60,7 @@ async function main(): Promise<void> {
       },
     },
   });
+  core.guardProcess();
   core.monitor.events.on('settings', (settings) => (settingsStore.store = settings));
 
   // Window: sandboxed, isolated, no Node, our page only.
@@ -115,7 +116,7 @@ async function main(): Promise<void> {
       case 'open-node':
         return showWindow(action.id);
       case 'check-now':
-        return void core.monitor.sweep();
+        return void core.monitor.requestSweep();
       case 'pause':
         return core.monitor.pause(action.durationMs);
       case 'resume':

@@ -1,6 +1,5 @@
-import fs from 'node:fs';
 import ssh2, { type ConnectConfig } from 'ssh2';
-import { classifyError, ProbeFailure } from './probe-failure';
+import { classifyError, classifySshError, ProbeFailure } from './probe-failure';
 import { formatHost } from './tcp-probe';
 
 export interface SshProbeCredentials {
@@ -33,11 +32,7 @@ export function sshCheck(host: string, port: number, timeoutMs: number, credenti
       if (!credentials) finish();
     });
     client.on('ready', () => finish());
-    client.on('error', (error: Error & { level?: string }) => {
-      if (error.level === 'client-authentication') finish(new ProbeFailure('ssh_auth', `SSH authentication to ${target} failed`));
-      else if (error.level === 'protocol' || /handshake|protocol|banner/i.test(error.message)) finish(new ProbeFailure('ssh_protocol', `${target} does not speak SSH: ${error.message}`));
-      else finish(classifyError(error, target));
-    });
+    client.on('error', (error: Error & { level?: string }) => finish(classifySshError(error, target)));
     client.on('close', () => finish(new ProbeFailure('closed', `${target} closed the connection during the SSH handshake`)));
     const config: ConnectConfig = {
       host,
@@ -54,12 +49,4 @@ export function sshCheck(host: string, port: number, timeoutMs: number, credenti
       finish(classifyError(error, target));
     }
   });
-}
-
-export function readKey(path: string): Buffer | undefined {
-  try {
-    return fs.readFileSync(path);
-  } catch {
-    return undefined;
-  }
 }

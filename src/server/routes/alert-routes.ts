@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { AlertChannelsUpdateSchema, AlertChannelsViewSchema, AlertTestRequestSchema, AlertTestResultSchema } from '../../shared/schemas/alerts';
 import type { RouteContext } from './route-context';
+import { domainErrors } from '../http/openapi-document';
 
 export const alertRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, { core }) => {
   const tags = ['alerts'];
@@ -12,7 +13,7 @@ export const alertRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, { co
   );
   app.post(
     '/cluster/alerts/test',
-    { schema: { tags, summary: 'Send a test alert to one channel (channel_id) or every enabled one; answers after retries', body: AlertTestRequestSchema, response: { 200: AlertTestResultSchema } } },
+    { schema: { tags, summary: 'Send a test alert to one channel (channel_id) or every enabled one; answers after retries', body: AlertTestRequestSchema, response: { 200: AlertTestResultSchema }, ...domainErrors(404) } },
     async (request) => core.alerts.test(request.body?.channel_id),
   );
 };
