@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import { OrchestratorError } from '../shared/errors';
 import { loadServiceConfig } from '../core/config/load-config';
 import { readJsonFile } from '../core/util/read-json-file';
-import { banner, startService } from './serve';
 
 const HELP = `Usage: mcp-orchestrator <command> [flags]
 
@@ -32,6 +31,7 @@ async function main(): Promise<void> {
 
   switch (command) {
     case 'serve': {
+      const { banner, startService } = await import('./serve');
       const service = await startService(config);
       console.log(banner(service, config));
       const stop = async () => {

@@ -7,7 +7,8 @@ import { defaultDataDir } from '../core/registry/data-dir';
 import { FleetSimulator } from '../core/simulator/fleet-simulator';
 import { demoSpecs } from '../core/simulator/demo-fleet';
 import { readJsonFile } from '../core/util/read-json-file';
-import { banner, PACKAGE_ROOT, startService } from './serve';
+import { banner, startService } from './serve';
+import { PACKAGE_ROOT } from './package-info';
 
 function electronBinary(): string | null {
   try {
