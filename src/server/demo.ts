@@ -48,7 +48,7 @@ export async function runDemo(config: ServiceConfig, args: string[]): Promise<vo
   }
   if (!fs.existsSync(path.join(PACKAGE_ROOT, 'out/main/index.js'))) {
     console.log('Building the desktop app once (npm run build)…');
-    const built = spawnSync(process.execPath, [path.join(PACKAGE_ROOT, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: PACKAGE_ROOT, stdio: 'inherit' });
+    const built = spawnSync(process.execPath, [path.join(PACKAGE_ROOT, 'scripts/build.mjs')], { cwd: PACKAGE_ROOT, stdio: 'inherit' });
     if (built.status !== 0) throw new Error('npm run build failed; see above');
   }
   const app = spawn(electron, [PACKAGE_ROOT], {

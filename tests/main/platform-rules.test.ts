@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
 import { APP_ID, DESKTOP_FILE, applyAppIdentity } from '../../src/main/app-identity';
@@ -184,5 +185,24 @@ describe('paths', () => {
     const dev = appPaths({ ...input, mainDir: path.resolve('out/main'), isPackaged: false });
     expect(fs.existsSync(path.join(dev.iconsDir, 'tray-green.png'))).toBe(true);
     expect(fs.existsSync(dev.demoNodesFile)).toBe(true);
+  });
+});
+
+describe('tray icons', () => {
+  // The alpha channel of one of our own PNGs (8-bit RGBA, unfiltered rows, as scripts/make-icons.ts writes).
+  const alphaMask = (file: string): string => {
+    const png = fs.readFileSync(file);
+    const idat = png.indexOf('IDAT');
+    const raw = zlib.inflateSync(png.subarray(idat + 4, idat + 4 + png.readUInt32BE(idat - 4)));
+    const size = png.readUInt32BE(16);
+    let mask = '';
+    for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) mask += raw[y * (1 + size * 4) + 1 + x * 4 + 3] > 127 ? '#' : '.';
+    return mask;
+  };
+  it('macOS template images (drawn as a mask) differ in shape per state', () => {
+    for (const scale of ['', '@2x']) {
+      const masks = ['green', 'amber', 'red', 'grey'].map((c) => alphaMask(`resources/tray-${c}Template${scale}.png`));
+      expect(new Set(masks).size, scale).toBe(4);
+    }
   });
 });
