@@ -15,8 +15,14 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
 const only = process.argv.includes('--cli') ? 'cli' : null;
 
+// Bundled into out/cli rather than loaded from node_modules: ESM packages of many small files that
+// every start needs (zod alone is ~100 files). They share one zod instance inside the bundle.
+const BUNDLED = ['zod', '@modelcontextprotocol/server', '@modelcontextprotocol/node', 'fastify-type-provider-zod', 'conf', 'dotenv', 'env-paths'];
+
 async function buildCli() {
   const { build } = await import('esbuild');
+  const dependencies = Object.keys(JSON.parse(fs.readFileSync('package.json', 'utf8')).dependencies);
+  const external = dependencies.filter((d) => !BUNDLED.includes(d)).flatMap((d) => [d, `${d}/*`]);
   fs.rmSync('out/cli', { recursive: true, force: true });
   await build({
     entryPoints: { cli: 'src/server/cli.ts' },
@@ -26,9 +32,12 @@ async function buildCli() {
     format: 'esm',
     platform: 'node',
     target: 'node20.19',
-    packages: 'external',
+    external,
     chunkNames: 'chunks/[name]-[hash]',
     sourcemap: 'linked',
+    minify: true,
+    // Bundled CommonJS (dotenv, ajv) calls require(); an ES module has none of its own.
+    banner: { js: "import { createRequire as __mcoCreateRequire } from 'node:module'; const require = __mcoCreateRequire(import.meta.url);" },
     logLevel: 'warning',
   });
 }

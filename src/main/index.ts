@@ -27,6 +27,7 @@ import { sendToPage } from './safe-send';
 // The Electron shell: wiring only. Decisions live in small modules beside this one (tested in Node);
 // services live in src/core.
 const paths = appPaths({ isPackaged: app.isPackaged, resourcesPath: process.resourcesPath, mainDir: path.dirname(fileURLToPath(import.meta.url)), env: process.env });
+const { appUrl } = paths;
 const electronStoreFactory: StoreFactory = ({ cwd, configName }) => new ElectronStore({ cwd, name: configName, clearInvalidConfig: false, accessPropertiesByDotNotation: false, configFileMode: 0o600 });
 
 let window: BrowserWindow | null = null;
@@ -86,7 +87,7 @@ async function main(): Promise<void> {
   });
   window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   window.webContents.on('will-navigate', (event, url) => {
-    if (!isAppUrl(url, paths.appUrl)) event.preventDefault();
+    if (!isAppUrl(url, appUrl)) event.preventDefault();
   });
   window.on('close', (event) => {
     if (closeAction(quitting) === 'hide') {
@@ -95,7 +96,7 @@ async function main(): Promise<void> {
     }
   });
   trackWindowBounds(window, (bounds) => saveShell({ window_bounds: bounds }));
-  void window.loadURL(paths.appUrl);
+  void window.loadURL(appUrl);
 
   // IPC: one helper checks the sender and parses arguments with the shared schemas.
   registerIpcHandlers(
@@ -116,7 +117,7 @@ async function main(): Promise<void> {
         return shellSettings; // REST and MCP policy changes apply at the next start
       },
     },
-    () => paths.appUrl,
+    () => appUrl,
   );
   subscribePushEvents(core, (event, payload) => sendToPage(window, PUSH_CHANNEL, { event, payload }));
 

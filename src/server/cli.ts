@@ -1,7 +1,5 @@
 import fs from 'node:fs';
 import { OrchestratorError } from '../shared/errors';
-import { loadServiceConfig } from '../core/config/load-config';
-import { readJsonFile } from '../core/util/read-json-file';
 
 const HELP = `Usage: mcp-orchestrator <command> [flags]
 
@@ -27,6 +25,8 @@ Settings (flag, environment variable or .env entry):
 async function main(): Promise<void> {
   const [command = 'help', ...args] = process.argv.slice(2);
   if (command === 'help' || command === '--help' || command === '-h') return void console.log(HELP);
+  // Everything else is loaded per command, so `--help` and the stdio MCP server load only what they use.
+  const { loadServiceConfig } = await import('../core/config/load-config');
   const { config, rest } = loadServiceConfig({ argv: args });
 
   switch (command) {
@@ -56,6 +56,7 @@ async function main(): Promise<void> {
       const { createCore } = await import('../core/app-core');
       const { monitorSettingsFrom } = await import('../core/config/load-config');
       const { defaultDataDir } = await import('../core/registry/data-dir');
+      const { readJsonFile } = await import('../core/util/read-json-file');
       const core = createCore({ dataDir: config.DATA_DIR ?? defaultDataDir(), settings: monitorSettingsFrom(config) });
       try {
         if (command === 'import-tailscale') {

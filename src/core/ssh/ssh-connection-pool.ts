@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import ssh2, { type Client, type ConnectConfig } from 'ssh2';
+import type { Client, ConnectConfig } from 'ssh2';
+import { loadSsh2 } from '../util/lazy-modules';
 import { OrchestratorError } from '../../shared/errors';
 import type { Node } from '../../shared/schemas/node';
 import { classifyError } from '../prober/probe-failure';
@@ -122,7 +123,7 @@ export class SshConnectionPool {
     return pending;
   }
 
-  #connect(node: Node): Promise<PooledConnection> {
+  async #connect(node: Node): Promise<PooledConnection> {
     const target = sshTarget(node);
     const keyPath = node.ssh?.key_path ?? this.auth.defaultKeyPath ?? DEFAULT_KEYS.find((k) => fs.existsSync(k));
     let privateKey: Buffer | undefined;
@@ -130,9 +131,10 @@ export class SshConnectionPool {
       try {
         privateKey = fs.readFileSync(keyPath.replace(/^~(?=$|\/)/, os.homedir()));
       } catch (error) {
-        return Promise.reject(new OrchestratorError('bad_request', `SSH key ${keyPath} for ${node.id} cannot be read: ${(error as Error).message}`, [{ field: 'ssh.key_path', message: 'cannot be read' }]));
+        throw new OrchestratorError('bad_request', `SSH key ${keyPath} for ${node.id} cannot be read: ${(error as Error).message}`, [{ field: 'ssh.key_path', message: 'cannot be read' }]);
       }
     }
+    const ssh2 = await loadSsh2();
     return new Promise((resolve, reject) => {
       const client = new ssh2.Client();
       let verdict: ReturnType<HostKeyStore['verify']> | null = null;
