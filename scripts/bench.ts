@@ -1,7 +1,12 @@
 // npm run bench [-- --quick]: prints readable rows and, as its last line, one JSON object of ratios
 // measured against baselines in the same run.
 import type { ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { lastJsonLine, spawnBundled, spawnTs } from './bench/child';
+import { httpReadyMs, stdioReadyMs } from './bench/startup';
 
 const quick = process.argv.includes('--quick');
 const figures: Record<string, number> = {};
@@ -54,10 +59,37 @@ async function sshBench(): Promise<void> {
   row('metrics_50_warm_over_pssh', r.metrics_warm_ms / r.pssh_ms, '<= 0.05', `one metrics poll ${r.metrics_warm_ms.toFixed(0)} ms on warm shells ${base}`);
 }
 
+// Start-up as users meet it: the built command (npm run build), spawned cold, interleaved with its reference.
+async function startupBench(): Promise<void> {
+  const runs = 5;
+  const dataDir = (i: number) => path.join(os.tmpdir(), `mco-bench-startup-${process.pid}-${i}`);
+  const ours: number[] = [];
+  const reference: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    ours.push(await stdioReadyMs(process.execPath, ['bin/mcp-orchestrator.mjs', 'mcp'], { DATA_DIR: dataDir(i), HEALTH_CHECK_INTERVAL: '3600' }));
+    reference.push(await stdioReadyMs(process.execPath, ['node_modules/@modelcontextprotocol/server-filesystem/dist/index.js', os.tmpdir()]));
+  }
+  row('mcp_stdio_ready_over_reference', median(ours) / median(reference), '<= 1.0', `spawn → tools/list ${median(ours).toFixed(0)} ms vs @modelcontextprotocol/server-filesystem ${median(reference).toFixed(0)} ms (median of ${runs}, interleaved)`);
+
+  const serve: number[] = [];
+  const bare: number[] = [];
+  const host = '127.58.0.9';
+  const bareServer = (port: number) => `require('node:http').createServer((q, r) => r.end('ok')).listen(${port}, '${host}')`;
+  for (let i = 0; i < runs; i++) {
+    const port = 18_500 + i;
+    serve.push(await httpReadyMs(process.execPath, ['bin/mcp-orchestrator.mjs', 'serve', '--host', host, '--port', String(port)], host, port, '/health', { DATA_DIR: dataDir(runs + i), HEALTH_CHECK_INTERVAL: '3600' }));
+    bare.push(await httpReadyMs(process.execPath, ['-e', bareServer(port + 100)], host, port + 100, '/'));
+  }
+  for (let i = 0; i < 2 * runs; i++) fs.rmSync(dataDir(i), { recursive: true, force: true });
+  row('serve_ready_over_node_baseline', median(serve) / median(bare), '<= 3', `spawn → first GET /health ${median(serve).toFixed(0)} ms vs a bare node -e HTTP server ${median(bare).toFixed(0)} ms (median of ${runs}, interleaved)`);
+}
+
 console.log(`bench${quick ? ' (quick)' : ''} — ratios against baselines measured in this run\n`);
-await sweepBench();
-await rssBench();
-await uiBench();
-await sshBench();
+const built = spawnSync(process.execPath, ['scripts/build.mjs', '--cli'], { stdio: 'inherit' });
+if (built.status !== 0) throw new Error('npm run build failed');
+// `--only=startup,ssh` runs some of the benches.
+const benches: Record<string, () => Promise<void>> = { startup: startupBench, sweep: sweepBench, rss: rssBench, ui: uiBench, ssh: sshBench };
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+for (const [name, bench] of Object.entries(benches)) if (!only || only.includes(name)) await bench();
 console.log(JSON.stringify(figures));
 process.exit(0);

@@ -17,7 +17,7 @@ const only = process.argv.includes('--cli') ? 'cli' : null;
 
 // Bundled into out/cli rather than loaded from node_modules: ESM packages of many small files that
 // every start needs (zod alone is ~100 files). They share one zod instance inside the bundle.
-const BUNDLED = ['zod', '@modelcontextprotocol/server', '@modelcontextprotocol/node', 'fastify-type-provider-zod', 'conf', 'dotenv', 'env-paths'];
+const BUNDLED = ['zod', '@modelcontextprotocol/server', '@modelcontextprotocol/node', 'fastify-type-provider-zod', 'conf', 'dotenv', 'env-paths', 'fastify', '@fastify/swagger'];
 
 async function buildCli() {
   const { build } = await import('esbuild');
@@ -35,7 +35,7 @@ async function buildCli() {
     external,
     chunkNames: 'chunks/[name]-[hash]',
     sourcemap: 'linked',
-    minify: true,
+    minify: !process.env.MCO_BUILD_NO_MINIFY,
     // Bundled CommonJS (dotenv, ajv) calls require(); an ES module has none of its own.
     banner: { js: "import { createRequire as __mcoCreateRequire } from 'node:module'; const require = __mcoCreateRequire(import.meta.url);" },
     logLevel: 'warning',
