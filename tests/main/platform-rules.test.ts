@@ -22,6 +22,13 @@ describe('AppUserModelId (Windows toasts)', () => {
     expect(fs.readFileSync('electron-builder.yml', 'utf8')).toMatch(new RegExp(`^appId: ${APP_ID.replace(/\./g, '\\.')}$`, 'm'));
   });
 
+  it('package.json has what the deb target requires (homepage, an author with an email) and nothing is rebuilt natively', () => {
+    const manifest = JSON.parse(fs.readFileSync('package.json', 'utf8'));
+    expect(manifest.homepage).toMatch(/^https:\/\//);
+    expect(manifest.author.email).toMatch(/^[^@\s]+@[^@\s]+$/);
+    expect(fs.readFileSync('electron-builder.yml', 'utf8')).toMatch(/^npmRebuild: false$/m); // cpu-features cannot build here
+  });
+
   it('package.json names the desktop entry and electron-builder installs it under that name', () => {
     expect(JSON.parse(fs.readFileSync('package.json', 'utf8')).desktopName).toBe(DESKTOP_FILE);
     expect(fs.readFileSync('electron-builder.yml', 'utf8')).toMatch(/^\s+syncDesktopName: true$/m);
