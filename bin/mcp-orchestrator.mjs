@@ -3,6 +3,7 @@
 // It runs the bundle built by `npm run build` (out/cli). A git checkout that has never been built
 // builds once here (a few seconds); a packed install ships it built.
 import fs from 'node:fs';
+import module from 'node:module';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -13,4 +14,6 @@ if (!fs.existsSync(entry) && fs.existsSync(checkout)) {
   const built = spawnSync(process.execPath, [fileURLToPath(new URL('../scripts/build.mjs', import.meta.url))], { stdio: ['ignore', 'ignore', 'inherit'] });
   if (built.status !== 0) process.exit(built.status ?? 1);
 }
+// Node 22.1+ keeps compiled code on disk between starts (MCP clients start us at every session).
+module.enableCompileCache?.();
 await import(entry.href);
