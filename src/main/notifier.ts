@@ -1,4 +1,9 @@
-import type { Notice } from './notification-policy';
+/** What the shell shows: a title, a body, and the node a click opens the window on. */
+export interface Notice {
+  title: string;
+  body: string;
+  nodeId: string | null;
+}
 
 /** The little of Electron's Notification that the notifier uses. */
 export interface NotificationLike {
