@@ -2,7 +2,9 @@ import { readJsonFile } from './util/read-json-file';
 import type { MonitorSettings } from '../shared/schemas/settings';
 import { acquireDataDirLock, type DataDirLock } from './registry/data-dir-lock';
 import { ensureDataDir } from './registry/data-dir';
-import { confStoreFactory, type StoreFactory } from './registry/json-store';
+import { confStoreFactory, memoryStoreFactory, type StoreFactory, type StoreRecovery } from './registry/json-store';
+import { MonitorPersistence } from './monitor/monitor-persistence';
+import { SettingsStore, type PinnedSources } from './monitor/settings-store';
 import { NodeRegistry } from './registry/node-registry';
 import type { ImportReport } from '../shared/schemas/seed-format';
 import { ClusterMonitor } from './monitor/cluster-monitor';
@@ -12,10 +14,14 @@ import type { FleetSimulator } from './simulator/fleet-simulator';
 import { TailscaleService } from './tailscale/tailscale-service';
 import { SshService } from './ssh/ssh-service';
 import type { SshAuthOptions } from './ssh/ssh-connection-pool';
+import { installLastResortHandlers } from './util/last-resort';
 
 export interface CoreOptions {
   dataDir: string;
+  /** Defaults, or values from the environment/flags; values the operator saved apply over them unless pinned. */
   settings: MonitorSettings;
+  /** Settings given by the environment or flags: these win over saved values at start. */
+  settingSources?: PinnedSources;
   /** conf in Node; the Electron shell passes electron-store. */
   storeFactory?: StoreFactory;
   /** A seed-format nodes.json imported when the registry is empty at start. */
@@ -33,11 +39,15 @@ export interface Core {
   lock: DataDirLock;
   registry: NodeRegistry;
   monitor: ClusterMonitor;
+  /** Where each monitor setting came from, and the operator's saved changes. */
+  settings: SettingsStore;
   eventLog: EventLog;
   tailscale: TailscaleService;
   ssh: SshService;
   initialImport: ImportReport | null;
   demoNodesFile: string | null;
+  /** Installs the process's last-resort error handlers, which record into this core's event log. */
+  guardProcess(): () => void;
   /** Starts the simulated demo fleet in this process and imports it. */
   startDemo(): Promise<ImportReport>;
   close(): Promise<void>;
@@ -49,21 +59,21 @@ export function createCore(options: CoreOptions): Core {
   const lock = acquireDataDirLock(dataDir);
   try {
     const eventLog = new EventLog({ dataDir });
-    const registry = new NodeRegistry({
-      dataDir,
-      storeFactory: options.storeFactory ?? confStoreFactory,
-      onRecovery: (recovery) => {
-        log(`!!! Store file ${recovery.file} ${recovery.reason}. The original was kept at ${recovery.moved_to}.`);
-        eventLog.append({ node: null, kind: 'store_recovered', from: null, to: null, reason: `${recovery.reason}; original kept at ${recovery.moved_to}` });
-      },
-    });
+    const onRecovery = (recovery: StoreRecovery): void => {
+      log(`!!! Store file ${recovery.file} ${recovery.reason}. The original was kept at ${recovery.moved_to}.`);
+      eventLog.append({ node: null, kind: 'store_recovered', from: null, to: null, reason: `${recovery.file} ${recovery.reason}; original kept at ${recovery.moved_to}` });
+    };
+    const registry = new NodeRegistry({ dataDir, storeFactory: options.storeFactory ?? confStoreFactory, onRecovery });
     let initialImport: ImportReport | null = null;
     if (registry.size === 0 && options.nodesFilePath) {
       const document = readJsonFile(options.nodesFilePath, 'NODES_FILE_PATH');
       initialImport = registry.importSeed(document, { skip_invalid: true });
       log(`Imported ${initialImport.added.length} nodes from ${options.nodesFilePath}` + (initialImport.invalid.length ? `; ${initialImport.invalid.length} invalid field(s) skipped` : ''));
     }
-    const monitor = new ClusterMonitor({ registry, settings: options.settings, eventLog });
+    const settings = new SettingsStore({ dataDir, storeFactory: options.storeFactory ?? confStoreFactory, base: options.settings, pinned: options.settingSources, onRecovery });
+    const monitor = new ClusterMonitor({ registry, settings: settings.effective, eventLog, persistSettings: (before, after) => settings.saveChanges(before, after) });
+    // States, history and the monitor's own stops and starts survive restarts (not for in-memory stores).
+    const persistence = options.storeFactory === memoryStoreFactory ? null : new MonitorPersistence({ dataDir, monitor, log });
     const ssh = new SshService({
       dataDir,
       storeFactory: options.storeFactory ?? confStoreFactory,
@@ -72,6 +82,7 @@ export function createCore(options: CoreOptions): Core {
       auth: { hostKeyPolicy: 'tofu', agentSocket: process.env.SSH_AUTH_SOCK, ...options.ssh },
       concurrency: options.ssh?.concurrency ?? 32,
       metricsIntervalMs: options.ssh?.metricsIntervalMs ?? 60_000,
+      onStoreRecovery: onRecovery,
     });
     const tailscale = new TailscaleService(registry, monitor, ssh.hostKeys);
     let demo: FleetSimulator | null = null;
@@ -80,22 +91,25 @@ export function createCore(options: CoreOptions): Core {
       lock,
       registry,
       monitor,
+      settings,
       eventLog,
       tailscale,
       ssh,
       initialImport,
       demoNodesFile: options.demoNodesFile ?? null,
+      guardProcess: () => installLastResortHandlers({ log, record: (reason) => eventLog.append({ node: null, kind: 'internal_error', from: null, to: null, reason }) }),
       async startDemo() {
         if (!options.demoNodesFile) throw new OrchestratorError('unavailable', 'No demo fleet is bundled with this build');
         if (demo) return registry.importSeed(readJsonFile(options.demoNodesFile, 'demo'), { dry_run: true });
         const { startDemoFleet } = await import('./simulator/demo-fleet'); // the simulator only when asked for
-        const started = await startDemoFleet(registry, options.demoNodesFile);
+        const started = await startDemoFleet(registry, options.demoNodesFile, dataDir);
         demo = started.simulator;
         void monitor.sweep();
         return started.report;
       },
       async close() {
         monitor.dispose();
+        persistence?.dispose();
         tailscale.stopSync();
         ssh.close();
         await demo?.stop();

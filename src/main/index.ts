@@ -7,7 +7,7 @@ import { MonitorSettingsSchema, ShellSettingsSchema, type ShellSettings } from '
 import { OrchestratorError } from '../shared/errors';
 import { createCore, type Core } from '../core/app-core';
 import { createApiHandlers, subscribePushEvents } from '../core/api/api-handlers';
-import type { StoreFactory } from '../core/registry/json-store';
+import { withDurableWrites, type StoreFactory } from '../core/registry/json-store';
 import { createMcpServerFactory } from '../core/mcp/mcp-tools';
 import { serveOwnerSocket } from '../core/mcp/mcp-socket';
 import { registerIpcHandlers, PUSH_CHANNEL } from './ipc';
@@ -28,7 +28,7 @@ import { sendToPage } from './safe-send';
 // services live in src/core.
 const paths = appPaths({ isPackaged: app.isPackaged, resourcesPath: process.resourcesPath, mainDir: path.dirname(fileURLToPath(import.meta.url)), env: process.env });
 const { appUrl } = paths;
-const electronStoreFactory: StoreFactory = ({ cwd, configName }) => new ElectronStore({ cwd, name: configName, clearInvalidConfig: false, accessPropertiesByDotNotation: false, configFileMode: 0o600 });
+const electronStoreFactory: StoreFactory = ({ cwd, configName }) => withDurableWrites(new ElectronStore({ cwd, name: configName, clearInvalidConfig: false, accessPropertiesByDotNotation: false, configFileMode: 0o600 }));
 
 let window: BrowserWindow | null = null;
 let quitting = false;
@@ -75,6 +75,7 @@ async function main(): Promise<void> {
       },
     },
   });
+  core.guardProcess();
   core.monitor.events.on('settings', (settings) => (settingsStore.store = settings));
 
   // Window: sandboxed, isolated, no Node, our page only.
@@ -127,7 +128,7 @@ async function main(): Promise<void> {
       case 'open-node':
         return showWindow(action.id);
       case 'check-now':
-        return void core.monitor.sweep();
+        return void core.monitor.requestSweep();
       case 'pause':
         return core.monitor.pause(action.durationMs);
       case 'resume':

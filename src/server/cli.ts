@@ -26,13 +26,15 @@ async function main(): Promise<void> {
   const [command = 'help', ...args] = process.argv.slice(2);
   if (command === 'help' || command === '--help' || command === '-h') return void console.log(HELP);
   // Everything else is loaded per command, so `--help` and the stdio MCP server load only what they use.
-  const { loadServiceConfig } = await import('../core/config/load-config');
-  const { config, rest } = loadServiceConfig({ argv: args });
+  const { loadServiceConfig, pinnedMonitorSettings } = await import('../core/config/load-config');
+  const { config, rest, sources } = loadServiceConfig({ argv: args });
+  const pinned = pinnedMonitorSettings(sources);
 
   switch (command) {
     case 'serve': {
       const { banner, startService } = await import('./serve');
-      const service = await startService(config);
+      const service = await startService(config, console.log, pinned);
+      service.core.guardProcess();
       console.log(banner(service, config));
       const stop = async () => {
         await service.close();
@@ -44,11 +46,11 @@ async function main(): Promise<void> {
     }
     case 'mcp': {
       const { runMcpStdio } = await import('./mcp-stdio');
-      return runMcpStdio(config);
+      return runMcpStdio(config, pinned);
     }
     case 'demo': {
       const { runDemo } = await import('./demo');
-      return runDemo(config, rest);
+      return runDemo(config, rest, pinned);
     }
     case 'import':
     case 'import-tailscale':
@@ -67,7 +69,10 @@ async function main(): Promise<void> {
           console.log(JSON.stringify(report, null, 2));
         } else if (command === 'export') {
           const text = JSON.stringify(core.registry.exportSeed(), null, 2) + '\n';
-          if (rest[0]) fs.writeFileSync(rest[0], text);
+          if (rest[0]) {
+            fs.writeFileSync(rest[0], text, { mode: 0o600 }); // node addresses and SSH settings: owner only
+            fs.chmodSync(rest[0], 0o600); // also when the file existed with a wider mode
+          }
           else process.stdout.write(text);
         } else {
           if (!rest[0]) throw new OrchestratorError('bad_request', 'import needs a file', [{ field: 'file', message: 'is required' }]);
@@ -93,6 +98,10 @@ main().catch((error: unknown) => {
   if (error instanceof OrchestratorError) {
     console.error(`error: ${error.message}`);
     for (const detail of error.details) console.error(`  ${detail.field}: ${detail.message}`);
+  } else if ((error as NodeJS.ErrnoException)?.code && (error as NodeJS.ErrnoException).syscall) {
+    // A file-system refusal at start (read-only disk, permissions): one line that names the path.
+    const e = error as NodeJS.ErrnoException;
+    console.error(`error: ${e.code} on ${e.path ?? 'a file'} (${e.syscall}): ${e.message.replace(/^\w+: /, '')}. Check DATA_DIR and its permissions.`);
   } else console.error(error);
   process.exit(1);
 });

@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import type { ServiceConfig } from '../shared/schemas/config';
+import type { PinnedSources } from '../core/monitor/settings-store';
 import { createCore } from '../core/app-core';
 import { monitorSettingsFrom, sshOptionsFrom } from '../core/config/load-config';
 import { readLockOwner } from '../core/registry/data-dir-lock';
@@ -17,8 +18,9 @@ export function bridgeStdioToSocket(socketPath: string): Promise<void> {
       process.stdin.pipe(socket);
       socket.pipe(process.stdout);
     });
-    socket.once('error', reject);
+    socket.on('error', reject); // `on`: a second error after the first must not be unhandled
     socket.once('close', () => resolve());
+    process.stdout.on('error', () => socket.destroy()); // the client went away (EPIPE)
     process.stdin.once('end', () => socket.end());
   });
 }
@@ -28,7 +30,7 @@ export function bridgeStdioToSocket(socketPath: string): Promise<void> {
  * If a service or the desktop app already owns DATA_DIR, this talks to it over its local socket;
  * otherwise it runs the core itself (and serves the socket for others meanwhile).
  */
-export async function runMcpStdio(config: ServiceConfig): Promise<void> {
+export async function runMcpStdio(config: ServiceConfig, settingSources: PinnedSources = {}): Promise<void> {
   const dataDir = config.DATA_DIR ?? defaultDataDir();
   const owner = readLockOwner(dataDir);
   if (owner?.socket) {
@@ -36,7 +38,8 @@ export async function runMcpStdio(config: ServiceConfig): Promise<void> {
     return;
   }
   const log = (line: string) => process.stderr.write(line + '\n'); // stdout carries the protocol
-  const core = createCore({ dataDir, settings: monitorSettingsFrom(config), nodesFilePath: config.NODES_FILE_PATH, log, ssh: sshOptionsFrom(config) });
+  const core = createCore({ dataDir, settings: monitorSettingsFrom(config), settingSources, nodesFilePath: config.NODES_FILE_PATH, log, ssh: sshOptionsFrom(config) });
+  core.guardProcess();
   const mcpOptions = { version: VERSION, policy: config.MCP_COMMAND_POLICY, readOnly: config.MCP_READ_ONLY };
   const socket = await serveOwnerSocket(core, createMcpServerFactory(core, { ...mcpOptions, transport: 'socket' }));
   core.monitor.start();

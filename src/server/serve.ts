@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { ServiceConfig } from '../shared/schemas/config';
 import { createCore, type Core } from '../core/app-core';
+import type { PinnedSources } from '../core/monitor/settings-store';
 import { loadOrCreateApiToken } from '../core/auth/api-token';
 import { monitorSettingsFrom, sshOptionsFrom } from '../core/config/load-config';
 import { defaultDataDir } from '../core/registry/data-dir';
@@ -21,11 +22,12 @@ export interface RunningService {
 }
 
 /** Starts the core headless and serves REST, the web UI and MCP on HOST:PORT. */
-export async function startService(config: ServiceConfig, log: (line: string) => void = console.log): Promise<RunningService> {
+export async function startService(config: ServiceConfig, log: (line: string) => void = console.log, settingSources: PinnedSources = {}): Promise<RunningService> {
   const dataDir = config.DATA_DIR ?? defaultDataDir();
   const core = createCore({
     dataDir,
     settings: monitorSettingsFrom(config),
+    settingSources,
     nodesFilePath: config.NODES_FILE_PATH,
     log,
     demoNodesFile: path.join(PACKAGE_ROOT, 'data/nodes.json'),

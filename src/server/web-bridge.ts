@@ -1,13 +1,30 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { OrchestratorError } from '../shared/errors';
 import type { ApiErrorPayload } from '../shared/api-contract';
 import { createApiHandlers, invokeHandler, subscribePushEvents } from '../core/api/api-handlers';
 import { tokenMatches } from '../core/auth/api-token';
 import type { Core } from '../core/app-core';
+import { MAX_INPUT_DEPTH, nestsDeeperThan } from '../core/util/json-depth';
 import { toOrchestratorError } from './http/error-handler';
 
 export const BRIDGE_PATH = '/bridge';
+/** Bytes a client may send before it has authenticated: an auth frame is far smaller. */
+export const BRIDGE_PREAUTH_LIMIT = 16 * 1024;
+/** Frame size once authenticated (an import document may be large). */
+export const BRIDGE_MAX_PAYLOAD = 4 * 1024 * 1024;
+
+interface BridgeMessage {
+  type?: unknown;
+  token?: unknown;
+  id?: unknown;
+  channel?: unknown;
+  arg?: unknown;
+}
+
+/** Only a number or a short string is echoed back as a request id; anything else is dropped. */
+const echoableId = (id: unknown): number | string | undefined =>
+  (typeof id === 'number' && Number.isFinite(id)) || (typeof id === 'string' && id.length <= 64) ? id : undefined;
 
 /**
  * The browser's `window.api`: the same contract as Electron IPC, over one WebSocket.
@@ -16,35 +33,52 @@ export const BRIDGE_PATH = '/bridge';
  */
 export function registerWebBridge(app: FastifyInstance, core: Core, token: string): void {
   const handlers = createApiHandlers(core, 'web-ui');
-  app.get(BRIDGE_PATH, { websocket: true, schema: { hide: true } }, (socket: WebSocket) => {
+  app.get(BRIDGE_PATH, { websocket: true, schema: { hide: true } }, (socket: WebSocket, request: FastifyRequest) => {
     let unsubscribe: (() => void) | null = null;
     const authTimer = setTimeout(() => socket.close(4401, 'authentication timeout'), 5000);
+    // ws buffers a whole frame (up to maxPayload) before we see it; count raw bytes so an
+    // unauthenticated client is cut off after a few KiB instead.
+    let preAuthBytes = 0;
+    const tcp = request.raw.socket;
+    const countPreAuth = (chunk: Buffer) => {
+      preAuthBytes += chunk.length;
+      if (preAuthBytes > BRIDGE_PREAUTH_LIMIT) {
+        tcp.off('data', countPreAuth);
+        socket.terminate();
+      }
+    };
+    tcp.prependListener('data', countPreAuth);
     const send = (message: unknown) => socket.readyState === socket.OPEN && socket.send(JSON.stringify(message));
     socket.on('close', () => {
       clearTimeout(authTimer);
+      tcp.off('data', countPreAuth);
       unsubscribe?.();
     });
     socket.on('message', async (raw) => {
-      let message: { type?: string; token?: string; id?: number; channel?: string; arg?: unknown };
+      let message: BridgeMessage;
       try {
         message = JSON.parse(String(raw));
       } catch {
         return socket.close(4400, 'malformed message');
       }
       if (!message || typeof message !== 'object' || Array.isArray(message)) return socket.close(4400, 'a message must be a JSON object');
+      // Deep nesting would overflow the stack in validation or in the error path: refuse it first.
+      if (nestsDeeperThan(message, MAX_INPUT_DEPTH)) return socket.close(4400, `a message must not nest deeper than ${MAX_INPUT_DEPTH} levels`);
       if (!unsubscribe) {
         if (message.type !== 'auth' || !tokenMatches(token, message.token)) return socket.close(4401, 'invalid token');
         clearTimeout(authTimer);
+        tcp.off('data', countPreAuth);
         unsubscribe = subscribePushEvents(core, (event, payload) => send({ event, payload }));
         return send({ type: 'ready' });
       }
+      const id = echoableId(message.id);
       try {
         const result = await invokeHandler(handlers, message.channel as never, message.arg);
-        send({ id: message.id, ok: true, result });
+        send({ id, ok: true, result });
       } catch (error) {
         const mapped = error instanceof OrchestratorError ? error : toOrchestratorError(error as Error);
         const payload: ApiErrorPayload = mapped.toJSON();
-        send({ id: message.id, ok: false, error: payload });
+        send({ id, ok: false, error: payload });
       }
     });
   });

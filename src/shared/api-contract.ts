@@ -16,7 +16,7 @@ import {
 } from './schemas/ssh';
 import { TailscaleImportOptionsSchema, type TailscaleImportReport, type TailscalePresence } from './schemas/tailscale';
 import { ImportOptionsSchema, type ImportReport, type SeedDocument } from './schemas/seed-format';
-import { MonitorSettingsPatchSchema, ShellSettingsSchema, type MonitorSettings, type ShellSettings } from './schemas/settings';
+import { MonitorSettingsPatchSchema, ShellSettingsSchema, type MonitorSettings, type MonitorSettingSources, type ShellSettings } from './schemas/settings';
 
 /**
  * The one contract between the core and every UI: Electron IPC (preload → main) and the web bridge
@@ -43,6 +43,7 @@ export const invokeArgs = {
   'registry:export': z.strictObject({}),
   'settings:get': z.strictObject({}),
   'settings:update': MonitorSettingsPatchSchema,
+  'settings:sources': z.strictObject({}),
   'demo:start': z.strictObject({}),
   /** `document` omitted: read it from the local tailscale CLI. */
   'tailscale:import': z.strictObject({ document: z.unknown().optional(), options: TailscaleImportOptionsSchema.partial().default({ dry_run: true }) }),
@@ -78,6 +79,7 @@ export interface InvokeResults {
   'registry:export': SeedDocument;
   'settings:get': MonitorSettings;
   'settings:update': MonitorSettings;
+  'settings:sources': MonitorSettingSources;
   'demo:start': ImportReport;
   'tailscale:import': TailscaleImportReport;
   'tailscale:presence': { synced_at: string | null; nodes: TailscalePresence[] };

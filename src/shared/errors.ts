@@ -9,8 +9,10 @@ export type ErrorCode =
   | 'not_found'
   | 'conflict'
   | 'payload_too_large'
+  | 'unsupported_media_type'
   | 'validation_error'
   | 'unavailable'
+  | 'insufficient_storage'
   | 'internal_error';
 
 export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
@@ -20,8 +22,10 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   validation_error: 422,
   unavailable: 503,
+  insufficient_storage: 507,
   internal_error: 500,
 };
 
@@ -41,19 +45,31 @@ export class OrchestratorError extends Error {
 }
 
 /** Turns zod issues into `{field, message}` pairs, with dotted paths like `probes.0.port`. */
-export function fieldErrors(error: z.ZodError, prefix = ''): FieldError[] {
+export function fieldErrors(error: z.ZodError, prefix = '', input?: unknown): FieldError[] {
   // A key that is empty or not a plain name (spaces, dots…) is quoted, so the field is always visible.
   const segment = (key: PropertyKey) => (typeof key === 'string' && !/^[A-Za-z0-9_:-]+$/.test(key) ? JSON.stringify(key) : String(key));
   return error.issues.flatMap((issue) => {
     const at = (extra: string[]) => [prefix, ...issue.path.map(segment), ...extra.map(segment)].filter(Boolean).join('.') || '(root)';
     // An unknown key is reported on the key itself, so the client sees which field to drop.
     if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ field: at([key]), message: 'is not a known field' }));
+    // A missing field reads the same whatever its schema says about wrong values.
+    if (input !== undefined && issue.code === 'invalid_type' && issue.path.length > 0 && valueAt(input, issue.path) === undefined) return [{ field: at([]), message: 'is required' }];
     return [{ field: at([]), message: issue.message }];
   });
 }
 
-export function validationError(error: z.ZodError, prefix = ''): OrchestratorError {
-  const details = fieldErrors(error, prefix);
+function valueAt(input: unknown, path: PropertyKey[]): unknown {
+  let value = input;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, key)) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+/** `input`, when given, lets a missing field be told apart from a wrong one ("is required"). */
+export function validationError(error: z.ZodError, prefix = '', input?: unknown): OrchestratorError {
+  const details = fieldErrors(error, prefix, input);
   const summary = details.map((d) => `${d.field}: ${d.message}`).join('; ');
   return new OrchestratorError('validation_error', `Invalid input — ${summary}`, details);
 }
@@ -61,7 +77,7 @@ export function validationError(error: z.ZodError, prefix = ''): OrchestratorErr
 /** Parses with a schema, throwing an OrchestratorError that names each bad field. */
 export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, prefix = ''): z.infer<S> {
   const result = schema.safeParse(input);
-  if (!result.success) throw validationError(result.error, prefix);
+  if (!result.success) throw validationError(result.error, prefix, input);
   return result.data;
 }
 

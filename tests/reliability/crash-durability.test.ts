@@ -1,25 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { caller } from '../helpers/service';
 import { tempDir } from '../helpers/temp-dir';
+import { spawnService } from '../helpers/service-process';
 
-const BIN = path.resolve('bin/mcp-orchestrator.mjs');
 const TOKEN = 'crash-test-token-0123456789';
-
-function startService(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dataDir, '--health-check-interval', '3600'], { env: { ...process.env, API_TOKEN: TOKEN }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout!.on('data', (chunk) => {
-      out += chunk;
-      const match = /Address:\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (match) resolve({ child, url: match[1] });
-    });
-    child.stderr!.on('data', (chunk) => (out += chunk));
-    child.on('exit', (code) => reject(new Error(`service exited (${code}) before listening: ${out}`)));
-  });
-}
+const startService = (dataDir: string) => spawnService({ dataDir, token: TOKEN });
 
 describe('crash durability of the service', () => {
   it('keeps every acknowledged write across repeated SIGKILLs under concurrent clients', async () => {

@@ -9,7 +9,7 @@ export function createApiHandlers(core: Core, actor = 'ui'): ApiHandlers {
   const { registry, monitor, eventLog } = core;
   return {
     'cluster:status': ({ include_nodes }) => monitor.status(include_nodes),
-    'cluster:checkNow': async ({ id }) => (id ? monitor.checkOne(id) : (await monitor.sweep(), monitor.status(true))),
+    'cluster:checkNow': async ({ id }) => (id ? monitor.checkOne(id) : (await monitor.requestSweep(), monitor.status(true))),
     'cluster:pause': ({ duration_s }) => (monitor.pause(duration_s === undefined ? undefined : duration_s * 1000), monitor.status()),
     'cluster:resume': () => (monitor.resume(), monitor.status()),
     'nodes:list': (filter) => monitor.listWithHealth(filter),
@@ -29,6 +29,7 @@ export function createApiHandlers(core: Core, actor = 'ui'): ApiHandlers {
     'registry:export': () => registry.exportSeed(),
     'settings:get': () => monitor.settings,
     'settings:update': (patch) => monitor.updateSettings(patch),
+    'settings:sources': () => core.settings.sources,
     'demo:start': () => core.startDemo(),
     'tailscale:import': async ({ document, options }) => core.tailscale.import(document === undefined ? await core.tailscale.readFromCli() : document, options),
     'tailscale:presence': () => core.tailscale.presence(),

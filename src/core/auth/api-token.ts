@@ -23,8 +23,9 @@ export function loadOrCreateApiToken(dataDir: string, fromEnv?: string): { token
 }
 
 /** Constant-time comparison, so the token cannot be guessed byte by byte from response times. */
-export function tokenMatches(expected: string, given: string | undefined): boolean {
-  if (!given) return false;
+export function tokenMatches(expected: string, given: unknown): boolean {
+  // Anything but a non-empty string (a hostile frame may send [], {} or 12345) simply does not match.
+  if (typeof given !== 'string' || given.length === 0) return false;
   const a = crypto.createHash('sha256').update(expected).digest();
   const b = crypto.createHash('sha256').update(given).digest();
   return crypto.timingSafeEqual(a, b);

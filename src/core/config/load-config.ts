@@ -4,6 +4,7 @@ import { parse as parseDotenv } from 'dotenv';
 import { parseOrThrow } from '../../shared/errors';
 import { SERVICE_CONFIG_KEYS, ServiceConfigSchema, type ServiceConfig } from '../../shared/schemas/config';
 import { MonitorSettingsSchema, type MonitorSettings } from '../../shared/schemas/settings';
+import type { PinnedSources } from '../monitor/settings-store';
 
 /** `--health-check-timeout 2` and `--port=8001` → { HEALTH_CHECK_TIMEOUT: '2', PORT: '8001' }. */
 export function flagsToConfig(args: string[]): { config: Record<string, string>; rest: string[] } {
@@ -23,18 +24,42 @@ export function flagsToConfig(args: string[]): { config: Record<string, string>;
   return { config, rest };
 }
 
+export type ConfigSources = Partial<Record<keyof ServiceConfig, 'flag' | 'environment' | '.env file'>>;
+
 /** Precedence: CLI flags, then the environment, then `.env` in the working directory, then defaults. */
-export function loadServiceConfig(options: { argv?: string[]; env?: NodeJS.ProcessEnv; cwd?: string } = {}): { config: ServiceConfig; rest: string[] } {
+export function loadServiceConfig(options: { argv?: string[]; env?: NodeJS.ProcessEnv; cwd?: string } = {}): { config: ServiceConfig; rest: string[]; sources: ConfigSources } {
   const env = options.env ?? process.env;
   const dotenvFile = path.join(options.cwd ?? process.cwd(), '.env');
   const fromFile = fs.existsSync(dotenvFile) ? parseDotenv(fs.readFileSync(dotenvFile)) : {};
   const { config: fromFlags, rest } = flagsToConfig(options.argv ?? []);
   const merged: Record<string, unknown> = {};
+  const sources: ConfigSources = {};
   for (const key of SERVICE_CONFIG_KEYS) {
-    const value = fromFlags[key] ?? env[key] ?? fromFile[key];
-    if (value !== undefined && value !== '') merged[key] = value;
+    const [value, source] = fromFlags[key] ? [fromFlags[key], 'flag' as const] : env[key] ? [env[key], 'environment' as const] : [fromFile[key], '.env file' as const];
+    if (value !== undefined && value !== '') {
+      merged[key] = value;
+      sources[key] = source;
+    }
   }
-  return { config: parseOrThrow(ServiceConfigSchema, merged), rest };
+  return { config: parseOrThrow(ServiceConfigSchema, merged), rest, sources };
+}
+
+const MONITOR_KEY_OF: Partial<Record<keyof ServiceConfig, keyof MonitorSettings>> = {
+  HEALTH_CHECK_TIMEOUT: 'timeout_s',
+  HEALTH_CHECK_INTERVAL: 'interval_s',
+  FAILURE_THRESHOLD: 'failure_threshold',
+  RECOVERY_THRESHOLD: 'recovery_threshold',
+  PROBE_CONCURRENCY: 'concurrency',
+};
+
+/** Monitor settings the environment, a flag or .env set: they win over saved values at start. */
+export function pinnedMonitorSettings(sources: ConfigSources): PinnedSources {
+  const pinned: PinnedSources = {};
+  for (const [key, source] of Object.entries(sources) as Array<[keyof ServiceConfig, NonNullable<ConfigSources[keyof ServiceConfig]>]>) {
+    const monitorKey = MONITOR_KEY_OF[key];
+    if (monitorKey) pinned[monitorKey] = source;
+  }
+  return pinned;
 }
 
 export function monitorSettingsFrom(config: ServiceConfig): MonitorSettings {

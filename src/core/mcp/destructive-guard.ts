@@ -8,6 +8,18 @@ export interface DestructiveRequest {
   detail: string;
 }
 
+/**
+ * Node fields an agent may set only under the command policy: a key path chooses what file is read
+ * as a private key, and maintenance or a mute silences monitoring of the node.
+ */
+export function guardedNodeFields(fields: { ssh?: { key_path?: unknown }; maintenance?: unknown; muted_until?: unknown }): string[] {
+  return [
+    ...(fields.ssh?.key_path !== undefined ? ['ssh.key_path'] : []),
+    ...(fields.maintenance === true ? ['maintenance'] : []),
+    ...(fields.muted_until ? ['muted_until'] : []),
+  ];
+}
+
 /** Shows the request to a person (a native dialog in the desktop app); resolves true only on "allow". */
 export type ConfirmDestructive = (request: DestructiveRequest) => Promise<boolean>;
 

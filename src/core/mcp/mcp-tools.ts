@@ -1,4 +1,4 @@
-import { McpServer, ResourceTemplate } from '@modelcontextprotocol/server';
+import { McpServer, ResourceNotFoundError, ResourceTemplate } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { OrchestratorError, validationError } from '../../shared/errors';
 import { NodeListSchema } from '../../shared/schemas/api';
@@ -21,7 +21,9 @@ import { CommandResponseSchema, NodeMetricsSchema, PlacementResponseSchema } fro
 import { TailscaleImportReportSchema } from '../../shared/schemas/tailscale';
 import type { Core } from '../app-core';
 import { selectNodes } from '../ssh/command-runner';
-import { guardDestructive, type ConfirmDestructive } from './destructive-guard';
+import { guardDestructive, guardedNodeFields, type ConfirmDestructive } from './destructive-guard';
+import { MAX_INPUT_DEPTH, nestsDeeperThan } from '../util/json-depth';
+import { redactUrlCredentials } from '../util/redact-credentials';
 
 export interface McpToolOptions {
   version: string;
@@ -36,10 +38,10 @@ export interface McpToolOptions {
 type Annotations = { readOnlyHint: boolean; destructiveHint: boolean; idempotentHint: boolean; openWorldHint: boolean };
 const READ: Annotations = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
 
-/** Removes secrets from anything a tool returns (none are expected; this is the last line). */
+/** Removes secrets from anything a tool returns: secret-named fields, and user:password in URLs. */
 const SECRET_KEYS = /token|passphrase|password|secret|private_?key/i;
 function redact<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value), (key, v) => (key && SECRET_KEYS.test(key) && typeof v === 'string' ? '[redacted]' : v)) as T;
+  return JSON.parse(JSON.stringify(value), (key, v) => (typeof v !== 'string' ? v : key && SECRET_KEYS.test(key) ? '[redacted]' : redactUrlCredentials(v))) as T;
 }
 
 /**
@@ -64,17 +66,22 @@ export function createMcpServerFactory(core: Core, options: McpToolOptions): () 
         (async (raw: unknown) => {
           const started = Date.now();
           try {
+            // Deep nesting would overflow the stack in validation: refuse it before anything reads it.
+            if (nestsDeeperThan(raw, MAX_INPUT_DEPTH)) throw new OrchestratorError('validation_error', `Invalid input — arguments nest deeper than ${MAX_INPUT_DEPTH} levels`, [{ field: '(root)', message: `must not nest deeper than ${MAX_INPUT_DEPTH} levels` }]);
             // Validated here rather than by the SDK, so errors name fields the way REST does.
             const parsed = config.input.safeParse(raw ?? {});
-            if (!parsed.success) throw validationError(parsed.error);
+            if (!parsed.success) throw validationError(parsed.error, '', raw ?? {});
+            const audit = (outcome: string) => core.ssh.audit.record({ actor: `mcp:${options.transport}`, action: name, nodes: nodesOf(parsed.data), detail: summarize(parsed.data), outcome });
+            // A tool that changes anything is audited before it acts; if that entry cannot be written, it does not act.
+            if (!config.annotations.readOnlyHint) audit('requested');
             const result = redact(await run(parsed.data));
-            core.ssh.audit.record({ actor: `mcp:${options.transport}`, action: name, nodes: nodesOf(parsed.data), detail: summarize(parsed.data), outcome: `ok in ${Date.now() - started} ms` });
+            auditBestEffort(() => audit(`ok in ${Date.now() - started} ms`));
             return { content: [{ type: 'text', text: JSON.stringify(result) }], structuredContent: result };
           } catch (error) {
             const e = error instanceof OrchestratorError ? error : new OrchestratorError('internal_error', (error as Error).message);
-            core.ssh.audit.record({ actor: `mcp:${options.transport}`, action: name, nodes: nodesOf(raw), detail: summarize(raw), outcome: `${e.code}: ${e.message}` });
+            auditBestEffort(() => core.ssh.audit.record({ actor: `mcp:${options.transport}`, action: name, nodes: nodesOf(raw), detail: summarize(raw), outcome: `${e.code}: ${e.message}` }));
             const fields = e.details.map((d) => `${d.field}: ${d.message}`).join('; ');
-            return { isError: true, content: [{ type: 'text', text: `${e.code}: ${e.message}${fields && !e.message.includes(fields) ? ` (${fields})` : ''}` }] };
+            return { isError: true, content: [{ type: 'text', text: redactUrlCredentials(`${e.code}: ${e.message}${fields && !e.message.includes(fields) ? ` (${fields})` : ''}`) }] };
           }
         }) as never,
       );
@@ -101,19 +108,32 @@ export function createMcpServerFactory(core: Core, options: McpToolOptions): () 
       title: 'Check health now',
       description: 'Probes one node now (id) and answers the live result, or sweeps every node when id is omitted and answers the cluster status.',
       input: McpCheckHealthArgsSchema, output: z.union([NodeCheckSchema, ClusterStatusSchema]), annotations: { ...READ, idempotentHint: false, openWorldHint: true },
-    }, async ({ id }) => (id ? monitor.checkOne(id) : (await monitor.sweep(), monitor.status(true))));
+    }, async ({ id }) => (id ? monitor.checkOne(id) : (await monitor.requestSweep(), monitor.status(true))));
+
+    /** Fields that choose a key or silence monitoring pass the command policy, like destructive tools. */
+    const guardFields = async (toolName: string, id: string, fields: Record<string, unknown>) => {
+      const guarded = guardedNodeFields(fields);
+      if (guarded.length > 0) await guardDestructive(options.policy, { tool: toolName, nodes: [id], detail: `set ${guarded.join(', ')}` }, options.confirm);
+    };
 
     tool('add_node', {
       title: 'Add node',
-      description: 'Registers a node. Fields as in POST /cluster/nodes: id, hostname, tailscale_ip, role (master|worker|storage), cpu_cores, memory_gb, tags, description, probes, ssh.',
+      description: `Registers a node. Fields as in POST /cluster/nodes: id, hostname, tailscale_ip, role (master|worker|storage), cpu_cores, memory_gb, tags, description, probes, ssh. ${GUARDED_NOTE}`,
       input: McpAddNodeArgsSchema, output: NodeSchema, annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
-    }, (node) => registry.create(node));
+    }, async (node) => {
+      await guardFields('add_node', node.id, node);
+      return registry.create(node);
+    });
 
     tool('update_node', {
       title: 'Update node',
-      description: 'Changes some fields of a node (partial update, as PUT /cluster/nodes/{id}); other fields are kept.',
-      input: McpUpdateNodeArgsSchema, output: NodeSchema, annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-    }, ({ id, ...patch }) => registry.update(id, patch));
+      description: `Changes some fields of a node (partial update, as PUT /cluster/nodes/{id}); other fields are kept. It can overwrite the node's address and SSH settings, and its id cannot change. ${GUARDED_NOTE}`,
+      input: McpUpdateNodeArgsSchema, output: NodeSchema, annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
+    }, async ({ id, ...patch }) => {
+      registry.require(id);
+      await guardFields('update_node', id, patch);
+      return registry.update(id, patch);
+    });
 
     tool('remove_node', {
       title: 'Remove node',
@@ -155,8 +175,8 @@ export function createMcpServerFactory(core: Core, options: McpToolOptions): () 
 
     tool('import_tailscale', {
       title: 'Import from Tailscale',
-      description: 'Imports the tailnet\'s machines from `tailscale status --json` (document, or the local CLI when omitted); dry_run shows the diff only.',
-      input: McpImportTailscaleArgsSchema, output: TailscaleImportReportSchema, annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+      description: 'Imports the tailnet\'s machines from `tailscale status --json` (document, or the local CLI when omitted). Unless dry_run is true it overwrites the address, OS and DNS name of nodes already registered under the same id; dry_run shows the diff only.',
+      input: McpImportTailscaleArgsSchema, output: TailscaleImportReportSchema, annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
     }, async ({ document, ...importOptions }) => tailscale.import(document === undefined ? await tailscale.readFromCli() : document, importOptions));
 
     server.registerResource('cluster-status', 'cluster://status', { title: 'Cluster status', mimeType: 'application/json' }, async (uri) => ({
@@ -166,11 +186,38 @@ export function createMcpServerFactory(core: Core, options: McpToolOptions): () 
       'node',
       new ResourceTemplate('node://{id}', { list: async () => ({ resources: registry.all().map((n) => ({ uri: `node://${n.id}`, name: n.id, mimeType: 'application/json' })) }) }),
       { title: 'Node', mimeType: 'application/json' },
-      async (uri, variables) => ({ contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(monitor.nodeWithHealth(String(variables.id))) }] }),
+      async (uri, variables) => {
+        // An unknown node is the protocol's "resource not found" (-32002), not an internal error.
+        if (!registry.get(String(variables.id))) throw new ResourceNotFoundError(uri.href, `No node with id "${String(variables.id)}"`);
+        return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(monitor.nodeWithHealth(String(variables.id))) }] };
+      },
     );
+    announceNodeListChanges(server, core);
     return server;
   };
 }
+
+/**
+ * We advertise resources.listChanged, so a session hears when a node is added or removed. Only an
+ * initialised session listens, and it stops at close, so per-request HTTP servers leave no listener.
+ */
+function announceNodeListChanges(server: McpServer, core: Core): void {
+  let off: (() => void) | null = null;
+  const { oninitialized, onclose } = server.server;
+  server.server.oninitialized = () => {
+    off ??= core.registry.events.on('change', (change) => {
+      if (change.type !== 'updated') void server.server.sendResourceListChanged().catch(() => undefined);
+    });
+    oninitialized?.();
+  };
+  server.server.onclose = () => {
+    off?.();
+    off = null;
+    onclose?.();
+  };
+}
+
+const GUARDED_NOTE = 'Setting ssh.key_path, maintenance or muted_until passes the server\'s command policy (deny by default headless), because they choose a key or silence monitoring.';
 
 /**
  * The tool's schema as the SDK sees it: the real JSON Schema for tools/list, but a validate that
@@ -189,7 +236,24 @@ function nodesOf(args: unknown): string[] {
   return typeof a.id === 'string' ? [a.id] : [];
 }
 
+/** A short, depth-bounded text of the arguments for the audit log: hostile nesting cannot stop the entry. */
 function summarize(args: unknown): string {
-  const text = JSON.stringify(args ?? {});
+  const text = JSON.stringify(shallow(args ?? {}, 6));
   return text.length > 500 ? `${text.slice(0, 500)}…` : text;
+}
+
+function shallow(value: unknown, depth: number): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (depth === 0) return '…';
+  if (Array.isArray(value)) return value.slice(0, 50).map((v) => shallow(v, depth - 1));
+  return Object.fromEntries(Object.entries(value).slice(0, 50).map(([k, v]) => [k, shallow(v, depth - 1)]));
+}
+
+/** After the fact, a failed audit write is reported but cannot undo the answer. */
+function auditBestEffort(write: () => unknown): void {
+  try {
+    write();
+  } catch (error) {
+    console.error(`!!! ${(error as Error).message}`);
+  }
 }

@@ -10,11 +10,20 @@ import { applyCheck, initialRecord, type HealthRecord } from './health-state-mac
 import { computeClusterStatus, type MonitorInfo } from './cluster-status';
 import { EventLog } from './event-log';
 import { LatencyHistory } from './latency-history';
+import { SweepRequests } from './sweep-requests';
 
 interface NodeRuntime {
   record: HealthRecord;
   last: NodeCheckResult | null;
   history: LatencyHistory;
+  /** Restored from before a restart and not checked since. */
+  lastKnown?: boolean;
+}
+
+/** What the monitor keeps across a restart (history is kept separately, in binary). */
+export interface MonitorStateSnapshot {
+  last_sweep_at: string | null;
+  nodes: Record<string, { record: HealthRecord; last: NodeCheckResult | null }>;
 }
 
 export interface HealthDelta {
@@ -31,6 +40,8 @@ export interface MonitorEvents extends Record<string, unknown> {
   status: ClusterStatus;
   /** Settings after a change (the desktop app persists them). */
   settings: MonitorSettings;
+  /** Monitoring started (true) or stopped (false). */
+  running: boolean;
 }
 
 export interface MonitorOptions {
@@ -39,6 +50,8 @@ export interface MonitorOptions {
   eventLog?: EventLog;
   checker?: NodeChecker;
   now?: () => number;
+  /** Saves changed settings; called before they take effect. */
+  persistSettings?: (before: MonitorSettings, after: MonitorSettings) => void;
 }
 
 /** Minimum number of previously healthy nodes before a mass failure is blamed on the monitor itself. */
@@ -64,8 +77,10 @@ export class ClusterMonitor {
   #pausedUntil: number | null = null; // Infinity = until resumed
   #graceUntil = 0;
   readonly #unsubscribe: () => void;
+  readonly #persistSettings: MonitorOptions['persistSettings'];
 
   constructor(options: MonitorOptions) {
+    this.#persistSettings = options.persistSettings;
     this.#registry = options.registry;
     this.#settings = options.settings;
     this.eventLog = options.eventLog ?? new EventLog();
@@ -86,7 +101,9 @@ export class ClusterMonitor {
 
   updateSettings(patch: unknown): MonitorSettings {
     const changes = parseOrThrow(MonitorSettingsPatchSchema, patch);
-    this.#settings = { ...this.#settings, ...changes };
+    const next = { ...this.#settings, ...changes };
+    this.#persistSettings?.(this.#settings, next); // throws before memory changes if the write fails
+    this.#settings = next;
     if (this.#running) this.#schedule(0);
     this.events.emit('settings', this.#settings);
     return this.#settings;
@@ -95,13 +112,16 @@ export class ClusterMonitor {
   start(): void {
     if (this.#running) return;
     this.#running = true;
+    this.events.emit('running', true);
     this.#schedule(0);
   }
 
   stop(): void {
+    const wasRunning = this.#running;
     this.#running = false;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
+    if (wasRunning) this.events.emit('running', false);
   }
 
   dispose(): void {
@@ -142,8 +162,41 @@ export class ClusterMonitor {
       latency_ms: last?.latency_ms ?? null,
       checked_at: last?.checked_at ?? null,
       error: last?.error ?? null,
+      ...(runtime?.lastKnown ? { last_known: true } : {}),
     };
   };
+
+  get running(): boolean {
+    return this.#running;
+  }
+
+  /** States and last checks of every node, to be restored after a restart. */
+  exportState(): MonitorStateSnapshot {
+    const nodes: MonitorStateSnapshot['nodes'] = {};
+    for (const [id, runtime] of this.#nodes) nodes[id] = { record: runtime.record, last: runtime.last };
+    return { last_sweep_at: this.#lastSweepAt, nodes };
+  }
+
+  /**
+   * Takes the states saved before a restart as "last known" until each node is checked again, so a
+   * node healthy before and after makes no new transition. Nodes in maintenance keep that state.
+   */
+  restoreState(snapshot: MonitorStateSnapshot, histories: (id: string) => LatencyHistory | null): void {
+    for (const [id, runtime] of this.#nodes) {
+      const saved = snapshot.nodes[id];
+      const history = histories(id);
+      if (history) runtime.history = history;
+      if (!saved || runtime.record.state === 'maintenance' || saved.record.state === 'maintenance') continue;
+      runtime.record = saved.record;
+      runtime.last = saved.last;
+      runtime.lastKnown = true;
+    }
+    this.#lastSweepAt = snapshot.last_sweep_at;
+  }
+
+  historyOf(id: string): LatencyHistory | null {
+    return this.#nodes.get(id)?.history ?? null;
+  }
 
   /** A registered node with its health, as every face returns it. */
   nodeWithHealth(id: string): NodeWithHealth {
@@ -175,6 +228,12 @@ export class ClusterMonitor {
 
   status(includeNodes = false): ClusterStatus {
     return computeClusterStatus(this.#registry.all(), this.healthOf, this.monitorInfo(), this.#lastSweepAt, includeNodes);
+  }
+
+  readonly #requests = new SweepRequests(() => this.sweep());
+  /** A sweep a client asked for: shared by concurrent requests and spaced out (see SweepRequests). */
+  requestSweep(): Promise<ClusterStatus> {
+    return this.#requests.request();
   }
 
   /** One sweep now; if one is running, waits for it instead of overlapping. */
@@ -227,6 +286,7 @@ export class ClusterMonitor {
     for (const [node, result] of results) {
       const runtime = this.#nodes.get(node.id) ?? this.#track(node);
       runtime.last = result;
+      runtime.lastKnown = false;
       runtime.history.record(now, result.ok ? result.latency_ms : null);
       // While the monitor is offline or just woke up, failures say nothing about the nodes.
       if (!result.ok && (this.#offline || inGrace)) {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { HealthEvent } from '../../shared/schemas/health';
+import { HealthEventSchema, type HealthEvent } from '../../shared/schemas/health';
+import { appendLineDurably, writeFileDurably } from '../util/durable-write';
 
 export type NewEvent = Omit<HealthEvent, 'seq' | 'at'> & { at?: string };
 
@@ -14,6 +15,8 @@ export class EventLog {
   readonly #cap: number;
   #seq = 0;
   #linesInFile = 0;
+  /** Why the last append could not be written, until one succeeds again. */
+  writeError: string | null = null;
 
   constructor(options: { dataDir?: string; cap?: number } = {}) {
     this.#cap = options.cap ?? 5000;
@@ -22,13 +25,18 @@ export class EventLog {
       const lines = fs.readFileSync(this.#file, 'utf8').split('\n').filter(Boolean);
       this.#linesInFile = lines.length;
       for (const line of lines.slice(-this.#cap)) {
+        // A torn last line after a crash, or any line that is not an event, is skipped: one bad line
+        // must not poison the sequence numbers (a NaN or a string seq would, for good).
+        let parsed: unknown;
         try {
-          const event = JSON.parse(line) as HealthEvent;
-          this.#events.push(event);
-          this.#seq = Math.max(this.#seq, event.seq);
+          parsed = JSON.parse(line);
         } catch {
-          // a torn last line after a crash: skip it
+          continue;
         }
+        const event = HealthEventSchema.safeParse(parsed);
+        if (!event.success || !Number.isSafeInteger(event.data.seq) || event.data.seq < 0) continue;
+        this.#events.push(event.data);
+        this.#seq = Math.max(this.#seq, event.data.seq);
       }
     }
   }
@@ -38,8 +46,16 @@ export class EventLog {
     this.#events.push(event);
     if (this.#events.length > this.#cap) this.#events.splice(0, this.#events.length - this.#cap);
     if (this.#file) {
-      fs.appendFileSync(this.#file, JSON.stringify(event) + '\n', { mode: 0o600 });
-      if (++this.#linesInFile > this.#cap * 2) this.#compact();
+      // A full or read-only disk must not stop a sweep part-way: the event stays in memory, and the
+      // failure is reported once (and again only after writes worked in between).
+      try {
+        appendLineDurably(this.#file, JSON.stringify(event) + '\n');
+        this.writeError = null;
+        if (++this.#linesInFile > this.#cap * 2) this.#compact();
+      } catch (error) {
+        if (!this.writeError) console.error(`!!! ${(error as Error).message}`);
+        this.writeError = (error as Error).message;
+      }
     }
     return event;
   }
@@ -53,9 +69,7 @@ export class EventLog {
 
   #compact(): void {
     const file = this.#file!;
-    const tmp = `${file}.tmp`;
-    fs.writeFileSync(tmp, this.#events.map((e) => JSON.stringify(e)).join('\n') + '\n', { mode: 0o600 });
-    fs.renameSync(tmp, file);
+    writeFileDurably(file, this.#events.map((e) => JSON.stringify(e)).join('\n') + '\n');
     this.#linesInFile = this.#events.length;
   }
 }

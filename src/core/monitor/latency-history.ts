@@ -67,4 +67,32 @@ export class LatencyHistory {
     }
     return out;
   }
+
+  /** The whole history as bytes of a fixed size per capacity (bounded space on disk). */
+  serialize(): Buffer {
+    const header = new Float64Array([HISTORY_FORMAT, this.#capacity, this.#head, this.#count]);
+    const parts = [header, this.#t, this.#latency, this.#minute, this.#sum, this.#ok, this.#fail];
+    return Buffer.concat(parts.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)));
+  }
+
+  /** The inverse of serialize; null for bytes of another format or size (they are then ignored). */
+  static deserialize(bytes: Buffer): LatencyHistory | null {
+    if (bytes.length < 32) return null;
+    const header = new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + 32));
+    const [format, capacity, head, count] = header;
+    if (format !== HISTORY_FORMAT || !Number.isInteger(capacity) || capacity < 1 || capacity > 100_000) return null;
+    const history = new LatencyHistory(capacity);
+    const arrays = [history.#t, history.#latency, history.#minute, history.#sum, history.#ok, history.#fail];
+    if (bytes.length !== 32 + arrays.reduce((n, a) => n + a.byteLength, 0)) return null;
+    let offset = 32;
+    for (const array of arrays) {
+      new Uint8Array(array.buffer).set(bytes.subarray(offset, offset + array.byteLength));
+      offset += array.byteLength;
+    }
+    history.#head = head % capacity;
+    history.#count = Math.min(count, capacity);
+    return history;
+  }
 }
+
+const HISTORY_FORMAT = 1;

@@ -3,8 +3,10 @@ import type { Node } from '../../shared/schemas/node';
 import { DEFAULT_PROBE, type Probe, type ProbeResult } from '../../shared/schemas/probe';
 import { httpCheck, httpProbeUrl } from './http-probe';
 import { classifyError } from './probe-failure';
-import { readKey, sshCheck } from './ssh-probe';
+import { sshCheck } from './ssh-probe';
+import { readPrivateKey } from '../ssh/private-key';
 import { formatHost, tcpConnect } from './tcp-probe';
+import { redactUrlCredentials } from '../util/redact-credentials';
 
 export interface NodeCheckResult {
   ok: boolean;
@@ -15,8 +17,9 @@ export interface NodeCheckResult {
   checked_at: string;
 }
 
+/** What results, events and errors show of a probe: its URL without any user:password. */
 function targetOf(probe: Probe, host: string): string {
-  if (probe.type === 'http') return httpProbeUrl(probe, host);
+  if (probe.type === 'http') return redactUrlCredentials(httpProbeUrl(probe, host));
   return `${probe.type}://${formatHost(host)}:${probe.port}`;
 }
 
@@ -30,12 +33,13 @@ async function runProbe(probe: Probe, node: Node, timeoutMs: number): Promise<Pr
       const { latency_ms, status_code } = await httpCheck(probe, host, timeoutMs);
       return { ...base, ok: true, latency_ms, reason: null, error: null, status_code };
     }
-    const key = node.ssh?.key_path ? readKey(node.ssh.key_path) : undefined;
+    // An unusable key (missing, a FIFO, a device, too large) means a handshake-only check.
+    const key = node.ssh?.key_path ? await readPrivateKey(node.ssh.key_path, node.id).catch(() => undefined) : undefined;
     const credentials = key ? { username: node.ssh?.user ?? os.userInfo().username, privateKey: key } : undefined;
     return { ...base, ok: true, latency_ms: await sshCheck(host, probe.port, timeoutMs, credentials), reason: null, error: null };
   } catch (error) {
     const failure = classifyError(error, target);
-    return { ...base, ok: false, latency_ms: null, reason: failure.reason, error: failure.message, ...(failure.statusCode ? { status_code: failure.statusCode } : {}) };
+    return { ...base, ok: false, latency_ms: null, reason: failure.reason, error: redactUrlCredentials(failure.message), ...(failure.statusCode ? { status_code: failure.statusCode } : {}) };
   }
 }
 

@@ -42,3 +42,11 @@ export function classifyError(error: unknown, target: string): ProbeFailure {
   if (code === 'UND_ERR_SOCKET' || code === 'UND_ERR_CLOSED') return new ProbeFailure('closed', `${target} closed the connection: ${message}`);
   return new ProbeFailure('error', `${target}: ${message}`);
 }
+
+/** ssh2's errors carry a `level`; a handshake that never completes or a non-SSH peer gets its own reason. */
+export function classifySshError(error: Error & { level?: string }, target: string): ProbeFailure {
+  if (error.level === 'client-authentication') return new ProbeFailure('ssh_auth', `SSH authentication to ${target} failed`);
+  if (/timed out while waiting for handshake/i.test(error.message)) return new ProbeFailure('timeout', `no SSH handshake with ${target} in time (the server accepted, then stalled)`);
+  if (error.level === 'protocol' || /handshake|protocol|banner|identification/i.test(error.message)) return new ProbeFailure('ssh_protocol', `${target} does not speak SSH: ${error.message}`);
+  return classifyError(error, target);
+}

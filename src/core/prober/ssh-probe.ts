@@ -1,7 +1,6 @@
-import fs from 'node:fs';
 import type { ConnectConfig } from 'ssh2';
 import { loadSsh2 } from '../util/lazy-modules';
-import { classifyError, ProbeFailure } from './probe-failure';
+import { classifyError, classifySshError, ProbeFailure } from './probe-failure';
 import { formatHost } from './tcp-probe';
 
 export interface SshProbeCredentials {
@@ -35,11 +34,7 @@ export async function sshCheck(host: string, port: number, timeoutMs: number, cr
       if (!credentials) finish();
     });
     client.on('ready', () => finish());
-    client.on('error', (error: Error & { level?: string }) => {
-      if (error.level === 'client-authentication') finish(new ProbeFailure('ssh_auth', `SSH authentication to ${target} failed`));
-      else if (error.level === 'protocol' || /handshake|protocol|banner/i.test(error.message)) finish(new ProbeFailure('ssh_protocol', `${target} does not speak SSH: ${error.message}`));
-      else finish(classifyError(error, target));
-    });
+    client.on('error', (error: Error & { level?: string }) => finish(classifySshError(error, target)));
     client.on('close', () => finish(new ProbeFailure('closed', `${target} closed the connection during the SSH handshake`)));
     const config: ConnectConfig = {
       host,
@@ -56,12 +51,4 @@ export async function sshCheck(host: string, port: number, timeoutMs: number, cr
       finish(classifyError(error, target));
     }
   });
-}
-
-export function readKey(path: string): Buffer | undefined {
-  try {
-    return fs.readFileSync(path);
-  } catch {
-    return undefined;
-  }
 }

@@ -11,6 +11,8 @@ export interface LockOwner {
   started_at: string;
   /** Where the owner answers local clients (MCP bridge), if it does. */
   socket?: string;
+  /** The owner's start time in clock ticks since boot (Linux), so a reused PID is not taken for it. */
+  proc_start?: number;
 }
 
 export const LOCK_FILE = 'owner.lock';
@@ -18,20 +20,34 @@ export const LOCK_FILE = 'owner.lock';
 /** Directories locked by this process: a second core in the same process is refused too. */
 const heldHere = new Set<string>();
 
-function isAlive(pid: number): boolean {
+/** Field 22 of /proc/PID/stat; null where there is no /proc. */
+export function processStartTicks(pid: number): number | null {
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from 3 on; the name may hold spaces
+    const ticks = Number(fields[22 - 3]);
+    return Number.isFinite(ticks) ? ticks : null;
+  } catch {
+    return null;
   }
+}
+
+function isAlive(owner: Pick<LockOwner, 'pid' | 'proc_start'>): boolean {
+  try {
+    process.kill(owner.pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  // A live PID that started at another time is a different process that reused the number.
+  const started = owner.proc_start === undefined ? null : processStartTicks(owner.pid);
+  return started === null || started === owner.proc_start;
 }
 
 /** Reads the current owner of a data directory, or null when nobody (alive) owns it. */
 export function readLockOwner(dir: string): LockOwner | null {
   try {
     const owner = JSON.parse(fs.readFileSync(path.join(dir, LOCK_FILE), 'utf8')) as LockOwner;
-    if (owner.hostname === os.hostname() && !isAlive(owner.pid)) return null;
+    if (owner.hostname === os.hostname() && !isAlive(owner)) return null;
     return owner;
   } catch {
     return null;
@@ -53,7 +69,7 @@ export function acquireDataDirLock(dir: string): DataDirLock {
       { field: 'DATA_DIR', message: 'already owned by another process' },
     ]);
   }
-  const owner: LockOwner = { pid: process.pid, hostname: os.hostname(), started_at: new Date().toISOString() };
+  const owner: LockOwner = { pid: process.pid, hostname: os.hostname(), started_at: new Date().toISOString(), proc_start: processStartTicks(process.pid) ?? undefined };
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       fs.writeFileSync(file, JSON.stringify(owner), { flag: 'wx', mode: 0o600 });

@@ -1,3 +1,5 @@
+import { OrchestratorError } from '../../shared/errors';
+
 // The registry file carries `schema_version`. Each migration lifts a document by one version;
 // files written by the seed service (no version) count as version 1.
 export const CURRENT_SCHEMA_VERSION = 2;
@@ -18,7 +20,7 @@ export function schemaVersionOf(doc: Doc): number {
 export function migrate(doc: Doc): { doc: Doc; migrated: boolean } {
   let version = schemaVersionOf(doc);
   if (version > CURRENT_SCHEMA_VERSION) {
-    throw new Error(`store schema_version ${version} is newer than this app understands (${CURRENT_SCHEMA_VERSION}); upgrade the app`);
+    throw new OrchestratorError('conflict', `The node store's schema_version ${version} is newer than this app understands (${CURRENT_SCHEMA_VERSION}): it was written by a newer version. Upgrade the app, or point DATA_DIR elsewhere; the file was not touched.`, [{ field: 'schema_version', message: `${version} is newer than ${CURRENT_SCHEMA_VERSION}` }]);
   }
   let current = doc;
   const startVersion = version;

@@ -20,10 +20,22 @@ export interface SimNodeSpec {
   /** `outage`: down from `down_at_ms` until `up_at_ms` after start. */
   down_at_ms?: number;
   up_at_ms?: number;
+  /** OpenSSH private host key; the demo keeps one in its data dir so pinned keys stay valid across runs. */
+  ssh_host_key?: string;
 }
 
 let sharedHostKey: string | undefined;
-const hostKey = (): string => (sharedHostKey ??= sshUtils.generateKeyPairSync('ed25519').private);
+export const generatedHostKey = (): string => (sharedHostKey ??= sshUtils.generateKeyPairSync('ed25519').private);
+
+/** What a simulated node answers to every command: it has no shell, and says so. */
+export const SIMULATED_SSH_NOTICE = 'simulated demo node: nothing runs here (the demo fleet has no real machines)';
+export const SIMULATED_EXIT_CODE = 126;
+
+/** The command as the operator typed it, without the runner's process-group wrapper. */
+const unwrapCommand = (command: string): string => {
+  const wrapped = /exec \/bin\/sh -c '((?:[^']|'\\'')*)'$/.exec(command);
+  return wrapped ? wrapped[1].replace(/'\\''/g, "'") : command;
+};
 
 /**
  * One simulated machine on its own loopback address: HTTP, plain TCP and SSH endpoints that behave
@@ -51,7 +63,8 @@ export class SimNode {
   async start(): Promise<void> {
     const { http_port, tcp_port, ssh_port } = this.spec;
     if (http_port) this.#servers.push({ server: this.#httpServer(), port: http_port });
-    if (tcp_port) this.#servers.push({ server: net.createServer(() => {}), port: tcp_port });
+    // The demo's TCP probe and SSH share a port: the SSH server answers both.
+    if (tcp_port && tcp_port !== ssh_port) this.#servers.push({ server: net.createServer(() => {}), port: tcp_port });
     if (ssh_port) this.#servers.push({ server: this.#sshServer(), port: ssh_port });
     for (const { server } of this.#servers) {
       server.on('connection', (socket: net.Socket) => this.#accept(socket));
@@ -144,9 +157,25 @@ export class SimNode {
   }
 
   #sshServer(): net.Server {
-    const ssh = new SshServer({ hostKeys: [hostKey()] }, (client) => {
+    // A real SSH handshake; any login is accepted (loopback only), and every command or shell gets an
+    // honest "simulated" answer at once, so metrics and commands on demo nodes fail clearly, never hang.
+    const ssh = new SshServer({ hostKeys: [this.spec.ssh_host_key ?? generatedHostKey()] }, (client) => {
       client.on('error', () => {});
-      client.on('authentication', (ctx) => ctx.reject());
+      client.on('authentication', (ctx) => ctx.accept());
+      client.on('session', (acceptSession) => {
+        const session = acceptSession();
+        session.on('error', () => {});
+        const answer = (channel: import('ssh2').ServerChannel, what: string): void => {
+          channel.on('error', () => {});
+          channel.stderr.write(`${SIMULATED_SSH_NOTICE}; ${what} did not run\n`);
+          channel.exit(SIMULATED_EXIT_CODE);
+          channel.end();
+        };
+        session.on('exec', (accept, _reject, info) => answer(accept(), `"${unwrapCommand(info.command).slice(0, 80)}"`));
+        session.on('shell', (accept) => answer(accept(), 'the shell'));
+        session.on('pty', (accept) => accept?.());
+        session.on('env', (accept) => accept?.());
+      });
     });
     // ssh2's Server wraps a net.Server; hand out the inner one so listen/close work like the others.
     return (ssh as unknown as { _srv: net.Server })._srv;

@@ -36,6 +36,8 @@ export class CommandRunner {
     const request = parseOrThrow(CommandRequestSchema, input);
     const nodes = selectNodes(this.registry, request);
     const runId = request.run_id ?? crypto.randomUUID();
+    // Audited before anything runs: if the entry cannot be written (full disk), nothing runs.
+    this.audit.record({ actor, action: 'run_command', nodes: nodes.map((n) => n.id), detail: request.command, outcome: `started (run ${runId})` });
     const abort = new AbortController();
     setMaxListeners(0, abort.signal); // one listener per node in flight
     this.#running.set(runId, abort);
@@ -64,7 +66,11 @@ export class CommandRunner {
         return result;
       });
       const ok = results.filter((r) => r.exit_code === 0).length;
-      this.audit.record({ actor, action: 'run_command', nodes: nodes.map((n) => n.id), detail: request.command, outcome: `${ok}/${results.length} exited 0${abort.signal.aborted ? ' (cancelled)' : ''}` });
+      try {
+        this.audit.record({ actor, action: 'run_command', nodes: nodes.map((n) => n.id), detail: request.command, outcome: `${ok}/${results.length} exited 0${abort.signal.aborted ? ' (cancelled)' : ''} (run ${runId})` });
+      } catch (error) {
+        console.error(`!!! ${(error as Error).message}`); // it ran and was audited as started; the results still go back
+      }
       return { run_id: runId, results };
     } finally {
       this.#running.delete(runId);

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { HostKeyPin } from '../../shared/schemas/ssh';
-import type { ConfLike, StoreFactory } from '../registry/json-store';
+import { openStore, type ConfLike, type StoreFactory, type StoreRecovery } from '../registry/json-store';
 
 /** OpenSSH-style fingerprint of a host key blob: SHA256:<base64 without padding>. */
 export function fingerprint(keyBlob: Buffer): string {
@@ -22,8 +22,9 @@ export class HostKeyStore {
   readonly #conf: ConfLike;
   readonly #pins: Map<string, HostKeyPin>;
 
-  constructor(dataDir: string, storeFactory: StoreFactory) {
-    this.#conf = storeFactory({ cwd: dataDir, configName: 'host-keys' });
+  /** A corrupt host-keys.json is set aside and reported like the registry's; pins then start empty. */
+  constructor(dataDir: string, storeFactory: StoreFactory, onRecovery: (recovery: StoreRecovery) => void = () => {}) {
+    this.#conf = openStore(storeFactory, { cwd: dataDir, configName: 'host-keys' }, onRecovery).conf;
     this.#pins = new Map(Object.entries((this.#conf.store.pins ?? {}) as Record<string, HostKeyPin>));
   }
 

@@ -8,6 +8,8 @@ import type { SshConnectionPool } from './ssh-connection-pool';
 // stays open between polls) and no new process. Only `df` is one, so root-disk usage, which changes
 // slowly, is refreshed at most every DISK_REFRESH_MS; load, memory and uptime are read every poll.
 export const DISK_REFRESH_MS = 5 * 60_000;
+/** A poll's answer is a few hundred bytes; a node that sends more is dropped, not buffered. */
+export const MAX_SHELL_BUFFER = 64 * 1024;
 const DISK_LINE = 'df -Pk / 2>/dev/null | while read fs size used avail pct mnt; do [ "$mnt" = / ] && echo "disk $size $used $avail"; done';
 // Defined once per shell; a poll then writes one short line (`mco_poll <n> <with disk>`) and gets one
 // write back (one SSH packet). The shell's `read` takes a byte per system call and the kernel
@@ -78,16 +80,24 @@ export function parseMetrics(text: string, at = new Date(), previousDisk?: DiskF
 class MetricsShell {
   #buffer = '';
   #seq = 0;
+  /** Whether mco_poll is defined in this shell yet (sent with the first poll). */
+  #defined = false;
   #disk: { at: number; fields: DiskFields } | null = null;
   #waiter: { end: string; resolve: (text: string) => void; reject: (e: Error) => void } | null = null;
   closed = false;
+  #closedBy: Error | null = null;
 
   constructor(
     private readonly channel: ClientChannel,
     private readonly release: () => void,
   ) {
     channel.on('data', (chunk: Buffer) => {
+      if (this.closed) return;
       this.#buffer += chunk.toString('utf8');
+      if (this.#buffer.length > MAX_SHELL_BUFFER) {
+        this.#buffer = '';
+        return this.close(new OrchestratorError('unavailable', `metrics: the node sent more than ${MAX_SHELL_BUFFER / 1024} KiB without a complete answer; its shell was closed`));
+      }
       const waiter = this.#waiter;
       if (!waiter) return;
       const endAt = this.#buffer.indexOf(waiter.end);
@@ -97,12 +107,20 @@ class MetricsShell {
       this.#waiter = null;
       waiter.resolve(text.slice(text.lastIndexOf('__\n') + 3));
     });
-    channel.on('close', () => this.close(new Error('the metrics shell closed')));
+    // A node without /proc prints errors (the parse reports them); a node that refuses the shell says
+    // why on stderr, and that reason is what the caller sees when the shell closes.
+    let stderrTail = '';
+    channel.stderr.on('data', (chunk: Buffer) => (stderrTail = (stderrTail + chunk.toString('utf8')).slice(-512)));
+    channel.on('error', (error: Error) => this.close(error));
+    channel.stderr.on('error', () => {}); // the channel's own error handler reports it
+    channel.on('close', () => this.close(new Error(`the metrics shell closed${stderrTail.trim() ? `: ${stderrTail.trim()}` : ''}`)));
   }
 
   poll(timeoutMs: number): Promise<NodeMetrics> {
     const n = ++this.#seq;
     const withDisk = !this.#disk || Date.now() - this.#disk.at >= DISK_REFRESH_MS;
+    // The node may have closed the shell before the first poll (e.g. it refuses shells): say why.
+    if (this.closed) return Promise.reject(this.#closedBy ?? new Error('the metrics shell closed'));
     return new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.close(new Error(`no metrics within ${timeoutMs / 1000}s`));
@@ -112,7 +130,12 @@ class MetricsShell {
         resolve: (text) => (clearTimeout(timer), resolve(text)),
         reject: (error) => (clearTimeout(timer), reject(error)),
       };
-      this.channel.write(`mco_poll ${n} ${withDisk ? 1 : 0}\n`);
+      try {
+        this.channel.write(`${this.#defined ? '' : POLL_FUNCTION}mco_poll ${n} ${withDisk ? 1 : 0}\n`);
+        this.#defined = true;
+      } catch (error) {
+        this.close(error as Error);
+      }
     }).then((text) => {
       const metrics = parseMetrics(text, new Date(), this.#disk?.fields);
       if (withDisk) this.#disk = { at: Date.now(), fields: { disk_total_gb: metrics.disk_total_gb, disk_used_pct: metrics.disk_used_pct } };
@@ -123,9 +146,14 @@ class MetricsShell {
   close(error?: Error): void {
     if (this.closed) return;
     this.closed = true;
-    this.#waiter?.reject(error ?? new Error('closed'));
+    this.#closedBy = error ?? new Error('closed');
+    this.#waiter?.reject(this.#closedBy);
     this.#waiter = null;
-    this.channel.close();
+    try {
+      this.channel.close();
+    } catch {
+      /* the connection may be gone already */
+    }
     this.release();
   }
 }
@@ -187,9 +215,14 @@ export class MetricsCollector {
       this.#shells.set(node.id, shellPromise);
       shellPromise.catch(() => this.#shells.delete(node.id));
     }
-    const metrics = await (await shellPromise).poll(timeoutMs);
-    this.#latest.set(node.id, metrics);
-    return metrics;
+    try {
+      const metrics = await (await shellPromise).poll(timeoutMs);
+      this.#latest.set(node.id, metrics);
+      return metrics;
+    } catch (error) {
+      if (error instanceof OrchestratorError) throw error;
+      throw new OrchestratorError('unavailable', `metrics of ${node.id}: ${(error as Error).message}`, [{ field: 'ssh', message: (error as Error).message.slice(0, 200) }]);
+    }
   }
 
   async #openShell(node: Node): Promise<MetricsShell> {
@@ -200,8 +233,6 @@ export class MetricsCollector {
           release();
           return reject(new OrchestratorError('unavailable', `could not open a metrics shell on ${node.id}: ${error.message}`));
         }
-        channel.stderr.on('data', () => {}); // a node without /proc prints errors; the parse reports it
-        channel.write(POLL_FUNCTION);
         resolve(new MetricsShell(channel, release));
       });
     });

@@ -73,7 +73,9 @@ export function execCommand(
     const kill = (reason: string): void => {
       if (remotePid !== null) {
         client.exec(`kill -KILL -- -${remotePid} 2>/dev/null || kill -KILL ${remotePid}`, (error, killer) => {
-          if (!error) killer.resume().stderr.resume();
+          if (error) return;
+          killer.on('error', () => {});
+          killer.resume().stderr.resume();
         });
       }
       if (channel) {
@@ -96,6 +98,9 @@ export function execCommand(
       if (settled) return kill('cancelled');
       let exitCode: number | null = null;
       let exitSignal: string | null = null;
+      const onStreamError = (streamError: Error) => finish({ exit_code: null, error: `the channel failed: ${streamError.message}` });
+      stream.on('error', onStreamError);
+      stream.stderr.on('error', onStreamError);
       stream.on('data', (chunk: Buffer) => {
         const kept = stdout.push(chunk);
         if (kept) options.onOutput?.('stdout', kept.toString('utf8'));

@@ -5,9 +5,10 @@ import type { Client, ConnectConfig } from 'ssh2';
 import { loadSsh2 } from '../util/lazy-modules';
 import { OrchestratorError } from '../../shared/errors';
 import type { Node } from '../../shared/schemas/node';
-import { classifyError } from '../prober/probe-failure';
+import { classifySshError } from '../prober/probe-failure';
 import { formatHost } from '../prober/tcp-probe';
 import { fingerprint, type HostKeyStore } from './host-key-store';
+import { readPrivateKey } from './private-key';
 
 export interface SshAuthOptions {
   /** SSH_KEY_PATH: used when a node names no key. */
@@ -102,6 +103,15 @@ export class SshConnectionPool {
     }
   }
 
+  /** A pooled connection that failed after `ready` leaves the pool; the next use reconnects. */
+  #forget(nodeId: string, client: Client): void {
+    const connection = this.#connections.get(nodeId);
+    if (connection?.client !== client) return;
+    this.#connections.delete(nodeId);
+    if (connection.idleTimer) clearTimeout(connection.idleTimer);
+    client.end();
+  }
+
   closeAll(): void {
     for (const id of [...this.#connections.keys()]) this.drop(id);
   }
@@ -126,17 +136,11 @@ export class SshConnectionPool {
   async #connect(node: Node): Promise<PooledConnection> {
     const target = sshTarget(node);
     const keyPath = node.ssh?.key_path ?? this.auth.defaultKeyPath ?? DEFAULT_KEYS.find((k) => fs.existsSync(k));
-    let privateKey: Buffer | undefined;
-    if (keyPath) {
-      try {
-        privateKey = fs.readFileSync(keyPath.replace(/^~(?=$|\/)/, os.homedir()));
-      } catch (error) {
-        throw new OrchestratorError('bad_request', `SSH key ${keyPath} for ${node.id} cannot be read: ${(error as Error).message}`, [{ field: 'ssh.key_path', message: 'cannot be read' }]);
-      }
-    }
+    const privateKey = keyPath ? await readPrivateKey(keyPath, node.id) : undefined;
     const ssh2 = await loadSsh2();
     return new Promise((resolve, reject) => {
       const client = new ssh2.Client();
+      let settled = false;
       let verdict: ReturnType<HostKeyStore['verify']> | null = null;
       let presented = '';
       const config: ConnectConfig = {
@@ -163,6 +167,7 @@ export class SshConnectionPool {
         // Small request/answer exchanges (metrics polls, short commands) must not wait on Nagle's
         // algorithm against the peer's delayed ACK: that alone cost ~40 ms per round trip.
         client.setNoDelay(true);
+        settled = true;
         const connection: PooledConnection = { client, idleTimer: null, users: 0 };
         this.#connections.set(node.id, connection);
         client.on('close', () => {
@@ -170,7 +175,14 @@ export class SshConnectionPool {
         });
         resolve(connection);
       });
-      client.once('error', (error: Error & { level?: string }) => {
+      // `on`, not `once`: ssh2 can emit a second error (e.g. ECONNRESET, then "Connection lost before
+      // handshake"), and after `ready` a dead socket errors too; an unhandled one would end the process.
+      client.on('error', (error: Error & { level?: string }) => {
+        if (settled) {
+          this.#forget(node.id, client);
+          return;
+        }
+        settled = true;
         client.end();
         const v = verdict as ReturnType<HostKeyStore['verify']> | null;
         if (v?.kind === 'mismatch') {
@@ -191,12 +203,19 @@ export class SshConnectionPool {
           const tried = [privateKey ? `key ${keyPath}` : null, this.auth.agentSocket ? 'agent' : null].filter(Boolean).join(', ') || 'no key or agent';
           return reject(new OrchestratorError('unauthorized', `SSH authentication failed for ${target} (tried ${tried})`, [{ field: 'ssh', message: 'authentication failed' }]));
         }
-        const failure = classifyError(error, `ssh://${target}`);
+        const failure = classifySshError(error, `ssh://${target}`);
         reject(new OrchestratorError('unavailable', `SSH connection to ${target} failed: ${failure.message}`, [{ field: 'ssh', message: failure.reason }]));
+      });
+      // A server that closes after its banner (or mid-handshake) emits no error, only `close`.
+      client.on('close', () => {
+        if (settled) return;
+        settled = true;
+        reject(new OrchestratorError('unavailable', `SSH connection to ${target} failed: the server closed the connection during the handshake`, [{ field: 'ssh', message: 'closed' }]));
       });
       try {
         client.connect(config);
       } catch (error) {
+        settled = true;
         reject(new OrchestratorError('bad_request', `SSH connection to ${target} could not start: ${(error as Error).message}`));
       }
     });

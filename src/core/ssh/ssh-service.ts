@@ -2,7 +2,7 @@ import type { CommandResponse, CommandStreamEvent, HostKeyPin, NodeMetrics, Plac
 import { Emitter } from '../util/emitter';
 import type { ClusterMonitor } from '../monitor/cluster-monitor';
 import type { NodeRegistry } from '../registry/node-registry';
-import type { StoreFactory } from '../registry/json-store';
+import type { StoreFactory, StoreRecovery } from '../registry/json-store';
 import { AuditLog } from './audit-log';
 import { CommandRunner } from './command-runner';
 import { HostKeyStore } from './host-key-store';
@@ -19,6 +19,7 @@ export interface SshServiceOptions {
   concurrency: number;
   /** Background metrics for nodes with an `ssh` block; 0 turns it off. */
   metricsIntervalMs: number;
+  onStoreRecovery?: (recovery: StoreRecovery) => void;
 }
 
 /** Everything that goes over SSH: commands, metrics, host-key trust, and placement built on metrics. */
@@ -32,7 +33,7 @@ export class SshService {
   readonly #unsubscribe: () => void;
 
   constructor(private readonly options: SshServiceOptions) {
-    this.hostKeys = new HostKeyStore(options.dataDir, options.storeFactory);
+    this.hostKeys = new HostKeyStore(options.dataDir, options.storeFactory, options.onStoreRecovery);
     this.audit = new AuditLog(options.dataDir);
     this.pool = new SshConnectionPool(this.hostKeys, options.auth, (change) => {
       options.monitor.logEvent({

@@ -1,17 +1,14 @@
 import fs from 'node:fs';
 import { OrchestratorError } from '../../shared/errors';
+import { parseJsonBytes } from './parse-json-bytes';
 
-/** Reads a JSON file a person pointed us at; a missing or malformed file is an error naming `field`. */
+/** Reads a JSON file a person pointed us at; a missing, malformed or non-UTF-8 file is an error naming `field`. */
 export function readJsonFile(file: string, field: string): unknown {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    bytes = fs.readFileSync(file);
   } catch (error) {
     throw new OrchestratorError('bad_request', `${file} cannot be read: ${(error as Error).message}`, [{ field, message: 'cannot be read' }]);
   }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new OrchestratorError('bad_request', `${file} is not valid JSON: ${(error as Error).message}`, [{ field, message: 'is not valid JSON' }]);
-  }
+  return parseJsonBytes(bytes, field, file);
 }

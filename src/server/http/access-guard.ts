@@ -19,32 +19,49 @@ export function allowedHostsFor(host: string, port: number): Set<string> {
   return new Set([...names].map((name) => `${name}:${port}`));
 }
 
+/** RFC 6750: a 401 names the scheme the client must use. */
+export const WWW_AUTHENTICATE = 'Bearer realm="mcp-cloud-orchestrator"';
+
+const forbidden = (field: string, message: string, detail: string) => new OrchestratorError('forbidden', message, [{ field, message: detail }]);
+
+/** Host exactly once, and a request target in origin form: anything else could route around the Host check. */
+function checkRequestLine(request: FastifyRequest): void {
+  const hostHeaders = request.raw.rawHeaders.filter((_value, index) => index % 2 === 0 && _value.toLowerCase() === 'host').length;
+  if (hostHeaders > 1) throw new OrchestratorError('bad_request', 'The request has more than one Host header', [{ field: 'Host', message: 'must be sent exactly once' }]);
+  if (!request.raw.url?.startsWith('/')) {
+    throw new OrchestratorError('bad_request', 'The request target must be a path (origin form), not an absolute URL', [{ field: 'url', message: 'must start with "/"' }]);
+  }
+}
+
+/** An Origin must be plain http://host:port of this service: no other scheme, no user info. */
+function checkOrigin(origin: string, allowedHosts: Set<string>): void {
+  let url: URL | null = null;
+  try {
+    url = new URL(origin);
+  } catch {
+    /* malformed: refused below */
+  }
+  const ok = url !== null && url.protocol === 'http:' && !url.username && !url.password && allowedHosts.has(url.host.toLowerCase());
+  if (!ok) throw forbidden('Origin', `Origin "${origin}" is not allowed`, 'cross-origin requests are refused');
+}
+
 /**
  * onRequest hook: a foreign Host or Origin is refused (DNS rebinding), then the bearer token is
  * required everywhere but the public paths.
  */
 export function accessGuard(options: AccessGuardOptions) {
-  return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    checkRequestLine(request);
     const host = request.headers.host?.toLowerCase();
     if (!host || !options.allowedHosts.has(host)) {
-      throw new OrchestratorError('forbidden', `Host "${host ?? ''}" is not allowed; use one of ${[...options.allowedHosts].join(', ')}`, [{ field: 'Host', message: 'not an allowed host' }]);
+      throw forbidden('Host', `Host "${host ?? ''}" is not allowed; use one of ${[...options.allowedHosts].join(', ')}`, 'not an allowed host');
     }
-    const origin = request.headers.origin;
-    if (origin !== undefined) {
-      let originHost = '';
-      try {
-        originHost = new URL(origin).host.toLowerCase();
-      } catch {
-        /* malformed: refused below */
-      }
-      if (!options.allowedHosts.has(originHost)) {
-        throw new OrchestratorError('forbidden', `Origin "${origin}" is not allowed`, [{ field: 'Origin', message: 'cross-origin requests are refused' }]);
-      }
-    }
+    if (request.headers.origin !== undefined) checkOrigin(request.headers.origin, options.allowedHosts);
     if (options.isPublic(request)) return;
-    const header = request.headers.authorization;
-    const given = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+    // The scheme name is case-insensitive (RFC 9110 §11.1).
+    const given = /^bearer +(.+)$/i.exec(request.headers.authorization ?? '')?.[1].trim();
     if (!tokenMatches(options.token, given)) {
+      void reply.header('www-authenticate', given ? `${WWW_AUTHENTICATE}, error="invalid_token"` : WWW_AUTHENTICATE);
       throw new OrchestratorError('unauthorized', given ? 'Invalid bearer token' : 'Missing bearer token (Authorization: Bearer <token>)', [
         { field: 'Authorization', message: given ? 'token does not match' : 'is required' },
       ]);

@@ -4,13 +4,17 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyWebsocket from '@fastify/websocket';
-import { jsonSchemaTransform, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { jsonSchemaTransformObject, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { FastifyRequest, FastifySchemaCompiler } from 'fastify';
-import type { z } from 'zod';
 import { HTTP_STATUS_BY_CODE, OrchestratorError, validationError } from '../../shared/errors';
 import type { Core } from '../../core/app-core';
 import { accessGuard, allowedHostsFor } from './access-guard';
-import { errorHandler } from './error-handler';
+import { clientErrorHandler, errorHandler } from './error-handler';
+import { acceptJsonBodiesOnly } from './json-body';
+import { redactUrlForLog } from './redact-url';
+import { documentRoute, htmlPage } from './openapi-document';
+import { MAX_PATH_PARAM_LENGTH } from '../../shared/schemas/api';
 import { metaRoutes } from '../routes/meta-routes';
 import { clusterRoutes } from '../routes/cluster-routes';
 import { nodeRoutes } from '../routes/node-routes';
@@ -18,7 +22,7 @@ import { registryIoRoutes } from '../routes/registry-io-routes';
 import { sshRoutes } from '../routes/ssh-routes';
 import { mcpRoutes } from '../routes/mcp-routes';
 import type { McpServer } from '@modelcontextprotocol/server';
-import { registerWebBridge, BRIDGE_PATH } from '../web-bridge';
+import { registerWebBridge, BRIDGE_MAX_PAYLOAD, BRIDGE_PATH } from '../web-bridge';
 
 export interface AppOptions {
   core: Core;
@@ -39,29 +43,41 @@ export interface AppOptions {
 // Validation with the shared zod schemas; failures become our 422 with field names.
 const zodValidator: FastifySchemaCompiler<z.ZodType> = ({ schema }) => (data) => {
   const result = schema.safeParse(data);
-  return result.success ? { value: result.data } : { error: validationError(result.error) };
+  return result.success ? { value: result.data } : { error: validationError(result.error, '', data) };
 };
 
 const PUBLIC_PREFIXES = ['/docs', '/redoc', '/assets/'];
+/** Served without a token: liveness, the docs and the web UI's static files. */
+function isPublicPath(method: string, urlPath: string): boolean {
+  if (method !== 'GET' && method !== 'HEAD') return false;
+  if (urlPath === '/health' || urlPath === '/openapi.json' || urlPath === '/favicon.ico' || urlPath === BRIDGE_PATH) return true;
+  return PUBLIC_PREFIXES.some((prefix) => urlPath.startsWith(prefix));
+}
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { core, token, host, port, version } = options;
   const webRoot = options.webRoot && fs.existsSync(path.join(options.webRoot, 'index.html')) ? options.webRoot : null;
+  const handleError = errorHandler(options.debug ?? false);
   const app = Fastify({
     logger: options.debug
       ? {
           level: 'info',
           redact: ['req.headers.authorization'],
           // The login URL carries the token in its query; it must not reach the log.
-          serializers: { req: (req) => ({ method: req.method, url: req.url.replace(/([?&]token=)[^&]*/g, '$1[redacted]'), remoteAddress: req.ip }) },
+          serializers: { req: (req) => ({ method: req.method, url: redactUrlForLog(req.url), remoteAddress: req.ip }) },
         }
       : false,
     bodyLimit: options.bodyLimit ?? 2 * 1024 * 1024,
     forceCloseConnections: true,
+    routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
+    // Router refusals (bad URL, long parameter) and HTTP parse errors answer in the shared shape too.
+    frameworkErrors: handleError,
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(zodValidator);
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
-  app.setErrorHandler(errorHandler(options.debug ?? false));
+  app.setErrorHandler(handleError);
+  acceptJsonBodiesOnly(app);
   app.setNotFoundHandler((request, reply) => {
     const error = new OrchestratorError('not_found', `No route ${request.method} ${request.url.split('?')[0]}`);
     void reply.status(HTTP_STATUS_BY_CODE.not_found).send(error.toJSON());
@@ -76,11 +92,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   };
   const isPublic = (request: FastifyRequest): boolean => {
     const urlPath = request.url.split('?')[0];
-    if (request.method !== 'GET' && request.method !== 'HEAD') return false;
-    if (urlPath === '/health' || urlPath === '/openapi.json' || urlPath === '/favicon.ico' || urlPath === BRIDGE_PATH) return true;
-    if (PUBLIC_PREFIXES.some((prefix) => urlPath.startsWith(prefix))) return true;
+    if (isPublicPath(request.method, urlPath)) return true;
     // The web UI's page carries no data (the bridge checks the token); the JSON answer of GET / does.
-    return webRoot !== null && urlPath === '/' && (request.headers.accept ?? '').includes('text/html');
+    return webRoot !== null && request.method === 'GET' && urlPath === '/' && (request.headers.accept ?? '').includes('text/html');
   };
   app.addHook(
     'onRequest',
@@ -100,21 +114,26 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
-    transform: jsonSchemaTransform,
+    transform: documentRoute((method, url) => isPublicPath(method, url)),
+    transformObject: jsonSchemaTransformObject,
+  });
+  // Swagger UI's own page is public and documented like the other docs routes.
+  app.addHook('onRoute', (route) => {
+    if (route.url === '/docs' && route.method === 'GET') route.schema = htmlPage('Swagger UI (no token needed)');
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/openapi.json', { schema: { tags: ['meta'], summary: 'This OpenAPI document (no token needed)', response: { 200: z.record(z.string(), z.unknown()) } } }, async () => app.swagger() as unknown as Record<string, unknown>);
   // Paths come from the caller (CLI or desktop shell): nothing here is computed from this file's URL,
   // because bundlers move this code (electron-vite also injects its own `require` into such chunks).
   const redocScript = options.redocScript && fs.existsSync(options.redocScript) ? options.redocScript : null;
   if (redocScript) {
-    app.get('/redoc', { schema: { hide: true } }, async (_request, reply) =>
+    app.get('/redoc', { schema: htmlPage('ReDoc (no token needed)') }, async (_request, reply) =>
       reply.type('text/html').send('<!doctype html><html><head><meta charset="utf-8"><title>MCP Cloud Orchestrator — ReDoc</title></head><body><redoc spec-url="/openapi.json"></redoc><script src="/redoc/redoc.standalone.js"></script></body></html>'),
     );
     app.get('/redoc/redoc.standalone.js', { schema: { hide: true } }, async (_request, reply) => reply.type('application/javascript').send(fs.createReadStream(redocScript)));
   }
 
-  await app.register(fastifyWebsocket, { options: { maxPayload: 4 * 1024 * 1024 } });
+  await app.register(fastifyWebsocket, { options: { maxPayload: BRIDGE_MAX_PAYLOAD } });
   // Upgraded sockets (the bridge, and upgrades refused by the guard) are not closed by
   // forceCloseConnections; without this, close() would wait for every client to hang up.
   const upgraded = new Set<import('node:net').Socket>();

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { EventsQuerySchema, PauseRequestSchema, StatusQuerySchema } from '../../shared/schemas/api';
 import { ClusterStatusSchema, HealthEventSchema } from '../../shared/schemas/health';
-import { MonitorSettingsPatchSchema, MonitorSettingsSchema } from '../../shared/schemas/settings';
+import { MonitorSettingSourcesSchema, MonitorSettingsPatchSchema, MonitorSettingsSchema } from '../../shared/schemas/settings';
 import type { RouteContext } from './route-context';
 
 export const clusterRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, { core }) => {
@@ -12,7 +12,7 @@ export const clusterRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, { 
   );
 
   app.post('/cluster/health-check', { schema: { tags, summary: 'Run a full sweep now; answers the status with nodes', response: { 200: ClusterStatusSchema } } }, async () => {
-    await core.monitor.sweep();
+    await core.monitor.requestSweep();
     return core.monitor.status(true);
   });
 
@@ -24,6 +24,8 @@ export const clusterRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, { 
   app.put('/cluster/settings', { schema: { tags, summary: 'Change monitor settings (partial)', body: MonitorSettingsPatchSchema, response: { 200: MonitorSettingsSchema } } }, async (request) =>
     core.monitor.updateSettings(request.body),
   );
+
+  app.get('/cluster/settings/sources', { schema: { tags, summary: "Where each monitor setting's value came from: default, saved, environment, flag, .env file or demo", response: { 200: MonitorSettingSourcesSchema } } }, async () => core.settings.sources);
 
   app.post('/cluster/pause', { schema: { tags, summary: 'Pause monitoring for duration_s, or until resumed', body: PauseRequestSchema, response: { 200: ClusterStatusSchema } } }, async (request) => {
     core.monitor.pause(request.body.duration_s === undefined ? undefined : request.body.duration_s * 1000);

@@ -4,6 +4,7 @@ import { HistoryQuerySchema, NodeIdParamsSchema, NodeListSchema } from '../../sh
 import { HistoryPointSchema, NodeCheckSchema, NodeWithHealthSchema } from '../../shared/schemas/health';
 import { NodeFilterSchema, NodePatchSchema, NodeSchema } from '../../shared/schemas/node';
 import type { RouteContext } from './route-context';
+import { domainErrors } from '../http/openapi-document';
 
 export const nodeRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, { core }) => {
   const tags = ['nodes'];
@@ -26,12 +27,14 @@ export const nodeRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, { cor
   });
 
   // Bodies are validated by the registry with the same shared schemas, so the rule lives in one place.
-  app.post('/cluster/nodes', { schema: { tags, summary: 'Register a node', body: NodeSchema, response: { 201: NodeSchema } } }, async (request, reply) => {
+  app.post('/cluster/nodes', { schema: { tags, summary: 'Register a node', body: NodeSchema, response: { 201: NodeSchema }, ...domainErrors(409) } }, async (request, reply) => {
     reply.code(201);
     return core.registry.create(request.body);
   });
 
-  app.put('/cluster/nodes/:id', { schema: { tags, summary: 'Update a node (partial)', params: NodeIdParamsSchema, body: NodePatchSchema.extend({ id: z.string().optional() }), response: { 200: NodeSchema } } }, async (request) =>
+  app.put('/cluster/nodes/:id', {
+    schema: { tags, summary: 'Update a node (partial); its id cannot change', params: NodeIdParamsSchema, body: NodePatchSchema.extend({ id: z.string().optional().describe('A node\'s id cannot change: if sent, it must equal the id in the path (else 422)') }), response: { 200: NodeSchema } },
+  }, async (request) =>
     core.registry.update(request.params.id, request.body),
   );
 

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ImportQuerySchema, TailscaleImportQuerySchema } from '../../shared/schemas/api';
-import { TailscaleImportReportSchema, TailscalePresenceSchema } from '../../shared/schemas/tailscale';
+import { TailscaleImportReportSchema, TailscalePresenceSchema, TailscaleStatusSchema } from '../../shared/schemas/tailscale';
 import { NodeSchema } from '../../shared/schemas/node';
-import { ImportReportSchema } from '../../shared/schemas/seed-format';
+import { ImportReportSchema, SeedDocumentSchema } from '../../shared/schemas/seed-format';
 import type { RouteContext } from './route-context';
 
 export const registryIoRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, { core }) => {
@@ -13,11 +13,11 @@ export const registryIoRoutes: FastifyPluginAsyncZod<RouteContext> = async (app,
   );
 
   app.post('/cluster/import', {
-    schema: { tags, summary: "Import seed-format nodes.json; all or nothing unless skip_invalid; dry_run only reports", querystring: ImportQuerySchema, body: z.unknown(), response: { 200: ImportReportSchema } },
+    schema: { tags, summary: "Import seed-format nodes.json; all or nothing unless skip_invalid; dry_run only reports", querystring: ImportQuerySchema, body: SeedDocumentSchema, response: { 200: ImportReportSchema } },
   }, async (request) => core.registry.importSeed(request.body, request.query));
 
   app.post('/cluster/import/tailscale', {
-    schema: { tags, summary: 'Import machines from `tailscale status --json` (the body); dry_run shows the diff only', querystring: TailscaleImportQuerySchema, body: z.unknown(), response: { 200: TailscaleImportReportSchema } },
+    schema: { tags, summary: 'Import machines from `tailscale status --json` (the body); dry_run shows the diff only', querystring: TailscaleImportQuerySchema, body: TailscaleStatusSchema, response: { 200: TailscaleImportReportSchema } },
   }, async (request) => core.tailscale.import(request.body, request.query));
 
   app.get('/cluster/tailscale/presence', {

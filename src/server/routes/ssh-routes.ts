@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { NodeIdParamsSchema } from '../../shared/schemas/api';
 import {
   AuditEntrySchema,
-  CommandRequestSchema,
+  CommandRequestDocumentedSchema,
   CommandResponseSchema,
   HostKeyApprovalSchema,
   HostKeyPinSchema,
@@ -12,16 +12,17 @@ import {
   PlacementResponseSchema,
 } from '../../shared/schemas/ssh';
 import type { RouteContext } from './route-context';
+import { domainErrors } from '../http/openapi-document';
 
 export const sshRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, { core }) => {
   const tags = ['ssh'];
-  app.post('/cluster/commands', { schema: { tags, summary: 'Run a command on nodes chosen by node_ids, role or tag', body: CommandRequestSchema, response: { 200: CommandResponseSchema } } }, async (request) =>
+  app.post('/cluster/commands', { schema: { tags, summary: 'Run a command on nodes chosen by node_ids, role or tag', body: CommandRequestDocumentedSchema, response: { 200: CommandResponseSchema }, ...domainErrors(404) } }, async (request) =>
     core.ssh.run(request.body, 'rest'),
   );
   app.post('/cluster/commands/:run_id/cancel', { schema: { tags, summary: 'Cancel a running command', params: z.object({ run_id: z.string().max(64) }), response: { 200: z.object({ cancelled: z.boolean() }) } } }, async (request) => ({
     cancelled: core.ssh.cancel(request.params.run_id),
   }));
-  app.get('/cluster/nodes/:id/metrics', { schema: { tags, summary: 'Load, CPU, memory, disk and uptime, read over SSH now', params: NodeIdParamsSchema, response: { 200: NodeMetricsSchema } } }, async (request) =>
+  app.get('/cluster/nodes/:id/metrics', { schema: { tags, summary: 'Load, CPU, memory, disk and uptime, read over SSH now', params: NodeIdParamsSchema, response: { 200: NodeMetricsSchema }, ...domainErrors(409, 503) } }, async (request) =>
     core.ssh.getMetrics(request.params.id),
   );
   app.get('/cluster/nodes/:id/host-key', { schema: { tags, summary: "The node's pinned SSH host key", params: NodeIdParamsSchema, response: { 200: z.object({ pin: HostKeyPinSchema.nullable() }) } } }, async (request) => ({

@@ -3,11 +3,17 @@ import { NodeWithHealthSchema } from './health';
 import { FieldErrorSchema } from './seed-format';
 
 // Request and response shapes shared by REST, the web bridge and MCP.
-const queryBool = z.stringbool({ error: 'must be true or false' });
+// Sent as text in the query, documented as what it means: a boolean.
+const queryBool = z.stringbool({ error: 'must be true or false' }).meta({ type: 'boolean' });
 
-export const ErrorResponseSchema = z.object({ error: z.string(), message: z.string(), details: z.array(FieldErrorSchema) });
+/** The one error shape of every face; OpenAPI refers to it as components/schemas/Error. */
+export const ErrorResponseSchema = z
+  .object({ error: z.string().describe('Error code, e.g. validation_error'), message: z.string(), details: z.array(FieldErrorSchema).describe('Each field at fault and why') })
+  .meta({ id: 'Error' });
 export const ServiceInfoSchema = z.object({ name: z.string(), version: z.string(), docs: z.string() });
-export const NodeIdParamsSchema = z.object({ id: z.string().max(200) });
+/** Longest path parameter the router and the schemas accept, so both refuse the same ids the same way. */
+export const MAX_PATH_PARAM_LENGTH = 200;
+export const NodeIdParamsSchema = z.object({ id: z.string().max(MAX_PATH_PARAM_LENGTH) });
 export const StatusQuerySchema = z.strictObject({ include_nodes: queryBool.default(false) });
 export const ImportQuerySchema = z.strictObject({ dry_run: queryBool.default(false), skip_invalid: queryBool.default(false) });
 export const NodeListSchema = z.object({ nodes: z.array(NodeWithHealthSchema), count: z.int() });

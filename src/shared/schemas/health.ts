@@ -8,6 +8,8 @@ export const NodeHealthSchema = z.object({
   latency_ms: z.number().nullable(),
   checked_at: z.string().nullable(),
   error: z.string().nullable(),
+  /** True while the status is the one saved before the last restart, until this run checks the node. */
+  last_known: z.boolean().optional(),
 });
 export type NodeHealth = z.infer<typeof NodeHealthSchema>;
 
@@ -60,7 +62,7 @@ export type ClusterStatus = z.infer<typeof ClusterStatusSchema>;
 export const HealthEventSchema = z.object({
   seq: z.int(),
   node: z.string().nullable(),
-  kind: z.enum(['transition', 'monitor_offline', 'monitor_online', 'host_key_changed', 'store_recovered']),
+  kind: z.enum(['transition', 'monitor_offline', 'monitor_online', 'host_key_changed', 'store_recovered', 'internal_error', 'monitor_started', 'monitor_stopped']),
   from: z.string().nullable(),
   to: z.string().nullable(),
   reason: z.string(),

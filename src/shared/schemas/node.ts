@@ -44,11 +44,17 @@ const nodeFields = {
     .string({ error: requiredOr('must be a string') })
     .min(1, { error: 'must not be empty' })
     .max(253, { error: 'must be at most 253 characters' })
-    // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
-    .regex(/^[^\s\u0000-\u001f]+$/, { error: 'must not contain spaces or control characters' }),
+    // Spaces, separators and every "other" character (controls, bidi marks, zero-width, unassigned).
+    .regex(/^[^\s\p{Z}\p{C}]+$/u, { error: 'must not contain spaces, control, bidi or zero-width characters' }),
   tailscale_ip: IpAddressSchema,
   role: NodeRoleSchema,
-  description: z.string().max(1000, { error: 'must be at most 1000 characters' }).default(''),
+  description: z
+    .string()
+    .max(1000, { error: 'must be at most 1000 characters' })
+    // Free text, but no terminal escapes, NUL or bidi overrides: it is shown in terminals and UIs.
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+    .regex(/^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]*$/, { error: 'must not contain control characters (other than tab and newline) or bidi overrides' })
+    .default(''),
   cpu_cores: z.int({ error: requiredOr('must be a whole number') }).min(1, { error: 'must be at least 1' }).max(100_000),
   memory_gb: z.number({ error: requiredOr('must be a number') }).positive({ error: 'must be greater than 0' }).max(1_000_000),
   tags: TagsSchema.default([]),

@@ -3,9 +3,16 @@ import { NodeSchema } from './node';
 
 // The seed service's data/nodes.json: {"nodes": {"<id>": {...node}}}. Nodes are checked one by one
 // by the importer so that a report can name each bad node; here only the envelope is checked.
+/** How a node looks in the document, for OpenAPI only: the importer checks each node itself. */
+const { $schema: _dialect, ...documentedNode } = z.toJSONSchema(NodeSchema, { io: 'input', target: 'openapi-3.0' });
+
 export const SeedDocumentSchema = z.object(
   {
-    nodes: z.record(z.string().max(200), z.unknown(), { error: 'must be an object keyed by node id' }),
+    nodes: z.record(
+      z.string().max(200),
+      z.unknown().meta({ ...documentedNode, description: 'A node as in POST /cluster/nodes. Each is checked on its own; a bad one is reported by id, field and reason.' }),
+      { error: 'must be an object keyed by node id' },
+    ),
   },
   { error: 'must be an object with a "nodes" map' },
 );

@@ -16,7 +16,26 @@ export const MonitorSettingsSchema = z.strictObject({
 });
 export type MonitorSettings = z.infer<typeof MonitorSettingsSchema>;
 export type MonitorSettingsInput = z.input<typeof MonitorSettingsSchema>;
-export const MonitorSettingsPatchSchema = MonitorSettingsSchema.partial();
+// A patch carries only the fields sent: zod applies defaults even inside .partial(), which made a
+// one-field PUT reset every other field, so the patch is built from the fields without their defaults.
+const monitorFields = MonitorSettingsSchema.shape;
+export const MonitorSettingsPatchSchema = z.strictObject({
+  interval_s: monitorFields.interval_s.removeDefault().optional(),
+  timeout_s: monitorFields.timeout_s.removeDefault().optional(),
+  failure_threshold: monitorFields.failure_threshold.removeDefault().optional(),
+  recovery_threshold: monitorFields.recovery_threshold.removeDefault().optional(),
+  concurrency: monitorFields.concurrency.removeDefault().optional(),
+  jitter: monitorFields.jitter.removeDefault().optional(),
+  offline_fraction: monitorFields.offline_fraction.removeDefault().optional(),
+  resume_grace_s: monitorFields.resume_grace_s.removeDefault().optional(),
+});
+export type MonitorSettingsPatch = z.infer<typeof MonitorSettingsPatchSchema>;
+
+/** Where each monitor setting's value came from: shown beside it in the settings dialog. */
+export const SettingSourceSchema = z.enum(['default', 'saved', 'environment', 'flag', '.env file', 'demo']);
+export type SettingSource = z.infer<typeof SettingSourceSchema>;
+export const MonitorSettingSourcesSchema = z.record(z.enum(Object.keys(monitorFields) as [keyof MonitorSettings, ...Array<keyof MonitorSettings>]), SettingSourceSchema);
+export type MonitorSettingSources = Record<keyof MonitorSettings, SettingSource>;
 export const DEFAULT_MONITOR_SETTINGS: MonitorSettings = MonitorSettingsSchema.parse({});
 
 /** Preferences of the desktop shell, kept in electron-store beside the registry. */

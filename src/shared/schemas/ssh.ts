@@ -15,10 +15,11 @@ export const HostKeyApprovalSchema = z.strictObject({
   fingerprints: z.array(z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, { error: 'must be an OpenSSH SHA256 fingerprint (SHA256:…43 characters)' })).min(1).max(8),
 });
 
+const EXACTLY_ONE = 'Exactly one of node_ids, role or tag chooses the nodes.';
 const selector = {
-  node_ids: z.array(NodeIdSchema).min(1, { error: 'name at least one node' }).max(10_000).optional(),
-  role: NodeRoleSchema.optional(),
-  tag: TagSchema.optional(),
+  node_ids: z.array(NodeIdSchema).min(1, { error: 'name at least one node' }).max(10_000).optional().describe(`These nodes. ${EXACTLY_ONE}`),
+  role: NodeRoleSchema.optional().describe(`Every node with this role. ${EXACTLY_ONE}`),
+  tag: TagSchema.optional().describe(`Every node with this tag. ${EXACTLY_ONE}`),
 };
 
 /** A command for many nodes, chosen by ids, or by role or tag. */
@@ -33,8 +34,15 @@ export const CommandRequestSchema = z
   .refine((r) => [r.node_ids, r.role, r.tag].filter((v) => v !== undefined).length === 1, {
     error: 'give exactly one of node_ids, role or tag',
     path: ['node_ids'],
-  });
+  })
+  // The refinement is invisible to JSON Schema, so the rule is stated in words (what MCP's run_command shows)…
+  .describe(EXACTLY_ONE);
 export type CommandRequest = z.infer<typeof CommandRequestSchema>;
+/**
+ * …and, for OpenAPI, as a `oneOf` too. Not for MCP: Anthropic's API (so Claude Desktop and Claude
+ * Code) refuses a tool input schema with oneOf/anyOf/allOf at its top level.
+ */
+export const CommandRequestDocumentedSchema = CommandRequestSchema.meta({ oneOf: [{ required: ['node_ids'] }, { required: ['role'] }, { required: ['tag'] }] });
 
 export const CommandResultSchema = z.object({
   node_id: z.string(),

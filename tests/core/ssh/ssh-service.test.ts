@@ -187,7 +187,11 @@ describe.skipIf(sshdMissing)('SSH operations against real OpenSSH on loopback', 
 
   it('writes an audit entry for every command', () => {
     const entries = core.ssh.audit.list();
-    expect(entries.some((e) => e.action === 'run_command' && e.detail.includes('exit 3') && e.nodes.length === 3 && e.outcome === '0/3 exited 0')).toBe(true);
+    // Audited before it runs (started), then with its outcome, under the same run id.
+    const started = entries.find((e) => e.action === 'run_command' && e.detail.includes('exit 3') && e.outcome.startsWith('started'));
+    expect(started?.nodes).toHaveLength(3);
+    const runId = /run ([\w-]+)/.exec(started!.outcome)![1];
+    expect(entries.some((e) => e.action === 'run_command' && e.outcome === `0/3 exited 0 (run ${runId})`)).toBe(true);
     expect(entries.some((e) => e.action === 'forget_host_key' && e.nodes[0] === 'ssh-1')).toBe(true);
     expect(fs.statSync(path.join(core.dataDir, 'audit.jsonl')).mode & 0o777).toBe(0o600);
   });

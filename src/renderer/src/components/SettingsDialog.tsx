@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { MonitorSettings, ShellSettings } from '../../../shared/schemas/settings';
+import type { MonitorSettings, MonitorSettingSources, SettingSource, ShellSettings } from '../../../shared/schemas/settings';
 import { MonitorSettingsPatchSchema } from '../../../shared/schemas/settings';
 import { fieldErrors } from '../../../shared/errors';
 import { useClusterStore } from '../store/cluster-store';
@@ -12,13 +12,24 @@ const FIELDS: Array<{ key: keyof MonitorSettings; label: string }> = [
   { key: 'resume_grace_s', label: 'Grace after sleep (s)' },
 ];
 
+const SOURCE_TEXT: Record<SettingSource, string> = {
+  default: 'default',
+  saved: 'saved here',
+  environment: 'set by the environment (wins over saved values at start)',
+  flag: 'set by a command-line flag (wins over saved values at start)',
+  '.env file': 'set in .env (wins over saved values at start)',
+  demo: 'set by the demo',
+};
+
 export function SettingsDialog({ onClose }: { onClose(): void }) {
   const api = useClusterStore((s) => s.api)!;
   const [values, setValues] = useState<Record<string, string>>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
   // Desktop-only preferences; the web UI has none (the call answers "unavailable").
   const [shell, setShell] = useState<ShellSettings | null>(null);
+  const [sources, setSources] = useState<MonitorSettingSources | null>(null);
   useEffect(() => {
+    void api.invoke('settings:sources', {}).then(setSources, () => setSources(null));
     void api.invoke('settings:get', {}).then((s) => setValues(Object.fromEntries(FIELDS.map((f) => [f.key, String(s[f.key])]))));
     void api.invoke('shell:settings', {}).then(setShell, () => setShell(null));
   }, [api]);
@@ -39,7 +50,8 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
       {FIELDS.map((f) => (
         <div className="field" key={f.key}>
           <label htmlFor={`s-${f.key}`}>{f.label}</label>
-          <input id={`s-${f.key}`} value={values[f.key] ?? ''} onChange={(e) => setValues({ ...values, [f.key]: e.target.value })} />
+          <input id={`s-${f.key}`} value={values[f.key] ?? ''} onChange={(e) => setValues({ ...values, [f.key]: e.target.value })} aria-describedby={`s-${f.key}-source`} />
+          {sources && <p className="hint" id={`s-${f.key}-source`} data-source={sources[f.key]}>{SOURCE_TEXT[sources[f.key]]}</p>}
           {errors[f.key] && <p className="error" role="alert">{f.label}: {errors[f.key]}</p>}
         </div>
       ))}

@@ -1,0 +1,65 @@
+import type { RouteOptions } from 'fastify';
+import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { HTTP_STATUS_BY_CODE } from '../../shared/errors';
+import { ErrorResponseSchema } from '../../shared/schemas/api';
+
+type TransformInput = Parameters<typeof jsonSchemaTransform>[0];
+type RouteSchema = NonNullable<RouteOptions['schema']> & { 'x-errors'?: number[]; hide?: boolean; response?: Record<string, unknown> };
+
+/** A route's own error answers, beyond those every route of its kind has (e.g. 409 on a duplicate). */
+export const domainErrors = (...statuses: number[]) => ({ 'x-errors': statuses });
+
+const WHY: Record<number, string> = {
+  400: 'Malformed request: bad JSON, an empty or non-UTF-8 body, a repeated Host header or an absolute request target',
+  401: 'Missing or wrong bearer token (answered with `WWW-Authenticate: Bearer`)',
+  403: 'Foreign Host or Origin (DNS-rebinding guard), or refused by a policy',
+  404: 'No node (or other resource) with that id',
+  409: 'Conflicts with the current state (duplicate id, changed SSH host key)',
+  413: 'Body larger than the limit (2 MB)',
+  415: 'Body is not application/json',
+  422: 'Validation failed; `details` names each field and the reason',
+  500: 'Internal error',
+  503: 'A dependency is unavailable (SSH connection, metrics shell, tailscale CLI)',
+  507: 'The data directory is full or read-only: nothing was written',
+};
+const KNOWN = new Set(Object.values(HTTP_STATUS_BY_CODE));
+
+/** Every error a route can answer, each in the shared shape. */
+export function errorStatusesFor(schema: RouteSchema, method: string, url: string, isPublic: boolean): number[] {
+  const statuses = new Set([400, 403, 500, ...(schema['x-errors'] ?? [])]);
+  // Anything but a read may write the store or the audit log (documented once the 507 code exists).
+  if (method !== 'GET' && method !== 'HEAD') statuses.add(507);
+  if (!isPublic) statuses.add(401);
+  if (schema.body) [413, 415, 422].forEach((s) => statuses.add(s));
+  if (schema.querystring || schema.params) statuses.add(422);
+  if (url.includes(':id')) statuses.add(404);
+  return [...statuses].filter((s) => KNOWN.has(s)).sort();
+}
+
+const noContent = (description: string) => ({ description, type: 'null' });
+
+/**
+ * The swagger transform: zod → JSON Schema as before, plus every error response with the shared
+ * error schema, no security requirement on public routes, and 204s without a body.
+ */
+export function documentRoute(isPublicRoute: (method: string, url: string) => boolean) {
+  return (input: TransformInput) => {
+    const schema = input.schema as RouteSchema | undefined;
+    if (!schema || schema.hide) return jsonSchemaTransform(input);
+    const method = [input.route.method].flat()[0];
+    const isPublic = isPublicRoute(method, input.url);
+    const { 'x-errors': _declared, ...rest } = schema;
+    const statuses = errorStatusesFor(schema, method, input.url, isPublic);
+    const response = { ...Object.fromEntries(statuses.map((status) => [status, ErrorResponseSchema])), ...schema.response };
+    const out = jsonSchemaTransform({ ...input, schema: { ...rest, response } as never });
+    const outSchema = out.schema as Record<string, unknown> & { response: Record<string, Record<string, unknown>> };
+    for (const status of statuses) outSchema.response[status] = { ...outSchema.response[status], description: WHY[status] };
+    if (outSchema.response['204']) outSchema.response['204'] = noContent('Done; no content');
+    if (isPublic) outSchema.security = [];
+    return out;
+  };
+}
+
+/** A documented HTML page (the docs themselves). */
+export const htmlPage = (summary: string) => ({ tags: ['meta'], summary, response: { 200: { description: 'An HTML page', content: { 'text/html': { schema: z.string() } } } } });
