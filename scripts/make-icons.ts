@@ -24,20 +24,33 @@ function chunk(type: string, data: Buffer): Buffer {
   return Buffer.concat([length, body, crc]);
 }
 
-/** RGBA PNG of a disc (optionally with a ring), anti-aliased by 4× supersampling. */
-function disc(size: number, [r, g, b]: readonly number[], ring = false): Buffer {
+type Shape = 'disc' | 'ring' | 'triangle' | 'octagon';
+
+/** Whether the point (x, y), in units of the icon's size centred on 0, lies inside the shape. */
+function inside(shape: Shape, x: number, y: number): boolean {
+  const r = 0.42;
+  const d = Math.hypot(x, y);
+  switch (shape) {
+    case 'disc':
+      return d <= r;
+    case 'ring':
+      return d <= r && d >= r * 0.55;
+    case 'triangle': // warning: apex up
+      return y >= -0.42 && y <= 0.36 && Math.abs(x) <= ((y + 0.42) / 0.78) * 0.45;
+    case 'octagon': // stop sign
+      return Math.abs(x) <= 0.4 && Math.abs(y) <= 0.4 && Math.abs(x) + Math.abs(y) <= 0.56;
+  }
+}
+
+/** RGBA PNG of a shape, anti-aliased by 4× supersampling. */
+function draw(size: number, [r, g, b]: readonly number[], shape: Shape): Buffer {
   const rows: Buffer[] = [];
-  const centre = size / 2;
-  const radius = size * 0.42;
   for (let y = 0; y < size; y++) {
     const row = Buffer.alloc(1 + size * 4);
     for (let x = 0; x < size; x++) {
       let cover = 0;
       for (let sy = 0; sy < 4; sy++)
-        for (let sx = 0; sx < 4; sx++) {
-          const d = Math.hypot(x + (sx + 0.5) / 4 - centre, y + (sy + 0.5) / 4 - centre);
-          if (d <= radius && (!ring || d >= radius * 0.55)) cover++;
-        }
+        for (let sx = 0; sx < 4; sx++) if (inside(shape, (x + (sx + 0.5) / 4) / size - 0.5, (y + (sy + 0.5) / 4) / size - 0.5)) cover++;
       row.set([r, g, b, Math.round((cover / 16) * 255)], 1 + x * 4);
     }
     rows.push(row);
@@ -51,13 +64,13 @@ function disc(size: number, [r, g, b]: readonly number[], ring = false): Buffer 
 
 const out = path.resolve('resources');
 fs.mkdirSync(out, { recursive: true });
-for (const [name, rgb] of Object.entries(COLOURS)) {
-  fs.writeFileSync(path.join(out, `tray-${name}.png`), disc(16, rgb));
-  fs.writeFileSync(path.join(out, `tray-${name}@2x.png`), disc(32, rgb));
-  // Template images are black with alpha; macOS tints them. The state shows as filled vs ring.
-  const ring = name === 'grey';
-  fs.writeFileSync(path.join(out, `tray-${name}Template.png`), disc(16, [0, 0, 0], ring));
-  fs.writeFileSync(path.join(out, `tray-${name}Template@2x.png`), disc(32, [0, 0, 0], ring));
+// macOS draws template images as a mask (alpha only), so each state needs its own shape there.
+const TEMPLATE_SHAPES: Record<keyof typeof COLOURS, Shape> = { green: 'disc', amber: 'triangle', red: 'octagon', grey: 'ring' };
+for (const [name, rgb] of Object.entries(COLOURS) as Array<[keyof typeof COLOURS, readonly number[]]>) {
+  fs.writeFileSync(path.join(out, `tray-${name}.png`), draw(16, rgb, 'disc'));
+  fs.writeFileSync(path.join(out, `tray-${name}@2x.png`), draw(32, rgb, 'disc'));
+  fs.writeFileSync(path.join(out, `tray-${name}Template.png`), draw(16, [0, 0, 0], TEMPLATE_SHAPES[name]));
+  fs.writeFileSync(path.join(out, `tray-${name}Template@2x.png`), draw(32, [0, 0, 0], TEMPLATE_SHAPES[name]));
 }
-fs.writeFileSync(path.join(out, 'icon.png'), disc(512, COLOURS.green));
+fs.writeFileSync(path.join(out, 'icon.png'), draw(512, COLOURS.green, 'disc'));
 console.log(`icons written to ${out}`);

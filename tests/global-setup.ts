@@ -1,13 +1,7 @@
-import { build } from 'vite';
+import { spawnSync } from 'node:child_process';
 
-/** The web UI is served from out/web; build it once so the browser tests run the current renderer. */
-export default async function setup(): Promise<void> {
-  // vitest sets NODE_ENV=test, which would give the browser React's development build.
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  try {
-    await build({ configFile: 'vite.web.config.ts', mode: 'production', logLevel: 'warn' });
-  } finally {
-    process.env.NODE_ENV = nodeEnv;
-  }
+/** Tests run what ships: build everything once (out/cli, out/main, out/preload, out/renderer, out/web). */
+export default function setup(): void {
+  const built = spawnSync(process.execPath, ['scripts/build.mjs'], { encoding: 'utf8', env: { ...process.env, NODE_ENV: 'production' } });
+  if (built.status !== 0) throw new Error(`npm run build failed:\n${built.stdout}\n${built.stderr}`);
 }

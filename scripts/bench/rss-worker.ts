@@ -1,11 +1,11 @@
-// Core RSS with 1,000 nodes and 24 h of history at the default 15 s interval (5,760 checks a node).
+// Core RSS with N nodes (argv, default 1,000) and 24 h of history at the default 15 s interval (5,760 checks a node).
 import { ClusterMonitor } from '../../src/core/monitor/cluster-monitor';
 import { NodeRegistry } from '../../src/core/registry/node-registry';
 import { memoryStoreFactory } from '../../src/core/registry/json-store';
 import { MonitorSettingsSchema } from '../../src/shared/schemas/settings';
 import type { NodeCheckResult } from '../../src/core/prober/check-node';
 
-const count = 1000;
+const count = Number(process.argv[2] ?? 1000);
 const interval = 15_000;
 const day = 24 * 3600_000;
 let now = Date.now() - day;

@@ -1,4 +1,4 @@
-// Dashboard speed in Chromium with 1,000 nodes: first render, and scripting time to apply one
+// Dashboard speed in Chromium with N nodes (argv, default 1,000): first render, and scripting time to apply one
 // health update that touches every node. Runs the real headless service and web UI.
 import os from 'node:os';
 import fs from 'node:fs';
@@ -9,8 +9,8 @@ import { ServiceConfigSchema } from '../../src/shared/schemas/config';
 import type { HealthState } from '../../src/shared/schemas/node';
 import { startService } from '../../src/server/serve';
 
-const COUNT = 1000;
 const rounds = Number(process.argv[2] ?? 5);
+const COUNT = Number(process.argv[3] ?? 1000);
 
 process.env.NODE_ENV = 'production';
 await build({ configFile: 'vite.web.config.ts', mode: 'production', logLevel: 'error' });

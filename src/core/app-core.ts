@@ -10,7 +10,6 @@ import type { ImportReport } from '../shared/schemas/seed-format';
 import { ClusterMonitor } from './monitor/cluster-monitor';
 import { EventLog } from './monitor/event-log';
 import { OrchestratorError } from '../shared/errors';
-import { startDemoFleet } from './simulator/demo-fleet';
 import type { FleetSimulator } from './simulator/fleet-simulator';
 import { TailscaleService } from './tailscale/tailscale-service';
 import { SshService } from './ssh/ssh-service';
@@ -114,6 +113,7 @@ export function createCore(options: CoreOptions): Core {
       async startDemo() {
         if (!options.demoNodesFile) throw new OrchestratorError('unavailable', 'No demo fleet is bundled with this build');
         if (demo) return registry.importSeed(readJsonFile(options.demoNodesFile, 'demo'), { dry_run: true });
+        const { startDemoFleet } = await import('./simulator/demo-fleet'); // the simulator only when asked for
         const started = await startDemoFleet(registry, options.demoNodesFile, dataDir);
         demo = started.simulator;
         void monitor.sweep();

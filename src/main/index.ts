@@ -1,5 +1,6 @@
+import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Notification, powerMonitor, safeStorage, screen } from 'electron';
 import ElectronStore from 'electron-store';
 import { MonitorSettingsSchema, ShellSettingsSchema, type ShellSettings } from '../shared/schemas/settings';
@@ -12,29 +13,43 @@ import { serveOwnerSocket } from '../core/mcp/mcp-socket';
 import { registerIpcHandlers, PUSH_CHANNEL } from './ipc';
 import { TrayController } from './tray-controller';
 import { electronTray } from './tray';
+import { Notifier } from './notifier';
 import { closeAction, isAppUrl, restoreBounds } from './window-policy';
+import { trackWindowBounds } from './window-bounds';
+import { appPaths } from './app-paths';
+import { applyAppIdentity } from './app-identity';
+import { applyStartAtLogin, startsHidden } from './autostart';
+import { secretStorageRefusal } from './secret-storage';
+import { installQuitCleanup } from './quit-cleanup';
+import { sendToPage } from './safe-send';
 
-// The Electron shell: wiring only. Decisions live in tray-presentation, window-policy (tested in
-// Node) and the core's alert policy; services live in src/core.
-const here = path.dirname(fileURLToPath(import.meta.url));
-const resourcesDir = app.isPackaged ? process.resourcesPath : path.join(here, '../../resources');
-const appUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(path.join(here, '../renderer/index.html')).href;
+// The Electron shell: wiring only. Decisions live in small modules beside this one and in the core's alert
+// policy (tested in Node); services live in src/core.
+const paths = appPaths({ isPackaged: app.isPackaged, resourcesPath: process.resourcesPath, mainDir: path.dirname(fileURLToPath(import.meta.url)), env: process.env });
+const { appUrl } = paths;
 const electronStoreFactory: StoreFactory = ({ cwd, configName }) => withDurableWrites(new ElectronStore({ cwd, name: configName, clearInvalidConfig: false, accessPropertiesByDotNotation: false, configFileMode: 0o600 }));
-
-if (!app.requestSingleInstanceLock()) app.quit();
 
 let window: BrowserWindow | null = null;
 let quitting = false;
 
 function showWindow(nodeId?: string): void {
-  if (!window) return;
+  if (!window || window.isDestroyed()) return;
   if (window.isMinimized()) window.restore();
   window.show();
   window.focus();
-  if (nodeId) window.webContents.send('mco:show-node', nodeId);
+  if (nodeId) sendToPage(window, 'mco:show-node', nodeId);
 }
 
+const startAtLogin = (enabled: boolean) =>
+  applyStartAtLogin(enabled, {
+    platform: process.platform,
+    app,
+    command: [process.env.APPIMAGE ?? process.execPath, ...(app.isPackaged ? [] : [app.getAppPath()])],
+    configDir: process.env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config'),
+  });
+
 async function main(): Promise<void> {
+  applyAppIdentity(app, process.platform);
   await app.whenReady();
   const userData = app.getPath('userData');
   const shellStore = new ElectronStore<Record<string, unknown>>({ name: 'shell-settings', cwd: userData, clearInvalidConfig: false });
@@ -51,9 +66,8 @@ async function main(): Promise<void> {
     storeFactory: electronStoreFactory,
     settings: MonitorSettingsSchema.parse({ ...settingsStore.store, ...(process.env.HEALTH_CHECK_INTERVAL ? { interval_s: Number(process.env.HEALTH_CHECK_INTERVAL) } : {}) }),
     nodesFilePath: process.env.NODES_FILE_PATH,
-    demoNodesFile: path.join(app.isPackaged ? process.resourcesPath : path.join(here, '../..'), 'data/nodes.json'),
+    demoNodesFile: paths.demoNodesFile,
     ssh: {
-      // Passphrases are kept encrypted by the OS keychain (safeStorage), never in plain text.
       passphraseFor: (keyPath) => {
         const sealed = secrets.get(keyPath);
         return typeof sealed === 'string' && safeStorage.isEncryptionAvailable() ? safeStorage.decryptString(Buffer.from(sealed, 'base64')) : undefined;
@@ -66,10 +80,10 @@ async function main(): Promise<void> {
   // Window: sandboxed, isolated, no Node, our page only.
   window = new BrowserWindow({
     ...restoreBounds(shellSettings.window_bounds, screen.getAllDisplays().map((d) => d.workArea)),
-    show: !process.argv.includes('--hidden'),
+    show: !startsHidden(process.argv, process.platform, app.getLoginItemSettings()),
     title: 'MCP Cloud Orchestrator',
-    icon: path.join(resourcesDir, 'icon.png'),
-    webPreferences: { preload: path.join(here, '../preload/index.cjs'), sandbox: true, contextIsolation: true, nodeIntegration: false, webSecurity: true },
+    icon: path.join(paths.iconsDir, 'icon.png'),
+    webPreferences: { preload: paths.preload, sandbox: true, contextIsolation: true, nodeIntegration: false, webSecurity: true },
   });
   window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   window.webContents.on('will-navigate', (event, url) => {
@@ -81,9 +95,7 @@ async function main(): Promise<void> {
       window?.hide();
     }
   });
-  const saveBounds = () => window && !window.isMinimized() && saveShell({ window_bounds: window.getBounds() });
-  window.on('moved', saveBounds);
-  window.on('resized', saveBounds);
+  trackWindowBounds(window, (bounds) => saveShell({ window_bounds: bounds }));
   void window.loadURL(appUrl);
 
   // IPC: one helper checks the sender and parses arguments with the shared schemas.
@@ -93,25 +105,24 @@ async function main(): Promise<void> {
       ...createApiHandlers(core, 'desktop-ui'),
       'shell:settings': () => shellSettings,
       'ssh:savePassphrase': ({ key_path, passphrase }) => {
-        if (!safeStorage.isEncryptionAvailable()) {
-          throw new OrchestratorError('unavailable', 'The OS keychain is not available, so the passphrase cannot be stored safely; use an SSH agent instead', [{ field: 'passphrase', message: 'no keychain' }]);
-        }
+        const refusal = secretStorageRefusal(safeStorage, process.platform);
+        if (refusal) throw new OrchestratorError('unavailable', refusal, [{ field: 'passphrase', message: 'no safe keychain to store it in' }]);
         secrets.set(key_path, safeStorage.encryptString(passphrase).toString('base64'));
         core.ssh.pool.closeAll(); // the next connection uses it
         return { saved: key_path };
       },
       'shell:updateSettings': (patch) => {
         saveShell(patch);
-        app.setLoginItemSettings({ openAtLogin: shellSettings.start_at_login, args: ['--hidden'] });
+        startAtLogin(shellSettings.start_at_login);
         return shellSettings; // REST and MCP policy changes apply at the next start
       },
     },
     () => appUrl,
   );
-  subscribePushEvents(core, (event, payload) => window?.webContents.send(PUSH_CHANNEL, { event, payload }));
+  subscribePushEvents(core, (event, payload) => sendToPage(window, PUSH_CHANNEL, { event, payload }));
 
   // Tray and notifications.
-  const tray = new TrayController(() => electronTray(resourcesDir), (action) => {
+  const tray = new TrayController(() => electronTray(paths.iconsDir), (action) => {
     switch (action.kind) {
       case 'open-node':
         return showWindow(action.id);
@@ -124,26 +135,34 @@ async function main(): Promise<void> {
       case 'open-window':
         return showWindow();
       case 'quit':
-        quitting = true;
         return app.quit();
     }
   });
   // The core's alert policy decides (the same alerts go to the alert channels); here they are shown.
+  const notifier = new Notifier((options) => new Notification(options), path.join(paths.iconsDir, 'icon.png'), showWindow);
   core.alerts.events.on('alert', (notice) => {
-    if (!shellSettings.notifications || !Notification.isSupported()) return;
-    const n = new Notification({ title: notice.title, body: notice.body, icon: path.join(resourcesDir, 'icon.png') });
-    n.on('click', () => showWindow(notice.nodeId ?? undefined));
-    n.show();
+    if (shellSettings.notifications && Notification.isSupported()) notifier.show(notice);
   });
   core.monitor.events.on('status', (status) => tray.update(status));
   if (process.env.MCO_E2E) (globalThis as { __mcoTray?: () => unknown }).__mcoTray = () => (tray.flush(), tray.shown);
 
   // Sleep: the monitor starts a grace period so waking up is not an alert storm.
   powerMonitor.on('resume', () => core.monitor.notifyResumeFromSleep());
-  app.setLoginItemSettings({ openAtLogin: shellSettings.start_at_login, args: ['--hidden'] });
+  startAtLogin(shellSettings.start_at_login);
+
+  // Quit: the whole cleanup runs, bounded, before the process ends (lock released, socket removed).
+  let mcpSocket: { close(): Promise<void> } | null = null;
+  let rest: { close(): Promise<void> } | null = null;
+  app.on('before-quit', () => (quitting = true));
+  installQuitCleanup(app, [
+    ['tray', () => tray.destroy()],
+    ['mcp socket', () => mcpSocket?.close()],
+    ['rest api', () => rest?.close()],
+    ['core', () => core.close()],
+  ]);
 
   // MCP for local agents: a 0600 socket in userData; destructive tools ask a person.
-  const mcpSocket = await serveOwnerSocket(
+  mcpSocket = await serveOwnerSocket(
     core,
     createMcpServerFactory(core, {
       version: app.getVersion(),
@@ -166,27 +185,25 @@ async function main(): Promise<void> {
     userData,
   );
 
-  // Optional: the same REST API as headless, with the same guards.
-  let rest: { close(): Promise<void> } | null = null;
+  // Optional: the same REST API as headless, with the same guards; the shell passes version and paths.
   if (shellSettings.serve_rest_api) {
     const { startRestForCore } = await import('../server/embedded-rest');
-    rest = await startRestForCore(core, shellSettings.rest_port);
+    rest = await startRestForCore(core, { port: shellSettings.rest_port, version: app.getVersion(), webRoot: paths.webRoot, redocScript: paths.redocScript });
   }
 
   core.monitor.start();
-  app.on('second-instance', () => showWindow());
   app.on('activate', () => showWindow());
-  app.on('before-quit', () => (quitting = true));
-  app.on('will-quit', async () => {
-    tray.destroy();
-    await mcpSocket.close();
-    await rest?.close();
-    await core.close();
-  });
   app.on('web-contents-created', (_event, contents) => contents.setWindowOpenHandler(() => ({ action: 'deny' })));
 }
 
-main().catch((error) => {
-  dialog.showErrorBox('MCP Cloud Orchestrator could not start', String(error?.message ?? error));
-  app.exit(1);
-});
+// One instance per user: a second launch hands over to the first and leaves at once. The listener is
+// registered before any await, so a launch during start-up is not lost.
+if (!app.requestSingleInstanceLock()) {
+  app.exit(0);
+} else {
+  app.on('second-instance', () => showWindow());
+  main().catch((error) => {
+    dialog.showErrorBox('MCP Cloud Orchestrator could not start', String(error?.message ?? error));
+    app.exit(1);
+  });
+}

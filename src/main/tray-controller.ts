@@ -6,8 +6,15 @@ export interface TrayHandle {
   setIcon(colour: TrayColour): void;
   setToolTip(text: string): void;
   setMenu(menu: MenuSpec[], onAction: (action: TrayAction) => void): void;
+  onClick(listener: () => void): void;
   destroy(): void;
 }
+
+/**
+ * A left click on the icon opens the window on Windows and Linux (KDE, and other StatusNotifier
+ * hosts that report clicks); on macOS a click opens the menu, as users expect there.
+ */
+export const clickOpensWindow = (platform: NodeJS.Platform): boolean => platform !== 'darwin';
 
 export type TrayFactory = () => TrayHandle;
 
@@ -25,8 +32,10 @@ export class TrayController {
     factory: TrayFactory,
     private readonly onAction: (action: TrayAction) => void,
     private readonly debounceMs = 250,
+    platform: NodeJS.Platform = process.platform,
   ) {
     this.#tray = factory();
+    if (clickOpensWindow(platform)) this.#tray.onClick(() => this.onAction({ kind: 'open-window' }));
     this.#apply(trayPresentation(null));
   }
 

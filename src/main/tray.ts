@@ -28,6 +28,7 @@ export function electronTray(resourcesDir: string): TrayHandle {
     setIcon: (colour) => tray.setImage(icon(colour)),
     setToolTip: (text) => tray.setToolTip(text),
     setMenu: (menu, onAction) => tray.setContextMenu(Menu.buildFromTemplate(toItems(menu, onAction))),
+    onClick: (listener) => tray.on('click', listener),
     destroy: () => tray.destroy(),
   };
 }

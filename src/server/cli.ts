@@ -1,8 +1,5 @@
 import fs from 'node:fs';
 import { OrchestratorError } from '../shared/errors';
-import { loadServiceConfig, pinnedMonitorSettings } from '../core/config/load-config';
-import { readJsonFile } from '../core/util/read-json-file';
-import { banner, startService } from './serve';
 
 const HELP = `Usage: mcp-orchestrator <command> [flags]
 
@@ -29,11 +26,14 @@ Settings (flag, environment variable or .env entry):
 async function main(): Promise<void> {
   const [command = 'help', ...args] = process.argv.slice(2);
   if (command === 'help' || command === '--help' || command === '-h') return void console.log(HELP);
+  // Everything else is loaded per command, so `--help` and the stdio MCP server load only what they use.
+  const { loadServiceConfig, pinnedMonitorSettings } = await import('../core/config/load-config');
   const { config, rest, sources } = loadServiceConfig({ argv: args });
   const pinned = pinnedMonitorSettings(sources);
 
   switch (command) {
     case 'serve': {
+      const { banner, startService } = await import('./serve');
       const service = await startService(config, console.log, pinned);
       service.core.guardProcess();
       console.log(banner(service, config));
@@ -59,6 +59,7 @@ async function main(): Promise<void> {
       const { createCore } = await import('../core/app-core');
       const { monitorSettingsFrom } = await import('../core/config/load-config');
       const { defaultDataDir } = await import('../core/registry/data-dir');
+      const { readJsonFile } = await import('../core/util/read-json-file');
       const core = createCore({ dataDir: config.DATA_DIR ?? defaultDataDir(), settings: monitorSettingsFrom(config) });
       try {
         if (command === 'import-tailscale') {

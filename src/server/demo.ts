@@ -8,7 +8,8 @@ import { defaultDataDir } from '../core/registry/data-dir';
 import { FleetSimulator } from '../core/simulator/fleet-simulator';
 import { demoHostKey, demoSpecs } from '../core/simulator/demo-fleet';
 import { readJsonFile } from '../core/util/read-json-file';
-import { banner, PACKAGE_ROOT, startService } from './serve';
+import { banner, startService } from './serve';
+import { PACKAGE_ROOT } from './package-info';
 
 function electronBinary(): string | null {
   try {
@@ -51,7 +52,7 @@ export async function runDemo(config: ServiceConfig, args: string[], pinned: Pin
   }
   if (!fs.existsSync(path.join(PACKAGE_ROOT, 'out/main/index.js'))) {
     console.log('Building the desktop app once (npm run build)…');
-    const built = spawnSync(process.execPath, [path.join(PACKAGE_ROOT, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: PACKAGE_ROOT, stdio: 'inherit' });
+    const built = spawnSync(process.execPath, [path.join(PACKAGE_ROOT, 'scripts/build.mjs')], { cwd: PACKAGE_ROOT, stdio: 'inherit' });
     if (built.status !== 0) throw new Error('npm run build failed; see above');
   }
   const app = spawn(electron, [PACKAGE_ROOT], {

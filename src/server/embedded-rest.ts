@@ -2,14 +2,27 @@ import type { Core } from '../core/app-core';
 import { loadOrCreateApiToken } from '../core/auth/api-token';
 import { createMcpServerFactory } from '../core/mcp/mcp-tools';
 import { buildApp } from './http/build-app';
-import { VERSION, WEB_ROOT } from './serve';
 
-/** The desktop app's optional REST API: the headless routes and guards over the app's own core. */
-export async function startRestForCore(core: Core, port: number, host = '127.0.0.1'): Promise<{ url: string; close(): Promise<void> }> {
+export interface EmbeddedRestOptions {
+  port: number;
+  host?: string;
+  /** The app's version (Electron: app.getVersion()). */
+  version: string;
+  /** The built web UI, or null for the API alone. */
+  webRoot: string | null;
+  redocScript?: string | null;
+}
+
+/**
+ * The desktop app's optional REST API: the headless routes and guards over the app's own core.
+ * The shell passes version and paths in; this module computes none of them from its own URL.
+ */
+export async function startRestForCore(core: Core, options: EmbeddedRestOptions): Promise<{ url: string; close(): Promise<void> }> {
+  const { port, version, host = '127.0.0.1' } = options;
   const { token } = loadOrCreateApiToken(core.dataDir, process.env.API_TOKEN);
   const app = await buildApp({
-    core, token, host, port, version: VERSION, webRoot: WEB_ROOT,
-    mcpFactory: createMcpServerFactory(core, { version: VERSION, policy: 'deny', readOnly: false, transport: 'http' }),
+    core, token, host, port, version, webRoot: options.webRoot, redocScript: options.redocScript,
+    mcpFactory: createMcpServerFactory(core, { version, policy: 'deny', readOnly: false, transport: 'http' }),
   });
   await app.listen({ host, port });
   const address = app.server.address();

@@ -8,7 +8,7 @@ import { readLockOwner } from '../core/registry/data-dir-lock';
 import { defaultDataDir } from '../core/registry/data-dir';
 import { createMcpServerFactory } from '../core/mcp/mcp-tools';
 import { serveOwnerSocket } from '../core/mcp/mcp-socket';
-import { VERSION } from './serve';
+import { VERSION } from './package-info';
 
 /** Pipes stdio to the MCP socket of the process that owns the data directory. */
 export function bridgeStdioToSocket(socketPath: string): Promise<void> {

@@ -1,6 +1,4 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import fs from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { ServiceConfig } from '../shared/schemas/config';
 import { createCore, type Core } from '../core/app-core';
@@ -9,13 +7,10 @@ import { loadOrCreateApiToken } from '../core/auth/api-token';
 import { alertOptionsFrom, monitorSettingsFrom, sshOptionsFrom } from '../core/config/load-config';
 import { defaultDataDir } from '../core/registry/data-dir';
 import { buildApp } from './http/build-app';
-import { ensureWebUi } from './web-ui-build';
+import { PACKAGE_ROOT, REDOC_SCRIPT, VERSION, WEB_ROOT } from './package-info';
 import { createMcpServerFactory } from '../core/mcp/mcp-tools';
 import { serveOwnerSocket } from '../core/mcp/mcp-socket';
 
-export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const VERSION: string = JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')).version;
-export const WEB_ROOT = path.join(PACKAGE_ROOT, 'out/web');
 
 export interface RunningService {
   url: string;
@@ -29,7 +24,6 @@ export interface RunningService {
 /** Starts the core headless and serves REST, the web UI and MCP on HOST:PORT. */
 export async function startService(config: ServiceConfig, log: (line: string) => void = console.log, settingSources: PinnedSources = {}): Promise<RunningService> {
   const dataDir = config.DATA_DIR ?? defaultDataDir();
-  await ensureWebUi(PACKAGE_ROOT, WEB_ROOT, log);
   const core = createCore({
     dataDir,
     settings: monitorSettingsFrom(config),
@@ -44,7 +38,7 @@ export async function startService(config: ServiceConfig, log: (line: string) =>
     const { token } = loadOrCreateApiToken(core.dataDir, config.API_TOKEN);
     const mcpOptions = { version: VERSION, policy: config.MCP_COMMAND_POLICY, readOnly: config.MCP_READ_ONLY };
     const app = await buildApp({
-      core, token, host: config.HOST, port: config.PORT, version: VERSION, debug: config.DEBUG, webRoot: WEB_ROOT,
+      core, token, host: config.HOST, port: config.PORT, version: VERSION, debug: config.DEBUG, webRoot: WEB_ROOT, redocScript: REDOC_SCRIPT,
       mcpFactory: createMcpServerFactory(core, { ...mcpOptions, transport: 'http' }),
     });
     await app.listen({ host: config.HOST, port: config.PORT });

@@ -1,33 +1,49 @@
 import { spawnSync } from 'node:child_process';
-import path from 'node:path';
+import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/temp-dir';
+import { runShell } from '../helpers/electron-stub';
 
 // No Electron binary can run here, so this runs the *built* main process in plain Node with a
 // stand-in for Electron's API (tests/fixtures/electron-stub). It checks the shell's wiring — window
-// options, IPC registration and checks, tray and notifications driven by the core, resume from sleep —
-// not Electron itself; tests/electron is the real end-to-end suite where a binary exists.
+// options, IPC registration and checks, tray and notifications driven by the core, resume from sleep,
+// quit — not Electron itself; tests/electron is the real end-to-end suite where a binary exists.
+// tests/main/packaged-app.test.ts runs the same against the packaged app's layout.
+const spawnCheck = (file: string) => spawnSync(process.execPath, ['--check', file], { encoding: 'utf8' });
+
 describe('main process wiring (stand-in Electron API)', () => {
-  it('builds, starts, answers IPC, and drives the tray and notifications from the core', () => {
-    const build = spawnSync(process.execPath, ['node_modules/electron-vite/bin/electron-vite.js', 'build'], { encoding: 'utf8' });
-    expect(build.status, build.stderr).toBe(0);
-    const run = spawnSync(process.execPath, ['--import', path.resolve('tests/fixtures/electron-stub/register.mjs'), path.resolve('tests/fixtures/electron-stub/drive.mjs'), path.resolve('out/main/index.js')], {
-      encoding: 'utf8',
-      env: { ...process.env, DATA_DIR: tempDir(), HEALTH_CHECK_INTERVAL: '3600' },
-      timeout: 30_000,
-    });
-    const lines = run.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { stub?: string; step?: string; value?: Record<string, unknown> });
-    const stub = lines.flatMap((l) => (l.stub ? [l.stub] : []));
-    const step = (name: string) => lines.find((l) => l.step === name)?.value;
+  it('every chunk of the built main process and preload parses', () => {
+    const files = ['out/main', 'out/preload'].flatMap((dir) => fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => /\.c?js$/.test(f)).map((f) => `${dir}/${f}`));
+    expect(files).toContain('out/main/index.js');
+    expect(files).toContain('out/preload/index.cjs');
+    for (const file of files) {
+      const check = spawnCheck(file);
+      expect(check.status, `${file}: ${check.stderr}`).toBe(0);
+    }
+  });
+
+  it('starts, answers IPC, drives the tray and notifications from the core, and quits cleanly', () => {
+    const userData = tempDir();
+    const run = runShell('out/main/index.js', 'smoke', { DATA_DIR: tempDir(), HEALTH_CHECK_INTERVAL: '3600', STUB_USER_DATA: userData, XDG_CONFIG_HOME: tempDir() });
+    const { stub, step } = run;
     expect(stub.find((s) => s.startsWith('window '))).toContain('"sandbox":true,"contextIsolation":true,"nodeIntegration":false');
     expect(stub).toContain('window open handler -> {"action":"deny"}');
+    expect(step('listeners')).toEqual({ 'second-instance': 1 });
     expect(step('create')).toMatchObject({ ok: true, result: { id: 'stub-1' } });
     expect(step('invalid')).toMatchObject({ ok: false, error: { error: 'validation_error', details: expect.arrayContaining([{ field: 'hostname', message: 'is required' }]) } });
     expect(step('foreign')).toMatchObject({ ok: false, error: { error: 'forbidden' } });
     expect(step('shell')).toMatchObject({ ok: true, result: { command_policy: 'ask', serve_rest_api: false } });
+    // The stand-in's safeStorage is Linux without a keyring (basic_text): storing is refused, with why.
+    expect(step('passphrase')).toMatchObject({ ok: false, error: { error: 'unavailable', message: expect.stringContaining('hard-coded key') } });
     expect(stub).toContain('tooltip 0/1 healthy — stub-1 down'); // nothing listens on 127.47.0.1:22
     expect(stub).toContain('notification stub-1 is down');
     expect(step('status')).toMatchObject({ in_grace: true }); // resume from sleep starts the grace period
+    expect(stub.filter((s) => s.startsWith('MISSING'))).toEqual([]);
     expect(stub.some((s) => s.startsWith('ERRORBOX'))).toBe(false);
-  }, 90_000);
+    // Quit: before-quit is held until the cleanup ran, then the app exits 0 with the socket gone.
+    expect(stub).toContain('tray destroyed');
+    expect(stub.at(-1)).toBe('exit 0');
+    expect(run.status).toBe(0);
+    expect(fs.existsSync(`${userData}/mcp.sock`)).toBe(false);
+  }, 60_000);
 });

@@ -15,6 +15,7 @@ function fakeTray() {
   const calls: string[] = [];
   let menu: MenuSpec[] = [];
   let onAction: (a: TrayAction) => void = () => {};
+  const clickListeners: Array<() => void> = [];
   const handle: TrayHandle = {
     setIcon: (c) => calls.push(`icon:${c}`),
     setToolTip: (t) => calls.push(`tooltip:${t}`),
@@ -23,9 +24,10 @@ function fakeTray() {
       onAction = cb;
       calls.push('menu');
     },
+    onClick: (listener) => clickListeners.push(listener),
     destroy: () => calls.push('destroy'),
   };
-  return { handle, calls, menu: () => menu, click: (label: string) => {
+  return { handle, calls, menu: () => menu, clickIcon: () => clickListeners.forEach((l) => l()), click: (label: string) => {
     const find = (items: MenuSpec[]): MenuSpec | undefined => items.flatMap((i) => (i.type === 'submenu' ? [i, ...(find(i.items) ? [find(i.items)!] : [])] : [i])).find((i) => 'label' in i && i.label === label && i.type === 'action');
     const item = find(menu);
     if (item?.type !== 'action') throw new Error(`no menu action ${label}`);
@@ -99,5 +101,15 @@ describe('TrayController', () => {
     controller.update(status({ a: 'healthy' }));
     vi.advanceTimersByTime(250);
     expect(tray.calls).toHaveLength(3); // nothing changed, nothing re-applied
+  });
+
+  it('opens the window on a left click on Windows and Linux, and leaves the click to the menu on macOS', () => {
+    for (const [platform, expected] of [['win32', [{ kind: 'open-window' }]], ['linux', [{ kind: 'open-window' }]], ['darwin', []]] as const) {
+      const tray = fakeTray();
+      const actions: TrayAction[] = [];
+      new TrayController(() => tray.handle, (a) => actions.push(a), 250, platform);
+      tray.clickIcon();
+      expect(actions, platform).toEqual(expected);
+    }
   });
 });

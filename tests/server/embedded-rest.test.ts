@@ -11,7 +11,7 @@ let rest: Awaited<ReturnType<typeof startRestForCore>>;
 beforeAll(async () => {
   core = createCore({ dataDir: tempDir(), settings: MonitorSettingsSchema.parse({}), ssh: { metricsIntervalMs: 0 } });
   core.registry.create({ id: 'desk', hostname: 'desk', tailscale_ip: '127.0.0.1', role: 'master', cpu_cores: 1, memory_gb: 1 });
-  rest = await startRestForCore(core, 0);
+  rest = await startRestForCore(core, { port: 0, version: '9.9.9-desk', webRoot: null });
 });
 afterAll(async () => {
   await rest.close();
@@ -26,5 +26,7 @@ describe('REST API served by the desktop app', () => {
     const token = (await import('node:fs')).readFileSync(`${core.dataDir}/api-token`, 'utf8').trim();
     expect((await call('GET', '/cluster/nodes/desk', { token })).body).toMatchObject({ id: 'desk', role: 'master' });
     expect((await call('GET', '/health', { token: null, headers: { host: 'evil.example' } })).status).toBe(403);
+    // The shell's version, passed in (not read from a package.json next to the bundle).
+    expect((await call('GET', '/', { token })).body).toMatchObject({ version: '9.9.9-desk' });
   });
 });

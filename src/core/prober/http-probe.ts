@@ -1,4 +1,5 @@
-import { Agent, request, type Dispatcher } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
+import { loadUndici } from '../util/lazy-modules';
 import type { HttpProbe } from '../../shared/schemas/probe';
 import { classifyError, ProbeFailure } from './probe-failure';
 import { formatHost } from './tcp-probe';
@@ -9,7 +10,8 @@ const seconds = (ms: number) => `${Number((ms / 1000).toFixed(2))}s`;
 // One agent for all probes: keep-alive connections are reused from sweep to sweep.
 // Probe targets are the operator's own machines, often with self-signed certificates.
 let sharedAgent: Agent | undefined;
-export function probeAgent(): Agent {
+export async function probeAgent(): Promise<Agent> {
+  const { Agent } = await loadUndici();
   sharedAgent ??= new Agent({ connections: 2, keepAliveTimeout: 60_000, connect: { rejectUnauthorized: false } });
   return sharedAgent;
 }
@@ -35,8 +37,10 @@ export async function httpCheck(
   probe: HttpProbe,
   host: string,
   timeoutMs: number,
-  dispatcher: Dispatcher = probeAgent(),
+  dispatcher?: Dispatcher,
 ): Promise<{ latency_ms: number; status_code: number }> {
+  const { request } = await loadUndici();
+  dispatcher ??= await probeAgent();
   const url = httpProbeUrl(probe, host);
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), timeoutMs);

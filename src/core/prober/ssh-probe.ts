@@ -1,4 +1,5 @@
-import ssh2, { type ConnectConfig } from 'ssh2';
+import type { ConnectConfig } from 'ssh2';
+import { loadSsh2 } from '../util/lazy-modules';
 import { classifyError, classifySshError, ProbeFailure } from './probe-failure';
 import { formatHost } from './tcp-probe';
 
@@ -12,11 +13,12 @@ export interface SshProbeCredentials {
  * Checks that an SSH server completes its handshake; with credentials it must also accept them.
  * Host keys are not pinned here: the SSH service does that before running anything.
  */
-export function sshCheck(host: string, port: number, timeoutMs: number, credentials?: SshProbeCredentials): Promise<number> {
+export async function sshCheck(host: string, port: number, timeoutMs: number, credentials?: SshProbeCredentials): Promise<number> {
+  const { Client } = await loadSsh2();
   const target = `ssh://${formatHost(host)}:${port}`;
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const client = new ssh2.Client();
+    const client = new Client();
     let settled = false;
     const finish = (error?: ProbeFailure): void => {
       if (settled) return;

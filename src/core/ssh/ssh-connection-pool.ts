@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import ssh2, { type Client, type ConnectConfig } from 'ssh2';
+import type { Client, ConnectConfig } from 'ssh2';
+import { loadSsh2 } from '../util/lazy-modules';
 import { OrchestratorError } from '../../shared/errors';
 import type { Node } from '../../shared/schemas/node';
 import { classifySshError } from '../prober/probe-failure';
@@ -136,6 +137,7 @@ export class SshConnectionPool {
     const target = sshTarget(node);
     const keyPath = node.ssh?.key_path ?? this.auth.defaultKeyPath ?? DEFAULT_KEYS.find((k) => fs.existsSync(k));
     const privateKey = keyPath ? await readPrivateKey(keyPath, node.id) : undefined;
+    const ssh2 = await loadSsh2();
     return new Promise((resolve, reject) => {
       const client = new ssh2.Client();
       let settled = false;
@@ -162,6 +164,9 @@ export class SshConnectionPool {
         },
       };
       client.once('ready', () => {
+        // Small request/answer exchanges (metrics polls, short commands) must not wait on Nagle's
+        // algorithm against the peer's delayed ACK: that alone cost ~40 ms per round trip.
+        client.setNoDelay(true);
         settled = true;
         const connection: PooledConnection = { client, idleTimer: null, users: 0 };
         this.#connections.set(node.id, connection);

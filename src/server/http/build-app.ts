@@ -1,10 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import Fastify, { type FastifyInstance } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import { jsonSchemaTransformObject, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -38,11 +36,11 @@ export interface AppOptions {
   /** Directory of the built web UI (index.html + assets); null serves the API only. */
   webRoot?: string | null;
   bodyLimit?: number;
+  /** ReDoc's standalone script (out/docs); absent or missing, /redoc answers 404. */
+  redocScript?: string | null;
   /** Builds an MCP server per request for /mcp; absent, /mcp is not served. */
   mcpFactory?: () => McpServer;
 }
-
-const require = createRequire(import.meta.url);
 
 // Validation with the shared zod schemas; failures become our 422 with field names.
 const zodValidator: FastifySchemaCompiler<z.ZodType> = ({ schema }) => (data) => {
@@ -127,11 +125,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { tags: ['meta'], summary: 'This OpenAPI document (no token needed)', response: { 200: z.record(z.string(), z.unknown()) } } }, async () => app.swagger() as unknown as Record<string, unknown>);
-  const redocBundle = require.resolve('redoc/bundles/redoc.standalone.js');
-  app.get('/redoc', { schema: htmlPage('ReDoc (no token needed)') }, async (_request, reply) =>
-    reply.type('text/html').send('<!doctype html><html><head><meta charset="utf-8"><title>MCP Cloud Orchestrator — ReDoc</title></head><body><redoc spec-url="/openapi.json"></redoc><script src="/redoc/redoc.standalone.js"></script></body></html>'),
-  );
-  app.get('/redoc/redoc.standalone.js', { schema: { hide: true } }, async (_request, reply) => reply.type('application/javascript').send(fs.createReadStream(redocBundle)));
+  // Paths come from the caller (CLI or desktop shell): nothing here is computed from this file's URL,
+  // because bundlers move this code (electron-vite also injects its own `require` into such chunks).
+  const redocScript = options.redocScript && fs.existsSync(options.redocScript) ? options.redocScript : null;
+  if (redocScript) {
+    app.get('/redoc', { schema: htmlPage('ReDoc (no token needed)') }, async (_request, reply) =>
+      reply.type('text/html').send('<!doctype html><html><head><meta charset="utf-8"><title>MCP Cloud Orchestrator — ReDoc</title></head><body><redoc spec-url="/openapi.json"></redoc><script src="/redoc/redoc.standalone.js"></script></body></html>'),
+    );
+    app.get('/redoc/redoc.standalone.js', { schema: { hide: true } }, async (_request, reply) => reply.type('application/javascript').send(fs.createReadStream(redocScript)));
+  }
 
   await app.register(fastifyWebsocket, { options: { maxPayload: BRIDGE_MAX_PAYLOAD } });
   // Upgraded sockets (the bridge, and upgrades refused by the guard) are not closed by
@@ -144,7 +146,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('preClose', async () => {
     for (const socket of upgraded) socket.destroy();
   });
-  if (webRoot) await app.register(fastifyStatic, { root: webRoot, prefix: '/', index: false, wildcard: true });
+  if (webRoot) await app.register((await import('@fastify/static')).default, { root: webRoot, prefix: '/', index: false, wildcard: true });
   registerWebBridge(app, core, token);
 
   const context = { core, info: { name: 'MCP Cloud Orchestrator', version, docs: '/docs' }, webUi: webRoot !== null };

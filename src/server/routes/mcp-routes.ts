@@ -1,6 +1,4 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { createMcpHandler } from '@modelcontextprotocol/server';
-import { toNodeHandler } from '@modelcontextprotocol/node';
 import type { McpServer } from '@modelcontextprotocol/server';
 
 /**
@@ -8,9 +6,15 @@ import type { McpServer } from '@modelcontextprotocol/server';
  * and the Host/Origin check apply before any MCP message is read.
  */
 export const mcpRoutes: FastifyPluginAsync<{ factory: () => McpServer }> = async (app, { factory }) => {
-  const handle = toNodeHandler(createMcpHandler(factory, { onerror: (error) => app.log.warn({ err: error }, 'mcp') }));
+  // The HTTP transport is loaded by the first MCP request, not at start-up.
+  let handler: Promise<ReturnType<typeof import('@modelcontextprotocol/node').toNodeHandler>> | undefined;
+  const load = async () => {
+    const [{ createMcpHandler }, { toNodeHandler }] = await Promise.all([import('@modelcontextprotocol/server'), import('@modelcontextprotocol/node')]);
+    return toNodeHandler(createMcpHandler(factory, { onerror: (error) => app.log.warn({ err: error }, 'mcp') }));
+  };
   const serve = async (request: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) => {
     reply.hijack();
+    const handle = await (handler ??= load());
     await handle(request.raw, reply.raw, request.body);
   };
   app.post('/mcp', { schema: { hide: true } }, serve);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseMetrics } from '../../../src/core/ssh/metrics-collector';
+import { countCpuList, parseMetrics } from '../../../src/core/ssh/metrics-collector';
 
 const answer = (disk = 'disk 1048576 262144 786432\n') => `load 0.50 0.25 0.10\ncpus 8\nmemtotal 16384000\nmemavail 8192000\n${disk}uptime 3600.5\n`;
 
@@ -18,5 +18,16 @@ describe('parseMetrics', () => {
   it('says which figure is missing', () => {
     expect(() => parseMetrics('load 1 2 3\n')).toThrow(/did not report "disk"/);
     expect(() => parseMetrics(answer().replace('cpus 8', 'cpus x'))).toThrow(/"cpus"/);
+  });
+});
+
+describe('CPU count from /sys/devices/system/cpu/online', () => {
+  it('counts a kernel CPU list, and the poll uses it instead of /proc/cpuinfo', () => {
+    expect(countCpuList('0')).toBe(1);
+    expect(countCpuList('0-7\n')).toBe(8);
+    expect(countCpuList('0-3,6,8-9')).toBe(7);
+    expect(countCpuList('x')).toBeNaN();
+    expect(parseMetrics('load 1 1 1\ncpuset 0-15\nmemtotal 1024\nmemavail 512\ndisk 1 1 1\nuptime 1\n').cpu_count).toBe(16);
+    expect(() => parseMetrics('load 1 1 1\ncpuset 3-1\nmemtotal 1024\nmemavail 512\ndisk 1 1 1\nuptime 1\n')).toThrow(/"cpus"/);
   });
 });

@@ -1,0 +1,53 @@
+// Start-up figures: spawn → first useful answer, for the stdio MCP server and the HTTP service.
+import { spawn } from 'node:child_process';
+import http from 'node:http';
+
+const INIT = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bench', version: '1' } } };
+const INITIALIZED = { jsonrpc: '2.0', method: 'notifications/initialized' };
+const LIST = { jsonrpc: '2.0', id: 2, method: 'tools/list' };
+
+/** Spawn → `tools/list` answered, as an MCP client does at every session start (ms). */
+export function stdioReadyMs(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, ...env } });
+    let buffer = '';
+    child.stdout.on('data', (chunk) => {
+      buffer += chunk;
+      for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
+        const message = JSON.parse(buffer.slice(0, nl));
+        buffer = buffer.slice(nl + 1);
+        if (message.id === 1) child.stdin.write(JSON.stringify(INITIALIZED) + '\n' + JSON.stringify(LIST) + '\n');
+        if (message.id === 2) {
+          const ms = performance.now() - started;
+          child.kill('SIGKILL');
+          resolve(ms);
+        }
+      }
+    });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => signal !== 'SIGKILL' && reject(new Error(`${args.join(' ')} exited with ${code} before tools/list`)));
+    child.stdin.write(JSON.stringify(INIT) + '\n');
+  });
+}
+
+/** Spawn → first `GET path` answered on host:port (ms); polls every 2 ms. */
+export function httpReadyMs(command: string, args: string[], host: string, port: number, urlPath: string, env: NodeJS.ProcessEnv = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(command, args, { stdio: 'ignore', env: { ...process.env, ...env } });
+    let done = false;
+    child.on('exit', (code, signal) => !done && signal !== 'SIGKILL' && reject(new Error(`${args.join(' ')} exited with ${code}`)));
+    const poll = () => {
+      const req = http.get({ host, port, path: urlPath, headers: { host: `${host}:${port}` } }, (res) => {
+        res.resume();
+        done = true;
+        const ms = performance.now() - started;
+        child.kill('SIGKILL');
+        resolve(ms);
+      });
+      req.on('error', () => setTimeout(poll, 2));
+    };
+    poll();
+  });
+}

@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+// `npm run build`: everything that runs, as bundled JavaScript (no tsx at run time):
+//   out/cli      the command line (serve, mcp, demo, import, export, import-tailscale), esbuild, one
+//                chunk per lazily loaded subsystem; run-time packages stay external (dependencies)
+//   out/main, out/preload, out/renderer   the Electron app (electron-vite)
+//   out/web      the web UI the headless service serves (the renderer, built with base '/')
+//   out/docs     ReDoc's standalone script, so redoc is a build-time package only
+// `--cli` builds out/cli alone (bin/ uses it when a checkout has never been built).
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+process.chdir(root);
+const only = process.argv.includes('--cli') ? 'cli' : null;
+
+// Bundled into out/cli rather than loaded from node_modules: ESM packages of many small files that
+// every start needs (zod alone is ~100 files). They share one zod instance inside the bundle.
+const BUNDLED = ['zod', '@modelcontextprotocol/server', '@modelcontextprotocol/node', 'fastify-type-provider-zod', 'conf', 'dotenv', 'env-paths', 'fastify', '@fastify/swagger'];
+
+async function buildCli() {
+  const { build } = await import('esbuild');
+  const dependencies = Object.keys(JSON.parse(fs.readFileSync('package.json', 'utf8')).dependencies);
+  const external = dependencies.filter((d) => !BUNDLED.includes(d)).flatMap((d) => [d, `${d}/*`]);
+  fs.rmSync('out/cli', { recursive: true, force: true });
+  await build({
+    entryPoints: { cli: 'src/server/cli.ts' },
+    outdir: 'out/cli',
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20.19',
+    external,
+    chunkNames: 'chunks/[name]-[hash]',
+    sourcemap: 'linked',
+    minify: !process.env.MCO_BUILD_NO_MINIFY,
+    // Bundled CommonJS (dotenv, ajv) calls require(); an ES module has none of its own.
+    banner: { js: "import { createRequire as __mcoCreateRequire } from 'node:module'; const require = __mcoCreateRequire(import.meta.url);" },
+    logLevel: 'warning',
+  });
+}
+
+function copyRedoc() {
+  const script = createRequire(import.meta.url).resolve('redoc/bundles/redoc.standalone.js');
+  fs.mkdirSync('out/docs', { recursive: true });
+  fs.copyFileSync(script, 'out/docs/redoc.standalone.js');
+}
+
+async function buildApps() {
+  // vitest or a caller may set NODE_ENV=test, which would ship React's development build.
+  process.env.NODE_ENV = 'production';
+  const { build: electronVite } = await import('electron-vite');
+  await electronVite({ logLevel: 'warn' });
+  const { build: vite } = await import('vite');
+  await vite({ configFile: 'vite.web.config.ts', mode: 'production', logLevel: 'warn' });
+}
+
+const started = Date.now();
+await buildCli();
+copyRedoc();
+if (!only) await buildApps();
+console.error(`built ${only ?? 'cli, docs, main, preload, renderer, web'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -1,0 +1,46 @@
+/** What the shell shows: a title, a body, and the node a click opens the window on. */
+export interface Notice {
+  title: string;
+  body: string;
+  nodeId: string | null;
+}
+
+/** The little of Electron's Notification that the notifier uses. */
+export interface NotificationLike {
+  on(event: 'click' | 'close' | 'failed', listener: () => void): unknown;
+  show(): void;
+}
+
+export type NotificationFactory = (options: { title: string; body: string; icon: string }) => NotificationLike;
+
+/**
+ * Shows notices as native notifications. Each one is kept referenced until it is clicked, closed or
+ * failed: an unreferenced Notification is garbage-collected and its click never arrives.
+ */
+export class Notifier {
+  readonly #live = new Set<NotificationLike>();
+
+  constructor(
+    private readonly create: NotificationFactory,
+    private readonly icon: string,
+    private readonly onClick: (nodeId: string | undefined) => void,
+  ) {}
+
+  show(notice: Notice): void {
+    const n = this.create({ title: notice.title, body: notice.body, icon: this.icon });
+    this.#live.add(n);
+    const release = () => this.#live.delete(n);
+    n.on('click', () => {
+      release();
+      this.onClick(notice.nodeId ?? undefined);
+    });
+    n.on('close', release);
+    n.on('failed', release);
+    n.show();
+  }
+
+  /** Notifications shown and not yet clicked, closed or failed. */
+  get retained(): number {
+    return this.#live.size;
+  }
+}

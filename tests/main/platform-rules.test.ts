@@ -1,0 +1,215 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { EventEmitter } from 'node:events';
+import { describe, expect, it, vi } from 'vitest';
+import { APP_ID, DESKTOP_FILE, applyAppIdentity } from '../../src/main/app-identity';
+import { applyStartAtLogin, autostartEntry, autostartFile, startsHidden } from '../../src/main/autostart';
+import { secretStorageRefusal } from '../../src/main/secret-storage';
+import { trackWindowBounds } from '../../src/main/window-bounds';
+import { Notifier, type NotificationLike } from '../../src/main/notifier';
+import { installQuitCleanup } from '../../src/main/quit-cleanup';
+import { sendToPage } from '../../src/main/safe-send';
+import { appPaths } from '../../src/main/app-paths';
+import { tempDir } from '../helpers/temp-dir';
+
+// The shell's per-OS rules, with Electron's objects replaced by small fakes.
+describe('AppUserModelId (Windows toasts)', () => {
+  it('is set on Windows, to the appId electron-builder installs the shortcut with', () => {
+    const calls: string[] = [];
+    for (const platform of ['win32', 'linux', 'darwin'] as const) applyAppIdentity({ setAppUserModelId: (id) => calls.push(`${platform}:${id}`) }, platform);
+    expect(calls).toEqual([`win32:${APP_ID}`]);
+    expect(fs.readFileSync('electron-builder.yml', 'utf8')).toMatch(new RegExp(`^appId: ${APP_ID.replace(/\./g, '\\.')}$`, 'm'));
+  });
+
+  it('package.json has what the deb target requires (homepage, an author with an email) and nothing is rebuilt natively', () => {
+    const manifest = JSON.parse(fs.readFileSync('package.json', 'utf8'));
+    expect(manifest.homepage).toMatch(/^https:\/\//);
+    expect(manifest.author.email).toMatch(/^[^@\s]+@[^@\s]+$/);
+    expect(fs.readFileSync('electron-builder.yml', 'utf8')).toMatch(/^npmRebuild: false$/m); // cpu-features cannot build here
+  });
+
+  it('package.json names the desktop entry and electron-builder installs it under that name', () => {
+    expect(JSON.parse(fs.readFileSync('package.json', 'utf8')).desktopName).toBe(DESKTOP_FILE);
+    expect(fs.readFileSync('electron-builder.yml', 'utf8')).toMatch(/^\s+syncDesktopName: true$/m);
+  });
+});
+
+describe('start at login', () => {
+  it('on Linux writes an XDG autostart entry that starts hidden, and removes it when turned off', () => {
+    const configDir = tempDir();
+    const app = { setLoginItemSettings: vi.fn() };
+    applyStartAtLogin(true, { platform: 'linux', app, command: ['/opt/MCP Cloud Orchestrator/mcp-cloud-orchestrator'], configDir });
+    const file = autostartFile(configDir);
+    expect(file).toBe(path.join(configDir, 'autostart', 'mcp-cloud-orchestrator.desktop'));
+    const entry = fs.readFileSync(file, 'utf8');
+    expect(entry).toContain('[Desktop Entry]');
+    expect(entry).toContain('Exec="/opt/MCP Cloud Orchestrator/mcp-cloud-orchestrator" --hidden\n');
+    expect(app.setLoginItemSettings).not.toHaveBeenCalled(); // a no-op on Linux in Electron
+    applyStartAtLogin(false, { platform: 'linux', app, command: ['/x'], configDir });
+    expect(fs.existsSync(file)).toBe(false);
+  });
+
+  it('quotes what the Desktop Entry spec reserves', () => {
+    expect(autostartEntry(['/a/$b"c', '/app dir'])).toContain('Exec="/a/\\$b\\"c" "/app dir" --hidden');
+  });
+
+  it('on macOS and Windows uses login items', () => {
+    for (const platform of ['darwin', 'win32'] as const) {
+      const app = { setLoginItemSettings: vi.fn() };
+      applyStartAtLogin(true, { platform, app, command: ['/x'], configDir: tempDir() });
+      expect(app.setLoginItemSettings).toHaveBeenCalledWith({ openAtLogin: true, args: ['--hidden'] });
+    }
+  });
+
+  it('starts hidden with --hidden, or on macOS when opened at login (login items take no arguments there)', () => {
+    expect(startsHidden(['app', '--hidden'], 'linux', undefined)).toBe(true);
+    expect(startsHidden(['app'], 'linux', { wasOpenedAtLogin: true })).toBe(false);
+    expect(startsHidden(['app'], 'darwin', { wasOpenedAtLogin: true })).toBe(true);
+    expect(startsHidden(['app'], 'darwin', { wasOpenedAtLogin: false })).toBe(false);
+  });
+});
+
+describe('safeStorage', () => {
+  const storage = (available: boolean, backend?: string) => ({ isEncryptionAvailable: () => available, getSelectedStorageBackend: () => backend ?? 'gnome_libsecret' });
+  it('refuses basic_text on Linux (a hard-coded key), and says why', () => {
+    expect(secretStorageRefusal(storage(true, 'basic_text'), 'linux')).toMatch(/hard-coded key/);
+    expect(secretStorageRefusal(storage(true, 'gnome_libsecret'), 'linux')).toBeNull();
+    expect(secretStorageRefusal(storage(true, 'kwallet5'), 'linux')).toBeNull();
+    expect(secretStorageRefusal(storage(true), 'darwin')).toBeNull();
+    expect(secretStorageRefusal(storage(false), 'win32')).toMatch(/keychain is not available/);
+  });
+});
+
+describe('window bounds', () => {
+  it('debounces move and resize, and saves at once on close and hide', () => {
+    vi.useFakeTimers();
+    try {
+      const window = Object.assign(new EventEmitter(), { isMinimized: () => false, getBounds: () => ({ ...bounds }) });
+      let bounds = { x: 1, y: 2, width: 800, height: 600 };
+      const saved: unknown[] = [];
+      trackWindowBounds(window, (b) => saved.push(b), { debounceMs: 500 });
+      for (let i = 0; i < 20; i++) {
+        bounds = { ...bounds, x: i };
+        window.emit(i % 2 ? 'move' : 'resize');
+        vi.advanceTimersByTime(100);
+      }
+      expect(saved).toEqual([]);
+      vi.advanceTimersByTime(500);
+      expect(saved).toEqual([{ x: 19, y: 2, width: 800, height: 600 }]);
+      bounds = { ...bounds, y: 50 };
+      window.emit('move');
+      window.emit('hide');
+      expect(saved).toHaveLength(2);
+      vi.advanceTimersByTime(1000);
+      expect(saved).toHaveLength(2); // the pending debounce was replaced by the immediate save
+      window.emit('close');
+      expect(saved).toHaveLength(3);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe('notifications', () => {
+  class FakeNotification extends EventEmitter implements NotificationLike {
+    shown = false;
+    show() {
+      this.shown = true;
+    }
+  }
+  it('keeps each notification referenced until click, close or failed, and routes the click', () => {
+    const made: FakeNotification[] = [];
+    const clicks: Array<string | undefined> = [];
+    const notifier = new Notifier(() => (made.push(new FakeNotification()), made.at(-1)!), '/icons/icon.png', (id) => clicks.push(id));
+    notifier.show({ title: 'a down', body: '', nodeId: 'a' });
+    notifier.show({ title: 'b down', body: '', nodeId: 'b' });
+    notifier.show({ title: 'offline', body: '', nodeId: null });
+    expect(made.every((n) => n.shown)).toBe(true);
+    expect(notifier.retained).toBe(3);
+    made[0].emit('click');
+    expect(clicks).toEqual(['a']);
+    expect(notifier.retained).toBe(2);
+    made[1].emit('close');
+    made[2].emit('failed');
+    expect(notifier.retained).toBe(0);
+  });
+});
+
+describe('quit', () => {
+  const fakeApp = () => Object.assign(new EventEmitter(), { exits: [] as number[], exit(code: number) { this.exits.push(code); } });
+  const quit = (app: EventEmitter) => {
+    const event = { prevented: false, preventDefault() { this.prevented = true; } };
+    app.emit('before-quit', event);
+    return event.prevented;
+  };
+
+  it('holds the quit, runs every step in order even when one fails, then exits', async () => {
+    const app = fakeApp();
+    const order: string[] = [];
+    installQuitCleanup(app, [
+      ['a', async () => void order.push('a')],
+      ['b', () => { order.push('b'); throw new Error('boom'); }],
+      ['c', async () => { await new Promise((r) => setTimeout(r, 20)); order.push('c'); }],
+    ], { log: (l) => order.push(l) });
+    expect(quit(app)).toBe(true);
+    expect(quit(app)).toBe(true); // a second Quit while cleaning up waits too
+    await vi.waitFor(() => expect(app.exits).toEqual([0]));
+    expect(order).toEqual(['a', 'b', 'quit: b failed: boom', 'c']);
+    expect(quit(app)).toBe(false); // app.exit's own quit is let through
+  });
+
+  it('exits after the time bound when a step hangs', async () => {
+    const app = fakeApp();
+    const log: string[] = [];
+    installQuitCleanup(app, [['stuck', () => new Promise(() => {})]], { timeoutMs: 50, log: (l) => log.push(l) });
+    quit(app);
+    await vi.waitFor(() => expect(app.exits).toEqual([0]));
+    expect(log).toEqual(['quit: cleanup took over 50 ms; exiting anyway']);
+  });
+
+  it('sends nothing to a destroyed window', () => {
+    const sent: string[] = [];
+    const window = (destroyed: boolean, contentsDestroyed = false) => ({ isDestroyed: () => destroyed, webContents: { isDestroyed: () => contentsDestroyed, send: (c: string) => sent.push(c) } });
+    expect(sendToPage(window(false), 'x')).toBe(true);
+    expect(sendToPage(window(true), 'y')).toBe(false);
+    expect(sendToPage(window(false, true), 'z')).toBe(false);
+    expect(sendToPage(null, 'w')).toBe(false);
+    expect(sent).toEqual(['x']);
+  });
+});
+
+describe('paths', () => {
+  const input = { resourcesPath: '/opt/app/resources', mainDir: '/opt/app/resources/app.asar/out/main', env: { ELECTRON_RENDERER_URL: 'http://localhost:5173/' } };
+  it('honours ELECTRON_RENDERER_URL only unpackaged, so a packaged app never loads or trusts another origin', () => {
+    expect(appPaths({ ...input, isPackaged: true }).appUrl).toBe('file:///opt/app/resources/app.asar/out/renderer/index.html');
+    expect(appPaths({ ...input, isPackaged: false }).appUrl).toBe('http://localhost:5173/');
+  });
+  it('finds icons and the demo fleet outside app.asar when packaged', () => {
+    const packaged = appPaths({ ...input, isPackaged: true });
+    expect(packaged.iconsDir).toBe('/opt/app/resources/icons');
+    expect(packaged.demoNodesFile).toBe('/opt/app/resources/data/nodes.json');
+    const dev = appPaths({ ...input, mainDir: path.resolve('out/main'), isPackaged: false });
+    expect(fs.existsSync(path.join(dev.iconsDir, 'tray-green.png'))).toBe(true);
+    expect(fs.existsSync(dev.demoNodesFile)).toBe(true);
+  });
+});
+
+describe('tray icons', () => {
+  // The alpha channel of one of our own PNGs (8-bit RGBA, unfiltered rows, as scripts/make-icons.ts writes).
+  const alphaMask = (file: string): string => {
+    const png = fs.readFileSync(file);
+    const idat = png.indexOf('IDAT');
+    const raw = zlib.inflateSync(png.subarray(idat + 4, idat + 4 + png.readUInt32BE(idat - 4)));
+    const size = png.readUInt32BE(16);
+    let mask = '';
+    for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) mask += raw[y * (1 + size * 4) + 1 + x * 4 + 3] > 127 ? '#' : '.';
+    return mask;
+  };
+  it('macOS template images (drawn as a mask) differ in shape per state', () => {
+    for (const scale of ['', '@2x']) {
+      const masks = ['green', 'amber', 'red', 'grey'].map((c) => alphaMask(`resources/tray-${c}Template${scale}.png`));
+      expect(new Set(masks).size, scale).toBe(4);
+    }
+  });
+});
