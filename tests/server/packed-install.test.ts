@@ -24,7 +24,13 @@ function installLock(tarball: string): object {
     '': { name: 'empty', dependencies: { 'mcp-cloud-orchestrator': spec } },
     'node_modules/mcp-cloud-orchestrator': { version: manifest.version, resolved: spec, license: manifest.license, dependencies: manifest.dependencies, bin: manifest.bin, engines: manifest.engines },
   };
-  for (const [key, entry] of Object.entries<{ dev?: boolean; link?: boolean }>(ours.packages)) if (key.startsWith('node_modules/') && !entry.dev && !entry.link) packages[key] = entry;
+  // Our lockfile records no download addresses; with the registry's usual tarball address npm takes
+  // each tarball from its cache by integrity, with no request for package metadata (we stay offline).
+  for (const [key, entry] of Object.entries<{ dev?: boolean; link?: boolean; version?: string; resolved?: string }>(ours.packages)) {
+    if (!key.startsWith('node_modules/') || entry.dev || entry.link) continue;
+    const name = key.slice(key.lastIndexOf('node_modules/') + 'node_modules/'.length);
+    packages[key] = { resolved: `https://registry.npmjs.org/${name}/-/${name.split('/').at(-1)}-${entry.version}.tgz`, ...entry };
+  }
   return { name: 'empty', lockfileVersion: 3, requires: true, packages };
 }
 

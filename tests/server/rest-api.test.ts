@@ -77,7 +77,7 @@ describe('REST API', () => {
     const status = await service.call('GET', '/cluster/status');
     expect(status.body.nodes).toBeUndefined();
     expect((await service.call('GET', '/cluster/status?include_nodes=true')).body.nodes).toHaveLength(2);
-    expect((await service.call('GET', '/cluster/events')).body.events.map((e: { node: string; to: string }) => `${e.node}:${e.to}`)).toEqual(['up-1:healthy', 'down-1:unhealthy']);
+    expect((await service.call('GET', '/cluster/events')).body.events.filter((e: { kind: string }) => e.kind === 'transition').map((e: { node: string; to: string }) => `${e.node}:${e.to}`)).toEqual(['up-1:healthy', 'down-1:unhealthy']);
     expect((await service.call('GET', '/cluster/nodes/up-1/history')).body.points.length).toBeGreaterThanOrEqual(1);
   });
 
