@@ -59,6 +59,11 @@ export async function runDemo(config: ServiceConfig, args: string[], pinned: Pin
     stdio: 'inherit',
     env: { ...process.env, DATA_DIR: demoConfig.DATA_DIR, NODES_FILE_PATH: nodesFile, HEALTH_CHECK_INTERVAL: '5' },
   });
+  app.on('error', async (error) => {
+    console.error(`Could not start Electron (${error.message}); run \`npm run demo -- --headless\` for the web UI.`);
+    await sim.stop();
+    process.exit(1);
+  });
   app.on('exit', async (code) => {
     await sim.stop();
     process.exit(code ?? 0);

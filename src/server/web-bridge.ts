@@ -49,6 +49,8 @@ export function registerWebBridge(app: FastifyInstance, core: Core, token: strin
     };
     tcp.prependListener('data', countPreAuth);
     const send = (message: unknown) => socket.readyState === socket.OPEN && socket.send(JSON.stringify(message));
+    // A protocol error or a reset connection ends this client only, never the process.
+    socket.on('error', () => socket.terminate());
     socket.on('close', () => {
       clearTimeout(authTimer);
       tcp.off('data', countPreAuth);

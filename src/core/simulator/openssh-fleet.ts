@@ -104,7 +104,9 @@ export async function startSshdFleet(addresses: string[], port = 2222): Promise<
           'Subsystem sftp internal-sftp',
         ].join('\n') + '\n',
       );
-      return spawn(SSHD, ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', process.env.MCO_SSHD_LOGLEVEL ? 'inherit' : 'ignore'] });
+      const child = spawn(SSHD, ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', process.env.MCO_SSHD_LOGLEVEL ? 'inherit' : 'ignore'] });
+      child.on('error', () => {}); // a failed spawn shows as an exit code below ("sshd exited at start")
+      return child;
     });
     await Promise.all(addresses.map((a) => waitForPort(a, port)));
     // Another process on the port would answer too; make sure ours are the ones listening.
