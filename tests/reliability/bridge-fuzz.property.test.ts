@@ -18,9 +18,11 @@ let output: () => string;
 beforeAll(async () => {
   ({ child, url, output } = await spawnService({ dataDir: tempDir(), token: TOKEN, host: '127.54.0.1' }));
 });
-afterAll(() => {
+afterAll(async () => {
   console.log(`[bridge-fuzz] seed ${SEED}, ${RUNS} runs per property`);
+  const exited = new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
   child.kill('SIGTERM');
+  await exited; // its clean stop writes into the data dir, which is removed after this
 });
 
 /** Opens the bridge, optionally authenticates, sends the frames; resolves with how it ended. */

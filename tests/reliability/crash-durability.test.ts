@@ -46,7 +46,9 @@ describe('crash durability of the service', () => {
     }
     const { child, url } = await startService(dataDir);
     const exported = (await caller(url)('GET', '/cluster/export', { token: TOKEN })).body.nodes as Record<string, { description: string }>;
+    const stopped = new Promise((r) => child.once('exit', r));
     child.kill('SIGTERM');
+    await stopped; // a clean stop writes the monitor's state into dataDir: let it finish before cleanup
     const lost = [...acked.keys()].filter((id) => !survived(id, exported[id]?.description));
     console.log(`[durability] kills survived: ${kills}; acknowledged writes: ${acked.size}; lost: ${lost.length}`);
     expect(lost).toEqual([]);

@@ -136,7 +136,9 @@ describe('DEBUG request logs', () => {
       for (const secret of secrets) expect(debug.output()).not.toContain(secret);
       expect(debug.output()).toContain('[redacted]');
     } finally {
+      const exited = new Promise((r) => (debug.child.exitCode !== null ? r(null) : debug.child.once('exit', r)));
       debug.child.kill('SIGTERM');
+      await exited;
     }
   });
 });
