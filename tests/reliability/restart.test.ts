@@ -95,6 +95,10 @@ describe('restart: what the operator set and saw survives', () => {
     const nodes = (await service.call('GET', '/cluster/nodes')).body.nodes as Array<{ id: string; health: { status: string; last_known?: boolean } }>;
     expect(nodes.map((n) => [n.id, n.health.status, n.health.last_known ?? false])).toEqual([['r-1', 'healthy', false], ['r-2', 'healthy', false], ['r-3', 'healthy', false], ['r-4', 'unhealthy', false]]);
     const historyAfter = ((await service.call('GET', '/cluster/nodes/r-1/history?range=1h')).body.points ?? []).length;
+    // Uptime comes from the same persisted history: r-4 was down all along, r-1 never.
+    expect((await service.call('GET', '/cluster/nodes/r-4')).body.uptime).toEqual({ h24: 0, d7: 0, d30: 0 });
+    expect((await service.call('GET', '/cluster/nodes/r-1')).body.uptime).toEqual({ h24: 1, d7: 1, d30: 1 });
+    expect((await service.call('GET', '/cluster/status')).body.uptime.h24).toBeCloseTo(0.75, 1);
     expect(historyAfter).toBeGreaterThan(historyBefore);
 
     // A SIGKILL leaves no stop event; the next start says the run ended without a clean stop.

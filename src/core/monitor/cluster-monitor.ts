@@ -1,4 +1,4 @@
-import type { ClusterStatus, HealthEvent, HistoryPoint, NodeCheck, NodeHealth, NodeWithHealth } from '../../shared/schemas/health';
+import type { ClusterStatus, HealthEvent, HistoryPoint, NodeCheck, NodeHealth, NodeWithHealth, Uptime } from '../../shared/schemas/health';
 import type { HealthState, Node, NodeFilter } from '../../shared/schemas/node';
 import { MonitorSettingsPatchSchema, type MonitorSettings } from '../../shared/schemas/settings';
 import { parseOrThrow } from '../../shared/errors';
@@ -55,6 +55,10 @@ export interface MonitorOptions {
   /** Saves changed settings; called before they take effect. */
   persistSettings?: (before: MonitorSettings, after: MonitorSettings) => void;
 }
+
+const DAY = 24 * 3600_000;
+const UPTIME_RANGES: Array<[keyof Uptime, number]> = [['h24', DAY], ['d7', 7 * DAY], ['d30', 30 * DAY]];
+const ratio = ({ up, down }: { up: number; down: number }): number | null => (up + down === 0 ? null : Math.round((up / (up + down)) * 10_000) / 10_000);
 
 /** Minimum number of previously healthy nodes before a mass failure is blamed on the monitor itself. */
 const OFFLINE_GUARD_MIN_NODES = 3;
@@ -165,8 +169,36 @@ export class ClusterMonitor {
       checked_at: last?.checked_at ?? null,
       error: last?.error ?? null,
       ...(runtime?.lastKnown ? { last_known: true } : {}),
+      ...(runtime ? { recent: runtime.history.recent(), uptime_24h: ratio(runtime.history.uptimeCounts(DAY, this.#now())) } : {}),
     };
   };
+
+  /** A node's uptime over 24 h, 7 d and 30 d. */
+  uptimeOf(id: string): Uptime {
+    const history = this.#nodes.get(id)?.history;
+    const now = this.#now();
+    return Object.fromEntries(UPTIME_RANGES.map(([key, ms]) => [key, history ? ratio(history.uptimeCounts(ms, now)) : null])) as Uptime;
+  }
+
+  #clusterUptime: { at: number; value: Uptime } | null = null;
+  /** Every node's checks together; recomputed at most once a minute (30 days × every node). */
+  clusterUptime(): Uptime {
+    const now = this.#now();
+    if (this.#clusterUptime && now - this.#clusterUptime.at < 60_000) return this.#clusterUptime.value;
+    const value = Object.fromEntries(
+      UPTIME_RANGES.map(([key, ms]) => {
+        const total = { up: 0, down: 0 };
+        for (const runtime of this.#nodes.values()) {
+          const counts = runtime.history.uptimeCounts(ms, now);
+          total.up += counts.up;
+          total.down += counts.down;
+        }
+        return [key, ratio(total)];
+      }),
+    ) as Uptime;
+    this.#clusterUptime = { at: now, value };
+    return value;
+  }
 
   get running(): boolean {
     return this.#running;
@@ -202,12 +234,12 @@ export class ClusterMonitor {
 
   /** A registered node with its health, as every face returns it. */
   nodeWithHealth(id: string): NodeWithHealth {
-    return { ...this.#registry.require(id), health: this.healthOf(id) };
+    return { ...this.#registry.require(id), health: this.healthOf(id), uptime: this.uptimeOf(id) };
   }
 
   /** The list filters (status included), each node with its health. */
   listWithHealth(filter: NodeFilter = {}): NodeWithHealth[] {
-    return this.#registry.list(filter, this.stateOf).map((node) => ({ ...node, health: this.healthOf(node.id) }));
+    return this.#registry.list(filter, this.stateOf).map((node) => ({ ...node, health: this.healthOf(node.id), uptime: this.uptimeOf(node.id) }));
   }
 
   lastCheck(id: string): NodeCheckResult | null {
@@ -229,7 +261,7 @@ export class ClusterMonitor {
   }
 
   status(includeNodes = false): ClusterStatus {
-    return computeClusterStatus(this.#registry.all(), this.healthOf, this.monitorInfo(), this.#lastSweepAt, includeNodes);
+    return { ...computeClusterStatus(this.#registry.all(), this.healthOf, this.monitorInfo(), this.#lastSweepAt, includeNodes), uptime: this.clusterUptime() };
   }
 
   readonly #requests = new SweepRequests(() => this.sweep());
@@ -290,7 +322,8 @@ export class ClusterMonitor {
       const runtime = this.#nodes.get(node.id) ?? this.#track(node);
       runtime.last = result;
       runtime.lastKnown = false;
-      runtime.history.record(now, result.ok ? result.latency_ms : null);
+      // Failures while the monitor is offline or waking up say nothing about the node: not downtime.
+      runtime.history.record(now, result.ok ? result.latency_ms : null, result.ok || !(this.#offline || inGrace));
       // While the monitor is offline or just woke up, failures say nothing about the nodes.
       if (!result.ok && (this.#offline || inGrace)) {
         deltas.push({ id: node.id, health: this.healthOf(node.id) });

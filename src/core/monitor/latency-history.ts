@@ -1,7 +1,10 @@
 import type { HistoryPoint } from '../../shared/schemas/health';
 
 const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 const DAY_MINUTES = 24 * 60;
+/** Uptime is counted per hour for 30 days. */
+export const UPTIME_HOURS = 30 * 24;
 
 /**
  * One node's latency history in fixed memory: every check of the last hour (a ring), and one bucket
@@ -17,6 +20,9 @@ export class LatencyHistory {
   readonly #sum = new Float32Array(DAY_MINUTES);
   readonly #ok = new Uint16Array(DAY_MINUTES);
   readonly #fail = new Uint16Array(DAY_MINUTES);
+  readonly #hour = new Uint32Array(UPTIME_HOURS); // hour number since epoch
+  readonly #up = new Uint16Array(UPTIME_HOURS);
+  readonly #down = new Uint16Array(UPTIME_HOURS);
 
   constructor(rawCapacity = 720) {
     this.#capacity = rawCapacity;
@@ -24,7 +30,22 @@ export class LatencyHistory {
     this.#latency = new Float32Array(rawCapacity);
   }
 
-  record(t: number, latencyMs: number | null): void {
+  /**
+   * One check. `countsForUptime` is false for checks that say nothing about the node (the monitor
+   * itself offline, or just woken from sleep); maintenance is never probed, so never counted.
+   */
+  record(t: number, latencyMs: number | null, countsForUptime = true): void {
+    if (countsForUptime) {
+      const hour = Math.floor(t / HOUR);
+      const slot = hour % UPTIME_HOURS;
+      if (this.#hour[slot] !== hour) {
+        this.#hour[slot] = hour;
+        this.#up[slot] = 0;
+        this.#down[slot] = 0;
+      }
+      if (latencyMs === null) this.#down[slot] = Math.min(this.#down[slot] + 1, 65_535);
+      else this.#up[slot] = Math.min(this.#up[slot] + 1, 65_535);
+    }
     this.#t[this.#head] = t;
     this.#latency[this.#head] = latencyMs ?? NaN;
     this.#head = (this.#head + 1) % this.#capacity;
@@ -42,6 +63,31 @@ export class LatencyHistory {
       this.#sum[slot] += latencyMs;
       this.#ok[slot]++;
     }
+  }
+
+  /** Checks up and down in the hours that overlap the last `rangeMs` (at most 30 days). */
+  uptimeCounts(rangeMs: number, now = Date.now()): { up: number; down: number } {
+    const last = Math.floor(now / HOUR);
+    const first = Math.max(Math.floor((now - rangeMs) / HOUR) + 1, last - UPTIME_HOURS + 1);
+    let up = 0;
+    let down = 0;
+    for (let hour = first; hour <= last; hour++) {
+      const slot = hour % UPTIME_HOURS;
+      if (this.#hour[slot] !== hour) continue;
+      up += this.#up[slot];
+      down += this.#down[slot];
+    }
+    return { up, down };
+  }
+
+  /** The last `n` check results, oldest first: '1' passed, '0' failed (a heartbeat strip). */
+  recent(n = 30): string {
+    let out = '';
+    for (let i = Math.max(0, this.#count - n); i < this.#count; i++) {
+      const index = (this.#head - this.#count + i + this.#capacity) % this.#capacity;
+      out += Number.isNaN(this.#latency[index]) ? '0' : '1';
+    }
+    return out;
   }
 
   /** Points since `now - rangeMs`: raw checks for up to an hour, minute buckets beyond. */
@@ -71,7 +117,7 @@ export class LatencyHistory {
   /** The whole history as bytes of a fixed size per capacity (bounded space on disk). */
   serialize(): Buffer {
     const header = new Float64Array([HISTORY_FORMAT, this.#capacity, this.#head, this.#count]);
-    const parts = [header, this.#t, this.#latency, this.#minute, this.#sum, this.#ok, this.#fail];
+    const parts = [header, this.#t, this.#latency, this.#minute, this.#sum, this.#ok, this.#fail, this.#hour, this.#up, this.#down];
     return Buffer.concat(parts.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)));
   }
 
@@ -82,7 +128,7 @@ export class LatencyHistory {
     const [format, capacity, head, count] = header;
     if (format !== HISTORY_FORMAT || !Number.isInteger(capacity) || capacity < 1 || capacity > 100_000) return null;
     const history = new LatencyHistory(capacity);
-    const arrays = [history.#t, history.#latency, history.#minute, history.#sum, history.#ok, history.#fail];
+    const arrays = [history.#t, history.#latency, history.#minute, history.#sum, history.#ok, history.#fail, history.#hour, history.#up, history.#down];
     if (bytes.length !== 32 + arrays.reduce((n, a) => n + a.byteLength, 0)) return null;
     let offset = 32;
     for (const array of arrays) {
@@ -95,4 +141,4 @@ export class LatencyHistory {
   }
 }
 
-const HISTORY_FORMAT = 1;
+const HISTORY_FORMAT = 2;

@@ -10,6 +10,10 @@ export const NodeHealthSchema = z.object({
   error: z.string().nullable(),
   /** True while the status is the one saved before the last restart, until this run checks the node. */
   last_known: z.boolean().optional(),
+  /** The last checks, oldest first: '1' passed, '0' failed (the heartbeat strip). */
+  recent: z.string().max(60).optional(),
+  /** Share of checks passed in the last 24 h (0–1); null before any check. */
+  uptime_24h: z.number().min(0).max(1).nullable().optional(),
 });
 export type NodeHealth = z.infer<typeof NodeHealthSchema>;
 
@@ -31,7 +35,14 @@ export type ClusterState = z.infer<typeof ClusterStateSchema>;
 
 const RoleCountsSchema = z.object({ total: z.int(), healthy: z.int(), unhealthy: z.int() });
 
-export const NodeWithHealthSchema = NodeSchema.extend({ health: NodeHealthSchema });
+/**
+ * Share of checks passed (0–1) over 24 h, 7 d and 30 d; null where nothing was checked. Checks while
+ * the monitor was offline or waking up, and time in maintenance, do not count.
+ */
+export const UptimeSchema = z.object({ h24: z.number().min(0).max(1).nullable(), d7: z.number().min(0).max(1).nullable(), d30: z.number().min(0).max(1).nullable() });
+export type Uptime = z.infer<typeof UptimeSchema>;
+
+export const NodeWithHealthSchema = NodeSchema.extend({ health: NodeHealthSchema, uptime: UptimeSchema.optional() });
 export type NodeWithHealth = z.infer<typeof NodeWithHealthSchema>;
 
 export const ClusterStatusSchema = z.object({
@@ -54,6 +65,8 @@ export const ClusterStatusSchema = z.object({
   }),
   /** Ids of nodes that are unhealthy, for a tray line like "node-07, node-12 down". */
   down_node_ids: z.array(z.string()),
+  /** Checks passed ÷ checks, over every node. */
+  uptime: UptimeSchema.optional(),
   nodes: z.array(NodeWithHealthSchema).optional(),
 });
 export type ClusterStatus = z.infer<typeof ClusterStatusSchema>;

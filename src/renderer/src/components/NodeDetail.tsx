@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'react';
-import type { HistoryPoint } from '../../../shared/schemas/health';
+import type { HistoryPoint, Uptime } from '../../../shared/schemas/health';
 import type { ProbeResult } from '../../../shared/schemas/probe';
 import { UNKNOWN_HEALTH, useClusterStore } from '../store/cluster-store';
 import { LatencyChart } from './LatencyChart';
 import { NodeSshPanel } from './NodeSshPanel';
+import { formatUptime, HeartbeatStrip } from './HeartbeatStrip';
 import { STATE_LABEL, stateColor, timeAgo } from './state-colors';
 
 export function NodeDetail({ onEdit, onRun }: { onEdit(): void; onRun(ids: string[]): void }) {
@@ -16,6 +17,7 @@ export function NodeDetail({ onEdit, onRun }: { onEdit(): void; onRun(ids: strin
   const [range, setRange] = useState<'1h' | '24h'>('1h');
   const [history, setHistory] = useState<HistoryPoint[]>([]);
   const [probes, setProbes] = useState<ProbeResult[]>([]);
+  const [uptime, setUptime] = useState<Uptime | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const checkedAt = health.checked_at;
@@ -24,11 +26,12 @@ export function NodeDetail({ onEdit, onRun }: { onEdit(): void; onRun(ids: strin
   useEffect(() => {
     if (!id) return;
     let cancelled = false;
-    void Promise.all([api.invoke('nodes:history', { id, range }), api.invoke('nodes:lastCheck', { id })]).then(
-      ([points, last]) => {
+    void Promise.all([api.invoke('nodes:history', { id, range }), api.invoke('nodes:lastCheck', { id }), api.invoke('nodes:get', { id })]).then(
+      ([points, last, withHealth]) => {
         if (cancelled) return;
         setHistory(points);
         setProbes(last?.probes ?? []);
+        setUptime(withHealth.uptime ?? null);
       },
       () => {},
     );
@@ -54,6 +57,10 @@ export function NodeDetail({ onEdit, onRun }: { onEdit(): void; onRun(ids: strin
         {health.latency_ms !== null && ` · ${health.latency_ms.toFixed(1)} ms`} · checked {timeAgo(health.checked_at)}
       </p>
       {health.error && <p className="error">{health.error}</p>}
+      <p className="uptime-line" data-testid="detail-uptime">
+        <HeartbeatStrip recent={health.recent} uptime={health.uptime_24h} />
+        {uptime && <span> · uptime 24 h {formatUptime(uptime.h24)} · 7 d {formatUptime(uptime.d7)} · 30 d {formatUptime(uptime.d30)}</span>}
+      </p>
       <dl className="facts">
         <dt>Hostname</dt><dd>{node.hostname}</dd>
         <dt>IP</dt><dd className="mono">{node.tailscale_ip}</dd>

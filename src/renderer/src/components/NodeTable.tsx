@@ -4,8 +4,9 @@ import type { Node } from '../../../shared/schemas/node';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { UNKNOWN_HEALTH, useClusterStore, type SortKey } from '../store/cluster-store';
 import { STATE_LABEL, stateColor, timeAgo } from './state-colors';
+import { HeartbeatStrip } from './HeartbeatStrip';
 
-const COLUMNS: Array<{ key: SortKey | 'tags'; label: string }> = [
+const COLUMNS: Array<{ key: SortKey | 'tags' | 'uptime'; label: string }> = [
   { key: 'id', label: 'ID' },
   { key: 'hostname', label: 'Hostname' },
   { key: 'tailscale_ip', label: 'IP' },
@@ -14,6 +15,7 @@ const COLUMNS: Array<{ key: SortKey | 'tags'; label: string }> = [
   { key: 'state', label: 'State' },
   { key: 'latency', label: 'Latency' },
   { key: 'checked', label: 'Last check' },
+  { key: 'uptime', label: 'Recent checks · 24 h' },
 ];
 const ROW_HEIGHT = 32;
 // Stable across renders: a new function would make the virtualiser re-measure all rows each update.
@@ -53,7 +55,7 @@ export function NodeTable({ rows }: { rows: string[] }) {
       <div className="row head" role="row">
         {COLUMNS.map((c) => (
           <div key={c.key} role="columnheader" className={`cell c-${c.key}`} aria-sort={sort.key === c.key ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none'}>
-            {c.key === 'tags' ? c.label : <button className="link" onClick={() => setSort(c.key as SortKey)}>{c.label}{sort.key === c.key ? (sort.dir === 1 ? ' ▲' : ' ▼') : ''}</button>}
+            {c.key === 'tags' || c.key === 'uptime' ? c.label : <button className="link" onClick={() => setSort(c.key as SortKey)}>{c.label}{sort.key === c.key ? (sort.dir === 1 ? ' ▲' : ' ▼') : ''}</button>}
           </div>
         ))}
       </div>
@@ -103,6 +105,7 @@ const NodeRow = memo(function NodeRow({ node: n, health, index, start, selected,
       </div>
       <div role="gridcell" className="cell c-latency mono">{health.latency_ms === null ? '—' : `${health.latency_ms.toFixed(1)} ms`}</div>
       <div role="gridcell" className="cell c-checked">{timeAgo(health.checked_at)}</div>
+      <div role="gridcell" className="cell c-uptime"><HeartbeatStrip recent={health.recent} uptime={health.uptime_24h} /></div>
     </div>
   );
 });

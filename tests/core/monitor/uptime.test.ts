@@ -1,0 +1,56 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { ClusterMonitor } from '../../../src/core/monitor/cluster-monitor';
+import { EventLog } from '../../../src/core/monitor/event-log';
+import { LatencyHistory } from '../../../src/core/monitor/latency-history';
+import { confStoreFactory } from '../../../src/core/registry/json-store';
+import { NodeRegistry } from '../../../src/core/registry/node-registry';
+import { FleetSimulator } from '../../../src/core/simulator/fleet-simulator';
+import { MonitorSettingsSchema } from '../../../src/shared/schemas/settings';
+import { tempDir } from '../../helpers/temp-dir';
+
+// Uptime on a compressed clock: one real probe per simulated minute against a simulated node on
+// loopback, with a scripted outage of 6 of 60 minutes.
+const MINUTE = 60_000;
+const IPS = ['127.56.1.1', '127.56.1.2'];
+let sim: FleetSimulator;
+afterAll(async () => sim?.stop());
+
+describe('uptime', () => {
+  it('reads 90 % for a node down 6 of 60 minutes; maintenance is not downtime; the counts survive a restart', async () => {
+    sim = await new FleetSimulator(IPS.map((ip) => ({ ip, http_port: 8080, behaviour: 'healthy' as const }))).start();
+    const dataDir = tempDir();
+    const registry = new NodeRegistry({ dataDir, storeFactory: confStoreFactory });
+    IPS.forEach((ip, i) => registry.create({ id: `u-${i + 1}`, hostname: `u-${i + 1}`, tailscale_ip: ip, role: 'worker', cpu_cores: 1, memory_gb: 1, probes: [{ type: 'http', port: 8080 }] }));
+    let clock = Date.UTC(2026, 10, 24, 10, 0, 0);
+    const monitor = new ClusterMonitor({ registry, eventLog: new EventLog(), settings: MonitorSettingsSchema.parse({ timeout_s: 0.5 }), now: () => clock });
+
+    for (let minute = 0; minute < 60; minute++) {
+      await sim.set(IPS[0], minute >= 20 && minute < 26 ? 'refusing' : 'healthy');
+      await monitor.sweep();
+      clock += MINUTE;
+    }
+    expect(monitor.uptimeOf('u-1')).toEqual({ h24: 0.9, d7: 0.9, d30: 0.9 });
+    expect(monitor.uptimeOf('u-2')).toEqual({ h24: 1, d7: 1, d30: 1 });
+    expect(monitor.nodeWithHealth('u-1').uptime).toEqual({ h24: 0.9, d7: 0.9, d30: 0.9 });
+    expect(monitor.healthOf('u-1').uptime_24h).toBe(0.9);
+    expect(monitor.healthOf('u-1').recent).toBe('1'.repeat(30)); // the strip: the last 30 checks
+    expect(monitor.status().uptime).toEqual({ h24: 0.95, d7: 0.95, d30: 0.95 });
+
+    // An hour in maintenance, with the node down all along: not probed, so not downtime.
+    registry.update('u-1', { maintenance: true });
+    await sim.set(IPS[0], 'refusing');
+    for (let minute = 0; minute < 60; minute++) {
+      await monitor.sweep();
+      clock += MINUTE;
+    }
+    expect(monitor.uptimeOf('u-1').h24).toBe(0.9);
+
+    // Outside the window: 25 hours later the 24 h figure has nothing left, 7 d still has it.
+    clock += 25 * 60 * MINUTE;
+    expect(monitor.uptimeOf('u-1')).toEqual({ h24: null, d7: 0.9, d30: 0.9 });
+
+    const restored = LatencyHistory.deserialize(monitor.historyOf('u-1')!.serialize())!;
+    expect(restored.uptimeCounts(7 * 24 * 60 * MINUTE, clock)).toEqual({ up: 54, down: 6 });
+    monitor.dispose();
+  }, 60_000);
+});
