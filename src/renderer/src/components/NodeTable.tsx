@@ -15,7 +15,7 @@ const COLUMNS: Array<{ key: SortKey | 'tags' | 'uptime'; label: string }> = [
   { key: 'state', label: 'State' },
   { key: 'latency', label: 'Latency' },
   { key: 'checked', label: 'Last check' },
-  { key: 'uptime', label: 'Recent checks · 24 h' },
+  { key: 'uptime', label: 'Uptime 24 h' },
 ];
 const ROW_HEIGHT = 32;
 // Stable across renders: a new function would make the virtualiser re-measure all rows each update.
