@@ -1,8 +1,11 @@
 import './zod-config'; // first: before any schema parses
+import { setupI18n } from './i18n/setup-i18n';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import './styles.css';
+
+setupI18n();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
