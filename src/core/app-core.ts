@@ -21,6 +21,8 @@ import { installLastResortHandlers } from './util/last-resort';
 import { ContainerService } from './containers/container-service';
 import { SwarmService } from './containers/swarm-service';
 import { FailoverPolicy } from './containers/failover-policy';
+import { collectWorkload } from './containers/workload';
+import type { PlacementResponse } from '../shared/schemas/ssh';
 
 export interface CoreOptions {
   dataDir: string;
@@ -60,6 +62,8 @@ export interface Core {
   containers: ContainerService;
   swarm: SwarmService;
   failover: FailoverPolicy;
+  /** Placement: healthy nodes with room, from metrics and, where Docker answers, what already runs there. */
+  suggest(input: unknown): Promise<PlacementResponse>;
   initialImport: ImportReport | null;
   demoNodesFile: string | null;
   /** Installs the process's last-resort error handlers, which record into this core's event log. */
@@ -122,6 +126,7 @@ export function createCore(options: CoreOptions): Core {
       containers,
       swarm,
       failover,
+      suggest: async (input) => ssh.suggest(input, await collectWorkload(registry, containers, swarm)),
       initialImport,
       demoNodesFile: options.demoNodesFile ?? null,
       guardProcess: () => installLastResortHandlers({ log, record: (reason) => eventLog.append({ node: null, kind: 'internal_error', from: null, to: null, reason }) }),

@@ -169,6 +169,29 @@ describe.skipIf(dockerLabMissing || sshdMissing)('containers and failover on Doc
     expect(swarm.body.tasks.filter((t: { service: string; state: string }) => t.service === 'web' && t.state === 'running')).toHaveLength(3);
   });
 
+  it('places work where Swarm has reserved less, and reads this machine\'s own daemon through a local socket', async () => {
+    const swarm = (await service.call('GET', '/cluster/swarm')).body;
+    const webTasksOn = (id: string) => swarm.tasks.filter((t: { service: string; state: string; node_id: string }) => t.service === 'web' && t.state === 'running' && t.node_id === id).length;
+    const suggestion = await service.call('POST', '/cluster/suggest', { body: { cpu_cores: 1, memory_gb: 1, limit: 10 } });
+    expect(suggestion.status).toBe(200);
+    for (const id of ['mgr', 'w1', 'w2']) {
+      const candidate = suggestion.body.candidates.find((c: { node_id: string }) => c.node_id === id);
+      expect(candidate.running_containers, id).toBe(webTasksOn(id));
+      // Each web task reserves 16 MiB: what is reserved is not free (declared 4 GB, no metrics here).
+      expect(candidate.free_memory_gb, id).toBeCloseTo(4 - (16 * webTasksOn(id)) / 1024, 2);
+    }
+    service.core.registry.create({ id: 'local', hostname: 'local', tailscale_ip: '127.0.0.1', role: 'worker', cpu_cores: 1, memory_gb: 1, maintenance: true, docker: { enabled: true, via: 'local', host: `unix://${lab.sockets[1]}` } });
+    try {
+      const local = await service.call('GET', '/cluster/nodes/local/containers');
+      expect(local.status).toBe(200);
+      expect(local.body.containers.map((c: { name: string }) => c.name)).toContain('ticker');
+      service.core.registry.update('local', { docker: { enabled: true, via: 'local', host: `unix://${lab.dir}/none.sock` } });
+      expect(await service.call('GET', '/cluster/nodes/local/containers')).toMatchObject({ status: 503, body: { details: [{ field: 'docker', message: 'daemon down' }] } });
+    } finally {
+      service.core.registry.remove('local');
+    }
+  });
+
   it('MCP reads containers and services, and refuses to act under the deny policy', async () => {
     const tools = (await mcp.listTools()).tools;
     const hints = Object.fromEntries(tools.filter((t) => ['list_containers', 'container_logs', 'restart_container', 'list_services', 'drain_node', 'activate_node'].includes(t.name)).map((t) => [t.name, [t.annotations?.readOnlyHint, t.annotations?.destructiveHint]]));
@@ -246,5 +269,22 @@ describe.skipIf(dockerLabMissing || sshdMissing)('containers and failover on Doc
     expect(swarm.nodes.map((n: { availability: string }) => n.availability)).toEqual(['active', 'active', 'active']);
     await Promise.all([['mgr', 1], ['w1', 2], ['w2', 3]].map(([id, i]) => probeUp(id as string, IP(i as number))));
     await until('monitor online', () => service.core.monitor.monitorInfo().offline, (offline) => !offline);
+  }, 60_000);
+
+  it('drains a node put in maintenance, and sets it active when maintenance ends', async () => {
+    await service.call('PUT', '/cluster/nodes/w1', { body: { maintenance: true } });
+    await until('w1 drained for maintenance', () => failoverEvents('w1'), (events) => events.some((e) => e.to === 'drain' && /put in maintenance/.test(e.reason)));
+    expect((await swarmNode('w1')).availability).toBe('drain');
+    await service.call('PUT', '/cluster/nodes/w1', { body: { maintenance: false } });
+    await until('w1 active after maintenance', () => failoverEvents('w1'), (events) => events.some((e) => e.to === 'active' && /maintenance ended/.test(e.reason)));
+    expect((await swarmNode('w1')).availability).toBe('active');
+    // Turned off, the policy leaves Swarm alone.
+    await service.call('PUT', '/cluster/failover', { body: { enabled: false } });
+    const before = failoverEvents().length;
+    await service.call('PUT', '/cluster/nodes/w1', { body: { maintenance: true } });
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(failoverEvents().length).toBe(before);
+    expect((await swarmNode('w1')).availability).toBe('active');
+    await service.call('PUT', '/cluster/nodes/w1', { body: { maintenance: false } });
   }, 60_000);
 });

@@ -51,7 +51,7 @@ export function createApiHandlers(core: Core, actor = 'ui'): ApiHandlers {
         { field: 'passphrase', message: 'not stored here' },
       ]);
     },
-    'placement:suggest': (request) => core.ssh.suggest(request),
+    'placement:suggest': (request) => core.suggest(request),
     'audit:list': ({ limit }) => core.ssh.audit.list(limit),
     'alerts:get': () => core.alerts.list(),
     'alerts:update': (body) => core.alerts.update(body),

@@ -207,9 +207,9 @@ export function createMcpServerFactory(core: Core, options: McpToolOptions): () 
 
     tool('suggest_node', {
       title: 'Suggest nodes',
-      description: 'Ranks healthy nodes with room for the given cpu_cores and memory_gb (and role, tags) by free capacity from live metrics.',
+      description: 'Ranks healthy nodes with room for the given cpu_cores and memory_gb (and role, tags) by free capacity from live metrics; where Docker answers, Swarm reservations are taken off and fewer running containers wins a tie (running_containers).',
       input: McpSuggestArgsSchema, output: PlacementResponseSchema, annotations: READ,
-    }, (request) => ssh.suggest(request));
+    }, (request) => core.suggest(request));
 
     tool('list_events', {
       title: 'List events',
