@@ -17,7 +17,19 @@ const only = process.argv.includes('--cli') ? 'cli' : null;
 
 // Bundled into out/cli rather than loaded from node_modules: ESM packages of many small files that
 // every start needs (zod alone is ~100 files). They share one zod instance inside the bundle.
-const BUNDLED = ['zod', '@modelcontextprotocol/server', '@modelcontextprotocol/node', 'fastify-type-provider-zod', 'conf', 'dotenv', 'env-paths', 'fastify', '@fastify/swagger'];
+const BUNDLED = ['zod', '@modelcontextprotocol/server', '@modelcontextprotocol/node', 'fastify-type-provider-zod', 'conf', 'dotenv', 'env-paths', 'fastify', '@fastify/swagger', '@fastify/websocket', 'prom-client'];
+
+// zod's namespace re-exports every message locale (z.locales: ~260 kB, over half of zod in the
+// bundle), which every start would parse. Nothing here uses a locale but the default English one
+// (messages become our own field errors), so the bundle's z.locales carries English alone.
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
+      /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer) ? { path: path.join(path.dirname(args.importer), args.path), namespace: 'zod-locales' } : undefined);
+    build.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({ contents: `export { default as en } from ${JSON.stringify(path.join(path.dirname(args.path), 'en.js'))};`, resolveDir: path.dirname(args.path) }));
+  },
+};
 
 async function buildCli() {
   const { build } = await import('esbuild');
@@ -38,6 +50,7 @@ async function buildCli() {
     minify: !process.env.MCO_BUILD_NO_MINIFY,
     // Bundled CommonJS (dotenv, ajv) calls require(); an ES module has none of its own.
     banner: { js: "import { createRequire as __mcoCreateRequire } from 'node:module'; const require = __mcoCreateRequire(import.meta.url);" },
+    plugins: [zodEnglishOnly],
     logLevel: 'warning',
   });
 }

@@ -1,6 +1,7 @@
 /**
  * Optional subsystems' packages, loaded at first use and kept: a process that never probes over HTTP
- * or SSH (the stdio MCP server answering tools/list, `--help`) never pays for undici or ssh2.
+ * or SSH (the stdio MCP server answering tools/list, `--help`) never pays for undici or ssh2, one that
+ * sends no alert never loads nodemailer, and prom-client loads with the first observation or scrape.
  */
 function once<T>(load: () => Promise<T>): () => Promise<T> {
   let loaded: Promise<T> | undefined;
@@ -9,3 +10,9 @@ function once<T>(load: () => Promise<T>): () => Promise<T> {
 
 export const loadSsh2 = once(async () => (await import('ssh2')).default);
 export const loadUndici = once(() => import('undici'));
+// Bundled CommonJS (out/cli) offers only its module.exports, as the default export.
+export const loadPromClient = once(async () => {
+  const module = await import('prom-client');
+  return ((module as { default?: typeof module }).default ?? module) as typeof module;
+});
+export const loadNodemailer = once(async () => (await import('nodemailer')).default);
