@@ -17,7 +17,9 @@ const only = process.argv.includes('--cli') ? 'cli' : null;
 
 // Bundled into out/cli rather than loaded from node_modules: ESM packages of many small files that
 // every start needs (zod alone is ~100 files). They share one zod instance inside the bundle.
-const BUNDLED = ['zod', '@modelcontextprotocol/server', '@modelcontextprotocol/node', 'fastify-type-provider-zod', 'conf', 'dotenv', 'env-paths', 'fastify', '@fastify/swagger', '@fastify/websocket', 'prom-client'];
+const BUNDLED = ['zod', '@modelcontextprotocol/server', '@modelcontextprotocol/node', 'fastify-type-provider-zod', 'conf', 'dotenv', 'env-paths', 'fastify', '@fastify/swagger', '@fastify/websocket', 'ws', 'prom-client'];
+// ws's optional native speed-ups, required inside try/catch; absent, ws uses its JavaScript code.
+const OPTIONAL = ['bufferutil', 'utf-8-validate'];
 
 // zod's namespace re-exports every message locale (z.locales: ~260 kB, over half of zod in the
 // bundle), which every start would parse. Nothing here uses a locale but the default English one
@@ -34,7 +36,7 @@ const zodEnglishOnly = {
 async function buildCli() {
   const { build } = await import('esbuild');
   const dependencies = Object.keys(JSON.parse(fs.readFileSync('package.json', 'utf8')).dependencies);
-  const external = dependencies.filter((d) => !BUNDLED.includes(d)).flatMap((d) => [d, `${d}/*`]);
+  const external = [...dependencies.filter((d) => !BUNDLED.includes(d)), ...OPTIONAL].flatMap((d) => [d, `${d}/*`]);
   fs.rmSync('out/cli', { recursive: true, force: true });
   await build({
     entryPoints: { cli: 'src/server/cli.ts' },

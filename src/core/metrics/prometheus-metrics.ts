@@ -14,16 +14,24 @@ const SWEEP_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
  * time from the monitor, so a removed node's series disappear with it; histograms and counters are
  * fed by probes, sweeps and alert deliveries as they happen.
  *
- * prom-client (with its process collectors) loads at the first observation or scrape, not at
- * start-up: observations made while it loads are kept and applied once it is there.
+ * Nothing is recorded until a face that serves the metrics calls enable() (the stdio MCP server and
+ * the desktop app without REST never do). prom-client, with its process collectors, then loads at the
+ * first observation or scrape rather than at start-up; observations made while it loads are kept and
+ * applied once it is there.
  */
 export class PrometheusMetrics {
   #instruments: Instruments | null = null;
   #loading: Promise<Instruments> | null = null;
   #pending: Array<(instruments: Instruments) => void> = [];
   #attached: { registry: NodeRegistry; monitor: ClusterMonitor } | null = null;
+  #enabled = false;
   #disposed = false;
   #offs: Array<() => void> = [];
+
+  /** Starts recording (GET /metrics does, when it is registered). */
+  enable(): void {
+    this.#enabled = true;
+  }
 
   /** Wraps the node checker so every check lands in the probe histogram. */
   timed(checker: NodeChecker): NodeChecker {
@@ -47,6 +55,7 @@ export class PrometheusMetrics {
 
   /** The text exposition format. */
   async scrape(): Promise<{ contentType: string; body: string }> {
+    this.enable();
     const { registry } = await this.#load();
     return { contentType: registry.contentType, body: await registry.metrics() };
   }
@@ -59,7 +68,7 @@ export class PrometheusMetrics {
   }
 
   #record(observe: (instruments: Instruments) => void): void {
-    if (this.#disposed) return;
+    if (!this.#enabled || this.#disposed) return;
     if (this.#instruments) return observe(this.#instruments);
     this.#pending.push(observe);
     void this.#load().catch(() => {}); // a failed load is reported by the next scrape

@@ -13,6 +13,6 @@ export const loadUndici = once(() => import('undici'));
 // Bundled CommonJS (out/cli) offers only its module.exports, as the default export.
 export const loadPromClient = once(async () => {
   const module = await import('prom-client');
-  return ((module as { default?: typeof module }).default ?? module) as typeof module;
+  return 'Registry' in module ? module : (module as { default: typeof module }).default;
 });
 export const loadNodemailer = once(async () => (await import('nodemailer')).default);

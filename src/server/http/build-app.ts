@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
-import fastifySwagger from '@fastify/swagger';
 import fastifyWebsocket from '@fastify/websocket';
-import { jsonSchemaTransformObject, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { FastifyReply, FastifyRequest, FastifySchemaCompiler } from 'fastify';
 import { HTTP_STATUS_BY_CODE, OrchestratorError, validationError } from '../../shared/errors';
@@ -12,7 +11,8 @@ import { accessGuard, allowedHostsFor } from './access-guard';
 import { clientErrorHandler, errorHandler } from './error-handler';
 import { acceptJsonBodiesOnly } from './json-body';
 import { redactUrlForLog } from './redact-url';
-import { documentRoute, htmlPage } from './openapi-document';
+import { htmlPage } from './openapi-document';
+import { lazyOpenApi } from './openapi-app';
 import { lazyApp } from './lazy-app';
 import { MAX_PATH_PARAM_LENGTH } from '../../shared/schemas/api';
 import { metaRoutes } from '../routes/meta-routes';
@@ -118,28 +118,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }),
   );
 
-  await app.register(fastifySwagger, {
-    openapi: {
-      openapi: '3.0.3',
-      info: { title: 'MCP Cloud Orchestrator', version, description: 'Node registry, health monitoring and fleet operations. Send `Authorization: Bearer <token>`.' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
-    },
-    transform: documentRoute((method, url) => isPublicPath(method, url)),
-    transformObject: jsonSchemaTransformObject,
-  });
+  const openApiDocument = lazyOpenApi(app, { version, isPublicPath });
   // Swagger UI (and @fastify/static, which it serves its files with) loads at the first /docs request,
   // showing this app's document. Its page is public and documented like the other docs routes.
   const docs = lazyApp(() =>
     pagesApp(async (sub) => {
-      await sub.register(fastifySwagger, { mode: 'static', specification: { document: app.swagger() as never } });
+      const { default: fastifySwagger } = await import('@fastify/swagger');
+      await sub.register(fastifySwagger, { mode: 'static', specification: { document: (await openApiDocument()) as never } });
       await sub.register((await import('@fastify/swagger-ui')).default, { routePrefix: '/docs' });
     }),
   );
   app.get('/docs/', { schema: htmlPage('Swagger UI (no token needed)') }, docs.forward);
   app.get('/docs', { schema: { hide: true } }, docs.forward);
   app.get('/docs/*', { schema: { hide: true } }, docs.forward);
-  app.get('/openapi.json', { schema: { tags: ['meta'], summary: 'This OpenAPI document (no token needed)', response: { 200: z.record(z.string(), z.unknown()) } } }, async () => app.swagger() as unknown as Record<string, unknown>);
+  app.get('/openapi.json', { schema: { tags: ['meta'], summary: 'This OpenAPI document (no token needed)', response: { 200: z.record(z.string(), z.unknown()) } } }, openApiDocument);
   // Paths come from the caller (CLI or desktop shell): nothing here is computed from this file's URL,
   // because bundlers move this code (electron-vite also injects its own `require` into such chunks).
   const redocScript = options.redocScript && fs.existsSync(options.redocScript) ? options.redocScript : null;
