@@ -2,10 +2,11 @@
 // `npm run build`: everything that runs, as bundled JavaScript (no tsx at run time):
 //   out/cli      the command line (serve, mcp, demo, import, export, import-tailscale), esbuild, one
 //                chunk per lazily loaded subsystem; run-time packages stay external (dependencies)
+//   out/bridge   the stdio bridge MCP clients launch to reach the desktop app's socket (one file)
 //   out/main, out/preload, out/renderer   the Electron app (electron-vite)
 //   out/web      the web UI the headless service serves (the renderer, built with base '/')
 //   out/docs     ReDoc's standalone script, so redoc is a build-time package only
-// `--cli` builds out/cli alone (bin/ uses it when a checkout has never been built).
+// `--cli` builds out/cli and out/bridge alone (the bench uses it).
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -57,6 +58,23 @@ async function buildCli() {
   });
 }
 
+// The stdio bridge to a running app's MCP socket: one self-contained file of Node built-ins, which the
+// desktop package ships beside app.asar (electron-builder.yml) and bin/mcp-bridge.mjs runs.
+async function buildBridge() {
+  const { build } = await import('esbuild');
+  fs.rmSync('out/bridge', { recursive: true, force: true });
+  await build({
+    entryPoints: ['src/server/mcp-bridge.ts'],
+    outfile: 'out/bridge/mcp-bridge.mjs',
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20.19',
+    minify: !process.env.MCO_BUILD_NO_MINIFY,
+    logLevel: 'warning',
+  });
+}
+
 function copyRedoc() {
   const script = createRequire(import.meta.url).resolve('redoc/bundles/redoc.standalone.js');
   fs.mkdirSync('out/docs', { recursive: true });
@@ -74,6 +92,7 @@ async function buildApps() {
 
 const started = Date.now();
 await buildCli();
+await buildBridge();
 copyRedoc();
 if (!only) await buildApps();
-console.error(`built ${only ?? 'cli, docs, main, preload, renderer, web'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+console.error(`built ${only ? 'cli, bridge' : 'cli, bridge, docs, main, preload, renderer, web'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
