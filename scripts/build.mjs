@@ -39,7 +39,7 @@ async function buildCli() {
   const dependencies = Object.keys(JSON.parse(fs.readFileSync('package.json', 'utf8')).dependencies);
   const external = [...dependencies.filter((d) => !BUNDLED.includes(d)), ...OPTIONAL].flatMap((d) => [d, `${d}/*`]);
   fs.rmSync('out/cli', { recursive: true, force: true });
-  await build({
+  const result = await build({
     entryPoints: { cli: 'src/server/cli.ts' },
     outdir: 'out/cli',
     bundle: true,
@@ -54,8 +54,11 @@ async function buildCli() {
     // Bundled CommonJS (dotenv, ajv) calls require(); an ES module has none of its own.
     banner: { js: "import { createRequire as __mcoCreateRequire } from 'node:module'; const require = __mcoCreateRequire(import.meta.url);" },
     plugins: [zodEnglishOnly],
+    // MCO_BUILD_METAFILE=<file>: what each chunk carries (for https://esbuild.github.io/analyze/).
+    metafile: Boolean(process.env.MCO_BUILD_METAFILE),
     logLevel: 'warning',
   });
+  if (process.env.MCO_BUILD_METAFILE) fs.writeFileSync(process.env.MCO_BUILD_METAFILE, JSON.stringify(result.metafile));
 }
 
 // The stdio bridge to a running app's MCP socket: one self-contained file of Node built-ins, which the

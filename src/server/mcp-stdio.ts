@@ -29,7 +29,7 @@ export async function runMcpStdio(config: ServiceConfig, settingSources: PinnedS
   const core = createCore({ dataDir, settings: monitorSettingsFrom(config), settingSources, nodesFilePath: config.NODES_FILE_PATH, log, ssh: sshOptionsFrom(config) });
   core.guardProcess();
   const mcpOptions = { version: VERSION, policy: config.MCP_COMMAND_POLICY, readOnly: config.MCP_READ_ONLY };
-  const socket = await serveOwnerSocket(core, createMcpServerFactory(core, { ...mcpOptions, transport: 'socket' }));
+  const socket = await serveOwnerSocket(core, async () => createMcpServerFactory(core, { ...mcpOptions, transport: 'socket' }));
   core.monitor.start();
   const handle = serveStdio(createMcpServerFactory(core, { ...mcpOptions, transport: 'stdio' }));
   const shutdown = async () => {
