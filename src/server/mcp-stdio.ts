@@ -17,7 +17,7 @@ export async function runMcpStdio(config: ServiceConfig, settingSources: PinnedS
     return;
   }
   // Only a process that runs the core itself loads it (and the SDK); a bridge needs none of it.
-  const [{ serveStdio }, { createCore }, { monitorSettingsFrom, sshOptionsFrom }, { createMcpServerFactory }, { serveOwnerSocket }, { VERSION }] = await Promise.all([
+  const [{ serveStdio }, { createCore }, { failoverOptionsFrom, monitorSettingsFrom, sshOptionsFrom }, { createMcpServerFactory }, { serveOwnerSocket }, { VERSION }] = await Promise.all([
     import('@modelcontextprotocol/server/stdio'),
     import('../core/app-core'),
     import('../core/config/load-config'),
@@ -26,7 +26,7 @@ export async function runMcpStdio(config: ServiceConfig, settingSources: PinnedS
     import('./package-info'),
   ]);
   const log = (line: string) => process.stderr.write(line + '\n'); // stdout carries the protocol
-  const core = createCore({ dataDir, settings: monitorSettingsFrom(config), settingSources, nodesFilePath: config.NODES_FILE_PATH, log, ssh: sshOptionsFrom(config) });
+  const core = createCore({ dataDir, settings: monitorSettingsFrom(config), settingSources, nodesFilePath: config.NODES_FILE_PATH, log, ssh: sshOptionsFrom(config), failover: failoverOptionsFrom(config) });
   core.guardProcess();
   const mcpOptions = { version: VERSION, policy: config.MCP_COMMAND_POLICY, readOnly: config.MCP_READ_ONLY };
   const socket = await serveOwnerSocket(core, async () => createMcpServerFactory(core, { ...mcpOptions, transport: 'socket' }));
