@@ -1,7 +1,8 @@
 /**
  * Optional subsystems' packages, loaded at first use and kept: a process that never probes over HTTP
- * or SSH (the stdio MCP server answering tools/list, `--help`) never pays for undici or ssh2, one that
- * sends no alert never loads nodemailer, and prom-client loads with the first observation or scrape.
+ * or SSH (the stdio MCP server answering tools/list, `--help`) never pays for undici or ssh2; nor one
+ * that sends no alert for nodemailer, or manages no container for docker-modem; prom-client loads
+ * with the first observation or scrape.
  */
 function once<T>(load: () => Promise<T>): () => Promise<T> {
   let loaded: Promise<T> | undefined;
@@ -15,4 +16,5 @@ export const loadPromClient = once(async () => {
   const module = await import('prom-client');
   return 'Registry' in module ? module : (module as { default: typeof module }).default;
 });
+export const loadDockerModem = once(async () => (await import('docker-modem')).default);
 export const loadNodemailer = once(async () => (await import('nodemailer')).default);
