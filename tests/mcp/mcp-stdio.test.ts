@@ -53,7 +53,7 @@ describe('MCP over stdio (node bin/mcp-orchestrator.mjs mcp)', () => {
       const client = new Client({ name: 'mco-bridge-test', version: '1.0.0' });
       await client.connect(new StdioClientTransport({ command: process.execPath, args: [path.resolve('bin/mcp-bridge.mjs'), mcpSocketPath(service.core.dataDir)], stderr: 'pipe' }));
       clients.push(client);
-      expect((await client.listTools()).tools).toHaveLength(13);
+      expect((await client.listTools()).tools).toHaveLength(19);
       expect((await call(client, 'add_node', { id: 'via-bridge', hostname: 'via-bridge', tailscale_ip: '127.43.0.2', role: 'worker', cpu_cores: 1, memory_gb: 1 })).isError).toBeFalsy();
       expect(service.core.registry.get('via-bridge')).toBeDefined();
     } finally {
