@@ -7,6 +7,7 @@
 //   out/web      the web UI the headless service serves (the renderer, built with base '/')
 //   out/docs     ReDoc's standalone script, so redoc is a build-time package only
 // `--cli` builds out/cli and out/bridge alone (the bench uses it).
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -34,6 +35,11 @@ const zodEnglishOnly = {
   },
 };
 
+// The MCP tools' JSON Schemas, converted once here rather than at every session's first tools/list.
+function toolJsonSchemas() {
+  return execFileSync(process.execPath, ['bin/run-ts.mjs', 'scripts/tool-json-schemas.ts'], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+}
+
 async function buildCli() {
   const { build } = await import('esbuild');
   const dependencies = Object.keys(JSON.parse(fs.readFileSync('package.json', 'utf8')).dependencies);
@@ -54,6 +60,7 @@ async function buildCli() {
     // Bundled CommonJS (dotenv, ajv) calls require(); an ES module has none of its own.
     banner: { js: "import { createRequire as __mcoCreateRequire } from 'node:module'; const require = __mcoCreateRequire(import.meta.url);" },
     plugins: [zodEnglishOnly],
+    define: { __MCO_TOOL_JSON_SCHEMAS__: toolJsonSchemas() },
     // MCO_BUILD_METAFILE=<file>: what each chunk carries (for https://esbuild.github.io/analyze/).
     metafile: Boolean(process.env.MCO_BUILD_METAFILE),
     logLevel: 'warning',

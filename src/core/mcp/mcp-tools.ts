@@ -41,6 +41,14 @@ export interface McpToolOptions {
   transport: string;
 }
 
+declare const __MCO_TOOL_JSON_SCHEMAS__: Record<string, { input: object; output: object | null }> | undefined;
+/**
+ * The tools' JSON Schemas as tools/list shows them, inlined into the built CLI by scripts/build.mjs
+ * (scripts/tool-json-schemas.ts), so an MCP session's first tools/list converts nothing. From
+ * source (tests, tsx) they are converted from the zod schemas as before.
+ */
+const PRECOMPUTED = typeof __MCO_TOOL_JSON_SCHEMAS__ === 'undefined' ? undefined : __MCO_TOOL_JSON_SCHEMAS__;
+
 type Annotations = { readOnlyHint: boolean; destructiveHint: boolean; idempotentHint: boolean; openWorldHint: boolean };
 const READ: Annotations = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
 
@@ -68,7 +76,13 @@ export function createMcpServerFactory(core: Core, options: McpToolOptions): () 
       if (options.readOnly && !config.annotations.readOnlyHint) return;
       server.registerTool(
         name,
-        { title: config.title, description: config.description, inputSchema: advertiseOnly(config.input), annotations: config.annotations, outputSchema: config.output as never },
+        {
+          title: config.title,
+          description: config.description,
+          inputSchema: advertiseOnly(config.input, PRECOMPUTED?.[name]?.input),
+          annotations: config.annotations,
+          outputSchema: withJsonSchema(config.output, PRECOMPUTED?.[name]?.output),
+        },
         (async (raw: unknown) => {
           const started = Date.now();
           try {
@@ -274,9 +288,15 @@ const GUARDED_NOTE = 'Setting ssh.key_path, maintenance or muted_until passes th
  * passes everything through, so our handler validates and every call (even a bad one) is audited
  * and answered with field names the way REST answers.
  */
-function advertiseOnly(schema: z.ZodType): never {
+function advertiseOnly(schema: z.ZodType, json?: object | null): never {
+  return withJsonSchema(schema, json, (value: unknown) => ({ value }));
+}
+
+/** The schema as the SDK sees it: its own JSON Schema when precomputed, and optionally another validator. */
+function withJsonSchema(schema: z.ZodType, json?: object | null, validate?: (value: unknown) => unknown): never {
   const standard = schema['~standard'];
-  return { '~standard': { ...standard, validate: (value: unknown) => ({ value }) } } as never;
+  const jsonSchema = json ? { jsonSchema: { input: () => json, output: () => json } } : {};
+  return { '~standard': { ...standard, ...(validate ? { validate } : {}), ...jsonSchema } } as never;
 }
 
 function nodesOf(args: unknown): string[] {
