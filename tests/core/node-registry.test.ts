@@ -109,7 +109,7 @@ describe('NodeRegistry', () => {
         keep: nodeInput('keep'),
         edit: { ...nodeInput('edit'), cpu_cores: 64 },
         fresh: { hostname: 'fresh', tailscale_ip: '127.0.0.9', role: 'storage', cpu_cores: 2, memory_gb: 4 },
-        broken: { ...nodeInput('broken'), tailscale_ip: 'nope', memory_gb: 0 },
+        broken: { ...nodeInput('broken'), tailscale_ip: '999.1.1.1', memory_gb: 0 },
         mismatch: nodeInput('other'),
       },
     };

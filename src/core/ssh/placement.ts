@@ -38,8 +38,8 @@ export function suggestNodes(
       continue;
     }
     const metrics = metricsOf(node.id);
-    const freeCpu = metrics ? Math.max(0, metrics.cpu_count - metrics.load_1) : node.cpu_cores;
-    const freeMem = metrics ? metrics.mem_available_mb / 1024 : node.memory_gb;
+    const freeCpu = metrics ? Math.max(0, metrics.cpu_count - metrics.load_1) : (node.cpu_cores ?? 0);
+    const freeMem = metrics ? metrics.mem_available_mb / 1024 : (node.memory_gb ?? 0);
     if (freeCpu < request.cpu_cores || freeMem < request.memory_gb) {
       reject(`not enough free capacity (${freeCpu.toFixed(1)} cores, ${freeMem.toFixed(1)} GB free)`);
       continue;
