@@ -6,6 +6,9 @@ import { useClusterStore } from '../../src/renderer/src/store/cluster-store';
 import { ApiError } from '../../src/renderer/src/api/web-bridge-client';
 import { EMPTY_FORM, nodeInputFromForm, validateNodeForm } from '../../src/renderer/src/components/node-form-model';
 import { fakeApi } from './fake-api';
+import { setupI18n } from '../../src/renderer/src/i18n/setup-i18n';
+
+setupI18n('en');
 import { nodeFixture } from './fixtures';
 
 afterEach(cleanup);
