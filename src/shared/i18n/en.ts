@@ -32,7 +32,7 @@ export const en = {
   command: {
     title_one: 'Run a command on {{count}} node',
     title_other: 'Run a command on {{count}} nodes',
-    targetsLabel: 'Nodes the command runs on',
+    targetsLabel: 'Target nodes',
     node: 'Node',
     role: 'Role',
     state: 'State',

@@ -27,7 +27,7 @@ export const ko: Catalogue = {
   command: {
     title_one: '노드 {{count}}개에서 명령 실행',
     title_other: '노드 {{count}}개에서 명령 실행',
-    targetsLabel: '명령을 실행할 노드',
+    targetsLabel: '대상 노드',
     node: '노드',
     role: '역할',
     state: '상태',

@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumMissing, launchChromium, screenshotPath } from '../helpers/browser';
+import { startTestService } from '../helpers/service';
+import { sshdMissing, startSshdFleet, type SshdFleet } from '../helpers/sshd';
+
+// Issue 17, item 9: before "Run command on N" runs anything it lists the nodes and the SSH user and
+// address for each; unhealthy and maintenance nodes are left out unless asked for; masters ask once
+// more. Real OpenSSH on loopback, the real service, Chromium.
+const ADDRESSES = ['127.61.4.1', '127.61.4.2', '127.61.4.3', '127.61.4.4'];
+let fleet: SshdFleet;
+let service: Awaited<ReturnType<typeof startTestService>>;
+let browser: Browser;
+let page: Page;
+
+describe.skipIf(chromiumMissing || sshdMissing)('the command dialog shows who and where before it runs', () => {
+  beforeAll(async () => {
+    fleet = await startSshdFleet(ADDRESSES);
+    service = await startTestService({ HOST: '127.61.0.3', SSH_KEY_PATH: fleet.clientKey, HEALTH_CHECK_INTERVAL: 0.5, HEALTH_CHECK_TIMEOUT: 0.5, FAILURE_THRESHOLD: 1 });
+    const ssh = { user: fleet.user, port: fleet.port };
+    const add = (id: string, i: number, extra: object) =>
+      service.core.registry.create({ id, hostname: id, tailscale_ip: ADDRESSES[i], role: 'worker', ssh, probes: [{ type: 'ssh', port: fleet.port }], ...extra });
+    add('m-1', 0, { role: 'master' });
+    add('w-1', 1, {});
+    add('w-2', 2, { maintenance: true });
+    add('w-3', 3, { probes: [{ type: 'tcp', port: 1 }] }); // nothing listens: unhealthy
+    const states = () => ['m-1', 'w-1', 'w-2', 'w-3'].map((id) => service.core.monitor.stateOf(id)).join();
+    for (const until = Date.now() + 10_000; states() !== 'healthy,healthy,maintenance,unhealthy' && Date.now() < until; ) await new Promise((r) => setTimeout(r, 100));
+    expect(states()).toBe('healthy,healthy,maintenance,unhealthy');
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(service.loginUrl);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await service?.close();
+    await fleet?.stop();
+  });
+
+  it('lists every node with its SSH user and address, leaving out unhealthy and maintenance nodes', async () => {
+    await page.getByRole('button', { name: /Run command on 4/ }).click();
+    const targets = page.getByRole('table', { name: 'Target nodes' });
+    await expect.poll(() => targets.locator('tbody tr').count(), { timeout: 5000 }).toBe(4);
+    for (const [i, id] of ['m-1', 'w-1', 'w-2', 'w-3'].entries()) {
+      expect(await targets.locator(`[data-target="${id}"]`).textContent()).toContain(`${fleet.user}@${ADDRESSES[i]}:${fleet.port}`);
+    }
+    expect(await targets.locator('tr.left-out').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-target')))).toEqual(['w-2', 'w-3']);
+    expect(await page.getByRole('heading', { name: 'Run a command on 2 nodes' }).count()).toBe(1);
+    const include = page.getByLabel('Include 2 unhealthy or maintenance nodes');
+    await include.check();
+    expect(await page.getByRole('heading', { name: 'Run a command on 4 nodes' }).count()).toBe(1);
+    expect(await targets.locator('tr.left-out').count()).toBe(0);
+    await include.uncheck();
+    await page.screenshot({ path: screenshotPath('command-plan') });
+  });
+
+  it('asks before running on a master, then runs only on the nodes listed', async () => {
+    await page.getByLabel('Command').fill('echo ran-on-$(hostname -s >/dev/null; echo ok)');
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    // Nothing runs yet: the master is named and must be confirmed.
+    const confirm = page.getByRole('alert').filter({ hasText: 'master node' });
+    await expect.poll(() => confirm.textContent()).toContain('m-1');
+    expect(await page.locator('.pane').count()).toBe(0);
+    expect(service.core.ssh.audit.list(50).filter((e) => e.action === 'run_command')).toEqual([]);
+    await page.screenshot({ path: screenshotPath('command-confirm-masters') });
+    await page.getByRole('button', { name: 'Yes, run on masters too' }).click();
+    await expect.poll(() => page.getByText('2 of 2 done').count(), { timeout: 10_000 }).toBe(1);
+    expect(await page.locator('.pane').evaluateAll((panes) => panes.map((p) => p.getAttribute('aria-label')))).toEqual(['Output of m-1', 'Output of w-1']);
+    expect(await page.getByRole('region', { name: 'Output of w-1' }).textContent()).toContain('ran-on-ok');
+    const audited = service.core.ssh.audit.list(50).filter((e) => e.action === 'run_command');
+    expect([...new Set(audited.flatMap((e) => e.nodes))].sort()).toEqual(['m-1', 'w-1']);
+    await page.screenshot({ path: screenshotPath('command-ran') });
+  });
+});
