@@ -15,7 +15,8 @@ export function LatencyChart({ points, width = 420, height = 160 }: { points: Hi
   const ref = useRef<HTMLDivElement>(null);
   const data = chartData(points);
   useEffect(() => {
-    if (!ref.current) return;
+    // Without a 2D canvas (a DOM without graphics) there is nothing to draw on; the caption still counts failures.
+    if (!ref.current || !document.createElement('canvas').getContext('2d')) return;
     // Canvas cannot read CSS variables; resolve the theme's colours once per draw.
     const css = getComputedStyle(document.documentElement);
     const color = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
