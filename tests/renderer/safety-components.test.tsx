@@ -13,6 +13,7 @@ import { useClusterStore } from '../../src/renderer/src/store/cluster-store';
 import { setupI18n } from '../../src/renderer/src/i18n/setup-i18n';
 import { ImportDialog } from '../../src/renderer/src/components/ImportDialog';
 import { NodeDetail } from '../../src/renderer/src/components/NodeDetail';
+import { DemoNotice } from '../../src/renderer/src/components/DemoNotice';
 import { AXIS_SPACE, chartData, maxLabels } from '../../src/renderer/src/components/latency-chart-model';
 import { formatTime } from '../../src/renderer/src/i18n/format';
 import { nodeInput } from '../helpers/nodes';
@@ -193,5 +194,30 @@ describe('node detail facts (items 5 and 17)', () => {
     expect(state).not.toContain('ms');
     expect(screen.queryByTestId('detail-uptime')).toBeNull();
     expect(screen.queryByText('Probes')).toBeNull();
+  });
+});
+
+describe('demo nodes (item 10)', () => {
+  it('says the demo fleet is there and removes every demo node, and only those, in one action', async () => {
+    core.registry.create(nodeInput('demo-x', { tags: ['demo'] }));
+    core.registry.create(nodeInput('demo-y', { tags: ['web', 'demo'] }));
+    core.registry.create(nodeInput('kept-z', { tags: ['web'] }));
+    useClusterStore.setState({ api, nodes: new Map(core.registry.all().map((n) => [n.id, n])) });
+    render(<DemoNotice />);
+    expect(screen.getByTestId('demo-notice').textContent).toContain('2 simulated nodes');
+    fireEvent.click(screen.getByRole('button', { name: 'Remove demo nodes' }));
+    expect(core.registry.get('demo-x')).toBeDefined(); // asks first
+    fireEvent.click(screen.getByRole('button', { name: 'Yes, remove' }));
+    await waitFor(() => expect(core.registry.get('demo-x')).toBeUndefined());
+    expect(core.registry.get('demo-y')).toBeUndefined();
+    expect(core.registry.get('kept-z')).toBeDefined();
+  });
+});
+
+describe('Tailscale presence of a node registered by its MagicDNS name (item 16)', () => {
+  it('matches the peer by name', () => {
+    core.registry.create(nodeInput('by-dns', { tailscale_ip: 'named-box.tail1234.ts.net' }));
+    core.tailscale.import(statusDocument([peer('named-box', '127.61.9.20', { Online: true })]), { dry_run: true });
+    expect(core.tailscale.presence().nodes.find((n) => n.node_id === 'by-dns')).toMatchObject({ online: true });
   });
 });
