@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ProbeSchema } from './probe';
+import { NodeDockerSchema } from './containers';
 
 // Field names follow the seed service: they are also the file and wire format.
 /** Error text for a field: "is required" when absent, else `message`. */
@@ -90,6 +91,8 @@ const nodeFields = {
   /** Tailscale's own view at the last import: online, and when it last saw the machine. */
   tailscale_online: z.boolean().optional(),
   tailscale_last_seen: z.iso.datetime({ offset: true }).optional(),
+  /** Containers and Swarm through this node's Docker Engine (opt-in). */
+  docker: NodeDockerSchema.optional(),
 };
 
 /** A node as stored and returned. */
