@@ -71,4 +71,33 @@ describe.skipIf(chromiumMissing || sshdMissing)('the command dialog shows who an
     expect([...new Set(audited.flatMap((e) => e.nodes))].sort()).toEqual(['m-1', 'w-1']);
     await page.screenshot({ path: screenshotPath('command-ran') });
   });
+
+  it('marks a failing node\'s failed checks as failures on its latency chart, with a grid in dark mode (item 14)', async () => {
+    await page.getByRole('button', { name: 'Close' }).click();
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.locator('[data-node-id="w-3"]').click();
+    const chart = page.getByTestId('latency-chart');
+    await expect.poll(() => chart.getAttribute('data-points'), { timeout: 10_000 }).not.toBe('0');
+    await expect.poll(() => page.locator('.chart-figure figcaption').textContent(), { timeout: 10_000 }).toMatch(/\d+ failed checks? \(red marks\)/);
+    expect(Number(await chart.getAttribute('data-top'))).toBeGreaterThan(0);
+    // The grid colour the canvas is given is the dark theme's, not the light default.
+    expect(await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--chart-grid').trim())).toMatch(/^(#ffffff[0-9a-f]{2}|rgba\(255, 255, 255, 0\.16\))$/); // light lines on the dark panel (the build may minify it)
+    await chart.screenshot({ path: screenshotPath('latency-chart-dark-failures') });
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  it('speaks Korean in a ko-KR browser', async () => {
+    const context = await browser.newContext({ locale: 'ko-KR', viewport: { width: 1400, height: 900 } });
+    const ko = await context.newPage();
+    try {
+      await ko.goto(service.loginUrl);
+      await ko.locator('[data-node-id="w-1"]').click();
+      await ko.getByRole('button', { name: '명령 실행' }).click();
+      await expect.poll(() => ko.getByRole('heading', { name: '노드 1개에서 명령 실행' }).count(), { timeout: 5000 }).toBe(1);
+      expect(await ko.getByRole('table', { name: '대상 노드' }).textContent()).toContain('SSH 접속 계정');
+      await ko.screenshot({ path: screenshotPath('command-plan-ko') });
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -14,8 +14,7 @@ import { setupI18n } from '../../src/renderer/src/i18n/setup-i18n';
 import { ImportDialog } from '../../src/renderer/src/components/ImportDialog';
 import { NodeDetail } from '../../src/renderer/src/components/NodeDetail';
 import { DemoNotice } from '../../src/renderer/src/components/DemoNotice';
-import { AXIS_SPACE, chartData, maxLabels } from '../../src/renderer/src/components/latency-chart-model';
-import { formatTime } from '../../src/renderer/src/i18n/format';
+import { AXIS_SPACE, chartData, latencyTickLabels, maxLabels, timeTickLabels } from '../../src/renderer/src/components/latency-chart-model';
 import { nodeInput } from '../helpers/nodes';
 import { peer, statusDocument } from '../helpers/tailscale-status';
 import { tempDir } from '../helpers/temp-dir';
@@ -71,15 +70,22 @@ describe('latency chart scale (item 14)', () => {
     expect(data.ys).not.toContain(0);
   });
 
-  it('spaces axis labels wider than the longest label, so they cannot overlap', () => {
-    for (const lang of ['en', 'ko']) {
-      setupI18n(lang);
-      const label = formatTime(Date.parse('2026-11-24T23:59:00Z'));
-      // ~7 px per character at the axis font (Hangul ~12 px), plus a gap.
-      const width = [...label].reduce((w, ch) => w + (/[\u3131-\uD79D]/.test(ch) ? 12 : 7), 0);
-      expect(width + 8, `${lang} "${label}"`).toBeLessThanOrEqual(AXIS_SPACE.x);
+  it('spaces axis labels wider than the longest label, and no two labels read the same', () => {
+    const base = Date.parse('2026-11-24T23:59:55Z') / 1000;
+    for (const locale of ['en-US', 'ko-KR']) {
+      const close = timeTickLabels([base, base + 5, base + 10], locale); // ticks seconds apart: seconds shown
+      expect(new Set(close).size, close.join(' | ')).toBe(3);
+      for (const label of close) {
+        // ~7 px per character at the axis font (Hangul ~12 px), plus a gap.
+        const width = [...label].reduce((w, ch) => w + (/[\u3131-\uD79D]/.test(ch) ? 12 : 7), 0);
+        expect(width + 8, `${locale} "${label}"`).toBeLessThanOrEqual(AXIS_SPACE.x);
+      }
+      expect(timeTickLabels([base, base + 600], locale)[0]).not.toMatch(/\d:\d\d:\d\d/); // minutes apart: no seconds
+      const small = latencyTickLabels([0, 0.2, 0.4, 0.6, 0.8, 1], locale);
+      expect(new Set(small).size, small.join(' | ')).toBe(6);
+      expect(latencyTickLabels([0, 50, 100], locale)).toEqual(['0', '50', '100']);
     }
-    expect(maxLabels(420, 'x')).toBeLessThanOrEqual(7);
+    expect(maxLabels(420, 'x')).toBeLessThanOrEqual(5);
   });
 
   it('draws a grid that shows on the dark panel', () => {

@@ -3,8 +3,8 @@ import { useTranslation } from 'react-i18next';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { HistoryPoint } from '../../../shared/schemas/health';
-import { formatNumber, formatTime } from '../i18n/format';
-import { AXIS_SPACE, chartData } from './latency-chart-model';
+import { formatNumber } from '../i18n/format';
+import { AXIS_SPACE, chartData, latencyTickLabels, timeTickLabels } from './latency-chart-model';
 
 /**
  * Latency over time on a clipped scale. Failed checks are gaps in the line with red marks at the top
@@ -24,6 +24,7 @@ export function LatencyChart({ points, width = 420, height = 160 }: { points: Hi
     const red = color('--state-unhealthy', '#d64545');
     const muted = color('--muted', '#687078');
     const grid = color('--chart-grid', 'rgba(128, 128, 128, 0.35)');
+    const locale = i18n.language === 'ko' ? 'ko-KR' : 'en-US';
     const axis = { stroke: muted, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
     const plot = new uPlot(
       {
@@ -33,8 +34,8 @@ export function LatencyChart({ points, width = 420, height = 160 }: { points: Hi
         scales: { x: { time: true }, y: { range: [0, data.top] } },
         axes: [
           // One short label per tick, at least AXIS_SPACE apart: labels never overlap.
-          { ...axis, space: AXIS_SPACE.x, values: (_u, ticks) => ticks.map((s) => formatTime(s * 1000)) },
-          { ...axis, space: AXIS_SPACE.y, size: 56, label: t('chart.ms'), labelSize: 14, values: (_u, ticks) => ticks.map((v) => formatNumber(v)) },
+          { ...axis, space: AXIS_SPACE.x, values: (_u, ticks) => timeTickLabels(ticks, locale) },
+          { ...axis, space: AXIS_SPACE.y, size: 56, label: t('chart.ms'), labelSize: 14, values: (_u, ticks) => latencyTickLabels(ticks, locale) },
         ],
         series: [
           {},

@@ -55,8 +55,23 @@ export function chartData(points: HistoryPoint[]): ChartData {
   };
 }
 
-/** Minimum pixels between axis labels: wide enough for the longest label, so none overlap. */
-export const AXIS_SPACE = { x: 64, y: 28 } as const;
+/** Minimum pixels between axis labels: wide enough for the longest label ("12:13:05 AM"), so none overlap. */
+export const AXIS_SPACE = { x: 96, y: 28 } as const;
+
+/** Time labels for x ticks (seconds): with seconds when ticks are less than a minute apart, so no two read the same. */
+export function timeTickLabels(ticks: number[], locale: string): string[] {
+  const step = ticks.length > 1 ? Math.min(...ticks.slice(1).map((t, i) => t - ticks[i])) : 3600;
+  const format = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', ...(step < 60 ? { second: '2-digit' } : {}) });
+  return ticks.map((t) => format.format(new Date(t * 1000)));
+}
+
+/** Latency labels for y ticks: as many decimals as the step needs, so no two read the same. */
+export function latencyTickLabels(ticks: number[], locale: string): string[] {
+  const step = ticks.length > 1 ? Math.min(...ticks.slice(1).map((t, i) => Math.abs(t - ticks[i]))) : 1;
+  const digits = step >= 1 ? 0 : Math.min(3, Math.ceil(-Math.log10(step) - 1e-9));
+  const format = new Intl.NumberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return ticks.map((v) => format.format(v));
+}
 
 /** Tick values never closer than AXIS_SPACE: how many labels fit along `px` pixels. */
 export const maxLabels = (px: number, axis: 'x' | 'y'): number => Math.max(2, Math.floor(px / AXIS_SPACE[axis]));
