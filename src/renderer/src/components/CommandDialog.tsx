@@ -56,6 +56,7 @@ export function CommandDialog({ nodeIds, onClose }: { nodeIds: string[]; onClose
 
   const selection = useMemo(() => commandSelection(targets ?? [], includeRisky), [targets, includeRisky]);
   const chosen = selection.included.map((target) => target.node_id);
+  const leftOut = useMemo(() => new Set(selection.excluded.map((target) => target.node_id)), [selection]);
 
   const run = async () => {
     if (selection.masters.length > 0 && !confirming) return setConfirming(true);
@@ -90,32 +91,34 @@ export function CommandDialog({ nodeIds, onClose }: { nodeIds: string[]; onClose
       <h2>{t('command.title', { count: chosen.length })}</h2>
       {targets === null && !error && <p className="muted">{t('common.loading')}</p>}
       {targets && (
-        <table className="command-targets" aria-label={t('command.targetsLabel')}>
-          <thead>
-            <tr>
-              <th>{t('command.node')}</th>
-              <th>{t('command.role')}</th>
-              <th>{t('command.state')}</th>
-              <th>{t('command.sshAs')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {targets.map((target) => {
-              const left = selection.excluded.includes(target);
-              return (
-                <tr key={target.node_id} data-target={target.node_id} className={left ? 'left-out' : undefined} aria-disabled={left || undefined}>
-                  <td className="mono">{target.node_id}</td>
-                  <td>{t(`command.roles.${target.role}`)}</td>
-                  <td>{target.maintenance ? t('state.maintenance') : t(`state.${target.state}`)}</td>
-                  <td className="mono">
-                    {target.user}@{target.address}:{target.port}
-                    {left && <span className="muted"> · {t('command.leftOut')}</span>}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <div className="command-targets-scroll">
+          <table className="command-targets" aria-label={t('command.targetsLabel')}>
+            <thead>
+              <tr>
+                <th>{t('command.node')}</th>
+                <th>{t('command.role')}</th>
+                <th>{t('command.state')}</th>
+                <th>{t('command.sshAs')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {targets.map((target) => {
+                const left = leftOut.has(target.node_id);
+                return (
+                  <tr key={target.node_id} data-target={target.node_id} className={left ? 'left-out' : undefined} aria-disabled={left || undefined}>
+                    <td className="mono">{target.node_id}</td>
+                    <td>{t(`command.roles.${target.role}`)}</td>
+                    <td>{target.maintenance ? t('state.maintenance') : t(`state.${target.state}`)}</td>
+                    <td className="mono">
+                      {target.user}@{target.address}:{target.port}
+                      {left && <span className="muted"> · {t('command.leftOut')}</span>}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
       )}
       {selection.risky.length > 0 && (
         <label className="toggle">

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
@@ -13,7 +13,7 @@ import { AXIS_SPACE, chartData, latencyTickLabels, timeTickLabels } from './late
 export function LatencyChart({ points, width = 420, height = 160 }: { points: HistoryPoint[]; width?: number; height?: number }) {
   const { t, i18n } = useTranslation();
   const ref = useRef<HTMLDivElement>(null);
-  const data = chartData(points);
+  const data = useMemo(() => chartData(points), [points]);
   useEffect(() => {
     // Without a 2D canvas (a DOM without graphics) there is nothing to draw on; the caption still counts failures.
     if (!ref.current || !document.createElement('canvas').getContext('2d')) return;
@@ -49,7 +49,7 @@ export function LatencyChart({ points, width = 420, height = 160 }: { points: Hi
     );
     return () => plot.destroy();
     // i18n.language: labels follow a language change.
-  }, [points, width, height, t, i18n.language, data.top]);
+  }, [data, points.length, width, height, t, i18n.language]);
   return (
     <figure className="chart-figure">
       <div ref={ref} className="chart" data-testid="latency-chart" data-points={points.length} data-top={data.top} role="img" aria-label={t('chart.label', { count: points.length })} />
