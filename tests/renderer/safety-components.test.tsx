@@ -41,6 +41,8 @@ beforeEach(() => setupI18n('en'));
 afterEach(cleanup);
 
 const paste = (label: string, text: string) => fireEvent.change(screen.getByLabelText(label), { target: { value: text } });
+/** The core writes durably (fsync): on a busy machine an answer can take a while. */
+const SLOW = { timeout: 5000 };
 const reportLines = (testId: string) => within(screen.getByTestId(testId)).getAllByRole('listitem').map((li) => li.textContent);
 
 describe('latency chart scale (item 14)', () => {
@@ -114,11 +116,11 @@ describe('import dialogs (item 15)', () => {
     const doc = { nodes: { 'imp-keep': nodeInput('imp-keep'), 'imp-edit': { ...nodeInput('imp-edit'), cpu_cores: 64, tags: ['gpu'] }, 'imp-new': nodeInput('imp-new') } };
     paste('nodes.json contents', JSON.stringify(doc));
     fireEvent.click(screen.getByRole('button', { name: 'Preview' }));
-    await waitFor(() => expect(screen.getByTestId('import-report').textContent).toContain('Preview'));
+    await waitFor(() => expect(screen.getByTestId('import-report').textContent).toContain('Preview'), SLOW);
     expect(reportLines('import-report')).toEqual(['+ imp-new (new)', '~ imp-edit: cpu_cores, tags', '= imp-keep (unchanged)']);
     expect(core.registry.get('imp-new')).toBeUndefined();
     fireEvent.click(screen.getByRole('button', { name: 'Apply' }));
-    await waitFor(() => expect(screen.getByTestId('import-report').textContent).toContain('Applied:'));
+    await waitFor(() => expect(screen.getByTestId('import-report').textContent).toContain('Applied:'), SLOW);
     expect(screen.getByTestId('import-report').textContent).toContain('added 1 · updated 1 · unchanged 1 · invalid 0');
     expect(core.registry.get('imp-new')).toBeDefined();
     expect(closed).toBe(false); // it stays open to say so
@@ -137,10 +139,10 @@ describe('import dialogs (item 15)', () => {
     );
     const file = new File([JSON.stringify(tailnet)], 'status.json', { type: 'application/json' });
     fireEvent.change(screen.getByLabelText('File'), { target: { files: [file] } });
-    await waitFor(() => expect((screen.getByLabelText('tailscale status JSON') as HTMLTextAreaElement).value).toContain('ts-db'));
+    await waitFor(() => expect((screen.getByLabelText('tailscale status JSON') as HTMLTextAreaElement).value).toContain('ts-db'), SLOW);
     for (const option of ['Include this machine', 'Include machines whose key expired', 'Include non-Linux machines']) expect(screen.getByLabelText(option)).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Preview' }));
-    await waitFor(() => expect(screen.queryByTestId('tailscale-report')).not.toBeNull());
+    await waitFor(() => expect(screen.queryByTestId('tailscale-report')).not.toBeNull(), SLOW);
     expect(reportLines('tailscale-report')).toEqual([
       '+ ts-db (127.61.9.1) storage · tags: ssd · offline',
       '+ ts-plain (127.61.9.2) worker · tags: none · online',
@@ -152,10 +154,10 @@ describe('import dialogs (item 15)', () => {
     fireEvent.click(screen.getByLabelText('Include machines whose key expired'));
     fireEvent.change(screen.getByLabelText('Role for untagged machines'), { target: { value: 'master' } });
     fireEvent.click(screen.getByRole('button', { name: 'Preview' }));
-    await waitFor(() => expect(reportLines('tailscale-report')).toContain('+ ts-self (127.61.9.4) master · tags: none · online'));
+    await waitFor(() => expect(reportLines('tailscale-report')).toContain('+ ts-self (127.61.9.4) master · tags: none · online'), SLOW);
     expect(reportLines('tailscale-report')).toContain('+ ts-old (127.61.9.3) master · tags: none · online');
     fireEvent.click(screen.getByRole('button', { name: 'Apply' }));
-    await waitFor(() => expect(screen.getByTestId('tailscale-report').textContent).toContain('Applied:'));
+    await waitFor(() => expect(screen.getByTestId('tailscale-report').textContent).toContain('Applied:'), SLOW);
     expect(core.registry.get('ts-db')).toMatchObject({ role: 'storage', tags: ['ssd'], os: 'linux', dns_name: 'ts-db.tail1234.ts.net', tailscale_online: false, tailscale_last_seen: '2026-11-20T08:00:00.000Z' });
     expect(core.registry.get('ts-db')).not.toHaveProperty('cpu_cores'); // no "1 core" stand-in
   });
@@ -214,7 +216,7 @@ describe('demo nodes (item 10)', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Remove demo nodes' }));
     expect(core.registry.get('demo-x')).toBeDefined(); // asks first
     fireEvent.click(screen.getByRole('button', { name: 'Yes, remove' }));
-    await waitFor(() => expect(core.registry.get('demo-x')).toBeUndefined());
+    await waitFor(() => expect(core.registry.get('demo-x')).toBeUndefined(), SLOW);
     expect(core.registry.get('demo-y')).toBeUndefined();
     expect(core.registry.get('kept-z')).toBeDefined();
   });
