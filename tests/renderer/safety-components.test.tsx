@@ -212,7 +212,7 @@ describe('demo nodes (item 10)', () => {
     core.registry.create(nodeInput('kept-z', { tags: ['web'] }));
     useClusterStore.setState({ api, nodes: new Map(core.registry.all().map((n) => [n.id, n])) });
     render(<DemoNotice />);
-    expect(screen.getByTestId('demo-notice').textContent).toContain('2 simulated nodes');
+    expect(screen.getByTestId('demo-notice').textContent).toContain('2 demo nodes');
     fireEvent.click(screen.getByRole('button', { name: 'Remove demo nodes' }));
     expect(core.registry.get('demo-x')).toBeDefined(); // asks first
     fireEvent.click(screen.getByRole('button', { name: 'Yes, remove' }));
