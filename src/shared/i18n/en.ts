@@ -258,8 +258,8 @@ export const en = {
     clippedCount_other: '· {{count}} checks above {{top}} ms (open marks at the top)',
   },
   demo: {
-    running_one: '{{count}} demo node (simulated, tagged demo) is in this fleet.',
-    running_other: '{{count}} demo nodes (simulated, tagged demo) are in this fleet.',
+    present_one: '{{count}} demo node (simulated, tagged demo) is in this fleet.',
+    present_other: '{{count}} demo nodes (simulated, tagged demo) are in this fleet.',
     remove: 'Remove demo nodes',
     confirm_one: 'Remove the {{count}} demo node and stop the simulation?',
     confirm_other: 'Remove all {{count}} demo nodes and stop the simulation?',

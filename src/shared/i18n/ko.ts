@@ -253,8 +253,8 @@ export const ko: Catalogue = {
     clippedCount_other: '· {{top}}ms를 넘은 확인 {{count}}회(위쪽의 빈 표시)',
   },
   demo: {
-    running_one: '이 목록에 데모 노드 {{count}}개가 있습니다(시뮬레이션, demo 태그).',
-    running_other: '이 목록에 데모 노드 {{count}}개가 있습니다(시뮬레이션, demo 태그).',
+    present_one: '이 목록에 데모 노드 {{count}}개가 있습니다(시뮬레이션, demo 태그).',
+    present_other: '이 목록에 데모 노드 {{count}}개가 있습니다(시뮬레이션, demo 태그).',
     remove: '데모 노드 삭제',
     confirm_one: '데모 노드 {{count}}개를 삭제하고 시뮬레이션을 멈출까요?',
     confirm_other: '데모 노드 {{count}}개를 모두 삭제하고 시뮬레이션을 멈출까요?',

@@ -31,7 +31,7 @@ export function DemoNotice() {
   };
   return (
     <div className="banner demo-notice" role="status" data-testid="demo-notice">
-      {t('demo.running', { count })}{' '}
+      {t('demo.present', { count })}{' '}
       {confirming ? (
         <>
           {t('demo.confirm', { count })}{' '}
