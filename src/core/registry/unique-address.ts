@@ -4,8 +4,20 @@ import type { Node } from '../../shared/schemas/node';
 // Two nodes at one address would be probed, alerted on and commanded as one machine twice: the
 // registry refuses it, and every face (REST, IPC, MCP, imports) goes through here.
 
-/** Addresses compare case-insensitively and without a trailing dot (DNS names), as written otherwise. */
-export const addressKey = (address: string): string => address.toLowerCase().replace(/\.$/, '');
+/**
+ * The form two addresses compare in: IPv6 in its canonical form (fd7a:0::1 is fd7a::1), DNS names
+ * without case or a trailing dot.
+ */
+export function addressKey(address: string): string {
+  if (address.includes(':')) {
+    try {
+      return new URL(`http://[${address}]/`).hostname.slice(1, -1);
+    } catch {
+      return address.toLowerCase();
+    }
+  }
+  return address.toLowerCase().replace(/\.$/, '');
+}
 
 /** The other node that already has `node`'s address, if any. */
 export function addressOwner(nodes: Iterable<Node>, node: Pick<Node, 'id' | 'tailscale_ip'>): Node | undefined {

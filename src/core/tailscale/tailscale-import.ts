@@ -95,7 +95,7 @@ export function planTailscaleImport(document: unknown, options: unknown, existin
     const dnsName = peer.DNSName.replace(/\.$/, '');
     const tsTags = cleanTags((peer.Tags ?? []).filter((t) => !ROLE_TAGS[t]));
     const tagRole = (peer.Tags ?? []).map((t) => ROLE_TAGS[t]).find(Boolean);
-    const current = (dnsName && (byDns.get(dnsName) ?? byAddress.get(addressKey(dnsName)))) || byAddress.get(ip);
+    const current = (dnsName && (byDns.get(dnsName) ?? byAddress.get(addressKey(dnsName)))) || byAddress.get(addressKey(ip));
     const lastSeen = peer.LastSeen && !peer.LastSeen.startsWith('0001-') && !Number.isNaN(Date.parse(peer.LastSeen)) ? new Date(peer.LastSeen).toISOString() : undefined;
     // Only facts Tailscale gave: an absent key, not `undefined`, so an unchanged node compares equal.
     const facts = Object.fromEntries(Object.entries({ os: peer.OS || undefined, dns_name: dnsName || undefined, tailscale_online: peer.Online, tailscale_last_seen: lastSeen }).filter(([, v]) => v !== undefined));
