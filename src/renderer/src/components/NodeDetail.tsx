@@ -7,6 +7,7 @@ import { UNKNOWN_HEALTH, useClusterStore } from '../store/cluster-store';
 import { formatAgo, formatDateTime, formatNumber, formatPercent, formatTime } from '../i18n/format';
 import { LatencyChart } from './LatencyChart';
 import { NodeSshPanel } from './NodeSshPanel';
+import { ContainersPanel } from './ContainersPanel';
 import { HeartbeatStrip } from './HeartbeatStrip';
 import { stateColor } from './state-colors';
 import { maintenanceSince, nodeSize } from './node-facts';
@@ -173,6 +174,7 @@ export function NodeDetail({ onEdit, onRun }: { onEdit(): void; onRun(ids: strin
       </div>
       {error && <p className="error" role="alert">{error}</p>}
       <NodeSshPanel id={node.id} keyPath={node.ssh?.key_path} />
+      {node.docker?.enabled && <ContainersPanel id={node.id} />}
       <h3>{t('detail.events')}</h3>
       <ol className="timeline">
         {events.length === 0 && <li className="muted">{t('detail.noEvents')}</li>}
