@@ -12,6 +12,7 @@ let fleet: SshdFleet;
 let service: Awaited<ReturnType<typeof startTestService>>;
 let browser: Browser;
 let page: Page;
+const consoleErrors: string[] = [];
 
 describe.skipIf(chromiumMissing || sshdMissing)('the command dialog shows who and where before it runs', () => {
   beforeAll(async () => {
@@ -30,6 +31,8 @@ describe.skipIf(chromiumMissing || sshdMissing)('the command dialog shows who an
     expect(states()).toBe('healthy,healthy,maintenance,unhealthy');
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.on('console', (message) => message.type() === 'error' && consoleErrors.push(message.text()));
+    page.on('pageerror', (error) => consoleErrors.push(String(error)));
     await page.goto(service.loginUrl);
   });
   afterAll(async () => {
@@ -100,5 +103,9 @@ describe.skipIf(chromiumMissing || sshdMissing)('the command dialog shows who an
     } finally {
       await context.close();
     }
+  });
+
+  it('logged no console error and no unhandled rejection on the way', () => {
+    expect(consoleErrors).toEqual([]);
   });
 });

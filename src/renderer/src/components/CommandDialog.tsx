@@ -158,7 +158,7 @@ export function CommandDialog({ nodeIds, onClose }: { nodeIds: string[]; onClose
         <button onClick={onClose} disabled={runId !== null}>{t('common.close')}</button>
         {confirming && <button onClick={() => setConfirming(false)}>{t('command.back')}</button>}
         {runId ? (
-          <button className="danger" onClick={() => api.invoke('commands:cancel', { run_id: runId })}>{t('common.cancel')}</button>
+          <button className="danger" onClick={() => api.invoke('commands:cancel', { run_id: runId }).catch((e: Error) => setError(e.message))}>{t('common.cancel')}</button>
         ) : (
           <button className="primary" onClick={run} disabled={!command.trim() || chosen.length === 0}>
             {confirming ? t('command.runOnMasters') : t('command.run')}

@@ -33,7 +33,12 @@ export function ImportDialog({ onClose, initialSource = 'file' }: { onClose(): v
     }
   };
   const exportFile = async () => {
-    const document = await api.invoke('registry:export', {});
+    let document: unknown;
+    try {
+      document = await api.invoke('registry:export', {});
+    } catch (e) {
+      return setError((e as Error).message);
+    }
     const blob = new Blob([JSON.stringify(document, null, 2)], { type: 'application/json' });
     const link = Object.assign(window.document.createElement('a'), { href: URL.createObjectURL(blob), download: 'nodes.json' });
     link.click();
