@@ -311,4 +311,17 @@ describe.skipIf(dockerLabMissing || sshdMissing)('containers and failover on Doc
     expect((await swarmNode('w1')).availability).toBe('active');
     await service.call('PUT', '/cluster/nodes/w1', { body: { maintenance: false } });
   }, 60_000);
+
+  it('survives a daemon killed under a followed log: the stream ends, the next call says the daemon is down, the service stays up', async () => {
+    const w2 = (await service.call('GET', '/cluster/nodes/w2/containers')).body.containers.find((c: { state: string }) => c.state === 'running');
+    const followed = await request(`${service.url}/cluster/nodes/w2/containers/${w2.id}/logs?follow=true`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } });
+    const ended = followed.body.text();
+    process.kill(Number(fs.readFileSync(path.join(lab.dir, 'n3', 'dockerd.pid'), 'utf8')), 'SIGKILL');
+    // The stream ends instead of hanging, and says why in its last line.
+    expect(JSON.parse((await ended).trim().split('\n').at(-1)!)).toEqual({ error: expect.stringMatching(/^Docker on w2|connection to Docker closed|daemon/) });
+    const down = await until('w2 daemon down', () => service.call('GET', '/cluster/nodes/w2/containers'), (r) => r.status !== 200);
+    expect(down).toMatchObject({ status: 503, body: { details: [{ field: 'docker', message: 'daemon down' }] } });
+    expect((await service.call('GET', '/health')).status).toBe(200);
+    expect((await service.call('GET', '/cluster/nodes/w1/containers')).status).toBe(200);
+  }, 30_000);
 });
