@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import fs from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { createCore, type Core } from '../../src/core/app-core';
 import { createApiHandlers, invokeHandler } from '../../src/core/api/api-handlers';
 import { OrchestratorError } from '../../src/shared/errors';
@@ -14,6 +14,7 @@ import { setupI18n } from '../../src/renderer/src/i18n/setup-i18n';
 import { ImportDialog } from '../../src/renderer/src/components/ImportDialog';
 import { NodeDetail } from '../../src/renderer/src/components/NodeDetail';
 import { DemoNotice } from '../../src/renderer/src/components/DemoNotice';
+import { CommandDialog } from '../../src/renderer/src/components/CommandDialog';
 import { AXIS_SPACE, chartData, latencyTickLabels, maxLabels, timeTickLabels } from '../../src/renderer/src/components/latency-chart-model';
 import { nodeInput } from '../helpers/nodes';
 import { peer, statusDocument } from '../helpers/tailscale-status';
@@ -227,5 +228,27 @@ describe('Tailscale presence of a node registered by its MagicDNS name (item 16)
     core.registry.create(nodeInput('by-dns', { tailscale_ip: 'named-box.tail1234.ts.net' }));
     core.tailscale.import(statusDocument([peer('named-box', '127.61.9.20', { Online: true })]), { dry_run: true });
     expect(core.tailscale.presence().nodes.find((n) => n.node_id === 'by-dns')).toMatchObject({ online: true });
+  });
+});
+
+describe('command dialog (item 9)', () => {
+  it('names the SSH user per node, and leaves out a node the moment its pushed state turns unhealthy', async () => {
+    core.registry.create(nodeInput('cmd-a', { role: 'master', ssh: { user: 'ops' } }));
+    core.registry.create(nodeInput('cmd-b', { ssh: { user: 'deploy', port: 2200 } }));
+    const health = (status: 'healthy' | 'unhealthy') => ({ status, latency_ms: null, checked_at: null, error: null });
+    useClusterStore.setState({ api, nodes: new Map(core.registry.all().map((n) => [n.id, n])), health: new Map([['cmd-a', health('healthy')], ['cmd-b', health('healthy')]]) });
+    render(<CommandDialog nodeIds={['cmd-a', 'cmd-b']} onClose={() => {}} />);
+    await waitFor(() => expect(screen.getAllByRole('row')).toHaveLength(3), SLOW);
+    const row = (id: string) => screen.getAllByRole('row').find((r) => r.getAttribute('data-target') === id)!;
+    expect(row('cmd-a').textContent).toContain(`ops@${nodeInput('cmd-a').tailscale_ip}:22`);
+    expect(row('cmd-b').textContent).toContain(`deploy@${nodeInput('cmd-b').tailscale_ip}:2200`);
+    expect(screen.getByRole('heading').textContent).toBe('Run a command on 2 nodes');
+    act(() => useClusterStore.setState({ health: new Map([['cmd-a', health('healthy')], ['cmd-b', health('unhealthy')]]) }));
+    expect(row('cmd-b').className).toBe('left-out');
+    expect(screen.getByRole('heading').textContent).toBe('Run a command on 1 node');
+    // Only a master is left: Run asks first and runs nothing yet.
+    fireEvent.click(screen.getByRole('button', { name: 'Run' }));
+    expect(screen.getByRole('alert').textContent).toBe('This runs on a master node: cmd-a. Run it there too?');
+    expect(core.ssh.audit.list(10)).toEqual([]);
   });
 });

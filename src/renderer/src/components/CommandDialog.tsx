@@ -54,7 +54,14 @@ export function CommandDialog({ nodeIds, onClose }: { nodeIds: string[]; onClose
     [api],
   );
 
-  const selection = useMemo(() => commandSelection(targets ?? [], includeRisky), [targets, includeRisky]);
+  // States follow the pushed health while the dialog is open: a node that goes down is left out.
+  const health = useClusterStore((s) => s.health);
+  const nodes = useClusterStore((s) => s.nodes);
+  const live = useMemo(
+    () => (targets ?? []).map((t) => ({ ...t, state: health.get(t.node_id)?.status ?? t.state, maintenance: nodes.get(t.node_id)?.maintenance ?? t.maintenance })),
+    [targets, health, nodes],
+  );
+  const selection = useMemo(() => commandSelection(live, includeRisky), [live, includeRisky]);
   const chosen = selection.included.map((target) => target.node_id);
   const leftOut = useMemo(() => new Set(selection.excluded.map((target) => target.node_id)), [selection]);
 
@@ -102,7 +109,7 @@ export function CommandDialog({ nodeIds, onClose }: { nodeIds: string[]; onClose
               </tr>
             </thead>
             <tbody>
-              {targets.map((target) => {
+              {live.map((target) => {
                 const left = leftOut.has(target.node_id);
                 return (
                   <tr key={target.node_id} data-target={target.node_id} className={left ? 'left-out' : undefined} aria-disabled={left || undefined}>
