@@ -35,7 +35,7 @@ async function statusServer(host: string, status: number, tls?: { key: string; c
 const node = (id: string, address: string, extra: object = {}) => ({ id, hostname: id, tailscale_ip: address, role: 'worker', ...extra });
 
 beforeAll(async () => {
-  service = await startTestService({ HOST: '127.61.0.1' });
+  service = await startTestService({ HOST: '127.61.0.1', HEALTH_CHECK_TIMEOUT: 5 }); // loopback answers, but this machine may be busy
   service.core.monitor.stop(); // checks below are asked for, not swept
   mcp = await httpMcpClient(service.url, TEST_TOKEN);
 });
