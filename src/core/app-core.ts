@@ -68,8 +68,10 @@ export interface Core {
   demoNodesFile: string | null;
   /** Installs the process's last-resort error handlers, which record into this core's event log. */
   guardProcess(): () => void;
-  /** Starts the simulated demo fleet in this process and imports it. */
+  /** Starts the simulated demo fleet in this process and imports it, each node tagged `demo`. */
   startDemo(): Promise<ImportReport>;
+  /** Removes the nodes tagged `demo` in one write and stops the simulated fleet. */
+  removeDemo(): Promise<{ removed: string[] }>;
   close(): Promise<void>;
 }
 
@@ -132,12 +134,19 @@ export function createCore(options: CoreOptions): Core {
       guardProcess: () => installLastResortHandlers({ log, record: (reason) => eventLog.append({ node: null, kind: 'internal_error', from: null, to: null, reason }) }),
       async startDemo() {
         if (!options.demoNodesFile) throw new OrchestratorError('unavailable', 'No demo fleet is bundled with this build');
-        if (demo) return registry.importSeed(readJsonFile(options.demoNodesFile, 'demo'), { dry_run: true });
-        const { startDemoFleet } = await import('./simulator/demo-fleet'); // the simulator only when asked for
+        const { startDemoFleet, tagDemo } = await import('./simulator/demo-fleet'); // the simulator only when asked for
+        if (demo) return registry.importSeed(tagDemo(readJsonFile(options.demoNodesFile, 'demo')), { dry_run: true });
         const started = await startDemoFleet(registry, options.demoNodesFile, dataDir);
         demo = started.simulator;
         void monitor.sweep();
         return started.report;
+      },
+      async removeDemo() {
+        const { DEMO_TAG } = await import('./simulator/demo-fleet');
+        const removed = registry.removeWhere((node) => node.tags.includes(DEMO_TAG));
+        await demo?.stop();
+        demo = null;
+        return { removed };
       },
       async close() {
         monitor.dispose();

@@ -3,9 +3,9 @@
 export const INVOKE_CHANNELS = [
   'cluster:status', 'cluster:checkNow', 'cluster:pause', 'cluster:resume',
   'nodes:list', 'nodes:get', 'nodes:create', 'nodes:update', 'nodes:remove', 'nodes:lastCheck', 'nodes:history', 'nodes:mute',
-  'events:list', 'registry:import', 'registry:export', 'settings:get', 'settings:update', 'settings:sources', 'demo:start',
+  'events:list', 'registry:import', 'registry:export', 'settings:get', 'settings:update', 'settings:sources', 'demo:start', 'demo:remove',
   'tailscale:import', 'tailscale:presence', 'shell:settings', 'shell:updateSettings', 'ssh:savePassphrase',
-  'commands:run', 'commands:cancel', 'metrics:get', 'hostKey:get', 'hostKey:forget', 'hostKey:approve', 'placement:suggest', 'audit:list',
+  'commands:plan', 'commands:run', 'commands:cancel', 'metrics:get', 'hostKey:get', 'hostKey:forget', 'hostKey:approve', 'placement:suggest', 'audit:list',
   'alerts:get', 'alerts:update', 'alerts:test',
   'containers:list', 'containers:stats', 'containers:action', 'containers:logs', 'swarm:view', 'swarm:setAvailability', 'failover:get', 'failover:update',
 ] as const;

@@ -10,6 +10,7 @@ import {
   type AuditEntry,
   type CommandResponse,
   type CommandStreamEvent,
+  type CommandTarget,
   type HostKeyPin,
   type NodeMetrics,
   type PlacementResponse,
@@ -59,9 +60,13 @@ export const invokeArgs = {
   'settings:update': MonitorSettingsPatchSchema,
   'settings:sources': z.strictObject({}),
   'demo:start': z.strictObject({}),
+  /** Removes every node tagged `demo` (what "Start the demo fleet" imported) and stops the simulator. */
+  'demo:remove': z.strictObject({}),
   /** `document` omitted: read it from the local tailscale CLI. */
   'tailscale:import': z.strictObject({ document: z.unknown().optional(), options: TailscaleImportOptionsSchema.partial().default({ dry_run: true }) }),
   'tailscale:presence': z.strictObject({}),
+  /** The nodes, SSH user and address a run would use; nothing runs. */
+  'commands:plan': z.strictObject({ node_ids: z.array(NodeIdSchema).min(1, { error: 'name at least one node' }).max(10_000) }),
   'commands:run': CommandRequestSchema,
   'commands:cancel': z.strictObject({ run_id: z.string().max(64) }),
   'metrics:get': id,
@@ -106,8 +111,10 @@ export interface InvokeResults {
   'settings:update': MonitorSettings;
   'settings:sources': MonitorSettingSources;
   'demo:start': ImportReport;
+  'demo:remove': { removed: string[] };
   'tailscale:import': TailscaleImportReport;
   'tailscale:presence': { synced_at: string | null; nodes: TailscalePresence[] };
+  'commands:plan': CommandTarget[];
   'commands:run': CommandResponse;
   'commands:cancel': { cancelled: boolean };
   'metrics:get': NodeMetrics;

@@ -94,7 +94,8 @@ describe.skipIf(dockerLabMissing || sshdMissing)('containers and failover on Doc
     for (const [i, id] of [[4, 'no-docker'], [5, 'no-permission'], [6, 'no-daemon']] as const) {
       service.core.registry.create({ id, hostname: id, tailscale_ip: IP(i), role: 'worker', cpu_cores: 1, memory_gb: 1, ssh, docker: { enabled: true }, maintenance: true });
     }
-    service.core.registry.create({ id: 'plain', hostname: 'plain', tailscale_ip: IP(1), role: 'worker', cpu_cores: 1, memory_gb: 1, ssh, maintenance: true });
+    // No two nodes share an address (issue 17): the plain node gets one of its own; it is never reached.
+    service.core.registry.create({ id: 'plain', hostname: 'plain', tailscale_ip: IP(7), role: 'worker', cpu_cores: 1, memory_gb: 1, ssh, maintenance: true });
     await until('the swarm nodes healthy', () => service.core.monitor.listWithHealth().filter((n) => n.health.status === 'healthy').length, (n) => n === 3);
     await until('3 web tasks running', () => lab.docker(0, 'service', 'ps', 'web', '--filter', 'desired-state=running', '--format', '{{.CurrentState}}'), (out) => out.split('\n').filter((l) => l.startsWith('Running')).length === 3);
     mcp = await httpMcpClient(service.url, TEST_TOKEN);

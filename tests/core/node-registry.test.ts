@@ -46,6 +46,20 @@ describe('NodeRegistry', () => {
     expect(registry.get('n1')?.hostname).toBe('n1-host');
   });
 
+  it('refuses a second node at an address, however it is written, naming the node that has it', () => {
+    const registry = open(tempDir());
+    registry.create(nodeInput('v6', { tailscale_ip: 'fd7a:115c:0::5' }));
+    registry.create(nodeInput('named', { tailscale_ip: 'Box.tail1.ts.net' }));
+    for (const [address, owner] of [['FD7A:115C::5', 'v6'], ['box.tail1.ts.net.', 'named']]) {
+      const error = thrown(() => registry.create(nodeInput('dup', { tailscale_ip: address })));
+      expect(error.code).toBe('conflict');
+      expect(error.details).toEqual([{ field: 'tailscale_ip', message: `is already used by node "${owner}"` }]);
+    }
+    expect(thrown(() => registry.update('named', { tailscale_ip: 'fd7a:115c::5' })).details[0].message).toBe('is already used by node "v6"');
+    expect(thrown(() => registry.applyNodes([{ ...registry.require('named'), id: 'copy' }])).code).toBe('conflict');
+    expect(registry.all().map((n) => n.id)).toEqual(['v6', 'named']);
+  });
+
   it('filters by role, tag, free text and health state', () => {
     const registry = open(tempDir());
     registry.create(nodeInput('m1', { role: 'master', tags: ['control'] }));
@@ -109,7 +123,7 @@ describe('NodeRegistry', () => {
         keep: nodeInput('keep'),
         edit: { ...nodeInput('edit'), cpu_cores: 64 },
         fresh: { hostname: 'fresh', tailscale_ip: '127.0.0.9', role: 'storage', cpu_cores: 2, memory_gb: 4 },
-        broken: { ...nodeInput('broken'), tailscale_ip: 'nope', memory_gb: 0 },
+        broken: { ...nodeInput('broken'), tailscale_ip: '999.1.1.1', memory_gb: 0 },
         mismatch: nodeInput('other'),
       },
     };

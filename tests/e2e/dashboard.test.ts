@@ -113,12 +113,13 @@ describe.skipIf(chromiumMissing)('dashboard in Chromium', () => {
     await page.getByRole('button', { name: 'Tailscale' }).click();
     await page.getByLabel('tailscale status JSON').fill(JSON.stringify(sampleTailnet()));
     await page.getByRole('button', { name: 'Preview' }).click();
-    await expect.poll(() => page.getByTestId('tailscale-report').textContent()).toContain('Added 7');
+    await expect.poll(() => page.getByTestId('tailscale-report').textContent()).toContain('added 7');
     expect(await page.getByTestId('tailscale-report').textContent()).toContain('skipped old-box: node key expired');
     expect(service.core.registry.get('ctrl-1')).toBeUndefined();
     await page.screenshot({ path: screenshotPath('tailscale-preview') });
     await page.getByRole('button', { name: 'Apply' }).click();
     await expect.poll(() => page.locator('[data-node-id="ctrl-1"]').count()).toBe(1);
+    await expect.poll(() => page.getByTestId('tailscale-report').textContent()).toContain('Applied:');
     expect(service.core.registry.get('ctrl-1')?.role).toBe('master');
   });
 });

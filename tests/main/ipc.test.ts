@@ -42,7 +42,12 @@ describe('IPC helper', () => {
   it('refuses invalid arguments with field-level errors before the core sees them', async () => {
     expect(await invoke('nodes:list', { role: 'boss' })).toMatchObject({ ok: false, error: { error: 'validation_error', details: [{ field: 'role' }] } });
     expect(await invoke('nodes:update', { id: 'ipc-1', patch: { memory_gb: -1 } })).toMatchObject({ ok: false, error: { details: [{ field: 'patch.memory_gb' }] } });
-    expect(await invoke('nodes:create', { ...nodeInput('ipc-2'), tailscale_ip: 'x' })).toMatchObject({ ok: false, error: { details: [{ field: 'tailscale_ip' }] } });
+    expect(await invoke('nodes:create', { ...nodeInput('ipc-2'), tailscale_ip: 'x y' })).toMatchObject({ ok: false, error: { details: [{ field: 'tailscale_ip' }] } });
+    // One node per address, with the node that has it named (issue 17, item 11).
+    expect(await invoke('nodes:create', { ...nodeInput('ipc-2'), tailscale_ip: nodeInput('ipc-1').tailscale_ip })).toMatchObject({
+      ok: false,
+      error: { error: 'conflict', details: [{ field: 'tailscale_ip', message: 'is already used by node "ipc-1"' }] },
+    });
     expect(await invoke('nodes:get', { id: 'nope' })).toMatchObject({ ok: false, error: { error: 'not_found' } });
     expect(core.registry.get('ipc-2')).toBeUndefined();
   });

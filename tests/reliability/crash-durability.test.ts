@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { caller } from '../helpers/service';
 import { tempDir } from '../helpers/temp-dir';
+import { loopbackFor } from '../helpers/nodes';
 import { spawnService } from '../helpers/service-process';
 
 const TOKEN = 'crash-test-token-0123456789';
@@ -25,7 +26,7 @@ describe('crash durability of the service', () => {
         for (let n = 0; !stop; n++) {
           const id = `r${round}-c${c}-n${n}`;
           try {
-            const created = await call('POST', '/cluster/nodes', { token: TOKEN, body: { id, hostname: id, tailscale_ip: '127.0.0.1', role: 'worker', cpu_cores: 1, memory_gb: 1, description: 'v1' } });
+            const created = await call('POST', '/cluster/nodes', { token: TOKEN, body: { id, hostname: id, tailscale_ip: loopbackFor(id), role: 'worker', cpu_cores: 1, memory_gb: 1, description: 'v1' } });
             if (created.status === 201) acked.set(id, 'v1');
             attempted.set(id, 'v2');
             const updated = await call('PUT', `/cluster/nodes/${id}`, { token: TOKEN, body: { description: 'v2' } });

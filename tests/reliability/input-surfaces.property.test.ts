@@ -58,7 +58,8 @@ describe('property: every input surface', () => {
         count('rest_body');
         const before = snapshot();
         const expected = NodeSchema.safeParse(overTheWire(input));
-        const exists = expected.success && core.registry.get(expected.data.id) !== undefined;
+        // A taken id or address (no two nodes share one) is a 409.
+        const exists = expected.success && (core.registry.get(expected.data.id) !== undefined || core.registry.all().some((n) => n.tailscale_ip.toLowerCase() === expected.data.tailscale_ip.toLowerCase()));
         const res = await rest('POST', '/cluster/nodes', input);
         const body = res.json();
         if (expected.success && !exists) {

@@ -22,7 +22,7 @@ describe('soak: 1,000 nodes, 10 % flapping', () => {
   it('keeps memory flat, notifies once per transition, and loses or repeats no event', async () => {
     let now = Date.parse('2026-01-01T00:00:00Z');
     const registry = new NodeRegistry({ dataDir: '/nonexistent', storeFactory: memoryStoreFactory });
-    registry.applyNodes(Array.from({ length: NODES }, (_, i) => ({ id: `n-${i}`, hostname: `n-${i}`, tailscale_ip: '127.0.0.1', role: 'worker' as const, description: '', cpu_cores: 1, memory_gb: 1, tags: [], probes: [], maintenance: false })));
+    registry.applyNodes(Array.from({ length: NODES }, (_, i) => ({ id: `n-${i}`, hostname: `n-${i}`, tailscale_ip: `127.61.${128 + (i >> 8)}.${i & 255}`, role: 'worker' as const, description: '', cpu_cores: 1, memory_gb: 1, tags: [], probes: [], maintenance: false })));
     // Flapping node i: down for d sweeps, up for u sweeps (2–6 each), from a per-node phase. Every
     // 50th stable node blips: one failed check now and then, which must never raise an event.
     const pattern = new Map<string, { d: number; u: number; phase: number }>();

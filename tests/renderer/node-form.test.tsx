@@ -6,6 +6,9 @@ import { useClusterStore } from '../../src/renderer/src/store/cluster-store';
 import { ApiError } from '../../src/renderer/src/api/web-bridge-client';
 import { EMPTY_FORM, nodeInputFromForm, validateNodeForm } from '../../src/renderer/src/components/node-form-model';
 import { fakeApi } from './fake-api';
+import { setupI18n } from '../../src/renderer/src/i18n/setup-i18n';
+
+setupI18n('en');
 import { nodeFixture } from './fixtures';
 
 afterEach(cleanup);
@@ -22,14 +25,36 @@ function renderForm(answers: Parameters<typeof fakeApi>[0], node?: ReturnType<ty
 
 describe('node form model', () => {
   it('turns form strings into a node input and validates with the shared schema', () => {
-    const values = { ...EMPTY_FORM, id: 'n1', hostname: 'h', tailscale_ip: '10.0.0.1', cpu_cores: '4', memory_gb: '7.5', tags: 'a, b', ssh_port: '2222', probes: [{ type: 'http', port: '80', path: '' }] };
+    const values = { ...EMPTY_FORM, id: 'n1', hostname: 'h', tailscale_ip: '10.0.0.1', cpu_cores: '4', memory_gb: '7.5', tags: 'a, b', ssh_port: '2222', probes: [{ type: 'http', port: '80', path: '', scheme: 'http', expect: '' }] };
     expect(nodeInputFromForm(values)).toMatchObject({ cpu_cores: 4, memory_gb: 7.5, tags: ['a', 'b'], ssh: { port: 2222 }, probes: [{ type: 'http', port: 80, path: '/health' }] });
     expect(validateNodeForm(values)).toEqual({});
-    expect(validateNodeForm({ ...values, cpu_cores: 'four', ssh_port: '0', probes: [{ type: 'tcp', port: '99999', path: '' }] })).toMatchObject({
+    expect(validateNodeForm({ ...values, cpu_cores: 'four', ssh_port: '0', probes: [{ type: 'tcp', port: '99999', path: '', scheme: 'http', expect: '' }] })).toMatchObject({
       cpu_cores: 'must be a whole number',
       ssh_port: expect.stringContaining('port'),
       probes: expect.stringContaining('probes.0.port'),
     });
+  });
+
+  it('takes a MagicDNS name, leaves the size empty, and sets the HTTP scheme and expected status (item 16)', () => {
+    const values = { ...EMPTY_FORM, id: 'n2', hostname: 'h', tailscale_ip: 'gpu-01.tail1234.ts.net', probes: [{ type: 'http', port: '8443', path: '/ready', scheme: 'https', expect: '200-299' }, { type: 'http', port: '80', path: '', scheme: 'http', expect: '204' }] };
+    expect(validateNodeForm(values)).toEqual({});
+    const input = nodeInputFromForm(values);
+    expect(input).not.toHaveProperty('cpu_cores', expect.anything());
+    expect(input.probes).toEqual([
+      { type: 'http', port: 8443, path: '/ready', scheme: 'https', expect_status: [200, 299] },
+      { type: 'http', port: 80, path: '/health', scheme: 'http', expect_status: 204 },
+    ]);
+    expect(validateNodeForm({ ...values, probes: [{ ...values.probes[0], expect: '700' }] })).toHaveProperty('probes');
+  });
+
+  it('words validation errors in the UI\'s language', () => {
+    setupI18n('ko');
+    try {
+      expect(validateNodeForm({ ...EMPTY_FORM, id: 'n1', hostname: 'h', tailscale_ip: '300.1.2.3' })).toEqual({ tailscale_ip: 'IPv4 또는 IPv6 주소여야 합니다' });
+      expect(validateNodeForm({ ...EMPTY_FORM, hostname: 'h', tailscale_ip: '10.0.0.1' })).toEqual({ id: '필수 항목입니다' });
+    } finally {
+      setupI18n('en');
+    }
   });
 });
 

@@ -27,6 +27,7 @@ const CASES: Record<string, Case> = {
   'PUT /cluster/settings': { valid: [{ body: { failure_threshold: 3 }, status: 200 }], invalid: [{ body: { failure_threshold: 0 }, status: 422 }, { raw: '{', status: 400 }] },
   'POST /cluster/pause': { valid: [{ body: { duration_s: 60 }, status: 200 }], invalid: [{ body: { duration_s: -1 }, status: 422 }, { raw: 'x', headers: { 'content-type': 'text/plain' }, status: 415 }] },
   'POST /cluster/resume': { valid: [{ status: 200 }], invalid: [{ token: null, status: 401 }] },
+  'DELETE /cluster/demo': { valid: [{ status: 200 }], invalid: [{ token: null, status: 401 }] },
   'GET /cluster/nodes': { valid: [{ query: 'role=worker', status: 200 }], invalid: [{ query: 'role=boss', status: 422 }] },
   'POST /cluster/nodes': {
     valid: [{ body: nodeInput('c-new'), status: 201 }],
@@ -35,7 +36,7 @@ const CASES: Record<string, Case> = {
   'GET /cluster/nodes/{id}': { valid: [{ path: '/cluster/nodes/c-1', status: 200 }], invalid: [{ path: '/cluster/nodes/nope', status: 404 }] },
   'PUT /cluster/nodes/{id}': {
     valid: [{ path: '/cluster/nodes/c-1', body: { description: 'edited', id: 'c-1' }, status: 200 }],
-    invalid: [{ path: '/cluster/nodes/c-1', body: { id: 'c-renamed' }, status: 422 }, { path: '/cluster/nodes/nope', body: {}, status: 404 }],
+    invalid: [{ path: '/cluster/nodes/c-1', body: { id: 'c-renamed' }, status: 422 }, { path: '/cluster/nodes/nope', body: {}, status: 404 }, { path: '/cluster/nodes/c-1', body: { tailscale_ip: '127.54.1.2' }, status: 409 }],
   },
   'DELETE /cluster/nodes/{id}': { valid: [{ path: '/cluster/nodes/c-new', status: 204 }], invalid: [{ path: '/cluster/nodes/c-new', status: 404 }] },
   'GET /cluster/nodes/{id}/health': { valid: [{ path: '/cluster/nodes/c-1/health', status: 200 }], invalid: [{ path: '/cluster/nodes/nope/health', status: 404 }] },

@@ -25,7 +25,8 @@ describe('node schema', () => {
     ['hostname', 'has space', 'spaces'],
     ['hostname', 'h'.repeat(254), 'at most 253'],
     ['tailscale_ip', '300.1.1.1', 'IPv4 or IPv6'],
-    ['tailscale_ip', 'example.com', 'IPv4 or IPv6'],
+    ['tailscale_ip', 'exa mple.com', 'IPv4 or IPv6 address, or a DNS name'],
+    ['tailscale_ip', '-box.tail1.ts.net', 'DNS name'],
     ['role', 'boss', 'master, worker, storage'],
     ['description', 'x'.repeat(10 * 1024 * 1024), 'at most 1000'],
     ['cpu_cores', 0, 'at least 1'],
@@ -41,6 +42,14 @@ describe('node schema', () => {
     expect(errors[field]).toContain(reason);
   });
 
+  it('accepts a MagicDNS name or a short name as the address, and leaves CPU cores and memory optional', () => {
+    for (const address of ['box.tail1234.ts.net', 'box', 'localhost', 'gpu-01.example.com.']) {
+      expect(NodeSchema.safeParse({ ...nodeInput('n1'), tailscale_ip: address }).success, address).toBe(true);
+    }
+    const { cpu_cores: _c, memory_gb: _m, ...sizeless } = nodeInput('n1');
+    expect(NodeSchema.parse(sizeless)).not.toHaveProperty('cpu_cores');
+  });
+
   it('names nested fields in probes and ssh', () => {
     const errors = errorsFor({ ...nodeInput('n1'), probes: [{ type: 'tcp', port: 70000 }, { type: 'udp' }], ssh: { port: 0 } });
     expect(errors['probes.0.port']).toContain('port');
@@ -50,7 +59,9 @@ describe('node schema', () => {
 
   it('says which fields are missing and which are unknown', () => {
     const errors = errorsFor({ id: 'n1', extra: true });
-    for (const field of ['hostname', 'tailscale_ip', 'role', 'cpu_cores', 'memory_gb']) expect(errors[field]).toBe('is required');
+    for (const field of ['hostname', 'tailscale_ip', 'role']) expect(errors[field]).toBe('is required');
+    // CPU cores and memory are optional (filled in from SSH metrics).
+    expect(errors.cpu_cores).toBeUndefined();
     expect(errors.extra).toBe('is not a known field');
   });
 

@@ -8,6 +8,7 @@ import { filterNodes } from '../../shared/node-filter';
 import { openStore, setAside, type ConfLike, type StoreFactory, type StoreRecovery } from './json-store';
 import { CURRENT_SCHEMA_VERSION, migrate } from './store-migrations';
 import { planSeedImport, toSeedDocument } from './seed-format';
+import { assertAddressesFree } from './unique-address';
 
 export type RegistryChange =
   | { type: 'added'; node: Node }
@@ -83,6 +84,7 @@ export class NodeRegistry {
     if (this.#nodes.has(node.id)) {
       throw new OrchestratorError('conflict', `Node "${node.id}" already exists`, [{ field: 'id', message: 'already exists' }]);
     }
+    assertAddressesFree([...this.#nodes.values(), node], [node]);
     this.#commit(new Map(this.#nodes).set(node.id, node));
     this.events.emit('change', { type: 'added', node });
     return node;
@@ -101,6 +103,7 @@ export class NodeRegistry {
     // Re-validate the merged node, so cross-field rules hold after a partial update too.
     const node = parseOrThrow(NodeSchema, { ...previous, ...changes });
     if (isDeepStrictEqual(node, previous)) return previous;
+    if (node.tailscale_ip !== previous.tailscale_ip) assertAddressesFree(new Map(this.#nodes).set(id, node).values(), [node]);
     this.#commit(new Map(this.#nodes).set(id, node));
     this.events.emit('change', { type: 'updated', node, previous });
     return node;
@@ -118,7 +121,7 @@ export class NodeRegistry {
   /** Seed-format import: all or nothing unless `skip_invalid`; `dry_run` only reports. */
   importSeed(document: unknown, options: unknown = {}): ImportReport {
     const opts = parseOrThrow(ImportOptionsSchema, options);
-    const { report, changes } = planSeedImport(document, (id) => this.#nodes.get(id));
+    const { report, changes } = planSeedImport(document, this.#nodes);
     if (opts.dry_run || (report.invalid.length > 0 && !opts.skip_invalid) || changes.length === 0) return report;
     this.applyNodes(changes);
     report.applied = true;
@@ -129,12 +132,24 @@ export class NodeRegistry {
   applyNodes(nodes: Node[]): void {
     const next = new Map(this.#nodes);
     for (const node of nodes) next.set(node.id, node);
+    assertAddressesFree(next.values(), nodes);
     const before = this.#nodes;
     this.#commit(next);
     for (const node of nodes) {
       const previous = before.get(node.id);
       this.events.emit('change', previous ? { type: 'updated', node, previous } : { type: 'added', node });
     }
+  }
+
+  /** Removes every node `which` picks in one durable write; answers their ids. */
+  removeWhere(which: (node: Node) => boolean): string[] {
+    const gone = [...this.#nodes.values()].filter(which);
+    if (gone.length === 0) return [];
+    const next = new Map(this.#nodes);
+    for (const node of gone) next.delete(node.id);
+    this.#commit(next);
+    for (const node of gone) this.events.emit('change', { type: 'removed', node });
+    return gone.map((n) => n.id);
   }
 
   exportSeed(): SeedDocument {

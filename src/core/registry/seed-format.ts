@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { fieldErrors, parseOrThrow } from '../../shared/errors';
 import { NodeSchema, type Node } from '../../shared/schemas/node';
+import { addressOwner, addressTakenMessage } from './unique-address';
 import { SeedDocumentSchema, type ImportReport, type SeedDocument } from '../../shared/schemas/seed-format';
 
 export interface ImportPlan {
@@ -13,10 +14,13 @@ export interface ImportPlan {
  * Validates a seed-format document node by node against the current registry.
  * Nothing is applied here; the registry applies `changes` in one durable write.
  */
-export function planSeedImport(document: unknown, existing: (id: string) => Node | undefined): ImportPlan {
+export function planSeedImport(document: unknown, nodes: ReadonlyMap<string, Node>): ImportPlan {
   const doc = parseOrThrow(SeedDocumentSchema, document);
-  const report: ImportReport = { applied: false, added: [], updated: [], unchanged: [], invalid: [] };
+  const existing = (id: string) => nodes.get(id);
+  const report: ImportReport = { applied: false, added: [], updated: [], unchanged: [], invalid: [], changed_fields: {} };
   const changes: Node[] = [];
+  // The registry as it would be after the nodes planned so far; later nodes are checked against it.
+  const planned = new Map(nodes);
   for (const [key, raw] of Object.entries(doc.nodes)) {
     // The seed keyed nodes by id and repeated it inside; either alone is accepted.
     const candidate = raw && typeof raw === 'object' && !Array.isArray(raw) ? { id: key, ...(raw as object) } : raw;
@@ -31,11 +35,22 @@ export function planSeedImport(document: unknown, existing: (id: string) => Node
       continue;
     }
     const current = existing(node.id);
-    if (!current) report.added.push(node.id);
-    else if (isDeepStrictEqual(current, node)) {
+    if (current && isDeepStrictEqual(current, node)) {
       report.unchanged.push(node.id);
       continue;
-    } else report.updated.push(node.id);
+    }
+    // The same address as another node, here or already registered, is refused like any bad field.
+    const owner = addressOwner(planned.values(), node);
+    if (owner) {
+      report.invalid.push({ id: key, field: 'tailscale_ip', reason: addressTakenMessage(owner) });
+      continue;
+    }
+    planned.set(node.id, node);
+    if (!current) report.added.push(node.id);
+    else {
+      report.updated.push(node.id);
+      report.changed_fields[node.id] = (Object.keys({ ...current, ...node }) as Array<keyof Node>).filter((k) => !isDeepStrictEqual(current[k], node[k]));
+    }
     changes.push(node);
   }
   return { report, changes };

@@ -49,10 +49,26 @@ export function demoSpecs(document: { nodes: Record<string, unknown> }, outageNo
 }
 
 
+/** The tag "Start the demo fleet" gives every node it imports, so "Remove demo nodes" finds them. */
+export const DEMO_TAG = 'demo';
+
+/** The seed document with every node tagged `demo`. */
+export function tagDemo(document: unknown): { nodes: Record<string, unknown> } {
+  const { nodes } = document as { nodes: Record<string, { tags?: unknown }> };
+  return {
+    nodes: Object.fromEntries(
+      Object.entries(nodes).map(([id, raw]) => {
+        const tags = Array.isArray(raw?.tags) ? (raw.tags as unknown[]) : [];
+        return [id, { ...raw, tags: tags.includes(DEMO_TAG) ? tags : [...tags, DEMO_TAG] }];
+      }),
+    ),
+  };
+}
+
 /** Imports the demo fleet into the registry and serves it on loopback, with node-07 failing after 20 s for 60 s. */
 export async function startDemoFleet(registry: NodeRegistry, nodesFile: string, dataDir: string): Promise<{ simulator: FleetSimulator; report: ImportReport }> {
   const document = readJsonFile(nodesFile, 'demo') as { nodes: Record<string, unknown> };
   const simulator = await new FleetSimulator(demoSpecs(document, 'node-07', 20_000, 80_000, demoHostKey(dataDir))).start();
-  const report = registry.importSeed(document, { skip_invalid: true });
+  const report = registry.importSeed(tagDemo(document), { skip_invalid: true });
   return { simulator, report };
 }

@@ -165,7 +165,11 @@ export class MetricsCollector {
   readonly #inFlight = new Map<string, Promise<NodeMetrics>>();
   #timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly pool: SshConnectionPool) {}
+  constructor(
+    private readonly pool: SshConnectionPool,
+    /** Told about every successful poll (the SSH service fills in missing node sizes from it). */
+    private readonly onCollected: (node: Node, metrics: NodeMetrics) => void = () => {},
+  ) {}
 
   latest(nodeId: string): NodeMetrics | null {
     return this.#latest.get(nodeId) ?? null;
@@ -218,6 +222,7 @@ export class MetricsCollector {
     try {
       const metrics = await (await shellPromise).poll(timeoutMs);
       this.#latest.set(node.id, metrics);
+      this.onCollected(node, metrics);
       return metrics;
     } catch (error) {
       if (error instanceof OrchestratorError) throw error;

@@ -43,8 +43,8 @@ export function suggestNodes(
     }
     const metrics = metricsOf(node.id);
     const workload = workloadOf(node.id);
-    const cores = metrics?.cpu_count ?? node.cpu_cores;
-    const memory = metrics ? metrics.mem_total_mb / 1024 : node.memory_gb;
+    const cores = metrics?.cpu_count ?? node.cpu_cores ?? 0; // unknown size: no room until metrics tell
+    const memory = metrics ? metrics.mem_total_mb / 1024 : (node.memory_gb ?? 0);
     const freeCpu = Math.max(0, Math.min(metrics ? cores - metrics.load_1 : cores, cores - (workload?.reserved_cpu_cores ?? 0)));
     const freeMem = Math.max(0, Math.min(metrics ? metrics.mem_available_mb / 1024 : memory, memory - (workload?.reserved_memory_gb ?? 0)));
     if (freeCpu < request.cpu_cores || freeMem < request.memory_gb) {

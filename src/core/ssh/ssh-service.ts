@@ -1,4 +1,5 @@
-import type { CommandResponse, CommandStreamEvent, HostKeyPin, NodeMetrics, PlacementResponse } from '../../shared/schemas/ssh';
+import type { CommandResponse, CommandStreamEvent, CommandTarget, HostKeyPin, NodeMetrics, PlacementResponse } from '../../shared/schemas/ssh';
+import type { Node } from '../../shared/schemas/node';
 import { Emitter } from '../util/emitter';
 import type { ClusterMonitor } from '../monitor/cluster-monitor';
 import type { NodeRegistry } from '../registry/node-registry';
@@ -9,7 +10,7 @@ import { HostKeyStore } from './host-key-store';
 import { MetricsCollector } from './metrics-collector';
 import { suggestNodes } from './placement';
 import type { NodeWorkload } from '../containers/workload';
-import { SshConnectionPool, type SshAuthOptions } from './ssh-connection-pool';
+import { SshConnectionPool, sshUser, type SshAuthOptions } from './ssh-connection-pool';
 
 export interface SshServiceOptions {
   dataDir: string;
@@ -45,7 +46,7 @@ export class SshService {
         reason: `SSH host key changed: pinned ${change.pinned.join(', ')}, presented ${change.presented}; nothing runs on this node until the pin is removed`,
       });
     });
-    this.metrics = new MetricsCollector(this.pool);
+    this.metrics = new MetricsCollector(this.pool, (node, metrics) => this.#fillSize(node.id, metrics));
     this.#runner = new CommandRunner(options.registry, this.pool, this.audit, options.concurrency);
     this.#unsubscribe = options.registry.events.on('change', (change) => {
       const addressChanged = change.type === 'updated' && (change.node.tailscale_ip !== change.previous.tailscale_ip || JSON.stringify(change.node.ssh) !== JSON.stringify(change.previous.ssh));
@@ -59,6 +60,15 @@ export class SshService {
 
   run(input: unknown, actor: string): Promise<CommandResponse> {
     return this.#runner.run(input, actor, (event) => this.events.emit('command', event));
+  }
+
+  /** Who and where a command on these nodes would run as, for the UI to show before it runs. */
+  plan(ids: string[]): CommandTarget[] {
+    const { registry, monitor } = this.options;
+    return ids.map((id) => {
+      const node = registry.require(id);
+      return { node_id: id, role: node.role, state: monitor.stateOf(id), maintenance: node.maintenance, user: sshUser(node), address: node.tailscale_ip, port: node.ssh?.port ?? 22 };
+    });
   }
 
   cancel(runId: string): boolean {
@@ -98,6 +108,22 @@ export class SshService {
     this.#unsubscribe();
     this.metrics.closeAll();
     this.pool.closeAll();
+  }
+
+  /** A node registered without CPU cores or memory gets them from its first metrics. */
+  #fillSize(id: string, metrics: NodeMetrics): void {
+    const node: Node | undefined = this.options.registry.get(id);
+    if (!node || (node.cpu_cores !== undefined && node.memory_gb !== undefined)) return;
+    const patch = {
+      ...(node.cpu_cores === undefined && metrics.cpu_count > 0 ? { cpu_cores: metrics.cpu_count } : {}),
+      ...(node.memory_gb === undefined && metrics.mem_total_mb > 0 ? { memory_gb: Math.round((metrics.mem_total_mb / 1024) * 10) / 10 } : {}),
+    };
+    if (Object.keys(patch).length === 0) return;
+    try {
+      this.options.registry.update(id, patch);
+    } catch (error) {
+      console.error(`[ssh] could not record the size of ${id}: ${(error as Error).message}`);
+    }
   }
 
   #disconnect(id: string): void {

@@ -8,6 +8,7 @@ import {
   type TailscalePeer,
   type TailscaleStatus,
 } from '../../shared/schemas/tailscale';
+import { addressKey } from '../registry/unique-address';
 
 const ROLE_TAGS: Record<string, NodeRole> = { 'tag:master': 'master', 'tag:worker': 'worker', 'tag:storage': 'storage' };
 const ZERO_TIME = '0001-01-01T00:00:00Z';
@@ -66,7 +67,8 @@ export function planTailscaleImport(document: unknown, options: unknown, existin
   const changes: Node[] = [];
   const hostKeys = new Map<string, string[]>();
   const byDns = new Map(existing.filter((n) => n.dns_name).map((n) => [n.dns_name!, n]));
-  const byIp = new Map(existing.map((n) => [n.tailscale_ip, n]));
+  // A node may be registered by its MagicDNS name instead of its IP.
+  const byAddress = new Map(existing.map((n) => [addressKey(n.tailscale_ip), n]));
   const takenIds = new Set(existing.map((n) => n.id));
   const peers: Array<[TailscalePeer, boolean, string]> = Object.entries(status.Peer ?? {}).map(([key, p]) => [p, false, `Peer.${key}`]);
   if (status.Self) peers.unshift([status.Self, true, 'Self']);
@@ -93,22 +95,25 @@ export function planTailscaleImport(document: unknown, options: unknown, existin
     const dnsName = peer.DNSName.replace(/\.$/, '');
     const tsTags = cleanTags((peer.Tags ?? []).filter((t) => !ROLE_TAGS[t]));
     const tagRole = (peer.Tags ?? []).map((t) => ROLE_TAGS[t]).find(Boolean);
-    const current = (dnsName && byDns.get(dnsName)) || byIp.get(ip);
+    const current = (dnsName && (byDns.get(dnsName) ?? byAddress.get(addressKey(dnsName)))) || byAddress.get(addressKey(ip));
+    const lastSeen = peer.LastSeen && !peer.LastSeen.startsWith('0001-') && !Number.isNaN(Date.parse(peer.LastSeen)) ? new Date(peer.LastSeen).toISOString() : undefined;
+    // Only facts Tailscale gave: an absent key, not `undefined`, so an unchanged node compares equal.
+    const facts = Object.fromEntries(Object.entries({ os: peer.OS || undefined, dns_name: dnsName || undefined, tailscale_online: peer.Online, tailscale_last_seen: lastSeen }).filter(([, v]) => v !== undefined));
     if (current) {
       const next = parseOrThrow(NodeSchema, {
         ...current,
         hostname: peer.HostName.replace(/\s+/g, '-'),
-        tailscale_ip: ip,
+        // A node registered by name keeps its name; one registered by IP follows Tailscale's IP.
+        tailscale_ip: addressKey(current.tailscale_ip) === addressKey(dnsName) ? current.tailscale_ip : ip,
         role: tagRole ?? current.role,
         tags: [...new Set([...current.tags, ...tsTags])],
-        os: peer.OS || undefined,
-        dns_name: dnsName || undefined,
+        ...facts,
       }, at);
       if (peer.sshHostKeys?.length) hostKeys.set(current.id, peer.sshHostKeys);
       if (isDeepStrictEqual(next, current)) report.unchanged.push(current.id);
       else {
         const changed = (Object.keys(next) as Array<keyof Node>).filter((k) => !isDeepStrictEqual(next[k], current[k]));
-        report.updated.push({ id: current.id, changes: changed });
+        report.updated.push({ id: current.id, changes: changed, role: next.role, tags: next.tags, online: peer.Online });
         changes.push(next);
       }
       continue;
@@ -121,14 +126,13 @@ export function planTailscaleImport(document: unknown, options: unknown, existin
       tailscale_ip: ip,
       role: tagRole ?? opts.default_role,
       description: 'Imported from Tailscale',
-      cpu_cores: opts.default_cpu_cores,
-      memory_gb: opts.default_memory_gb,
+      ...(opts.default_cpu_cores === undefined ? {} : { cpu_cores: opts.default_cpu_cores }),
+      ...(opts.default_memory_gb === undefined ? {} : { memory_gb: opts.default_memory_gb }),
       tags: [...new Set(tsTags)],
-      os: peer.OS || undefined,
-      dns_name: dnsName || undefined,
+      ...facts,
     }, at);
     if (peer.sshHostKeys?.length) hostKeys.set(id, peer.sshHostKeys);
-    report.added.push({ id, hostname: node.hostname, tailscale_ip: ip });
+    report.added.push({ id, hostname: node.hostname, tailscale_ip: ip, role: node.role, tags: node.tags, online: peer.Online });
     changes.push(node);
   }
   return { report, changes, hostKeys, status };

@@ -5,6 +5,7 @@ import { TailscaleImportOptionsSchema, type TailscaleImportReport, type Tailscal
 import type { NodeRegistry } from '../registry/node-registry';
 import type { ClusterMonitor } from '../monitor/cluster-monitor';
 import { planTailscaleImport } from './tailscale-import';
+import { addressKey } from '../registry/unique-address';
 
 const run = promisify(execFile);
 
@@ -77,7 +78,9 @@ export class TailscaleService {
     const peers = [...Object.values(this.#last.status.Peer ?? {}), ...(this.#last.status.Self ? [this.#last.status.Self] : [])];
     const nodes: TailscalePresence[] = [];
     for (const node of this.registry.all()) {
-      const peer = peers.find((p) => (node.dns_name && p.DNSName.replace(/\.$/, '') === node.dns_name) || (p.TailscaleIPs ?? []).includes(node.tailscale_ip));
+      // A node is Tailscale's peer by its kept DNS name, its IP, or its address when that is the MagicDNS name.
+      const dns = (p: (typeof peers)[number]) => addressKey(p.DNSName);
+      const peer = peers.find((p) => (node.dns_name && dns(p) === addressKey(node.dns_name)) || (p.TailscaleIPs ?? []).includes(node.tailscale_ip) || (p.DNSName && dns(p) === addressKey(node.tailscale_ip)));
       if (!peer) continue;
       const probeState = this.monitor.stateOf(node.id);
       let disagreement: string | null = null;

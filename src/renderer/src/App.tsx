@@ -10,6 +10,7 @@ import { ImportDialog } from './components/ImportDialog';
 import { SettingsDialog } from './components/SettingsDialog';
 import { EmptyState } from './components/EmptyState';
 import { CommandDialog } from './components/CommandDialog';
+import { DemoNotice } from './components/DemoNotice';
 
 type Dialog = { kind: 'add' } | { kind: 'edit' } | { kind: 'import'; source?: 'file' | 'tailscale' } | { kind: 'settings' } | { kind: 'command'; nodeIds: string[] } | null;
 
@@ -66,6 +67,7 @@ export function App() {
     <div className="app">
       <Header onAdd={() => setDialog({ kind: 'add' })} onImport={() => setDialog({ kind: 'import' })} onSettings={() => setDialog({ kind: 'settings' })} />
       {connection === 'closed' && <div className="banner" role="status">Connection to the service lost; reconnecting…</div>}
+      <DemoNotice />
       {!loaded ? (
         <main className="center">Loading…</main>
       ) : order.length === 0 ? (

@@ -31,6 +31,10 @@ export const clusterRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, { 
     core.monitor.pause(request.body.duration_s === undefined ? undefined : request.body.duration_s * 1000);
     return core.monitor.status();
   });
+  app.delete('/cluster/demo', { schema: { tags, summary: 'Remove the demo nodes: every node tagged "demo" (what "Start the demo fleet" imported), in one write; stops the simulated fleet', response: { 200: z.object({ removed: z.array(z.string()) }) } } }, async () =>
+    core.removeDemo(),
+  );
+
   app.post('/cluster/resume', { schema: { tags, summary: 'Resume monitoring', response: { 200: ClusterStatusSchema } } }, async () => {
     core.monitor.resume();
     return core.monitor.status();

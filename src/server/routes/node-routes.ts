@@ -33,7 +33,7 @@ export const nodeRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, { cor
   });
 
   app.put('/cluster/nodes/:id', {
-    schema: { tags, summary: 'Update a node (partial); its id cannot change', params: NodeIdParamsSchema, body: NodePatchSchema.extend({ id: z.string().optional().describe('A node\'s id cannot change: if sent, it must equal the id in the path (else 422)') }), response: { 200: NodeSchema } },
+    schema: { tags, summary: 'Update a node (partial); its id cannot change', params: NodeIdParamsSchema, body: NodePatchSchema.extend({ id: z.string().optional().describe('A node\'s id cannot change: if sent, it must equal the id in the path (else 422)') }), response: { 200: NodeSchema }, ...domainErrors(409) },
   }, async (request) =>
     core.registry.update(request.params.id, request.body),
   );

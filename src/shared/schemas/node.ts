@@ -32,6 +32,25 @@ export const TagsSchema = z
 
 export const IpAddressSchema = z.union([z.ipv4(), z.ipv6()], { error: requiredOr('must be an IPv4 or IPv6 address') });
 
+/**
+ * A DNS name such as a MagicDNS name (`box` or `box.tail1234.ts.net`), resolved when probed. Its last
+ * label is not all digits, so "300.1.2.3" is a bad IPv4 address rather than a name.
+ */
+export const DnsNameSchema = z
+  .string()
+  .max(253)
+  .regex(/^(?=.{1,253}\.?$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*(?=[A-Za-z0-9-]*[A-Za-z-])[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.?$/);
+
+/** Where a node is reached: a Tailscale IP, or a MagicDNS name resolved at probe time. */
+export const NodeAddressSchema = z.union([z.ipv4(), z.ipv6(), DnsNameSchema], {
+  error: (issue) =>
+    issue.input === undefined
+      ? 'is required'
+      : typeof issue.input === 'string' && /^[\d.:]*$|:/.test(issue.input)
+        ? 'must be an IPv4 or IPv6 address'
+        : 'must be an IPv4 or IPv6 address, or a DNS name such as a MagicDNS name',
+});
+
 export const NodeSshSchema = z.strictObject({
   user: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.][A-Za-z0-9_.-]*$/, { error: 'must be a valid user name' }).optional(),
   port: z.int({ error: 'must be a whole number' }).min(1, { error: 'must be a port between 1 and 65535' }).max(65535, { error: 'must be a port between 1 and 65535' }).optional(),
@@ -47,7 +66,8 @@ const nodeFields = {
     .max(253, { error: 'must be at most 253 characters' })
     // Spaces, separators and every "other" character (controls, bidi marks, zero-width, unassigned).
     .regex(/^[^\s\p{Z}\p{C}]+$/u, { error: 'must not contain spaces, control, bidi or zero-width characters' }),
-  tailscale_ip: IpAddressSchema,
+  /** The Tailscale IP, or a MagicDNS name (resolved when probed). No two nodes share one. */
+  tailscale_ip: NodeAddressSchema,
   role: NodeRoleSchema,
   description: z
     .string()
@@ -56,8 +76,9 @@ const nodeFields = {
     // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
     .regex(/^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]*$/, { error: 'must not contain control characters (other than tab and newline) or bidi overrides' })
     .default(''),
-  cpu_cores: z.int({ error: requiredOr('must be a whole number') }).min(1, { error: 'must be at least 1' }).max(100_000),
-  memory_gb: z.number({ error: requiredOr('must be a number') }).positive({ error: 'must be greater than 0' }).max(1_000_000),
+  /** Optional: filled in from SSH metrics when the node has none. */
+  cpu_cores: z.int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }).max(100_000).optional(),
+  memory_gb: z.number({ error: 'must be a number' }).positive({ error: 'must be greater than 0' }).max(1_000_000).optional(),
   tags: TagsSchema.default([]),
   probes: z.array(ProbeSchema).max(8, { error: 'at most 8 probes' }).default([]),
   ssh: NodeSshSchema.optional(),
@@ -67,6 +88,9 @@ const nodeFields = {
   /** Kept from Tailscale discovery. */
   os: z.string().max(64).optional(),
   dns_name: z.string().max(253).optional(),
+  /** Tailscale's own view at the last import: online, and when it last saw the machine. */
+  tailscale_online: z.boolean().optional(),
+  tailscale_last_seen: z.iso.datetime({ offset: true }).optional(),
   /** Containers and Swarm through this node's Docker Engine (opt-in). */
   docker: NodeDockerSchema.optional(),
 };

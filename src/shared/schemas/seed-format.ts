@@ -33,5 +33,7 @@ export const ImportReportSchema = z.object({
   updated: z.array(z.string()),
   unchanged: z.array(z.string()),
   invalid: z.array(z.object({ id: z.string(), field: z.string(), reason: z.string() })),
+  /** For each updated node, the fields that change. */
+  changed_fields: z.record(z.string(), z.array(z.string())),
 });
 export type ImportReport = z.infer<typeof ImportReportSchema>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NodeIdSchema, NodeRoleSchema, TagSchema } from './node';
+import { HealthStateSchema, NodeIdSchema, NodeRoleSchema, TagSchema } from './node';
 
 export const HostKeyPinSchema = z.object({
   node_id: z.string(),
@@ -43,6 +43,19 @@ export type CommandRequest = z.infer<typeof CommandRequestSchema>;
  * Code) refuses a tool input schema with oneOf/anyOf/allOf at its top level.
  */
 export const CommandRequestDocumentedSchema = CommandRequestSchema.meta({ oneOf: [{ required: ['node_ids'] }, { required: ['role'] }, { required: ['tag'] }] });
+
+/** Who and where a command would run as, shown before it runs. */
+export const CommandTargetSchema = z.object({
+  node_id: z.string(),
+  role: NodeRoleSchema,
+  state: HealthStateSchema,
+  maintenance: z.boolean(),
+  /** The SSH user: the node's own, else the service's default. */
+  user: z.string(),
+  address: z.string(),
+  port: z.int(),
+});
+export type CommandTarget = z.infer<typeof CommandTargetSchema>;
 
 export const CommandResultSchema = z.object({
   node_id: z.string(),

@@ -35,16 +35,19 @@ export const TailscaleImportOptionsSchema = z.strictObject({
   include_non_linux: z.boolean().default(false),
   include_expired: z.boolean().default(false),
   default_role: NodeRoleSchema.default('worker'),
-  /** Tailscale does not know a machine's size; new nodes get these until metrics tell better. */
-  default_cpu_cores: z.int().min(1).default(1),
-  default_memory_gb: z.number().positive().default(1),
+  /** Tailscale does not know a machine's size: new nodes get these if given, else none until SSH metrics fill them in. */
+  default_cpu_cores: z.int().min(1).optional(),
+  default_memory_gb: z.number().positive().optional(),
 });
 export type TailscaleImportOptions = z.input<typeof TailscaleImportOptionsSchema>;
 
+/** What the preview shows of a machine: its role, tags and whether Tailscale sees it online. */
+const peerFacts = { role: NodeRoleSchema, tags: z.array(z.string()), online: z.boolean() };
+
 export const TailscaleImportReportSchema = z.object({
   applied: z.boolean(),
-  added: z.array(z.object({ id: z.string(), hostname: z.string(), tailscale_ip: z.string() })),
-  updated: z.array(z.object({ id: z.string(), changes: z.array(z.string()) })),
+  added: z.array(z.object({ id: z.string(), hostname: z.string(), tailscale_ip: z.string(), ...peerFacts })),
+  updated: z.array(z.object({ id: z.string(), changes: z.array(z.string()), ...peerFacts })),
   unchanged: z.array(z.string()),
   skipped: z.array(z.object({ hostname: z.string(), reason: z.enum(['self', 'os', 'expired', 'no_ip']), detail: z.string() })),
 });

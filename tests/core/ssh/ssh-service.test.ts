@@ -104,11 +104,13 @@ describe.skipIf(sshdMissing)('SSH operations against real OpenSSH on loopback', 
   it('reports an authentication failure clearly', async () => {
     const wrongKey = path.join(tempDir(), 'wrong');
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', wrongKey]);
-    core.registry.create(sshNode(1, { id: 'wrong-key', ssh: { user: fleet.user, port: fleet.port, key_path: wrongKey } }));
-    const { results } = await core.ssh.run({ node_ids: ['wrong-key'], command: 'true' }, 'test');
+    // No two nodes share an address: node 1 gets the wrong key for this check, then its own back.
+    const { id } = sshNode(1);
+    core.registry.update(id, { ssh: { user: fleet.user, port: fleet.port, key_path: wrongKey } });
+    const { results } = await core.ssh.run({ node_ids: [id], command: 'true' }, 'test');
     expect(results[0]).toMatchObject({ exit_code: null });
     expect(results[0].error).toBe(`SSH authentication failed for ${fleet.user}@127.31.0.2:${fleet.port} (tried key ${wrongKey})`);
-    core.registry.remove('wrong-key');
+    core.registry.update(id, { ssh: sshNode(1).ssh });
   });
 
   it('pins the host key on first use and refuses a changed key until it is forgotten', async () => {

@@ -58,7 +58,7 @@ describe('Tailscale import', () => {
     const moved = statusDocument([peer('untagged', '127.0.8.55', { Tags: ['tag:master'] })]);
     const report = tailscale.import(moved);
     // Matched by DNS name: same node, new address and role; what the user typed is kept.
-    expect(report.updated).toEqual([{ id: 'untagged', changes: ['tailscale_ip', 'role'] }]);
+    expect(report.updated).toEqual([{ id: 'untagged', changes: ['tailscale_ip', 'role'], role: 'master', tags: [], online: true }]);
     expect(registry.get('untagged')).toMatchObject({ tailscale_ip: '127.0.8.55', role: 'master', cpu_cores: 32, description: 'edited by hand' });
   });
 

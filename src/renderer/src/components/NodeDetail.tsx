@@ -1,14 +1,29 @@
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { HistoryPoint, Uptime } from '../../../shared/schemas/health';
 import type { ProbeResult } from '../../../shared/schemas/probe';
+import { HEALTH_STATES, type HealthState } from '../../../shared/schemas/node';
 import { UNKNOWN_HEALTH, useClusterStore } from '../store/cluster-store';
+import { formatAgo, formatDateTime, formatNumber, formatPercent, formatTime } from '../i18n/format';
 import { LatencyChart } from './LatencyChart';
 import { NodeSshPanel } from './NodeSshPanel';
 import { ContainersPanel } from './ContainersPanel';
-import { formatUptime, HeartbeatStrip } from './HeartbeatStrip';
-import { STATE_LABEL, stateColor, timeAgo } from './state-colors';
+import { HeartbeatStrip } from './HeartbeatStrip';
+import { stateColor } from './state-colors';
+import { maintenanceSince, nodeSize } from './node-facts';
+
+/** Re-renders every `ms`, so relative times ("checked 12 s ago") keep counting. */
+function useNow(ms = 1000): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), ms);
+    return () => clearInterval(timer);
+  }, [ms]);
+  return now;
+}
 
 export function NodeDetail({ onEdit, onRun }: { onEdit(): void; onRun(ids: string[]): void }) {
+  const { t } = useTranslation();
   const api = useClusterStore((s) => s.api)!;
   const id = useClusterStore((s) => s.selectedId);
   const node = useClusterStore((s) => (s.selectedId ? s.nodes.get(s.selectedId) : undefined));
@@ -21,6 +36,7 @@ export function NodeDetail({ onEdit, onRun }: { onEdit(): void; onRun(ids: strin
   const [uptime, setUptime] = useState<Uptime | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const now = useNow();
   const checkedAt = health.checked_at;
 
   // Refreshed when this node's health is pushed (a new check), never on a timer.
@@ -45,86 +61,126 @@ export function NodeDetail({ onEdit, onRun }: { onEdit(): void; onRun(ids: strin
   if (!node) return null;
   const events = allEvents.filter((e) => e.node === node.id).slice(-30).reverse();
   const act = (fn: () => Promise<unknown>) => fn().then(() => setError(null), (e: Error) => setError(e.message));
-  const mutedUntil = node.muted_until && Date.parse(node.muted_until) > Date.now() ? node.muted_until : null;
+  const mutedUntil = node.muted_until && Date.parse(node.muted_until) > now ? node.muted_until : null;
+  const inMaintenance = node.maintenance || health.status === 'maintenance';
+  const since = inMaintenance ? maintenanceSince(allEvents, node.id) : null;
+  const size = nodeSize(node);
+  const stateName = (s: string | null) => (s && (HEALTH_STATES as readonly string[]).includes(s) ? t(`state.${s as HealthState}`) : s);
+  const pct = (v: number | null | undefined) => (v === null || v === undefined ? t('time.never') : formatPercent(v));
 
   return (
-    <aside className="detail" aria-label={`Node ${node.id}`}>
+    <aside className="detail" aria-label={t('detail.label', { id: node.id })}>
       <div className="detail-head">
         <h2>{node.id}</h2>
-        <button className="link" onClick={() => select(null)} aria-label="Close details">✕</button>
+        <button className="link" onClick={() => select(null)} aria-label={t('detail.close')}>✕</button>
       </div>
-      <p className="state-line" data-testid="detail-state">
-        <span className="dot" style={{ background: stateColor(health.status) }} aria-hidden /> {STATE_LABEL[health.status]}
-        {health.latency_ms !== null && ` · ${health.latency_ms.toFixed(1)} ms`} · checked {timeAgo(health.checked_at)}
-      </p>
-      {health.error && <p className="error">{health.error}</p>}
-      <p className="uptime-line" data-testid="detail-uptime">
-        <HeartbeatStrip recent={health.recent} uptime={health.uptime_24h} />
-        {uptime && <span> · uptime 24 h {formatUptime(uptime.h24)} · 7 d {formatUptime(uptime.d7)} · 30 d {formatUptime(uptime.d30)}</span>}
-      </p>
-      <dl className="facts">
-        <dt>Hostname</dt><dd>{node.hostname}</dd>
-        <dt>IP</dt><dd className="mono">{node.tailscale_ip}</dd>
-        <dt>Role</dt><dd>{node.role}</dd>
-        <dt>CPU / memory</dt><dd>{node.cpu_cores} cores · {node.memory_gb} GB</dd>
-        <dt>Tags</dt><dd>{node.tags.join(', ') || '—'}</dd>
-        {node.description && (<><dt>Description</dt><dd>{node.description}</dd></>)}
+      {inMaintenance ? (
+        // Old latency and probe results are not the node's state now: maintenance says only since when.
+        <p className="state-line" data-testid="detail-state">
+          <span className="dot" style={{ background: stateColor('maintenance') }} aria-hidden /> {since ? t('detail.maintenanceSince', { time: formatDateTime(since) }) : t('detail.maintenance')}
+        </p>
+      ) : (
+        <>
+          <p className="state-line" data-testid="detail-state">
+            <span className="dot" style={{ background: stateColor(health.status) }} aria-hidden /> {t(`state.${health.status}`)}
+            {health.latency_ms !== null && ` · ${t('detail.latency', { ms: formatNumber(health.latency_ms, 1) })}`} ·{' '}
+            {health.checked_at ? t('detail.checkedAgo', { ago: formatAgo(health.checked_at, now) }) : t('detail.notChecked')}
+          </p>
+          {health.error && <p className="error">{health.error}</p>}
+          <p className="uptime-line" data-testid="detail-uptime">
+            <HeartbeatStrip recent={health.recent} uptime={health.uptime_24h} />
+            {uptime && <span> · {t('detail.uptime', { h24: pct(uptime.h24), d7: pct(uptime.d7), d30: pct(uptime.d30) })}</span>}
+          </p>
+        </>
+      )}
+      <dl className="facts" data-testid="detail-facts">
+        <dt>{t('form.hostname')}</dt><dd>{node.hostname}</dd>
+        <dt>{t('detail.address')}</dt><dd className="mono">{node.tailscale_ip}</dd>
+        <dt>{t('form.role')}</dt><dd>{t(`command.roles.${node.role}`)}</dd>
+        <dt>{t('detail.size')}</dt>
+        <dd data-testid="detail-size">
+          {size.cpu_cores === null && size.memory_gb === null ? (
+            <span className="muted">{t('detail.sizeUnknown')}</span>
+          ) : (
+            [
+              size.cpu_cores === null ? t('detail.unknown') : t('detail.cores', { count: size.cpu_cores }),
+              size.memory_gb === null ? t('detail.unknown') : t('detail.memory', { gb: formatNumber(size.memory_gb, size.memory_gb % 1 ? 1 : 0) }),
+            ].join(' · ')
+          )}
+        </dd>
+        <dt>{t('form.tags')}</dt><dd>{node.tags.join(', ') || t('time.never')}</dd>
+        {node.description && (<><dt>{t('form.description')}</dt><dd>{node.description}</dd></>)}
+        {node.os && (<><dt>{t('detail.os')}</dt><dd>{node.os}</dd></>)}
+        {node.dns_name && (<><dt>{t('detail.dnsName')}</dt><dd className="mono">{node.dns_name}</dd></>)}
+        {node.tailscale_online !== undefined && (
+          <>
+            <dt>{t('detail.tailscale')}</dt>
+            <dd data-testid="detail-tailscale">
+              {node.tailscale_online ? t('tailscale.online') : t('tailscale.offline')}
+              {node.tailscale_last_seen && ` · ${t('detail.lastSeen', { time: formatDateTime(node.tailscale_last_seen) })}`}
+            </dd>
+          </>
+        )}
       </dl>
-      <h3>Probes</h3>
-      <ul className="probes-list">
-        {probes.length === 0 && <li className="muted">not checked yet</li>}
-        {probes.map((p) => (
-          <li key={p.target}>
-            <span className="dot" style={{ background: stateColor(p.ok ? 'healthy' : 'unhealthy') }} aria-hidden /> <span className="mono">{p.target}</span>{' '}
-            {p.ok ? `${p.latency_ms?.toFixed(1)} ms` : `${p.reason}: ${p.error}`}
-          </li>
-        ))}
-      </ul>
+      {!inMaintenance && (
+        <>
+          <h3>{t('detail.probes')}</h3>
+          <ul className="probes-list">
+            {probes.length === 0 && <li className="muted">{t('detail.notChecked')}</li>}
+            {probes.map((p) => (
+              <li key={p.target}>
+                <span className="dot" style={{ background: stateColor(p.ok ? 'healthy' : 'unhealthy') }} aria-hidden /> <span className="mono">{p.target}</span>{' '}
+                {p.ok ? t('detail.latency', { ms: formatNumber(p.latency_ms ?? 0, 1) }) : t('detail.probeFailed', { reason: p.reason, error: p.error })}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
       <h3>
-        Latency{' '}
-        <span className="segmented" role="group" aria-label="Range">
-          <button aria-pressed={range === '1h'} onClick={() => setRange('1h')}>1 h</button>
-          <button aria-pressed={range === '24h'} onClick={() => setRange('24h')}>24 h</button>
+        {t('detail.latencyHeading')}{' '}
+        <span className="segmented" role="group" aria-label={t('detail.range')}>
+          <button aria-pressed={range === '1h'} onClick={() => setRange('1h')}>{t('detail.range1h')}</button>
+          <button aria-pressed={range === '24h'} onClick={() => setRange('24h')}>{t('detail.range24h')}</button>
         </span>
       </h3>
       <LatencyChart points={history} />
       <div className="detail-actions">
         <label className="toggle">
           <input type="checkbox" checked={node.maintenance} onChange={(e) => act(() => api.invoke('nodes:update', { id: node.id, patch: { maintenance: e.target.checked } }))} />
-          Maintenance
+          {t('detail.maintenanceToggle')}
         </label>
         <label>
-          Mute notifications{' '}
-          <select value="" onChange={(e) => act(() => api.invoke('nodes:mute', { id: node.id, hours: Number(e.target.value) as 0 | 1 | 4 | 8 }))} aria-label="Mute notifications">
-            <option value="" disabled>{mutedUntil ? `until ${new Date(mutedUntil).toLocaleTimeString()}` : 'choose…'}</option>
-            <option value="1">for 1 h</option>
-            <option value="4">for 4 h</option>
-            <option value="8">for 8 h</option>
-            {mutedUntil && <option value="0">unmute</option>}
+          {t('detail.mute')}{' '}
+          <select value="" onChange={(e) => act(() => api.invoke('nodes:mute', { id: node.id, hours: Number(e.target.value) as 0 | 1 | 4 | 8 }))} aria-label={t('detail.mute')}>
+            <option value="" disabled>{mutedUntil ? t('detail.mutedUntil', { time: formatTime(mutedUntil) }) : t('detail.choose')}</option>
+            <option value="1">{t('detail.muteFor', { hours: 1 })}</option>
+            <option value="4">{t('detail.muteFor', { hours: 4 })}</option>
+            <option value="8">{t('detail.muteFor', { hours: 8 })}</option>
+            {mutedUntil && <option value="0">{t('detail.unmute')}</option>}
           </select>
         </label>
-        <button onClick={() => act(() => api.invoke('cluster:checkNow', { id: node.id }))}>Check now</button>
-        <button onClick={onEdit}>Edit</button>
-        <button onClick={() => onRun([node.id])}>Run command</button>
+        <button onClick={() => act(() => api.invoke('cluster:checkNow', { id: node.id }))}>{t('detail.checkNow')}</button>
+        <button onClick={onEdit}>{t('common.edit')}</button>
+        <button onClick={() => onRun([node.id])}>{t('detail.runCommand')}</button>
         {confirmDelete ? (
-          <span className="confirm" role="alertdialog" aria-label="Confirm delete">
-            Delete {node.id}?{' '}
-            <button className="danger" onClick={() => act(() => api.invoke('nodes:remove', { id: node.id }))}>Yes, delete</button>{' '}
-            <button onClick={() => setConfirmDelete(false)}>No</button>
+          <span className="confirm" role="alertdialog" aria-label={t('detail.confirmDelete')}>
+            {t('detail.deleteQuestion', { id: node.id })}{' '}
+            <button className="danger" onClick={() => act(() => api.invoke('nodes:remove', { id: node.id }))}>{t('detail.yesDelete')}</button>{' '}
+            <button onClick={() => setConfirmDelete(false)}>{t('detail.no')}</button>
           </span>
         ) : (
-          <button className="danger" onClick={() => setConfirmDelete(true)}>Delete</button>
+          <button className="danger" onClick={() => setConfirmDelete(true)}>{t('common.delete')}</button>
         )}
       </div>
       {error && <p className="error" role="alert">{error}</p>}
       <NodeSshPanel id={node.id} keyPath={node.ssh?.key_path} />
       {node.docker?.enabled && <ContainersPanel id={node.id} />}
-      <h3>Events</h3>
+      <h3>{t('detail.events')}</h3>
       <ol className="timeline">
-        {events.length === 0 && <li className="muted">no events yet</li>}
+        {events.length === 0 && <li className="muted">{t('detail.noEvents')}</li>}
         {events.map((e) => (
           <li key={e.seq}>
-            <time dateTime={e.at}>{new Date(e.at).toLocaleString()}</time> {e.from} → <strong>{e.to}</strong> <span className="muted">{e.reason}</span>
+            <time dateTime={e.at}>{formatDateTime(e.at)}</time> {stateName(e.from)} → <strong>{stateName(e.to)}</strong> <span className="muted">{e.reason}</span>
           </li>
         ))}
       </ol>

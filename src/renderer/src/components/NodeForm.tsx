@@ -1,12 +1,14 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Node } from '../../../shared/schemas/node';
 import { NODE_ROLES } from '../../../shared/schemas/node';
 import { ApiError } from '../api/web-bridge-client';
 import { useClusterStore } from '../store/cluster-store';
-import { EMPTY_FORM, errorsByField, formFromNode, nodeInputFromForm, validateNodeForm, type NodeFormValues } from './node-form-model';
+import { EMPTY_FORM, errorsByField, formFromNode, NEW_PROBE, nodeInputFromForm, validateNodeForm, type FormProbe, type NodeFormValues } from './node-form-model';
 
 /** Add or edit a node, validated with the shared schema as you type and on submit. */
 export function NodeForm({ node, onClose }: { node?: Node; onClose(): void }) {
+  const { t } = useTranslation();
   const api = useClusterStore((s) => s.api)!;
   const select = useClusterStore((s) => s.select);
   const [values, setValues] = useState<NodeFormValues>(node ? formFromNode(node) : EMPTY_FORM);
@@ -23,6 +25,7 @@ export function NodeForm({ node, onClose }: { node?: Node; onClose(): void }) {
     setTouched((t) => new Set(t).add(field));
     setServerErrors(({ [field]: _cleared, ...rest }) => rest);
   };
+  const updateProbe = (index: number, change: Partial<FormProbe>) => update('probes', values.probes.map((p, i) => (i === index ? { ...p, ...change } : p)));
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -40,66 +43,82 @@ export function NodeForm({ node, onClose }: { node?: Node; onClose(): void }) {
       onClose();
     } catch (error) {
       if (error instanceof ApiError) {
-        setServerErrors(errorsByField(error.payload.details.map((d) => ({ ...d, field: d.field.replace(/^patch\./, '') }))));
-        setSubmitError(error.message);
+        const byField = errorsByField(error.payload.details.map((d) => ({ ...d, field: d.field.replace(/^patch\./, '') })));
+        setServerErrors(byField);
+        // Said once: beside its field when the error names one, else here.
+        setSubmitError(Object.keys(byField).length > 0 ? null : error.message);
       } else setSubmitError((error as Error).message);
     } finally {
       setSaving(false);
     }
   };
 
-  const field = (name: keyof NodeFormValues, label: string, input: ReactNode) => (
+  const field = (name: keyof NodeFormValues, label: string, input: ReactNode, hint?: string) => (
     <div className={`field${visible(name) ? ' invalid' : ''}`}>
       <label htmlFor={`f-${name}`}>{label}</label>
       {input}
-      {visible(name) && <p className="error" id={`e-${name}`} role="alert">{label}: {visible(name)}</p>}
+      {hint && !visible(name) && <p className="hint muted" id={`h-${name}`}>{hint}</p>}
+      {visible(name) && <p className="error" id={`e-${name}`} role="alert">{t('form.fieldError', { field: label, message: visible(name) })}</p>}
     </div>
   );
   const text = (name: keyof NodeFormValues, props: Record<string, unknown> = {}) => (
     <input id={`f-${name}`} value={values[name] as string} onChange={(e) => update(name, e.target.value)} aria-invalid={Boolean(visible(name))} aria-describedby={visible(name) ? `e-${name}` : undefined} {...props} />
   );
+  const title = node ? t('form.editTitle', { id: node.id }) : t('form.addTitle');
 
   return (
-    <form className="dialog-body node-form" onSubmit={submit} noValidate aria-label={node ? `Edit ${node.id}` : 'Add node'}>
-      <h2>{node ? `Edit ${node.id}` : 'Add node'}</h2>
+    <form className="dialog-body node-form" onSubmit={submit} noValidate aria-label={title}>
+      <h2>{title}</h2>
       <div className="grid2">
-        {field('id', 'ID', text('id', { disabled: Boolean(node), placeholder: 'node-18' }))}
-        {field('hostname', 'Hostname', text('hostname'))}
-        {field('tailscale_ip', 'Tailscale IP', text('tailscale_ip', { placeholder: '100.x.y.z' }))}
-        {field('role', 'Role', (
+        {field('id', t('form.id'), text('id', { disabled: Boolean(node), placeholder: t('form.idPlaceholder') }))}
+        {field('hostname', t('form.hostname'), text('hostname'))}
+        {field('tailscale_ip', t('form.address'), text('tailscale_ip', { placeholder: t('form.addressPlaceholder') }), t('form.addressHint'))}
+        {field('role', t('form.role'), (
           <select id="f-role" value={values.role} onChange={(e) => update('role', e.target.value)}>
-            {NODE_ROLES.map((r) => <option key={r}>{r}</option>)}
+            {NODE_ROLES.map((r) => <option key={r} value={r}>{t(`command.roles.${r}`)}</option>)}
           </select>
         ))}
-        {field('cpu_cores', 'CPU cores', text('cpu_cores', { inputMode: 'numeric' }))}
-        {field('memory_gb', 'Memory (GB)', text('memory_gb', { inputMode: 'decimal' }))}
-        {field('tags', 'Tags', text('tags', { placeholder: 'production, gpu' }))}
-        {field('description', 'Description', text('description'))}
-        {field('ssh_user', 'SSH user', text('ssh_user'))}
-        {field('ssh_port', 'SSH port', text('ssh_port', { inputMode: 'numeric', placeholder: '22' }))}
-        {field('ssh_key_path', 'SSH key', text('ssh_key_path', { placeholder: '~/.ssh/id_ed25519' }))}
+        {field('cpu_cores', t('form.cpuCores'), text('cpu_cores', { inputMode: 'numeric', placeholder: t('form.optional') }), t('form.sizeHint'))}
+        {field('memory_gb', t('form.memory'), text('memory_gb', { inputMode: 'decimal', placeholder: t('form.optional') }))}
+        {field('tags', t('form.tags'), text('tags', { placeholder: t('form.tagsPlaceholder') }))}
+        {field('description', t('form.description'), text('description'))}
+        {field('ssh_user', t('form.sshUser'), text('ssh_user'))}
+        {field('ssh_port', t('form.sshPort'), text('ssh_port', { inputMode: 'numeric', placeholder: '22' }))}
+        {field('ssh_key_path', t('form.sshKey'), text('ssh_key_path', { placeholder: t('form.sshKeyPlaceholder') }))}
       </div>
       <fieldset className={`probes${visible('probes') ? ' invalid' : ''}`}>
-        <legend>Probes (none: TCP port 22)</legend>
-        {values.probes.map((probe, index) => (
-          <div className="probe-row" key={index}>
-            <select aria-label={`Probe ${index + 1} type`} value={probe.type} onChange={(e) => update('probes', values.probes.map((p, i) => (i === index ? { ...p, type: e.target.value } : p)))}>
-              <option>tcp</option>
-              <option>http</option>
-              <option>ssh</option>
-            </select>
-            <input aria-label={`Probe ${index + 1} port`} value={probe.port} placeholder="port" onChange={(e) => update('probes', values.probes.map((p, i) => (i === index ? { ...p, port: e.target.value } : p)))} />
-            {probe.type === 'http' && <input aria-label={`Probe ${index + 1} path`} value={probe.path} placeholder="/health" onChange={(e) => update('probes', values.probes.map((p, i) => (i === index ? { ...p, path: e.target.value } : p)))} />}
-            <button type="button" onClick={() => update('probes', values.probes.filter((_, i) => i !== index))}>Remove</button>
-          </div>
-        ))}
-        <button type="button" onClick={() => update('probes', [...values.probes, { type: 'tcp', port: '22', path: '' }])}>Add probe</button>
-        {visible('probes') && <p className="error" role="alert">Probes: {visible('probes')}</p>}
+        <legend>{t('form.probes')}</legend>
+        {values.probes.map((probe, index) => {
+          const n = index + 1;
+          return (
+            <div className="probe-row" key={index}>
+              <select aria-label={t('form.probeType', { n })} value={probe.type} onChange={(e) => updateProbe(index, { type: e.target.value })}>
+                <option value="tcp">{t('form.probeTypes.tcp')}</option>
+                <option value="http">{t('form.probeTypes.http')}</option>
+                <option value="ssh">{t('form.probeTypes.ssh')}</option>
+              </select>
+              {probe.type === 'http' && (
+                <select aria-label={t('form.probeScheme', { n })} value={probe.scheme} onChange={(e) => updateProbe(index, { scheme: e.target.value })}>
+                  <option value="http">{t('form.schemes.http')}</option>
+                  <option value="https">{t('form.schemes.https')}</option>
+                </select>
+              )}
+              <input aria-label={t('form.probePort', { n })} value={probe.port} placeholder={t('form.portPlaceholder')} onChange={(e) => updateProbe(index, { port: e.target.value })} />
+              {probe.type === 'http' && <input aria-label={t('form.probePath', { n })} value={probe.path} placeholder={t('form.pathPlaceholder')} onChange={(e) => updateProbe(index, { path: e.target.value })} />}
+              {probe.type === 'http' && (
+                <input aria-label={t('form.probeExpect', { n })} value={probe.expect} placeholder={t('form.expectPlaceholder')} title={t('form.expectHint')} onChange={(e) => updateProbe(index, { expect: e.target.value })} />
+              )}
+              <button type="button" onClick={() => update('probes', values.probes.filter((_, i) => i !== index))}>{t('form.removeProbe')}</button>
+            </div>
+          );
+        })}
+        <button type="button" onClick={() => update('probes', [...values.probes, NEW_PROBE])}>{t('form.addProbe')}</button>
+        {visible('probes') && <p className="error" role="alert">{t('form.fieldError', { field: t('form.probesField'), message: visible('probes') })}</p>}
       </fieldset>
       {submitError && <p className="error" role="alert">{submitError}</p>}
       <div className="buttons">
-        <button type="button" onClick={onClose}>Cancel</button>
-        <button type="submit" className="primary" disabled={saving}>{saving ? 'Saving…' : node ? 'Save' : 'Add node'}</button>
+        <button type="button" onClick={onClose}>{t('common.cancel')}</button>
+        <button type="submit" className="primary" disabled={saving}>{saving ? t('form.saving') : node ? t('common.save') : t('form.add')}</button>
       </div>
     </form>
   );

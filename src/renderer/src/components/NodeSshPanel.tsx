@@ -1,12 +1,13 @@
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { HostKeyPin, NodeMetrics } from '../../../shared/schemas/ssh';
 import type { TailscalePresence } from '../../../shared/schemas/tailscale';
 import { useClusterStore } from '../store/cluster-store';
-
-const gb = (mb: number) => (mb / 1024).toFixed(1);
+import { formatDateTime, formatNumber } from '../i18n/format';
 
 /** Metrics read over SSH on demand, and the node's pinned host key with a way to forget it. */
 export function NodeSshPanel({ id, keyPath }: { id: string; keyPath?: string }) {
+  const { t } = useTranslation();
   const api = useClusterStore((s) => s.api)!;
   const [metrics, setMetrics] = useState<NodeMetrics | null>(null);
   const [pin, setPin] = useState<HostKeyPin | null>(null);
@@ -35,57 +36,59 @@ export function NodeSshPanel({ id, keyPath }: { id: string; keyPath?: string }) 
       setLoading(false);
     }
   };
+  const gb = (mb: number) => formatNumber(mb / 1024, 1);
 
   return (
     <>
-      <h3>Metrics <button onClick={read} disabled={loading}>{loading ? 'Reading…' : 'Read now'}</button></h3>
+      <h3>{t('ssh.metrics')} <button onClick={read} disabled={loading}>{loading ? t('ssh.reading') : t('ssh.readNow')}</button></h3>
       {error && <p className="error" role="alert">{error}</p>}
       {metrics && (
         <dl className="facts" data-testid="metrics">
-          <dt>Load</dt><dd>{metrics.load_1} / {metrics.load_5} / {metrics.load_15} on {metrics.cpu_count} CPUs</dd>
-          <dt>Memory</dt><dd>{gb(metrics.mem_available_mb)} of {gb(metrics.mem_total_mb)} GB free</dd>
-          <dt>Root disk</dt><dd>{metrics.disk_used_pct}% of {metrics.disk_total_gb} GB used</dd>
-          <dt>Uptime</dt><dd>{(metrics.uptime_s / 86400).toFixed(1)} days</dd>
+          <dt>{t('ssh.load')}</dt>
+          <dd>{t('ssh.loadValue', { l1: formatNumber(metrics.load_1, 2), l5: formatNumber(metrics.load_5, 2), l15: formatNumber(metrics.load_15, 2), count: metrics.cpu_count })}</dd>
+          <dt>{t('ssh.memory')}</dt><dd>{t('ssh.memoryValue', { free: gb(metrics.mem_available_mb), total: gb(metrics.mem_total_mb) })}</dd>
+          <dt>{t('ssh.disk')}</dt><dd>{t('ssh.diskValue', { pct: formatNumber(metrics.disk_used_pct), total: formatNumber(metrics.disk_total_gb) })}</dd>
+          <dt>{t('ssh.uptime')}</dt><dd>{t('ssh.uptimeValue', { days: formatNumber(metrics.uptime_s / 86400, 1) })}</dd>
         </dl>
       )}
       {presence && (
         <>
-          <h3>Tailscale</h3>
+          <h3>{t('detail.tailscale')}</h3>
           <p data-testid="tailscale-presence">
-            {presence.online ? 'online' : 'offline'}
-            {presence.last_seen && ` · last seen ${new Date(presence.last_seen).toLocaleString()}`}
-            {presence.disagreement && <strong className="error"> — {presence.disagreement}</strong>}
+            {presence.online ? t('tailscale.online') : t('tailscale.offline')}
+            {presence.last_seen && ` · ${t('detail.lastSeen', { time: formatDateTime(presence.last_seen) })}`}
+            {presence.disagreement && <strong className="error"> — {presence.online ? t('ssh.disagreeOnline') : t('ssh.disagreeOffline')}</strong>}
           </p>
         </>
       )}
       {keyPath && (
         <p>
           <label>
-            Passphrase for {keyPath}{' '}
+            {t('ssh.passphraseFor', { path: keyPath })}{' '}
             <input type="password" value={passphrase} autoComplete="off" onChange={(e) => setPassphrase(e.target.value)} />
           </label>{' '}
           <button
             disabled={!passphrase}
             onClick={() =>
               api.invoke('ssh:savePassphrase', { key_path: keyPath, passphrase }).then(
-                () => (setPassphrase(''), setSavedNote('kept in the OS keychain')),
+                () => (setPassphrase(''), setSavedNote(t('ssh.keptInKeychain'))),
                 (e: Error) => setSavedNote(e.message),
               )
             }
           >
-            Save
+            {t('common.save')}
           </button>{' '}
           {savedNote && <span className="muted">{savedNote}</span>}
         </p>
       )}
-      <h3>SSH host key</h3>
+      <h3>{t('ssh.hostKey')}</h3>
       {pin ? (
         <p className="mono">
-          {pin.fingerprints.join(', ')} <span className="muted">({pin.source}, {new Date(pin.pinned_at).toLocaleDateString()})</span>{' '}
-          <button onClick={() => api.invoke('hostKey:forget', { id }).then(() => setPin(null), (e: Error) => setError(e.message))}>Forget</button>
+          {pin.fingerprints.join(', ')} <span className="muted">({t(`ssh.pinSource.${pin.source}`)}, {formatDateTime(pin.pinned_at)})</span>{' '}
+          <button onClick={() => api.invoke('hostKey:forget', { id }).then(() => setPin(null), (e: Error) => setError(e.message))}>{t('ssh.forget')}</button>
         </p>
       ) : (
-        <p className="muted">not pinned yet (pinned on first connection)</p>
+        <p className="muted">{t('ssh.notPinned')}</p>
       )}
     </>
   );

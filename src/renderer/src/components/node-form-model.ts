@@ -1,7 +1,19 @@
 import { fieldErrors } from '../../../shared/errors';
 import { NodeSchema, type Node, type NodeInput } from '../../../shared/schemas/node';
+import type { ProbeInput } from '../../../shared/schemas/probe';
+import { i18n } from '../i18n/setup-i18n';
 
 /** The form keeps strings, as inputs do; this turns them into a node input and back. */
+export interface FormProbe {
+  type: string;
+  port: string;
+  path: string;
+  /** HTTP only. */
+  scheme: string;
+  /** HTTP only: "200", or a range "200-299"; empty means any 2xx or 3xx. */
+  expect: string;
+}
+
 export interface NodeFormValues {
   id: string;
   hostname: string;
@@ -11,7 +23,7 @@ export interface NodeFormValues {
   memory_gb: string;
   tags: string;
   description: string;
-  probes: Array<{ type: string; port: string; path: string }>;
+  probes: FormProbe[];
   ssh_user: string;
   ssh_port: string;
   ssh_key_path: string;
@@ -21,17 +33,28 @@ export const EMPTY_FORM: NodeFormValues = {
   id: '', hostname: '', tailscale_ip: '', role: 'worker', cpu_cores: '', memory_gb: '', tags: '', description: '', probes: [], ssh_user: '', ssh_port: '', ssh_key_path: '',
 };
 
+export const NEW_PROBE: FormProbe = { type: 'tcp', port: '22', path: '', scheme: 'http', expect: '' };
+
+const expectText = (expected: number | [number, number] | undefined): string =>
+  expected === undefined ? '' : typeof expected === 'number' ? String(expected) : `${expected[0]}-${expected[1]}`;
+
 export function formFromNode(node: Node): NodeFormValues {
   return {
     id: node.id,
     hostname: node.hostname,
     tailscale_ip: node.tailscale_ip,
     role: node.role,
-    cpu_cores: String(node.cpu_cores),
-    memory_gb: String(node.memory_gb),
+    cpu_cores: node.cpu_cores === undefined ? '' : String(node.cpu_cores),
+    memory_gb: node.memory_gb === undefined ? '' : String(node.memory_gb),
     tags: node.tags.join(', '),
     description: node.description,
-    probes: node.probes.map((p) => ({ type: p.type, port: p.port === undefined ? '' : String(p.port), path: p.type === 'http' ? p.path : '' })),
+    probes: node.probes.map((p) => ({
+      type: p.type,
+      port: p.port === undefined ? '' : String(p.port),
+      path: p.type === 'http' ? p.path : '',
+      scheme: p.type === 'http' ? p.scheme : 'http',
+      expect: p.type === 'http' ? expectText(p.expect_status) : '',
+    })),
     ssh_user: node.ssh?.user ?? '',
     ssh_port: node.ssh?.port === undefined ? '' : String(node.ssh.port),
     ssh_key_path: node.ssh?.key_path ?? '',
@@ -41,6 +64,26 @@ export function formFromNode(node: Node): NodeFormValues {
 const number = (value: string): number | string => (value.trim() === '' ? (undefined as never) : Number.isNaN(Number(value)) ? value : Number(value));
 
 const required = (value: string): string => (value.trim() === '' ? (undefined as never) : value.trim());
+
+/** "204" → 204, "200-299" → [200, 299]; anything else is passed on for the schema to refuse. */
+function expectedStatus(text: string): number | [number, number] | string | undefined {
+  const value = text.trim();
+  if (value === '') return undefined;
+  const range = /^(\d{3})\s*[-–]\s*(\d{3})$/.exec(value);
+  if (range) return [Number(range[1]), Number(range[2])];
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+function probeInput(p: FormProbe): ProbeInput {
+  if (p.type !== 'http') return { type: p.type as 'tcp', port: number(p.port) as number };
+  return {
+    type: 'http',
+    port: number(p.port) as number,
+    path: p.path || '/health',
+    scheme: (p.scheme || 'http') as 'http' | 'https',
+    ...(p.expect?.trim() ? { expect_status: expectedStatus(p.expect) as number } : {}),
+  };
+}
 
 export function nodeInputFromForm(values: NodeFormValues, base?: Node): NodeInput {
   // Fields the form does not show (maintenance, mute, Tailscale facts) are kept from the node as it is.
@@ -53,13 +96,12 @@ export function nodeInputFromForm(values: NodeFormValues, base?: Node): NodeInpu
     hostname: required(values.hostname),
     tailscale_ip: required(values.tailscale_ip),
     role: values.role as NodeInput['role'],
+    // Empty: unknown until SSH metrics fill it in.
     cpu_cores: number(values.cpu_cores) as number,
     memory_gb: number(values.memory_gb) as number,
     tags: values.tags.split(',').map((t) => t.trim()).filter(Boolean),
     description: values.description,
-    probes: values.probes.map((p) =>
-      p.type === 'http' ? { type: 'http' as const, port: number(p.port) as number, path: p.path || '/health' } : { type: p.type as 'tcp', port: number(p.port) as number },
-    ),
+    probes: values.probes.map(probeInput),
     ssh: hasSsh ? (ssh as NodeInput['ssh']) : undefined,
   };
 }
@@ -71,18 +113,55 @@ export function formFieldOf(path: string): string {
   return path.split('.')[0];
 }
 
-/** Validates with the shared node schema; returns errors keyed by form field. */
+/** Validates with the shared node schema; returns errors keyed by form field, in the UI's language. */
 export function validateNodeForm(values: NodeFormValues, base?: Node): Record<string, string> {
   const result = NodeSchema.safeParse(nodeInputFromForm(values, base));
   if (result.success) return {};
   return errorsByField(fieldErrors(result.error));
 }
 
+// The shared schemas (and the service) word their rules in English; the form shows them in the
+// UI's language. Each known message maps to a catalogue key; one not known here is shown as sent.
+const MESSAGES: Array<[RegExp, string]> = [
+  [/^is required$/, 'required'],
+  [/^must be a whole number$/, 'wholeNumber'],
+  [/^must be a number$/, 'number'],
+  [/^must be at least (?<min>\d+)$/, 'atLeast'],
+  [/^must be greater than 0$/, 'positive'],
+  [/^must not be empty$/, 'notEmpty'],
+  [/^must be at most (?<max>\d+) characters$/, 'maxChars'],
+  [/^must be an IPv4 or IPv6 address$/, 'ip'],
+  [/^must be an IPv4 or IPv6 address, or a DNS name/, 'address'],
+  [/^must be a slug/, 'slug'],
+  [/^must not contain spaces/, 'hostname'],
+  [/^may contain only letters, digits/, 'tagChars'],
+  [/^tags must be unique$/, 'tagsUnique'],
+  [/^must be a port between 1 and 65535$/, 'port'],
+  [/^must be a valid user name$/, 'userName'],
+  [/^must start with \/$/, 'path'],
+  [/^must be one of master, worker, storage$/, 'role'],
+  [/^must not contain control characters/, 'description'],
+  [/^is already used by node "(?<node>.+)"$/, 'addressTaken'],
+  [/^already exists$/, 'exists'],
+  [/^is not a known field$/, 'unknownField'],
+  [/^Invalid input/, 'invalid'],
+];
+
+export function translateMessage(message: string): string {
+  if (!i18n.isInitialized) return message;
+  for (const [pattern, key] of MESSAGES) {
+    const match = pattern.exec(message);
+    if (match) return (i18n.t as (key: string, values: object) => string)(`form.errors.${key}`, match.groups ?? {});
+  }
+  return message;
+}
+
 export function errorsByField(details: Array<{ field: string; message: string }>): Record<string, string> {
   const errors: Record<string, string> = {};
   for (const { field, message } of details) {
     const key = formFieldOf(field);
-    errors[key] ??= field.startsWith('probes.') ? `${field}: ${message}` : message;
+    const text = translateMessage(message);
+    errors[key] ??= field.startsWith('probes.') ? `${field}: ${text}` : text;
   }
   return errors;
 }
