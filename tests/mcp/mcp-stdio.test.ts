@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Client } from '@modelcontextprotocol/client';
+import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
+import { createMcpServerFactory } from '../../src/core/mcp/mcp-tools';
+import type { Core } from '../../src/core/app-core';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { call, text } from '../helpers/mcp-client';
 import { startTestService } from '../helpers/service';
@@ -26,6 +28,14 @@ describe('MCP over stdio (node bin/mcp-orchestrator.mjs mcp)', () => {
     const client = await stdioClient({ DATA_DIR: tempDir(), NODES_FILE_PATH: path.resolve('data/nodes.json'), HEALTH_CHECK_INTERVAL: '3600', HEALTH_CHECK_TIMEOUT: '0.3' });
     const { tools } = await client.listTools();
     expect(tools).toHaveLength(19);
+    // The built CLI advertises JSON Schemas converted at build time: the same as converting now, from source.
+    const live = new Client({ name: 'live', version: '1' });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await createMcpServerFactory({} as Core, { version: 'x', policy: 'deny', readOnly: false, transport: 'test' })().connect(serverSide);
+    await live.connect(clientSide);
+    const schemas = (list: typeof tools) => Object.fromEntries(list.map((t) => [t.name, [t.inputSchema, t.outputSchema]]));
+    expect(schemas(tools)).toEqual(schemas((await live.listTools()).tools));
+    await live.close();
     expect((await call(client, 'list_nodes', { role: 'storage' })).structuredContent).toMatchObject({ count: 3 });
     const check = await call(client, 'check_health', { id: 'node-01' });
     expect(check.structuredContent).toMatchObject({ node_id: 'node-01', status: 'unhealthy' }); // nothing serves the demo fleet here
