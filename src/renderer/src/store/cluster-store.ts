@@ -4,8 +4,12 @@ import type { ClusterStatus, HealthEvent, NodeHealth } from '../../../shared/sch
 import type { HealthState, Node, NodeFilter } from '../../../shared/schemas/node';
 import { filterNodes } from '../../../shared/node-filter';
 import type { ConnectionState } from '../api/get-api';
+import { DEFAULT_MONITOR_SETTINGS } from '../../../shared/schemas/settings';
 
 export type SortKey = 'id' | 'hostname' | 'tailscale_ip' | 'role' | 'state' | 'latency' | 'checked';
+export const SORT_KEYS: readonly SortKey[] = ['id', 'hostname', 'tailscale_ip', 'role', 'state', 'latency', 'checked'];
+/** Problems first: unhealthy, then degraded, then unknown. */
+export const DEFAULT_SORT: ClusterStore['sort'] = { key: 'state', dir: 1 };
 
 export interface ClusterStore {
   api: OrchestratorApi | null;
@@ -17,6 +21,8 @@ export interface ClusterStore {
   health: Map<string, NodeHealth>;
   order: string[];
   events: HealthEvent[];
+  /** The monitor's check interval, for telling fresh data from stale. */
+  intervalS: number;
   selectedId: string | null;
   filter: NodeFilter;
   sort: { key: SortKey; dir: 1 | -1 };
@@ -30,6 +36,8 @@ export interface ClusterStore {
   select(id: string | null): void;
   setFilter(filter: Partial<NodeFilter>): void;
   setSort(key: SortKey): void;
+  clearFilters(): void;
+  setIntervalS(intervalS: number): void;
 }
 
 const MAX_EVENTS = 500;
@@ -46,9 +54,10 @@ export const createClusterStore = () =>
     health: new Map(),
     order: [],
     events: [],
+    intervalS: DEFAULT_MONITOR_SETTINGS.interval_s,
     selectedId: null,
     filter: {},
-    sort: { key: 'id', dir: 1 },
+    sort: DEFAULT_SORT,
 
     async init(api) {
       set({ api });
@@ -65,7 +74,11 @@ export const createClusterStore = () =>
     async reload() {
       const api = get().api;
       if (!api) return;
-      const [status, events] = await Promise.all([api.invoke('cluster:status', { include_nodes: true }), api.invoke('events:list', { limit: MAX_EVENTS })]);
+      const [status, events, settings] = await Promise.all([
+        api.invoke('cluster:status', { include_nodes: true }),
+        api.invoke('events:list', { limit: MAX_EVENTS }),
+        api.invoke('settings:get', {}).catch(() => null), // only for staleness: the page works without it
+      ]);
       const { nodes = [], ...summary } = status;
       performance.mark('mco:snapshot'); // the bench measures first render from here
       set({
@@ -74,12 +87,15 @@ export const createClusterStore = () =>
         health: new Map(nodes.map((n) => [n.id, n.health])),
         order: nodes.map((n) => n.id),
         events,
+        intervalS: settings?.interval_s ?? get().intervalS,
         loaded: true,
         connection: 'open',
       });
     },
 
     setConnection(connection) {
+      // A refused token stays refused: a failing call afterwards must not turn it into "reconnecting".
+      if (get().connection === 'unauthorized' && connection === 'closed') return;
       set({ connection });
     },
 
@@ -127,6 +143,14 @@ export const createClusterStore = () =>
     setSort(key) {
       const sort = get().sort;
       set({ sort: { key, dir: sort.key === key ? ((-sort.dir) as 1 | -1) : 1 } });
+    },
+
+    clearFilters() {
+      set({ filter: {} });
+    },
+
+    setIntervalS(intervalS) {
+      set({ intervalS });
     },
   }));
 
