@@ -107,6 +107,7 @@ export const en = {
     maintenanceSince: 'in maintenance since {{time}}',
     inMaintenance: 'in maintenance',
     muted: 'Muted until {{time}}',
+    mutedMark: 'muted',
     frozen: 'Frozen: monitoring is paused, this is the state before the pause',
     heartbeat: 'Last {{count}} checks: {{failed}} failed',
   },

@@ -4,7 +4,7 @@ import type { HealthEvent, NodeHealth } from '../../../shared/schemas/health';
 import type { Node } from '../../../shared/schemas/node';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { UNKNOWN_HEALTH, useClusterStore, type SortKey } from '../store/cluster-store';
-import { formatDateTime, formatNumber } from '../i18n/format';
+import { formatDateTime, formatNumber, formatWhen } from '../i18n/format';
 import { stateColor, stateLabel } from './state-colors';
 import { HeartbeatStrip } from './HeartbeatStrip';
 import { Ago } from './Ago';
@@ -129,7 +129,7 @@ const NodeRow = memo(function NodeRow({ node: n, health, index, start, selected,
     >
       <div role="gridcell" className="cell c-id" title={n.id}>
         {n.id}
-        {muted && <span className="muted-mark" data-testid="muted-mark" title={t('table.muted', { time: formatDateTime(muted) })} aria-label={t('table.muted', { time: formatDateTime(muted) })}>🔕</span>}
+        {muted && <span className="muted-mark" data-testid="muted-mark" title={t('table.muted', { time: formatDateTime(muted) })}>{t('table.mutedMark')}</span>}
       </div>
       <div role="gridcell" className="cell c-hostname" title={n.hostname}>{n.hostname}</div>
       <div role="gridcell" className="cell c-tailscale_ip mono" title={n.tailscale_ip}>{n.tailscale_ip}</div>
@@ -141,7 +141,9 @@ const NodeRow = memo(function NodeRow({ node: n, health, index, start, selected,
       <div role="gridcell" className="cell c-latency mono">{inMaintenance || health.latency_ms === null ? t('time.never') : t('table.ms', { value: formatNumber(health.latency_ms, 1) })}</div>
       <div role="gridcell" className="cell c-checked">
         {inMaintenance ? (
-          <span className="muted" data-testid="maintenance-since">{maintenanceSince ? t('table.maintenanceSince', { time: formatDateTime(maintenanceSince) }) : t('table.inMaintenance')}</span>
+          <span className="muted" data-testid="maintenance-since" title={maintenanceSince ? t('table.maintenanceSince', { time: formatDateTime(maintenanceSince) }) : undefined}>
+            {maintenanceSince ? t('table.maintenanceSince', { time: formatWhen(maintenanceSince) }) : t('table.inMaintenance')}
+          </span>
         ) : (
           <Ago iso={health.checked_at} empty={t('time.never')} />
         )}

@@ -24,6 +24,12 @@ export const formatTime = (iso: string | number | Date): string =>
 export const formatDateTime = (iso: string | number | Date): string =>
   cached('dt', {}, (l) => new Intl.DateTimeFormat(l, { dateStyle: 'medium', timeStyle: 'short' })).format(new Date(iso));
 
+/** A moment in short: the time alone when it is today, else date and time. */
+export function formatWhen(iso: string | number | Date, now = Date.now()): string {
+  const date = new Date(iso);
+  return date.toDateString() === new Date(now).toDateString() ? formatTime(date) : formatDateTime(date);
+}
+
 /** "12 seconds ago" / "12초 전", rounded to the largest whole unit. */
 export function formatAgo(iso: string | number, now = Date.now()): string {
   const s = Math.round((now - new Date(iso).getTime()) / 1000);
