@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { getApi } from './api/get-api';
 import { rowsDependOnHealth, useClusterStore, visibleIds } from './store/cluster-store';
@@ -16,6 +16,12 @@ import { Modal } from './components/Modal';
 import { TokenScreen } from './components/TokenScreen';
 import { usePageStatus } from './components/page-status';
 
+// Health updates re-render the app when rows are sorted by state (the default); these parts do not
+// depend on health, so they are memoised and given stable callbacks.
+const StableHeader = memo(Header);
+const StableFilters = memo(Filters);
+const StableDetail = memo(NodeDetail);
+
 type Dialog = { kind: 'add' } | { kind: 'edit' } | { kind: 'import'; source?: 'file' | 'tailscale' } | { kind: 'settings' } | { kind: 'command'; nodeIds: string[] } | null;
 
 export function App() {
@@ -30,11 +36,25 @@ export function App() {
   const sort = useClusterStore((s) => s.sort);
   const selectedId = useClusterStore((s) => s.selectedId);
   const [dialog, setDialog] = useState<Dialog>(null);
+  const open = useMemo(
+    () => ({
+      add: () => setDialog({ kind: 'add' }),
+      edit: () => setDialog({ kind: 'edit' }),
+      import: (source?: 'file' | 'tailscale') => setDialog({ kind: 'import', source }),
+      settings: () => setDialog({ kind: 'settings' }),
+      command: (nodeIds: string[]) => setDialog({ kind: 'command', nodeIds }),
+    }),
+    [],
+  );
   const rows = useMemo(
     () => visibleIds({ nodes, health: health ?? useClusterStore.getState().health, order, filter, sort }),
     [nodes, health, order, filter, sort],
   );
   usePageStatus();
+  // The rows shown when pressed (kept in a ref, so the callback stays the same while rows change).
+  const rowsRef = useRef(rows);
+  rowsRef.current = rows;
+  const runOnShown = useCallback(() => open.command(rowsRef.current), [open]);
 
   useEffect(() => {
     const store = useClusterStore.getState();
@@ -77,19 +97,19 @@ export function App() {
   const close = () => setDialog(null);
   return (
     <div className="app">
-      <Header onAdd={() => setDialog({ kind: 'add' })} onImport={() => setDialog({ kind: 'import' })} onSettings={() => setDialog({ kind: 'settings' })} />
+      <StableHeader onAdd={open.add} onImport={open.import} onSettings={open.settings} />
       {connection === 'closed' && <div className="banner" role="status" data-testid="connection-lost">{t('connection.lost')}</div>}
       {!loaded ? (
         <main className="center">{t('common.loading')}</main>
       ) : order.length === 0 ? (
-        <EmptyState onAdd={() => setDialog({ kind: 'add' })} onImport={(source) => setDialog({ kind: 'import', source })} />
+        <EmptyState onAdd={open.add} onImport={open.import} />
       ) : (
         <main className="main">
           <section className="list">
-            <Filters shown={rows.length} onRun={() => setDialog({ kind: 'command', nodeIds: rows })} />
+            <StableFilters shown={rows.length} onRun={runOnShown} />
             <NodeTable rows={rows} />
           </section>
-          {selectedId && nodes.has(selectedId) && <NodeDetail onEdit={() => setDialog({ kind: 'edit' })} onRun={(nodeIds) => setDialog({ kind: 'command', nodeIds })} />}
+          {selectedId && nodes.has(selectedId) && <StableDetail onEdit={open.edit} onRun={open.command} />}
         </main>
       )}
       {dialog && (

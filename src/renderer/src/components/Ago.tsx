@@ -1,4 +1,4 @@
-import { useTranslation } from 'react-i18next';
+import { i18n } from '../i18n/setup-i18n';
 import { useNow } from '../store/clock';
 import { useClusterStore } from '../store/cluster-store';
 import { formatAgo, formatDateTime } from '../i18n/format';
@@ -15,14 +15,15 @@ export function isStale(iso: string, now: number, intervalS: number, connected: 
  * service is unreachable, it is greyed out and says it is stale.
  */
 export function Ago({ iso, empty, testId }: { iso: string | null; empty: string; testId?: string }) {
-  const { t } = useTranslation();
+  const t = i18n.t; // not useTranslation: one Ago per row in view, and the language is set once per page
   const now = useNow();
   const intervalS = useClusterStore((s) => s.intervalS);
   const connected = useClusterStore((s) => s.connection === 'open');
   if (!iso) return <span className="ago muted" data-testid={testId}>{empty}</span>;
   const ago = formatAgo(iso, now);
   const stale = isStale(iso, now, intervalS, connected);
-  const title = !stale ? formatDateTime(iso) : connected ? t('clock.staleTitle', { ago, at: formatDateTime(iso) }) : t('clock.disconnectedTitle', { ago });
+  // Only a stale time explains itself on hover; a fresh one needs no date formatted each second.
+  const title = !stale ? undefined : connected ? t('clock.staleTitle', { ago, at: formatDateTime(iso) }) : t('clock.disconnectedTitle', { ago });
   return (
     <span className={stale ? 'ago stale' : 'ago'} data-stale={stale} title={title} data-testid={testId}>
       {ago}

@@ -5,6 +5,7 @@ import type { Node } from '../../../shared/schemas/node';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { UNKNOWN_HEALTH, useClusterStore, type SortKey } from '../store/cluster-store';
 import { formatDateTime, formatNumber, formatWhen } from '../i18n/format';
+import { i18n } from '../i18n/setup-i18n';
 import { stateColor, stateLabel } from './state-colors';
 import { HeartbeatStrip } from './HeartbeatStrip';
 import { Ago } from './Ago';
@@ -111,7 +112,8 @@ interface RowProps {
 
 /** One row; memoised so a scroll or an update of other nodes does not re-render it. */
 const NodeRow = memo(function NodeRow({ node: n, health, index, start, selected, frozen, maintenanceSince, onSelect }: RowProps) {
-  const { t } = useTranslation();
+  // i18n.t rather than useTranslation: the language is set once per page, and the hook's cost adds up over the rows in view.
+  const t = i18n.t;
   const inMaintenance = health.status === 'maintenance';
   const muted = n.muted_until && Date.parse(n.muted_until) > Date.now() ? n.muted_until : null;
   const tags = n.tags.join(', ');
