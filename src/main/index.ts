@@ -175,10 +175,10 @@ async function main(): Promise<void> {
       confirm: async (request) => {
         const { response } = await dialog.showMessageBox({
           type: 'warning',
-          title: 'An AI agent asks to run a destructive action',
-          message: `${request.tool} on ${request.nodes.length} node(s): ${request.nodes.join(', ')}`,
+          title: text.t('shell.confirmTitle'),
+          message: text.t('shell.confirmMessage', { tool: request.tool, count: request.nodes.length, nodes: request.nodes.join(', ') }),
           detail: request.detail,
-          buttons: ['Deny', 'Allow once'],
+          buttons: [text.t('shell.deny'), text.t('shell.allowOnce')],
           defaultId: 0,
           cancelId: 0,
         });

@@ -179,6 +179,9 @@ describe.skipIf(chromiumMissing)('the dashboard tells the truth', () => {
     expect(header!.height).toBeLessThan(70);
     const tops = await small.locator('header.header button').evaluateAll((bs) => bs.map((b) => Math.round(b.getBoundingClientRect().top)));
     expect(new Set(tops).size).toBe(1);
+    const sweep = await small.getByTestId('last-sweep').boundingBox(); // the last sweep's age stays in view
+    const counts = await small.locator('header .counts').boundingBox();
+    expect(sweep!.x + sweep!.width).toBeLessThanOrEqual(counts!.x + counts!.width + 1);
     const overflow = await small.locator('header.header .actions').evaluate((el) => el.getBoundingClientRect().right);
     expect(overflow).toBeLessThanOrEqual(800);
     for (const column of ['c-tailscale_ip', 'c-tags', 'c-role']) expect(await small.locator(`[data-node-id="sim-3"] .${column}`).isVisible()).toBe(false);

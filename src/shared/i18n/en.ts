@@ -233,4 +233,10 @@ export const en = {
     test: 'Test alert from {{name}}',
     testBody: 'If you can read this, the channel works.',
   },
+  shell: {
+    confirmTitle: 'An AI agent asks to run a destructive action',
+    confirmMessage: '{{tool}} on {{count}} node(s): {{nodes}}',
+    deny: 'Deny',
+    allowOnce: 'Allow once',
+  },
 };

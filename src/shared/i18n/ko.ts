@@ -228,4 +228,10 @@ export const ko: Catalogue = {
     test: '{{name}}의 테스트 알림',
     testBody: '이 메시지가 보이면 채널이 정상적으로 작동합니다.',
   },
+  shell: {
+    confirmTitle: 'AI 에이전트가 파괴적 작업 실행을 요청합니다',
+    confirmMessage: '노드 {{count}}대에서 {{tool}}: {{nodes}}',
+    deny: '거부',
+    allowOnce: '이번만 허용',
+  },
 };

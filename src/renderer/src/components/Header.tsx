@@ -45,7 +45,7 @@ export function Header({ onAdd, onImport, onSettings }: { onAdd(): void; onImpor
         <div className="optional"><dt>{t('header.degraded')}</dt><dd>{formatNumber(status.degraded_nodes)}</dd></div>
         <div><dt>{t('header.unhealthy')}</dt><dd data-testid="count-unhealthy">{formatNumber(status.unhealthy_nodes)}</dd></div>
         <div className="optional"><dt>{t('header.maintenance')}</dt><dd>{formatNumber(status.maintenance_nodes)}</dd></div>
-        <div><dt>{t('header.availability')}</dt><dd data-testid="availability">{monitored > 0 && status.checked_at ? formatPercent(status.availability / 100) : t('time.never')}</dd></div>
+        <div className="narrow-optional"><dt>{t('header.availability')}</dt><dd data-testid="availability">{monitored > 0 && status.checked_at ? formatPercent(status.availability / 100) : t('time.never')}</dd></div>
         <div><dt>{t('header.lastSweep')}</dt><dd><Ago iso={status.checked_at} empty={t('clock.noSweep')} testId="last-sweep" /></dd></div>
       </dl>
       <div className="actions">
