@@ -18,6 +18,11 @@ import { AlertService, type AlertServiceOptions } from './alerts/alert-service';
 import { PrometheusMetrics } from './metrics/prometheus-metrics';
 import { checkNode } from './prober/check-node';
 import { installLastResortHandlers } from './util/last-resort';
+import { ContainerService } from './containers/container-service';
+import { SwarmService } from './containers/swarm-service';
+import { FailoverPolicy } from './containers/failover-policy';
+import { collectWorkload } from './containers/workload';
+import type { PlacementResponse } from '../shared/schemas/ssh';
 
 export interface CoreOptions {
   dataDir: string;
@@ -36,6 +41,8 @@ export interface CoreOptions {
   demoNodesFile?: string;
   /** Environment webhooks (ALERT_WEBHOOK_URL), grouping window and delivery retries. */
   alerts?: Pick<AlertServiceOptions, 'envWebhookUrls' | 'groupWindowMs' | 'delivery' | 'sender'>;
+  /** SWARM_FAILOVER from the environment. */
+  failover?: { enabledFromEnv?: boolean };
 }
 
 /** The services every face (Electron IPC, REST, MCP) is a thin layer over. */
@@ -51,6 +58,12 @@ export interface Core {
   ssh: SshService;
   alerts: AlertService;
   metrics: PrometheusMetrics;
+  /** Containers on Docker-enabled nodes, over their SSH connections. */
+  containers: ContainerService;
+  swarm: SwarmService;
+  failover: FailoverPolicy;
+  /** Placement: healthy nodes with room, from metrics and, where Docker answers, what already runs there. */
+  suggest(input: unknown): Promise<PlacementResponse>;
   initialImport: ImportReport | null;
   demoNodesFile: string | null;
   /** Installs the process's last-resort error handlers, which record into this core's event log. */
@@ -95,6 +108,9 @@ export function createCore(options: CoreOptions): Core {
       onStoreRecovery: onRecovery,
     });
     const tailscale = new TailscaleService(registry, monitor, ssh.hostKeys);
+    const containers = new ContainerService(registry, ssh.pool, ssh.audit);
+    const swarm = new SwarmService(registry, containers, ssh.audit);
+    const failover = new FailoverPolicy({ dataDir, storeFactory: options.storeFactory ?? confStoreFactory, onRecovery, registry, monitor, swarm, ...options.failover });
     let demo: FleetSimulator | null = null;
     return {
       dataDir,
@@ -107,6 +123,10 @@ export function createCore(options: CoreOptions): Core {
       ssh,
       alerts,
       metrics,
+      containers,
+      swarm,
+      failover,
+      suggest: async (input) => ssh.suggest(input, await collectWorkload(registry, containers, swarm)),
       initialImport,
       demoNodesFile: options.demoNodesFile ?? null,
       guardProcess: () => installLastResortHandlers({ log, record: (reason) => eventLog.append({ node: null, kind: 'internal_error', from: null, to: null, reason }) }),
@@ -121,6 +141,7 @@ export function createCore(options: CoreOptions): Core {
       },
       async close() {
         monitor.dispose();
+        failover.dispose();
         persistence?.dispose();
         alerts.dispose();
         metrics.dispose();

@@ -3,7 +3,7 @@ import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import type { ServiceConfig } from '../shared/schemas/config';
 import type { PinnedSources } from '../core/monitor/settings-store';
 import { createCore } from '../core/app-core';
-import { monitorSettingsFrom, sshOptionsFrom } from '../core/config/load-config';
+import { failoverOptionsFrom, monitorSettingsFrom, sshOptionsFrom } from '../core/config/load-config';
 import { readLockOwner } from '../core/registry/data-dir-lock';
 import { defaultDataDir } from '../core/registry/data-dir';
 import { createMcpServerFactory } from '../core/mcp/mcp-tools';
@@ -38,7 +38,7 @@ export async function runMcpStdio(config: ServiceConfig, settingSources: PinnedS
     return;
   }
   const log = (line: string) => process.stderr.write(line + '\n'); // stdout carries the protocol
-  const core = createCore({ dataDir, settings: monitorSettingsFrom(config), settingSources, nodesFilePath: config.NODES_FILE_PATH, log, ssh: sshOptionsFrom(config) });
+  const core = createCore({ dataDir, settings: monitorSettingsFrom(config), settingSources, nodesFilePath: config.NODES_FILE_PATH, log, ssh: sshOptionsFrom(config), failover: failoverOptionsFrom(config) });
   core.guardProcess();
   const mcpOptions = { version: VERSION, policy: config.MCP_COMMAND_POLICY, readOnly: config.MCP_READ_ONLY };
   const socket = await serveOwnerSocket(core, createMcpServerFactory(core, { ...mcpOptions, transport: 'socket' }));

@@ -4,7 +4,7 @@ import type { ServiceConfig } from '../shared/schemas/config';
 import { createCore, type Core } from '../core/app-core';
 import type { PinnedSources } from '../core/monitor/settings-store';
 import { loadOrCreateApiToken } from '../core/auth/api-token';
-import { alertOptionsFrom, monitorSettingsFrom, sshOptionsFrom } from '../core/config/load-config';
+import { alertOptionsFrom, failoverOptionsFrom, monitorSettingsFrom, sshOptionsFrom } from '../core/config/load-config';
 import { defaultDataDir } from '../core/registry/data-dir';
 import { buildApp } from './http/build-app';
 import { PACKAGE_ROOT, REDOC_SCRIPT, VERSION, WEB_ROOT } from './package-info';
@@ -33,6 +33,7 @@ export async function startService(config: ServiceConfig, log: (line: string) =>
     demoNodesFile: path.join(PACKAGE_ROOT, 'data/nodes.json'),
     ssh: sshOptionsFrom(config),
     alerts: alertOptionsFrom(config),
+    failover: failoverOptionsFrom(config),
   });
   try {
     const { token } = loadOrCreateApiToken(core.dataDir, config.API_TOKEN);

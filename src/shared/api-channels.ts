@@ -7,6 +7,7 @@ export const INVOKE_CHANNELS = [
   'tailscale:import', 'tailscale:presence', 'shell:settings', 'shell:updateSettings', 'ssh:savePassphrase',
   'commands:run', 'commands:cancel', 'metrics:get', 'hostKey:get', 'hostKey:forget', 'hostKey:approve', 'placement:suggest', 'audit:list',
   'alerts:get', 'alerts:update', 'alerts:test',
+  'containers:list', 'containers:stats', 'containers:action', 'containers:logs', 'swarm:view', 'swarm:setAvailability', 'failover:get', 'failover:update',
 ] as const;
 export type InvokeChannel = (typeof INVOKE_CHANNELS)[number];
 

@@ -17,6 +17,19 @@ import {
 import { TailscaleImportOptionsSchema, type TailscaleImportReport, type TailscalePresence } from './schemas/tailscale';
 import { ImportOptionsSchema, type ImportReport, type SeedDocument } from './schemas/seed-format';
 import { AlertChannelsUpdateSchema, AlertTestRequestSchema, type AlertChannelsView, type AlertTestResult } from './schemas/alerts';
+import {
+  ContainerActionSchema,
+  ContainerIdSchema,
+  ContainerLogsOptionsSchema,
+  FailoverSettingsPatchSchema,
+  type ContainerActionResult,
+  type ContainerList,
+  type ContainerLogs,
+  type ContainerStats,
+  type FailoverState,
+  type SwarmAvailabilityResult,
+  type SwarmView,
+} from './schemas/containers';
 import { MonitorSettingsPatchSchema, ShellSettingsSchema, type MonitorSettings, type MonitorSettingSources, type ShellSettings } from './schemas/settings';
 
 /**
@@ -63,6 +76,14 @@ export const invokeArgs = {
   'alerts:get': z.strictObject({}),
   'alerts:update': AlertChannelsUpdateSchema,
   'alerts:test': AlertTestRequestSchema,
+  'containers:list': id,
+  'containers:stats': z.strictObject({ id: z.string().max(200), container_id: ContainerIdSchema }),
+  'containers:action': z.strictObject({ id: z.string().max(200), container_id: ContainerIdSchema, action: ContainerActionSchema }),
+  'containers:logs': ContainerLogsOptionsSchema.extend({ id: z.string().max(200), container_id: ContainerIdSchema }),
+  'swarm:view': z.strictObject({}),
+  'swarm:setAvailability': z.strictObject({ id: z.string().max(200), availability: z.enum(['active', 'drain'], { error: 'must be active or drain' }) }),
+  'failover:get': z.strictObject({}),
+  'failover:update': FailoverSettingsPatchSchema,
 } as const satisfies Record<InvokeChannel, z.ZodType>;
 
 export interface InvokeResults {
@@ -104,6 +125,14 @@ export interface InvokeResults {
   'alerts:get': AlertChannelsView;
   'alerts:update': AlertChannelsView;
   'alerts:test': AlertTestResult;
+  'containers:list': ContainerList;
+  'containers:stats': ContainerStats;
+  'containers:action': ContainerActionResult;
+  'containers:logs': ContainerLogs;
+  'swarm:view': SwarmView;
+  'swarm:setAvailability': SwarmAvailabilityResult;
+  'failover:get': FailoverState;
+  'failover:update': FailoverState;
 }
 
 export { INVOKE_CHANNELS, PUSH_EVENTS, PUSH_CHANNEL, type InvokeChannel, type PushEventName } from './api-channels';

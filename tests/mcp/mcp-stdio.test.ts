@@ -23,7 +23,7 @@ describe('MCP over stdio (node bin/mcp-orchestrator.mjs mcp)', () => {
   it('runs the core itself, honouring DATA_DIR, NODES_FILE_PATH and the health-check settings', async () => {
     const client = await stdioClient({ DATA_DIR: tempDir(), NODES_FILE_PATH: path.resolve('data/nodes.json'), HEALTH_CHECK_INTERVAL: '3600', HEALTH_CHECK_TIMEOUT: '0.3' });
     const { tools } = await client.listTools();
-    expect(tools).toHaveLength(13);
+    expect(tools).toHaveLength(19);
     expect((await call(client, 'list_nodes', { role: 'storage' })).structuredContent).toMatchObject({ count: 3 });
     const check = await call(client, 'check_health', { id: 'node-01' });
     expect(check.structuredContent).toMatchObject({ node_id: 'node-01', status: 'unhealthy' }); // nothing serves the demo fleet here

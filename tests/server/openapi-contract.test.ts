@@ -66,6 +66,15 @@ const CASES: Record<string, Case> = {
   'PUT /cluster/alerts': { valid: [{ body: { channels: [] }, status: 200 }], invalid: [{ body: { channels: [{ id: 'x', type: 'pager' }] }, status: 422 }, { raw: '{', status: 400 }] },
   'POST /cluster/alerts/test': { valid: [{ body: {}, status: 200 }], invalid: [{ body: { channel_id: 'nope' }, status: 404 }, { body: { channel: 'x' }, status: 422 }] },
   'GET /metrics': { valid: [{ status: 200 }], invalid: [{ token: null, status: 401 }] },
+  // Docker answers are covered against real daemons in tests/containers; here no node has Docker enabled.
+  'GET /cluster/nodes/{id}/containers': { valid: [{ path: '/cluster/nodes/c-1/containers', status: 409 }], invalid: [{ path: '/cluster/nodes/nope/containers', status: 404 }] },
+  'GET /cluster/nodes/{id}/containers/{cid}/stats': { valid: [{ path: '/cluster/nodes/c-1/containers/web/stats', status: 409 }], invalid: [{ path: '/cluster/nodes/c-1/containers/-web/stats', status: 422 }] },
+  'POST /cluster/nodes/{id}/containers/{cid}/{action}': { valid: [{ path: '/cluster/nodes/c-1/containers/web/restart', status: 409 }], invalid: [{ path: '/cluster/nodes/c-1/containers/web/explode', status: 422 }] },
+  'GET /cluster/nodes/{id}/containers/{cid}/logs': { valid: [{ path: '/cluster/nodes/c-1/containers/web/logs', query: 'tail=5', status: 409 }], invalid: [{ path: '/cluster/nodes/c-1/containers/web/logs', query: 'tail=0', status: 422 }] },
+  'GET /cluster/swarm': { valid: [{ status: 409 }], invalid: [{ token: null, status: 401 }] },
+  'POST /cluster/nodes/{id}/swarm/{availability}': { valid: [{ path: '/cluster/nodes/c-1/swarm/drain', status: 409 }], invalid: [{ path: '/cluster/nodes/c-1/swarm/explode', status: 422 }] },
+  'GET /cluster/failover': { valid: [{ status: 200 }], invalid: [{ token: null, status: 401 }] },
+  'PUT /cluster/failover': { valid: [{ body: { max_drained_nodes: 2 }, status: 200 }], invalid: [{ body: { enabled: 'x' }, status: 422 }, { raw: '{', status: 400 }] },
 };
 
 type Operation = { responses: Record<string, { content?: Record<string, { schema: object }> }>; security?: unknown[] };

@@ -73,6 +73,11 @@ export class AlertPolicy {
       this.options.show({ event: 'host_key_changed', title: `${event.node}: SSH host key changed`, body: event.reason, nodeId: event.node, nodes: [{ id: event.node, reason: event.reason }] });
       return;
     }
+    if (event.kind === 'failover' && event.node) {
+      const title = event.to === 'drain' ? `${event.node} drained in Swarm` : event.to === 'active' ? `${event.node} active in Swarm again` : `${event.node}: failover ${event.to}`;
+      this.options.show({ event: 'failover', title, body: event.reason, nodeId: event.node, nodes: [{ id: event.node, reason: event.reason }] });
+      return;
+    }
     if (event.kind !== 'transition' || !event.node || this.#paused || this.#offline || this.#silenced(event.node)) return;
     const list = event.to === 'unhealthy' ? this.#down : event.to === 'healthy' && event.from === 'unhealthy' ? this.#recovered : null;
     if (!list) return; // unknown→healthy, maintenance changes: not alerts

@@ -23,6 +23,7 @@ const NTFY_TAGS: Record<AlertPayload['event'], string> = {
   monitor_offline: 'warning',
   monitor_online: 'white_check_mark',
   host_key_changed: 'key',
+  failover: 'twisted_rightwards_arrows',
   test: 'test_tube',
 };
 

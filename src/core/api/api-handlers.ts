@@ -51,11 +51,19 @@ export function createApiHandlers(core: Core, actor = 'ui'): ApiHandlers {
         { field: 'passphrase', message: 'not stored here' },
       ]);
     },
-    'placement:suggest': (request) => core.ssh.suggest(request),
+    'placement:suggest': (request) => core.suggest(request),
     'audit:list': ({ limit }) => core.ssh.audit.list(limit),
     'alerts:get': () => core.alerts.list(),
     'alerts:update': (body) => core.alerts.update(body),
     'alerts:test': ({ channel_id }) => core.alerts.test(channel_id),
+    'containers:list': ({ id }) => core.containers.list(id),
+    'containers:stats': ({ id, container_id }) => core.containers.stats(id, container_id),
+    'containers:action': ({ id, container_id, action }) => core.containers.act(id, container_id, action, actor),
+    'containers:logs': ({ id, container_id, tail, timestamps }) => core.containers.logs(id, container_id, { tail, timestamps }),
+    'swarm:view': () => core.swarm.view(),
+    'swarm:setAvailability': ({ id, availability }) => core.swarm.setAvailability(id, availability, actor),
+    'failover:get': () => core.failover.state(),
+    'failover:update': (patch) => core.failover.update(patch),
   };
 }
 

@@ -87,3 +87,8 @@ export function sshOptionsFrom(config: ServiceConfig, env: NodeJS.ProcessEnv = p
 export function alertOptionsFrom(config: ServiceConfig) {
   return { envWebhookUrls: config.ALERT_WEBHOOK_URL ?? [] };
 }
+
+/** SWARM_FAILOVER, when given, wins over the saved failover setting at start. */
+export function failoverOptionsFrom(config: ServiceConfig) {
+  return { enabledFromEnv: config.SWARM_FAILOVER };
+}

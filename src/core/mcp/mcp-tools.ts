@@ -15,12 +15,16 @@ import {
   McpRunCommandArgsSchema,
   McpSuggestArgsSchema,
   McpUpdateNodeArgsSchema,
+  McpContainerArgsSchema,
+  McpContainerLogsArgsSchema,
+  McpListServicesArgsSchema,
   type CommandPolicy,
 } from '../../shared/schemas/mcp';
 import { NodeSchema } from '../../shared/schemas/node';
 import { AlertChannelsViewSchema } from '../../shared/schemas/alerts';
 import { CommandResponseSchema, NodeMetricsSchema, PlacementResponseSchema } from '../../shared/schemas/ssh';
 import { TailscaleImportReportSchema } from '../../shared/schemas/tailscale';
+import { ContainerActionResultSchema, ContainerListSchema, ContainerLogsSchema, SwarmAvailabilityResultSchema, SwarmViewSchema } from '../../shared/schemas/containers';
 import type { Core } from '../app-core';
 import { selectNodes } from '../ssh/command-runner';
 import { guardDestructive, guardedNodeFields, type ConfirmDestructive } from './destructive-guard';
@@ -163,11 +167,49 @@ export function createMcpServerFactory(core: Core, options: McpToolOptions): () 
       input: McpIdArgsSchema, output: NodeMetricsSchema, annotations: { ...READ, idempotentHint: false, openWorldHint: true },
     }, ({ id }) => ssh.getMetrics(id));
 
+    tool('list_containers', {
+      title: 'List containers',
+      description: "A node's Docker containers, running and stopped (as GET /cluster/nodes/{id}/containers): id, name, image, state, status, health, ports, Swarm service. The node needs docker.enabled; Docker is reached over the node's SSH connection.",
+      input: McpIdArgsSchema, output: ContainerListSchema, annotations: { ...READ, idempotentHint: false, openWorldHint: true },
+    }, ({ id }) => core.containers.list(id));
+
+    tool('container_logs', {
+      title: 'Container logs',
+      description: 'The last `tail` lines of a container\'s log (stdout and stderr, newest last).',
+      input: McpContainerLogsArgsSchema, output: ContainerLogsSchema, annotations: { ...READ, idempotentHint: false, openWorldHint: true },
+    }, ({ id, container_id, tail, timestamps }) => core.containers.logs(id, container_id, { tail, timestamps }));
+
+    tool('restart_container', {
+      title: 'Restart container',
+      description: 'Restarts one container on a node (stop with a 10 s grace, then start). Subject to the server command policy; audited.',
+      input: McpContainerArgsSchema, output: ContainerActionResultSchema, annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+    }, async ({ id, container_id }) => {
+      await guardDestructive(options.policy, { tool: 'restart_container', nodes: [id], detail: `restart ${container_id}` }, options.confirm);
+      return core.containers.act(id, container_id, 'restart', `mcp:${options.transport}`);
+    });
+
+    tool('list_services', {
+      title: 'List Swarm services',
+      description: 'Docker Swarm as seen from a manager among our nodes (as GET /cluster/swarm): Swarm nodes matched to ours with availability, services with desired and running replicas, and tasks per node.',
+      input: McpListServicesArgsSchema, output: SwarmViewSchema, annotations: { ...READ, idempotentHint: false, openWorldHint: true },
+    }, () => core.swarm.view());
+
+    for (const [name, availability, what] of [['drain_node', 'drain', 'Drains the node in Docker Swarm: Swarm stops its tasks there and runs them on other nodes.'], ['activate_node', 'active', 'Sets the node active in Docker Swarm again, so Swarm may schedule tasks on it.']] as const) {
+      tool(name, {
+        title: availability === 'drain' ? 'Drain node in Swarm' : 'Activate node in Swarm',
+        description: `${what} Subject to the server command policy; audited.`,
+        input: McpIdArgsSchema, output: SwarmAvailabilityResultSchema, annotations: { readOnlyHint: false, destructiveHint: availability === 'drain', idempotentHint: true, openWorldHint: true },
+      }, async ({ id }) => {
+        await guardDestructive(options.policy, { tool: name, nodes: [id], detail: `set Swarm availability to ${availability}` }, options.confirm);
+        return core.swarm.setAvailability(id, availability, `mcp:${options.transport}`);
+      });
+    }
+
     tool('suggest_node', {
       title: 'Suggest nodes',
-      description: 'Ranks healthy nodes with room for the given cpu_cores and memory_gb (and role, tags) by free capacity from live metrics.',
+      description: 'Ranks healthy nodes with room for the given cpu_cores and memory_gb (and role, tags) by free capacity from live metrics; where Docker answers, Swarm reservations are taken off and fewer running containers wins a tie (running_containers).',
       input: McpSuggestArgsSchema, output: PlacementResponseSchema, annotations: READ,
-    }, (request) => ssh.suggest(request));
+    }, (request) => core.suggest(request));
 
     tool('list_events', {
       title: 'List events',

@@ -62,8 +62,9 @@ function fleetUser(): string {
 /**
  * For tests and the bench: real OpenSSH sshd processes on loopback addresses, with their own host key, config and
  * authorized_keys. One sshd listens on at most 16 addresses, so larger fleets start several.
+ * `extraConfig` lines go at the end of each config (Match blocks).
  */
-export async function startSshdFleet(addresses: string[], port = 2222): Promise<SshdFleet> {
+export async function startSshdFleet(addresses: string[], port = 2222, options: { extraConfig?: string[] } = {}): Promise<SshdFleet> {
   if (addresses.some((a) => !a.startsWith('127.'))) throw new Error('sshd fleets listen on loopback addresses only');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mco-sshd-'));
   fs.chmodSync(dir, 0o755); // sshd reads authorized_keys as the login user
@@ -102,6 +103,8 @@ export async function startSshdFleet(addresses: string[], port = 2222): Promise<
           'MaxSessions 100',
           `LogLevel ${process.env.MCO_SSHD_LOGLEVEL ?? 'ERROR'}`,
           'Subsystem sftp internal-sftp',
+          // Last: Match blocks (e.g. a per-address environment) run to the end of the file.
+          ...(options.extraConfig ?? []),
         ].join('\n') + '\n',
       );
       const child = spawn(SSHD, ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', process.env.MCO_SSHD_LOGLEVEL ? 'inherit' : 'ignore'] });

@@ -2,17 +2,21 @@ import { parseOrThrow } from '../../shared/errors';
 import type { NodeHealth } from '../../shared/schemas/health';
 import type { Node } from '../../shared/schemas/node';
 import { PlacementRequestSchema, type NodeMetrics, type PlacementResponse } from '../../shared/schemas/ssh';
+import type { NodeWorkload } from '../containers/workload';
 
 /**
  * The seed's "resource allocation": ranks healthy nodes that meet the requirements by free capacity.
  * Live metrics are used where known (free CPU = cores − 1-minute load, free memory = MemAvailable);
- * otherwise the node's declared size. The score is the smaller headroom ratio of CPU and memory.
+ * otherwise the node's declared size. Where Docker answers, what Swarm has reserved for its tasks is
+ * not free either, and among equal scores the node running fewer containers comes first.
+ * The score is the smaller headroom ratio of CPU and memory.
  */
 export function suggestNodes(
   input: unknown,
   nodes: Node[],
   healthOf: (id: string) => NodeHealth,
   metricsOf: (id: string) => NodeMetrics | null,
+  workloadOf: (id: string) => NodeWorkload | undefined = () => undefined,
 ): PlacementResponse {
   const request = parseOrThrow(PlacementRequestSchema, input ?? {});
   const candidates: PlacementResponse['candidates'] = [];
@@ -38,8 +42,11 @@ export function suggestNodes(
       continue;
     }
     const metrics = metricsOf(node.id);
-    const freeCpu = metrics ? Math.max(0, metrics.cpu_count - metrics.load_1) : node.cpu_cores;
-    const freeMem = metrics ? metrics.mem_available_mb / 1024 : node.memory_gb;
+    const workload = workloadOf(node.id);
+    const cores = metrics?.cpu_count ?? node.cpu_cores;
+    const memory = metrics ? metrics.mem_total_mb / 1024 : node.memory_gb;
+    const freeCpu = Math.max(0, Math.min(metrics ? cores - metrics.load_1 : cores, cores - (workload?.reserved_cpu_cores ?? 0)));
+    const freeMem = Math.max(0, Math.min(metrics ? metrics.mem_available_mb / 1024 : memory, memory - (workload?.reserved_memory_gb ?? 0)));
     if (freeCpu < request.cpu_cores || freeMem < request.memory_gb) {
       reject(`not enough free capacity (${freeCpu.toFixed(1)} cores, ${freeMem.toFixed(1)} GB free)`);
       continue;
@@ -51,8 +58,9 @@ export function suggestNodes(
       free_cpu_cores: Math.round(freeCpu * 100) / 100,
       free_memory_gb: Math.round(freeMem * 100) / 100,
       source: metrics ? 'live_metrics' : 'declared',
+      running_containers: workload?.running_containers ?? null,
     });
   }
-  candidates.sort((a, b) => b.score - a.score || a.node_id.localeCompare(b.node_id));
+  candidates.sort((a, b) => b.score - a.score || (a.running_containers ?? 0) - (b.running_containers ?? 0) || a.node_id.localeCompare(b.node_id));
   return { candidates: candidates.slice(0, request.limit), rejected };
 }

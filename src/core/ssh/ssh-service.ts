@@ -8,6 +8,7 @@ import { CommandRunner } from './command-runner';
 import { HostKeyStore } from './host-key-store';
 import { MetricsCollector } from './metrics-collector';
 import { suggestNodes } from './placement';
+import type { NodeWorkload } from '../containers/workload';
 import { SshConnectionPool, type SshAuthOptions } from './ssh-connection-pool';
 
 export interface SshServiceOptions {
@@ -88,9 +89,9 @@ export class SshService {
     return this.hostKeys.pin(id, fingerprints, 'approved');
   }
 
-  suggest(input: unknown): PlacementResponse {
+  suggest(input: unknown, workload: ReadonlyMap<string, NodeWorkload> = new Map()): PlacementResponse {
     const { registry, monitor } = this.options;
-    return suggestNodes(input, registry.all(), monitor.healthOf, (id) => this.metrics.latest(id));
+    return suggestNodes(input, registry.all(), monitor.healthOf, (id) => this.metrics.latest(id), (id) => workload.get(id));
   }
 
   close(): void {

@@ -23,6 +23,7 @@ import { sshRoutes } from '../routes/ssh-routes';
 import { mcpRoutes } from '../routes/mcp-routes';
 import { alertRoutes } from '../routes/alert-routes';
 import { metricsRoutes } from '../routes/metrics-routes';
+import { containerRoutes } from '../routes/container-routes';
 import type { McpServer } from '@modelcontextprotocol/server';
 import { registerWebBridge, BRIDGE_MAX_PAYLOAD, BRIDGE_PATH } from '../web-bridge';
 
@@ -157,6 +158,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(sshRoutes, context);
   await app.register(alertRoutes, context);
   await app.register(metricsRoutes, context);
+  await app.register(containerRoutes, context);
   if (options.mcpFactory) await app.register(mcpRoutes, { factory: options.mcpFactory });
   return app;
 }

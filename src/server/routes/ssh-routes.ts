@@ -36,7 +36,7 @@ export const sshRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, { core
     pin: core.ssh.approveHostKey(request.params.id, request.body.fingerprints, 'rest'),
   }));
   app.post('/cluster/suggest', { schema: { tags, summary: 'Rank healthy nodes with room for the given requirements', body: PlacementRequestSchema, response: { 200: PlacementResponseSchema } } }, async (request) =>
-    core.ssh.suggest(request.body),
+    core.suggest(request.body),
   );
   app.get('/cluster/audit', { schema: { tags, summary: 'Audit log: who ran what, where', querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(5000).default(200) }), response: { 200: z.object({ entries: z.array(AuditEntrySchema) }) } } }, async (request) => ({
     entries: core.ssh.audit.list(request.query.limit),

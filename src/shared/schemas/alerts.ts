@@ -3,7 +3,7 @@ import { ClusterStateSchema } from './health';
 import { NodeRoleSchema } from './node';
 
 /** What an alert is about; the same names go to every channel and the native notifications. */
-export const ALERT_EVENTS = ['node_down', 'node_recovered', 'monitor_offline', 'monitor_online', 'host_key_changed', 'test'] as const;
+export const ALERT_EVENTS = ['node_down', 'node_recovered', 'monitor_offline', 'monitor_online', 'host_key_changed', 'failover', 'test'] as const;
 export const AlertEventSchema = z.enum(ALERT_EVENTS, { error: `must be one of ${ALERT_EVENTS.join(', ')}` });
 export type AlertEvent = z.infer<typeof AlertEventSchema>;
 

@@ -28,6 +28,8 @@ export const ServiceConfigSchema = z.strictObject({
   /** Poll `tailscale status --json` this often (seconds) to show Tailscale's view beside probes; 0 = off. */
   TAILSCALE_SYNC_INTERVAL: num(z.number().min(0).max(86_400)).default(0),
   /** Generic alert webhooks, comma-separated; each gets every alert as JSON. */
+  /** Drain in Docker Swarm the nodes our monitor settles as unhealthy (see PUT /cluster/failover). */
+  SWARM_FAILOVER: bool.optional(),
   ALERT_WEBHOOK_URL: z
     .string()
     .transform((v) => v.split(',').map((u) => u.trim()).filter(Boolean))

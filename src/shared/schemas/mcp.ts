@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { NodeFilterSchema, NodePatchSchema, NodeSchema } from './node';
 import { CommandRequestSchema, PlacementRequestSchema } from './ssh';
 import { TailscaleImportOptionsSchema } from './tailscale';
+import { ContainerIdSchema, ContainerLogsOptionsSchema } from './containers';
 
 // MCP tool arguments, derived from the same schemas as REST and IPC (field names as in REST).
 export const McpIdArgsSchema = z.strictObject({ id: z.string().max(200).describe('Node id') });
@@ -20,3 +21,11 @@ export const McpImportTailscaleArgsSchema = TailscaleImportOptionsSchema.extend(
 
 export const COMMAND_POLICIES = ['deny', 'ask', 'allow'] as const;
 export type CommandPolicy = (typeof COMMAND_POLICIES)[number];
+
+// Containers and Swarm: the same schemas as REST and IPC, with descriptions for the model.
+export const McpContainerArgsSchema = z.strictObject({
+  id: z.string().max(200).describe('Node id (the node must have docker.enabled)'),
+  container_id: ContainerIdSchema.describe('Container ID or name, as list_containers answers'),
+});
+export const McpContainerLogsArgsSchema = McpContainerArgsSchema.extend(ContainerLogsOptionsSchema.shape).extend({ tail: ContainerLogsOptionsSchema.shape.tail.describe('How many of the last lines') });
+export const McpListServicesArgsSchema = z.strictObject({});

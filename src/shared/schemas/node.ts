@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ProbeSchema } from './probe';
+import { NodeDockerSchema } from './containers';
 
 // Field names follow the seed service: they are also the file and wire format.
 /** Error text for a field: "is required" when absent, else `message`. */
@@ -66,6 +67,8 @@ const nodeFields = {
   /** Kept from Tailscale discovery. */
   os: z.string().max(64).optional(),
   dns_name: z.string().max(253).optional(),
+  /** Containers and Swarm through this node's Docker Engine (opt-in). */
+  docker: NodeDockerSchema.optional(),
 };
 
 /** A node as stored and returned. */

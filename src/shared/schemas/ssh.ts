@@ -90,6 +90,8 @@ export const PlacementCandidateSchema = z.object({
   free_cpu_cores: z.number(),
   free_memory_gb: z.number(),
   source: z.enum(['live_metrics', 'declared']),
+  /** Containers running there, when its Docker (or Swarm) answered; reservations are already taken off the free figures. */
+  running_containers: z.int().nullable(),
 });
 export const PlacementResponseSchema = z.object({
   candidates: z.array(PlacementCandidateSchema),

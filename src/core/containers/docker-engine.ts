@@ -1,0 +1,154 @@
+import type http from 'node:http';
+import type { Readable } from 'node:stream';
+import Modem from 'docker-modem';
+
+// The slice of the Docker Engine API we use (v1.41+, Docker 20.10 and later), typed where we read it.
+export interface EngineContainer {
+  Id: string;
+  Names: string[];
+  Image: string;
+  State: string;
+  Status: string;
+  Created: number;
+  Ports: Array<{ PrivatePort: number; PublicPort?: number; Type: string; IP?: string }>;
+  Labels: Record<string, string> | null;
+}
+export interface EngineStats {
+  read: string;
+  name: string;
+  id: string;
+  cpu_stats: { cpu_usage: { total_usage: number; percpu_usage?: number[] }; system_cpu_usage?: number; online_cpus?: number };
+  precpu_stats: { cpu_usage: { total_usage: number }; system_cpu_usage?: number };
+  memory_stats: { usage?: number; limit?: number; stats?: Record<string, number> };
+}
+export interface EngineInfo {
+  Name: string;
+  ServerVersion: string;
+  Swarm: { NodeID: string; LocalNodeState: string; ControlAvailable: boolean; RemoteManagers: Array<{ NodeID: string; Addr: string }> | null; Nodes?: number; Managers?: number };
+}
+export interface EngineSwarmNode {
+  ID: string;
+  Version: { Index: number };
+  Spec: { Role: 'manager' | 'worker'; Availability: 'active' | 'pause' | 'drain'; Labels?: Record<string, string>; Name?: string };
+  Description: { Hostname: string };
+  Status: { State: string; Addr?: string };
+  ManagerStatus?: { Leader?: boolean; Reachability: string; Addr: string };
+}
+export interface EngineService {
+  ID: string;
+  Spec: {
+    Name: string;
+    Mode: { Replicated?: { Replicas?: number }; Global?: object };
+    TaskTemplate: { ContainerSpec: { Image: string }; Resources?: { Reservations?: { NanoCPUs?: number; MemoryBytes?: number } } };
+  };
+}
+export interface EngineTask {
+  ID: string;
+  ServiceID: string;
+  Slot?: number;
+  NodeID?: string;
+  UpdatedAt: string;
+  DesiredState: string;
+  Status: { State: string; Err?: string; Message?: string };
+  Spec?: { Resources?: { Reservations?: { NanoCPUs?: number; MemoryBytes?: number } } };
+}
+
+/** An answer from the daemon other than the one asked for: keeps the status and Docker's message. */
+export class EngineStatusError extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'EngineStatusError';
+  }
+}
+
+export type EngineTarget = { agent: http.Agent } | { socketPath: string };
+
+interface DialOptions {
+  method: 'GET' | 'POST';
+  path: string;
+  query?: Record<string, string | number | boolean>;
+  body?: unknown;
+  stream?: boolean;
+  timeoutMs?: number;
+}
+
+/** A thin typed Docker Engine API client on docker-modem, over any transport (SSH dial-stdio or a socket). */
+export class DockerEngine {
+  readonly #modem: Modem;
+
+  constructor(target: EngineTarget) {
+    // With an agent, host and port are placeholders: the agent's connections go over SSH.
+    this.#modem = 'agent' in target ? new Modem({ host: 'docker', port: 80, protocol: 'http', agent: target.agent }) : new Modem({ socketPath: target.socketPath });
+  }
+
+  #dial<T>(options: DialOptions): Promise<T> {
+    const opts = options.method === 'POST' ? { _query: options.query ?? {}, _body: options.body ?? {} } : (options.query ?? {});
+    return new Promise<T>((resolve, reject) => {
+      this.#modem.dial(
+        {
+          path: `${options.path}?`,
+          method: options.method,
+          options: opts,
+          isStream: options.stream ?? false,
+          allowEmpty: options.body === undefined ? false : true,
+          abortSignal: AbortSignal.timeout(options.timeoutMs ?? 20_000),
+          // Any status is an answer; errors are classified by the caller with Docker's own message.
+          statusCodes: Object.fromEntries([200, 201, 204, 304, 400, 401, 403, 404, 406, 409, 500, 503].map((code) => [code, code < 400 ? true : `HTTP ${code}`])),
+        } as never,
+        (error: (Error & { statusCode?: number; json?: { message?: string } | string | null }) | null, result: unknown) => {
+          if (!error) return resolve(result as T);
+          if (error.statusCode) {
+            const message = typeof error.json === 'object' && error.json?.message ? error.json.message : typeof error.json === 'string' ? error.json : error.message;
+            return reject(new EngineStatusError(error.statusCode, message));
+          }
+          reject(error);
+        },
+      );
+    });
+  }
+
+  info(): Promise<EngineInfo> {
+    return this.#dial({ method: 'GET', path: '/info' });
+  }
+  listContainers(): Promise<EngineContainer[]> {
+    return this.#dial({ method: 'GET', path: '/containers/json', query: { all: true } });
+  }
+  /** One sample: Docker waits about a second so that CPU use can be computed against the previous read. */
+  stats(id: string): Promise<EngineStats> {
+    return this.#dial({ method: 'GET', path: `/containers/${encodeURIComponent(id)}/stats`, query: { stream: false } });
+  }
+  containerAction(id: string, action: 'start' | 'stop' | 'restart'): Promise<void> {
+    return this.#dial({ method: 'POST', path: `/containers/${encodeURIComponent(id)}/${action}`, query: action === 'start' ? {} : { t: 10 }, timeoutMs: 60_000 });
+  }
+  inspectContainer(id: string): Promise<{ Id: string; Name: string; State: { Status: string }; Config: { Tty: boolean } }> {
+    return this.#dial({ method: 'GET', path: `/containers/${encodeURIComponent(id)}/json` });
+  }
+  logs(id: string, options: { tail: number; timestamps: boolean; follow: boolean }, signalMs = 20_000): Promise<Readable | Buffer> {
+    return this.#dial({
+      method: 'GET',
+      path: `/containers/${encodeURIComponent(id)}/logs`,
+      query: { stdout: true, stderr: true, tail: options.tail, timestamps: options.timestamps, follow: options.follow },
+      stream: options.follow,
+      timeoutMs: signalMs,
+    });
+  }
+  swarmNodes(): Promise<EngineSwarmNode[]> {
+    return this.#dial({ method: 'GET', path: '/nodes' });
+  }
+  swarmNode(id: string): Promise<EngineSwarmNode> {
+    return this.#dial({ method: 'GET', path: `/nodes/${encodeURIComponent(id)}` });
+  }
+  services(): Promise<EngineService[]> {
+    return this.#dial({ method: 'GET', path: '/services' });
+  }
+  tasks(): Promise<EngineTask[]> {
+    return this.#dial({ method: 'GET', path: '/tasks' });
+  }
+  /** Sets a Swarm node's availability; `version` must be the node's current Version.Index. */
+  updateSwarmNode(node: EngineSwarmNode, availability: 'active' | 'drain'): Promise<void> {
+    return this.#dial({ method: 'POST', path: `/nodes/${encodeURIComponent(node.ID)}/update`, query: { version: node.Version.Index }, body: { ...node.Spec, Availability: availability } });
+  }
+}
