@@ -27,6 +27,14 @@ export function localNotice(alert: Alert, t: TFunction): Notice {
       return notice(t('notify.monitorOnline'), t('notify.monitorOnlineBody'));
     case 'host_key_changed':
       return notice(t('notify.hostKeyChanged', { id: alert.nodeId ?? ids[0] ?? '' }), t('notify.hostKeyChangedBody'));
+    case 'failover': {
+      // The alert says what happened only in its English title (drained, active again, or an outcome).
+      const id = alert.nodeId ?? ids[0] ?? '';
+      const body = reason(id) ? t('notify.reason', { reason: reason(id) }) : '';
+      if (alert.title.endsWith(' drained in Swarm')) return notice(t('notify.failoverDrained', { id }), body);
+      if (alert.title.endsWith(' active in Swarm again')) return notice(t('notify.failoverActive', { id }), body);
+      return notice(t('notify.failoverOther', { id, outcome: alert.title.split(': failover ')[1] ?? '' }), body);
+    }
     case 'test':
       return notice(t('notify.test', { name: t('app.name') }), t('notify.testBody'));
   }

@@ -68,6 +68,7 @@ describe('tray and notifications in the OS language', () => {
     expect(localNotice({ event: 'node_recovered', title: '', body: '', nodeId: 'db-1', nodes: [{ id: 'db-1', reason: '' }] }, ko.t).title).toBe('db-1 복구됨');
     expect(localNotice({ event: 'monitor_offline', title: '', body: '', nodeId: null, nodes: [] }, ko.t).title).toBe('모니터 오프라인');
     expect(localNotice({ event: 'host_key_changed', title: '', body: '', nodeId: 'web-2', nodes: [{ id: 'web-2', reason: '' }] }, ko.t).title).toBe('web-2: SSH 호스트 키가 바뀜');
+    expect(localNotice({ event: 'failover', title: 'w-3 drained in Swarm', body: 'unhealthy for 60 s', nodeId: 'w-3', nodes: [{ id: 'w-3', reason: 'unhealthy for 60 s' }] }, ko.t)).toEqual({ title: 'w-3: Swarm에서 드레인됨', body: '원인: unhealthy for 60 s', nodeId: 'w-3' });
     // English reads as before.
     expect(localNotice({ event: 'node_down', title: '', body: '', nodeId: 'db-1', nodes: [{ id: 'db-1', reason: 'connection refused' }] }, en.t)).toEqual({ title: 'db-1 is down', body: 'Reason: connection refused', nodeId: 'db-1' });
   });
