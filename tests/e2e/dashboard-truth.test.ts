@@ -149,13 +149,13 @@ describe.skipIf(chromiumMissing)('the dashboard tells the truth', () => {
     await page.getByTestId('modal-backdrop').click({ position: { x: 5, y: 5 } });
     expect(await dialog.count()).toBe(1); // something was typed: a stray click does not throw it away
     await page.getByRole('button', { name: 'Save' }).click();
-    expect(await dialog.getByRole('alert').allTextContents()).toEqual(['Interval must be a number of seconds']);
+    await expect.poll(() => dialog.getByRole('alert').allTextContents()).toEqual(['Interval must be a number of seconds']);
     await page.getByLabel('Check interval (s)').fill('0.3');
     await page.getByLabel('Probe timeout (s)').fill('2');
     await page.getByRole('button', { name: 'Save' }).click();
-    expect(await dialog.getByRole('alert').allTextContents()).toEqual([
-      'Timeout must not be longer than the interval (0.3 s): a probe would still be running when the next sweep starts',
-    ]);
+    await expect
+      .poll(() => dialog.getByRole('alert').allTextContents())
+      .toEqual(['Timeout must not be longer than the interval (0.3 s): a probe would still be running when the next sweep starts']);
     await page.screenshot({ path: screenshotPath('truth-settings-errors') });
     await page.getByLabel('Probe timeout (s)').focus();
     await page.keyboard.press('Escape'); // from inside a field
@@ -242,7 +242,7 @@ describe.skipIf(chromiumMissing)('the dashboard tells the truth', () => {
     await p.getByRole('button', { name: '설정' }).click();
     await p.getByLabel('확인 주기 (초)').fill('x');
     await p.getByRole('button', { name: '저장' }).click();
-    expect(await p.getByRole('dialog').getByRole('alert').allTextContents()).toEqual(['확인 주기: 초 단위 숫자를 입력하세요']);
+    await expect.poll(() => p.getByRole('dialog').getByRole('alert').allTextContents()).toEqual(['확인 주기: 초 단위 숫자를 입력하세요']);
     await p.screenshot({ path: screenshotPath('truth-ko-KR-settings') });
     await ko.close();
   });

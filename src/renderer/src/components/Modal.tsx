@@ -28,9 +28,10 @@ export function Modal({ onClose, label, children }: { onClose(): void; label?: s
       heading.id ||= `dialog-title-${Math.random().toString(36).slice(2)}`;
       frame.current?.setAttribute('aria-labelledby', heading.id);
     }
-    // Focus the first field, else the first control, else the frame itself.
-    const first = frame.current?.querySelector<HTMLElement>('input:not([disabled]):not([type="hidden"]), select, textarea') ?? focusables()[0];
-    (first ?? frame.current)?.focus();
+    // Focus the first field in view that takes input, else the frame itself (Tab then enters it).
+    const field = focusables().find((el) => el.matches('input, select, textarea') && el.getClientRects().length > 0);
+    field?.focus();
+    if (!frame.current?.contains(document.activeElement)) frame.current?.focus();
 
     const onKeyDown = (event: KeyboardEvent) => {
       if (event.key === 'Escape') {

@@ -70,6 +70,7 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
             id={`s-${f}`}
             inputMode="decimal"
             value={values[f] ?? ''}
+            disabled={!current} // typing before the values arrive would be overwritten by them
             onChange={(e) => setValues({ ...values, [f]: e.target.value })}
             aria-invalid={Boolean(errors[f])}
             aria-describedby={`s-${f}-source s-${f}-error`}
