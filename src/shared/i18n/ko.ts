@@ -46,7 +46,7 @@ export const ko: Catalogue = {
   clock: {
     noSweep: '아직 점검 전',
     never: '점검 기록 없음',
-    stale: '오래됨',
+    stale: '오래된 정보',
     staleTitle: '최신 정보가 아닙니다: 마지막 갱신 {{ago}} ({{at}})',
     disconnectedTitle: '서비스에 연결할 수 없습니다. {{ago}}에 받은 마지막 값입니다',
   },
@@ -114,7 +114,7 @@ export const ko: Catalogue = {
     importFile: 'nodes.json 파일 가져오기',
     importTailscale: 'Tailscale에서 가져오기',
     importTailscaleTitle: '`tailscale status --json`의 출력을 붙여 넣으세요',
-    demo: '데모 플릿 시작',
+    demo: '데모 클러스터 시작',
   },
   settings: {
     title: '설정',
