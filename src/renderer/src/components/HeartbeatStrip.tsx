@@ -1,12 +1,13 @@
 import { formatPercent } from '../i18n/format';
 import { i18n } from '../i18n/setup-i18n';
+import { fastT } from '../i18n/fast-t';
 
 /** The last checks as a strip of bars, oldest first (green passed, red failed), and 24 h uptime. */
 export function HeartbeatStrip({ recent, uptime }: { recent?: string; uptime?: number | null }) {
   const bars = recent ?? '';
   const failed = [...bars].filter((c) => c === '0').length;
   return (
-    <span className="heartbeat" title={i18n.t('table.heartbeat', { count: bars.length, failed })} data-recent={bars}>
+    <span className="heartbeat" title={fastT('table.heartbeat', { count: bars.length, failed })} data-recent={bars}>
       <span className="bars" aria-hidden>
         {[...bars].map((c, i) => (
           <i key={i} className={c === '1' ? 'ok' : 'fail'} />

@@ -6,6 +6,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { UNKNOWN_HEALTH, useClusterStore, type SortKey } from '../store/cluster-store';
 import { formatDateTime, formatNumber, formatWhen } from '../i18n/format';
 import { i18n } from '../i18n/setup-i18n';
+import { fastT } from '../i18n/fast-t';
 import { stateColor, stateLabel } from './state-colors';
 import { HeartbeatStrip } from './HeartbeatStrip';
 import { Ago } from './Ago';
@@ -140,7 +141,7 @@ const NodeRow = memo(function NodeRow({ node: n, health, index, start, selected,
       <div role="gridcell" className="cell c-state" title={frozen ? t('table.frozen') : (health.error ?? '')}>
         <span className="dot" style={{ background: stateColor(health.status) }} aria-hidden /> {stateLabel(health.status)}
       </div>
-      <div role="gridcell" className="cell c-latency mono">{inMaintenance || health.latency_ms === null ? t('time.never') : t('table.ms', { value: formatNumber(health.latency_ms, 1) })}</div>
+      <div role="gridcell" className="cell c-latency mono">{inMaintenance || health.latency_ms === null ? t('time.never') : fastT('table.ms', { value: formatNumber(health.latency_ms, 1) })}</div>
       <div role="gridcell" className="cell c-checked">
         {inMaintenance ? (
           <span className="muted" data-testid="maintenance-since" title={maintenanceSince ? t('table.maintenanceSince', { time: formatDateTime(maintenanceSince) }) : undefined}>

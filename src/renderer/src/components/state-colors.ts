@@ -19,8 +19,14 @@ export const STATE_HEX: Record<AnyState, string> = {
   maintenance: '#7b68c8',
 };
 
-/** A state's name in the UI's language. */
-export const stateLabel = (state: AnyState): string => i18n.t(`state.${state}`);
+const labels = new Map<string, string>();
+/** A state's name in the UI's language (looked up once per language: the table asks for it per row). */
+export function stateLabel(state: AnyState): string {
+  const key = `${i18n.language}|${state}`;
+  let label = labels.get(key);
+  if (label === undefined) labels.set(key, (label = i18n.t(`state.${state}`)));
+  return label;
+}
 
 /** Kept for callers that index by state; each read is translated. */
 export const STATE_LABEL = Object.defineProperties(

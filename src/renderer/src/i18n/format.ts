@@ -39,3 +39,17 @@ export function formatAgo(iso: string | number, now = Date.now()): string {
   if (Math.abs(s) < 86400) return rtf.format(-Math.floor(s / 3600), 'hour');
   return rtf.format(-Math.floor(s / 86400), 'day');
 }
+
+/**
+ * Builds the formatters once at start-up, while the page waits for its first snapshot: the first
+ * Intl formatter of each kind loads locale data, which would otherwise delay the table's first rows.
+ */
+export function warmUpFormatters(): void {
+  const now = Date.now();
+  formatNumber(1, 1);
+  formatPercent(1, 0);
+  formatPercent(0.5);
+  formatTime(now);
+  formatDateTime(now);
+  formatAgo(now, now);
+}
