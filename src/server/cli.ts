@@ -21,11 +21,13 @@ Settings (flag, environment variable or .env entry):
   API_TOKEN (else generated into DATA_DIR/api-token)
   MCP_COMMAND_POLICY deny|ask|allow (deny)   MCP_READ_ONLY (false)
   SSH_KEY_PATH, SSH_KEY_PASSPHRASE, SSH_HOST_KEY_POLICY tofu|approve, SSH_CONCURRENCY (32), METRICS_INTERVAL s (60)
-  ALERT_WEBHOOK_URL (comma-separated generic alert webhooks; more channels via PUT /cluster/alerts)`;
+  ALERT_WEBHOOK_URL (comma-separated generic alert webhooks; more channels via PUT /cluster/alerts)
+  SWARM_FAILOVER (drain in Docker Swarm what the monitor settles as unhealthy; see PUT /cluster/failover)`;
 
 async function main(): Promise<void> {
   const [command = 'help', ...args] = process.argv.slice(2);
-  if (command === 'help' || command === '--help' || command === '-h') return void console.log(HELP);
+  // `serve --help` must print this, not start a service.
+  if (['help', '--help', '-h'].includes(command) || args.includes('--help') || args.includes('-h')) return void console.log(HELP);
   // Everything else is loaded per command, so `--help` and the stdio MCP server load only what they use.
   const { loadServiceConfig, pinnedMonitorSettings } = await import('../core/config/load-config');
   const { config, rest, sources } = loadServiceConfig({ argv: args });

@@ -10,6 +10,7 @@ import { sshdMissing, startSshdFleet, type SshdFleet } from '../helpers/sshd';
 import { startTestService, TEST_TOKEN } from '../helpers/service';
 import { call, httpMcpClient, text } from '../helpers/mcp-client';
 import type { HealthEvent } from '../../src/shared/schemas/health';
+import { chromiumMissing, launchChromium, screenshotPath } from '../helpers/browser';
 
 // Real dockerd daemons in network namespaces (one manager, two workers), reached over real sshd on
 // loopback: each address's SSH session points DOCKER_HOST at its daemon (SetEnv in a Match block).
@@ -192,6 +193,28 @@ describe.skipIf(dockerLabMissing || sshdMissing)('containers and failover on Doc
     }
   });
 
+  it.skipIf(chromiumMissing)('shows the containers pane in the node detail, with live stats, logs and Swarm availability', async () => {
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(service.loginUrl);
+      await page.locator('[data-node-id="w1"]').click();
+      const pane = page.getByTestId('containers-panel');
+      await expect.poll(() => pane.locator('[data-container="ticker"]').count(), { timeout: 10_000 }).toBe(1);
+      await expect.poll(() => pane.locator('[data-container="ticker"] td.num').first().textContent(), { timeout: 15_000 }).toMatch(/%$/);
+      expect(await page.getByTestId('swarm-line').textContent()).toMatch(/Swarm worker · active · 1 tasks running/);
+      await pane.locator('[data-container="ticker"]').getByRole('button', { name: 'Logs' }).click();
+      await expect.poll(() => page.getByTestId('container-logs').textContent(), { timeout: 10_000 }).toMatch(/tick \d+/);
+      await page.getByRole('complementary', { name: 'Node w1' }).evaluate((el) => el.scrollTo(0, el.scrollHeight));
+      await page.screenshot({ path: screenshotPath('containers-pane') });
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+
   it('MCP reads containers and services, and refuses to act under the deny policy', async () => {
     const tools = (await mcp.listTools()).tools;
     const hints = Object.fromEntries(tools.filter((t) => ['list_containers', 'container_logs', 'restart_container', 'list_services', 'drain_node', 'activate_node'].includes(t.name)).map((t) => [t.name, [t.annotations?.readOnlyHint, t.annotations?.destructiveHint]]));
@@ -287,4 +310,17 @@ describe.skipIf(dockerLabMissing || sshdMissing)('containers and failover on Doc
     expect((await swarmNode('w1')).availability).toBe('active');
     await service.call('PUT', '/cluster/nodes/w1', { body: { maintenance: false } });
   }, 60_000);
+
+  it('survives a daemon killed under a followed log: the stream ends, the next call says the daemon is down, the service stays up', async () => {
+    const w2 = (await service.call('GET', '/cluster/nodes/w2/containers')).body.containers.find((c: { state: string }) => c.state === 'running');
+    const followed = await request(`${service.url}/cluster/nodes/w2/containers/${w2.id}/logs?follow=true`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } });
+    const ended = followed.body.text();
+    process.kill(Number(fs.readFileSync(path.join(lab.dir, 'n3', 'dockerd.pid'), 'utf8')), 'SIGKILL');
+    // The stream ends instead of hanging, and says why in its last line.
+    expect(JSON.parse((await ended).trim().split('\n').at(-1)!)).toEqual({ error: expect.stringMatching(/^Docker on w2|connection to Docker closed|daemon/) });
+    const down = await until('w2 daemon down', () => service.call('GET', '/cluster/nodes/w2/containers'), (r) => r.status !== 200);
+    expect(down).toMatchObject({ status: 503, body: { details: [{ field: 'docker', message: 'daemon down' }] } });
+    expect((await service.call('GET', '/health')).status).toBe(200);
+    expect((await service.call('GET', '/cluster/nodes/w1/containers')).status).toBe(200);
+  }, 30_000);
 });

@@ -102,14 +102,25 @@ export class ContainerService {
     return { node_id: id, id: cid, lines: lines.slice(first), truncated: first > 0 };
   }
 
-  /** Follows a container's log: each new line goes to `onLine` until the returned stop is called or the container ends. */
-  async follow(id: string, containerId: string, tail: number, onLine: (line: ContainerLogs['lines'][number]) => void, onEnd: (error?: Error) => void): Promise<() => void> {
+  /**
+   * Follows a container's log: each new line goes to `onLine` until the returned stop is called or
+   * the log ends. `onReady` runs once the container is known to exist: Docker sends no answer to a
+   * followed log until the container writes, so a caller that waited for it could wait for ever.
+   */
+  async follow(id: string, containerId: string, tail: number, handlers: { onReady(): void; onLine(line: ContainerLogs['lines'][number]): void; onEnd(error?: Error): void }): Promise<() => void> {
     const node = this.dockerNode(id);
     const cid = parseContainerId(containerId);
-    const { stream, tty } = await this.call(node, async (e) => {
-      const info = await e.inspectContainer(cid);
-      return { stream: (await e.logs(cid, { tail, timestamps: false, follow: true }, 24 * 3600_000)) as Readable, tty: info.Config.Tty };
-    });
+    const { onLine, onEnd } = handlers;
+    const info = await this.call(node, (e) => e.inspectContainer(cid));
+    handlers.onReady();
+    const tty = info.Config.Tty;
+    let stream: Readable;
+    try {
+      stream = (await this.call(node, (e) => e.logs(cid, { tail, timestamps: false, follow: true }, 24 * 3600_000))) as Readable;
+    } catch (error) {
+      onEnd(error as Error);
+      return () => {};
+    }
     let pending: Buffer = Buffer.alloc(0);
     stream.on('data', (chunk: Buffer) => {
       pending = Buffer.concat([pending, chunk]);
@@ -117,8 +128,17 @@ export class ContainerService {
       pending = rest;
       lines.forEach(onLine);
     });
-    stream.once('end', () => onEnd());
-    stream.once('error', (error) => onEnd(dockerError(error, node, sshUser(node))));
+    // Exactly one ending: 'end' when Docker closes the log, 'error' or a bare 'close' when the
+    // connection dies under it (a killed daemon, a dropped SSH link).
+    let done = false;
+    const finish = (error?: Error) => {
+      if (done) return;
+      done = true;
+      onEnd(error);
+    };
+    stream.once('end', () => finish());
+    stream.once('error', (error) => finish(dockerError(error, node, sshUser(node))));
+    stream.once('close', () => finish(stream.readableEnded ? undefined : dockerError(new Error('the connection to Docker closed'), node, sshUser(node))));
     return () => stream.destroy();
   }
 }

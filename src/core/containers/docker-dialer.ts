@@ -24,7 +24,8 @@ const shellQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
  * Each request gets its own channel; the SSH connection itself is shared and stays pooled.
  */
 export function sshDockerAgent(pool: SshConnectionPool, node: Node): http.Agent {
-  const agent = new http.Agent({ keepAlive: false, maxSockets: 8 });
+  // OpenSSH allows 10 sessions per connection by default (MaxSessions); leave room for commands and metrics.
+  const agent = new http.Agent({ keepAlive: false, maxSockets: 4 });
   const host = node.docker?.host;
   const command = host ? `docker -H ${shellQuote(host)} system dial-stdio` : 'docker system dial-stdio';
   // Node's types want a socket back synchronously; a callback with the channel is also allowed.

@@ -42,20 +42,24 @@ export const containerRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, 
       const { tail, timestamps, follow } = request.query;
       if (!follow) return core.containers.logs(id, cid, { tail, timestamps });
       const raw = reply.raw;
-      const stop = await core.containers.follow(
-        id,
-        cid,
-        tail,
-        (line) => raw.write(JSON.stringify(line) + '\n'),
-        (error) => {
+      let stop = () => {};
+      let gone = false;
+      request.raw.once('close', () => ((gone = true), stop()));
+      raw.once('error', () => ((gone = true), stop())); // a client gone mid-write
+      // Errors before onReady (no such node or container, Docker down) answer with their status.
+      stop = await core.containers.follow(id, cid, tail, {
+        onReady: () => {
+          reply.hijack();
+          raw.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store' });
+          raw.flushHeaders();
+        },
+        onLine: (line) => raw.write(JSON.stringify(line) + '\n'),
+        onEnd: (error) => {
           if (error) raw.write(JSON.stringify({ error: error.message }) + '\n');
           raw.end();
         },
-      );
-      reply.hijack();
-      raw.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store' });
-      request.raw.once('close', stop);
-      raw.once('error', stop); // a client gone mid-write
+      });
+      if (gone) stop();
     },
   );
   app.get('/cluster/swarm', { schema: { tags, summary: "Docker Swarm from a manager among our nodes: its nodes matched to ours, services with desired and running replicas, tasks", response: { 200: SwarmViewSchema }, ...domainErrors(409, 503) } }, async () =>

@@ -4,6 +4,7 @@ import type { ProbeResult } from '../../../shared/schemas/probe';
 import { UNKNOWN_HEALTH, useClusterStore } from '../store/cluster-store';
 import { LatencyChart } from './LatencyChart';
 import { NodeSshPanel } from './NodeSshPanel';
+import { ContainersPanel } from './ContainersPanel';
 import { formatUptime, HeartbeatStrip } from './HeartbeatStrip';
 import { STATE_LABEL, stateColor, timeAgo } from './state-colors';
 
@@ -117,6 +118,7 @@ export function NodeDetail({ onEdit, onRun }: { onEdit(): void; onRun(ids: strin
       </div>
       {error && <p className="error" role="alert">{error}</p>}
       <NodeSshPanel id={node.id} keyPath={node.ssh?.key_path} />
+      {node.docker?.enabled && <ContainersPanel id={node.id} />}
       <h3>Events</h3>
       <ol className="timeline">
         {events.length === 0 && <li className="muted">no events yet</li>}
