@@ -1,6 +1,5 @@
 import { formatPercent } from '../i18n/format';
-import { i18n } from '../i18n/setup-i18n';
-import { fastT } from '../i18n/fast-t';
+import { fastT, fixedT } from '../i18n/fast-t';
 
 /** The last checks as a strip of bars, oldest first (green passed, red failed), and 24 h uptime. */
 export function HeartbeatStrip({ recent, uptime }: { recent?: string; uptime?: number | null }) {
@@ -19,6 +18,6 @@ export function HeartbeatStrip({ recent, uptime }: { recent?: string; uptime?: n
 }
 
 export function formatUptime(uptime: number | null | undefined): string {
-  if (uptime === null || uptime === undefined) return i18n.t('time.never');
+  if (uptime === null || uptime === undefined) return fixedT('time.never');
   return formatPercent(uptime, uptime === 1 ? 0 : 1);
 }

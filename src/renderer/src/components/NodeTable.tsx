@@ -6,7 +6,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { UNKNOWN_HEALTH, useClusterStore, type SortKey } from '../store/cluster-store';
 import { formatDateTime, formatNumber, formatWhen } from '../i18n/format';
 import { i18n } from '../i18n/setup-i18n';
-import { fastT } from '../i18n/fast-t';
+import { fastT, fixedT } from '../i18n/fast-t';
 import { stateColor, stateLabel } from './state-colors';
 import { HeartbeatStrip } from './HeartbeatStrip';
 import { Ago } from './Ago';
@@ -138,17 +138,17 @@ const NodeRow = memo(function NodeRow({ node: n, health, index, start, selected,
       <div role="gridcell" className="cell c-tailscale_ip mono" title={n.tailscale_ip}>{n.tailscale_ip}</div>
       <div role="gridcell" className="cell c-role">{n.role}</div>
       <div role="gridcell" className="cell c-tags" title={tags}>{tags}</div>
-      <div role="gridcell" className="cell c-state" title={frozen ? t('table.frozen') : (health.error ?? '')}>
+      <div role="gridcell" className="cell c-state" title={frozen ? fixedT('table.frozen') : (health.error ?? '')}>
         <span className="dot" style={{ background: stateColor(health.status) }} aria-hidden /> {stateLabel(health.status)}
       </div>
-      <div role="gridcell" className="cell c-latency mono">{inMaintenance || health.latency_ms === null ? t('time.never') : fastT('table.ms', { value: formatNumber(health.latency_ms, 1) })}</div>
+      <div role="gridcell" className="cell c-latency mono">{inMaintenance || health.latency_ms === null ? fixedT('time.never') : fastT('table.ms', { value: formatNumber(health.latency_ms, 1) })}</div>
       <div role="gridcell" className="cell c-checked">
         {inMaintenance ? (
           <span className="muted" data-testid="maintenance-since" title={maintenanceSince ? t('table.maintenanceSince', { time: formatDateTime(maintenanceSince) }) : undefined}>
             {maintenanceSince ? t('table.maintenanceSince', { time: formatWhen(maintenanceSince) }) : t('table.inMaintenance')}
           </span>
         ) : (
-          <Ago iso={health.checked_at} empty={t('time.never')} />
+          <Ago iso={health.checked_at} empty={fixedT('time.never')} />
         )}
       </div>
       <div role="gridcell" className="cell c-uptime">{inMaintenance ? null : <HeartbeatStrip recent={health.recent} uptime={health.uptime_24h} />}</div>

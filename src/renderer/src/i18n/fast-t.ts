@@ -21,3 +21,12 @@ export function fastT(key: Key & string, vars: Record<string, string | number>):
   template.parts.forEach((part, i) => (out += i % 2 === 0 ? part : String(vars[template!.names[Number(part)]])));
   return out;
 }
+
+const fixed = new Map<string, string>();
+/** A message without placeholders ("—", "now"), resolved once per language. */
+export function fixedT(key: Key & string): string {
+  const cacheKey = `${i18n.language}|${key}`;
+  let text = fixed.get(cacheKey);
+  if (text === undefined) fixed.set(cacheKey, (text = String(i18n.t(key as never))));
+  return text;
+}

@@ -12,8 +12,11 @@ function cached<F extends Intl.NumberFormat | Intl.DateTimeFormat | Intl.Relativ
   return formatter;
 }
 
-export const formatNumber = (n: number, digits = 0): string =>
-  cached('n', { digits }, (l) => new Intl.NumberFormat(l, { maximumFractionDigits: digits, minimumFractionDigits: digits })).format(n);
+export function formatNumber(n: number, digits = 0): string {
+  // Both languages write numbers under 1,000 as toFixed does ("12.5"); Intl is slower, and the table formats every row in view.
+  if (Math.abs(n) < 1000 && Number.isFinite(n)) return n.toFixed(digits);
+  return cached('n', { digits }, (l) => new Intl.NumberFormat(l, { maximumFractionDigits: digits, minimumFractionDigits: digits })).format(n);
+}
 
 export const formatPercent = (ratio: number, digits = 1): string =>
   cached('p', { digits }, (l) => new Intl.NumberFormat(l, { style: 'percent', maximumFractionDigits: digits, minimumFractionDigits: digits })).format(ratio);
@@ -30,9 +33,22 @@ export function formatWhen(iso: string | number | Date, now = Date.now()): strin
   return date.toDateString() === new Date(now).toDateString() ? formatTime(date) : formatDateTime(date);
 }
 
+// Ages repeat (every row in view says "3 s ago" after a sweep): each text is formatted once per language.
+const agoTexts = new Map<string, string>();
+
 /** "12 seconds ago" / "12초 전", rounded to the largest whole unit. */
 export function formatAgo(iso: string | number, now = Date.now()): string {
   const s = Math.round((now - new Date(iso).getTime()) / 1000);
+  const key = `${locale()}|${s}`;
+  let text = agoTexts.get(key);
+  if (text === undefined) {
+    if (agoTexts.size > 5000) agoTexts.clear();
+    agoTexts.set(key, (text = agoText(s)));
+  }
+  return text;
+}
+
+function agoText(s: number): string {
   const rtf = cached('r', {}, (l) => new Intl.RelativeTimeFormat(l, { numeric: 'auto', style: 'narrow' }));
   if (Math.abs(s) < 60) return rtf.format(-Math.max(0, s), 'second');
   if (Math.abs(s) < 3600) return rtf.format(-Math.floor(s / 60), 'minute');

@@ -156,20 +156,36 @@ export const createClusterStore = () =>
 
 const STATE_RANK: Record<HealthState, number> = { unhealthy: 0, degraded: 1, unknown: 2, maintenance: 3, healthy: 4 };
 
-/** Ids of the rows the table shows: the shared list filters, then the chosen sort. */
+// The registry's nodes in id order, kept until the nodes change: health updates re-sort often (by
+// state, the default), and a stable sort of an id-ordered list breaks ties without comparing strings.
+let byIdCache: { nodes: Map<string, Node>; order: string[]; sorted: Node[] } | null = null;
+function nodesById(nodes: Map<string, Node>, order: string[]): Node[] {
+  if (byIdCache?.nodes === nodes && byIdCache.order === order) return byIdCache.sorted;
+  const sorted: Node[] = [];
+  for (const id of order) {
+    const node = nodes.get(id);
+    if (node) sorted.push(node);
+  }
+  sorted.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  byIdCache = { nodes, order, sorted };
+  return sorted;
+}
+
+/** Ids of the rows the table shows: the shared list filters, then the chosen sort (ties by id). */
 export function visibleIds(state: Pick<ClusterStore, 'nodes' | 'health' | 'order' | 'filter' | 'sort'>): string[] {
   const healthOf = (id: string): NodeHealth => state.health.get(id) ?? UNKNOWN_HEALTH;
-  const all: Node[] = [];
-  for (const id of state.order) {
-    const node = state.nodes.get(id);
-    if (node) all.push(node);
-  }
-  const rows = filterNodes(all, state.filter, (id) => healthOf(id).status);
   const { key, dir } = state.sort;
+  const base = nodesById(state.nodes, state.order);
+  const rows = filterNodes(dir === 1 ? base : [...base].reverse(), state.filter, (id) => healthOf(id).status);
+  if (key === 'id') return rows.map((n) => n.id);
+  if (key === 'state') {
+    // Five states: bucket the rows (already in id order) instead of sorting them.
+    const buckets: string[][] = [[], [], [], [], []];
+    for (const n of rows) buckets[STATE_RANK[healthOf(n.id).status]].push(n.id);
+    return (dir === 1 ? buckets : buckets.reverse()).flat();
+  }
   const value = (n: Node): string | number => {
     switch (key) {
-      case 'state':
-        return STATE_RANK[healthOf(n.id).status];
       case 'latency':
         return healthOf(n.id).latency_ms ?? Number.POSITIVE_INFINITY;
       case 'checked':
@@ -181,7 +197,7 @@ export function visibleIds(state: Pick<ClusterStore, 'nodes' | 'health' | 'order
     }
   };
   const keyed = rows.map((n) => ({ id: n.id, v: value(n) }));
-  keyed.sort((a, b) => (a.v < b.v ? -1 : a.v > b.v ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0) * dir);
+  keyed.sort((a, b) => (a.v < b.v ? -1 : a.v > b.v ? 1 : 0) * dir); // stable: equal values keep id order
   return keyed.map((k) => k.id);
 }
 
