@@ -57,6 +57,8 @@ describe('cluster store', () => {
     const state = { ...store.getState(), nodes: new Map(nodes.map(({ health: _h, ...n }) => [n.id, n])), health: new Map(nodes.map((n) => [n.id, n.health])), order: nodes.map((n) => n.id) };
     expect(store.getState().sort).toEqual({ key: 'state', dir: 1 });
     expect(visibleIds(state)).toEqual(['e', 'f', 'c', 'b', 'd', 'a']);
+    expect(visibleIds({ ...state, sort: { key: 'state', dir: -1 } })).toEqual(['a', 'd', 'b', 'c', 'f', 'e']); // reversed, ties too
+    expect(visibleIds({ ...state, sort: { key: 'latency', dir: 1 } })).toEqual(['a', 'b', 'c', 'd', 'e', 'f']); // 1.5 ms first, then no latency by id
   });
 
   it('matches every word of a search, and tags whatever their case', () => {

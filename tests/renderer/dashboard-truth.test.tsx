@@ -7,6 +7,8 @@ import { Header } from '../../src/renderer/src/components/Header';
 import { NodeTable } from '../../src/renderer/src/components/NodeTable';
 import { SettingsDialog } from '../../src/renderer/src/components/SettingsDialog';
 import { Ago } from '../../src/renderer/src/components/Ago';
+import { fastT, fixedT } from '../../src/renderer/src/i18n/fast-t';
+import { i18n } from '../../src/renderer/src/i18n/setup-i18n';
 import { ApiError } from '../../src/renderer/src/api/web-bridge-client';
 import { createCore, type Core } from '../../src/core/app-core';
 import { createApiHandlers, invokeHandler } from '../../src/core/api/api-handlers';
@@ -171,6 +173,23 @@ describe('settings errors (item 8)', () => {
       expect((await service.call('PUT', '/cluster/settings', { body: { failure_threshold: 3 } })).status).toBe(200); // other fields are not held up
     } finally {
       await service.close();
+    }
+  });
+});
+
+describe('cached messages for the table', () => {
+  it('fill the same text as t() in each language', async () => {
+    const vars = { count: 30, failed: 2 };
+    expect(fastT('table.heartbeat', vars)).toBe(i18n.t('table.heartbeat', vars));
+    expect(fastT('table.ms', { value: '1.5' })).toBe('1.5 ms');
+    expect(fixedT('clock.stale')).toBe('stale');
+    await i18n.changeLanguage('ko');
+    try {
+      expect(fastT('table.heartbeat', vars)).toBe('최근 30회 확인 중 2회 실패');
+      expect(fastT('table.ms', { value: '1.5' })).toBe('1.5ms');
+      expect(fixedT('clock.stale')).toBe('오래된 정보');
+    } finally {
+      await i18n.changeLanguage('en');
     }
   });
 });
