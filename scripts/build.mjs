@@ -2,10 +2,11 @@
 // `npm run build`: everything that runs, as bundled JavaScript (no tsx at run time):
 //   out/cli      the command line (serve, mcp, demo, import, export, import-tailscale), esbuild, one
 //                chunk per lazily loaded subsystem; run-time packages stay external (dependencies)
+//   out/bridge   the stdio bridge MCP clients launch to reach the desktop app's socket (one file)
 //   out/main, out/preload, out/renderer   the Electron app (electron-vite)
 //   out/web      the web UI the headless service serves (the renderer, built with base '/')
 //   out/docs     ReDoc's standalone script, so redoc is a build-time package only
-// `--cli` builds out/cli alone (bin/ uses it when a checkout has never been built).
+// `--cli` builds out/cli and out/bridge alone (the bench uses it).
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -17,14 +18,28 @@ const only = process.argv.includes('--cli') ? 'cli' : null;
 
 // Bundled into out/cli rather than loaded from node_modules: ESM packages of many small files that
 // every start needs (zod alone is ~100 files). They share one zod instance inside the bundle.
-const BUNDLED = ['zod', '@modelcontextprotocol/server', '@modelcontextprotocol/node', 'fastify-type-provider-zod', 'conf', 'dotenv', 'env-paths', 'fastify', '@fastify/swagger'];
+const BUNDLED = ['zod', '@modelcontextprotocol/server', '@modelcontextprotocol/node', 'fastify-type-provider-zod', 'conf', 'dotenv', 'env-paths', 'fastify', '@fastify/swagger', '@fastify/websocket', 'ws', 'prom-client'];
+// ws's optional native speed-ups, required inside try/catch; absent, ws uses its JavaScript code.
+const OPTIONAL = ['bufferutil', 'utf-8-validate'];
+
+// zod's namespace re-exports every message locale (z.locales: ~260 kB, over half of zod in the
+// bundle), which every start would parse. Nothing here uses a locale but the default English one
+// (messages become our own field errors), so the bundle's z.locales carries English alone.
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
+      /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer) ? { path: path.join(path.dirname(args.importer), args.path), namespace: 'zod-locales' } : undefined);
+    build.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({ contents: `export { default as en } from ${JSON.stringify(path.join(path.dirname(args.path), 'en.js'))};`, resolveDir: path.dirname(args.path) }));
+  },
+};
 
 async function buildCli() {
   const { build } = await import('esbuild');
   const dependencies = Object.keys(JSON.parse(fs.readFileSync('package.json', 'utf8')).dependencies);
-  const external = dependencies.filter((d) => !BUNDLED.includes(d)).flatMap((d) => [d, `${d}/*`]);
+  const external = [...dependencies.filter((d) => !BUNDLED.includes(d)), ...OPTIONAL].flatMap((d) => [d, `${d}/*`]);
   fs.rmSync('out/cli', { recursive: true, force: true });
-  await build({
+  const result = await build({
     entryPoints: { cli: 'src/server/cli.ts' },
     outdir: 'out/cli',
     bundle: true,
@@ -38,6 +53,27 @@ async function buildCli() {
     minify: !process.env.MCO_BUILD_NO_MINIFY,
     // Bundled CommonJS (dotenv, ajv) calls require(); an ES module has none of its own.
     banner: { js: "import { createRequire as __mcoCreateRequire } from 'node:module'; const require = __mcoCreateRequire(import.meta.url);" },
+    plugins: [zodEnglishOnly],
+    // MCO_BUILD_METAFILE=<file>: what each chunk carries (for https://esbuild.github.io/analyze/).
+    metafile: Boolean(process.env.MCO_BUILD_METAFILE),
+    logLevel: 'warning',
+  });
+  if (process.env.MCO_BUILD_METAFILE) fs.writeFileSync(process.env.MCO_BUILD_METAFILE, JSON.stringify(result.metafile));
+}
+
+// The stdio bridge to a running app's MCP socket: one self-contained file of Node built-ins, which the
+// desktop package ships beside app.asar (electron-builder.yml) and bin/mcp-bridge.mjs runs.
+async function buildBridge() {
+  const { build } = await import('esbuild');
+  fs.rmSync('out/bridge', { recursive: true, force: true });
+  await build({
+    entryPoints: ['src/server/mcp-bridge.ts'],
+    outfile: 'out/bridge/mcp-bridge.mjs',
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20.19',
+    minify: !process.env.MCO_BUILD_NO_MINIFY,
     logLevel: 'warning',
   });
 }
@@ -59,6 +95,7 @@ async function buildApps() {
 
 const started = Date.now();
 await buildCli();
+await buildBridge();
 copyRedoc();
 if (!only) await buildApps();
-console.error(`built ${only ?? 'cli, docs, main, preload, renderer, web'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+console.error(`built ${only ? 'cli, bridge' : 'cli, bridge, docs, main, preload, renderer, web'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);

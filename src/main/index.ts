@@ -167,7 +167,7 @@ async function main(): Promise<void> {
   // MCP for local agents: a 0600 socket in userData; destructive tools ask a person.
   mcpSocket = await serveOwnerSocket(
     core,
-    createMcpServerFactory(core, {
+    async () => createMcpServerFactory(core, {
       version: app.getVersion(),
       policy: shellSettings.command_policy,
       readOnly: false,

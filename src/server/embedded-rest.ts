@@ -22,7 +22,7 @@ export async function startRestForCore(core: Core, options: EmbeddedRestOptions)
   const { token } = loadOrCreateApiToken(core.dataDir, process.env.API_TOKEN);
   const app = await buildApp({
     core, token, host, port, version, webRoot: options.webRoot, redocScript: options.redocScript,
-    mcpFactory: createMcpServerFactory(core, { version, policy: 'deny', readOnly: false, transport: 'http' }),
+    loadMcpFactory: async () => createMcpServerFactory(core, { version, policy: 'deny', readOnly: false, transport: 'http' }),
   });
   await app.listen({ host, port });
   const address = app.server.address();

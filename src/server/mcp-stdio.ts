@@ -1,29 +1,8 @@
-import net from 'node:net';
-import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import type { ServiceConfig } from '../shared/schemas/config';
 import type { PinnedSources } from '../core/monitor/settings-store';
-import { createCore } from '../core/app-core';
-import { failoverOptionsFrom, monitorSettingsFrom, sshOptionsFrom } from '../core/config/load-config';
 import { readLockOwner } from '../core/registry/data-dir-lock';
 import { defaultDataDir } from '../core/registry/data-dir';
-import { createMcpServerFactory } from '../core/mcp/mcp-tools';
-import { serveOwnerSocket } from '../core/mcp/mcp-socket';
-import { VERSION } from './package-info';
-
-/** Pipes stdio to the MCP socket of the process that owns the data directory. */
-export function bridgeStdioToSocket(socketPath: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(socketPath);
-    socket.once('connect', () => {
-      process.stdin.pipe(socket);
-      socket.pipe(process.stdout);
-    });
-    socket.on('error', reject); // `on`: a second error after the first must not be unhandled
-    socket.once('close', () => resolve());
-    process.stdout.on('error', () => socket.destroy()); // the client went away (EPIPE)
-    process.stdin.once('end', () => socket.end());
-  });
-}
+import { bridgeStdioToSocket } from './socket-bridge';
 
 /**
  * `mcp-orchestrator mcp`: MCP over stdio for Claude Desktop, Claude Code, Cursor…
@@ -37,11 +16,20 @@ export async function runMcpStdio(config: ServiceConfig, settingSources: PinnedS
     await bridgeStdioToSocket(owner.socket);
     return;
   }
+  // Only a process that runs the core itself loads it (and the SDK); a bridge needs none of it.
+  const [{ serveStdio }, { createCore }, { failoverOptionsFrom, monitorSettingsFrom, sshOptionsFrom }, { createMcpServerFactory }, { serveOwnerSocket }, { VERSION }] = await Promise.all([
+    import('@modelcontextprotocol/server/stdio'),
+    import('../core/app-core'),
+    import('../core/config/load-config'),
+    import('../core/mcp/mcp-tools'),
+    import('../core/mcp/mcp-socket'),
+    import('./package-info'),
+  ]);
   const log = (line: string) => process.stderr.write(line + '\n'); // stdout carries the protocol
   const core = createCore({ dataDir, settings: monitorSettingsFrom(config), settingSources, nodesFilePath: config.NODES_FILE_PATH, log, ssh: sshOptionsFrom(config), failover: failoverOptionsFrom(config) });
   core.guardProcess();
   const mcpOptions = { version: VERSION, policy: config.MCP_COMMAND_POLICY, readOnly: config.MCP_READ_ONLY };
-  const socket = await serveOwnerSocket(core, createMcpServerFactory(core, { ...mcpOptions, transport: 'socket' }));
+  const socket = await serveOwnerSocket(core, async () => createMcpServerFactory(core, { ...mcpOptions, transport: 'socket' }));
   core.monitor.start();
   const handle = serveStdio(createMcpServerFactory(core, { ...mcpOptions, transport: 'stdio' }));
   const shutdown = async () => {

@@ -7,9 +7,8 @@ import { loadOrCreateApiToken } from '../core/auth/api-token';
 import { alertOptionsFrom, failoverOptionsFrom, monitorSettingsFrom, sshOptionsFrom } from '../core/config/load-config';
 import { defaultDataDir } from '../core/registry/data-dir';
 import { buildApp } from './http/build-app';
-import { PACKAGE_ROOT, REDOC_SCRIPT, VERSION, WEB_ROOT } from './package-info';
-import { createMcpServerFactory } from '../core/mcp/mcp-tools';
 import { serveOwnerSocket } from '../core/mcp/mcp-socket';
+import { PACKAGE_ROOT, REDOC_SCRIPT, VERSION, WEB_ROOT } from './package-info';
 
 
 export interface RunningService {
@@ -38,13 +37,15 @@ export async function startService(config: ServiceConfig, log: (line: string) =>
   try {
     const { token } = loadOrCreateApiToken(core.dataDir, config.API_TOKEN);
     const mcpOptions = { version: VERSION, policy: config.MCP_COMMAND_POLICY, readOnly: config.MCP_READ_ONLY };
+    // The MCP tools and SDK are not needed to answer REST: /mcp and the socket load them for their first client.
+    const loadMcpFactory = (transport: 'http' | 'socket') => async () => (await import('../core/mcp/mcp-tools')).createMcpServerFactory(core, { ...mcpOptions, transport });
     const app = await buildApp({
       core, token, host: config.HOST, port: config.PORT, version: VERSION, debug: config.DEBUG, webRoot: WEB_ROOT, redocScript: REDOC_SCRIPT,
-      mcpFactory: createMcpServerFactory(core, { ...mcpOptions, transport: 'http' }),
+      loadMcpFactory: loadMcpFactory('http'),
     });
     await app.listen({ host: config.HOST, port: config.PORT });
     // Local MCP clients (`mcp-orchestrator mcp`) reach this process through its socket.
-    const mcpSocket = await serveOwnerSocket(core, createMcpServerFactory(core, { ...mcpOptions, transport: 'socket' }));
+    const mcpSocket = await serveOwnerSocket(core, loadMcpFactory('socket'));
     const address = app.server.address();
     const port = address && typeof address === 'object' ? address.port : config.PORT;
     const hostForUrl = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;

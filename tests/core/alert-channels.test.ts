@@ -66,6 +66,7 @@ describe('alert channels against real receivers on loopback', () => {
       delivery: DELIVERY,
     });
     metrics = new PrometheusMetrics();
+    metrics.enable();
     metrics.attach(fleet.registry, fleet.monitor, alerts);
     channels = [
       { id: 'hook', type: 'webhook', url: `${sink.base}/hook`, enabled: true },

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/client';
@@ -5,6 +6,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { call, text } from '../helpers/mcp-client';
 import { startTestService } from '../helpers/service';
 import { tempDir } from '../helpers/temp-dir';
+import { mcpSocketPath } from '../../src/core/mcp/mcp-socket';
 
 const BIN = path.resolve('bin/mcp-orchestrator.mjs');
 const clients: Client[] = [];
@@ -44,4 +46,28 @@ describe('MCP over stdio (node bin/mcp-orchestrator.mjs mcp)', () => {
       await service.close();
     }
   }, 60_000);
+
+  it('the built bridge (bin/mcp-bridge.mjs, as desktop MCP clients launch it) reaches the owner over its socket', async () => {
+    const service = await startTestService();
+    try {
+      const client = new Client({ name: 'mco-bridge-test', version: '1.0.0' });
+      await client.connect(new StdioClientTransport({ command: process.execPath, args: [path.resolve('bin/mcp-bridge.mjs'), mcpSocketPath(service.core.dataDir)], stderr: 'pipe' }));
+      clients.push(client);
+      expect((await client.listTools()).tools).toHaveLength(19);
+      expect((await call(client, 'add_node', { id: 'via-bridge', hostname: 'via-bridge', tailscale_ip: '127.43.0.2', role: 'worker', cpu_cores: 1, memory_gb: 1 })).isError).toBeFalsy();
+      expect(service.core.registry.get('via-bridge')).toBeDefined();
+    } finally {
+      await service.close();
+    }
+  }, 60_000);
+
+  it('the built bridge says which socket it cannot reach, and how it is used', () => {
+    const missing = path.join(tempDir(), 'mcp.sock');
+    const refused = spawnSync(process.execPath, ['bin/mcp-bridge.mjs', missing], { encoding: 'utf8', input: '' });
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain(`mcp-bridge: cannot reach ${missing}`);
+    const usage = spawnSync(process.execPath, ['bin/mcp-bridge.mjs'], { encoding: 'utf8', env: { ...process.env, MCO_MCP_SOCKET: '' } });
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toMatch(/^usage: mcp-bridge <socket path>/);
+  });
 });

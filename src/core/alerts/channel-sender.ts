@@ -1,7 +1,6 @@
-import { request } from 'undici';
-import nodemailer from 'nodemailer';
 import type { AlertChannel, AlertPayload } from '../../shared/schemas/alerts';
 import { httpMessage, mailMessage } from './channel-messages';
+import { loadNodemailer, loadUndici } from '../util/lazy-modules';
 
 /** Sends one payload to one channel, once; rejects on any failure (the caller retries). */
 export type ChannelSender = (channel: AlertChannel, payload: AlertPayload, timeoutMs: number) => Promise<void>;
@@ -9,6 +8,7 @@ export type ChannelSender = (channel: AlertChannel, payload: AlertPayload, timeo
 async function postHttp(channel: Exclude<AlertChannel, { type: 'email' }>, payload: AlertPayload, timeoutMs: number): Promise<void> {
   const message = httpMessage(channel, payload);
   // One deadline for connect, headers and body: a receiver that hangs costs at most timeoutMs.
+  const { request } = await loadUndici(); // at the first alert, not at start-up
   const response = await request(message.url, {
     method: 'POST',
     headers: { 'user-agent': 'mcp-cloud-orchestrator', ...message.headers },
@@ -22,6 +22,7 @@ async function postHttp(channel: Exclude<AlertChannel, { type: 'email' }>, paylo
 }
 
 async function sendMail(channel: Extract<AlertChannel, { type: 'email' }>, payload: AlertPayload, timeoutMs: number): Promise<void> {
+  const nodemailer = await loadNodemailer();
   const transport = nodemailer.createTransport({
     host: channel.host,
     port: channel.port,

@@ -1,6 +1,7 @@
 import type http from 'node:http';
 import type { Readable } from 'node:stream';
-import Modem from 'docker-modem';
+import type Modem from 'docker-modem';
+import { loadDockerModem } from '../util/lazy-modules';
 
 // The slice of the Docker Engine API we use (v1.41+, Docker 20.10 and later), typed where we read it.
 export interface EngineContainer {
@@ -77,17 +78,22 @@ interface DialOptions {
 
 /** A thin typed Docker Engine API client on docker-modem, over any transport (SSH dial-stdio or a socket). */
 export class DockerEngine {
-  readonly #modem: Modem;
+  readonly #modem: Promise<Modem>;
 
   constructor(target: EngineTarget) {
+    // docker-modem (and ssh2 behind it) loads with the first engine, not at start-up.
     // With an agent, host and port are placeholders: the agent's connections go over SSH.
-    this.#modem = 'agent' in target ? new Modem({ host: 'docker', port: 80, protocol: 'http', agent: target.agent }) : new Modem({ socketPath: target.socketPath });
+    this.#modem = loadDockerModem().then((DockerModem) =>
+      'agent' in target ? new DockerModem({ host: 'docker', port: 80, protocol: 'http', agent: target.agent }) : new DockerModem({ socketPath: target.socketPath }),
+    );
+    this.#modem.catch(() => {}); // a failed load is reported by the call that needed it
   }
 
-  #dial<T>(options: DialOptions): Promise<T> {
+  async #dial<T>(options: DialOptions): Promise<T> {
     const opts = options.method === 'POST' ? { _query: options.query ?? {}, _body: options.body ?? {} } : (options.query ?? {});
+    const modem = await this.#modem;
     return new Promise<T>((resolve, reject) => {
-      this.#modem.dial(
+      modem.dial(
         {
           path: `${options.path}?`,
           method: options.method,

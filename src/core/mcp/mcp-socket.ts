@@ -1,22 +1,39 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import type { McpServer } from '@modelcontextprotocol/server';
-import { serveStdio, StdioServerTransport } from '@modelcontextprotocol/server/stdio';
 import type { Core } from '../app-core';
+
+/** Loads, at the first connection, what builds an MCP server per connection. */
+export type McpFactoryLoader = () => Promise<() => McpServer>;
+type Handle = { close(): Promise<void> } | null;
 
 /**
  * MCP over a local socket (a Unix socket with mode 0600, or a named pipe on Windows): the process
  * that owns the data directory serves it, and a tiny stdio bridge connects MCP clients to it.
  */
-export async function listenMcpSocket(socketPath: string, factory: () => McpServer): Promise<{ close(): Promise<void> }> {
+export async function listenMcpSocket(socketPath: string, loadFactory: McpFactoryLoader): Promise<{ close(): Promise<void> }> {
   if (process.platform !== 'win32') fs.rmSync(socketPath, { force: true }); // a stale socket from a crash
-  const connections = new Map<net.Socket, { close(): Promise<void> }>();
+  // The SDK and the tools load with the first client, not with the process that owns the socket; a
+  // client's first bytes wait in the (paused) socket meanwhile.
+  let loaded: Promise<{ serve: (socket: net.Socket) => Handle }> | undefined;
+  const load = () =>
+    (loaded ??= Promise.all([import('@modelcontextprotocol/server/stdio'), loadFactory()]).then(([{ serveStdio, StdioServerTransport }, factory]) => ({
+      serve: (socket: net.Socket) => serveStdio(factory, { transport: new StdioServerTransport(socket, socket), onerror: () => {} }),
+    })));
+  const connections = new Map<net.Socket, Promise<Handle>>();
   const server = net.createServer((socket) => {
-    const handle = serveStdio(factory, { transport: new StdioServerTransport(socket, socket), onerror: () => {} });
+    const handle = load().then(
+      ({ serve }) => (socket.destroyed ? null : serve(socket)),
+      () => {
+        loaded = undefined; // tried again by the next client
+        socket.destroy();
+        return null;
+      },
+    );
     connections.set(socket, handle);
     socket.on('close', () => {
       connections.delete(socket);
-      void handle.close();
+      void handle.then((h) => h?.close());
     });
     socket.on('error', () => socket.destroy());
   });
@@ -35,7 +52,7 @@ export async function listenMcpSocket(socketPath: string, factory: () => McpServ
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Clients still attached are cut off, or close() would wait for them forever.
       for (const [socket, handle] of connections) {
-        await handle.close();
+        await (await handle)?.close();
         socket.destroy();
       }
       await closed;
@@ -44,9 +61,9 @@ export async function listenMcpSocket(socketPath: string, factory: () => McpServ
 }
 
 /** Serves MCP on the owner socket and records it in the data-directory lock, where local clients look. */
-export async function serveOwnerSocket(core: Core, factory: () => McpServer, dir = core.dataDir): Promise<{ close(): Promise<void> }> {
+export async function serveOwnerSocket(core: Core, loadFactory: McpFactoryLoader, dir = core.dataDir): Promise<{ close(): Promise<void> }> {
   const socketPath = mcpSocketPath(dir);
-  const handle = await listenMcpSocket(socketPath, factory);
+  const handle = await listenMcpSocket(socketPath, loadFactory);
   core.lock.setSocket(socketPath);
   return handle;
 }

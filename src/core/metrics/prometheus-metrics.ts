@@ -1,9 +1,10 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Counter, Histogram, Registry } from 'prom-client';
 import { HEALTH_STATES, type Node } from '../../shared/schemas/node';
 import type { NodeChecker } from '../prober/check-node';
 import type { ClusterMonitor } from '../monitor/cluster-monitor';
 import type { NodeRegistry } from '../registry/node-registry';
 import type { AlertService } from '../alerts/alert-service';
+import { loadPromClient } from '../util/lazy-modules';
 
 const PROBE_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const SWEEP_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
@@ -12,38 +13,110 @@ const SWEEP_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
  * The Prometheus view of the core (`GET /metrics`). Node and cluster gauges are computed at scrape
  * time from the monitor, so a removed node's series disappear with it; histograms and counters are
  * fed by probes, sweeps and alert deliveries as they happen.
+ *
+ * Nothing is recorded until a face that serves the metrics calls enable() (the stdio MCP server and
+ * the desktop app without REST never do). prom-client, with its process collectors, then loads at the
+ * first observation or scrape rather than at start-up; observations made while it loads are kept and
+ * applied once it is there.
  */
 export class PrometheusMetrics {
-  readonly registry = new Registry();
-  readonly #probe = new Histogram({ name: 'mco_probe_duration_seconds', help: 'Duration of one node check (all its probes), by result', labelNames: ['result'], buckets: PROBE_BUCKETS, registers: [this.registry] });
-  readonly #sweep = new Histogram({ name: 'mco_sweep_duration_seconds', help: 'Wall time of one full sweep over all monitored nodes', buckets: SWEEP_BUCKETS, registers: [this.registry] });
-  readonly #alerts = new Counter({ name: 'mco_alerts_sent_total', help: 'Alert deliveries by channel and result (sent, retried, failed, dropped)', labelNames: ['channel', 'result'], registers: [this.registry] });
+  #instruments: Instruments | null = null;
+  #loading: Promise<Instruments> | null = null;
+  #pending: Array<(instruments: Instruments) => void> = [];
+  #attached: { registry: NodeRegistry; monitor: ClusterMonitor } | null = null;
+  #enabled = false;
+  #disposed = false;
   #offs: Array<() => void> = [];
 
-  constructor() {
-    collectDefaultMetrics({ register: this.registry });
-    // prom-client names these gauges *_total, which promtool's lint rejects; they add little here.
-    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) this.registry.removeSingleMetric(name);
+  /** Starts recording (GET /metrics does, when it is registered). */
+  enable(): void {
+    this.#enabled = true;
   }
 
   /** Wraps the node checker so every check lands in the probe histogram. */
   timed(checker: NodeChecker): NodeChecker {
     return async (node, timeoutMs) => {
-      const end = this.#probe.startTimer();
+      const started = performance.now();
       const result = await checker(node, timeoutMs);
-      end({ result: result.ok ? 'ok' : 'failed' });
+      const seconds = (performance.now() - started) / 1000;
+      this.#record((i) => i.probe.observe({ result: result.ok ? 'ok' : 'failed' }, seconds));
       return result;
     };
   }
 
   /** Reads the monitor at scrape time and counts sweeps and alert deliveries. */
   attach(registry: NodeRegistry, monitor: ClusterMonitor, alerts: AlertService): void {
+    this.#attached = { registry, monitor };
+    this.#offs = [
+      monitor.events.on('sweep', ({ duration_ms }) => this.#record((i) => i.sweep.observe(duration_ms / 1000))),
+      alerts.events.on('delivery', ({ channel, outcome }) => this.#record((i) => i.alerts.inc({ channel: channel.id, result: outcome }))),
+    ];
+  }
+
+  /** The text exposition format. */
+  async scrape(): Promise<{ contentType: string; body: string }> {
+    this.enable();
+    const { registry } = await this.#load();
+    return { contentType: registry.contentType, body: await registry.metrics() };
+  }
+
+  dispose(): void {
+    this.#disposed = true;
+    this.#offs.forEach((off) => off());
+    this.#pending = [];
+    this.#instruments?.registry.clear();
+  }
+
+  #record(observe: (instruments: Instruments) => void): void {
+    if (!this.#enabled || this.#disposed) return;
+    if (this.#instruments) return observe(this.#instruments);
+    this.#pending.push(observe);
+    void this.#load().catch(() => {}); // a failed load is reported by the next scrape
+  }
+
+  #load(): Promise<Instruments> {
+    if (this.#instruments) return Promise.resolve(this.#instruments);
+    this.#loading ??= loadPromClient().then(
+      (client) => {
+        const instruments = this.#build(client);
+        this.#instruments = instruments;
+        for (const observe of this.#pending.splice(0)) observe(instruments);
+        if (this.#disposed) instruments.registry.clear();
+        return instruments;
+      },
+      (error: unknown) => {
+        this.#loading = null;
+        throw error;
+      },
+    );
+    return this.#loading;
+  }
+
+  #build(client: typeof import('prom-client')): Instruments {
+    const target = new client.Registry();
+    client.collectDefaultMetrics({ register: target });
+    // prom-client names these gauges *_total, which promtool's lint rejects; they add little here.
+    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) target.removeSingleMetric(name);
+    const instruments: Instruments = {
+      registry: target,
+      probe: new client.Histogram({ name: 'mco_probe_duration_seconds', help: 'Duration of one node check (all its probes), by result', labelNames: ['result'], buckets: PROBE_BUCKETS, registers: [target] }),
+      sweep: new client.Histogram({ name: 'mco_sweep_duration_seconds', help: 'Wall time of one full sweep over all monitored nodes', buckets: SWEEP_BUCKETS, registers: [target] }),
+      alerts: new client.Counter({ name: 'mco_alerts_sent_total', help: 'Alert deliveries by channel and result (sent, retried, failed, dropped)', labelNames: ['channel', 'result'], registers: [target] }),
+    };
+    if (this.#attached) this.#gauges(client, target, this.#attached);
+    return instruments;
+  }
+
+  /** Gauges read from the monitor when scraped. */
+  #gauges(client: typeof import('prom-client'), target: Registry, { registry, monitor }: { registry: NodeRegistry; monitor: ClusterMonitor }): void {
     const nodes = (): Node[] => registry.all();
+    const { Gauge } = client;
+    const registers = [target];
     new Gauge({
       name: 'mco_node_up',
       help: '1 when the node passes its checks by the monitor thresholds (healthy or degraded), else 0',
       labelNames: ['node', 'role'],
-      registers: [this.registry],
+      registers,
       collect() {
         this.reset();
         for (const n of nodes()) this.set({ node: n.id, role: n.role }, ['healthy', 'degraded'].includes(monitor.stateOf(n.id)) ? 1 : 0);
@@ -53,7 +126,7 @@ export class PrometheusMetrics {
       name: 'mco_node_state',
       help: 'The node state: 1 for the current one, 0 for the others',
       labelNames: ['node', 'state'],
-      registers: [this.registry],
+      registers,
       collect() {
         this.reset();
         for (const n of nodes()) {
@@ -66,7 +139,7 @@ export class PrometheusMetrics {
       name: 'mco_node_latency_seconds',
       help: 'Latency of the last successful check of the node',
       labelNames: ['node'],
-      registers: [this.registry],
+      registers,
       collect() {
         this.reset();
         for (const n of nodes()) {
@@ -78,7 +151,7 @@ export class PrometheusMetrics {
     new Gauge({
       name: 'mco_cluster_availability_ratio',
       help: 'Healthy nodes over monitored nodes (maintenance excluded), 0 to 1',
-      registers: [this.registry],
+      registers,
       collect() {
         this.set(monitor.status().availability / 100);
       },
@@ -87,26 +160,19 @@ export class PrometheusMetrics {
       name: 'mco_cluster_nodes',
       help: 'Number of nodes in each state',
       labelNames: ['state'],
-      registers: [this.registry],
+      registers,
       collect() {
         const counts = Object.fromEntries(HEALTH_STATES.map((s) => [s, 0]));
         for (const n of nodes()) counts[monitor.stateOf(n.id)]++;
         for (const state of HEALTH_STATES) this.set({ state }, counts[state]);
       },
     });
-    this.#offs = [
-      monitor.events.on('sweep', ({ duration_ms }) => this.#sweep.observe(duration_ms / 1000)),
-      alerts.events.on('delivery', ({ channel, outcome }) => this.#alerts.inc({ channel: channel.id, result: outcome })),
-    ];
   }
+}
 
-  /** The text exposition format. */
-  async scrape(): Promise<{ contentType: string; body: string }> {
-    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
-  }
-
-  dispose(): void {
-    this.#offs.forEach((off) => off());
-    this.registry.clear();
-  }
+interface Instruments {
+  registry: Registry;
+  probe: Histogram<'result'>;
+  sweep: Histogram;
+  alerts: Counter<'channel' | 'result'>;
 }

@@ -1,19 +1,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
-import fastifySwagger from '@fastify/swagger';
-import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyWebsocket from '@fastify/websocket';
-import { jsonSchemaTransformObject, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { FastifyRequest, FastifySchemaCompiler } from 'fastify';
+import type { FastifyReply, FastifyRequest, FastifySchemaCompiler } from 'fastify';
 import { HTTP_STATUS_BY_CODE, OrchestratorError, validationError } from '../../shared/errors';
 import type { Core } from '../../core/app-core';
 import { accessGuard, allowedHostsFor } from './access-guard';
 import { clientErrorHandler, errorHandler } from './error-handler';
 import { acceptJsonBodiesOnly } from './json-body';
 import { redactUrlForLog } from './redact-url';
-import { documentRoute, htmlPage } from './openapi-document';
+import { htmlPage } from './openapi-document';
+import { lazyOpenApi } from './openapi-app';
+import { lazyApp } from './lazy-app';
 import { MAX_PATH_PARAM_LENGTH } from '../../shared/schemas/api';
 import { metaRoutes } from '../routes/meta-routes';
 import { clusterRoutes } from '../routes/cluster-routes';
@@ -39,8 +39,8 @@ export interface AppOptions {
   bodyLimit?: number;
   /** ReDoc's standalone script (out/docs); absent or missing, /redoc answers 404. */
   redocScript?: string | null;
-  /** Builds an MCP server per request for /mcp; absent, /mcp is not served. */
-  mcpFactory?: () => McpServer;
+  /** Loads (at the first /mcp request) what builds an MCP server per request; absent, /mcp is not served. */
+  loadMcpFactory?: () => Promise<() => McpServer>;
 }
 
 // Validation with the shared zod schemas; failures become our 422 with field names.
@@ -81,10 +81,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.setErrorHandler(handleError);
   acceptJsonBodiesOnly(app);
-  app.setNotFoundHandler((request, reply) => {
+  const notFound = (request: FastifyRequest, reply: FastifyReply): void => {
     const error = new OrchestratorError('not_found', `No route ${request.method} ${request.url.split('?')[0]}`);
     void reply.status(HTTP_STATUS_BY_CODE.not_found).send(error.toJSON());
-  });
+  };
+  app.setNotFoundHandler(notFound);
+  /** An instance for pages only a browser asks for, answering errors in the same shape as the app. */
+  const pagesApp = async (register: (sub: FastifyInstance) => Promise<unknown>): Promise<FastifyInstance> => {
+    const sub = Fastify({ logger: false, routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH }, frameworkErrors: handleError });
+    sub.setErrorHandler(handleError);
+    sub.setNotFoundHandler(notFound);
+    await register(sub);
+    return sub;
+  };
 
   // The port may be 0 (tests): the allowed Host names are known once the server is listening.
   let allowedHosts: Set<string> | null = port === 0 ? null : allowedHostsFor(host, port);
@@ -110,22 +119,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }),
   );
 
-  await app.register(fastifySwagger, {
-    openapi: {
-      openapi: '3.0.3',
-      info: { title: 'MCP Cloud Orchestrator', version, description: 'Node registry, health monitoring and fleet operations. Send `Authorization: Bearer <token>`.' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
-    },
-    transform: documentRoute((method, url) => isPublicPath(method, url)),
-    transformObject: jsonSchemaTransformObject,
-  });
-  // Swagger UI's own page is public and documented like the other docs routes.
-  app.addHook('onRoute', (route) => {
-    if (route.url === '/docs' && route.method === 'GET') route.schema = htmlPage('Swagger UI (no token needed)');
-  });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
-  app.get('/openapi.json', { schema: { tags: ['meta'], summary: 'This OpenAPI document (no token needed)', response: { 200: z.record(z.string(), z.unknown()) } } }, async () => app.swagger() as unknown as Record<string, unknown>);
+  const openApiDocument = lazyOpenApi(app, { version, isPublicPath });
+  // Swagger UI (and @fastify/static, which it serves its files with) loads at the first /docs request,
+  // showing this app's document. Its page is public and documented like the other docs routes.
+  const docs = lazyApp(() =>
+    pagesApp(async (sub) => {
+      const { default: fastifySwagger } = await import('@fastify/swagger');
+      await sub.register(fastifySwagger, { mode: 'static', specification: { document: (await openApiDocument()) as never } });
+      await sub.register((await import('@fastify/swagger-ui')).default, { routePrefix: '/docs' });
+    }),
+  );
+  app.get('/docs/', { schema: htmlPage('Swagger UI (no token needed)') }, docs.forward);
+  app.get('/docs', { schema: { hide: true } }, docs.forward);
+  app.get('/docs/*', { schema: { hide: true } }, docs.forward);
+  app.get('/openapi.json', { schema: { tags: ['meta'], summary: 'This OpenAPI document (no token needed)', response: { 200: z.record(z.string(), z.unknown()) } } }, openApiDocument);
   // Paths come from the caller (CLI or desktop shell): nothing here is computed from this file's URL,
   // because bundlers move this code (electron-vite also injects its own `require` into such chunks).
   const redocScript = options.redocScript && fs.existsSync(options.redocScript) ? options.redocScript : null;
@@ -144,13 +151,26 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     upgraded.add(socket);
     socket.once('close', () => upgraded.delete(socket));
   });
+  // The web UI's files, from an instance with @fastify/static built at the first request for one.
+  const web = webRoot
+    ? lazyApp(() =>
+        pagesApp(async (sub) => {
+          await sub.register((await import('@fastify/static')).default, { root: webRoot, prefix: '/', index: false, wildcard: true });
+          sub.get('/', (_request, reply) => reply.sendFile('index.html'));
+        }),
+      )
+    : null;
+  if (web) app.get('/*', { schema: { hide: true } }, web.forward);
   app.addHook('preClose', async () => {
     for (const socket of upgraded) socket.destroy();
   });
-  if (webRoot) await app.register((await import('@fastify/static')).default, { root: webRoot, prefix: '/', index: false, wildcard: true });
+  app.addHook('onClose', async () => {
+    await docs.close();
+    await web?.close();
+  });
   registerWebBridge(app, core, token);
 
-  const context = { core, info: { name: 'MCP Cloud Orchestrator', version, docs: '/docs' }, webUi: webRoot !== null };
+  const context = { core, info: { name: 'MCP Cloud Orchestrator', version, docs: '/docs' }, webPage: web?.forward ?? null };
   await app.register(metaRoutes, context);
   await app.register(clusterRoutes, context);
   await app.register(nodeRoutes, context);
@@ -159,6 +179,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(alertRoutes, context);
   await app.register(metricsRoutes, context);
   await app.register(containerRoutes, context);
-  if (options.mcpFactory) await app.register(mcpRoutes, { factory: options.mcpFactory });
+  if (options.loadMcpFactory) await app.register(mcpRoutes, { loadFactory: options.loadMcpFactory });
   return app;
 }

@@ -1,9 +1,10 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Core } from '../../core/app-core';
 
 /** What every route plugin is given: the core services and a few facts about the service. */
 export interface RouteContext {
   core: Core;
   info: { name: string; version: string; docs: string };
-  /** Whether a built web UI is being served at /. */
-  webUi: boolean;
+  /** Answers a request with the built web UI's files (its index.html for /), or null when there is none. */
+  webPage: ((request: FastifyRequest, reply: FastifyReply) => Promise<void>) | null;
 }

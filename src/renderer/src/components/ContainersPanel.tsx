@@ -77,10 +77,11 @@ export function ContainersPanel({ id }: { id: string }) {
     };
   }, [api, id, logsOf, follow]);
 
-  const act = async (container: Container, action: ContainerAction) => {
-    setBusy(`${container.id}:${action}`);
+  /** One action at a time; the list is read again after it, and an error shows under the title. */
+  const run = async (key: string, action: () => Promise<unknown>) => {
+    setBusy(key);
     try {
-      await api.invoke('containers:action', { id, container_id: container.id, action });
+      await action();
       await load();
     } catch (e) {
       setError((e as Error).message);
@@ -88,17 +89,8 @@ export function ContainersPanel({ id }: { id: string }) {
       setBusy(null);
     }
   };
-  const setAvailability = async (availability: 'drain' | 'active') => {
-    setBusy(`swarm:${availability}`);
-    try {
-      await api.invoke('swarm:setAvailability', { id, availability });
-      await load();
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setBusy(null);
-    }
-  };
+  const act = (container: Container, action: ContainerAction) => run(`${container.id}:${action}`, () => api.invoke('containers:action', { id, container_id: container.id, action }));
+  const setAvailability = (availability: 'drain' | 'active') => run(`swarm:${availability}`, () => api.invoke('swarm:setAvailability', { id, availability }));
 
   return (
     <section className="containers" aria-label={t('containers.title')} data-testid="containers-panel">
