@@ -14,6 +14,8 @@ import { registerIpcHandlers, PUSH_CHANNEL } from './ipc';
 import { TrayController } from './tray-controller';
 import { electronTray } from './tray';
 import { Notifier } from './notifier';
+import { localNotice } from './notice-text';
+import { createMainI18n } from './main-i18n';
 import { closeAction, isAppUrl, restoreBounds } from './window-policy';
 import { trackWindowBounds } from './window-bounds';
 import { appPaths } from './app-paths';
@@ -121,7 +123,8 @@ async function main(): Promise<void> {
   );
   subscribePushEvents(core, (event, payload) => sendToPage(window, PUSH_CHANNEL, { event, payload }));
 
-  // Tray and notifications.
+  // Tray and notifications, in the OS language.
+  const text = createMainI18n(app.getLocale());
   const tray = new TrayController(() => electronTray(paths.iconsDir), (action) => {
     switch (action.kind) {
       case 'open-node':
@@ -137,11 +140,11 @@ async function main(): Promise<void> {
       case 'quit':
         return app.quit();
     }
-  });
+  }, undefined, undefined, text);
   // The core's alert policy decides (the same alerts go to the alert channels); here they are shown.
   const notifier = new Notifier((options) => new Notification(options), path.join(paths.iconsDir, 'icon.png'), showWindow);
   core.alerts.events.on('alert', (notice) => {
-    if (shellSettings.notifications && Notification.isSupported()) notifier.show(notice);
+    if (shellSettings.notifications && Notification.isSupported()) notifier.show(localNotice(notice, text.t));
   });
   core.monitor.events.on('status', (status) => tray.update(status));
   if (process.env.MCO_E2E) (globalThis as { __mcoTray?: () => unknown }).__mcoTray = () => (tray.flush(), tray.shown);
@@ -172,10 +175,10 @@ async function main(): Promise<void> {
       confirm: async (request) => {
         const { response } = await dialog.showMessageBox({
           type: 'warning',
-          title: 'An AI agent asks to run a destructive action',
-          message: `${request.tool} on ${request.nodes.length} node(s): ${request.nodes.join(', ')}`,
+          title: text.t('shell.confirmTitle'),
+          message: text.t('shell.confirmMessage', { tool: request.tool, count: request.nodes.length, nodes: request.nodes.join(', ') }),
           detail: request.detail,
-          buttons: ['Deny', 'Allow once'],
+          buttons: [text.t('shell.deny'), text.t('shell.allowOnce')],
           defaultId: 0,
           cancelId: 0,
         });

@@ -1,5 +1,6 @@
 import type { ClusterStatus } from '../shared/schemas/health';
-import { trayPresentation, type MenuSpec, type TrayAction, type TrayColour, type TrayPresentation } from './tray-presentation';
+import { trayPresentation, type MenuSpec, type TrayAction, type TrayColour, type TrayPresentation, type TrayText } from './tray-presentation';
+import { createMainI18n } from './main-i18n';
 
 /** The little that the controller needs of a tray; Electron's Tray is adapted to it in tray.ts. */
 export interface TrayHandle {
@@ -33,10 +34,12 @@ export class TrayController {
     private readonly onAction: (action: TrayAction) => void,
     private readonly debounceMs = 250,
     platform: NodeJS.Platform = process.platform,
+    /** The tray's language (the OS's, from main-i18n). */
+    private readonly text: TrayText = createMainI18n('en'),
   ) {
     this.#tray = factory();
     if (clickOpensWindow(platform)) this.#tray.onClick(() => this.onAction({ kind: 'open-window' }));
-    this.#apply(trayPresentation(null));
+    this.#apply(trayPresentation(null, this.text));
   }
 
   update(status: ClusterStatus): void {
@@ -49,7 +52,7 @@ export class TrayController {
   flush(): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
-    if (this.#pending) this.#apply(trayPresentation(this.#pending));
+    if (this.#pending) this.#apply(trayPresentation(this.#pending, this.text));
     this.#pending = null;
   }
 

@@ -1,4 +1,5 @@
 import type { ClusterStatus } from '../shared/schemas/health';
+import type { MainI18n } from './main-i18n';
 
 export type TrayColour = 'green' | 'amber' | 'red' | 'grey';
 
@@ -22,15 +23,20 @@ export interface TrayPresentation {
   menu: MenuSpec[];
 }
 
+/** The tray's words: a translate function and a time format (see main-i18n.ts). */
+export type TrayText = Pick<MainI18n, 't' | 'formatTime'>;
+
 const MAX_LISTED = 5;
 
-function listIds(ids: string[]): string {
-  return ids.length <= MAX_LISTED ? ids.join(', ') : `${ids.slice(0, MAX_LISTED).join(', ')} and ${ids.length - MAX_LISTED} more`;
+function listIds(ids: string[], text: TrayText): string {
+  return ids.length <= MAX_LISTED ? ids.join(', ') : text.t('tray.more', { ids: ids.slice(0, MAX_LISTED).join(', '), count: ids.length - MAX_LISTED });
 }
 
 /** What the tray shows for a cluster status: colour, tooltip and menu. Pure, so it is tested in Node. */
-export function trayPresentation(status: ClusterStatus | null): TrayPresentation {
-  if (!status) return { colour: 'grey', tooltip: 'MCP Cloud Orchestrator — starting', menu: baseMenu('Starting…', [], false) };
+export function trayPresentation(status: ClusterStatus | null, text: TrayText): TrayPresentation {
+  const { t } = text;
+  const name = t('app.name');
+  if (!status) return { colour: 'grey', tooltip: t('tray.titled', { name, line: t('tray.starting') }), menu: baseMenu(t('tray.starting'), [], false, text) };
   const { monitor } = status;
   const monitored = status.total_nodes - status.maintenance_nodes;
   const down = status.down_node_ids;
@@ -38,42 +44,42 @@ export function trayPresentation(status: ClusterStatus | null): TrayPresentation
   let line: string;
   if (monitor.paused) {
     colour = 'grey';
-    line = `Monitoring paused${monitor.paused_until ? ` until ${new Date(monitor.paused_until).toLocaleTimeString()}` : ''}`;
+    line = monitor.paused_until ? t('tray.pausedUntil', { time: text.formatTime(monitor.paused_until) }) : t('tray.paused');
   } else if (monitor.offline) {
     colour = 'grey';
-    line = 'Monitor offline — this machine cannot reach the nodes';
+    line = t('tray.offline');
   } else if (status.state === 'unknown') {
     colour = 'grey';
-    line = status.total_nodes === 0 ? 'No nodes yet' : 'Checking…';
+    line = status.total_nodes === 0 ? t('tray.noNodes') : t('tray.checking');
   } else {
     colour = status.state === 'healthy' ? 'green' : status.state === 'degraded' ? 'amber' : 'red';
-    line = `${status.healthy_nodes}/${monitored} healthy${down.length > 0 ? ` — ${listIds(down)} down` : ''}`;
+    line = down.length > 0 ? t('tray.healthyDown', { healthy: status.healthy_nodes, monitored, ids: listIds(down, text) }) : t('tray.healthy', { healthy: status.healthy_nodes, monitored });
   }
-  const tooltip = monitor.paused || monitor.offline || status.state === 'unknown' ? `MCP Cloud Orchestrator — ${line}` : line;
-  return { colour, tooltip, menu: baseMenu(line, down, monitor.paused) };
+  const tooltip = monitor.paused || monitor.offline || status.state === 'unknown' ? t('tray.titled', { name, line }) : line;
+  return { colour, tooltip, menu: baseMenu(line, down, monitor.paused, text) };
 }
 
-function baseMenu(line: string, down: string[], paused: boolean): MenuSpec[] {
+function baseMenu(line: string, down: string[], paused: boolean, { t }: TrayText): MenuSpec[] {
   const menu: MenuSpec[] = [{ type: 'label', label: line }];
   if (down.length > 0) {
-    menu.push({ type: 'submenu', label: `Down (${down.length})`, items: down.map((id) => ({ type: 'action', label: id, action: { kind: 'open-node', id } })) });
+    menu.push({ type: 'submenu', label: t('tray.down', { count: down.length }), items: down.map((id) => ({ type: 'action', label: id, action: { kind: 'open-node', id } })) });
   }
   menu.push(
     { type: 'separator' },
-    { type: 'action', label: 'Check now', action: { kind: 'check-now' } },
+    { type: 'action', label: t('tray.checkNow'), action: { kind: 'check-now' } },
     paused
-      ? { type: 'action', label: 'Resume monitoring', action: { kind: 'resume' } }
+      ? { type: 'action', label: t('tray.resume'), action: { kind: 'resume' } }
       : {
           type: 'submenu',
-          label: 'Pause monitoring',
+          label: t('tray.pause'),
           items: [
-            { type: 'action', label: 'For 1 hour', action: { kind: 'pause', durationMs: 3_600_000 } },
-            { type: 'action', label: 'Until resumed', action: { kind: 'pause' } },
+            { type: 'action', label: t('tray.pauseHour'), action: { kind: 'pause', durationMs: 3_600_000 } },
+            { type: 'action', label: t('tray.pauseUntilResumed'), action: { kind: 'pause' } },
           ],
         },
-    { type: 'action', label: 'Open window', action: { kind: 'open-window' } },
+    { type: 'action', label: t('tray.openWindow'), action: { kind: 'open-window' } },
     { type: 'separator' },
-    { type: 'action', label: 'Quit', action: { kind: 'quit' } },
+    { type: 'action', label: t('tray.quit'), action: { kind: 'quit' } },
   );
   return menu;
 }

@@ -29,7 +29,7 @@ describe.skipIf(chromiumMissing || sshdMissing)('commands and metrics in the das
 
   it('streams output per node with progress', async () => {
     await page.getByRole('button', { name: 'Run command on 2' }).click();
-    await page.getByLabel('Command').fill('echo start-$(hostname -I >/dev/null; echo ok); sleep 0.8; echo oops >&2; echo end');
+    await page.getByLabel('Command', { exact: true }).fill('echo start-$(hostname -I >/dev/null; echo ok); sleep 0.8; echo oops >&2; echo end');
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     // Output appears while the command still runs (before "end").
     await expect.poll(() => page.getByRole('region', { name: 'Output of box-1' }).textContent(), { timeout: 5000, interval: 50 }).toContain('start-ok');

@@ -44,15 +44,16 @@ describe.skipIf(chromiumMissing)('dashboard in Chromium', () => {
 
   it('moves through the table with the keyboard and sorts by a column', async () => {
     await page.getByTestId('node-table').focus();
-    await page.keyboard.press('Home');
-    expect(await page.locator('[role="row"][aria-selected="true"]').getAttribute('data-node-id')).toBe('sim-1');
+    await page.keyboard.press('Home'); // problems first: sim-4 (unhealthy), then sim-1, sim-2, sim-3
+    expect(await page.locator('[role="row"][aria-selected="true"]').getAttribute('data-node-id')).toBe('sim-4');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown');
-    expect(await page.locator('[role="row"][aria-selected="true"]').getAttribute('data-node-id')).toBe('sim-3');
-    await expect.poll(() => page.getByRole('complementary', { name: 'Node sim-3' }).count()).toBe(1);
+    expect(await page.locator('[role="row"][aria-selected="true"]').getAttribute('data-node-id')).toBe('sim-2');
+    await expect.poll(() => page.getByRole('complementary', { name: 'Node sim-2' }).count()).toBe(1);
     await page.keyboard.press('Escape');
-    await page.getByRole('button', { name: 'State' }).click(); // worst first
-    expect(await page.locator('[role="row"][data-node-id]').first().getAttribute('data-node-id')).toBe('sim-4');
+    expect(await page.locator('[role="row"][data-node-id]').first().getAttribute('data-node-id')).toBe('sim-4'); // problems first by default
+    await page.getByRole('button', { name: /^State/ }).click(); // reversed: healthy first
+    expect(await page.locator('[role="row"][data-node-id]').last().getAttribute('data-node-id')).toBe('sim-4');
     await page.getByRole('button', { name: /^ID/ }).click();
   });
 

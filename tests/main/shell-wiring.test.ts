@@ -46,4 +46,12 @@ describe('main process wiring (stand-in Electron API)', () => {
     expect(run.status).toBe(0);
     expect(fs.existsSync(`${userData}/mcp.sock`)).toBe(false);
   }, 60_000);
+
+  it('speaks the OS language in the tray and desktop notifications (app.getLocale() = ko-KR)', () => {
+    const run = runShell('out/main/index.js', 'smoke', { DATA_DIR: tempDir(), HEALTH_CHECK_INTERVAL: '3600', STUB_USER_DATA: tempDir(), XDG_CONFIG_HOME: tempDir(), MCO_STUB_LOCALE: 'ko-KR' });
+    expect(run.stub).toContain('tooltip MCP Cloud Orchestrator — 시작하는 중…');
+    expect(run.stub).toContain('tooltip 1대 중 0대 정상 — stub-1 장애');
+    expect(run.stub).toContain('notification stub-1 장애 발생');
+    expect(run.status).toBe(0);
+  }, 60_000);
 });

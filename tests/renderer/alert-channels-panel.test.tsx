@@ -2,6 +2,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { AlertChannelsPanel } from '../../src/renderer/src/components/AlertChannelsPanel';
+import { setupI18n } from '../../src/renderer/src/i18n/setup-i18n';
 import { useClusterStore } from '../../src/renderer/src/store/cluster-store';
 import { ApiError } from '../../src/renderer/src/api/web-bridge-client';
 import { createCore, type Core } from '../../src/core/app-core';
@@ -18,6 +19,7 @@ let good: HttpSink;
 let broken: HttpSink;
 
 beforeAll(async () => {
+  setupI18n('en');
   good = await startHttpSink('127.57.104.1');
   broken = await startHttpSink('127.57.104.2');
   broken.setMode('fail');

@@ -1,6 +1,6 @@
 import type { ClusterStatus, HealthEvent, HistoryPoint, NodeCheck, NodeHealth, NodeWithHealth, Uptime } from '../../shared/schemas/health';
 import type { HealthState, Node, NodeFilter } from '../../shared/schemas/node';
-import { MonitorSettingsPatchSchema, type MonitorSettings } from '../../shared/schemas/settings';
+import { MonitorSettingsPatchSchema, MonitorTimingSchema, touchesTiming, type MonitorSettings } from '../../shared/schemas/settings';
 import { parseOrThrow } from '../../shared/errors';
 import { Emitter } from '../util/emitter';
 import type { NodeRegistry } from '../registry/node-registry';
@@ -108,6 +108,7 @@ export class ClusterMonitor {
   updateSettings(patch: unknown): MonitorSettings {
     const changes = parseOrThrow(MonitorSettingsPatchSchema, patch);
     const next = { ...this.#settings, ...changes };
+    if (touchesTiming(changes)) parseOrThrow(MonitorTimingSchema, next);
     this.#persistSettings?.(this.#settings, next); // throws before memory changes if the write fails
     this.#settings = next;
     if (this.#running) this.#schedule(0);

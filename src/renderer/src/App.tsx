@@ -1,6 +1,8 @@
-import { useEffect, useMemo, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { getApi } from './api/get-api';
 import { rowsDependOnHealth, useClusterStore, visibleIds } from './store/cluster-store';
+import { searchWithView, viewFromSearch } from './store/url-view';
 import { Header } from './components/Header';
 import { Filters } from './components/Filters';
 import { NodeTable } from './components/NodeTable';
@@ -11,10 +13,20 @@ import { SettingsDialog } from './components/SettingsDialog';
 import { EmptyState } from './components/EmptyState';
 import { CommandDialog } from './components/CommandDialog';
 import { DemoNotice } from './components/DemoNotice';
+import { Modal } from './components/Modal';
+import { TokenScreen } from './components/TokenScreen';
+import { usePageStatus } from './components/page-status';
+
+// Health updates re-render the app when rows are sorted by state (the default); these parts do not
+// depend on health, so they are memoised and given stable callbacks.
+const StableHeader = memo(Header);
+const StableFilters = memo(Filters);
+const StableDetail = memo(NodeDetail);
 
 type Dialog = { kind: 'add' } | { kind: 'edit' } | { kind: 'import'; source?: 'file' | 'tailscale' } | { kind: 'settings' } | { kind: 'command'; nodeIds: string[] } | null;
 
 export function App() {
+  const { t } = useTranslation();
   const connection = useClusterStore((s) => s.connection);
   const loaded = useClusterStore((s) => s.loaded);
   const nodes = useClusterStore((s) => s.nodes);
@@ -25,70 +37,91 @@ export function App() {
   const sort = useClusterStore((s) => s.sort);
   const selectedId = useClusterStore((s) => s.selectedId);
   const [dialog, setDialog] = useState<Dialog>(null);
+  const open = useMemo(
+    () => ({
+      add: () => setDialog({ kind: 'add' }),
+      edit: () => setDialog({ kind: 'edit' }),
+      import: (source?: 'file' | 'tailscale') => setDialog({ kind: 'import', source }),
+      settings: () => setDialog({ kind: 'settings' }),
+      command: (nodeIds: string[]) => setDialog({ kind: 'command', nodeIds }),
+    }),
+    [],
+  );
   const rows = useMemo(
     () => visibleIds({ nodes, health: health ?? useClusterStore.getState().health, order, filter, sort }),
     [nodes, health, order, filter, sort],
   );
+  usePageStatus();
+  // The rows shown when pressed (kept in a ref, so the callback stays the same while rows change).
+  const rowsRef = useRef(rows);
+  rowsRef.current = rows;
+  const runOnShown = useCallback(() => open.command(rowsRef.current), [open]);
 
   useEffect(() => {
     const store = useClusterStore.getState();
+    let initFailed = false;
     const api = getApi((state) => {
       store.setConnection(state);
-      if (state === 'open' && useClusterStore.getState().loaded) void store.reload(); // catch up after a reconnect
+      // Catch up after a reconnect, or load for the first time if the service was down at the start.
+      if (state === 'open' && (initFailed || useClusterStore.getState().loaded)) void store.reload().catch(() => store.setConnection('closed'));
     });
-    if (!api) return;
+    // The view (filters, sort) comes from the address and is written back as it changes.
+    useClusterStore.setState(viewFromSearch(window.location.search));
+    const offView = useClusterStore.subscribe((s, prev) => {
+      if (s.filter === prev.filter && s.sort === prev.sort) return;
+      const search = searchWithView(window.location.search, s);
+      if (search !== window.location.search) window.history.replaceState(null, '', window.location.pathname + search + window.location.hash);
+    });
+    if (!api) return offView;
     let unsubscribe: (() => void) | undefined;
     let unmounted = false;
     void store.init(api).then(
       (off) => (unmounted ? off() : (unsubscribe = off)),
-      () => store.setConnection('closed'),
+      () => {
+        initFailed = true;
+        store.setConnection('closed'); // setConnection keeps a refused token refused
+      },
     );
     // The shell asks to show a node (tray menu, notification click).
     const onShow = (event: Event) => store.select((event as CustomEvent<string>).detail);
     window.addEventListener('mco:show-node', onShow);
     return () => {
       unmounted = true;
+      offView();
       unsubscribe?.();
       api.dispose?.();
       window.removeEventListener('mco:show-node', onShow);
     };
   }, []);
 
-  if (connection === 'no-token' || connection === 'unauthorized') {
-    return (
-      <main className="center">
-        <h1>MCP Cloud Orchestrator</h1>
-        <p>{connection === 'no-token' ? 'Open the login URL printed by `mcp-orchestrator serve` (it carries ?token=…).' : 'The service refused this token. Open the login URL again.'}</p>
-      </main>
-    );
-  }
+  if (connection === 'no-token' || connection === 'unauthorized') return <TokenScreen refused={connection === 'unauthorized'} />;
   const close = () => setDialog(null);
   return (
     <div className="app">
-      <Header onAdd={() => setDialog({ kind: 'add' })} onImport={() => setDialog({ kind: 'import' })} onSettings={() => setDialog({ kind: 'settings' })} />
-      {connection === 'closed' && <div className="banner" role="status">Connection to the service lost; reconnecting…</div>}
+      <StableHeader onAdd={open.add} onImport={open.import} onSettings={open.settings} />
+      {connection === 'closed' && <div className="banner" role="status" data-testid="connection-lost">{t('connection.lost')}</div>}
       <DemoNotice />
       {!loaded ? (
-        <main className="center">Loading…</main>
+        <main className="center">{t('common.loading')}</main>
       ) : order.length === 0 ? (
-        <EmptyState onAdd={() => setDialog({ kind: 'add' })} onImport={(source) => setDialog({ kind: 'import', source })} />
+        <EmptyState onAdd={open.add} onImport={open.import} />
       ) : (
         <main className="main">
           <section className="list">
-            <Filters shown={rows.length} onRun={() => setDialog({ kind: 'command', nodeIds: rows })} />
+            <StableFilters shown={rows.length} onRun={runOnShown} />
             <NodeTable rows={rows} />
           </section>
-          {selectedId && nodes.has(selectedId) && <NodeDetail onEdit={() => setDialog({ kind: 'edit' })} onRun={(nodeIds) => setDialog({ kind: 'command', nodeIds })} />}
+          {selectedId && nodes.has(selectedId) && <StableDetail onEdit={open.edit} onRun={open.command} />}
         </main>
       )}
       {dialog && (
-        <div className="dialog" role="dialog" aria-modal="true" onKeyDown={(e) => e.key === 'Escape' && close()}>
+        <Modal onClose={close}>
           {dialog.kind === 'add' && <NodeForm onClose={close} />}
           {dialog.kind === 'edit' && selectedId && nodes.has(selectedId) && <NodeForm node={nodes.get(selectedId)} onClose={close} />}
           {dialog.kind === 'import' && <ImportDialog onClose={close} initialSource={dialog.source} />}
           {dialog.kind === 'settings' && <SettingsDialog onClose={close} />}
           {dialog.kind === 'command' && <CommandDialog nodeIds={dialog.nodeIds} onClose={close} />}
-        </div>
+        </Modal>
       )}
     </div>
   );

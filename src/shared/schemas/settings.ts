@@ -31,6 +31,19 @@ export const MonitorSettingsPatchSchema = z.strictObject({
 });
 export type MonitorSettingsPatch = z.infer<typeof MonitorSettingsPatchSchema>;
 
+/**
+ * The rule between fields, checked whenever a change touches either of them (REST, IPC and MCP all
+ * change settings through the monitor): a probe must end before the next sweep starts.
+ */
+export const MonitorTimingSchema = z
+  .object({ interval_s: z.number(), timeout_s: z.number() })
+  .superRefine((s, ctx) => {
+    if (s.timeout_s > s.interval_s)
+      ctx.addIssue({ code: 'custom', path: ['timeout_s'], message: `must not be longer than the interval (${s.interval_s} s): a probe would still be running when the next sweep starts` });
+  });
+/** Whether a patch changes the timing the rule above covers. */
+export const touchesTiming = (patch: MonitorSettingsPatch): boolean => patch.interval_s !== undefined || patch.timeout_s !== undefined;
+
 /** Where each monitor setting's value came from: shown beside it in the settings dialog. */
 export const SettingSourceSchema = z.enum(['default', 'saved', 'environment', 'flag', '.env file', 'demo']);
 export type SettingSource = z.infer<typeof SettingSourceSchema>;

@@ -22,6 +22,11 @@ export function fromShellBridge(bridge: ShellBridge): OrchestratorApi {
 
 const TOKEN_KEY = 'mco-token';
 
+/** Keeps a token pasted by the user for this session (the next start of the page uses it). */
+export function storeToken(token: string): void {
+  sessionStorage.setItem(TOKEN_KEY, token);
+}
+
 /** The token from the login URL (?token=…), kept for the session and removed from the address bar. */
 function takeToken(): string | null {
   const url = new URL(window.location.href);

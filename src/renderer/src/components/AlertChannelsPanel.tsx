@@ -1,4 +1,7 @@
 import { useEffect, useState } from 'react';
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
+import { formatDateTime } from '../i18n/format';
 import type { AlertChannelView, AlertChannelType } from '../../../shared/schemas/alerts';
 import { AlertChannelSchema } from '../../../shared/schemas/alerts';
 import { fieldErrors } from '../../../shared/errors';
@@ -17,15 +20,16 @@ function toChannel(d: Draft): Record<string, unknown> {
   return { id: d.id, type: d.type, url: d.url };
 }
 
-function deliveryLine(view: AlertChannelView): string {
+function deliveryLine(view: AlertChannelView, t: TFunction): string {
   const d = view.delivery;
-  if (d.status === 'idle') return 'nothing sent yet';
-  const counts = `${d.sent} sent, ${d.failed} failed`;
-  return d.last_failure && d.status !== 'ok' ? `${counts}; last failure ${new Date(d.last_failure.at).toLocaleString()}: ${d.last_failure.error}` : counts;
+  if (d.status === 'idle') return t('alerts.idle');
+  const counts = t('alerts.counts', { sent: d.sent, failed: d.failed });
+  return d.last_failure && d.status !== 'ok' ? t('alerts.lastFailure', { counts, at: formatDateTime(d.last_failure.at), error: d.last_failure.error }) : counts;
 }
 
 /** Alert channels in the settings dialog: list with delivery state, enable, remove, test, add. */
 export function AlertChannelsPanel() {
+  const { t } = useTranslation();
   const api = useClusterStore((s) => s.api)!;
   const [views, setViews] = useState<AlertChannelView[]>([]);
   const [draft, setDraft] = useState<Draft>(EMPTY);
@@ -52,60 +56,63 @@ export function AlertChannelsPanel() {
     if (await save([...stored(), result.data])) setDraft(EMPTY);
   };
   const test = async (id: string) => {
-    setNote(`Sending a test to ${id}…`);
-    const { results } = await api.invoke('alerts:test', { channel_id: id });
-    setNote(results.map((r) => (r.ok ? `${r.channel_id}: delivered` : `${r.channel_id}: failed after ${r.attempts} attempts — ${r.error}`)).join('; '));
+    setNote(t('alerts.sending', { id }));
+    try {
+      const { results } = await api.invoke('alerts:test', { channel_id: id });
+      setNote(results.map((r) => (r.ok ? t('alerts.delivered', { id: r.channel_id }) : t('alerts.failedAfter', { id: r.channel_id, attempts: r.attempts, error: r.error }))).join('; '));
+    } catch (error) {
+      setNote((error as Error).message);
+    }
     reload();
   };
   const field = (key: string, label: string, type = 'text') => (
     <div className="field" key={key}>
       <label htmlFor={`alert-${key}`}>{label}</label>
       <input id={`alert-${key}`} type={type} value={draft[key]} onChange={(e) => setDraft({ ...draft, [key]: e.target.value })} />
-      {errors[key] && <p className="error" role="alert">{label}: {errors[key]}</p>}
+      {errors[key] && <p className="error" role="alert">{t('alerts.fieldError', { label, message: errors[key] })}</p>}
     </div>
   );
 
   return (
     <fieldset data-testid="alert-channels">
-      <legend>Alert channels</legend>
-      {views.length === 0 && <p className="muted">No channels. Alerts go to native notifications only.</p>}
+      <legend>{t('alerts.legend')}</legend>
+      {views.length === 0 && <p className="muted">{t('alerts.none')}</p>}
       {views.map((v) => {
         const c = v.channel;
         return (
           <div key={c.id} className={v.delivery.status === 'failing' ? 'alert-channel failing' : 'alert-channel'}>
             <strong>{c.id}</strong> <span className="muted">{c.type}</span> <span className="mono">{'url' in c ? c.url : c.host}</span>
-            {v.source === 'env' && <span className="muted"> (ALERT_WEBHOOK_URL)</span>}
+            {v.source === 'env' && <span className="muted"> {t('alerts.fromEnv')}</span>}
             <div className={v.delivery.status === 'failing' ? 'error' : 'muted'} role={v.delivery.status === 'failing' ? 'alert' : undefined}>
-              {v.delivery.status === 'failing' ? 'Failing: ' : ''}
-              {deliveryLine(v)}
+              {v.delivery.status === 'failing' ? t('alerts.failing', { line: deliveryLine(v, t) }) : deliveryLine(v, t)}
             </div>
-            <button onClick={() => void test(c.id)}>Send test</button>
+            <button onClick={() => void test(c.id)}>{t('alerts.sendTest')}</button>
             {v.source === 'data_dir' && (
               <>
                 <label className="toggle">
-                  <input type="checkbox" checked={c.enabled} onChange={(e) => void save(stored().map((s) => (s.id === c.id ? { ...s, enabled: e.target.checked } : s)))} /> Enabled
+                  <input type="checkbox" checked={c.enabled} onChange={(e) => void save(stored().map((s) => (s.id === c.id ? { ...s, enabled: e.target.checked } : s)))} /> {t('alerts.enabled')}
                 </label>
-                <button onClick={() => void save(stored().filter((s) => s.id !== c.id))}>Remove</button>
+                <button onClick={() => void save(stored().filter((s) => s.id !== c.id))}>{t('alerts.remove')}</button>
               </>
             )}
           </div>
         );
       })}
       <details>
-        <summary>Add a channel</summary>
+        <summary>{t('alerts.addChannel')}</summary>
         <div className="field">
-          <label htmlFor="alert-type">Type</label>
+          <label htmlFor="alert-type">{t('alerts.type')}</label>
           <select id="alert-type" value={draft.type} onChange={(e) => setDraft({ ...draft, type: e.target.value })}>
             {TYPES.map((t) => (
               <option key={t} value={t}>{t}</option>
             ))}
           </select>
         </div>
-        {field('id', 'Id')}
-        {draft.type !== 'email' && field('url', draft.type === 'ntfy' ? 'Topic URL' : 'Webhook URL', 'url')}
-        {draft.type === 'ntfy' && [field('priority', 'Priority (min, low, default, high, urgent)'), field('tags', 'Tags (comma-separated)'), field('token', 'Access token', 'password')]}
-        {draft.type === 'email' && [field('host', 'SMTP host'), field('port', 'Port'), field('username', 'User'), field('password', 'Password', 'password'), field('from', 'From'), field('to', 'To (comma-separated)')]}
-        <button className="primary" onClick={() => void add()}>Add channel</button>
+        {field('id', t('alerts.id'))}
+        {draft.type !== 'email' && field('url', draft.type === 'ntfy' ? t('alerts.topicUrl') : t('alerts.webhookUrl'), 'url')}
+        {draft.type === 'ntfy' && [field('priority', t('alerts.priority')), field('tags', t('alerts.tags')), field('token', t('alerts.token'), 'password')]}
+        {draft.type === 'email' && [field('host', t('alerts.host')), field('port', t('alerts.port')), field('username', t('alerts.user')), field('password', t('alerts.password'), 'password'), field('from', t('alerts.from')), field('to', t('alerts.to'))]}
+        <button className="primary" onClick={() => void add()}>{t('alerts.add')}</button>
       </details>
       {note && <p className="muted" role="status">{note}</p>}
     </fieldset>

@@ -1,19 +1,21 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useClusterStore } from '../store/cluster-store';
 
 /** What a new user sees with no nodes: every way to get a fleet in. */
 export function EmptyState({ onAdd, onImport }: { onAdd(): void; onImport(source: 'file' | 'tailscale'): void }) {
+  const { t } = useTranslation();
   const api = useClusterStore((s) => s.api)!;
   const [error, setError] = useState<string | null>(null);
   return (
-    <section className="empty" aria-label="Get started">
-      <h2>No nodes yet</h2>
-      <p>Add the machines you want to watch. Health checks start as soon as a node is registered.</p>
+    <section className="empty" aria-label={t('empty.label')}>
+      <h2>{t('empty.title')}</h2>
+      <p>{t('empty.body')}</p>
       <div className="choices">
-        <button className="primary" onClick={onAdd}>Add a node</button>
-        <button onClick={() => onImport('file')}>Import a nodes.json file</button>
-        <button onClick={() => onImport('tailscale')} title="Paste the output of `tailscale status --json`">Import from Tailscale</button>
-        <button onClick={() => api.invoke('demo:start', {}).catch((e: Error) => setError(e.message))}>Start the demo fleet</button>
+        <button className="primary" onClick={onAdd}>{t('empty.add')}</button>
+        <button onClick={() => onImport('file')}>{t('empty.importFile')}</button>
+        <button onClick={() => onImport('tailscale')} title={t('empty.importTailscaleTitle')}>{t('empty.importTailscale')}</button>
+        <button onClick={() => api.invoke('demo:start', {}).catch((e: Error) => setError(e.message))}>{t('empty.demo')}</button>
       </div>
       {error && <p className="error" role="alert">{error}</p>}
     </section>

@@ -1,49 +1,65 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useClusterStore } from '../store/cluster-store';
-import { STATE_LABEL, stateColor, timeAgo } from './state-colors';
+import { formatNumber, formatPercent, formatTime } from '../i18n/format';
+import { stateColor, stateLabel } from './state-colors';
+import { Ago } from './Ago';
 
 export function Header({ onAdd, onImport, onSettings }: { onAdd(): void; onImport(): void; onSettings(): void }) {
+  const { t } = useTranslation();
   const status = useClusterStore((s) => s.status);
   const api = useClusterStore((s) => s.api);
   const [checking, setChecking] = useState(false);
+  const [error, setError] = useState<string | null>(null);
   if (!status || !api) return <header className="header" />;
-  const paused = status.monitor.paused;
-  const shownState = status.monitor.offline || paused ? 'unknown' : status.state;
+  const { paused, paused_until, offline } = status.monitor;
+  const shownState = offline || paused ? 'unknown' : status.state;
+  const monitored = status.total_nodes - status.maintenance_nodes;
+  // Every action reports its failure here instead of leaving an unhandled rejection.
+  const run = async (action: string, call: () => Promise<unknown>) => {
+    setError(null);
+    try {
+      await call();
+    } catch (e) {
+      setError(t('header.actionFailed', { action, error: (e as Error).message }));
+    }
+  };
   const checkNow = async () => {
     setChecking(true);
-    try {
-      await api.invoke('cluster:checkNow', {});
-    } finally {
-      setChecking(false);
-    }
+    await run(t('header.checkNow'), () => api.invoke('cluster:checkNow', {}));
+    setChecking(false);
   };
   return (
     <header className="header">
-      <div className="cluster-state" data-testid="cluster-state" data-state={status.state} style={{ borderColor: stateColor(shownState) }}>
+      <div className="cluster-state" data-testid="cluster-state" data-state={paused ? 'paused' : status.state} style={{ borderColor: stateColor(shownState) }}>
         <span className="dot" style={{ background: stateColor(shownState) }} aria-hidden />
-        <strong>{STATE_LABEL[status.state]}</strong>
-        {status.monitor.offline && <span className="pill">monitor offline</span>}
-        {paused && <span className="pill">paused{status.monitor.paused_until ? ` until ${new Date(status.monitor.paused_until).toLocaleTimeString()}` : ''}</span>}
+        {paused ? (
+          <strong title={t('header.frozen')}>{paused_until ? t('header.pausedUntil', { time: formatTime(paused_until) }) : t('header.paused')}</strong>
+        ) : (
+          <strong>{stateLabel(status.state)}</strong>
+        )}
+        {offline && <span className="pill">{t('header.monitorOffline')}</span>}
       </div>
-      <dl className="counts" aria-label="Node counts">
-        <div><dt>Healthy</dt><dd data-testid="count-healthy">{status.healthy_nodes}/{status.total_nodes}</dd></div>
-        <div><dt>Degraded</dt><dd>{status.degraded_nodes}</dd></div>
-        <div><dt>Unhealthy</dt><dd data-testid="count-unhealthy">{status.unhealthy_nodes}</dd></div>
-        <div><dt>Maintenance</dt><dd>{status.maintenance_nodes}</dd></div>
-        <div><dt>Availability</dt><dd>{status.availability.toFixed(1)}%</dd></div>
-        <div><dt>Last sweep</dt><dd title={status.checked_at ?? ''}>{timeAgo(status.checked_at)}</dd></div>
+      <dl className="counts" aria-label={t('header.counts')}>
+        <div><dt>{t('header.healthy')}</dt><dd data-testid="count-healthy">{formatNumber(status.healthy_nodes)}/{formatNumber(status.total_nodes)}</dd></div>
+        <div className="optional"><dt>{t('header.degraded')}</dt><dd>{formatNumber(status.degraded_nodes)}</dd></div>
+        <div><dt>{t('header.unhealthy')}</dt><dd data-testid="count-unhealthy">{formatNumber(status.unhealthy_nodes)}</dd></div>
+        <div className="optional"><dt>{t('header.maintenance')}</dt><dd>{formatNumber(status.maintenance_nodes)}</dd></div>
+        <div className="narrow-optional"><dt>{t('header.availability')}</dt><dd data-testid="availability">{monitored > 0 && status.checked_at ? formatPercent(status.availability / 100) : t('time.never')}</dd></div>
+        <div><dt>{t('header.lastSweep')}</dt><dd><Ago iso={status.checked_at} empty={t('clock.noSweep')} testId="last-sweep" /></dd></div>
       </dl>
       <div className="actions">
-        <button onClick={checkNow} disabled={checking}>{checking ? 'Checking…' : 'Check now'}</button>
+        <button onClick={checkNow} disabled={checking}>{checking ? t('header.checking') : t('header.checkNow')}</button>
         {paused ? (
-          <button onClick={() => api.invoke('cluster:resume', {})}>Resume monitoring</button>
+          <button onClick={() => void run(t('header.resume'), () => api.invoke('cluster:resume', {}))}>{t('header.resume')}</button>
         ) : (
-          <button onClick={() => api.invoke('cluster:pause', { duration_s: 3600 })} title="Pause for 1 hour">Pause 1 h</button>
+          <button onClick={() => void run(t('header.pause'), () => api.invoke('cluster:pause', { duration_s: 3600 }))} title={t('header.pauseTitle')}>{t('header.pause')}</button>
         )}
-        <button onClick={onAdd}>Add node</button>
-        <button onClick={onImport}>Import / export</button>
-        <button onClick={onSettings}>Settings</button>
+        <button onClick={onAdd}>{t('header.add')}</button>
+        <button onClick={onImport}>{t('header.importExport')}</button>
+        <button onClick={onSettings}>{t('header.settings')}</button>
       </div>
+      {error && <p className="error header-error" role="alert">{error}</p>}
     </header>
   );
 }

@@ -1,9 +1,12 @@
+import { formatPercent } from '../i18n/format';
+import { fastT, fixedT } from '../i18n/fast-t';
+
 /** The last checks as a strip of bars, oldest first (green passed, red failed), and 24 h uptime. */
 export function HeartbeatStrip({ recent, uptime }: { recent?: string; uptime?: number | null }) {
   const bars = recent ?? '';
   const failed = [...bars].filter((c) => c === '0').length;
   return (
-    <span className="heartbeat" title={`last ${bars.length} checks: ${failed} failed`} data-recent={bars}>
+    <span className="heartbeat" title={fastT('table.heartbeat', { count: bars.length, failed })} data-recent={bars}>
       <span className="bars" aria-hidden>
         {[...bars].map((c, i) => (
           <i key={i} className={c === '1' ? 'ok' : 'fail'} />
@@ -15,6 +18,6 @@ export function HeartbeatStrip({ recent, uptime }: { recent?: string; uptime?: n
 }
 
 export function formatUptime(uptime: number | null | undefined): string {
-  if (uptime === null || uptime === undefined) return '—';
-  return `${(uptime * 100).toFixed(uptime === 1 ? 0 : 1)}%`;
+  if (uptime === null || uptime === undefined) return fixedT('time.never');
+  return formatPercent(uptime, uptime === 1 ? 0 : 1);
 }

@@ -1,28 +1,42 @@
-import { memo, useRef, type KeyboardEvent } from 'react';
-import type { NodeHealth } from '../../../shared/schemas/health';
+import { memo, useMemo, useRef, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { HealthEvent, NodeHealth } from '../../../shared/schemas/health';
 import type { Node } from '../../../shared/schemas/node';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { UNKNOWN_HEALTH, useClusterStore, type SortKey } from '../store/cluster-store';
-import { STATE_LABEL, stateColor, timeAgo } from './state-colors';
+import { formatDateTime, formatNumber, formatWhen } from '../i18n/format';
+import { i18n } from '../i18n/setup-i18n';
+import { fastT, fixedT } from '../i18n/fast-t';
+import { stateColor, stateLabel } from './state-colors';
 import { HeartbeatStrip } from './HeartbeatStrip';
+import { Ago } from './Ago';
 
-const COLUMNS: Array<{ key: SortKey | 'tags' | 'uptime'; label: string }> = [
-  { key: 'id', label: 'ID' },
-  { key: 'hostname', label: 'Hostname' },
-  { key: 'tailscale_ip', label: 'IP' },
-  { key: 'role', label: 'Role' },
-  { key: 'tags', label: 'Tags' },
-  { key: 'state', label: 'State' },
-  { key: 'latency', label: 'Latency' },
-  { key: 'checked', label: 'Last check' },
-  { key: 'uptime', label: 'Uptime 24 h' },
+type ColumnKey = SortKey | 'tags' | 'uptime';
+const COLUMNS: Array<{ key: ColumnKey; label: 'table.id' | 'table.hostname' | 'table.ip' | 'table.role' | 'table.tags' | 'table.state' | 'table.latency' | 'table.checked' | 'table.uptime' }> = [
+  { key: 'id', label: 'table.id' },
+  { key: 'hostname', label: 'table.hostname' },
+  { key: 'tailscale_ip', label: 'table.ip' },
+  { key: 'role', label: 'table.role' },
+  { key: 'tags', label: 'table.tags' },
+  { key: 'state', label: 'table.state' },
+  { key: 'latency', label: 'table.latency' },
+  { key: 'checked', label: 'table.checked' },
+  { key: 'uptime', label: 'table.uptime' },
 ];
 const ROW_HEIGHT = 32;
 // Stable across renders: a new function would make the virtualiser re-measure all rows each update.
 const estimateRowSize = () => ROW_HEIGHT;
 
+/** When each node in maintenance entered it, from the event log the page holds. */
+function maintenanceStarts(events: HealthEvent[]): Map<string, string> {
+  const since = new Map<string, string>();
+  for (const e of events) if (e.kind === 'transition' && e.node && e.to === 'maintenance') since.set(e.node, e.at);
+  return since;
+}
+
 /** Only the rows in view are in the DOM, so 1,000+ nodes stay smooth. */
 export function NodeTable({ rows }: { rows: string[] }) {
+  const { t } = useTranslation();
   const parentRef = useRef<HTMLDivElement>(null);
   const selectedId = useClusterStore((s) => s.selectedId);
   const nodes = useClusterStore((s) => s.nodes);
@@ -30,6 +44,11 @@ export function NodeTable({ rows }: { rows: string[] }) {
   const select = useClusterStore((s) => s.select);
   const sort = useClusterStore((s) => s.sort);
   const setSort = useClusterStore((s) => s.setSort);
+  const clearFilters = useClusterStore((s) => s.clearFilters);
+  const events = useClusterStore((s) => s.events);
+  // While monitoring is paused, the states shown are the ones from before the pause.
+  const frozen = useClusterStore((s) => s.status?.monitor.paused ?? false);
+  const since = useMemo(() => maintenanceStarts(events), [events]);
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => parentRef.current, estimateSize: estimateRowSize, overscan: 6 });
   const selectedIndex = selectedId ? rows.indexOf(selectedId) : -1;
 
@@ -51,21 +70,29 @@ export function NodeTable({ rows }: { rows: string[] }) {
   };
 
   return (
-    <div className="table" role="grid" aria-label="Nodes" aria-rowcount={rows.length + 1} tabIndex={0} onKeyDown={onKeyDown} data-testid="node-table">
+    <div className={frozen ? 'table frozen' : 'table'} role="grid" aria-label={t('table.label')} aria-rowcount={rows.length + 1} tabIndex={0} onKeyDown={onKeyDown} data-testid="node-table" data-frozen={frozen}>
       <div className="row head" role="row">
         {COLUMNS.map((c) => (
           <div key={c.key} role="columnheader" className={`cell c-${c.key}`} aria-sort={sort.key === c.key ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none'}>
-            {c.key === 'tags' || c.key === 'uptime' ? c.label : <button className="link" onClick={() => setSort(c.key as SortKey)}>{c.label}{sort.key === c.key ? (sort.dir === 1 ? ' ▲' : ' ▼') : ''}</button>}
+            {c.key === 'tags' || c.key === 'uptime' ? t(c.label) : <button className="link" onClick={() => setSort(c.key as SortKey)}>{t(c.label)}{sort.key === c.key ? (sort.dir === 1 ? ' ▲' : ' ▼') : ''}</button>}
           </div>
         ))}
       </div>
+      {frozen && <div className="frozen-note" role="status" data-testid="frozen-note">{t('table.frozen')}</div>}
       <div className="body" ref={parentRef}>
+        {rows.length === 0 && (
+          <div className="no-match" data-testid="no-match">
+            <strong>{t('table.noMatch')}</strong>
+            <p className="muted">{t('table.noMatchHint')}</p>
+            <button onClick={clearFilters}>{t('table.clearFilters')}</button>
+          </div>
+        )}
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {virtualizer.getVirtualItems().map((item) => {
             const n = nodes.get(rows[item.index]);
             if (!n) return null;
             const health = healthById.get(n.id) ?? UNKNOWN_HEALTH;
-            return <NodeRow key={n.id} node={n} health={health} index={item.index} start={item.start} selected={n.id === selectedId} onSelect={select} />;
+            return <NodeRow key={n.id} node={n} health={health} index={item.index} start={item.start} selected={n.id === selectedId} frozen={frozen} maintenanceSince={since.get(n.id) ?? null} onSelect={select} />;
           })}
         </div>
       </div>
@@ -79,11 +106,18 @@ interface RowProps {
   index: number;
   start: number;
   selected: boolean;
+  frozen: boolean;
+  maintenanceSince: string | null;
   onSelect(id: string): void;
 }
 
 /** One row; memoised so a scroll or an update of other nodes does not re-render it. */
-const NodeRow = memo(function NodeRow({ node: n, health, index, start, selected, onSelect }: RowProps) {
+const NodeRow = memo(function NodeRow({ node: n, health, index, start, selected, frozen, maintenanceSince, onSelect }: RowProps) {
+  // i18n.t rather than useTranslation: the language is set once per page, and the hook's cost adds up over the rows in view.
+  const t = i18n.t;
+  const inMaintenance = health.status === 'maintenance';
+  const muted = n.muted_until && Date.parse(n.muted_until) > Date.now() ? n.muted_until : null;
+  const tags = n.tags.join(', ');
   return (
     <div
       role="row"
@@ -91,21 +125,33 @@ const NodeRow = memo(function NodeRow({ node: n, health, index, start, selected,
       aria-selected={selected}
       data-node-id={n.id}
       data-state={health.status}
-      className={`row${selected ? ' selected' : ''}`}
+      data-frozen={frozen || undefined}
+      className={`row${selected ? ' selected' : ''}${frozen ? ' frozen' : ''}`}
       style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${start}px)` }}
       onClick={() => onSelect(n.id)}
     >
-      <div role="gridcell" className="cell c-id">{n.id}</div>
-      <div role="gridcell" className="cell c-hostname">{n.hostname}</div>
-      <div role="gridcell" className="cell c-tailscale_ip mono">{n.tailscale_ip}</div>
-      <div role="gridcell" className="cell c-role">{n.role}</div>
-      <div role="gridcell" className="cell c-tags">{n.tags.join(', ')}</div>
-      <div role="gridcell" className="cell c-state" title={health.error ?? ''}>
-        <span className="dot" style={{ background: stateColor(health.status) }} aria-hidden /> {STATE_LABEL[health.status]}
+      <div role="gridcell" className="cell c-id" title={n.id}>
+        {n.id}
+        {muted && <span className="muted-mark" data-testid="muted-mark" title={t('table.muted', { time: formatDateTime(muted) })}>{t('table.mutedMark')}</span>}
       </div>
-      <div role="gridcell" className="cell c-latency mono">{health.latency_ms === null ? '—' : `${health.latency_ms.toFixed(1)} ms`}</div>
-      <div role="gridcell" className="cell c-checked">{timeAgo(health.checked_at)}</div>
-      <div role="gridcell" className="cell c-uptime"><HeartbeatStrip recent={health.recent} uptime={health.uptime_24h} /></div>
+      <div role="gridcell" className="cell c-hostname" title={n.hostname}>{n.hostname}</div>
+      <div role="gridcell" className="cell c-tailscale_ip mono" title={n.tailscale_ip}>{n.tailscale_ip}</div>
+      <div role="gridcell" className="cell c-role">{n.role}</div>
+      <div role="gridcell" className="cell c-tags" title={tags}>{tags}</div>
+      <div role="gridcell" className="cell c-state" title={frozen ? fixedT('table.frozen') : (health.error ?? '')}>
+        <span className="dot" style={{ background: stateColor(health.status) }} aria-hidden /> {stateLabel(health.status)}
+      </div>
+      <div role="gridcell" className="cell c-latency mono">{inMaintenance || health.latency_ms === null ? fixedT('time.never') : fastT('table.ms', { value: formatNumber(health.latency_ms, 1) })}</div>
+      <div role="gridcell" className="cell c-checked">
+        {inMaintenance ? (
+          <span className="muted" data-testid="maintenance-since" title={maintenanceSince ? t('table.maintenanceSince', { time: formatDateTime(maintenanceSince) }) : undefined}>
+            {maintenanceSince ? t('table.maintenanceSince', { time: formatWhen(maintenanceSince) }) : t('table.inMaintenance')}
+          </span>
+        ) : (
+          <Ago iso={health.checked_at} empty={fixedT('time.never')} />
+        )}
+      </div>
+      <div role="gridcell" className="cell c-uptime">{inMaintenance ? null : <HeartbeatStrip recent={health.recent} uptime={health.uptime_24h} />}</div>
     </div>
   );
 });

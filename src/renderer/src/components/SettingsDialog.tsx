@@ -1,81 +1,105 @@
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { MonitorSettings, MonitorSettingSources, SettingSource, ShellSettings } from '../../../shared/schemas/settings';
-import { MonitorSettingsPatchSchema } from '../../../shared/schemas/settings';
-import { fieldErrors } from '../../../shared/errors';
 import { useClusterStore } from '../store/cluster-store';
 import { AlertChannelsPanel } from './AlertChannelsPanel';
+import { checkSettingsForm, SETTINGS_FIELDS, type SettingsField } from './settings-errors';
 
-const FIELDS: Array<{ key: keyof MonitorSettings; label: string }> = [
-  { key: 'interval_s', label: 'Check interval (s)' },
-  { key: 'timeout_s', label: 'Probe timeout (s)' },
-  { key: 'failure_threshold', label: 'Failures before unhealthy' },
-  { key: 'recovery_threshold', label: 'Successes before healthy again' },
-  { key: 'resume_grace_s', label: 'Grace after sleep (s)' },
-];
-
-const SOURCE_TEXT: Record<SettingSource, string> = {
+const SOURCE_KEY: Record<SettingSource, 'default' | 'saved' | 'environment' | 'flag' | 'envFile' | 'demo'> = {
   default: 'default',
-  saved: 'saved here',
-  environment: 'set by the environment (wins over saved values at start)',
-  flag: 'set by a command-line flag (wins over saved values at start)',
-  '.env file': 'set in .env (wins over saved values at start)',
-  demo: 'set by the demo',
+  saved: 'saved',
+  environment: 'environment',
+  flag: 'flag',
+  '.env file': 'envFile',
+  demo: 'demo',
 };
 
 export function SettingsDialog({ onClose }: { onClose(): void }) {
+  const { t } = useTranslation();
   const api = useClusterStore((s) => s.api)!;
-  const [values, setValues] = useState<Record<string, string>>({});
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [current, setCurrent] = useState<MonitorSettings | null>(null);
+  const [values, setValues] = useState<Record<SettingsField, string>>({} as Record<SettingsField, string>);
+  const [errors, setErrors] = useState<Partial<Record<SettingsField, string>>>({});
+  const [failure, setFailure] = useState<string | null>(null);
   // Desktop-only preferences; the web UI has none (the call answers "unavailable").
   const [shell, setShell] = useState<ShellSettings | null>(null);
   const [sources, setSources] = useState<MonitorSettingSources | null>(null);
   useEffect(() => {
     void api.invoke('settings:sources', {}).then(setSources, () => setSources(null));
-    void api.invoke('settings:get', {}).then((s) => setValues(Object.fromEntries(FIELDS.map((f) => [f.key, String(s[f.key])]))));
+    void api.invoke('settings:get', {}).then(
+      (s) => {
+        setCurrent(s);
+        setValues(Object.fromEntries(SETTINGS_FIELDS.map((f) => [f, String(s[f])])) as Record<SettingsField, string>);
+      },
+      (e: Error) => setFailure(e.message),
+    );
     void api.invoke('shell:settings', {}).then(setShell, () => setShell(null));
   }, [api]);
   const save = async () => {
-    const patch = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Number(v)]));
-    const result = MonitorSettingsPatchSchema.safeParse(patch);
-    if (!result.success) return setErrors(Object.fromEntries(fieldErrors(result.error).map((e) => [e.field, e.message])));
-    await api.invoke('settings:update', result.data);
-    if (shell) {
-      const { window_bounds: _bounds, ...prefs } = shell;
-      await api.invoke('shell:updateSettings', prefs);
+    if (!current) return;
+    const checked = checkSettingsForm(values, current, t);
+    if (!checked.ok) return setErrors(checked.errors);
+    setErrors({});
+    setFailure(null);
+    try {
+      if (Object.keys(checked.patch).length > 0) {
+        const saved = await api.invoke('settings:update', checked.patch);
+        useClusterStore.getState().setIntervalS(saved.interval_s);
+      }
+      if (shell) {
+        const { window_bounds: _bounds, ...prefs } = shell;
+        await api.invoke('shell:updateSettings', prefs);
+      }
+      onClose();
+    } catch (error) {
+      // The service's refusal names fields too: each goes next to its field, once.
+      const details = (error as { payload?: { details?: Array<{ field: string; message: string }> } }).payload?.details ?? [];
+      const byField: Partial<Record<SettingsField, string>> = {};
+      for (const d of details) if ((SETTINGS_FIELDS as readonly string[]).includes(d.field)) byField[d.field as SettingsField] ??= t('settings.error.other', { field: t(`settings.name.${d.field as SettingsField}`), message: d.message });
+      setErrors(byField);
+      if (Object.keys(byField).length === 0) setFailure(t('settings.saveFailed', { error: (error as Error).message }));
     }
-    onClose();
   };
   return (
     <div className="dialog-body">
-      <h2>Settings</h2>
-      {FIELDS.map((f) => (
-        <div className="field" key={f.key}>
-          <label htmlFor={`s-${f.key}`}>{f.label}</label>
-          <input id={`s-${f.key}`} value={values[f.key] ?? ''} onChange={(e) => setValues({ ...values, [f.key]: e.target.value })} aria-describedby={`s-${f.key}-source`} />
-          {sources && <p className="hint" id={`s-${f.key}-source`} data-source={sources[f.key]}>{SOURCE_TEXT[sources[f.key]]}</p>}
-          {errors[f.key] && <p className="error" role="alert">{f.label}: {errors[f.key]}</p>}
+      <h2>{t('settings.title')}</h2>
+      {SETTINGS_FIELDS.map((f) => (
+        <div className={errors[f] ? 'field invalid' : 'field'} key={f}>
+          <label htmlFor={`s-${f}`}>{t(`settings.label.${f}`)}</label>
+          <input
+            id={`s-${f}`}
+            inputMode="decimal"
+            value={values[f] ?? ''}
+            disabled={!current} // typing before the values arrive would be overwritten by them
+            onChange={(e) => setValues({ ...values, [f]: e.target.value })}
+            aria-invalid={Boolean(errors[f])}
+            aria-describedby={`s-${f}-source s-${f}-error`}
+          />
+          {sources && <p className="hint" id={`s-${f}-source`} data-source={sources[f]}>{t(`settings.source.${SOURCE_KEY[sources[f]]}`)}</p>}
+          {errors[f] && <p className="error" role="alert" id={`s-${f}-error`} data-field={f}>{errors[f]}</p>}
         </div>
       ))}
       {shell && (
         <fieldset>
-          <legend>Desktop</legend>
-          <label className="toggle"><input type="checkbox" checked={shell.notifications} onChange={(e) => setShell({ ...shell, notifications: e.target.checked })} /> Notifications</label>
-          <label className="toggle"><input type="checkbox" checked={shell.start_at_login} onChange={(e) => setShell({ ...shell, start_at_login: e.target.checked })} /> Start at login (hidden)</label>
-          <label className="toggle"><input type="checkbox" checked={shell.serve_rest_api} onChange={(e) => setShell({ ...shell, serve_rest_api: e.target.checked })} /> Serve the REST API on 127.0.0.1:{shell.rest_port} (after restart)</label>
+          <legend>{t('settings.desktop')}</legend>
+          <label className="toggle"><input type="checkbox" checked={shell.notifications} onChange={(e) => setShell({ ...shell, notifications: e.target.checked })} /> {t('settings.notifications')}</label>
+          <label className="toggle"><input type="checkbox" checked={shell.start_at_login} onChange={(e) => setShell({ ...shell, start_at_login: e.target.checked })} /> {t('settings.startAtLogin')}</label>
+          <label className="toggle"><input type="checkbox" checked={shell.serve_rest_api} onChange={(e) => setShell({ ...shell, serve_rest_api: e.target.checked })} /> {t('settings.serveRest', { port: shell.rest_port })}</label>
           <label>
-            MCP destructive actions{' '}
+            {t('settings.policy')}{' '}
             <select value={shell.command_policy} onChange={(e) => setShell({ ...shell, command_policy: e.target.value as ShellSettings['command_policy'] })}>
-              <option value="deny">deny</option>
-              <option value="ask">ask me</option>
-              <option value="allow">allow</option>
+              <option value="deny">{t('settings.policyDeny')}</option>
+              <option value="ask">{t('settings.policyAsk')}</option>
+              <option value="allow">{t('settings.policyAllow')}</option>
             </select>
           </label>
         </fieldset>
       )}
       <AlertChannelsPanel />
+      {failure && <p className="error" role="alert">{failure}</p>}
       <div className="buttons">
-        <button onClick={onClose}>Cancel</button>
-        <button className="primary" onClick={save}>Save</button>
+        <button onClick={onClose}>{t('common.cancel')}</button>
+        <button className="primary" onClick={() => void save()} disabled={!current}>{t('common.save')}</button>
       </div>
     </div>
   );

@@ -1,21 +1,40 @@
 import type { ClusterState } from '../../../shared/schemas/health';
 import type { HealthState } from '../../../shared/schemas/node';
+import { i18n } from '../i18n/setup-i18n';
+import { formatAgo } from '../i18n/format';
+
+type AnyState = HealthState | ClusterState;
+const STATES: AnyState[] = ['healthy', 'degraded', 'unhealthy', 'critical', 'unknown', 'maintenance'];
 
 /** One colour per state, used by the header, the table and the chart (CSS variables in styles.css). */
-export const stateColor = (state: HealthState | ClusterState): string => `var(--state-${state})`;
-export const STATE_LABEL: Record<HealthState | ClusterState, string> = {
-  healthy: 'Healthy',
-  degraded: 'Degraded',
-  unhealthy: 'Unhealthy',
-  critical: 'Critical',
-  unknown: 'Unknown',
-  maintenance: 'Maintenance',
+export const stateColor = (state: AnyState): string => `var(--state-${state})`;
+
+/** The same colours as literal values, for places outside the page's CSS (the favicon). */
+export const STATE_HEX: Record<AnyState, string> = {
+  healthy: '#2e9d4f',
+  degraded: '#d99a00',
+  unhealthy: '#d64545',
+  critical: '#d64545',
+  unknown: '#8a9099',
+  maintenance: '#7b68c8',
 };
 
+const labels = new Map<string, string>();
+/** A state's name in the UI's language (looked up once per language: the table asks for it per row). */
+export function stateLabel(state: AnyState): string {
+  const key = `${i18n.language}|${state}`;
+  let label = labels.get(key);
+  if (label === undefined) labels.set(key, (label = i18n.t(`state.${state}`)));
+  return label;
+}
+
+/** Kept for callers that index by state; each read is translated. */
+export const STATE_LABEL = Object.defineProperties(
+  {} as Record<AnyState, string>,
+  Object.fromEntries(STATES.map((s) => [s, { get: () => stateLabel(s), enumerable: true }])),
+);
+
+/** "12 s ago" in the UI's language; "—" without a time. Components that stay on screen use <Ago>, which ticks. */
 export function timeAgo(iso: string | null, now = Date.now()): string {
-  if (!iso) return '—';
-  const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
-  if (s < 60) return `${s}s ago`;
-  if (s < 3600) return `${Math.floor(s / 60)}m ago`;
-  return `${Math.floor(s / 3600)}h ago`;
+  return iso ? formatAgo(iso, now) : i18n.t('time.never');
 }

@@ -4,8 +4,12 @@ import type { ClusterStatus, HealthEvent, NodeHealth } from '../../../shared/sch
 import type { HealthState, Node, NodeFilter } from '../../../shared/schemas/node';
 import { filterNodes } from '../../../shared/node-filter';
 import type { ConnectionState } from '../api/get-api';
+import { DEFAULT_MONITOR_SETTINGS } from '../../../shared/schemas/settings';
 
 export type SortKey = 'id' | 'hostname' | 'tailscale_ip' | 'role' | 'state' | 'latency' | 'checked';
+export const SORT_KEYS: readonly SortKey[] = ['id', 'hostname', 'tailscale_ip', 'role', 'state', 'latency', 'checked'];
+/** Problems first: unhealthy, then degraded, then unknown. */
+export const DEFAULT_SORT: ClusterStore['sort'] = { key: 'state', dir: 1 };
 
 export interface ClusterStore {
   api: OrchestratorApi | null;
@@ -17,6 +21,8 @@ export interface ClusterStore {
   health: Map<string, NodeHealth>;
   order: string[];
   events: HealthEvent[];
+  /** The monitor's check interval, for telling fresh data from stale. */
+  intervalS: number;
   selectedId: string | null;
   filter: NodeFilter;
   sort: { key: SortKey; dir: 1 | -1 };
@@ -30,6 +36,8 @@ export interface ClusterStore {
   select(id: string | null): void;
   setFilter(filter: Partial<NodeFilter>): void;
   setSort(key: SortKey): void;
+  clearFilters(): void;
+  setIntervalS(intervalS: number): void;
 }
 
 const MAX_EVENTS = 500;
@@ -46,9 +54,10 @@ export const createClusterStore = () =>
     health: new Map(),
     order: [],
     events: [],
+    intervalS: DEFAULT_MONITOR_SETTINGS.interval_s,
     selectedId: null,
     filter: {},
-    sort: { key: 'id', dir: 1 },
+    sort: DEFAULT_SORT,
 
     async init(api) {
       set({ api });
@@ -65,7 +74,11 @@ export const createClusterStore = () =>
     async reload() {
       const api = get().api;
       if (!api) return;
-      const [status, events] = await Promise.all([api.invoke('cluster:status', { include_nodes: true }), api.invoke('events:list', { limit: MAX_EVENTS })]);
+      const [status, events, settings] = await Promise.all([
+        api.invoke('cluster:status', { include_nodes: true }),
+        api.invoke('events:list', { limit: MAX_EVENTS }),
+        api.invoke('settings:get', {}).catch(() => null), // only for staleness: the page works without it
+      ]);
       const { nodes = [], ...summary } = status;
       performance.mark('mco:snapshot'); // the bench measures first render from here
       set({
@@ -74,12 +87,15 @@ export const createClusterStore = () =>
         health: new Map(nodes.map((n) => [n.id, n.health])),
         order: nodes.map((n) => n.id),
         events,
+        intervalS: settings?.interval_s ?? get().intervalS,
         loaded: true,
         connection: 'open',
       });
     },
 
     setConnection(connection) {
+      // A refused token stays refused: a failing call afterwards must not turn it into "reconnecting".
+      if (get().connection === 'unauthorized' && connection === 'closed') return;
       set({ connection });
     },
 
@@ -128,24 +144,48 @@ export const createClusterStore = () =>
       const sort = get().sort;
       set({ sort: { key, dir: sort.key === key ? ((-sort.dir) as 1 | -1) : 1 } });
     },
+
+    clearFilters() {
+      set({ filter: {} });
+    },
+
+    setIntervalS(intervalS) {
+      set({ intervalS });
+    },
   }));
 
 const STATE_RANK: Record<HealthState, number> = { unhealthy: 0, degraded: 1, unknown: 2, maintenance: 3, healthy: 4 };
 
-/** Ids of the rows the table shows: the shared list filters, then the chosen sort. */
+// The registry's nodes in id order, kept until the nodes change: health updates re-sort often (by
+// state, the default), and a stable sort of an id-ordered list breaks ties without comparing strings.
+let byIdCache: { nodes: Map<string, Node>; order: string[]; sorted: Node[] } | null = null;
+function nodesById(nodes: Map<string, Node>, order: string[]): Node[] {
+  if (byIdCache?.nodes === nodes && byIdCache.order === order) return byIdCache.sorted;
+  const sorted: Node[] = [];
+  for (const id of order) {
+    const node = nodes.get(id);
+    if (node) sorted.push(node);
+  }
+  sorted.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  byIdCache = { nodes, order, sorted };
+  return sorted;
+}
+
+/** Ids of the rows the table shows: the shared list filters, then the chosen sort (ties by id). */
 export function visibleIds(state: Pick<ClusterStore, 'nodes' | 'health' | 'order' | 'filter' | 'sort'>): string[] {
   const healthOf = (id: string): NodeHealth => state.health.get(id) ?? UNKNOWN_HEALTH;
-  const all: Node[] = [];
-  for (const id of state.order) {
-    const node = state.nodes.get(id);
-    if (node) all.push(node);
-  }
-  const rows = filterNodes(all, state.filter, (id) => healthOf(id).status);
   const { key, dir } = state.sort;
+  const base = nodesById(state.nodes, state.order);
+  const rows = filterNodes(dir === 1 ? base : [...base].reverse(), state.filter, (id) => healthOf(id).status);
+  if (key === 'id') return rows.map((n) => n.id);
+  if (key === 'state') {
+    // Five states: bucket the rows (already in id order) instead of sorting them.
+    const buckets: string[][] = [[], [], [], [], []];
+    for (const n of rows) buckets[STATE_RANK[healthOf(n.id).status]].push(n.id);
+    return (dir === 1 ? buckets : buckets.reverse()).flat();
+  }
   const value = (n: Node): string | number => {
     switch (key) {
-      case 'state':
-        return STATE_RANK[healthOf(n.id).status];
       case 'latency':
         return healthOf(n.id).latency_ms ?? Number.POSITIVE_INFINITY;
       case 'checked':
@@ -157,7 +197,7 @@ export function visibleIds(state: Pick<ClusterStore, 'nodes' | 'health' | 'order
     }
   };
   const keyed = rows.map((n) => ({ id: n.id, v: value(n) }));
-  keyed.sort((a, b) => (a.v < b.v ? -1 : a.v > b.v ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0) * dir);
+  keyed.sort((a, b) => (a.v < b.v ? -1 : a.v > b.v ? 1 : 0) * dir); // stable: equal values keep id order
   return keyed.map((k) => k.id);
 }
 
