@@ -48,7 +48,7 @@ describe.skipIf(chromiumMissing || sshdMissing)('the command dialog shows who an
     for (const [i, id] of ['m-1', 'w-1', 'w-2', 'w-3'].entries()) {
       expect(await targets.locator(`[data-target="${id}"]`).textContent()).toContain(`${fleet.user}@${ADDRESSES[i]}:${fleet.port}`);
     }
-    expect(await targets.locator('tr.left-out').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-target')))).toEqual(['w-2', 'w-3']);
+    expect((await targets.locator('tr.left-out').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-target')))).sort()).toEqual(['w-2', 'w-3']);
     expect(await page.getByRole('heading', { name: 'Run a command on 2 nodes' }).count()).toBe(1);
     const include = page.getByLabel('Include 2 unhealthy or maintenance nodes');
     await include.check();
@@ -59,7 +59,7 @@ describe.skipIf(chromiumMissing || sshdMissing)('the command dialog shows who an
   });
 
   it('asks before running on a master, then runs only on the nodes listed', async () => {
-    await page.getByLabel('Command').fill('echo ran-on-$(hostname -s >/dev/null; echo ok)');
+    await page.getByLabel('Command', { exact: true }).fill('echo ran-on-$(hostname -s >/dev/null; echo ok)');
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     // Nothing runs yet: the master is named and must be confirmed.
     const confirm = page.getByRole('alert').filter({ hasText: 'master node' });
@@ -96,7 +96,7 @@ describe.skipIf(chromiumMissing || sshdMissing)('the command dialog shows who an
     try {
       await ko.goto(service.loginUrl);
       await ko.locator('[data-node-id="w-1"]').click();
-      await ko.getByRole('button', { name: '명령 실행' }).click();
+      await ko.getByRole('button', { name: '명령 실행', exact: true }).click();
       await expect.poll(() => ko.getByRole('heading', { name: '노드 1개에서 명령 실행' }).count(), { timeout: 5000 }).toBe(1);
       expect(await ko.getByRole('table', { name: '대상 노드' }).textContent()).toContain('SSH 접속 계정');
       await ko.screenshot({ path: screenshotPath('command-plan-ko') });
