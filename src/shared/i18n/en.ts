@@ -204,7 +204,7 @@ export const en = {
     maintenance: 'In maintenance',
     maintenanceSince: 'In maintenance since {{time}}',
     latency: '{{ms}} ms',
-    checkedAgo: 'checked {{ago}}',
+    checkedAgo: 'checked <ago></ago>',
     notChecked: 'not checked yet',
     uptime: 'uptime 24 h {{h24}} · 7 d {{d7}} · 30 d {{d30}}',
     address: 'Address',

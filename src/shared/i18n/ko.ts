@@ -199,7 +199,7 @@ export const ko: Catalogue = {
     maintenance: '점검 중',
     maintenanceSince: '{{time}}부터 점검 중',
     latency: '{{ms}}ms',
-    checkedAgo: '{{ago}} 확인',
+    checkedAgo: '<ago></ago> 확인',
     notChecked: '아직 확인하지 않음',
     uptime: '가동률 24시간 {{h24}} · 7일 {{d7}} · 30일 {{d30}}',
     address: '주소',

@@ -1,26 +1,18 @@
 import { useEffect, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { Trans, useTranslation } from 'react-i18next';
 import type { HistoryPoint, Uptime } from '../../../shared/schemas/health';
 import type { ProbeResult } from '../../../shared/schemas/probe';
 import { HEALTH_STATES, type HealthState } from '../../../shared/schemas/node';
 import { UNKNOWN_HEALTH, useClusterStore } from '../store/cluster-store';
-import { formatAgo, formatDateTime, formatNumber, formatPercent, formatTime } from '../i18n/format';
+import { formatDateTime, formatNumber, formatPercent, formatTime } from '../i18n/format';
 import { LatencyChart } from './LatencyChart';
 import { NodeSshPanel } from './NodeSshPanel';
 import { ContainersPanel } from './ContainersPanel';
+import { Ago } from './Ago';
+import { useNow } from '../store/clock';
 import { HeartbeatStrip } from './HeartbeatStrip';
 import { stateColor } from './state-colors';
 import { maintenanceSince, nodeSize } from './node-facts';
-
-/** Re-renders every `ms`, so relative times ("checked 12 s ago") keep counting. */
-function useNow(ms = 1000): number {
-  const [now, setNow] = useState(Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), ms);
-    return () => clearInterval(timer);
-  }, [ms]);
-  return now;
-}
 
 export function NodeDetail({ onEdit, onRun }: { onEdit(): void; onRun(ids: string[]): void }) {
   const { t } = useTranslation();
@@ -84,7 +76,7 @@ export function NodeDetail({ onEdit, onRun }: { onEdit(): void; onRun(ids: strin
           <p className="state-line" data-testid="detail-state">
             <span className="dot" style={{ background: stateColor(health.status) }} aria-hidden /> {t(`state.${health.status}`)}
             {health.latency_ms !== null && ` · ${t('detail.latency', { ms: formatNumber(health.latency_ms, 1) })}`} ·{' '}
-            {health.checked_at ? t('detail.checkedAgo', { ago: formatAgo(health.checked_at, now) }) : t('detail.notChecked')}
+            {health.checked_at ? <Trans i18nKey="detail.checkedAgo" components={{ ago: <Ago iso={health.checked_at} empty="" testId="detail-checked" /> }} /> : t('detail.notChecked')}
           </p>
           {health.error && <p className="error">{health.error}</p>}
           <p className="uptime-line" data-testid="detail-uptime">
