@@ -55,7 +55,8 @@ describe.skipIf(sshdMissing)('fault catalogue for probes and SSH', () => {
     const dns = core.monitor.lastCheck('f-dns')!;
     table.push(['DNS failure (hostname)', dns.reason!, dns.error!]);
     expect(dns.reason).toBe('dns');
-    expect(elapsed).toBeLessThan(TIMEOUT_S * 1000 * 1.5);
+    // Bounded by one timeout, not one per fault (nine in a row would take 9 s); 2x leaves room for a loaded CI.
+    expect(elapsed).toBeLessThan(TIMEOUT_S * 1000 * 2);
   });
 
   it('classifies SSH faults: auth failure, changed host key, sshd killed mid-command', async () => {
