@@ -11,13 +11,12 @@ import { fastT, fixedT } from '../../src/renderer/src/i18n/fast-t';
 import { i18n } from '../../src/renderer/src/i18n/setup-i18n';
 import { ApiError } from '../../src/renderer/src/api/web-bridge-client';
 import { createCore, type Core } from '../../src/core/app-core';
-import { createApiHandlers, invokeHandler } from '../../src/core/api/api-handlers';
-import { OrchestratorError } from '../../src/shared/errors';
 import { DEFAULT_MONITOR_SETTINGS } from '../../src/shared/schemas/settings';
 import type { OrchestratorApi } from '../../src/shared/api-contract';
 import type { HealthEvent } from '../../src/shared/schemas/health';
 import { computeStatusFixture, nodeFixture } from './fixtures';
 import { tempDir } from '../helpers/temp-dir';
+import { apiOverCore } from '../helpers/core-api';
 import { startTestService } from '../helpers/service';
 
 // Items 5, 7 and 8 of issue 17 against the real core's handlers (as IPC and the bridge call them).
@@ -28,14 +27,7 @@ const initial = useClusterStore.getState();
 beforeAll(() => {
   setupI18n('en');
   core = createCore({ dataDir: tempDir(), settings: DEFAULT_MONITOR_SETTINGS, log: () => {} });
-  const handlers = createApiHandlers(core, 'test');
-  api = {
-    invoke: (channel, arg) =>
-      invokeHandler(handlers, channel, arg).catch((error: Error) => {
-        throw new ApiError(error instanceof OrchestratorError ? error.toJSON() : { error: 'internal_error', message: error.message, details: [] });
-      }) as never,
-    on: () => () => {},
-  };
+  api = apiOverCore(core);
 });
 afterEach(() => {
   cleanup();

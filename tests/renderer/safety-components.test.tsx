@@ -3,12 +3,9 @@ import fs from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { createCore, type Core } from '../../src/core/app-core';
-import { createApiHandlers, invokeHandler } from '../../src/core/api/api-handlers';
-import { OrchestratorError } from '../../src/shared/errors';
 import { DEFAULT_MONITOR_SETTINGS } from '../../src/shared/schemas/settings';
 import type { OrchestratorApi } from '../../src/shared/api-contract';
 import type { HistoryPoint } from '../../src/shared/schemas/health';
-import { ApiError } from '../../src/renderer/src/api/web-bridge-client';
 import { useClusterStore } from '../../src/renderer/src/store/cluster-store';
 import { setupI18n } from '../../src/renderer/src/i18n/setup-i18n';
 import { ImportDialog } from '../../src/renderer/src/components/ImportDialog';
@@ -19,6 +16,7 @@ import { AXIS_SPACE, chartData, latencyTickLabels, maxLabels, timeTickLabels } f
 import { nodeInput } from '../helpers/nodes';
 import { peer, statusDocument } from '../helpers/tailscale-status';
 import { tempDir } from '../helpers/temp-dir';
+import { apiOverCore } from '../helpers/core-api';
 
 // Issue 17, items 14, 15 and 17 as a user meets them: the components talk to the real core's
 // handlers (as IPC and the web bridge do), in English and in Korean.
@@ -28,14 +26,7 @@ let api: OrchestratorApi;
 beforeAll(() => {
   core = createCore({ dataDir: tempDir(), settings: DEFAULT_MONITOR_SETTINGS, log: () => {}, ssh: { metricsIntervalMs: 0 } });
   core.monitor.stop();
-  const handlers = createApiHandlers(core, 'test');
-  api = {
-    invoke: (channel, arg) =>
-      invokeHandler(handlers, channel, arg).catch((error: Error) => {
-        throw new ApiError(error instanceof OrchestratorError ? error.toJSON() : { error: 'internal_error', message: error.message, details: [] });
-      }) as never,
-    on: () => () => {},
-  };
+  api = apiOverCore(core);
 });
 afterAll(() => core?.close());
 beforeEach(() => setupI18n('en'));
