@@ -33,7 +33,11 @@ down() {
     [ $alive -eq 0 ] && break; sleep 0.1
   done
   for i in $(seq 1 "$N"); do [ -f "$DIR/n$i/dockerd.pid" ] && kill -9 "$(cat "$DIR/n$i/dockerd.pid")" 2>/dev/null || true; done
-  # containerd and shims the daemons started live in the namespaces; kill whatever is left there
+  # containerd and its shims outlive a killed daemon: kill them by their state dir, then whatever is
+  # left in the namespaces (containers run on their daemon's network namespace)
+  pkill -9 -f "$RUN/" 2>/dev/null || true
+  # containers the lab started, found by their cgroup parent even when their daemon is gone
+  find /sys/fs/cgroup -path "*/$NS-containers*" -name cgroup.procs -exec cat {} + 2>/dev/null | xargs -r kill -9 2>/dev/null || true
   for i in $(seq 1 "$N") br; do
     if ip netns pids "$NS$i" >/dev/null 2>&1; then ip netns pids "$NS$i" | xargs -r kill -9 2>/dev/null || true; ip netns del "$NS$i" 2>/dev/null || true; fi
   done
@@ -67,7 +71,8 @@ up() {
       hostname lab-node$i
       exec dockerd --data-root '$n/data' --exec-root '$RUN/$i' --pidfile '$n/dockerd.pid' \
         -H 'unix://$n/docker.sock' --config-file '$n/daemon.json' \
-        --storage-driver=vfs --iptables=false --ip-masq=false --bridge=none --userland-proxy=false
+        --storage-driver=vfs --iptables=false --ip-masq=false --bridge=none --userland-proxy=false \
+        --cgroup-parent '/$NS-containers'
     " >"$n/dockerd.log" 2>&1 </dev/null &
   done
   for i in $(seq 1 "$N"); do
