@@ -45,7 +45,7 @@ describe.skipIf(chromiumMissing)('a scripted session leaves no error behind', ()
     await sim.stop();
   });
 
-  it('adds, edits, checks, pauses, resumes and deletes without an error', async () => {
+  it('adds, edits, checks, pauses, resumes, deletes, imports and opens the command dialog without an error', async () => {
     await page.locator('header').getByRole('button', { name: 'Add node' }).click();
     const form = page.locator('form');
     await form.getByLabel('ID', { exact: true }).fill('temp-2');
@@ -73,6 +73,19 @@ describe.skipIf(chromiumMissing)('a scripted session leaves no error behind', ()
     await page.getByRole('button', { name: 'Yes, delete' }).click();
     await expect.poll(() => row('temp-2').count(), { timeout: 5000 }).toBe(0);
     expect(service.core.registry.get('temp-2')).toBeUndefined();
+
+    // Import a nodes.json, then open and close the command dialog.
+    await page.getByRole('button', { name: 'Import / export' }).click();
+    await page.getByLabel('nodes.json contents').fill(JSON.stringify({ nodes: { 'temp-3': { hostname: 'temp-3', tailscale_ip: '127.60.1.3', role: 'worker', cpu_cores: 1, memory_gb: 1 } } }));
+    await page.getByRole('button', { name: 'Preview' }).click();
+    await expect.poll(() => page.getByTestId('import-report').textContent(), { timeout: 5000 }).toContain('temp-3');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => row('temp-3').count(), { timeout: 5000 }).toBe(1);
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: /^Run command on \d+/ }).click();
+    await expect.poll(() => page.getByRole('dialog').count(), { timeout: 5000 }).toBe(1);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('dialog').count(), { timeout: 5000 }).toBe(0);
     expect(problems).toEqual([]);
   });
 
