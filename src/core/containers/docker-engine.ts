@@ -99,7 +99,7 @@ export class DockerEngine {
           method: options.method,
           options: opts,
           isStream: options.stream ?? false,
-          allowEmpty: options.body === undefined ? false : true,
+          allowEmpty: options.body !== undefined,
           abortSignal: AbortSignal.timeout(options.timeoutMs ?? 20_000),
           // Any status is an answer; errors are classified by the caller with Docker's own message.
           statusCodes: Object.fromEntries([200, 201, 204, 304, 400, 401, 403, 404, 406, 409, 500, 503].map((code) => [code, code < 400 ? true : `HTTP ${code}`])),
