@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run build`: everything that runs, as bundled JavaScript (no tsx at run time):
 //   out/cli      the command line (serve, mcp, demo, import, export, import-tailscale), esbuild, one
-//                chunk per lazily loaded subsystem; run-time packages stay external (dependencies)
+//                CommonJS file; run-time packages stay external (dependencies)
 //   out/bridge   the stdio bridge MCP clients launch to reach the desktop app's socket (one file)
 //   out/main, out/preload, out/renderer   the Electron app (electron-vite)
 //   out/web      the web UI the headless service serves (the renderer, built with base '/')
@@ -46,22 +46,25 @@ async function buildCli() {
   const external = [...dependencies.filter((d) => !BUNDLED.includes(d)), ...OPTIONAL].flatMap((d) => [d, `${d}/*`]);
   fs.rmSync('out/cli', { recursive: true, force: true });
   const result = await build({
-    entryPoints: { cli: 'src/server/cli.ts' },
-    outdir: 'out/cli',
+    entryPoints: ['src/server/cli.ts'],
+    // One CommonJS file, which bin/run-code-cached.mjs compiles with V8's code cache: a warm start then
+    // parses nothing (Node 20 has no module compile cache). Lazily imported subsystems stay lazy: their
+    // functions are compiled at first call, not at start.
+    outfile: 'out/cli/cli.cjs',
     bundle: true,
-    splitting: true,
-    format: 'esm',
+    format: 'cjs',
     platform: 'node',
     target: 'node20.19',
     external,
-    chunkNames: 'chunks/[name]-[hash]',
+    // import('ssh2') becomes require('ssh2') when first used: every external package is CommonJS, and a
+    // vm.Script has no module loader for import().
+    supported: { 'dynamic-import': false },
+    define: { __MCO_TOOL_JSON_SCHEMAS__: JSON.stringify(toolJsonSchemas()), 'import.meta.url': '__mcoImportMetaUrl' },
+    banner: { js: "var __mcoImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
     sourcemap: 'linked',
     minify: !process.env.MCO_BUILD_NO_MINIFY,
-    // Bundled CommonJS (dotenv, ajv) calls require(); an ES module has none of its own.
-    banner: { js: "import { createRequire as __mcoCreateRequire } from 'node:module'; const require = __mcoCreateRequire(import.meta.url);" },
     plugins: [zodEnglishOnly],
-    define: { __MCO_TOOL_JSON_SCHEMAS__: toolJsonSchemas() },
-    // MCO_BUILD_METAFILE=<file>: what each chunk carries (for https://esbuild.github.io/analyze/).
+    // MCO_BUILD_METAFILE=<file>: what the bundle carries (for https://esbuild.github.io/analyze/).
     metafile: Boolean(process.env.MCO_BUILD_METAFILE),
     logLevel: 'warning',
   });

@@ -1,13 +1,26 @@
 // Start-up figures: spawn → first useful answer, for the stdio MCP server and the HTTP service.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 
 const INIT = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bench', version: '1' } } };
 const INITIALIZED = { jsonrpc: '2.0', method: 'notifications/initialized' };
 const LIST = { jsonrpc: '2.0', id: 2, method: 'tools/list' };
 
+/**
+ * Once answered, the child is killed (SIGKILL), or with `graceful` stopped by SIGTERM and awaited, so
+ * that it saves its code cache as a user's stopped session does (bin/run-code-cached.mjs).
+ */
+function stop(child: ChildProcess, graceful: boolean, resolve: (ms: number) => void, ms: number): void {
+  if (!graceful) {
+    child.kill('SIGKILL');
+    return resolve(ms);
+  }
+  child.once('exit', () => resolve(ms));
+  child.kill('SIGTERM');
+}
+
 /** Spawn → `tools/list` answered, as an MCP client does at every session start (ms). */
-export function stdioReadyMs(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<number> {
+export function stdioReadyMs(command: string, args: string[], env: NodeJS.ProcessEnv = {}, graceful = false): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, ...env } });
@@ -18,21 +31,17 @@ export function stdioReadyMs(command: string, args: string[], env: NodeJS.Proces
         const message = JSON.parse(buffer.slice(0, nl));
         buffer = buffer.slice(nl + 1);
         if (message.id === 1) child.stdin.write(JSON.stringify(INITIALIZED) + '\n' + JSON.stringify(LIST) + '\n');
-        if (message.id === 2) {
-          const ms = performance.now() - started;
-          child.kill('SIGKILL');
-          resolve(ms);
-        }
+        if (message.id === 2) stop(child, graceful, resolve, performance.now() - started);
       }
     });
     child.on('error', reject);
-    child.on('exit', (code, signal) => signal !== 'SIGKILL' && reject(new Error(`${args.join(' ')} exited with ${code} before tools/list`)));
+    child.on('exit', (code, signal) => !graceful && signal !== 'SIGKILL' && reject(new Error(`${args.join(' ')} exited with ${code} before tools/list`)));
     child.stdin.write(JSON.stringify(INIT) + '\n');
   });
 }
 
 /** Spawn → first `GET path` answered on host:port (ms); polls every 2 ms. */
-export function httpReadyMs(command: string, args: string[], host: string, port: number, urlPath: string, env: NodeJS.ProcessEnv = {}): Promise<number> {
+export function httpReadyMs(command: string, args: string[], host: string, port: number, urlPath: string, env: NodeJS.ProcessEnv = {}, graceful = false): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(command, args, { stdio: 'ignore', env: { ...process.env, ...env } });
@@ -42,9 +51,7 @@ export function httpReadyMs(command: string, args: string[], host: string, port:
       const req = http.get({ host, port, path: urlPath, headers: { host: `${host}:${port}` } }, (res) => {
         res.resume();
         done = true;
-        const ms = performance.now() - started;
-        child.kill('SIGKILL');
-        resolve(ms);
+        stop(child, graceful, resolve, performance.now() - started);
       });
       req.on('error', () => setTimeout(poll, 2));
     };

@@ -51,7 +51,7 @@ afterAll(async () => {
 describe('the npm package, installed from its tarball into an empty directory', () => {
   it('ships the built command and no development packages', () => {
     const pkg = path.join(project, 'node_modules/mcp-cloud-orchestrator');
-    for (const file of ['bin/mcp-orchestrator.mjs', 'bin/mcp-bridge.mjs', 'out/bridge/mcp-bridge.mjs', 'out/cli/cli.js', 'out/web/index.html', 'out/docs/redoc.standalone.js', 'data/nodes.json']) expect(fs.existsSync(path.join(pkg, file)), file).toBe(true);
+    for (const file of ['bin/mcp-orchestrator.mjs', 'bin/mcp-bridge.mjs', 'out/bridge/mcp-bridge.mjs', 'out/cli/cli.cjs', 'out/web/index.html', 'out/docs/redoc.standalone.js', 'data/nodes.json']) expect(fs.existsSync(path.join(pkg, file)), file).toBe(true);
     expect(fs.existsSync(path.join(pkg, 'src'))).toBe(false);
     for (const devOnly of ['tsx', 'vite', 'esbuild', 'react', 'redoc', 'electron', 'typescript']) expect(fs.existsSync(path.join(project, 'node_modules', devOnly)), devOnly).toBe(false);
   });

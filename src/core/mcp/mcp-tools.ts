@@ -41,13 +41,15 @@ export interface McpToolOptions {
   transport: string;
 }
 
-declare const __MCO_TOOL_JSON_SCHEMAS__: Record<string, { input: object; output: object | null }> | undefined;
+declare const __MCO_TOOL_JSON_SCHEMAS__: string | undefined;
 /**
  * The tools' JSON Schemas as tools/list shows them, inlined into the built CLI by scripts/build.mjs
  * (scripts/tool-json-schemas.ts), so an MCP session's first tools/list converts nothing. From
- * source (tests, tsx) they are converted from the zod schemas as before.
+ * source (tests, tsx) they are converted from the zod schemas as before. A JSON string rather than an
+ * object: esbuild would hoist an object into a module every chunk imports, parsed at every start.
  */
-const PRECOMPUTED = typeof __MCO_TOOL_JSON_SCHEMAS__ === 'undefined' ? undefined : __MCO_TOOL_JSON_SCHEMAS__;
+const PRECOMPUTED: Record<string, { input: object; output: object | null }> | undefined =
+  typeof __MCO_TOOL_JSON_SCHEMAS__ === 'undefined' ? undefined : JSON.parse(__MCO_TOOL_JSON_SCHEMAS__);
 
 type Annotations = { readOnlyHint: boolean; destructiveHint: boolean; idempotentHint: boolean; openWorldHint: boolean };
 const READ: Annotations = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };

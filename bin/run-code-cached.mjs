@@ -1,0 +1,94 @@
+// Runs a bundled CommonJS file with V8's code cache: the first start compiles it and, once warm, saves
+// the compiled code under the user's cache directory; later starts load that and parse nothing. It is
+// what Node 22's module.enableCompileCache() does, for Node 20, and it saves the code compiled while
+// starting (not just the top level, as v8-compile-cache's produceCachedData did). V8 refuses a cache
+// made by another V8, other flags or another source; we then compile as usual and save a new one.
+// V8 checks the header of a cache but, in release builds, not its contents, so each file starts with
+// a CRC-32 of the rest: a damaged file is recompiled over, never run.
+// NODE_DISABLE_COMPILE_CACHE=1 turns it off (Node's own name for the same switch).
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import vm from 'node:vm';
+import zlib from 'node:zlib';
+
+/** After this long the start-up code has run. The timer does not hold the process open. */
+const SAVE_AFTER_MS = 1500;
+
+function cacheDirectory() {
+  if (process.env.MCO_CODE_CACHE_DIR) return process.env.MCO_CODE_CACHE_DIR;
+  const home = os.homedir();
+  if (process.platform === 'darwin') return path.join(home, 'Library/Caches/mcp-orchestrator/code');
+  if (process.platform === 'win32') return path.join(process.env.LOCALAPPDATA ?? path.join(home, 'AppData/Local'), 'mcp-orchestrator/Cache/code');
+  return path.join(process.env.XDG_CACHE_HOME ?? path.join(home, '.cache'), 'mcp-orchestrator/code');
+}
+
+/**
+ * @param {string} file the bundle
+ * @param {string} label which start this is (a command): each keeps the code its own start compiled
+ */
+export function runCodeCached(file, label) {
+  const source = fs.readFileSync(file, 'utf8');
+  const wrapper = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
+  const name = label.replace(/[^a-z]/gi, '_');
+  const cacheFile = ['1', 'true'].includes(process.env.NODE_DISABLE_COMPILE_CACHE ?? '') ? undefined : cacheFileFor(file, name);
+  const cachedData = cacheFile && readCache(cacheFile);
+  const script = new vm.Script(wrapper, { filename: file, cachedData });
+  const module = { exports: {} };
+  script.runInThisContext().call(module.exports, module.exports, createRequire(file), module, file, path.dirname(file));
+  if (cacheFile && (!cachedData || script.cachedDataRejected)) {
+    // Saved once: when start-up has run, or at exit if that comes first (a short command, a stop).
+    const saveOnce = () => {
+      clearTimeout(timer);
+      process.off('exit', saveOnce);
+      save(script, cacheFile, name);
+    };
+    const timer = setTimeout(saveOnce, SAVE_AFTER_MS).unref();
+    process.once('exit', saveOnce);
+  }
+  return module.exports;
+}
+
+/** One file per build of the bundle, Node and start; none where there is no home to keep it in. */
+function cacheFileFor(file, name) {
+  try {
+    const stat = fs.statSync(file);
+    const key = crypto.createHash('sha256').update([process.version, process.arch, file, stat.size, stat.mtimeMs, name].join('\0')).digest('hex').slice(0, 16);
+    return path.join(cacheDirectory(), `${name}-${key}.bin`);
+  } catch {
+    return undefined;
+  }
+}
+
+function readCache(cacheFile) {
+  let file;
+  try {
+    file = fs.readFileSync(cacheFile);
+  } catch {
+    return undefined; // none yet
+  }
+  const data = file.subarray(4);
+  return file.length > 4 && file.readUInt32BE(0) === zlib.crc32(data) ? data : undefined;
+}
+
+/** Best effort: a read-only or full home only means the next start compiles again. */
+function save(script, cacheFile, name) {
+  try {
+    fs.mkdirSync(path.dirname(cacheFile), { recursive: true, mode: 0o700 });
+    const temporary = `${cacheFile}.${process.pid}.tmp`;
+    const data = script.createCachedData();
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(zlib.crc32(data));
+    fs.writeFileSync(temporary, Buffer.concat([crc, data]), { mode: 0o600 });
+    fs.renameSync(temporary, cacheFile);
+    // Caches of an earlier build of the same start are dead weight.
+    const sameStart = new RegExp(`^${name}-[0-9a-f]{16}\\.bin$`);
+    for (const other of fs.readdirSync(path.dirname(cacheFile))) {
+      if (other !== path.basename(cacheFile) && sameStart.test(other)) fs.rmSync(path.join(path.dirname(cacheFile), other), { force: true });
+    }
+  } catch {
+    // best effort
+  }
+}

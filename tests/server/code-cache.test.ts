@@ -1,0 +1,76 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/temp-dir';
+
+// The built command keeps V8's code cache per start (bin/run-code-cached.mjs). A warm start must
+// behave exactly as a cold one, and a damaged, foreign or unwritable cache must cost nothing but time.
+const dataDir = tempDir('mco-code-cache-data-');
+function exportNodes(cacheDir: string, env: NodeJS.ProcessEnv = {}) {
+  const run = spawnSync(process.execPath, ['bin/mcp-orchestrator.mjs', 'export'], { encoding: 'utf8', env: { ...process.env, DATA_DIR: dataDir, MCO_CODE_CACHE_DIR: cacheDir, ...env } });
+  expect(run.status, run.stderr).toBe(0);
+  expect(JSON.parse(run.stdout)).toEqual({ nodes: {} });
+  return run;
+}
+const cacheFiles = (dir: string) => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.bin')) : []);
+const crcHolds = (file: Buffer) => file.readUInt32BE(0) === zlib.crc32(file.subarray(4));
+
+describe('the code cache of the built command', () => {
+  it('is saved by a first start, then used as it is', () => {
+    const dir = path.join(tempDir('mco-code-cache-'), 'made-by-the-command');
+    exportNodes(dir);
+    const [name] = cacheFiles(dir);
+    expect(name).toMatch(/^export-[0-9a-f]{16}\.bin$/);
+    const file = path.join(dir, name);
+    const saved = fs.readFileSync(file);
+    expect(saved.length).toBeGreaterThan(100_000);
+    expect(crcHolds(saved)).toBe(true);
+    expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
+    const before = fs.statSync(file);
+    exportNodes(dir);
+    // Accepted by V8, so not written again.
+    expect(fs.statSync(file).mtimeMs).toBe(before.mtimeMs);
+    expect(fs.statSync(file).ino).toBe(before.ino);
+    expect(cacheFiles(dir)).toEqual([name]);
+  });
+
+  it('recompiles over a damaged or foreign cache instead of running it', () => {
+    const dir = tempDir('mco-code-cache-');
+    exportNodes(dir);
+    const [name] = cacheFiles(dir);
+    const file = path.join(dir, name);
+    const good = fs.readFileSync(file);
+
+    const damaged = Buffer.from(good);
+    damaged[Math.floor(damaged.length / 2)] ^= 0xff;
+    fs.writeFileSync(file, damaged);
+    exportNodes(dir);
+    expect(crcHolds(fs.readFileSync(file))).toBe(true);
+
+    // A checksum that holds over bytes V8 did not write: V8 refuses it, and a good one replaces it.
+    const foreign = Buffer.alloc(good.length, 7);
+    foreign.writeUInt32BE(zlib.crc32(foreign.subarray(4)), 0);
+    fs.writeFileSync(file, foreign);
+    exportNodes(dir);
+    const rewritten = fs.readFileSync(file);
+    expect(rewritten.equals(foreign)).toBe(false);
+    expect(crcHolds(rewritten)).toBe(true);
+
+    fs.writeFileSync(file, Buffer.alloc(0));
+    exportNodes(dir);
+    expect(crcHolds(fs.readFileSync(file))).toBe(true);
+  });
+
+  it('is skipped when turned off or when it cannot be written', () => {
+    const off = tempDir('mco-code-cache-');
+    exportNodes(off, { NODE_DISABLE_COMPILE_CACHE: '1' });
+    expect(cacheFiles(off)).toEqual([]);
+
+    const blocked = path.join(tempDir('mco-code-cache-'), 'not-a-directory');
+    fs.writeFileSync(blocked, 'a file where the cache directory would be');
+    const run = exportNodes(blocked);
+    expect(run.stderr).toBe('');
+  });
+});
