@@ -43,7 +43,7 @@ export function runCodeCached(file, label) {
     const saveOnce = () => {
       clearTimeout(timer);
       process.off('exit', saveOnce);
-      save(script, cacheFile, name);
+      save(script, cacheFile);
     };
     const timer = setTimeout(saveOnce, SAVE_AFTER_MS).unref();
     process.once('exit', saveOnce);
@@ -51,12 +51,16 @@ export function runCodeCached(file, label) {
   return module.exports;
 }
 
-/** One file per build of the bundle, Node and start; none where there is no home to keep it in. */
+/**
+ * `<start>-<installation>-<build>.bin`: one file per start of each installation (a global install and a
+ * checkout keep theirs apart), replaced when that installation is rebuilt or Node changes; none where
+ * there is no home to keep it in.
+ */
 function cacheFileFor(file, name) {
   try {
     const stat = fs.statSync(file);
-    const key = crypto.createHash('sha256').update([process.version, process.arch, file, stat.size, stat.mtimeMs, name].join('\0')).digest('hex').slice(0, 16);
-    return path.join(cacheDirectory(), `${name}-${key}.bin`);
+    const hash = (...parts) => crypto.createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 12);
+    return path.join(cacheDirectory(), `${name}-${hash(file)}-${hash(process.version, process.arch, stat.size, stat.mtimeMs)}.bin`);
   } catch {
     return undefined;
   }
@@ -74,21 +78,21 @@ function readCache(cacheFile) {
 }
 
 /** Best effort: a read-only or full home only means the next start compiles again. */
-function save(script, cacheFile, name) {
+function save(script, cacheFile) {
+  const temporary = `${cacheFile}.${process.pid}.tmp`;
   try {
     fs.mkdirSync(path.dirname(cacheFile), { recursive: true, mode: 0o700 });
-    const temporary = `${cacheFile}.${process.pid}.tmp`;
     const data = script.createCachedData();
     const crc = Buffer.alloc(4);
     crc.writeUInt32BE(zlib.crc32(data));
     fs.writeFileSync(temporary, Buffer.concat([crc, data]), { mode: 0o600 });
     fs.renameSync(temporary, cacheFile);
-    // Caches of an earlier build of the same start are dead weight.
-    const sameStart = new RegExp(`^${name}-[0-9a-f]{16}\\.bin$`);
+    // The same start's caches of earlier builds of this installation are dead weight.
+    const installation = path.basename(cacheFile).replace(/[0-9a-f]{12}\.bin$/, '');
     for (const other of fs.readdirSync(path.dirname(cacheFile))) {
-      if (other !== path.basename(cacheFile) && sameStart.test(other)) fs.rmSync(path.join(path.dirname(cacheFile), other), { force: true });
+      if (other !== path.basename(cacheFile) && other.startsWith(installation) && other.endsWith('.bin')) fs.rmSync(path.join(path.dirname(cacheFile), other), { force: true });
     }
   } catch {
-    // best effort
+    fs.rmSync(temporary, { force: true });
   }
 }

@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { OrchestratorError } from '../shared/errors';
-import type { ApiErrorPayload } from '../shared/api-contract';
+import type { ApiErrorPayload, PushEvents } from '../shared/api-contract';
+import { healthToColumns } from '../shared/health-columns';
 import { createApiHandlers, invokeHandler, subscribePushEvents } from '../core/api/api-handlers';
 import { tokenMatches } from '../core/auth/api-token';
 import type { Core } from '../core/app-core';
@@ -29,7 +30,8 @@ const echoableId = (id: unknown): number | string | undefined =>
 /**
  * The browser's `window.api`: the same contract as Electron IPC, over one WebSocket.
  * The first message must be {type:"auth", token}; then {id, channel, arg} requests are answered with
- * {id, ok, result|error}, and core events are pushed as {event, payload}.
+ * {id, ok, result|error}, and core events are pushed as {event, payload}; health deltas as
+ * {event: "health", columns} (src/shared/health-columns.ts).
  */
 export function registerWebBridge(app: FastifyInstance, core: Core, token: string): void {
   const handlers = createApiHandlers(core, 'web-ui');
@@ -70,7 +72,8 @@ export function registerWebBridge(app: FastifyInstance, core: Core, token: strin
         if (message.type !== 'auth' || !tokenMatches(token, message.token)) return socket.close(4401, 'invalid token');
         clearTimeout(authTimer);
         tcp.off('data', countPreAuth);
-        unsubscribe = subscribePushEvents(core, (event, payload) => send({ event, payload }));
+        unsubscribe = subscribePushEvents(core, (event, payload) =>
+          send(event === 'health' ? { event, columns: healthToColumns(payload as PushEvents['health']) } : { event, payload }));
         return send({ type: 'ready' });
       }
       const id = echoableId(message.id);

@@ -4,13 +4,12 @@ import { trayPresentation, type MenuSpec } from '../../src/main/tray-presentatio
 import { createMainI18n } from '../../src/main/main-i18n';
 import { localNotice } from '../../src/main/notice-text';
 import { computeClusterStatus } from '../../src/core/monitor/cluster-status';
-import type { ClusterStatus, NodeHealth } from '../../src/shared/schemas/health';
+import type { ClusterStatus } from '../../src/shared/schemas/health';
 import { NodeSchema, type HealthState } from '../../src/shared/schemas/node';
 
 function status(states: Record<string, HealthState>, monitor: Partial<ClusterStatus['monitor']> = {}): ClusterStatus {
   const nodes = Object.keys(states).map((id) => NodeSchema.parse({ id, hostname: id, tailscale_ip: '127.0.0.1', role: 'worker', cpu_cores: 1, memory_gb: 1, maintenance: states[id] === 'maintenance' }));
-  const health = (id: string): NodeHealth => ({ status: states[id], latency_ms: null, checked_at: null, error: null });
-  return computeClusterStatus(nodes, health, { offline: false, paused: false, paused_until: null, in_grace: false, ...monitor }, '2026-01-01T00:00:00Z');
+  return computeClusterStatus(nodes, (id) => states[id], { offline: false, paused: false, paused_until: null, in_grace: false, ...monitor }, '2026-01-01T00:00:00Z');
 }
 
 const labels = (menu: MenuSpec[]): string[] => menu.flatMap((i) => (i.type === 'separator' ? ['—'] : i.type === 'submenu' ? [`${i.label} >`, ...labels(i.items).map((l) => `  ${l}`)] : [i.label]));

@@ -9,5 +9,5 @@ export function nodeFixture(id: string, status: HealthState, overrides: Partial<
 
 export function computeStatusFixture(nodes: NodeWithHealth[]): ClusterStatus {
   const byId = new Map(nodes.map((n) => [n.id, n.health]));
-  return computeClusterStatus(nodes, (id) => byId.get(id)!, { offline: false, paused: false, paused_until: null, in_grace: false }, null, true);
+  return { ...computeClusterStatus(nodes, (id) => byId.get(id)!.status, { offline: false, paused: false, paused_until: null, in_grace: false }, null), nodes };
 }

@@ -22,7 +22,7 @@ describe('the code cache of the built command', () => {
     const dir = path.join(tempDir('mco-code-cache-'), 'made-by-the-command');
     exportNodes(dir);
     const [name] = cacheFiles(dir);
-    expect(name).toMatch(/^export-[0-9a-f]{16}\.bin$/);
+    expect(name).toMatch(/^export-[0-9a-f]{12}-[0-9a-f]{12}\.bin$/);
     const file = path.join(dir, name);
     const saved = fs.readFileSync(file);
     expect(saved.length).toBeGreaterThan(100_000);
@@ -72,5 +72,29 @@ describe('the code cache of the built command', () => {
     fs.writeFileSync(blocked, 'a file where the cache directory would be');
     const run = exportNodes(blocked);
     expect(run.stderr).toBe('');
+  });
+
+  it('keeps one file per start of each installation, replaced when that installation is rebuilt', () => {
+    const dir = tempDir('mco-code-cache-');
+    const installs = [tempDir('mco-install-a-'), tempDir('mco-install-b-')].map((root) => path.join(root, 'cli.cjs'));
+    for (const bundle of installs) fs.writeFileSync(bundle, 'module.exports = 1; console.log(["ran", ...process.argv.slice(1)].join(" "));\n');
+    const run = (bundle: string, label: string) => {
+      const loader = new URL('../../bin/run-code-cached.mjs', import.meta.url).href;
+      const started = spawnSync(process.execPath, ['--input-type=module', '-e', `(await import(${JSON.stringify(loader)})).runCodeCached(${JSON.stringify(bundle)}, ${JSON.stringify(label)})`], { encoding: 'utf8', env: { ...process.env, MCO_CODE_CACHE_DIR: dir } });
+      expect(started.stdout.trim(), started.stderr).toBe('ran');
+    };
+    run(installs[0], 'mcp');
+    run(installs[1], 'mcp');
+    run(installs[0], 'import');
+    run(installs[0], 'import-tailscale');
+    const before = cacheFiles(dir).sort();
+    expect(before).toHaveLength(4);
+    // A rebuild of installation a: its mcp cache is replaced; b's and a's other starts stay.
+    fs.utimesSync(installs[0], new Date(), new Date(Date.now() + 60_000));
+    run(installs[0], 'mcp');
+    const after = cacheFiles(dir).sort();
+    expect(after).toHaveLength(4);
+    expect(after.filter((f) => !before.includes(f))).toHaveLength(1);
+    expect(before.filter((f) => !after.includes(f))).toEqual([before.find((f) => f.startsWith('mcp-') && !after.includes(f))]);
   });
 });

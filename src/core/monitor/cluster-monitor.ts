@@ -262,7 +262,10 @@ export class ClusterMonitor {
   }
 
   status(includeNodes = false): ClusterStatus {
-    return { ...computeClusterStatus(this.#registry.all(), this.healthOf, this.monitorInfo(), this.#lastSweepAt, includeNodes), uptime: this.clusterUptime() };
+    const nodes = this.#registry.all();
+    const status: ClusterStatus = { ...computeClusterStatus(nodes, this.stateOf, this.monitorInfo(), this.#lastSweepAt), uptime: this.clusterUptime() };
+    if (includeNodes) status.nodes = nodes.map((node) => ({ ...node, health: this.healthOf(node.id) }));
+    return status;
   }
 
   readonly #requests = new SweepRequests(() => this.sweep());
@@ -318,6 +321,8 @@ export class ClusterMonitor {
     const now = this.#now();
     const inGrace = now < this.#graceUntil;
     if (fullSweep) this.#updateOfflineGuard(results);
+    // Each delta carries the node's heartbeat and uptime: built only for a listener (a window, a client).
+    const listened = this.events.listening('health');
     const deltas: HealthDelta[] = [];
     for (const [node, result] of results) {
       const runtime = this.#nodes.get(node.id) ?? this.#track(node);
@@ -327,12 +332,12 @@ export class ClusterMonitor {
       runtime.history.record(now, result.ok ? result.latency_ms : null, result.ok || !(this.#offline || inGrace));
       // While the monitor is offline or just woke up, failures say nothing about the nodes.
       if (!result.ok && (this.#offline || inGrace)) {
-        deltas.push({ id: node.id, health: this.healthOf(node.id) });
+        if (listened) deltas.push({ id: node.id, health: this.healthOf(node.id) });
         continue;
       }
       const { record, transition } = applyCheck(runtime.record, result.ok, this.#settings);
       runtime.record = record;
-      deltas.push({ id: node.id, health: this.healthOf(node.id) });
+      if (listened) deltas.push({ id: node.id, health: this.healthOf(node.id) });
       if (transition) {
         this.#log({ node: node.id, kind: 'transition', from: transition.from, to: transition.to, reason: result.ok ? (transition.from === 'unknown' ? 'first check passed' : 'checks pass again') : (result.error ?? 'check failed') });
       }

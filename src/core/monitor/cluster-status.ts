@@ -1,5 +1,5 @@
-import type { ClusterState, ClusterStatus, NodeHealth, NodeWithHealth } from '../../shared/schemas/health';
-import { NODE_ROLES, type Node } from '../../shared/schemas/node';
+import type { ClusterState, ClusterStatus } from '../../shared/schemas/health';
+import { NODE_ROLES, type HealthState, type Node } from '../../shared/schemas/node';
 
 export interface MonitorInfo {
   offline: boolean;
@@ -15,28 +15,25 @@ export interface MonitorInfo {
  */
 export function computeClusterStatus(
   nodes: readonly Node[],
-  healthOf: (id: string) => NodeHealth,
+  stateOf: (id: string) => HealthState,
   monitor: MonitorInfo,
   checkedAt: string | null,
-  includeNodes = false,
-): ClusterStatus {
+): Omit<ClusterStatus, 'nodes'> {
   const counts = { healthy: 0, degraded: 0, unhealthy: 0, unknown: 0, maintenance: 0 };
   const byRole = Object.fromEntries(NODE_ROLES.map((r) => [r, { total: 0, healthy: 0, unhealthy: 0 }])) as ClusterStatus['by_role'];
   const down: string[] = [];
   let masterDown = false;
-  const withHealth: NodeWithHealth[] = [];
   for (const node of nodes) {
-    const health = healthOf(node.id);
-    counts[health.status]++;
+    const state = stateOf(node.id);
+    counts[state]++;
     const role = byRole[node.role];
     role.total++;
-    if (health.status === 'healthy') role.healthy++;
-    if (health.status === 'unhealthy') {
+    if (state === 'healthy') role.healthy++;
+    if (state === 'unhealthy') {
       role.unhealthy++;
       down.push(node.id);
       if (node.role === 'master') masterDown = true;
     }
-    if (includeNodes) withHealth.push({ ...node, health });
   }
   const monitored = nodes.length - counts.maintenance;
   let state: ClusterState;
@@ -57,6 +54,5 @@ export function computeClusterStatus(
     checked_at: checkedAt,
     monitor,
     down_node_ids: down,
-    ...(includeNodes ? { nodes: withHealth } : {}),
   };
 }

@@ -82,12 +82,14 @@ export class LatencyHistory {
 
   /** The last `n` check results, oldest first: '1' passed, '0' failed (a heartbeat strip). */
   recent(n = 30): string {
-    let out = '';
-    for (let i = Math.max(0, this.#count - n); i < this.#count; i++) {
+    // One string, not a rope of n: every node's heartbeat goes out after every sweep.
+    const from = Math.max(0, this.#count - n);
+    const chars = new Array<number>(this.#count - from);
+    for (let i = from; i < this.#count; i++) {
       const index = (this.#head - this.#count + i + this.#capacity) % this.#capacity;
-      out += Number.isNaN(this.#latency[index]) ? '0' : '1';
+      chars[i - from] = Number.isNaN(this.#latency[index]) ? 48 : 49; // '0' failed, '1' passed
     }
-    return out;
+    return String.fromCharCode(...chars);
   }
 
   /** Points since `now - rangeMs`: raw checks for up to an hour, minute buckets beyond. */

@@ -9,6 +9,11 @@ export class Emitter<Events extends Record<string, unknown>> {
     return () => set.delete(listener as (payload: never) => void);
   }
 
+  /** Whether anyone listens: lets an emitter skip building a payload no one reads. */
+  listening(event: keyof Events): boolean {
+    return (this.#listeners.get(event)?.size ?? 0) > 0;
+  }
+
   emit<K extends keyof Events>(event: K, payload: Events[K]): void {
     for (const listener of this.#listeners.get(event) ?? []) {
       try {

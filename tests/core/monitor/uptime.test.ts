@@ -24,11 +24,16 @@ describe('uptime', () => {
     let clock = Date.UTC(2026, 10, 24, 10, 0, 0);
     const monitor = new ClusterMonitor({ registry, eventLog: new EventLog(), settings: MonitorSettingsSchema.parse({ timeout_s: 0.5 }), now: () => clock });
 
+    let pushedStrip: string | undefined;
     for (let minute = 0; minute < 60; minute++) {
       await sim.set(IPS[0], minute >= 20 && minute < 26 ? 'refusing' : 'healthy');
+      // Deltas are built for listeners only: one listens for the sweep that ends the 30th minute.
+      const stop = minute === 29 ? monitor.events.on('health', (deltas) => (pushedStrip = deltas.find((d) => d.id === 'u-1')?.health.recent)) : () => {};
       await monitor.sweep();
+      stop();
       clock += MINUTE;
     }
+    expect(pushedStrip).toBe('1'.repeat(20) + '0'.repeat(6) + '1'.repeat(4));
     expect(monitor.uptimeOf('u-1')).toEqual({ h24: 0.9, d7: 0.9, d30: 0.9 });
     expect(monitor.uptimeOf('u-2')).toEqual({ h24: 1, d7: 1, d30: 1 });
     expect(monitor.nodeWithHealth('u-1').uptime).toEqual({ h24: 0.9, d7: 0.9, d30: 0.9 });

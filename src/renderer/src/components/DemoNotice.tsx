@@ -1,18 +1,26 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { Node } from '../../../shared/schemas/node';
 import { useClusterStore } from '../store/cluster-store';
 
 const DEMO_TAG = 'demo'; // what "Start the demo fleet" tags its nodes with (core/simulator/demo-fleet.ts)
+
+// Counted once per change of the node list, not at every store change (a health update of every node).
+let counted: { nodes: Map<string, Node>; count: number } | null = null;
+function demoCount(nodes: Map<string, Node>): number {
+  if (counted?.nodes !== nodes) {
+    let count = 0;
+    for (const node of nodes.values()) if (node.tags.includes(DEMO_TAG)) count++;
+    counted = { nodes, count };
+  }
+  return counted.count;
+}
 
 /** While demo nodes are registered: says so, and removes them all in one action. */
 export function DemoNotice() {
   const { t } = useTranslation();
   const api = useClusterStore((s) => s.api);
-  const count = useClusterStore((s) => {
-    let n = 0;
-    for (const node of s.nodes.values()) if (node.tags.includes(DEMO_TAG)) n++;
-    return n;
-  });
+  const count = useClusterStore((s) => demoCount(s.nodes));
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
