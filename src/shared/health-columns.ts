@@ -10,7 +10,7 @@ type HealthDeltas = PushEvents['health'];
 export type HealthColumns = { id: string[] } & { [K in keyof NodeHealth]-?: Array<NodeHealth[K] | null> };
 
 export const HEALTH_KEYS = ['status', 'latency_ms', 'checked_at', 'error', 'last_known', 'recent', 'uptime_24h'] as const satisfies ReadonlyArray<keyof NodeHealth>;
-/** Optional but never null: a null in their column means the field was absent. */
+/** Optional but never null: a null in their column means the field was absent (it reads undefined). */
 export const ABSENT_WHEN_NULL: ReadonlySet<keyof NodeHealth> = new Set(['last_known', 'recent']);
 
 export function healthToColumns(deltas: HealthDeltas): HealthColumns {
@@ -22,11 +22,17 @@ export function healthToColumns(deltas: HealthDeltas): HealthColumns {
 export function healthFromColumns(columns: HealthColumns): HealthDeltas {
   const { id, status, latency_ms, checked_at, error, last_known, recent, uptime_24h } = columns;
   const deltas: HealthDeltas = new Array(id.length);
-  // One object literal per node (one hidden class), not keys added in a loop.
+  // One object literal per node, all fields in one order (one hidden class); an absent field reads undefined.
   for (let i = 0; i < id.length; i++) {
-    const health: NodeHealth = { status: status[i]!, latency_ms: latency_ms[i], checked_at: checked_at[i], error: error[i], uptime_24h: uptime_24h[i] };
-    if (last_known[i] !== null) health.last_known = last_known[i]!;
-    if (recent[i] !== null) health.recent = recent[i]!;
+    const health: NodeHealth = {
+      status: status[i]!,
+      latency_ms: latency_ms[i],
+      checked_at: checked_at[i],
+      error: error[i],
+      last_known: last_known[i] ?? undefined,
+      recent: recent[i] ?? undefined,
+      uptime_24h: uptime_24h[i],
+    };
     deltas[i] = { id: id[i], health };
   }
   return deltas;

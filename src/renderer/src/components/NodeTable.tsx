@@ -49,7 +49,8 @@ export function NodeTable({ rows }: { rows: string[] }) {
   // While monitoring is paused, the states shown are the ones from before the pause.
   const frozen = useClusterStore((s) => s.status?.monitor.paused ?? false);
   const since = useMemo(() => maintenanceStarts(events), [events]);
-  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => parentRef.current, estimateSize: estimateRowSize, overscan: 6 });
+  // Three rows beyond each edge suffice for fixed-height rows; every row in the DOM is drawn again after each sweep.
+  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => parentRef.current, estimateSize: estimateRowSize, overscan: 3 });
   const selectedIndex = selectedId ? rows.indexOf(selectedId) : -1;
 
   const onKeyDown = (event: KeyboardEvent) => {

@@ -176,13 +176,25 @@ export function visibleIds(state: Pick<ClusterStore, 'nodes' | 'health' | 'order
   const healthOf = (id: string): NodeHealth => state.health.get(id) ?? UNKNOWN_HEALTH;
   const { key, dir } = state.sort;
   const base = nodesById(state.nodes, state.order);
-  const rows = filterNodes(dir === 1 ? base : [...base].reverse(), state.filter, (id) => healthOf(id).status);
+  const { filter } = state;
+  // Health updates of the whole fleet re-sort by state (the default) every sweep: skip what they need not do.
+  const filtered = filter.role || filter.tag || filter.status || filter.q?.trim();
+  const inOrder = dir === 1 ? base : [...base].reverse();
+  const rows = filtered ? filterNodes(inOrder, filter, (id) => healthOf(id).status) : inOrder;
   if (key === 'id') return rows.map((n) => n.id);
   if (key === 'state') {
-    // Five states: bucket the rows (already in id order) instead of sorting them.
-    const buckets: string[][] = [[], [], [], [], []];
-    for (const n of rows) buckets[STATE_RANK[healthOf(n.id).status]].push(n.id);
-    return (dir === 1 ? buckets : buckets.reverse()).flat();
+    // Five states: a counting sort of the rows (already in id order), into one array.
+    const ranks = new Uint8Array(rows.length);
+    const starts = [0, 0, 0, 0, 0, 0];
+    for (let i = 0; i < rows.length; i++) {
+      const rank = dir === 1 ? STATE_RANK[healthOf(rows[i].id).status] : 4 - STATE_RANK[healthOf(rows[i].id).status];
+      ranks[i] = rank;
+      starts[rank + 1]++;
+    }
+    for (let r = 1; r < starts.length; r++) starts[r] += starts[r - 1];
+    const ids = new Array<string>(rows.length);
+    for (let i = 0; i < rows.length; i++) ids[starts[ranks[i]]++] = rows[i].id;
+    return ids;
   }
   const value = (n: Node): string | number => {
     switch (key) {
