@@ -93,6 +93,10 @@ function save(script, cacheFile) {
       if (other !== path.basename(cacheFile) && other.startsWith(installation) && other.endsWith('.bin')) fs.rmSync(path.join(path.dirname(cacheFile), other), { force: true });
     }
   } catch {
-    fs.rmSync(temporary, { force: true });
+    try {
+      fs.rmSync(temporary, { force: true });
+    } catch {
+      // nothing was written
+    }
   }
 }
