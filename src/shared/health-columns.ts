@@ -10,7 +10,7 @@ type HealthDeltas = PushEvents['health'];
 export type HealthColumns = { id: string[] } & { [K in keyof NodeHealth]-?: Array<NodeHealth[K] | null> };
 
 export const HEALTH_KEYS = ['status', 'latency_ms', 'checked_at', 'error', 'last_known', 'recent', 'uptime_24h'] as const satisfies ReadonlyArray<keyof NodeHealth>;
-/** Optional but never null: a null in their column means the field was absent (it reads undefined). */
+/** Optional but never null: a null in their column means the field was absent, and healthFromColumns reads it as undefined. */
 export const ABSENT_WHEN_NULL: ReadonlySet<keyof NodeHealth> = new Set(['last_known', 'recent']);
 
 export function healthToColumns(deltas: HealthDeltas): HealthColumns {

@@ -187,9 +187,9 @@ export function visibleIds(state: Pick<ClusterStore, 'nodes' | 'health' | 'order
     const ranks = new Uint8Array(rows.length);
     const starts = [0, 0, 0, 0, 0, 0];
     for (let i = 0; i < rows.length; i++) {
-      const rank = dir === 1 ? STATE_RANK[healthOf(rows[i].id).status] : 4 - STATE_RANK[healthOf(rows[i].id).status];
-      ranks[i] = rank;
-      starts[rank + 1]++;
+      const rank = STATE_RANK[healthOf(rows[i].id).status];
+      ranks[i] = dir === 1 ? rank : 4 - rank;
+      starts[ranks[i] + 1]++;
     }
     for (let r = 1; r < starts.length; r++) starts[r] += starts[r - 1];
     const ids = new Array<string>(rows.length);
