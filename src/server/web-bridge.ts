@@ -1,8 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { OrchestratorError } from '../shared/errors';
-import type { ApiErrorPayload, PushEvents } from '../shared/api-contract';
-import { healthToColumns } from '../shared/health-columns';
+import type { ApiErrorPayload } from '../shared/api-contract';
 import { createApiHandlers, invokeHandler, subscribePushEvents } from '../core/api/api-handlers';
 import { tokenMatches } from '../core/auth/api-token';
 import type { Core } from '../core/app-core';
@@ -72,8 +71,7 @@ export function registerWebBridge(app: FastifyInstance, core: Core, token: strin
         if (message.type !== 'auth' || !tokenMatches(token, message.token)) return socket.close(4401, 'invalid token');
         clearTimeout(authTimer);
         tcp.off('data', countPreAuth);
-        unsubscribe = subscribePushEvents(core, (event, payload) =>
-          send(event === 'health' ? { event, columns: healthToColumns(payload as PushEvents['health']) } : { event, payload }));
+        unsubscribe = subscribePushEvents(core, (event, payload) => send({ event, payload }));
         return send({ type: 'ready' });
       }
       const id = echoableId(message.id);

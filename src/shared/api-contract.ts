@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { InvokeChannel, PushEventName } from './api-channels';
-import type { ClusterStatus, HealthEvent, HistoryPoint, NodeCheck, NodeHealth, NodeWithHealth } from './schemas/health';
+import type { HealthColumns } from './health-columns';
+import type { ClusterStatus, HealthEvent, HistoryPoint, NodeCheck, NodeWithHealth } from './schemas/health';
 import { NodeFilterSchema, NodeIdSchema, NodePatchSchema, type Node } from './schemas/node';
 import type { ProbeResult } from './schemas/probe';
 import {
@@ -149,7 +150,8 @@ export type InvokeParsedArg<C extends InvokeChannel> = z.output<(typeof invokeAr
 /** Events pushed from the core to every UI. */
 export interface PushEvents extends Record<PushEventName, unknown> {
   status: ClusterStatus;
-  health: Array<{ id: string; health: NodeHealth }>;
+  /** Every node the sweep checked, as columns (health-columns.ts). */
+  health: HealthColumns;
   event: HealthEvent;
   nodes: { type: 'added' | 'updated' | 'removed'; node: Node };
   /** Live output and progress of a command run. */

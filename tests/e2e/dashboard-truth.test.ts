@@ -15,6 +15,15 @@ let context: BrowserContext;
 let page: Page;
 
 const rowIds = (p: Page) => p.locator('[role="row"][data-node-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-node-id')));
+/** The heartbeat strip as drawn, read back from its two SVG paths: '1' passed, '0' failed, oldest first. */
+const drawnStrip = (p: Page, id: string) =>
+  p.locator(`[data-node-id="${id}"] .heartbeat .bars`).evaluate((svg) => {
+    const bars: string[] = [];
+    for (const [cls, mark] of [['ok', '1'], ['fail', '0']]) {
+      for (const m of (svg.querySelector(`.${cls}`)?.getAttribute('d') ?? '').matchAll(/M(\d+) /g)) bars[Number(m[1]) / 4] = mark;
+    }
+    return bars.join('');
+  });
 const favicon = (p: Page) => p.locator('link[rel="icon"]').getAttribute('data-colour');
 
 describe.skipIf(chromiumMissing)('the dashboard tells the truth', () => {
@@ -51,6 +60,8 @@ describe.skipIf(chromiumMissing)('the dashboard tells the truth', () => {
     expect(await favicon(page)).toBe('#2e9d4f');
     await sim.set(IPS[3], 'refusing');
     await expect.poll(() => page.title(), { timeout: 5000 }).toBe('(1 down) MCP Cloud Orchestrator');
+    // The heartbeat strip draws what the monitor holds, failures included (it arrives as health columns).
+    await expect.poll(async () => [await drawnStrip(page, 'sim-4'), service.core.monitor.healthOf('sim-4').recent], { timeout: 5000 }).toSatisfy(([drawn, held]) => drawn === held && /1/.test(drawn!) && /0/.test(drawn!));
     await page.screenshot({ path: screenshotPath('truth-problems-first') });
   });
 

@@ -1,8 +1,10 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
 import { createClusterStore, visibleIds } from '../../src/renderer/src/store/cluster-store';
+import { HealthIndex } from '../../src/renderer/src/store/health-index';
 import { computeStatusFixture, nodeFixture } from './fixtures';
 import { fakeApi } from './fake-api';
+import { healthToColumns } from '../../src/shared/health-columns';
 import { DEFAULT_MONITOR_SETTINGS } from '../../src/shared/schemas/settings';
 import { searchWithView, viewFromSearch } from '../../src/renderer/src/store/url-view';
 
@@ -16,10 +18,15 @@ describe('cluster store', () => {
     expect(calls.map((c) => c.channel).sort()).toEqual(['cluster:status', 'events:list', 'settings:get']);
     expect(store.getState().intervalS).toBe(7); // for telling fresh times from stale ones
 
-    push('health', [{ id: 'b', health: { status: 'unhealthy', latency_ms: null, checked_at: '2026-01-01T00:00:00Z', error: 'connection refused' } }]);
+    // A health push for a node the page does not know (removed meanwhile) is ignored.
+    push('health', healthToColumns([
+      { id: 'b', health: { status: 'unhealthy', latency_ms: null, checked_at: '2026-01-01T00:00:00Z', error: 'connection refused' } },
+      { id: 'gone', health: { status: 'healthy', latency_ms: 1, checked_at: '2026-01-01T00:00:00Z', error: null } },
+    ]));
     const nodeB = store.getState().nodes.get('b');
     expect(store.getState().health.get('b')?.status).toBe('unhealthy');
     expect(store.getState().nodes.get('b')).toBe(nodeB); // a health update leaves registry data alone
+    expect(store.getState().health.has('gone')).toBe(false);
 
     push('nodes', { type: 'added', node: { ...nodeFixture('d', 'unknown') } });
     push('nodes', { type: 'removed', node: nodes[0] });
@@ -37,7 +44,7 @@ describe('cluster store', () => {
     const nodes = [nodeFixture('b', 'healthy', { tags: ['gpu'] }), nodeFixture('a', 'unhealthy', { role: 'master' }), nodeFixture('c', 'degraded', { hostname: 'Big-Box' })];
     const state = {
       nodes: new Map(nodes.map(({ health: _h, ...n }) => [n.id, n])),
-      health: new Map(nodes.map((n) => [n.id, n.health])),
+      health: HealthIndex.of(nodes.map((n) => [n.id, n.health])),
       order: ['b', 'a', 'c'],
       filter: {},
       sort: { key: 'id' as const, dir: 1 as const },
@@ -54,7 +61,7 @@ describe('cluster store', () => {
   it('puts problems first by default: unhealthy, degraded, unknown, then the rest', () => {
     const nodes = [nodeFixture('a', 'healthy'), nodeFixture('b', 'unknown'), nodeFixture('c', 'degraded'), nodeFixture('d', 'maintenance'), nodeFixture('e', 'unhealthy'), nodeFixture('f', 'unhealthy')];
     const store = createClusterStore();
-    const state = { ...store.getState(), nodes: new Map(nodes.map(({ health: _h, ...n }) => [n.id, n])), health: new Map(nodes.map((n) => [n.id, n.health])), order: nodes.map((n) => n.id) };
+    const state = { ...store.getState(), nodes: new Map(nodes.map(({ health: _h, ...n }) => [n.id, n])), health: HealthIndex.of(nodes.map((n) => [n.id, n.health])), order: nodes.map((n) => n.id) };
     expect(store.getState().sort).toEqual({ key: 'state', dir: 1 });
     expect(visibleIds(state)).toEqual(['e', 'f', 'c', 'b', 'd', 'a']);
     expect(visibleIds({ ...state, sort: { key: 'state', dir: -1 } })).toEqual(['a', 'd', 'b', 'c', 'f', 'e']); // reversed, ties too
@@ -63,7 +70,7 @@ describe('cluster store', () => {
 
   it('matches every word of a search, and tags whatever their case', () => {
     const nodes = [nodeFixture('db-1', 'healthy', { tags: ['GPU', 'rack-1'] }), nodeFixture('db-2', 'healthy', { tags: ['rack-2'] }), nodeFixture('web-1', 'healthy', { tags: ['gpu'] })];
-    const state = { nodes: new Map(nodes.map(({ health: _h, ...n }) => [n.id, n])), health: new Map(nodes.map((n) => [n.id, n.health])), order: nodes.map((n) => n.id), sort: { key: 'id' as const, dir: 1 as const } };
+    const state = { nodes: new Map(nodes.map(({ health: _h, ...n }) => [n.id, n])), health: HealthIndex.of(nodes.map((n) => [n.id, n.health])), order: nodes.map((n) => n.id), sort: { key: 'id' as const, dir: 1 as const } };
     expect(visibleIds({ ...state, filter: { q: 'db gpu' } })).toEqual(['db-1']);
     expect(visibleIds({ ...state, filter: { q: '  DB   rack-2 ' } })).toEqual(['db-2']);
     expect(visibleIds({ ...state, filter: { q: 'db nothing' } })).toEqual([]);

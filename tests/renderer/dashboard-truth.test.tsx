@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { setupI18n } from '../../src/renderer/src/i18n/setup-i18n';
 import { useClusterStore } from '../../src/renderer/src/store/cluster-store';
+import { HealthIndex } from '../../src/renderer/src/store/health-index';
 import { Header } from '../../src/renderer/src/components/Header';
 import { NodeTable } from '../../src/renderer/src/components/NodeTable';
 import { SettingsDialog } from '../../src/renderer/src/components/SettingsDialog';
@@ -46,7 +47,7 @@ function loadNodes(nodes: ReturnType<typeof nodeFixture>[], events: HealthEvent[
     loaded: true,
     status,
     nodes: new Map(nodes.map(({ health: _h, ...n }) => [n.id, n])),
-    health: new Map(nodes.map((n) => [n.id, n.health])),
+    health: HealthIndex.of(nodes.map((n) => [n.id, n.health])),
     order: nodes.map((n) => n.id),
     events,
   });

@@ -7,6 +7,7 @@ import { DEFAULT_MONITOR_SETTINGS } from '../../src/shared/schemas/settings';
 import type { OrchestratorApi } from '../../src/shared/api-contract';
 import type { HistoryPoint } from '../../src/shared/schemas/health';
 import { useClusterStore } from '../../src/renderer/src/store/cluster-store';
+import { HealthIndex } from '../../src/renderer/src/store/health-index';
 import { setupI18n } from '../../src/renderer/src/i18n/setup-i18n';
 import { ImportDialog } from '../../src/renderer/src/components/ImportDialog';
 import { NodeDetail } from '../../src/renderer/src/components/NodeDetail';
@@ -165,7 +166,7 @@ describe('import dialogs (item 15)', () => {
 describe('node detail facts (items 5 and 17)', () => {
   const show = (id: string, events: object[] = []) => {
     const node = core.registry.require(id);
-    useClusterStore.setState({ api, nodes: new Map([[id, node]]), health: new Map([[id, { status: core.monitor.stateOf(id), latency_ms: 3.2, checked_at: new Date().toISOString(), error: null }]]), selectedId: id, events: events as never });
+    useClusterStore.setState({ api, nodes: new Map([[id, node]]), health: HealthIndex.of([[id, { status: core.monitor.stateOf(id), latency_ms: 3.2, checked_at: new Date().toISOString(), error: null }]]), selectedId: id, events: events as never });
     render(<NodeDetail onEdit={() => {}} onRun={() => {}} />);
   };
 
@@ -227,14 +228,14 @@ describe('command dialog (item 9)', () => {
     core.registry.create(nodeInput('cmd-a', { role: 'master', ssh: { user: 'ops' } }));
     core.registry.create(nodeInput('cmd-b', { ssh: { user: 'deploy', port: 2200 } }));
     const health = (status: 'healthy' | 'unhealthy') => ({ status, latency_ms: null, checked_at: null, error: null });
-    useClusterStore.setState({ api, nodes: new Map(core.registry.all().map((n) => [n.id, n])), health: new Map([['cmd-a', health('healthy')], ['cmd-b', health('healthy')]]) });
+    useClusterStore.setState({ api, nodes: new Map(core.registry.all().map((n) => [n.id, n])), health: HealthIndex.of([['cmd-a', health('healthy')], ['cmd-b', health('healthy')]]) });
     render(<CommandDialog nodeIds={['cmd-a', 'cmd-b']} onClose={() => {}} />);
     await waitFor(() => expect(screen.getAllByRole('row')).toHaveLength(3), SLOW);
     const row = (id: string) => screen.getAllByRole('row').find((r) => r.getAttribute('data-target') === id)!;
     expect(row('cmd-a').textContent).toContain(`ops@${nodeInput('cmd-a').tailscale_ip}:22`);
     expect(row('cmd-b').textContent).toContain(`deploy@${nodeInput('cmd-b').tailscale_ip}:2200`);
     expect(screen.getByRole('heading').textContent).toBe('Run a command on 2 nodes');
-    act(() => useClusterStore.setState({ health: new Map([['cmd-a', health('healthy')], ['cmd-b', health('unhealthy')]]) }));
+    act(() => useClusterStore.setState({ health: HealthIndex.of([['cmd-a', health('healthy')], ['cmd-b', health('unhealthy')]]) }));
     expect(row('cmd-b').className).toBe('left-out');
     expect(screen.getByRole('heading').textContent).toBe('Run a command on 1 node');
     // Only a master is left: Run asks first and runs nothing yet.

@@ -1,14 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { ABSENT_WHEN_NULL, HEALTH_KEYS, healthFromColumns, healthToColumns } from '../../src/shared/health-columns';
+import { ABSENT_WHEN_NULL, HEALTH_KEYS, eachHealth, healthToColumns, type HealthDelta } from '../../src/shared/health-columns';
 import { NodeHealthSchema, type NodeHealth } from '../../src/shared/schemas/health';
 
-describe('health deltas as columns (the web bridge)', () => {
+describe('health deltas as columns (the UIs\' health push)', () => {
   it('covers every field of NodeHealthSchema, and knows which ones are never null', () => {
     const shape = NodeHealthSchema.shape;
     expect([...HEALTH_KEYS].sort()).toEqual(Object.keys(shape).sort());
     const neverNull = Object.entries(shape).filter(([, field]) => !field.safeParse(null).success && field.safeParse(undefined).success).map(([key]) => key);
     expect([...ABSENT_WHEN_NULL].sort()).toEqual(neverNull.sort());
   });
+
+  const fromColumns = (columns: ReturnType<typeof healthToColumns>): HealthDelta[] => {
+    const deltas: HealthDelta[] = [];
+    eachHealth(columns, (id, health) => deltas.push({ id, health }));
+    return deltas;
+  };
 
   it('gives back the deltas it was given, in order, each a valid NodeHealth', () => {
     const healths: NodeHealth[] = [
@@ -19,10 +25,10 @@ describe('health deltas as columns (the web bridge)', () => {
     ];
     const deltas = healths.map((health, i) => ({ id: `n-${i}`, health }));
     const wire = JSON.parse(JSON.stringify(healthToColumns(deltas)));
-    const back = healthFromColumns(wire);
+    const back = fromColumns(wire);
     for (const { health } of back) expect(NodeHealthSchema.parse(health)).toEqual(health);
     // An absent uptime reads null, which the table shows the same way ("—").
     expect(back).toEqual(deltas.map((d) => ({ ...d, health: { uptime_24h: null, ...d.health } })));
-    expect(healthFromColumns(healthToColumns([]))).toEqual([]);
+    expect(fromColumns(healthToColumns([]))).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { OrchestratorError, parseOrThrow } from '../../shared/errors';
 import { invokeArgs, type InvokeChannel, type InvokeParsedArg, type InvokeResults, type PushEventName, type PushEvents } from '../../shared/api-contract';
 import type { Core } from '../app-core';
+import { healthToColumns } from '../../shared/health-columns';
 
 export type ApiHandlers = { [C in InvokeChannel]: (arg: InvokeParsedArg<C>) => Promise<InvokeResults[C]> | InvokeResults[C] };
 
@@ -82,7 +83,7 @@ export async function invokeHandler<C extends InvokeChannel>(handlers: ApiHandle
 export function subscribePushEvents(core: Core, send: <E extends PushEventName>(event: E, payload: PushEvents[E]) => void): () => void {
   const offs = [
     core.monitor.events.on('status', (status) => send('status', status)),
-    core.monitor.events.on('health', (deltas) => send('health', deltas)),
+    core.monitor.events.on('health', (deltas) => send('health', healthToColumns(deltas))),
     core.monitor.events.on('event', (event) => send('event', event)),
     core.registry.events.on('change', (change) => send('nodes', { type: change.type, node: change.node })),
     core.ssh.events.on('command', (event) => send('command', event)),

@@ -1,4 +1,3 @@
-import { healthFromColumns } from '../../../shared/health-columns';
 import type { ApiErrorPayload, InvokeArg, InvokeChannel, InvokeResults, OrchestratorApi, PushEventName, PushEvents } from '../../../shared/api-contract';
 
 /** An error answered by the core, with the REST error shape (field-level details). */
@@ -33,8 +32,7 @@ export function createWebBridgeApi(url: string, token: string, onConnection?: (s
           onConnection?.('open');
           resolve(ws);
         } else if (data.event) {
-          const payload = data.columns ? healthFromColumns(data.columns) : data.payload;
-          for (const listener of listeners.get(data.event) ?? []) (listener as (p: unknown) => void)(payload);
+          for (const listener of listeners.get(data.event) ?? []) (listener as (p: unknown) => void)(data.payload);
         } else if (data.id !== undefined) {
           const call = pending.get(data.id);
           pending.delete(data.id);

@@ -7,7 +7,7 @@ import { UNKNOWN_HEALTH, useClusterStore, type SortKey } from '../store/cluster-
 import { formatDateTime, formatNumber, formatWhen } from '../i18n/format';
 import { i18n } from '../i18n/setup-i18n';
 import { fastT, fixedT } from '../i18n/fast-t';
-import { stateColor, stateLabel } from './state-colors';
+import { stateLabel } from './state-colors';
 import { HeartbeatStrip } from './HeartbeatStrip';
 import { Ago } from './Ago';
 
@@ -71,14 +71,8 @@ export function NodeTable({ rows }: { rows: string[] }) {
   };
 
   return (
-    <div className={frozen ? 'table frozen' : 'table'} role="grid" aria-label={t('table.label')} aria-rowcount={rows.length + 1} tabIndex={0} onKeyDown={onKeyDown} data-testid="node-table" data-frozen={frozen}>
-      <div className="row head" role="row">
-        {COLUMNS.map((c) => (
-          <div key={c.key} role="columnheader" className={`cell c-${c.key}`} aria-sort={sort.key === c.key ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none'}>
-            {c.key === 'tags' || c.key === 'uptime' ? t(c.label) : <button className="link" onClick={() => setSort(c.key as SortKey)}>{t(c.label)}{sort.key === c.key ? (sort.dir === 1 ? ' ▲' : ' ▼') : ''}</button>}
-          </div>
-        ))}
-      </div>
+    <div className={frozen ? 'table frozen' : 'table'} role="grid" aria-label={fixedT('table.label')} aria-rowcount={rows.length + 1} tabIndex={0} onKeyDown={onKeyDown} data-testid="node-table" data-frozen={frozen}>
+      <TableHead sort={sort} onSort={setSort} />
       {frozen && <div className="frozen-note" role="status" data-testid="frozen-note">{t('table.frozen')}</div>}
       <div className="body" ref={parentRef}>
         {rows.length === 0 && (
@@ -100,6 +94,20 @@ export function NodeTable({ rows }: { rows: string[] }) {
     </div>
   );
 }
+
+/** The column headings; memoised, as they change only with the sort, not with each sweep. */
+const TableHead = memo(function TableHead({ sort, onSort }: { sort: { key: SortKey; dir: 1 | -1 }; onSort(key: SortKey): void }) {
+  const { t } = useTranslation();
+  return (
+    <div className="row head" role="row">
+      {COLUMNS.map((c) => (
+        <div key={c.key} role="columnheader" className={`cell c-${c.key}`} aria-sort={sort.key === c.key ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none'}>
+          {c.key === 'tags' || c.key === 'uptime' ? t(c.label) : <button className="link" onClick={() => onSort(c.key as SortKey)}>{t(c.label)}{sort.key === c.key ? (sort.dir === 1 ? ' ▲' : ' ▼') : ''}</button>}
+        </div>
+      ))}
+    </div>
+  );
+});
 
 interface RowProps {
   node: Node;
@@ -140,7 +148,7 @@ const NodeRow = memo(function NodeRow({ node: n, health, index, start, selected,
       <div role="gridcell" className="cell c-role">{n.role}</div>
       <div role="gridcell" className="cell c-tags" title={tags}>{tags}</div>
       <div role="gridcell" className="cell c-state" title={frozen ? fixedT('table.frozen') : (health.error ?? '')}>
-        <span className="dot" style={{ background: stateColor(health.status) }} aria-hidden /> {stateLabel(health.status)}
+        <span className="dot" aria-hidden /> {stateLabel(health.status)}
       </div>
       <div role="gridcell" className="cell c-latency mono">{inMaintenance || health.latency_ms === null ? fixedT('time.never') : fastT('table.ms', { value: formatNumber(health.latency_ms, 1) })}</div>
       <div role="gridcell" className="cell c-checked">

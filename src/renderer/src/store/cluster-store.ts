@@ -3,6 +3,7 @@ import type { OrchestratorApi, PushEvents } from '../../../shared/api-contract';
 import type { ClusterStatus, HealthEvent, NodeHealth } from '../../../shared/schemas/health';
 import type { HealthState, Node, NodeFilter } from '../../../shared/schemas/node';
 import { filterNodes } from '../../../shared/node-filter';
+import { HealthIndex } from './health-index';
 import type { ConnectionState } from '../api/get-api';
 import { DEFAULT_MONITOR_SETTINGS } from '../../../shared/schemas/settings';
 
@@ -18,7 +19,7 @@ export interface ClusterStore {
   status: Omit<ClusterStatus, 'nodes'> | null;
   /** Registry data and health are kept apart: a sweep touches only `health`, cheaply. */
   nodes: Map<string, Node>;
-  health: Map<string, NodeHealth>;
+  health: HealthIndex;
   order: string[];
   events: HealthEvent[];
   /** The monitor's check interval, for telling fresh data from stale. */
@@ -51,7 +52,7 @@ export const createClusterStore = () =>
     loaded: false,
     status: null,
     nodes: new Map(),
-    health: new Map(),
+    health: HealthIndex.EMPTY,
     order: [],
     events: [],
     intervalS: DEFAULT_MONITOR_SETTINGS.interval_s,
@@ -84,7 +85,7 @@ export const createClusterStore = () =>
       set({
         status: summary,
         nodes: new Map(nodes.map(({ health: _h, ...node }) => [node.id, node])),
-        health: new Map(nodes.map((n) => [n.id, n.health])),
+        health: HealthIndex.of(nodes.map((n) => [n.id, n.health])),
         order: nodes.map((n) => n.id),
         events,
         intervalS: settings?.interval_s ?? get().intervalS,
@@ -104,27 +105,23 @@ export const createClusterStore = () =>
       set({ status: summary });
     },
 
-    applyHealth(deltas) {
-      const { nodes } = get();
-      const health = new Map(get().health);
-      for (const delta of deltas) if (nodes.has(delta.id)) health.set(delta.id, delta.health);
-      set({ health });
+    applyHealth(columns) {
+      const { nodes, health } = get();
+      set({ health: health.withColumns(columns, (id) => nodes.has(id)) });
     },
 
     applyNodeChange({ type, node }) {
       const { order, selectedId } = get();
       const nodes = new Map(get().nodes);
-      const health = new Map(get().health);
+      const health = get().health;
       if (type === 'removed') {
         nodes.delete(node.id);
-        health.delete(node.id);
-        set({ nodes, health, order: order.filter((id) => id !== node.id), selectedId: selectedId === node.id ? null : selectedId });
+        set({ nodes, health: health.without(node.id), order: order.filter((id) => id !== node.id), selectedId: selectedId === node.id ? null : selectedId });
         return;
       }
       const known = nodes.has(node.id);
       nodes.set(node.id, node);
-      if (!health.has(node.id)) health.set(node.id, UNKNOWN_HEALTH);
-      set({ nodes, health, order: known ? order : [...order, node.id] });
+      set({ nodes, health: health.has(node.id) ? health : health.with(node.id, UNKNOWN_HEALTH), order: known ? order : [...order, node.id] });
     },
 
     applyEvent(event) {
@@ -174,20 +171,21 @@ function nodesById(nodes: Map<string, Node>, order: string[]): Node[] {
 /** Ids of the rows the table shows: the shared list filters, then the chosen sort (ties by id). */
 export function visibleIds(state: Pick<ClusterStore, 'nodes' | 'health' | 'order' | 'filter' | 'sort'>): string[] {
   const healthOf = (id: string): NodeHealth => state.health.get(id) ?? UNKNOWN_HEALTH;
+  const statusOf = (id: string): HealthState => state.health.status(id) ?? 'unknown';
   const { key, dir } = state.sort;
   const base = nodesById(state.nodes, state.order);
   const { filter } = state;
   // Health updates of the whole fleet re-sort by state (the default) every sweep: skip what they need not do.
   const filtered = filter.role || filter.tag || filter.status || filter.q?.trim();
   const inOrder = dir === 1 ? base : [...base].reverse();
-  const rows = filtered ? filterNodes(inOrder, filter, (id) => healthOf(id).status) : inOrder;
+  const rows = filtered ? filterNodes(inOrder, filter, statusOf) : inOrder;
   if (key === 'id') return rows.map((n) => n.id);
   if (key === 'state') {
     // Five states: a counting sort of the rows (already in id order), into one array.
     const ranks = new Uint8Array(rows.length);
     const starts = [0, 0, 0, 0, 0, 0];
     for (let i = 0; i < rows.length; i++) {
-      const rank = STATE_RANK[healthOf(rows[i].id).status];
+      const rank = STATE_RANK[statusOf(rows[i].id)];
       ranks[i] = dir === 1 ? rank : 4 - rank;
       starts[ranks[i] + 1]++;
     }
