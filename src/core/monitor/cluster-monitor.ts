@@ -306,7 +306,10 @@ export class ClusterMonitor {
     // Starting 1,000 probes takes a few hundred ms of CPU; that start-up lag (up to 10 % of the
     // timeout) comes out of late probes' budgets so the whole sweep ends about one timeout after it began.
     const budget = (): number => timeoutMs - Math.min(performance.now() - started, timeoutMs * 0.1);
-    const results = await runBounded(nodes, this.#settings.concurrency, async (node) => [node, await this.#checker(node, budget())] as const);
+    // Nodes that timed out last time start first: they hold their slot for a whole timeout, and started
+    // late (behind thousands of quick checks) they would push the sweep's end past one timeout.
+    const timedOut = (node: Node): boolean => this.#nodes.get(node.id)?.last?.reason?.startsWith('timeout') ?? false;
+    const results = await runBounded(nodes, this.#settings.concurrency, async (node) => [node, await this.#checker(node, budget())] as const, timedOut);
     // Nodes removed or put in maintenance while the sweep ran are left alone.
     const current = results.filter(([node]) => this.#registry.get(node.id) && !this.#registry.get(node.id)!.maintenance);
     this.#applyResults(current, true);

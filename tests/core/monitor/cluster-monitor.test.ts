@@ -2,6 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EventLog } from '../../../src/core/monitor/event-log';
 import type { HealthEvent } from '../../../src/shared/schemas/health';
 import { monitoredFleet } from '../../helpers/monitored-fleet';
+import { ClusterMonitor } from '../../../src/core/monitor/cluster-monitor';
+import { checkNode } from '../../../src/core/prober/check-node';
+import { MonitorSettingsSchema } from '../../../src/shared/schemas/settings';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -96,6 +99,38 @@ describe('ClusterMonitor', () => {
     expect(f.monitor.lastCheck('node-1')?.reason).toBe('timeout_headers');
     expect(f.monitor.lastCheck('node-2')?.reason).toBe('timeout_body');
     expect(f.monitor.stateOf('node-3')).toBe('healthy');
+  });
+
+  it('starts the nodes that timed out last time first, so they do not push the sweep past one timeout', async () => {
+    // Six nodes answering after 250 ms and one that hangs, three checks at a time, a 1 s timeout.
+    const f = await fleet([...Array.from({ length: 6 }, () => ({ behaviour: 'slow' as const, spec: { slow_ms: 250 } })), { behaviour: 'hanging' as const }], 39);
+    const started: string[] = [];
+    const monitor = new ClusterMonitor({
+      registry: f.registry,
+      settings: MonitorSettingsSchema.parse({ timeout_s: 1, concurrency: 3, jitter: 0 }),
+      checker: (node, budgetMs) => (started.push(node.id), checkNode(node, budgetMs)),
+    });
+    cleanups.push(async () => monitor.dispose());
+    const reported: string[][] = [];
+    monitor.events.on('health', (deltas) => reported.push(deltas.map((d) => d.id)));
+    const ids = ['node-1', 'node-2', 'node-3', 'node-4', 'node-5', 'node-6', 'node-7'];
+    const timed = async () => {
+      const t0 = performance.now();
+      await monitor.sweep();
+      return performance.now() - t0;
+    };
+
+    // First sweep, in registry order: the hanging node starts last, after two rounds of slow answers.
+    const first = await timed();
+    expect(started).toEqual(ids);
+    expect(monitor.lastCheck('node-7')?.reason).toBe('timeout_headers');
+    started.length = 0;
+    // Next sweep: it starts first and times out while the others are checked beside it.
+    const second = await timed();
+    expect(started[0]).toBe('node-7');
+    expect(second).toBeLessThan(first);
+    expect(reported).toEqual([ids, ids]); // results still come out in registry order
+    expect(monitor.stateOf('node-3')).toBe('healthy');
   });
 
   it('skips nodes in maintenance and holds back alerts during the resume grace period', async () => {
