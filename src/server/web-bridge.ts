@@ -29,8 +29,8 @@ const echoableId = (id: unknown): number | string | undefined =>
 /**
  * The browser's `window.api`: the same contract as Electron IPC, over one WebSocket.
  * The first message must be {type:"auth", token}; then {id, channel, arg} requests are answered with
- * {id, ok, result|error}, and core events are pushed as {event, payload}; health deltas as
- * {event: "health", columns} (src/shared/health-columns.ts).
+ * {id, ok, result|error}, and core events are pushed as {event, payload} (health as columns,
+ * src/shared/health-columns.ts).
  */
 export function registerWebBridge(app: FastifyInstance, core: Core, token: string): void {
   const handlers = createApiHandlers(core, 'web-ui');

@@ -2,6 +2,7 @@ import type { ClusterStatus, HealthEvent, HistoryPoint, NodeCheck, NodeHealth, N
 import type { HealthState, Node, NodeFilter } from '../../shared/schemas/node';
 import { MonitorSettingsPatchSchema, MonitorTimingSchema, touchesTiming, type MonitorSettings } from '../../shared/schemas/settings';
 import { parseOrThrow } from '../../shared/errors';
+import type { HealthDelta } from '../../shared/health-columns';
 import { Emitter } from '../util/emitter';
 import type { NodeRegistry } from '../registry/node-registry';
 import { checkNode, type NodeChecker, type NodeCheckResult } from '../prober/check-node';
@@ -24,11 +25,6 @@ interface NodeRuntime {
 export interface MonitorStateSnapshot {
   last_sweep_at: string | null;
   nodes: Record<string, { record: HealthRecord; last: NodeCheckResult | null }>;
-}
-
-export interface HealthDelta {
-  id: string;
-  health: NodeHealth;
 }
 
 export interface MonitorEvents extends Record<string, unknown> {
