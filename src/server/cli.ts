@@ -38,7 +38,7 @@ async function main(): Promise<void> {
       const { banner, startService } = await import('./serve');
       const service = await startService(config, console.log, pinned);
       service.core.guardProcess();
-      console.log(banner(service, config));
+      console.log(banner(service));
       const stop = async () => {
         await service.close();
         process.exit(0);

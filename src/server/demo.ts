@@ -40,7 +40,7 @@ export async function runDemo(config: ServiceConfig, args: string[], pinned: Pin
     // The demo sweeps every 5 s unless an interval was given.
     const service = await startService(demoConfig, console.log, { interval_s: 'demo', ...pinned });
     service.core.guardProcess();
-    console.log(banner(service, demoConfig));
+    console.log(banner(service));
     const stop = async () => {
       await service.close();
       await sim.stop();

@@ -74,8 +74,21 @@ export async function startService(config: ServiceConfig, log: (line: string) =>
   }
 }
 
-export function banner(service: RunningService, config: ServiceConfig): string {
+/** A duration as the operator would say it: 15s, 2m, 1h, 1h 30m. */
+export function formatSeconds(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = Math.round((seconds % 60) * 1000) / 1000;
+  const parts = [h ? `${h}h` : '', m ? `${m}m` : '', s || (!h && !m) ? `${s}s` : ''].filter(Boolean);
+  return parts.join(' ');
+}
+
+/** The start banner: the settings in force (saved ones included), each with its source when not the default. */
+export function banner(service: RunningService): string {
   const line = '='.repeat(64);
+  const { interval_s, timeout_s } = service.core.monitor.settings;
+  const sources = service.core.settings.sources;
+  const from = (key: 'interval_s' | 'timeout_s') => (sources[key] === 'default' ? '' : ` (${sources[key]})`);
   return [
     line,
     `MCP Cloud Orchestrator v${VERSION}`,
@@ -84,7 +97,7 @@ export function banner(service: RunningService, config: ServiceConfig): string {
     `Web UI:    ${service.loginUrl}`,
     `MCP:       ${service.url}/mcp   (Authorization: Bearer <token>)`,
     `Data dir:  ${service.core.dataDir}`,
-    `Nodes:     ${service.core.registry.size}, checked every ${config.HEALTH_CHECK_INTERVAL}s (timeout ${config.HEALTH_CHECK_TIMEOUT}s)`,
+    `Nodes:     ${service.core.registry.size}, checked every ${formatSeconds(interval_s)}${from('interval_s')}, timeout ${formatSeconds(timeout_s)}${from('timeout_s')}`,
     line,
   ].join('\n');
 }

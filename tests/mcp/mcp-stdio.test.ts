@@ -8,6 +8,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { call, text } from '../helpers/mcp-client';
 import { startTestService } from '../helpers/service';
 import { tempDir } from '../helpers/temp-dir';
+import { demoNodesFileOn } from '../helpers/demo-nodes';
 import { mcpSocketPath } from '../../src/core/mcp/mcp-socket';
 
 const BIN = path.resolve('bin/mcp-orchestrator.mjs');
@@ -25,7 +26,8 @@ async function stdioClient(env: Record<string, string>): Promise<Client> {
 
 describe('MCP over stdio (node bin/mcp-orchestrator.mjs mcp)', () => {
   it('runs the core itself, honouring DATA_DIR, NODES_FILE_PATH and the health-check settings', async () => {
-    const client = await stdioClient({ DATA_DIR: tempDir(), NODES_FILE_PATH: path.resolve('data/nodes.json'), HEALTH_CHECK_INTERVAL: '3600', HEALTH_CHECK_TIMEOUT: '0.3' });
+    // The demo fleet on a block of its own: nothing serves it here, even beside a running `npm run demo`.
+    const client = await stdioClient({ DATA_DIR: tempDir(), NODES_FILE_PATH: demoNodesFileOn(64), HEALTH_CHECK_INTERVAL: '3600', HEALTH_CHECK_TIMEOUT: '0.3' });
     const { tools } = await client.listTools();
     expect(tools).toHaveLength(19);
     // The built CLI advertises JSON Schemas converted at build time: the same as converting now, from source.
@@ -38,8 +40,8 @@ describe('MCP over stdio (node bin/mcp-orchestrator.mjs mcp)', () => {
     await live.close();
     expect((await call(client, 'list_nodes', { role: 'storage' })).structuredContent).toMatchObject({ count: 3 });
     const check = await call(client, 'check_health', { id: 'node-01' });
-    expect(check.structuredContent).toMatchObject({ node_id: 'node-01', status: 'unhealthy' }); // nothing serves the demo fleet here
-    expect((check.structuredContent!.probes as Array<{ error: string }>)[0].error).toContain('127.0.1.1');
+    expect(check.structuredContent).toMatchObject({ node_id: 'node-01', status: 'unhealthy' });
+    expect((check.structuredContent!.probes as Array<{ error: string }>)[0].error).toContain('127.64.0.1');
     const denied = await call(client, 'run_command', { role: 'master', command: 'id' });
     expect(text(denied)).toContain('policy (deny)');
   }, 60_000);

@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { caller, TEST_TOKEN } from '../helpers/service';
 import { call as callTool, httpMcpClient, text } from '../helpers/mcp-client';
 import { tempDir } from '../helpers/temp-dir';
+import { demoNodesFileOn } from '../helpers/demo-nodes';
 
 // `npm run demo -- --headless` used as a person would: left running past node-07's scripted outage
 // (down at 20 s, back at 80 s), with commands and metrics on demo nodes in between (REST and MCP).
@@ -22,10 +22,8 @@ describe('the demo, left running', () => {
     'stays up past the scripted recovery, answers commands and metrics on demo nodes, and logs the outage and recovery',
     async () => {
       const dataDir = tempDir();
-      // The shipped demo fleet, moved to its own loopback block so suites that expect nothing on
-      // 127.0.1.x (the stdio MCP test imports data/nodes.json) are not answered by this demo.
-      const nodesFile = path.join(dataDir, 'demo-nodes.json');
-      fs.writeFileSync(nodesFile, fs.readFileSync(path.join(ROOT, 'data/nodes.json'), 'utf8').replaceAll('"127.0.1.', '"127.51.0.'));
+      // The shipped demo fleet on its own loopback block: never the addresses of a person's running demo.
+      const nodesFile = demoNodesFileOn(51, dataDir);
       let output = '';
       child = spawn(process.execPath, [path.join(ROOT, 'bin/mcp-orchestrator.mjs'), 'demo', '--headless', '--metrics-interval', '5'], {
         cwd: ROOT,

@@ -10,7 +10,7 @@ import { runBounded } from '../prober/run-bounded';
 import { applyCheck, initialRecord, type HealthRecord } from './health-state-machine';
 import { computeClusterStatus, type MonitorInfo } from './cluster-status';
 import { EventLog } from './event-log';
-import { LatencyHistory } from './latency-history';
+import { LatencyHistory, rawCapacityFor } from './latency-history';
 import { SweepRequests } from './sweep-requests';
 
 interface NodeRuntime {
@@ -216,7 +216,8 @@ export class ClusterMonitor {
     for (const [id, runtime] of this.#nodes) {
       const saved = snapshot.nodes[id];
       const history = histories(id);
-      if (history) runtime.history = history;
+      // A history saved at a longer interval (or by an older version) may hold too few raw checks.
+      if (history) runtime.history = history.rawCapacity >= runtime.history.rawCapacity ? history : history.withRawCapacity(runtime.history.rawCapacity);
       if (!saved || runtime.record.state === 'maintenance' || saved.record.state === 'maintenance') continue;
       runtime.record = saved.record;
       runtime.last = saved.last;
@@ -373,7 +374,7 @@ export class ClusterMonitor {
     const runtime: NodeRuntime = {
       record: initialRecord(node.maintenance ? 'maintenance' : 'unknown'),
       last: null,
-      history: new LatencyHistory(Math.min(720, Math.ceil(3600 / Math.max(this.#settings.interval_s, 5)))),
+      history: new LatencyHistory(rawCapacityFor(this.#settings.interval_s)),
     };
     this.#nodes.set(node.id, runtime);
     return runtime;

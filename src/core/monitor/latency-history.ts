@@ -5,6 +5,14 @@ const HOUR = 60 * MINUTE;
 const DAY_MINUTES = 24 * 60;
 /** Uptime is counted per hour for 30 days. */
 export const UPTIME_HOURS = 30 * 24;
+/** The raw ring keeps at least this many checks, so a long interval or manual checks still draw a line. */
+export const MIN_RAW_CHECKS = 60;
+const MAX_RAW_CHECKS = 720;
+
+/** Raw checks to keep: an hour's worth at this interval, never fewer than MIN_RAW_CHECKS. */
+export function rawCapacityFor(intervalS: number): number {
+  return Math.max(MIN_RAW_CHECKS, Math.min(MAX_RAW_CHECKS, Math.ceil(3600 / Math.max(intervalS, 5))));
+}
 
 /**
  * One node's latency history in fixed memory: every check of the last hour (a ring), and one bucket
@@ -24,7 +32,7 @@ export class LatencyHistory {
   readonly #up = new Uint16Array(UPTIME_HOURS);
   readonly #down = new Uint16Array(UPTIME_HOURS);
 
-  constructor(rawCapacity = 720) {
+  constructor(rawCapacity = MAX_RAW_CHECKS) {
     this.#capacity = rawCapacity;
     this.#t = new Float64Array(rawCapacity);
     this.#latency = new Float32Array(rawCapacity);
@@ -78,6 +86,27 @@ export class LatencyHistory {
       down += this.#down[slot];
     }
     return { up, down };
+  }
+
+  get rawCapacity(): number {
+    return this.#capacity;
+  }
+
+  /** A copy whose raw ring holds `capacity` checks (the newest kept when it shrinks); buckets unchanged. */
+  withRawCapacity(capacity: number): LatencyHistory {
+    const copy = new LatencyHistory(capacity);
+    const kept = Math.min(this.#count, capacity);
+    for (let i = this.#count - kept; i < this.#count; i++) {
+      const index = (this.#head - this.#count + i + this.#capacity) % this.#capacity;
+      copy.#t[copy.#head] = this.#t[index];
+      copy.#latency[copy.#head] = this.#latency[index];
+      copy.#head = (copy.#head + 1) % capacity;
+    }
+    copy.#count = kept;
+    for (const [to, from] of [[copy.#minute, this.#minute], [copy.#sum, this.#sum], [copy.#ok, this.#ok], [copy.#fail, this.#fail], [copy.#hour, this.#hour], [copy.#up, this.#up], [copy.#down, this.#down]] as const) {
+      (to as Uint32Array).set(from as Uint32Array);
+    }
+    return copy;
   }
 
   /** The last `n` check results, oldest first: '1' passed, '0' failed (a heartbeat strip). */

@@ -1,9 +1,8 @@
+import type { Catalogue } from './catalogue-shape';
 import { en } from './en';
 import { ko } from './ko';
 
-type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
-/** The shape every language's catalogue has: the English keys, any strings. */
-export type Catalogue = Widen<typeof en>;
+export type { Catalogue };
 
 export const LANGUAGES = ['en', 'ko'] as const;
 export type Language = (typeof LANGUAGES)[number];

@@ -1,4 +1,4 @@
-import type { Catalogue } from './catalogue';
+import type { Catalogue } from './catalogue-shape';
 
 /** The Korean message catalogue; same keys as en.ts (checked by tests/shared/i18n-catalogue.test.ts). */
 export const ko: Catalogue = {
@@ -12,6 +12,32 @@ export const ko: Catalogue = {
     critical: '심각',
     unknown: '알 수 없음',
     maintenance: '점검 중',
+  },
+  role: {
+    master: '마스터',
+    worker: '워커',
+    storage: '스토리지',
+  },
+  containerState: {
+    created: '생성됨',
+    running: '실행 중',
+    paused: '일시 정지됨',
+    restarting: '재시작 중',
+    removing: '제거 중',
+    exited: '종료됨',
+    dead: '응답 없음',
+  },
+  containerHealth: {
+    healthy: '정상',
+    unhealthy: '비정상',
+    starting: '시작 중',
+  },
+  channelType: {
+    webhook: '웹훅',
+    ntfy: 'ntfy',
+    slack: 'Slack',
+    discord: 'Discord',
+    email: '이메일',
   },
   containers: {
     title: '컨테이너',
@@ -52,11 +78,6 @@ export const ko: Catalogue = {
     role: '역할',
     state: '상태',
     sshAs: 'SSH 접속 계정',
-    roles: {
-      master: '마스터',
-      worker: '워커',
-      storage: '스토리지',
-    },
     leftOut: '제외됨',
     includeRisky_one: '장애 또는 점검 중인 노드 {{count}}개도 포함',
     includeRisky_other: '장애 또는 점검 중인 노드 {{count}}개도 포함',

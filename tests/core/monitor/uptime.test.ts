@@ -59,3 +59,36 @@ describe('uptime', () => {
     monitor.dispose();
   }, 60_000);
 });
+
+describe('the 1 h history at a long interval', () => {
+  it('keeps at least the last 60 checks: 65 manual checks at a 1 h interval leave 60 points, also after a restart', async () => {
+    const ip = '127.56.2.1';
+    const fleet = await new FleetSimulator([{ ip, http_port: 8080, behaviour: 'healthy' as const }]).start();
+    try {
+      const registry = new NodeRegistry({ dataDir: tempDir(), storeFactory: confStoreFactory });
+      registry.create({ id: 'h-1', hostname: 'h-1', tailscale_ip: ip, role: 'worker', cpu_cores: 1, memory_gb: 1, probes: [{ type: 'http', port: 8080 }] });
+      let clock = Date.UTC(2026, 11, 4, 10, 0, 0);
+      const monitor = new ClusterMonitor({ registry, eventLog: new EventLog(), settings: MonitorSettingsSchema.parse({ interval_s: 3600, timeout_s: 1 }), now: () => clock });
+      for (let i = 0; i < 65; i++) {
+        await monitor.checkOne('h-1');
+        clock += 20_000; // 65 checks in about 22 minutes: all inside the hour
+      }
+      const points = monitor.history('h-1', 60 * MINUTE);
+      expect(points.length).toBe(60);
+      expect(points.every((p) => p.ok)).toBe(true);
+      expect(points[59].t - points[0].t).toBe(59 * 20_000); // the newest 60, in order
+
+      // A history saved with a one-check ring (an older version at a 1 h interval) grows on restore.
+      const tiny = new LatencyHistory(1);
+      tiny.record(clock - 1000, 5);
+      const grown = tiny.withRawCapacity(60);
+      grown.record(clock, 6);
+      expect(grown.points(60 * MINUTE, clock).map((p) => p.latency_ms)).toEqual([5, 6]);
+      monitor.restoreState({ last_sweep_at: null, nodes: {} }, () => tiny);
+      expect(monitor.historyOf('h-1')!.rawCapacity).toBe(60);
+      monitor.dispose();
+    } finally {
+      await fleet.stop();
+    }
+  }, 60_000);
+});

@@ -6,6 +6,7 @@ import type { AlertChannelView, AlertChannelType } from '../../../shared/schemas
 import { AlertChannelSchema } from '../../../shared/schemas/alerts';
 import { fieldErrors } from '../../../shared/errors';
 import { useClusterStore } from '../store/cluster-store';
+import { channelTypeLabel } from '../i18n/enum-labels';
 
 type Draft = Record<string, string>;
 const TYPES: AlertChannelType[] = ['webhook', 'ntfy', 'slack', 'discord', 'email'];
@@ -81,7 +82,7 @@ export function AlertChannelsPanel() {
         const c = v.channel;
         return (
           <div key={c.id} className={v.delivery.status === 'failing' ? 'alert-channel failing' : 'alert-channel'}>
-            <strong>{c.id}</strong> <span className="muted">{c.type}</span> <span className="mono">{'url' in c ? c.url : c.host}</span>
+            <strong>{c.id}</strong> <span className="muted">{channelTypeLabel(c.type)}</span> <span className="mono">{'url' in c ? c.url : c.host}</span>
             {v.source === 'env' && <span className="muted"> {t('alerts.fromEnv')}</span>}
             <div className={v.delivery.status === 'failing' ? 'error' : 'muted'} role={v.delivery.status === 'failing' ? 'alert' : undefined}>
               {v.delivery.status === 'failing' ? t('alerts.failing', { line: deliveryLine(v, t) }) : deliveryLine(v, t)}
@@ -104,7 +105,7 @@ export function AlertChannelsPanel() {
           <label htmlFor="alert-type">{t('alerts.type')}</label>
           <select id="alert-type" value={draft.type} onChange={(e) => setDraft({ ...draft, type: e.target.value })}>
             {TYPES.map((t) => (
-              <option key={t} value={t}>{t}</option>
+              <option key={t} value={t}>{channelTypeLabel(t)}</option>
             ))}
           </select>
         </div>

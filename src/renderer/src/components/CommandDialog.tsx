@@ -114,7 +114,7 @@ export function CommandDialog({ nodeIds, onClose }: { nodeIds: string[]; onClose
                 return (
                   <tr key={target.node_id} data-target={target.node_id} className={left ? 'left-out' : undefined} aria-disabled={left || undefined}>
                     <td className="mono">{target.node_id}</td>
-                    <td>{t(`command.roles.${target.role}`)}</td>
+                    <td>{t(`role.${target.role}`)}</td>
                     <td>{target.maintenance ? t('state.maintenance') : t(`state.${target.state}`)}</td>
                     <td className="mono">
                       {target.user}@{target.address}:{target.port}

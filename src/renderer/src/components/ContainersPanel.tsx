@@ -4,6 +4,7 @@ import type { Container, ContainerAction, ContainerLogs, ContainerStats, SwarmNo
 import { useClusterStore } from '../store/cluster-store';
 import { formatNumber } from '../i18n/format';
 import { stateColor } from './state-colors';
+import { containerHealthLabel, containerStateLabel } from '../i18n/enum-labels';
 
 const STATS_EVERY_MS = 5000;
 const LOGS_EVERY_MS = 2000;
@@ -141,8 +142,8 @@ export function ContainersPanel({ id }: { id: string }) {
                     </div>
                   </td>
                   <td title={c.status}>
-                    <span className="dot" style={{ background: stateColor(c.state === 'running' ? (c.health === 'unhealthy' ? 'unhealthy' : 'healthy') : 'unknown') }} aria-hidden /> {c.state}
-                    {c.health && <span className="muted"> ({c.health})</span>}
+                    <span className="dot" style={{ background: stateColor(c.state === 'running' ? (c.health === 'unhealthy' ? 'unhealthy' : 'healthy') : 'unknown') }} aria-hidden /> {containerStateLabel(c.state)}
+                    {c.health && <span className="muted"> ({containerHealthLabel(c.health)})</span>}
                   </td>
                   <td className="num">{s ? `${formatNumber(s.cpu_percent, 1)} %` : '—'}</td>
                   <td className="num">{s ? t('containers.mib', { value: mib(s.memory_bytes) }) : '—'}</td>

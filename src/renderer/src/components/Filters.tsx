@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { HEALTH_STATES, NODE_ROLES } from '../../../shared/schemas/node';
 import { useClusterStore } from '../store/cluster-store';
 import { formatNumber } from '../i18n/format';
-import { stateLabel } from './state-colors';
+import { stateLabel } from '../i18n/enum-labels';
 
 export function Filters({ shown, onRun }: { shown: number; onRun(): void }) {
   const { t } = useTranslation();

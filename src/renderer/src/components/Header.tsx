@@ -2,7 +2,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useClusterStore } from '../store/cluster-store';
 import { formatNumber, formatPercent, formatTime } from '../i18n/format';
-import { stateColor, stateLabel } from './state-colors';
+import { stateColor } from './state-colors';
+import { stateLabel } from '../i18n/enum-labels';
 import { Ago } from './Ago';
 
 export function Header({ onAdd, onImport, onSettings }: { onAdd(): void; onImport(): void; onSettings(): void }) {

@@ -88,7 +88,7 @@ export function NodeDetail({ onEdit, onRun }: { onEdit(): void; onRun(ids: strin
       <dl className="facts" data-testid="detail-facts">
         <dt>{t('form.hostname')}</dt><dd>{node.hostname}</dd>
         <dt>{t('detail.address')}</dt><dd className="mono">{node.tailscale_ip}</dd>
-        <dt>{t('form.role')}</dt><dd>{t(`command.roles.${node.role}`)}</dd>
+        <dt>{t('form.role')}</dt><dd>{t(`role.${node.role}`)}</dd>
         <dt>{t('detail.size')}</dt>
         <dd data-testid="detail-size">
           {size.cpu_cores === null && size.memory_gb === null ? (

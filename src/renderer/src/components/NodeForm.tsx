@@ -75,7 +75,7 @@ export function NodeForm({ node, onClose }: { node?: Node; onClose(): void }) {
         {field('tailscale_ip', t('form.address'), text('tailscale_ip', { placeholder: t('form.addressPlaceholder') }), t('form.addressHint'))}
         {field('role', t('form.role'), (
           <select id="f-role" value={values.role} onChange={(e) => update('role', e.target.value)}>
-            {NODE_ROLES.map((r) => <option key={r} value={r}>{t(`command.roles.${r}`)}</option>)}
+            {NODE_ROLES.map((r) => <option key={r} value={r}>{t(`role.${r}`)}</option>)}
           </select>
         ))}
         {field('cpu_cores', t('form.cpuCores'), text('cpu_cores', { inputMode: 'numeric', placeholder: t('form.optional') }), t('form.sizeHint'))}

@@ -7,7 +7,7 @@ import { UNKNOWN_HEALTH, useClusterStore, type SortKey } from '../store/cluster-
 import { formatDateTime, formatNumber, formatWhen } from '../i18n/format';
 import { i18n } from '../i18n/setup-i18n';
 import { fastT, fixedT } from '../i18n/fast-t';
-import { stateLabel } from './state-colors';
+import { roleLabel, stateLabel } from '../i18n/enum-labels';
 import { HeartbeatStrip } from './HeartbeatStrip';
 import { Ago } from './Ago';
 
@@ -145,7 +145,7 @@ const NodeRow = memo(function NodeRow({ node: n, health, index, start, selected,
       </div>
       <div role="gridcell" className="cell c-hostname" title={n.hostname}>{n.hostname}</div>
       <div role="gridcell" className="cell c-tailscale_ip mono" title={n.tailscale_ip}>{n.tailscale_ip}</div>
-      <div role="gridcell" className="cell c-role">{n.role}</div>
+      <div role="gridcell" className="cell c-role" title={roleLabel(n.role)}>{roleLabel(n.role)}</div>
       <div role="gridcell" className="cell c-tags" title={tags}>{tags}</div>
       <div role="gridcell" className="cell c-state" title={frozen ? fixedT('table.frozen') : (health.error ?? '')}>
         <span className="dot" aria-hidden /> {stateLabel(health.status)}

@@ -63,7 +63,7 @@ export function TailscaleImport() {
         <label>
           {t('tailscale.defaultRole')}{' '}
           <select value={options.default_role} onChange={(e) => (setOptions({ ...options, default_role: e.target.value as NodeRole }), setReport(null))}>
-            {NODE_ROLES.map((r) => <option key={r} value={r}>{t(`command.roles.${r}`)}</option>)}
+            {NODE_ROLES.map((r) => <option key={r} value={r}>{t(`role.${r}`)}</option>)}
           </select>
         </label>
       </fieldset>
@@ -85,7 +85,7 @@ const SKIP_REASON = { self: 'tailscale.skip.self', os: 'tailscale.skip.os', expi
 export function TailscaleReport({ report }: { report: TailscaleImportReport }) {
   const { t } = useTranslation();
   const facts = (m: { role: NodeRole; tags: string[]; online: boolean }) =>
-    t('tailscale.facts', { role: t(`command.roles.${m.role}`), tags: m.tags.join(', ') || t('tailscale.noTags'), online: m.online ? t('tailscale.online') : t('tailscale.offline') });
+    t('tailscale.facts', { role: t(`role.${m.role}`), tags: m.tags.join(', ') || t('tailscale.noTags'), online: m.online ? t('tailscale.online') : t('tailscale.offline') });
   const counts = { added: report.added.length, updated: report.updated.length, unchanged: report.unchanged.length, skipped: report.skipped.length };
   return (
     <div className="report" data-testid="tailscale-report" role="status">

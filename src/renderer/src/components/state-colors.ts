@@ -4,7 +4,6 @@ import { i18n } from '../i18n/setup-i18n';
 import { formatAgo } from '../i18n/format';
 
 type AnyState = HealthState | ClusterState;
-const STATES: AnyState[] = ['healthy', 'degraded', 'unhealthy', 'critical', 'unknown', 'maintenance'];
 
 /** One colour per state, used by the header, the table and the chart (CSS variables in styles.css). */
 export const stateColor = (state: AnyState): string => `var(--state-${state})`;
@@ -18,21 +17,6 @@ export const STATE_HEX: Record<AnyState, string> = {
   unknown: '#8a9099',
   maintenance: '#7b68c8',
 };
-
-const labels = new Map<string, string>();
-/** A state's name in the UI's language (looked up once per language: the table asks for it per row). */
-export function stateLabel(state: AnyState): string {
-  const key = `${i18n.language}|${state}`;
-  let label = labels.get(key);
-  if (label === undefined) labels.set(key, (label = i18n.t(`state.${state}`)));
-  return label;
-}
-
-/** Kept for callers that index by state; each read is translated. */
-export const STATE_LABEL = Object.defineProperties(
-  {} as Record<AnyState, string>,
-  Object.fromEntries(STATES.map((s) => [s, { get: () => stateLabel(s), enumerable: true }])),
-);
 
 /** "12 s ago" in the UI's language; "—" without a time. Components that stay on screen use <Ago>, which ticks. */
 export function timeAgo(iso: string | null, now = Date.now()): string {
