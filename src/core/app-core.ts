@@ -134,8 +134,8 @@ export function createCore(options: CoreOptions): Core {
       guardProcess: () => installLastResortHandlers({ log, record: (reason) => eventLog.append({ node: null, kind: 'internal_error', from: null, to: null, reason }) }),
       async startDemo() {
         if (!options.demoNodesFile) throw new OrchestratorError('unavailable', 'No demo fleet is bundled with this build');
-        const { startDemoFleet, tagDemo } = await import('./simulator/demo-fleet'); // the simulator only when asked for
-        if (demo) return registry.importSeed(tagDemo(readJsonFile(options.demoNodesFile, 'demo')), { dry_run: true });
+        const { loadDemoFleet, startDemoFleet, tagDemo } = await import('./simulator/demo-fleet'); // the simulator only when asked for
+        if (demo) return registry.importSeed(tagDemo((await loadDemoFleet(options.demoNodesFile)).document), { dry_run: true });
         const started = await startDemoFleet(registry, options.demoNodesFile, dataDir);
         demo = started.simulator;
         void monitor.sweep();

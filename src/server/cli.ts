@@ -5,8 +5,10 @@ const HELP = `Usage: mcp-orchestrator <command> [flags]
 
 Commands:
   serve            Run the core headless: REST API, web UI and MCP over HTTP
+  desktop          The desktop app (npm start); fetches Electron on first start, else runs serve
   mcp              MCP over stdio (talks to the running service if one owns DATA_DIR)
   demo [--headless] Serve data/nodes.json as a simulated fleet (with a scripted outage) and start the app on it
+                   [--demo-loopback auto|per-node|single]: single puts every node on 127.0.0.1 (macOS)
   import <file>    Import a seed-format nodes.json into DATA_DIR [--dry-run] [--skip-invalid]
   export [file]    Write all nodes in seed format (stdout when no file)
   import-tailscale [file]  Import machines from \`tailscale status --json\` (the local CLI when no file)
@@ -35,17 +37,13 @@ async function main(): Promise<void> {
 
   switch (command) {
     case 'serve': {
-      const { banner, startService } = await import('./serve');
-      const service = await startService(config, console.log, pinned);
-      service.core.guardProcess();
-      console.log(banner(service));
-      const stop = async () => {
-        await service.close();
-        process.exit(0);
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      const { serveHeadless } = await import('./desktop');
+      await serveHeadless(config, pinned);
       return;
+    }
+    case 'desktop': {
+      const { runDesktop } = await import('./desktop');
+      return runDesktop(config, pinned);
     }
     case 'mcp': {
       const { runMcpStdio } = await import('./mcp-stdio');

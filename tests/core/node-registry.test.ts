@@ -60,6 +60,19 @@ describe('NodeRegistry', () => {
     expect(registry.all().map((n) => n.id)).toEqual(['v6', 'named']);
   });
 
+  it('lets machines behind one address differ by SSH port (port forwards; the demo where only 127.0.0.1 exists), and no more', () => {
+    const registry = open(tempDir());
+    registry.create(nodeInput('a', { tailscale_ip: '127.0.0.1', ssh: { port: 2222 } }));
+    registry.create(nodeInput('b', { tailscale_ip: '127.0.0.1', ssh: { port: 2223 } }));
+    registry.create(nodeInput('c', { tailscale_ip: '127.0.0.1' })); // port 22
+    expect(thrown(() => registry.create(nodeInput('d', { tailscale_ip: '127.0.0.1', ssh: { port: 22 } }))).details).toEqual([{ field: 'tailscale_ip', message: 'is already used by node "c"' }]);
+    expect(thrown(() => registry.update('b', { ssh: { port: 2222 } })).details[0].message).toBe('is already used by node "a"');
+    const report = registry.importSeed({ nodes: { e: { ...nodeInput('e', { tailscale_ip: '127.0.0.1', ssh: { port: 2224 } }) }, f: { ...nodeInput('f', { tailscale_ip: '127.0.0.1', ssh: { port: 2224 } }) } } }, { skip_invalid: true });
+    expect(report.added).toEqual(['e']);
+    expect(report.invalid).toEqual([{ id: 'f', field: 'tailscale_ip', reason: 'is already used by node "e"' }]);
+    expect(registry.all().map((n) => n.id)).toEqual(['a', 'b', 'c', 'e']);
+  });
+
   it('filters by role, tag, free text and health state', () => {
     const registry = open(tempDir());
     registry.create(nodeInput('m1', { role: 'master', tags: ['control'] }));

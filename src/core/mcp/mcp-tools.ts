@@ -140,7 +140,7 @@ export function createMcpServerFactory(core: Core, options: McpToolOptions): () 
 
     tool('add_node', {
       title: 'Add node',
-      description: `Registers a node. Fields as in POST /cluster/nodes: id, hostname, tailscale_ip (an IP, or a MagicDNS name resolved when probed; no two nodes may share one), role (master|worker|storage), cpu_cores and memory_gb (optional: filled in from SSH metrics), tags, description, probes, ssh. ${GUARDED_NOTE}`,
+      description: `Registers a node. Fields as in POST /cluster/nodes: id, hostname, tailscale_ip (an IP, or a MagicDNS name resolved when probed; no two nodes may share one unless their SSH ports differ), role (master|worker|storage), cpu_cores and memory_gb (optional: filled in from SSH metrics), tags, description, probes, ssh. ${GUARDED_NOTE}`,
       input: McpAddNodeArgsSchema, output: NodeSchema, annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     }, async (node) => {
       await guardFields('add_node', node.id, node);

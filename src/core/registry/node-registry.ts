@@ -8,7 +8,7 @@ import { filterNodes } from '../../shared/node-filter';
 import { openStore, setAside, type ConfLike, type StoreFactory, type StoreRecovery } from './json-store';
 import { CURRENT_SCHEMA_VERSION, migrate } from './store-migrations';
 import { planSeedImport, toSeedDocument } from './seed-format';
-import { assertAddressesFree } from './unique-address';
+import { assertAddressesFree, endpointKey } from './unique-address';
 
 export type RegistryChange =
   | { type: 'added'; node: Node }
@@ -103,7 +103,7 @@ export class NodeRegistry {
     // Re-validate the merged node, so cross-field rules hold after a partial update too.
     const node = parseOrThrow(NodeSchema, { ...previous, ...changes });
     if (isDeepStrictEqual(node, previous)) return previous;
-    if (node.tailscale_ip !== previous.tailscale_ip) assertAddressesFree(new Map(this.#nodes).set(id, node).values(), [node]);
+    if (endpointKey(node) !== endpointKey(previous)) assertAddressesFree(new Map(this.#nodes).set(id, node).values(), [node]);
     this.#commit(new Map(this.#nodes).set(id, node));
     this.events.emit('change', { type: 'updated', node, previous });
     return node;

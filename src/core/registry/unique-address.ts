@@ -2,7 +2,9 @@ import { OrchestratorError } from '../../shared/errors';
 import type { Node } from '../../shared/schemas/node';
 
 // Two nodes at one address would be probed, alerted on and commanded as one machine twice: the
-// registry refuses it, and every face (REST, IPC, MCP, imports) goes through here.
+// registry refuses it, and every face (REST, IPC, MCP, imports) goes through here. Machines behind
+// one address with SSH forwarded on ports of their own (NAT, VMs, the demo fleet where the OS has
+// only 127.0.0.1) are told apart by their SSH port, as ssh's known_hosts tells [host]:port apart.
 
 /**
  * The form two addresses compare in: IPv6 in its canonical form (fd7a:0::1 is fd7a::1), DNS names
@@ -19,10 +21,17 @@ export function addressKey(address: string): string {
   return address.toLowerCase().replace(/\.$/, '');
 }
 
-/** The other node that already has `node`'s address, if any. */
-export function addressOwner(nodes: Iterable<Node>, node: Pick<Node, 'id' | 'tailscale_ip'>): Node | undefined {
-  const key = addressKey(node.tailscale_ip);
-  for (const other of nodes) if (other.id !== node.id && addressKey(other.tailscale_ip) === key) return other;
+type Endpoint = Pick<Node, 'id' | 'tailscale_ip'> & { ssh?: { port?: number } | null };
+
+/** What no two nodes may share: the address with the SSH port. */
+export function endpointKey(node: Endpoint): string {
+  return `${addressKey(node.tailscale_ip)}|${node.ssh?.port ?? 22}`;
+}
+
+/** The other node that already has `node`'s address and SSH port, if any. */
+export function addressOwner(nodes: Iterable<Node>, node: Endpoint): Node | undefined {
+  const key = endpointKey(node);
+  for (const other of nodes) if (other.id !== node.id && endpointKey(other) === key) return other;
   return undefined;
 }
 
@@ -32,13 +41,13 @@ export const addressTakenMessage = (owner: Pick<Node, 'id'>): string => `is alre
 export function assertAddressesFree(all: Iterable<Node>, changed: Iterable<Node>): void {
   const owners = new Map<string, string[]>();
   for (const node of all) {
-    const key = addressKey(node.tailscale_ip);
+    const key = endpointKey(node);
     owners.set(key, [...(owners.get(key) ?? []), node.id]);
   }
   for (const node of changed) {
-    const owner = owners.get(addressKey(node.tailscale_ip))?.find((id) => id !== node.id);
+    const owner = owners.get(endpointKey(node))?.find((id) => id !== node.id);
     if (owner === undefined) continue;
-    throw new OrchestratorError('conflict', `tailscale_ip ${node.tailscale_ip} is already used by node "${owner}"`, [
+    throw new OrchestratorError('conflict', `tailscale_ip ${node.tailscale_ip} is already used by node "${owner}" (nodes may share an address only with different SSH ports)`, [
       { field: 'tailscale_ip', message: addressTakenMessage({ id: owner }) },
     ]);
   }

@@ -7,7 +7,9 @@ export class FleetSimulator {
   constructor(specs: SimNodeSpec[]) {
     for (const spec of specs) {
       if (!/^127\./.test(spec.ip)) throw new Error(`simulated nodes live on loopback only, not ${spec.ip}`);
-      this.nodes.set(spec.ip, new SimNode(spec));
+      const name = spec.name ?? spec.ip;
+      if (this.nodes.has(name)) throw new Error(`two simulated nodes named ${name}: give each a name of its own`);
+      this.nodes.set(name, new SimNode(spec));
     }
   }
 
@@ -20,9 +22,10 @@ export class FleetSimulator {
     await Promise.all([...this.nodes.values()].map((node) => node.stop()));
   }
 
-  async set(ip: string, behaviour: SimBehaviour): Promise<void> {
-    const node = this.nodes.get(ip);
-    if (!node) throw new Error(`no simulated node at ${ip}`);
+  /** Sets a node's behaviour, found by its name (its IP unless named). */
+  async set(name: string, behaviour: SimBehaviour): Promise<void> {
+    const node = this.nodes.get(name);
+    if (!node) throw new Error(`no simulated node at ${name}`);
     await node.setBehaviour(behaviour);
   }
 }

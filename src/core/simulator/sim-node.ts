@@ -9,6 +9,8 @@ export type SimBehaviour = (typeof SIM_BEHAVIOURS)[number];
 
 export interface SimNodeSpec {
   ip: string;
+  /** How the fleet finds this node: its IP unless several nodes share one (the single-address demo). */
+  name?: string;
   http_port?: number;
   tcp_port?: number;
   ssh_port?: number;
@@ -178,6 +180,9 @@ export class SimNode {
       });
     });
     // ssh2's Server wraps a net.Server; hand out the inner one so listen/close work like the others.
+    // The wrapper re-emits the inner server's errors (EADDRINUSE at listen): the inner one's listener
+    // reports them, and this one keeps them from being unhandled.
+    ssh.on('error', () => {});
     return (ssh as unknown as { _srv: net.Server })._srv;
   }
 }

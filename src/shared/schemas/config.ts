@@ -27,9 +27,11 @@ export const ServiceConfigSchema = z.strictObject({
   METRICS_INTERVAL: num(z.number().min(1).max(86_400)).default(60),
   /** Poll `tailscale status --json` this often (seconds) to show Tailscale's view beside probes; 0 = off. */
   TAILSCALE_SYNC_INTERVAL: num(z.number().min(0).max(86_400)).default(0),
-  /** Generic alert webhooks, comma-separated; each gets every alert as JSON. */
+  /** `demo` only: an address per simulated node, or all on 127.0.0.1 with ports of their own (macOS); auto detects. */
+  DEMO_LOOPBACK: z.enum(['auto', 'per-node', 'single']).default('auto'),
   /** Drain in Docker Swarm the nodes our monitor settles as unhealthy (see PUT /cluster/failover). */
   SWARM_FAILOVER: bool.optional(),
+  /** Generic alert webhooks, comma-separated; each gets every alert as JSON. */
   ALERT_WEBHOOK_URL: z
     .string()
     .transform((v) => v.split(',').map((u) => u.trim()).filter(Boolean))

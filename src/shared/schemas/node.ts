@@ -66,7 +66,7 @@ const nodeFields = {
     .max(253, { error: 'must be at most 253 characters' })
     // Spaces, separators and every "other" character (controls, bidi marks, zero-width, unassigned).
     .regex(/^[^\s\p{Z}\p{C}]+$/u, { error: 'must not contain spaces, control, bidi or zero-width characters' }),
-  /** The Tailscale IP, or a MagicDNS name (resolved when probed). No two nodes share one. */
+  /** The Tailscale IP, or a MagicDNS name (resolved when probed). No two nodes share one with the same SSH port. */
   tailscale_ip: NodeAddressSchema,
   role: NodeRoleSchema,
   description: z
