@@ -74,12 +74,15 @@ export interface ReceivedMail {
 /** A real SMTP server on loopback (smtp-server), plain text with AUTH, recording every message. */
 export async function startSmtpSink(host: string, credentials: { user: string; pass: string }) {
   const mails: ReceivedMail[] = [];
+  /** Every AUTH the server saw, right or wrong: where a password went. */
+  const authAttempts: Array<{ user: string | undefined; password: string | undefined }> = [];
   const server = new SMTPServer({
     disabledCommands: ['STARTTLS'],
     allowInsecureAuth: true,
     authMethods: ['PLAIN', 'LOGIN'],
     logger: false,
     onAuth(auth, _session, callback) {
+      authAttempts.push({ user: auth.username, password: auth.password ?? undefined });
       if (auth.username === credentials.user && auth.password === credentials.pass) return callback(null, { user: auth.username });
       callback(new Error('Invalid username or password'));
     },
@@ -95,5 +98,5 @@ export async function startSmtpSink(host: string, credentials: { user: string; p
   });
   await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.server.address() as AddressInfo;
-  return { host, port, mails, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return { host, port, mails, authAttempts, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }

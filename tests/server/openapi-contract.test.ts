@@ -36,7 +36,7 @@ const CASES: Record<string, Case> = {
   'GET /cluster/nodes/{id}': { valid: [{ path: '/cluster/nodes/c-1', status: 200 }], invalid: [{ path: '/cluster/nodes/nope', status: 404 }] },
   'PUT /cluster/nodes/{id}': {
     valid: [{ path: '/cluster/nodes/c-1', body: { description: 'edited', id: 'c-1' }, status: 200 }],
-    invalid: [{ path: '/cluster/nodes/c-1', body: { id: 'c-renamed' }, status: 422 }, { path: '/cluster/nodes/nope', body: {}, status: 404 }, { path: '/cluster/nodes/c-1', body: { tailscale_ip: '127.54.1.2' }, status: 409 }],
+    invalid: [{ path: '/cluster/nodes/c-1', body: { id: 'c-renamed' }, status: 422 }, { path: '/cluster/nodes/nope', body: {}, status: 404 }, { path: '/cluster/nodes/c-1', body: { tailscale_ip: '127.54.1.2', ssh: { port: 1 } }, status: 409 }],
   },
   'DELETE /cluster/nodes/{id}': { valid: [{ path: '/cluster/nodes/c-new', status: 204 }], invalid: [{ path: '/cluster/nodes/c-new', status: 404 }] },
   'GET /cluster/nodes/{id}/health': { valid: [{ path: '/cluster/nodes/c-1/health', status: 200 }], invalid: [{ path: '/cluster/nodes/nope/health', status: 404 }] },

@@ -57,8 +57,21 @@ export function redactChannel(channel: AlertChannel): AlertChannel {
 }
 
 /**
+ * Where a channel's secret goes: scheme, host and port (for ntfy also the path, which holds the
+ * topic; for email the TLS choice). A kept secret must keep its target, or a caller could point the stored token at a
+ * server of their own.
+ */
+function target(channel: AlertChannel): string {
+  if (channel.type === 'email') return JSON.stringify(['smtp', channel.host.toLowerCase(), channel.port, channel.secure]);
+  const u = new URL(channel.url);
+  // An ntfy topic may sit under a base path or before a suffix (/topic/send): the whole path counts.
+  return JSON.stringify([u.protocol, u.hostname, u.port, channel.type === 'ntfy' ? u.pathname.replace(/\/+$/, '') : '']);
+}
+
+/**
  * A client edits what GET returned, secrets redacted. A redacted value sent back unchanged keeps
- * the stored secret of the channel with the same id; any other value containing *** is refused.
+ * the stored secret of the channel with the same id, while the channel's target is unchanged; any
+ * other value containing *** is refused, naming the field.
  */
 export function restoreSecrets(incoming: AlertChannel[], stored: AlertChannel[]): AlertChannel[] {
   const byId = new Map(stored.map((c) => [c.id, c]));
@@ -66,15 +79,21 @@ export function restoreSecrets(incoming: AlertChannel[], stored: AlertChannel[])
     const old = byId.get(channel.id);
     const same = old && old.type === channel.type ? old : undefined;
     const restored = { ...channel } as Record<string, unknown>;
-    const keep = (field: string, redacted: (c: AlertChannel) => unknown, original: (c: AlertChannel) => unknown) => {
+    const refuse = (field: string, why: string, message: string) => {
+      throw new OrchestratorError('validation_error', `channels.${i}.${field} ${why}; send the full value`, [{ field: `channels.${i}.${field}`, message }]);
+    };
+    const keep = (field: string, redacted: (c: AlertChannel) => unknown, original: (c: AlertChannel) => unknown, guardTarget: boolean) => {
       const value = restored[field];
       if (typeof value !== 'string' || !value.includes(REDACTED)) return;
-      if (same && redacted(same) === value) restored[field] = original(same);
-      else throw new OrchestratorError('validation_error', `channels.${i}.${field} contains ${REDACTED} but is not the stored value of channel "${channel.id}"; send the full value`, [{ field: `channels.${i}.${field}`, message: 'is redacted and matches no stored secret; send the full value' }]);
+      if (!same || redacted(same) !== value) return refuse(field, `contains ${REDACTED} but is not the stored value of channel "${channel.id}"`, 'is redacted and matches no stored secret; send the full value');
+      if (guardTarget && target(restored as AlertChannel) !== target(same)) {
+        return refuse(field, `is redacted, but channel "${channel.id}" now sends to another ${same.type === 'email' ? 'server' : 'host or topic'}`, `is redacted and the channel's target changed (${same.type === 'email' ? 'host, port or TLS' : same.type === 'ntfy' ? 'scheme, host, port or topic' : 'scheme, host or port'}); send the secret again for the new target`);
+      }
+      restored[field] = original(same);
     };
-    keep('url', (c) => ('url' in c ? redactUrl(c.url, c.type) : undefined), (c) => ('url' in c ? c.url : undefined));
-    keep('token', (c) => (c.type === 'ntfy' && c.token ? REDACTED : undefined), (c) => (c.type === 'ntfy' ? c.token : undefined));
-    keep('password', (c) => (c.type === 'email' && c.password ? REDACTED : undefined), (c) => (c.type === 'email' ? c.password : undefined));
+    keep('url', (c) => ('url' in c ? redactUrl(c.url, c.type) : undefined), (c) => ('url' in c ? c.url : undefined), false);
+    keep('token', (c) => (c.type === 'ntfy' && c.token ? REDACTED : undefined), (c) => (c.type === 'ntfy' ? c.token : undefined), true);
+    keep('password', (c) => (c.type === 'email' && c.password ? REDACTED : undefined), (c) => (c.type === 'email' ? c.password : undefined), true);
     return restored as AlertChannel;
   });
 }

@@ -5,6 +5,27 @@ import { loadNodemailer, loadUndici } from '../util/lazy-modules';
 /** Sends one payload to one channel, once; rejects on any failure (the caller retries). */
 export type ChannelSender = (channel: AlertChannel, payload: AlertPayload, timeoutMs: number) => Promise<void>;
 
+/** Enough of a receiver's answer for an error message; a hostile one may send gigabytes. */
+const ERROR_PREFIX_BYTES = 1024;
+
+/** Reads at most `limit` bytes of a body, then drops the rest unread (the connection is closed). */
+async function readPrefix(body: AsyncIterable<Buffer> & { destroy(): unknown }, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of body) {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size >= limit) break;
+    }
+  } catch {
+    /* a body cut short still leaves the status to report */
+  } finally {
+    body.destroy();
+  }
+  return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
+}
+
 async function postHttp(channel: Exclude<AlertChannel, { type: 'email' }>, payload: AlertPayload, timeoutMs: number): Promise<void> {
   const message = httpMessage(channel, payload);
   // One deadline for connect, headers and body: a receiver that hangs costs at most timeoutMs.
@@ -17,7 +38,7 @@ async function postHttp(channel: Exclude<AlertChannel, { type: 'email' }>, paylo
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
   });
-  const text = await response.body.text().catch(() => '');
+  const text = await readPrefix(response.body, ERROR_PREFIX_BYTES);
   if (response.statusCode < 200 || response.statusCode >= 300) throw new Error(`HTTP ${response.statusCode}${text ? `: ${text.slice(0, 200)}` : ''}`);
 }
 

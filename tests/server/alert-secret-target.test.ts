@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestService } from '../helpers/service';
+import { startHttpSink, startSmtpSink, type HttpSink } from '../helpers/alert-sinks';
+
+// Issue 32, finding 1: a stored secret never follows a channel to a new target. Receivers on 127.68.0.x:
+// A is the operator's, B the attacker's.
+const NTFY_TOKEN = 'tk_operator_token_4711';
+const SMTP = { user: 'alerts', pass: 'smtp-operator-pass-4711' };
+
+describe('a redacted secret sent back with a new target (PUT /cluster/alerts)', () => {
+  let service: Awaited<ReturnType<typeof startTestService>>;
+  let ntfyA: HttpSink;
+  let ntfyB: HttpSink;
+  let smtpA: Awaited<ReturnType<typeof startSmtpSink>>;
+  let smtpB: Awaited<ReturnType<typeof startSmtpSink>>;
+
+  beforeAll(async () => {
+    [ntfyA, ntfyB] = await Promise.all([startHttpSink('127.68.0.1'), startHttpSink('127.68.0.2')]);
+    [smtpA, smtpB] = await Promise.all([startSmtpSink('127.68.0.3', SMTP), startSmtpSink('127.68.0.4', SMTP)]);
+    service = await startTestService({ HOST: '127.68.0.9' });
+    const put = await service.call('PUT', '/cluster/alerts', {
+      body: {
+        channels: [
+          { id: 'phone', type: 'ntfy', url: `${ntfyA.base}/ops-topic`, token: NTFY_TOKEN },
+          { id: 'mail', type: 'email', host: smtpA.host, port: smtpA.port, secure: false, username: SMTP.user, password: SMTP.pass, from: 'mco@example.test', to: ['oncall@example.test'] },
+        ],
+      },
+    });
+    expect(put.status).toBe(200);
+  });
+
+  afterAll(async () => {
+    await service?.close();
+    await Promise.all([ntfyA?.close(), ntfyB?.close(), smtpA?.close(), smtpB?.close()]);
+  });
+
+  const shown = async () => (await service.call('GET', '/cluster/alerts')).body.channels.map((c: { channel: Record<string, unknown> }) => c.channel) as Array<Record<string, unknown>>;
+
+  it('answers 422 naming the field for a new host, port, scheme or topic, stores nothing, and sends the secret nowhere', async () => {
+    const [phone, mail] = await shown();
+    expect(phone).toMatchObject({ token: '***' });
+    expect(mail).toMatchObject({ password: '***' });
+    const attempts: Array<[string, Record<string, unknown>, string]> = [
+      ['host', { ...phone, url: `${ntfyB.base}/ops-topic` }, 'channels.0.token'],
+      ['topic', { ...phone, url: `${ntfyA.base}/other-topic` }, 'channels.0.token'],
+      ['scheme', { ...phone, url: `${ntfyA.base.replace('http:', 'https:')}/ops-topic` }, 'channels.0.token'],
+      ['SMTP host', { ...mail, host: smtpB.host, port: smtpB.port }, 'channels.0.password'],
+      ['SMTP TLS', { ...mail, secure: true }, 'channels.0.password'],
+    ];
+    for (const [what, channel, field] of attempts) {
+      const res = await service.call('PUT', '/cluster/alerts', { body: { channels: [channel] } });
+      expect(res.status, what).toBe(422);
+      expect(res.body.details, what).toEqual([{ field, message: expect.stringContaining("the channel's target changed") }]);
+    }
+    expect(await shown()).toEqual([phone, mail]); // nothing stored
+
+    const tested = await service.call('POST', '/cluster/alerts/test', { body: {} });
+    expect(tested.body).toMatchObject({ results: [{ channel_id: 'phone', ok: true }, { channel_id: 'mail', ok: true }] });
+    expect(tested.status).toBe(200);
+    expect(ntfyB.attempts).toBe(0);
+    expect(smtpB.authAttempts).toEqual([]);
+    expect(ntfyA.received.at(-1)!.headers.authorization).toBe(`Bearer ${NTFY_TOKEN}`);
+    expect(smtpA.authAttempts.at(-1)).toEqual({ user: SMTP.user, password: SMTP.pass });
+  });
+
+  it('keeps the stored secret while the target stays (other fields may change), and takes a new secret with a new target', async () => {
+    const [phone, mail] = await shown();
+    const same = await service.call('PUT', '/cluster/alerts', { body: { channels: [{ ...phone, priority: 'urgent' }, { ...mail, to: ['lead@example.test'] }] } });
+    expect(same.status).toBe(200);
+    const moved = await service.call('PUT', '/cluster/alerts', { body: { channels: [{ ...phone, url: `${ntfyB.base}/ops-topic`, token: 'tk_new_token_for_b' }, mail] } });
+    expect(moved.status).toBe(200);
+    expect((await service.call('POST', '/cluster/alerts/test', { body: {} })).status).toBe(200);
+    expect(ntfyB.received.at(-1)!.headers.authorization).toBe('Bearer tk_new_token_for_b');
+    expect(JSON.stringify(ntfyB.received)).not.toContain(NTFY_TOKEN);
+    expect(smtpA.authAttempts.at(-1)).toEqual({ user: SMTP.user, password: SMTP.pass });
+  });
+});
