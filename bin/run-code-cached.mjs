@@ -5,6 +5,9 @@
 // made by another V8, other flags or another source; we then compile as usual and save a new one.
 // V8 checks the header of a cache but, in release builds, not its contents, so each file starts with
 // a CRC-32 of the rest: a damaged file is recompiled over, never run.
+// V8 matches a cache to its source by length only, so a cache file is code: it is used only from a
+// directory and a file owned by this user and writable by no one else, never through a symlink
+// (another user's file in a shared XDG_CACHE_HOME or MCO_CODE_CACHE_DIR would otherwise run as us).
 // NODE_DISABLE_COMPILE_CACHE=1 turns it off (Node's own name for the same switch).
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -66,15 +69,38 @@ function cacheFileFor(file, name) {
   }
 }
 
-function readCache(cacheFile) {
-  let file;
+/** Owned by this user and writable by no one else (POSIX; on Windows the per-user profile decides). */
+function ownedAndPrivate(stat) {
+  if (typeof process.getuid !== 'function') return true;
+  return stat.uid === process.getuid() && (stat.mode & 0o022) === 0;
+}
+
+/** The cache's directory, if it is a real directory (not a symlink) that only this user can change. */
+function trustedDirectory(cacheFile) {
   try {
-    file = fs.readFileSync(cacheFile);
+    const stat = fs.lstatSync(path.dirname(cacheFile));
+    return stat.isDirectory() && ownedAndPrivate(stat);
+  } catch {
+    return false;
+  }
+}
+
+function readCache(cacheFile) {
+  if (!trustedDirectory(cacheFile)) return undefined;
+  let fd;
+  try {
+    // O_NOFOLLOW: a symlink is refused; fstat checks the file that was opened, not a name swapped since.
+    fd = fs.openSync(cacheFile, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0));
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile() || !ownedAndPrivate(stat)) return undefined;
+    const file = fs.readFileSync(fd);
+    const data = file.subarray(4);
+    return file.length > 4 && file.readUInt32BE(0) === zlib.crc32(data) ? data : undefined;
   } catch {
     return undefined; // none yet
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
   }
-  const data = file.subarray(4);
-  return file.length > 4 && file.readUInt32BE(0) === zlib.crc32(data) ? data : undefined;
 }
 
 /** Best effort: a read-only or full home only means the next start compiles again. */
@@ -82,10 +108,13 @@ function save(script, cacheFile) {
   const temporary = `${cacheFile}.${process.pid}.tmp`;
   try {
     fs.mkdirSync(path.dirname(cacheFile), { recursive: true, mode: 0o700 });
+    if (!trustedDirectory(cacheFile)) return; // someone else could change what we write
     const data = script.createCachedData();
     const crc = Buffer.alloc(4);
     crc.writeUInt32BE(zlib.crc32(data));
-    fs.writeFileSync(temporary, Buffer.concat([crc, data]), { mode: 0o600 });
+    // 'wx' creates a new file and fails on anything already there, a symlink included; rename then
+    // replaces the name itself, never a file a symlink points to.
+    fs.writeFileSync(temporary, Buffer.concat([crc, data]), { mode: 0o600, flag: 'wx' });
     fs.renameSync(temporary, cacheFile);
     // The same start's caches of earlier builds of this installation are dead weight.
     const installation = path.basename(cacheFile).replace(/[0-9a-f]{12}\.bin$/, '');

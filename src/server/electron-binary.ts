@@ -48,8 +48,9 @@ function runInstallScript(packageDir: string, env: NodeJS.ProcessEnv, timeoutMs:
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       if (code === 0) return resolve(null);
-      // install.js prints the error's stack: its first line says what went wrong.
-      const first = output.split('\n').map((l) => l.trim()).find(Boolean);
+      // install.js prints the error's stack: its first line says what went wrong (Node's warnings aside).
+      const lines = output.split('\n').map((l) => l.trim()).filter((l) => l && !/^\((node:\d+|Use `node)/.test(l));
+      const first = lines.find((l) => /^\w*Error\b/.test(l)) ?? lines[0];
       resolve(signal === 'SIGKILL' ? `no answer within ${Math.round(timeoutMs / 1000)} s` : (first ?? `install.js exited with ${code}`));
     });
   });

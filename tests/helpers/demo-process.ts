@@ -18,7 +18,7 @@ export interface DemoProcess {
   stop: () => Promise<number | null>;
 }
 
-/** `mcp-orchestrator demo` as its own process, killed when the test file ends. */
+/** `mcp-orchestrator demo` as its own process, killed when the test file ends; an undefined in `env` removes that variable. */
 export function spawnDemo(env: NodeJS.ProcessEnv, args: string[] = ['--headless']): DemoProcess {
   const child = spawn(process.execPath, [path.join(ROOT, 'bin/mcp-orchestrator.mjs'), 'demo', ...args], { cwd: ROOT, env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   started.push(child);

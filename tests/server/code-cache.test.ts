@@ -97,4 +97,61 @@ describe('the code cache of the built command', () => {
     expect(after.filter((f) => !before.includes(f))).toHaveLength(1);
     expect(before.filter((f) => !after.includes(f))).toEqual([before.find((f) => f.startsWith('mcp-') && !after.includes(f))]);
   });
+
+  it("never runs a cache that another user could have planted: foreign owner, writable by others, a symlink, or a shared directory", () => {
+    // V8 matches a cache to its source by length: B's cache under A's name runs B's code as A.
+    const root = tempDir('mco-code-cache-plant-');
+    const bundle = (name: string) => {
+      const file = path.join(root, name, 'cli.cjs');
+      fs.mkdirSync(path.dirname(file));
+      fs.writeFileSync(file, `console.log("ran ${name}");\n`);
+      return file;
+    };
+    const [a, b] = [bundle('A'), bundle('B')];
+    const loader = new URL('../../bin/run-code-cached.mjs', import.meta.url).href;
+    const run = (file: string, dir: string) => {
+      const started = spawnSync(process.execPath, ['--input-type=module', '-e', `(await import(${JSON.stringify(loader)})).runCodeCached(${JSON.stringify(file)}, 'mcp')`], { encoding: 'utf8', env: { ...process.env, MCO_CODE_CACHE_DIR: dir } });
+      expect(started.status, started.stderr).toBe(0);
+      return started.stdout.trim();
+    };
+    const dirA = path.join(root, 'cache-a');
+    const dirB = path.join(root, 'cache-b');
+    expect(run(b, dirB)).toBe('ran B');
+    expect(run(a, dirA)).toBe('ran A');
+    const nameA = path.join(dirA, cacheFiles(dirA)[0]);
+    const planted = fs.readFileSync(path.join(dirB, cacheFiles(dirB)[0]));
+    const plant = () => {
+      fs.rmSync(nameA, { force: true });
+      fs.writeFileSync(nameA, planted, { mode: 0o600 });
+      fs.chmodSync(nameA, 0o600);
+    };
+    plant();
+    expect(run(a, dirA)).toBe('ran B'); // the risk: our own private file is trusted, and this is why
+
+    plant();
+    fs.chmodSync(nameA, 0o666);
+    expect(run(a, dirA)).toBe('ran A'); // writable by others: not used, and replaced by our own
+    expect(fs.statSync(nameA).mode & 0o777).toBe(0o600);
+
+    plant();
+    fs.chmodSync(dirA, 0o777);
+    expect(run(a, dirA)).toBe('ran A'); // a directory others can write to: not read, not written
+    expect(fs.readFileSync(nameA).equals(planted)).toBe(true);
+    fs.chmodSync(dirA, 0o700);
+
+    fs.rmSync(nameA);
+    fs.symlinkSync(path.join(dirB, cacheFiles(dirB)[0]), nameA);
+    expect(run(a, dirA)).toBe('ran A'); // a symlink: not followed
+    expect(fs.lstatSync(nameA).isSymbolicLink()).toBe(false);
+
+    if (process.getuid?.() === 0) {
+      plant();
+      fs.chownSync(nameA, 65534, 65534); // nobody's file, as in the review
+      expect(run(a, dirA)).toBe('ran A');
+      fs.chownSync(dirA, 65534, 65534);
+      plant();
+      fs.chownSync(nameA, 65534, 65534);
+      expect(run(a, dirA)).toBe('ran A'); // nobody's directory
+    } else console.log('[code-cache] not root: the foreign-owner cases need chown and are left out');
+  });
 });

@@ -17,6 +17,13 @@ const cut = (text: string, max: number) => (text.length <= max ? text : `${text.
 // HTTP header values must be Latin-1; ntfy decodes RFC 2047 encoded words.
 const headerText = (text: string) => (/^[\x20-\x7e]*$/.test(text) ? text : `=?UTF-8?B?${Buffer.from(text).toString('base64')}?=`);
 
+// Node data (hostnames, also from a Tailscale import) is text, never markup: `<!channel>` would ping a
+// whole Slack channel and `[Click](https://…)` would put a link in a Discord embed.
+/** Slack mrkdwn: &, < and > are its control characters (api.slack.com, "Escaping text"). */
+export const slackText = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/** Discord Markdown: a backslash before what formats, links or mentions, and before a line's heading or list mark. */
+export const discordText = (text: string): string => text.replace(/[\\`*_~|[\]()<>@]/g, (c) => `\\${c}`).replace(/^([#-])/gm, '\\$1');
+
 const NTFY_TAGS: Record<AlertPayload['event'], string> = {
   node_down: 'rotating_light',
   node_recovered: 'white_check_mark',
@@ -43,11 +50,11 @@ function ntfy(channel: Extract<AlertChannel, { type: 'ntfy' }>, p: AlertPayload)
 /** Slack incoming webhook: `text` for notifications, blocks for the message. */
 function slack(url: string, p: AlertPayload): HttpMessage {
   return json(url, {
-    text: cut(`${p.title}: ${p.message}`, 3000),
+    text: cut(slackText(`${p.title}: ${p.message}`), 3000),
     blocks: [
-      { type: 'header', text: { type: 'plain_text', text: cut(p.title, 150) } },
-      { type: 'section', text: { type: 'mrkdwn', text: cut(p.message, 3000) } },
-      { type: 'context', elements: [{ type: 'mrkdwn', text: `${clusterLine(p)} · ${p.at}` }] },
+      { type: 'header', text: { type: 'plain_text', text: cut(p.title, 150) } }, // plain_text: never parsed
+      { type: 'section', text: { type: 'mrkdwn', text: cut(slackText(p.message), 3000) } },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: slackText(`${clusterLine(p)} · ${p.at}`) }] },
     ],
   });
 }
@@ -56,10 +63,11 @@ function slack(url: string, p: AlertPayload): HttpMessage {
 function discord(url: string, p: AlertPayload): HttpMessage {
   return json(url, {
     username: 'MCP Cloud Orchestrator',
+    allowed_mentions: { parse: [] }, // no @everyone, role or user ping, whatever the text says
     embeds: [
       {
-        title: cut(p.title, 256),
-        description: cut(p.message, 4096),
+        title: cut(discordText(p.title), 256),
+        description: cut(discordText(p.message), 4096),
         color: isGoodNews(p.event) ? 0x2e7d32 : 0xc62828,
         timestamp: p.at,
         footer: { text: cut(clusterLine(p), 2048) },

@@ -1,40 +1,49 @@
 import { OrchestratorError } from '../../shared/errors';
 import { REDACTED, type AlertChannel } from '../../shared/schemas/alerts';
 
-// Slack (services/T…/B…/secret) and Discord (api/webhooks/id/token) keep only their fixed words.
-// Elsewhere a path segment is shown only when it reads like a word ("api", "hooks"); ids and
-// tokens have digits or length and become ***. An ntfy topic is its own password on a public
-// server (whoever knows it reads the alerts), so it is always hidden.
+// One rule per channel type, for every face (REST, the bridge, MCP) and every error message:
+// - Slack (services/T…/B…/secret) and Discord (api/webhooks/id/token) keep only their fixed words;
+// - ntfy hides its whole path: the topic is its own password on a public server (whoever knows it
+//   reads the alerts), and it may sit under a base path or before a suffix (/topic/send);
+// - elsewhere a path segment is shown only when it reads like a word ("api", "hooks").
+// Everywhere: user info and query values are hidden, a query key without a value is hidden whole
+// (?SECRETKEY), and so is a host label that is not a word (a token as a subdomain:
+// <id>.m.pipedream.net); the last two labels, which say where alerts go, and IP addresses stay.
 const PLAIN_SEGMENT = /^[a-z][a-z_-]{0,15}$/i;
 const FIXED_WORDS = new Set(['services', 'api', 'webhooks']);
 
 function parts(url: string, type: AlertChannel['type']) {
   const u = new URL(url);
   const segments = u.pathname.split('/');
-  const shown = (s: string, i: number): boolean => {
+  const shown = (s: string): boolean => {
     if (type === 'slack' || type === 'discord') return FIXED_WORDS.has(s);
-    if (type === 'ntfy' && i === segments.length - 1) return false;
+    if (type === 'ntfy') return false;
     return PLAIN_SEGMENT.test(s);
   };
-  const secretAt = (i: number) => segments[i] !== '' && !shown(segments[i], i);
-  return { u, segments, secretAt };
+  const secretAt = (i: number) => segments[i] !== '' && !shown(segments[i]);
+  const isAddress = /^[\d.]+$/.test(u.hostname) || u.hostname.startsWith('[');
+  const labels = u.hostname.split('.');
+  const labelSecretAt = (i: number) => !isAddress && i < labels.length - 2 && !PLAIN_SEGMENT.test(labels[i]);
+  const query = [...u.searchParams.entries()];
+  return { u, segments, secretAt, labels, labelSecretAt, query };
 }
 
-/** The URL with user info, query values and secret-looking path segments replaced by ***. */
+/** The URL with user info, query values, valueless query keys and secret-looking host labels and path segments replaced by ***. */
 export function redactUrl(url: string, type: AlertChannel['type']): string {
-  const { u, segments, secretAt } = parts(url, type);
+  const { u, segments, secretAt, labels, labelSecretAt, query } = parts(url, type);
   const userinfo = u.username || u.password ? `${REDACTED}@` : '';
+  const host = labels.map((l, i) => (labelSecretAt(i) ? REDACTED : l)).join('.') + (u.port ? `:${u.port}` : '');
   const path = segments.map((s, i) => (secretAt(i) ? REDACTED : s)).join('/');
-  const query = [...u.searchParams.keys()].map((k) => `${k}=${REDACTED}`).join('&');
-  return `${u.protocol}//${userinfo}${u.host}${path}${query ? `?${query}` : ''}`;
+  const search = query.map(([k, v]) => (v === '' && !u.search.includes(`${k}=`) ? REDACTED : `${k}=${REDACTED}`)).join('&');
+  return `${u.protocol}//${userinfo}${host}${path}${search ? `?${search}` : ''}`;
 }
 
 /** Every secret string of a channel, longest first, for scrubbing error messages. */
 function secretsOf(channel: AlertChannel): string[] {
   const found: string[] = [];
   if ('url' in channel) {
-    const { u, segments, secretAt } = parts(channel.url, channel.type);
-    found.push(u.username, u.password, ...[...u.searchParams.values()], ...segments.filter((_, i) => secretAt(i)));
+    const { u, segments, secretAt, labels, labelSecretAt, query } = parts(channel.url, channel.type);
+    found.push(u.username, u.password, ...query.flatMap(([k, v]) => (v === '' ? [k] : [v])), ...segments.filter((_, i) => secretAt(i)), ...labels.filter((_, i) => labelSecretAt(i)));
   }
   if (channel.type === 'ntfy' && channel.token) found.push(channel.token);
   if (channel.type === 'email' && channel.password) found.push(channel.password);
