@@ -7,6 +7,7 @@ import { tokenMatches } from '../core/auth/api-token';
 import type { Core } from '../core/app-core';
 import { MAX_INPUT_DEPTH, nestsDeeperThan } from '../core/util/json-depth';
 import { toOrchestratorError } from './http/error-handler';
+import { preAuthCounter, pushGate } from './bridge-limits';
 
 export const BRIDGE_PATH = '/bridge';
 /** Bytes a client may send before it has authenticated: an auth frame is far smaller. */
@@ -34,9 +35,14 @@ const echoableId = (id: unknown): number | string | undefined =>
  */
 export function registerWebBridge(app: FastifyInstance, core: Core, token: string): void {
   const handlers = createApiHandlers(core, 'web-ui');
+  const waiting = preAuthCounter();
   app.get(BRIDGE_PATH, { websocket: true, schema: { hide: true } }, (socket: WebSocket, request: FastifyRequest) => {
     let unsubscribe: (() => void) | null = null;
-    const authTimer = setTimeout(() => socket.close(4401, 'authentication timeout'), 5000);
+    // Sockets that have not authenticated are capped per address and in all, and cut off at the
+    // timeout with terminate(): close() would wait 30 s for a close handshake that never comes.
+    const release = waiting.admit(request.ip);
+    if (!release) return socket.terminate();
+    const authTimer = setTimeout(() => socket.terminate(), 5000);
     // ws buffers a whole frame (up to maxPayload) before we see it; count raw bytes so an
     // unauthenticated client is cut off after a few KiB instead.
     let preAuthBytes = 0;
@@ -49,10 +55,13 @@ export function registerWebBridge(app: FastifyInstance, core: Core, token: strin
       }
     };
     tcp.prependListener('data', countPreAuth);
-    const send = (message: unknown) => socket.readyState === socket.OPEN && socket.send(JSON.stringify(message));
+    const send = (message: unknown) => void (socket.readyState === socket.OPEN && socket.send(JSON.stringify(message)));
+    const pushes = pushGate(socket, send);
     // A protocol error or a reset connection ends this client only, never the process.
     socket.on('error', () => socket.terminate());
     socket.on('close', () => {
+      release();
+      pushes.dispose();
       clearTimeout(authTimer);
       tcp.off('data', countPreAuth);
       unsubscribe?.();
@@ -70,8 +79,9 @@ export function registerWebBridge(app: FastifyInstance, core: Core, token: strin
       if (!unsubscribe) {
         if (message.type !== 'auth' || !tokenMatches(token, message.token)) return socket.close(4401, 'invalid token');
         clearTimeout(authTimer);
+        release();
         tcp.off('data', countPreAuth);
-        unsubscribe = subscribePushEvents(core, (event, payload) => send({ event, payload }));
+        unsubscribe = subscribePushEvents(core, (event, payload) => pushes.push({ event, payload }));
         return send({ type: 'ready' });
       }
       const id = echoableId(message.id);
