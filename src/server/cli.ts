@@ -98,7 +98,8 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   if (error instanceof OrchestratorError) {
     console.error(`error: ${error.message}`);
-    for (const detail of error.details) console.error(`  ${detail.field}: ${detail.message}`);
+    // Details the message does not already say, one per line.
+    for (const detail of error.details) if (!error.message.includes(`${detail.field}: ${detail.message}`)) console.error(`  ${detail.field}: ${detail.message}`);
   } else if ((error as NodeJS.ErrnoException)?.code && (error as NodeJS.ErrnoException).syscall) {
     // A file-system refusal at start (read-only disk, permissions): one line that names the path.
     const e = error as NodeJS.ErrnoException;

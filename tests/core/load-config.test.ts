@@ -27,6 +27,8 @@ describe('service configuration', () => {
     const { config } = loadServiceConfig({ env: { ALERT_WEBHOOK_URL: 'http://127.0.0.1:9/a, https://hooks.example/b ,' }, cwd: tempDir() });
     expect(alertOptionsFrom(config)).toEqual({ envWebhookUrls: ['http://127.0.0.1:9/a', 'https://hooks.example/b'] });
     expect(alertOptionsFrom(loadServiceConfig({ env: {}, cwd: tempDir() }).config)).toEqual({ envWebhookUrls: [] });
-    expect(() => loadServiceConfig({ env: { ALERT_WEBHOOK_URL: 'http://ok/a,ftp://nope' }, cwd: tempDir() })).toThrow(/ALERT_WEBHOOK_URL\.1: must be a comma-separated list of http\(s\) URLs/);
+    expect(() => loadServiceConfig({ env: { ALERT_WEBHOOK_URL: 'http://ok/a,ftp://nope' }, cwd: tempDir() })).toThrow(/ALERT_WEBHOOK_URL\.1: must be an http\(s\) URL/);
+    // The receiver's own limit, named at start rather than as a ZodError from deep inside (issue 32, finding 15).
+    expect(() => loadServiceConfig({ env: { ALERT_WEBHOOK_URL: `http://127.0.0.1:9/${'a'.repeat(2100)}` }, cwd: tempDir() })).toThrow(/ALERT_WEBHOOK_URL\.0: must be at most 2,048 characters/);
   });
 });

@@ -44,6 +44,26 @@ describe('hostile storage', () => {
     await core.close();
   });
 
+  it('one invalid channel in alert-channels.json costs only itself: the valid ones stay, the file is copied aside and reported (issue 32, finding 15)', async () => {
+    const dir = tempDir();
+    const valid = { id: 'hook', type: 'webhook', url: 'http://127.0.0.1:9/hook', enabled: true };
+    const invalid = { id: 'mail', type: 'email', host: 'smtp.example', from: 'not-an-address', to: [] };
+    const text = JSON.stringify({ channels: [valid, invalid] });
+    fs.writeFileSync(path.join(dir, 'alert-channels.json'), text, { mode: 0o600 });
+    const core = createCore({ dataDir: dir, settings, log: () => {} });
+    try {
+      expect(core.alerts.list().channels.map((c) => c.channel.id)).toEqual(['hook']);
+      const recovered = core.eventLog.list().filter((e) => e.kind === 'store_recovered');
+      expect(recovered).toHaveLength(1);
+      expect(recovered[0].reason).toMatch(/1 invalid alert channel\(s\), left out \(channel 2 \("mail"\): from .*; 1 valid one\(s\) kept/);
+      const aside = fs.readdirSync(dir).find((f) => f.startsWith('alert-channels.corrupt-'))!;
+      expect(fs.readFileSync(path.join(dir, aside), 'utf8')).toBe(text);
+      expect(JSON.parse(fs.readFileSync(path.join(dir, 'alert-channels.json'), 'utf8')).channels.map((c: { id: string }) => c.id)).toEqual(['hook']);
+    } finally {
+      await core.close();
+    }
+  });
+
   it('bad lines in events.jsonl do not break sequence numbers', () => {
     const dir = tempDir();
     const good = (seq: number) => JSON.stringify({ seq, at: new Date().toISOString(), node: null, kind: 'monitor_online', from: null, to: null, reason: 'x' });

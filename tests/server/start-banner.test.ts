@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { spawnService } from '../helpers/service-process';
 import { tempDir } from '../helpers/temp-dir';
@@ -35,4 +36,14 @@ describe('the start banner', () => {
       await stop(flagged.child);
     }
   }, 60_000);
+
+  it('a bad setting stops the start with one line naming it, not a stack (issue 32, finding 15)', () => {
+    const run = spawnSync(process.execPath, ['bin/mcp-orchestrator.mjs', 'serve', '--host', '127.57.0.1', '--port', '0'], {
+      encoding: 'utf8',
+      env: { ...process.env, DATA_DIR: tempDir(), ALERT_WEBHOOK_URL: `http://127.0.0.1:9/${'a'.repeat(2100)}` },
+      timeout: 30_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim().split('\n')).toEqual(['error: Invalid input — ALERT_WEBHOOK_URL.0: must be at most 2,048 characters']);
+  });
 });

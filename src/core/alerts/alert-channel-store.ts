@@ -2,11 +2,12 @@ import { z } from 'zod';
 import { AlertChannelSchema, type AlertChannel } from '../../shared/schemas/alerts';
 import { openStore, setAside, type ConfLike, type StoreFactory, type StoreRecovery } from '../registry/json-store';
 
-const StoredSchema = z.object({ channels: z.array(AlertChannelSchema).default([]) });
+const StoredSchema = z.object({ channels: z.array(z.unknown()).default([]) });
 
 /**
  * The channels edited in the UI, kept in DATA_DIR/alert-channels.json (owner-only: it holds
- * webhook tokens and SMTP passwords). A file that does not validate is set aside and reported.
+ * webhook tokens and SMTP passwords). A channel that does not validate (hand-edited, an older
+ * version) costs only itself: the file is copied aside and reported, and the valid channels stay.
  */
 export class AlertChannelStore {
   readonly #conf: ConfLike;
@@ -15,12 +16,15 @@ export class AlertChannelStore {
   constructor(dataDir: string, factory: StoreFactory, onRecovery: (recovery: StoreRecovery) => void) {
     const { conf, data } = openStore(factory, { cwd: dataDir, configName: 'alert-channels' }, onRecovery);
     this.#conf = conf;
-    const parsed = StoredSchema.safeParse(data);
-    if (parsed.success) this.#channels = parsed.data.channels;
-    else {
-      onRecovery(setAside(conf.path, `does not hold valid alert channels: ${parsed.error.issues[0]?.message ?? 'invalid'}`, true));
-      this.#channels = [];
-      this.#conf.store = { channels: [] };
+    const stored = StoredSchema.safeParse(data);
+    const entries = stored.success ? stored.data.channels : [];
+    const parsed = entries.map((entry) => AlertChannelSchema.safeParse(entry));
+    this.#channels = parsed.flatMap((p) => (p.success ? [p.data] : []));
+    const invalid = parsed.flatMap((p, i) => (p.success ? [] : [`channel ${i + 1}${channelId(entries[i])}: ${p.error.issues[0]?.path.join('.') || 'channel'} ${p.error.issues[0]?.message ?? 'is invalid'}`]));
+    if (!stored.success) invalid.push('"channels" is not a list');
+    if (invalid.length > 0) {
+      onRecovery(setAside(conf.path, `holds ${invalid.length} invalid alert channel(s), left out (${invalid.join('; ')}); ${this.#channels.length} valid one(s) kept`, true));
+      this.#conf.store = { channels: this.#channels };
     }
   }
 
@@ -33,6 +37,11 @@ export class AlertChannelStore {
     this.#channels = channels;
   }
 }
+
+const channelId = (entry: unknown): string => {
+  const id = (entry as { id?: unknown } | null)?.id;
+  return typeof id === 'string' ? ` ("${id.slice(0, 64)}")` : '';
+};
 
 /** ALERT_WEBHOOK_URL="https://a,https://b" → generic webhook channels env-1, env-2 (read-only). */
 export function envWebhookChannels(urls: string[]): AlertChannel[] {

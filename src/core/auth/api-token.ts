@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeFileDurably } from '../util/durable-write';
 
 export const TOKEN_FILE = 'api-token';
 
@@ -18,7 +19,8 @@ export function loadOrCreateApiToken(dataDir: string, fromEnv?: string): { token
     /* not created yet */
   }
   const token = crypto.randomBytes(32).toString('base64url');
-  fs.writeFileSync(file, token + '\n', { mode: 0o600 });
+  // A new file (temp + rename), so a weak token's file left at 0644 does not keep its mode.
+  writeFileDurably(file, token + '\n', 0o600);
   return { token, source: 'generated' };
 }
 

@@ -10,9 +10,11 @@ export type AlertEvent = z.infer<typeof AlertEventSchema>;
 /** Shown instead of a secret (a password, a webhook path token); sent back unchanged it keeps the stored value. */
 export const REDACTED = '***';
 
-const httpUrl = z
+/** A receiver's URL: http(s), at most 2,048 characters (also each URL of ALERT_WEBHOOK_URL). */
+export const AlertUrlSchema = z
   .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
-  .max(2048);
+  .max(2048, { error: 'must be at most 2,048 characters' });
+const httpUrl = AlertUrlSchema;
 
 const base = {
   id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, { error: 'must be 1-64 lowercase letters, digits, - or _' }),

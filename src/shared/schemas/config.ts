@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AlertUrlSchema } from './alerts';
 
 const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])]).transform((v) => v === true || v === 'true' || v === '1' || v === 'yes');
 const num = (schema: z.ZodNumber) => z.coerce.number({ error: 'must be a number' }).pipe(schema);
@@ -35,7 +36,7 @@ export const ServiceConfigSchema = z.strictObject({
   ALERT_WEBHOOK_URL: z
     .string()
     .transform((v) => v.split(',').map((u) => u.trim()).filter(Boolean))
-    .pipe(z.array(z.url({ protocol: /^https?$/, error: 'must be a comma-separated list of http(s) URLs' })).max(20))
+    .pipe(z.array(AlertUrlSchema).max(20, { error: 'must list at most 20 URLs' }))
     .optional(),
 });
 export type ServiceConfig = z.infer<typeof ServiceConfigSchema>;
