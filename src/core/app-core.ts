@@ -97,8 +97,6 @@ export function createCore(options: CoreOptions): Core {
     const monitor = new ClusterMonitor({ registry, settings: settings.effective, eventLog, checker: metrics.timed(checkNode), persistSettings: (before, after) => settings.saveChanges(before, after) });
     // States, history and the monitor's own stops and starts survive restarts (not for in-memory stores).
     const persistence = options.storeFactory === memoryStoreFactory ? null : new MonitorPersistence({ dataDir, monitor, log });
-    const alerts = new AlertService({ dataDir, storeFactory: options.storeFactory ?? confStoreFactory, registry, monitor, onRecovery, ...options.alerts });
-    metrics.attach(registry, monitor, alerts);
     const ssh = new SshService({
       dataDir,
       storeFactory: options.storeFactory ?? confStoreFactory,
@@ -109,6 +107,8 @@ export function createCore(options: CoreOptions): Core {
       metricsIntervalMs: options.ssh?.metricsIntervalMs ?? 60_000,
       onStoreRecovery: onRecovery,
     });
+    const alerts = new AlertService({ dataDir, storeFactory: options.storeFactory ?? confStoreFactory, registry, monitor, onRecovery, audit: ssh.audit, ...options.alerts });
+    metrics.attach(registry, monitor, alerts);
     const tailscale = new TailscaleService(registry, monitor, ssh.hostKeys);
     const containers = new ContainerService(registry, ssh.pool, ssh.audit);
     const swarm = new SwarmService(registry, containers, ssh.audit);

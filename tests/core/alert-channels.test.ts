@@ -283,4 +283,12 @@ describe('alert channels against real receivers on loopback', () => {
       await Promise.all([hung.close(), broken.close(), flaky.close()]);
     }
   });
+
+  it('a removed channel takes its metric series along: series never pile up as ids come and go (issue 32, finding 9)', async () => {
+    const before = (await metrics.scrape()).body;
+    for (const id of ['hung', 'broken', 'flaky']) expect(before).toContain(`mco_alerts_sent_total{channel="${id}"`);
+    alerts.update({ channels }); // the set before the last test: its four channels are gone
+    const after = (await metrics.scrape()).body;
+    for (const id of ['hung', 'broken', 'refused', 'flaky']) expect(after).not.toContain(`channel="${id}"`);
+  });
 });

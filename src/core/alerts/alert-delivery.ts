@@ -15,7 +15,8 @@ export interface DeliveryPolicy {
 
 export const DEFAULT_DELIVERY: DeliveryPolicy = { attempts: 4, baseDelayMs: 2000, timeoutMs: 10_000, maxQueue: 100 };
 
-export type DeliveryOutcome = 'sent' | 'retried' | 'failed' | 'dropped';
+export const DELIVERY_OUTCOMES = ['sent', 'retried', 'failed', 'dropped'] as const;
+export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
 
 export interface DeliveryResult {
   channel_id: string;

@@ -10,6 +10,8 @@ import { AlertDelivery, DEFAULT_DELIVERY, type DeliveryOutcome, type DeliveryPol
 import { AlertChannelStore, envWebhookChannels } from './alert-channel-store';
 import { redactChannel, restoreSecrets } from './channel-secrets';
 import { sendToChannel, type ChannelSender } from './channel-sender';
+import { channelChanges, describeChannelChanges } from './channel-changes';
+import type { AuditLog } from '../ssh/audit-log';
 
 export interface AlertServiceOptions {
   dataDir: string;
@@ -23,6 +25,8 @@ export interface AlertServiceOptions {
   delivery?: Partial<DeliveryPolicy>;
   sender?: ChannelSender;
   onRecovery?: (recovery: StoreRecovery) => void;
+  /** Where channel changes are recorded, beside commands and container actions. */
+  audit?: Pick<AuditLog, 'record'>;
 }
 
 export interface AlertServiceEvents extends Record<string, unknown> {
@@ -30,6 +34,8 @@ export interface AlertServiceEvents extends Record<string, unknown> {
   alert: Alert;
   /** Every delivery outcome, for metrics. */
   delivery: { channel: AlertChannel; outcome: DeliveryOutcome };
+  /** A channel that no longer exists: its metric series go with it. */
+  channelRemoved: { id: string };
 }
 
 /**
@@ -64,15 +70,27 @@ export class AlertService {
     return { channels: [...this.#env.map((c) => view(c, 'env')), ...this.#store.all().map((c) => view(c, 'data_dir'))] };
   }
 
-  /** Replaces the DATA_DIR channels; redacted secrets sent back unchanged keep their stored values. */
-  update(input: unknown): AlertChannelsView {
+  /**
+   * Replaces the DATA_DIR channels; redacted secrets sent back unchanged keep their stored values.
+   * A change is written to the event log and the audit log: who, which channels, which fields.
+   */
+  update(input: unknown, actor = 'api'): AlertChannelsView {
     const { channels } = parseOrThrow(AlertChannelsUpdateSchema, input);
     channels.forEach((c, i) => {
       if (this.#env.some((e) => e.id === c.id)) throw new OrchestratorError('validation_error', `Channel id "${c.id}" belongs to ALERT_WEBHOOK_URL`, [{ field: `channels.${i}.id`, message: 'is taken by an environment channel' }]);
     });
     const previous = this.#store.all();
-    this.#store.replace(restoreSecrets(channels, previous));
-    for (const old of previous) if (!channels.some((c) => c.id === old.id)) this.#delivery.forget(old.id);
+    const next = restoreSecrets(channels, previous);
+    const change = describeChannelChanges(channelChanges(previous, next));
+    // Audited first: a change that cannot be recorded is not made (as with commands).
+    if (change) this.options.audit?.record({ actor, action: 'update_alert_channels', nodes: [], detail: change, outcome: 'ok' });
+    this.#store.replace(next);
+    for (const old of previous) {
+      if (channels.some((c) => c.id === old.id)) continue;
+      this.#delivery.forget(old.id);
+      this.events.emit('channelRemoved', { id: old.id });
+    }
+    if (change) this.options.monitor.logEvent({ node: null, kind: 'alert_channels_changed', from: null, to: null, reason: `${actor} changed alert channels: ${change}` });
     return this.list();
   }
 

@@ -4,6 +4,7 @@ import type { NodeChecker } from '../prober/check-node';
 import type { ClusterMonitor } from '../monitor/cluster-monitor';
 import type { NodeRegistry } from '../registry/node-registry';
 import type { AlertService } from '../alerts/alert-service';
+import { DELIVERY_OUTCOMES } from '../alerts/alert-delivery';
 import { loadPromClient } from '../util/lazy-modules';
 
 const PROBE_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -50,6 +51,8 @@ export class PrometheusMetrics {
     this.#offs = [
       monitor.events.on('sweep', ({ duration_ms }) => this.#record((i) => i.sweep.observe(duration_ms / 1000))),
       alerts.events.on('delivery', ({ channel, outcome }) => this.#record((i) => i.alerts.inc({ channel: channel.id, result: outcome }))),
+      // A removed channel's series go too: ids come and go, and series must not pile up.
+      alerts.events.on('channelRemoved', ({ id }) => this.#record((i) => DELIVERY_OUTCOMES.forEach((result) => i.alerts.remove({ channel: id, result })))),
     ];
   }
 

@@ -9,7 +9,7 @@ export const alertRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, { co
   app.put(
     '/cluster/alerts',
     { schema: { tags, summary: 'Replace the DATA_DIR alert channels; a redacted secret sent back unchanged keeps the stored one', body: AlertChannelsUpdateSchema, response: { 200: AlertChannelsViewSchema } } },
-    async (request) => core.alerts.update(request.body),
+    async (request) => core.alerts.update(request.body, 'rest'),
   );
   app.post(
     '/cluster/alerts/test',
