@@ -56,4 +56,27 @@ describe('AlertDelivery', () => {
     expect(await pending).toMatchObject({ ok: false, error: 'alert delivery stopped before this message was sent' });
     expect(await delivery.deliver(channel, payload('y'))).toMatchObject({ ok: false, error: 'alert delivery is stopped' });
   });
+
+  it('a test alert never displaces a real one: a full queue drops a waiting test first, or refuses the new test (issue 32, finding 10)', async () => {
+    let release: () => void = () => {};
+    const outcomes: Array<[DeliveryOutcome, string]> = [];
+    const delivery = new AlertDelivery(
+      () => new Promise<void>((resolve) => (release = resolve)),
+      { attempts: 1, baseDelayMs: 1, timeoutMs: 100, maxQueue: 3 },
+      (_c, outcome, p) => outcomes.push([outcome, p.title]),
+    );
+    const test = (title: string): AlertPayload => ({ ...payload(title), event: 'test' });
+    const all = [delivery.deliver(channel, payload('real-1')), delivery.deliver(channel, test('test-1')), delivery.deliver(channel, test('test-2'))];
+    all.push(delivery.deliver(channel, payload('real-2'))); // full: the oldest waiting test goes
+    all.push(delivery.deliver(channel, payload('real-3'))); // again
+    expect(outcomes).toEqual([['dropped', 'test-1'], ['dropped', 'test-2']]);
+    all.push(delivery.deliver(channel, test('test-3'))); // full of real alerts: the new test goes
+    all.push(delivery.deliver(channel, payload('real-4'))); // none waiting is a test: the oldest real one goes
+    expect(outcomes.slice(2)).toEqual([['dropped', 'test-3'], ['dropped', 'real-2']]);
+    for (let i = 0; i < 3; i++) {
+      await new Promise((r) => setTimeout(r, 5));
+      release();
+    }
+    expect((await Promise.all(all)).map((r) => r.ok)).toEqual([true, false, false, false, true, false, true]);
+  });
 });

@@ -63,9 +63,13 @@ export class AlertDelivery {
       const lane = this.#lane(channel.id);
       lane.jobs.push({ channel, payload, done });
       if (lane.jobs.length > this.policy.maxQueue) {
-        // The oldest waiting message goes, never the one being sent (it is jobs[0] while running).
-        const [dropped] = lane.jobs.splice(lane.running ? 1 : 0, 1);
-        this.#finish(lane, dropped, 'dropped', `queue full (${this.policy.maxQueue} waiting); oldest message dropped`, 0);
+        // Never the one being sent (jobs[0] while running). A test goes before any real alert: the
+        // oldest waiting test, else a new test itself, else the oldest waiting alert.
+        const first = lane.running ? 1 : 0;
+        const waitingTest = lane.jobs.findIndex((j, i) => i >= first && j.payload.event === 'test');
+        const at = waitingTest >= 0 ? waitingTest : first;
+        const [dropped] = lane.jobs.splice(at, 1);
+        this.#finish(lane, dropped, 'dropped', `queue full (${this.policy.maxQueue} waiting); ${dropped.payload.event === 'test' ? 'a test alert' : 'the oldest message'} dropped`, 0);
       }
       lane.state.pending = lane.jobs.length;
       if (!lane.running) void this.#work(lane);

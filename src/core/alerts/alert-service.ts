@@ -6,7 +6,7 @@ import type { StoreFactory, StoreRecovery } from '../registry/json-store';
 import type { ClusterMonitor } from '../monitor/cluster-monitor';
 import { AlertPolicy, type Alert } from './alert-policy';
 import { buildAlertPayload } from './alert-payload';
-import { AlertDelivery, DEFAULT_DELIVERY, type DeliveryOutcome, type DeliveryPolicy } from './alert-delivery';
+import { AlertDelivery, DEFAULT_DELIVERY, type DeliveryOutcome, type DeliveryPolicy, type DeliveryResult } from './alert-delivery';
 import { AlertChannelStore, envWebhookChannels } from './alert-channel-store';
 import { redactChannel, restoreSecrets } from './channel-secrets';
 import { sendToChannel, type ChannelSender } from './channel-sender';
@@ -49,6 +49,7 @@ export class AlertService {
   readonly #delivery: AlertDelivery;
   readonly #policy: AlertPolicy;
   readonly #offs: Array<() => void>;
+  readonly #testsInFlight = new Map<string, Promise<DeliveryResult>>();
 
   constructor(private readonly options: AlertServiceOptions) {
     const { registry, monitor } = options;
@@ -100,7 +101,18 @@ export class AlertService {
     const targets = channelId === undefined ? all.filter((c) => c.enabled) : all.filter((c) => c.id === channelId);
     if (channelId !== undefined && targets.length === 0) throw new OrchestratorError('not_found', `Alert channel "${channelId}" not found`, [{ field: 'channel_id', message: 'no channel with this id' }]);
     const payload = this.#payload({ event: 'test', title: 'Test alert from MCP Cloud Orchestrator', body: 'If you can read this, the channel works.', nodeId: null, nodes: [] });
-    const results = await Promise.all(targets.map((channel) => this.#delivery.deliver(channel, payload)));
+    // One test per channel at a time: a test asked for while one is on its way shares its outcome,
+    // so repeated tests cannot fill a channel's queue (and a test never displaces a real alert there).
+    const results = await Promise.all(
+      targets.map((channel) => {
+        let pending = this.#testsInFlight.get(channel.id);
+        if (!pending) {
+          pending = this.#delivery.deliver(channel, payload).finally(() => this.#testsInFlight.delete(channel.id));
+          this.#testsInFlight.set(channel.id, pending);
+        }
+        return pending;
+      }),
+    );
     return { results };
   }
 
