@@ -76,7 +76,7 @@ describe('alert channels against real receivers on loopback', () => {
       { id: 'team', type: 'slack', url: `${sink.base}/services/${SECRETS.slack}`, enabled: true },
       { id: 'ops', type: 'discord', url: `${sink.base}/api/webhooks/${SECRETS.discord}`, enabled: true },
       { id: 'downs', type: 'webhook', url: `${sink.base}/downs`, events: ['node_down'], enabled: true },
-      { id: 'mail', type: 'email', host: SMTP_HOST, port: smtp.port, secure: false, username: 'alerts', password: SECRETS.smtp, from: 'mco@example.test', to: ['oncall@example.test', 'lead@example.test'], enabled: true },
+      { id: 'mail', type: 'email', host: SMTP_HOST, port: smtp.port, secure: false, allow_plain_auth: true, username: 'alerts', password: SECRETS.smtp, from: 'mco@example.test', to: ['oncall@example.test', 'lead@example.test'], enabled: true },
     ];
     alerts.update({ channels });
     await sweeps(2); // first checks: unknown → healthy is not an alert

@@ -22,7 +22,7 @@ describe('a redacted secret sent back with a new target (PUT /cluster/alerts)', 
       body: {
         channels: [
           { id: 'phone', type: 'ntfy', url: `${ntfyA.base}/ops-topic`, token: NTFY_TOKEN },
-          { id: 'mail', type: 'email', host: smtpA.host, port: smtpA.port, secure: false, username: SMTP.user, password: SMTP.pass, from: 'mco@example.test', to: ['oncall@example.test'] },
+          { id: 'mail', type: 'email', host: smtpA.host, port: smtpA.port, secure: false, allow_plain_auth: true, username: SMTP.user, password: SMTP.pass, from: 'mco@example.test', to: ['oncall@example.test'] },
         ],
       },
     });
@@ -92,4 +92,15 @@ describe('a redacted secret sent back with a new target (PUT /cluster/alerts)', 
     const logged = JSON.stringify(events) + JSON.stringify(audit);
     for (const secret of [NTFY_TOKEN, SMTP.pass, 'tk_new_token_for_b', 'ops-topic']) expect(logged).not.toContain(secret);
   });
+
+  it('an SMTP password is never sent in clear text: a server without STARTTLS fails the delivery unless plain text is allowed (finding 13)', async () => {
+    const before = smtpB.authAttempts.length;
+    const mail = { id: 'plain', type: 'email', host: smtpB.host, port: smtpB.port, username: SMTP.user, password: SMTP.pass, from: 'mco@example.test', to: ['oncall@example.test'] };
+    const [phone, stored] = await shown();
+    expect((await service.call('PUT', '/cluster/alerts', { body: { channels: [phone, stored, mail] } })).status).toBe(200);
+    const refused = await service.call('POST', '/cluster/alerts/test', { body: { channel_id: 'plain' } });
+    expect(refused.body.results[0]).toMatchObject({ ok: false, error: expect.stringContaining('offers no STARTTLS, so the password was not sent') });
+    expect(smtpB.authAttempts.length).toBe(before);
+    expect(smtpB.mails).toHaveLength(0);
+  }, 60_000);
 });

@@ -44,10 +44,14 @@ async function postHttp(channel: Exclude<AlertChannel, { type: 'email' }>, paylo
 
 async function sendMail(channel: Extract<AlertChannel, { type: 'email' }>, payload: AlertPayload, timeoutMs: number): Promise<void> {
   const nodemailer = await loadNodemailer();
+  // A password never travels in clear text: without TLS from the first byte, STARTTLS is required
+  // (a server that does not offer it fails the delivery), unless the operator allowed plain text.
+  const requireTLS = Boolean(channel.password) && !channel.secure && !channel.allow_plain_auth;
   const transport = nodemailer.createTransport({
     host: channel.host,
     port: channel.port,
     secure: channel.secure,
+    requireTLS,
     auth: channel.username ? { user: channel.username, pass: channel.password ?? '' } : undefined,
     connectionTimeout: timeoutMs,
     greetingTimeout: timeoutMs,
@@ -57,6 +61,11 @@ async function sendMail(channel: Extract<AlertChannel, { type: 'email' }>, paylo
   try {
     const mail = mailMessage(payload);
     await transport.sendMail({ from: channel.from, to: channel.to, subject: mail.subject, text: mail.text });
+  } catch (error) {
+    if (requireTLS && /STARTTLS/i.test((error as Error).message)) {
+      throw new Error(`${channel.host}:${channel.port} offers no STARTTLS, so the password was not sent (set secure for TLS on connect, or allow_plain_auth to send it in clear text)`);
+    }
+    throw error;
   } finally {
     transport.close();
   }

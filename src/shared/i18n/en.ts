@@ -464,6 +464,7 @@ export const en = {
     port: 'Port',
     user: 'User',
     password: 'Password',
+    allowPlainAuth: 'Send the password even if the server offers no TLS (not recommended)',
     from: 'From',
     to: 'To (comma-separated)',
     fieldError: '{{label}}: {{message}}',

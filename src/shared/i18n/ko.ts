@@ -459,6 +459,7 @@ export const ko: Catalogue = {
     port: '포트',
     user: '사용자',
     password: '비밀번호',
+    allowPlainAuth: '서버가 TLS를 제공하지 않아도 비밀번호 보내기 (권장하지 않음)',
     from: '보내는 사람',
     to: '받는 사람 (쉼표로 구분)',
     fieldError: '{{label}}: {{message}}',

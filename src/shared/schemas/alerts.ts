@@ -52,6 +52,8 @@ export const AlertChannelSchema = z.discriminatedUnion(
       secure: z.boolean().default(false),
       username: z.string().max(200).optional(),
       password: z.string().max(200).optional(),
+      /** A password goes only over TLS (secure, or STARTTLS required); true allows a server without either. */
+      allow_plain_auth: z.boolean().default(false),
       from: z.email({ error: 'must be an email address' }),
       to: z.array(z.email({ error: 'must be an email address' })).min(1, { error: 'needs at least one recipient' }).max(20),
     }),

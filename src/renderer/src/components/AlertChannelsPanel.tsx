@@ -10,13 +10,13 @@ import { channelTypeLabel } from '../i18n/enum-labels';
 
 type Draft = Record<string, string>;
 const TYPES: AlertChannelType[] = ['webhook', 'ntfy', 'slack', 'discord', 'email'];
-const EMPTY: Draft = { type: 'webhook', id: '', url: '', priority: 'high', tags: '', token: '', host: '', port: '587', username: '', password: '', from: '', to: '' };
+const EMPTY: Draft = { type: 'webhook', id: '', url: '', priority: 'high', tags: '', token: '', host: '', port: '587', username: '', password: '', plain: '', from: '', to: '' };
 
 /** The add form's strings as a channel for the shared schema (lists split on commas). */
 function toChannel(d: Draft): Record<string, unknown> {
   const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
   const optional = (s: string) => (s ? s : undefined);
-  if (d.type === 'email') return { id: d.id, type: 'email', host: d.host, port: Number(d.port), username: optional(d.username), password: optional(d.password), from: d.from, to: list(d.to) };
+  if (d.type === 'email') return { id: d.id, type: 'email', host: d.host, port: Number(d.port), username: optional(d.username), password: optional(d.password), allow_plain_auth: d.plain === 'true', from: d.from, to: list(d.to) };
   if (d.type === 'ntfy') return { id: d.id, type: 'ntfy', url: d.url, priority: d.priority, tags: list(d.tags), token: optional(d.token) };
   return { id: d.id, type: d.type, url: d.url };
 }
@@ -113,6 +113,11 @@ export function AlertChannelsPanel() {
         {draft.type !== 'email' && field('url', draft.type === 'ntfy' ? t('alerts.topicUrl') : t('alerts.webhookUrl'), 'url')}
         {draft.type === 'ntfy' && [field('priority', t('alerts.priority')), field('tags', t('alerts.tags')), field('token', t('alerts.token'), 'password')]}
         {draft.type === 'email' && [field('host', t('alerts.host')), field('port', t('alerts.port')), field('username', t('alerts.user')), field('password', t('alerts.password'), 'password'), field('from', t('alerts.from')), field('to', t('alerts.to'))]}
+        {draft.type === 'email' && (
+          <label className="toggle">
+            <input type="checkbox" checked={draft.plain === 'true'} onChange={(e) => setDraft({ ...draft, plain: e.target.checked ? 'true' : '' })} /> {t('alerts.allowPlainAuth')}
+          </label>
+        )}
         <button className="primary" onClick={() => void add()}>{t('alerts.add')}</button>
       </details>
       {note && <p className="muted" role="status">{note}</p>}
