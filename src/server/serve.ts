@@ -13,8 +13,11 @@ import { PACKAGE_ROOT, REDOC_SCRIPT, VERSION, WEB_ROOT } from './package-info';
 
 export interface RunningService {
   url: string;
+  /** The web UI with the token in its fragment (never sent to a server, so in no request log). */
   loginUrl: string;
   token: string;
+  /** Where the token came from: API_TOKEN is the operator's own, and is never printed. */
+  tokenSource: 'env' | 'file' | 'generated';
   core: Core;
   app: FastifyInstance;
   close(): Promise<void>;
@@ -35,7 +38,7 @@ export async function startService(config: ServiceConfig, log: (line: string) =>
     failover: failoverOptionsFrom(config),
   });
   try {
-    const { token } = loadOrCreateApiToken(core.dataDir, config.API_TOKEN);
+    const { token, source: tokenSource } = loadOrCreateApiToken(core.dataDir, config.API_TOKEN);
     const mcpOptions = { version: VERSION, policy: config.MCP_COMMAND_POLICY, readOnly: config.MCP_READ_ONLY };
     // The MCP tools and SDK are not needed to answer REST: /mcp and the socket load them for their first client.
     const loadMcpFactory = (transport: 'http' | 'socket') => async () => (await import('../core/mcp/mcp-tools')).createMcpServerFactory(core, { ...mcpOptions, transport });
@@ -55,8 +58,9 @@ export async function startService(config: ServiceConfig, log: (line: string) =>
     let closed = false;
     return {
       url,
-      loginUrl: `${url}/?token=${encodeURIComponent(token)}`,
+      loginUrl: `${url}/#token=${encodeURIComponent(token)}`,
       token,
+      tokenSource,
       core,
       app,
       async close() {
@@ -94,7 +98,7 @@ export function banner(service: RunningService): string {
     `MCP Cloud Orchestrator v${VERSION}`,
     `Address:   ${service.url}`,
     `API docs:  ${service.url}/docs   (ReDoc: ${service.url}/redoc)`,
-    `Web UI:    ${service.loginUrl}`,
+    `Web UI:    ${service.tokenSource === 'env' ? `${service.url}/   (sign in with API_TOKEN)` : service.loginUrl}`,
     `MCP:       ${service.url}/mcp   (Authorization: Bearer <token>)`,
     `Data dir:  ${service.core.dataDir}`,
     `Nodes:     ${service.core.registry.size}, checked every ${formatSeconds(interval_s)}${from('interval_s')}, timeout ${formatSeconds(timeout_s)}${from('timeout_s')}`,

@@ -155,7 +155,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const web = webRoot
     ? lazyApp(() =>
         pagesApp(async (sub) => {
-          await sub.register((await import('@fastify/static')).default, { root: webRoot, prefix: '/', index: false, wildcard: true });
+          // The page is never stored (it may be opened with a token); hashed assets may be cached.
+          const cacheControl = (res: { setHeader(name: string, value: string): unknown }, file: string) => void res.setHeader('cache-control', file.endsWith('.html') ? 'no-store' : 'public, max-age=0');
+          await sub.register((await import('@fastify/static')).default, { root: webRoot, prefix: '/', index: false, wildcard: true, cacheControl: false, setHeaders: cacheControl });
           sub.get('/', (_request, reply) => reply.sendFile('index.html'));
         }),
       )

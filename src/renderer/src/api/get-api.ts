@@ -27,14 +27,20 @@ export function storeToken(token: string): void {
   sessionStorage.setItem(TOKEN_KEY, token);
 }
 
-/** The token from the login URL (?token=…), kept for the session and removed from the address bar. */
+/**
+ * The token from the login URL, kept for the session and removed from the address bar. The service
+ * prints it in the fragment (#token=…), which no request carries; ?token=… of older links still works.
+ */
 function takeToken(): string | null {
   const url = new URL(window.location.href);
-  const fromUrl = url.searchParams.get('token');
+  const fragment = new URLSearchParams(url.hash.slice(1));
+  const fromUrl = fragment.get('token') ?? url.searchParams.get('token');
   if (fromUrl) {
     sessionStorage.setItem(TOKEN_KEY, fromUrl);
     url.searchParams.delete('token');
-    window.history.replaceState(null, '', url.pathname + url.search + url.hash);
+    fragment.delete('token');
+    const hash = fragment.toString();
+    window.history.replaceState(null, '', url.pathname + url.search + (hash ? `#${hash}` : ''));
   }
   return fromUrl ?? sessionStorage.getItem(TOKEN_KEY);
 }
