@@ -16,6 +16,14 @@ export const AlertUrlSchema = z
   .max(2048, { error: 'must be at most 2,048 characters' });
 const httpUrl = AlertUrlSchema;
 
+/**
+ * An email address as JSON Schema's `format: email` validators read it (ajv-formats' rule: dotted
+ * domain, no label starting or ending with '-'), so what we accept, store and echo passes our own
+ * document. The pattern travels with the schema into OpenAPI and MCP.
+ */
+const EMAIL = /^[a-zA-Z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-zA-Z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?\.)+[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?$/;
+const email = () => z.email({ pattern: EMAIL, error: 'must be an email address' });
+
 const base = {
   id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, { error: 'must be 1-64 lowercase letters, digits, - or _' }),
   name: z.string().max(100).optional(),
@@ -54,8 +62,8 @@ export const AlertChannelSchema = z.discriminatedUnion(
       password: z.string().max(200).optional(),
       /** A password goes only over TLS (secure, or STARTTLS required); true allows a server without either. */
       allow_plain_auth: z.boolean().default(false),
-      from: z.email({ error: 'must be an email address' }),
-      to: z.array(z.email({ error: 'must be an email address' })).min(1, { error: 'needs at least one recipient' }).max(20),
+      from: email(),
+      to: z.array(email()).min(1, { error: 'needs at least one recipient' }).max(20),
     }),
   ],
   { error: 'type must be one of webhook, ntfy, slack, discord, email' },

@@ -11,7 +11,8 @@ export const NodeDockerSchema = z.strictObject({
   host: z
     .string()
     .max(256, { error: 'must be at most 256 characters' })
-    .regex(/^(unix:\/\/\/[A-Za-z0-9_./-]+|tcp:\/\/[A-Za-z0-9_.:[\]-]+)$/, { error: 'must be unix:///path/to/docker.sock or tcp://host:port' })
+    // eslint-disable-next-line no-useless-escape -- escaped for other engines (Rust, PCRE read a bare [ in a class as a nested class)
+    .regex(/^(unix:\/\/\/[A-Za-z0-9_./-]+|tcp:\/\/[A-Za-z0-9_.:\[\]-]+)$/, { error: 'must be unix:///path/to/docker.sock or tcp://host:port' })
     .optional(),
   /** 'local': this machine's own daemon through `host` (default unix:///var/run/docker.sock), without SSH. */
   via: z.enum(['ssh', 'local'], { error: 'must be ssh or local' }).default('ssh'),

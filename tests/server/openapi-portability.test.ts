@@ -1,0 +1,73 @@
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AlertChannelSchema } from '../../src/shared/schemas/alerts';
+import { startTestService } from '../helpers/service';
+
+// Issue 32, findings 16 and 19: what the OpenAPI document says is what the service enforces, in words
+// every validator reads the same way. Service on 127.68.3.1.
+let service: Awaited<ReturnType<typeof startTestService>>;
+let doc: unknown;
+beforeAll(async () => {
+  service = await startTestService({ HOST: '127.68.3.1' });
+  doc = (await service.call('GET', '/openapi.json', { token: null })).body;
+});
+afterAll(() => service?.close());
+
+/** Every value of `key` in the document, with where it is. */
+function collect(value: unknown, key: string, at = '#'): Array<[string, unknown, Record<string, unknown>]> {
+  if (!value || typeof value !== 'object') return [];
+  const node = value as Record<string, unknown>;
+  return Object.entries(node).flatMap(([k, v]) => [...(k === key ? [[`${at}/${k}`, v, node] as [string, unknown, Record<string, unknown>]] : []), ...collect(v, key, `${at}/${k}`)]);
+}
+
+/** Whether a `[` stands unescaped inside a character class. */
+function bareBracketInClass(pattern: string): boolean {
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') i++;
+    else if (!inClass && c === '[') {
+      inClass = true;
+      if (pattern[i + 1] === '^') i++;
+      if (pattern[i + 1] === ']') i++; // a leading ] is literal to most engines
+    } else if (inClass && c === '[') return true;
+    else if (inClass && c === ']') inClass = false;
+  }
+  return false;
+}
+
+describe('the OpenAPI document, read by other validators', () => {
+  it('writes every pattern portably: it compiles in unicode mode (as ajv reads it) and has no unescaped [ inside a class (a nested class or POSIX class to Rust, PCRE and Python)', () => {
+    const patterns = collect(doc, 'pattern').filter(([, p]) => typeof p === 'string') as Array<[string, string, unknown]>;
+    expect(patterns.length).toBeGreaterThan(5);
+    const broken = [...new Set(patterns.flatMap(([, pattern]) => {
+      try {
+        new RegExp(pattern, 'u');
+      } catch (error) {
+        return [`${pattern}: ${(error as Error).message}`];
+      }
+      return bareBracketInClass(pattern) ? [`${pattern}: unescaped [ inside a character class`] : [];
+    }))];
+    expect(broken).toEqual([]);
+    expect(bareBracketInClass('^tcp://[A-Za-z0-9_.:[\\]-]+$')).toBe(true); // the docker.host pattern before the fix
+  });
+
+  it('accepts an email address exactly when format: email does (ajv-formats), so nothing is stored that its own document rejects', async () => {
+    const ajv = new Ajv2020({ strict: false });
+    addFormats(ajv);
+    const emails = collect(doc, 'format').filter(([, f]) => f === 'email');
+    expect(emails.length).toBeGreaterThanOrEqual(2); // from and to[]
+    const samples = ['oncall@example.com', 'Oncall.Team+x@Sub.Example.CO', 'a@b-.com', 'a@-b.com', 'a@localhost', 'a..b@example.com', 'a@b.c-'];
+    for (const [, , schema] of emails) {
+      const check = ajv.compile({ ...schema, $schema: undefined });
+      for (const sample of samples) {
+        const zod = AlertChannelSchema.safeParse({ id: 'm', type: 'email', host: 'smtp.example.com', from: sample, to: [sample] }).success;
+        expect({ sample, accepted: zod }).toEqual({ sample, accepted: check(sample) });
+      }
+    }
+    const refused = await service.call('PUT', '/cluster/alerts', { body: { channels: [{ id: 'm', type: 'email', host: 'smtp.example.com', from: 'mco@example.com', to: ['a@b-.com'] }] } });
+    expect(refused.status).toBe(422);
+    expect(refused.body.details).toEqual([{ field: 'channels.0.to.0', message: 'must be an email address' }]);
+  });
+});
