@@ -8,6 +8,8 @@ export interface AccessGuardOptions {
   allowedHosts: Set<string>;
   /** Requests served without a token: liveness, docs and the web UI's static files. */
   isPublic: (request: FastifyRequest) => boolean;
+  /** The methods the path allows when the request's own is not one of them (405), else null. */
+  allowedMethods?: (request: FastifyRequest) => string[] | null;
 }
 
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
@@ -57,6 +59,12 @@ export function accessGuard(options: AccessGuardOptions) {
       throw forbidden('Host', `Host "${host ?? ''}" is not allowed; use one of ${[...options.allowedHosts].join(', ')}`, 'not an allowed host');
     }
     if (request.headers.origin !== undefined) checkOrigin(request.headers.origin, options.allowedHosts);
+    // Before the token: a method the path does not have is the same answer for everyone.
+    const allowed = options.allowedMethods?.(request);
+    if (allowed) {
+      void reply.header('allow', allowed.join(', '));
+      throw new OrchestratorError('method_not_allowed', `${request.method} is not allowed on ${request.url.split('?')[0]}; allowed: ${allowed.join(', ')}`, [{ field: 'method', message: `must be one of ${allowed.join(', ')}` }]);
+    }
     if (options.isPublic(request)) return;
     // The scheme name is case-insensitive (RFC 9110 §11.1).
     const given = /^bearer +(.+)$/i.exec(request.headers.authorization ?? '')?.[1].trim();

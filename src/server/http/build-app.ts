@@ -8,6 +8,7 @@ import type { FastifyReply, FastifyRequest, FastifySchemaCompiler } from 'fastif
 import { HTTP_STATUS_BY_CODE, OrchestratorError, validationError } from '../../shared/errors';
 import type { Core } from '../../core/app-core';
 import { accessGuard, allowedHostsFor } from './access-guard';
+import { methodTable } from './method-guard';
 import { clientErrorHandler, errorHandler } from './error-handler';
 import { acceptJsonBodiesOnly } from './json-body';
 import { redactUrlForLog } from './redact-url';
@@ -108,6 +109,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // The web UI's page carries no data (the bridge checks the token); the JSON answer of GET / does.
     return webRoot !== null && request.method === 'GET' && urlPath === '/' && (request.headers.accept ?? '').includes('text/html');
   };
+  const methods = methodTable();
+  app.addHook('onRoute', (route) => methods.onRoute(route));
   app.addHook(
     'onRequest',
     accessGuard({
@@ -116,6 +119,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         return currentAllowedHosts();
       },
       isPublic,
+      allowedMethods: (request) => methods.allowedFor(request),
     }),
   );
 
