@@ -53,6 +53,14 @@ describe.skipIf(sshdMissing)('MCP over streamable HTTP', () => {
     expect(byName.cluster_status.annotations?.readOnlyHint).toBe(true);
   });
 
+  it('advertises no list changes over stateless HTTP, where none could be delivered (issue 32, finding 21)', () => {
+    const capabilities = client.getServerCapabilities();
+    expect(capabilities?.tools).toBeDefined();
+    expect(capabilities?.resources).toBeDefined();
+    expect(capabilities?.tools?.listChanged).not.toBe(true);
+    expect(capabilities?.resources?.listChanged).not.toBe(true);
+  });
+
   it('answers the read tools with REST shapes', async () => {
     const sweep = await call(client, 'check_health', {});
     expect(sweep.structuredContent).toMatchObject({ total_nodes: 3 });

@@ -68,7 +68,11 @@ export function createMcpServerFactory(core: Core, options: McpToolOptions): () 
   const { registry, monitor, ssh, eventLog, tailscale } = core;
 
   return () => {
-    const server = new McpServer({ name: 'mcp-cloud-orchestrator', version: options.version }, { capabilities: { tools: {}, resources: {} } });
+    // /mcp over HTTP is stateless (a server per request, GET /mcp answers 405): no notification can
+    // reach its clients, so it does not advertise list changes. The SDK keeps an explicit false.
+    const stateless = options.transport === 'http';
+    const capabilities = stateless ? { tools: { listChanged: false }, resources: { listChanged: false } } : { tools: {}, resources: {} };
+    const server = new McpServer({ name: 'mcp-cloud-orchestrator', version: options.version }, { capabilities });
 
     const tool = <I extends z.ZodType, O extends z.ZodType>(
       name: string,
@@ -258,13 +262,13 @@ export function createMcpServerFactory(core: Core, options: McpToolOptions): () 
         return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(monitor.nodeWithHealth(String(variables.id))) }] };
       },
     );
-    announceNodeListChanges(server, core);
+    if (!stateless) announceNodeListChanges(server, core);
     return server;
   };
 }
 
 /**
- * We advertise resources.listChanged, so a session hears when a node is added or removed. Only an
+ * Over stdio and the sockets we advertise resources.listChanged, so a session hears when a node is added or removed. Only an
  * initialised session listens, and it stops at close, so per-request HTTP servers leave no listener.
  */
 function announceNodeListChanges(server: McpServer, core: Core): void {

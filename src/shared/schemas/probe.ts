@@ -17,7 +17,9 @@ export const HttpProbeSchema = z.strictObject({
   /** A full URL overrides scheme, host, port and path. */
   url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048).optional(),
   /** One status, or an inclusive [min, max] range; default 200–399. */
-  expect_status: z.union([httpStatus, z.tuple([httpStatus, httpStatus])]).optional(),
+  // A pair as an array of two, not a tuple: a tuple becomes prefixItems with `items: false`, which
+  // stricter MCP clients refuse (Inspector --strict).
+  expect_status: z.union([httpStatus, z.array(httpStatus).length(2, { error: 'must be one status or [min, max]' })]).optional(),
 });
 
 export const SshProbeSchema = z.strictObject({

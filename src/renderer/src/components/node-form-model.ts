@@ -35,7 +35,7 @@ export const EMPTY_FORM: NodeFormValues = {
 
 export const NEW_PROBE: FormProbe = { type: 'tcp', port: '22', path: '', scheme: 'http', expect: '' };
 
-const expectText = (expected: number | [number, number] | undefined): string =>
+const expectText = (expected: number | number[] | undefined): string =>
   expected === undefined ? '' : typeof expected === 'number' ? String(expected) : `${expected[0]}-${expected[1]}`;
 
 export function formFromNode(node: Node): NodeFormValues {
