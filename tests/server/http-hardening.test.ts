@@ -71,7 +71,8 @@ describe('HTTP edges answer in the shared shape', () => {
 
   it('refuses bodies nested absurdly deep before any schema walks them', async () => {
     const deep = await service.call('POST', '/cluster/import', { raw: `{"nodes":${'['.repeat(20_000)}${']'.repeat(20_000)}}` });
-    expect(deep).toMatchObject({ status: 400, body: { error: 'bad_request', details: [{ field: 'body', message: 'must not nest deeper than 32 levels' }] } });
+    // 422 with the field, as README and SECURITY.md say (it was 400; issue 32, finding 18).
+    expect(deep).toMatchObject({ status: 422, body: { error: 'validation_error', details: [{ field: 'body', message: 'must not nest deeper than 32 levels' }] } });
     expect((await service.call('GET', '/health')).status).toBe(200);
   });
 

@@ -70,4 +70,28 @@ describe('the OpenAPI document, read by other validators', () => {
     expect(refused.status).toBe(422);
     expect(refused.body.details).toEqual([{ field: 'channels.0.to.0', message: 'must be an email address' }]);
   });
+
+  it('says what the service enforces: tail is an integer, timeout_s ≤ interval_s, import checks each node itself, an unusable key is the node\'s 409 (finding 18)', async () => {
+    type Op = { parameters?: Array<{ name: string; in: string; schema: Record<string, unknown> }>; requestBody?: { content: Record<string, { schema: Record<string, any> }> }; responses: Record<string, unknown> }; // eslint-disable-line @typescript-eslint/no-explicit-any -- a JSON document
+    const paths = (doc as { paths: Record<string, Record<string, Op>> }).paths;
+    const tail = paths['/cluster/nodes/{id}/containers/{cid}/logs'].get.parameters!.find((p) => p.name === 'tail')!.schema;
+    expect(tail).toMatchObject({ type: 'integer', minimum: 1, maximum: 10_000 });
+
+    const settings = paths['/cluster/settings'].put.requestBody!.content['application/json'].schema;
+    expect(settings.properties.timeout_s.description).toMatch(/not be longer than interval_s/);
+    const tooLong = await service.call('PUT', '/cluster/settings', { body: { interval_s: 10, timeout_s: 20 } });
+    expect(tooLong).toMatchObject({ status: 422, body: { details: [{ field: 'timeout_s' }] } });
+
+    const node = paths['/cluster/import'].post.requestBody!.content['application/json'].schema.properties.nodes.additionalProperties;
+    expect(node.required).toBeUndefined();
+    expect(node.additionalProperties).toBeUndefined();
+    expect(node.description).toMatch(/reported in `invalid`/);
+    const imported = await service.call('POST', '/cluster/import?dry_run=true', { body: { nodes: { x: { hostname: 'x', tailscale_ip: '127.68.3.2', role: 'worker', extra: 1 } } } });
+    expect(imported).toMatchObject({ status: 200, body: { invalid: [{ id: 'x', field: 'extra' }] } });
+
+    expect(Object.keys(paths['/cluster/nodes/{id}/metrics'].get.responses)).toContain('409');
+    await service.call('POST', '/cluster/nodes', { body: { id: 'k-1', hostname: 'k-1', tailscale_ip: '127.68.3.3', role: 'worker', cpu_cores: 1, memory_gb: 1, ssh: { key_path: '/nonexistent/key' } } });
+    const metrics = await service.call('GET', '/cluster/nodes/k-1/metrics');
+    expect(metrics).toMatchObject({ status: 409, body: { error: 'conflict', details: [{ field: 'ssh.key_path', message: expect.stringContaining('of node k-1') }] } });
+  });
 });

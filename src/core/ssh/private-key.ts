@@ -7,8 +7,9 @@ export const MAX_KEY_BYTES = 64 * 1024;
 
 export async function readPrivateKey(keyPath: string, nodeId: string): Promise<Buffer> {
   const resolved = keyPath.replace(/^~(?=$|\/)/, os.homedir());
+  // 409, not 400: the request is fine; the node's stored ssh.key_path does not fit this machine.
   const refuse = (why: string) =>
-    new OrchestratorError('bad_request', `SSH key ${keyPath} for ${nodeId} cannot be used: ${why}`, [{ field: 'ssh.key_path', message: why }]);
+    new OrchestratorError('conflict', `SSH key ${keyPath} for node ${nodeId} cannot be used: ${why}; change the node's ssh.key_path`, [{ field: 'ssh.key_path', message: `of node ${nodeId} ${why}` }]);
   let handle: fs.promises.FileHandle;
   try {
     // O_NONBLOCK: opening a FIFO with no writer must not wait.

@@ -17,7 +17,8 @@ export function parseJsonBytes(bytes: Buffer, field = 'body', what = 'The body')
   } catch (error) {
     throw bad(`${what} is not valid JSON: ${(error as Error).message}`, 'is not valid JSON');
   }
-  if (nestsDeeperThan(value, MAX_INPUT_DEPTH)) throw bad(`${what} nests deeper than ${MAX_INPUT_DEPTH} levels`, `must not nest deeper than ${MAX_INPUT_DEPTH} levels`);
+  // Valid JSON of a shape we refuse: 422 with the field, like a forbidden key (README, SECURITY.md).
+  if (nestsDeeperThan(value, MAX_INPUT_DEPTH)) throw new OrchestratorError('validation_error', `${what} nests deeper than ${MAX_INPUT_DEPTH} levels`, [{ field, message: `must not nest deeper than ${MAX_INPUT_DEPTH} levels` }]);
   const forbidden = forbiddenKey(value);
   if (forbidden) throw new OrchestratorError('validation_error', `Invalid input — ${forbidden}: is a forbidden key`, [{ field: forbidden, message: 'is a forbidden key' }]);
   return value;

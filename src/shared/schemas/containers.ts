@@ -72,7 +72,8 @@ export const ContainerLogsOptionsSchema = z.strictObject({ tail: logTail.default
 /** The same options in a query string; `follow` streams new lines as NDJSON until the client hangs up. */
 const queryBool = z.stringbool({ error: 'must be true or false' }).meta({ type: 'boolean' });
 export const ContainerLogsQuerySchema = z.strictObject({
-  tail: z.coerce.number({ error: 'must be a number of lines' }).pipe(logTail).default(100),
+  // Coerced from the query string, then the same whole-number bounds, which the document shows.
+  tail: z.coerce.number({ error: 'must be a number of lines' }).int({ error: 'must be a whole number of lines' }).min(1, { error: 'must be at least 1' }).max(10_000, { error: 'must be at most 10000' }).default(100),
   timestamps: queryBool.default(false),
   follow: queryBool.default(false),
 });

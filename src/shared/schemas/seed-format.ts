@@ -10,7 +10,12 @@ export const SeedDocumentSchema = z.object(
   {
     nodes: z.record(
       z.string().max(200),
-      z.unknown().meta({ ...documentedNode, description: 'A node as in POST /cluster/nodes. Each is checked on its own; a bad one is reported by id, field and reason.' }),
+      z.unknown().meta({
+        type: 'object',
+        properties: documentedNode.properties,
+        description:
+          'A node as in POST /cluster/nodes; `id` defaults to its key. Each node is checked on its own: an unknown field, a missing hostname, tailscale_ip or role, or a bad value makes that node invalid, reported in `invalid` by id, field and reason; the request itself still answers 200 (with skip_invalid the valid nodes are applied).',
+      }),
       { error: 'must be an object keyed by node id' },
     ),
   },

@@ -21,7 +21,7 @@ export type MonitorSettingsInput = z.input<typeof MonitorSettingsSchema>;
 const monitorFields = MonitorSettingsSchema.shape;
 export const MonitorSettingsPatchSchema = z.strictObject({
   interval_s: monitorFields.interval_s.removeDefault().optional(),
-  timeout_s: monitorFields.timeout_s.removeDefault().optional(),
+  timeout_s: monitorFields.timeout_s.removeDefault().optional().describe('Must not be longer than interval_s (as sent, or as saved): 422 otherwise.'),
   failure_threshold: monitorFields.failure_threshold.removeDefault().optional(),
   recovery_threshold: monitorFields.recovery_threshold.removeDefault().optional(),
   concurrency: monitorFields.concurrency.removeDefault().optional(),
