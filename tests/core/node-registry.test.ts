@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { OrchestratorError } from '../../src/shared/errors';
 import { confStoreFactory } from '../../src/core/registry/json-store';
-import { NodeRegistry } from '../../src/core/registry/node-registry';
+import { JOURNAL_FILE, NodeRegistry } from '../../src/core/registry/node-registry';
 import { nodeInput } from '../helpers/nodes';
 import { tempDir } from '../helpers/temp-dir';
 
@@ -73,6 +73,27 @@ describe('NodeRegistry', () => {
     expect(registry.all().map((n) => n.id)).toEqual(['a', 'b', 'c', 'e']);
   });
 
+  it('appends each change to a journal instead of rewriting every node; a restart replays it, a torn last line is ignored (issue 32, finding 11)', () => {
+    const dir = tempDir();
+    const registry = open(dir);
+    for (let i = 0; i < 10; i++) registry.create(nodeInput(`j${i}`, { tailscale_ip: `127.66.9.${i + 1}` }));
+    registry.update('j0', { description: 'changed' });
+    registry.remove('j9');
+    const snapshot = JSON.parse(fs.readFileSync(path.join(dir, 'nodes.json'), 'utf8'));
+    expect(Object.keys(snapshot.nodes)).toEqual([]); // not rewritten per change: the journal has them
+    const journal = path.join(dir, JOURNAL_FILE);
+    expect(fs.readFileSync(journal, 'utf8').trim().split('\n')).toHaveLength(12);
+    expect(fs.statSync(journal).mode & 0o777).toBe(0o600);
+    fs.appendFileSync(journal, '{"op":"put","node":{"id":"torn'); // a crash in the middle of an append
+
+    const restarted = open(dir);
+    expect(restarted.all().map((n) => n.id)).toEqual(['j0', 'j1', 'j2', 'j3', 'j4', 'j5', 'j6', 'j7', 'j8']);
+    expect(restarted.get('j0')!.description).toBe('changed');
+    expect(Object.keys(JSON.parse(fs.readFileSync(path.join(dir, 'nodes.json'), 'utf8')).nodes)).toHaveLength(9); // folded in at start
+    expect(fs.readFileSync(journal, 'utf8')).toBe('');
+    expect(() => restarted.create(nodeInput('dup', { tailscale_ip: '127.66.9.2' }))).toThrow(/already used by node "j1"/); // the address index came back too
+  });
+
   it('filters by role, tag, free text and health state', () => {
     const registry = open(tempDir());
     registry.create(nodeInput('m1', { role: 'master', tags: ['control'] }));
@@ -102,7 +123,9 @@ describe('NodeRegistry', () => {
     const onRecovery = vi.fn();
     const registry = open(dir, onRecovery);
     expect(registry.size).toBe(0);
-    expect(onRecovery).toHaveBeenCalledOnce();
+    // The journal of changes since that snapshot goes aside with it (it would rebuild a partial registry).
+    expect(onRecovery).toHaveBeenCalledTimes(2);
+    expect(onRecovery.mock.calls[1][0].reason).toBe('holds changes to the snapshot that was set aside');
     const recovery = onRecovery.mock.calls[0][0];
     expect(recovery.reason).toContain('could not be parsed');
     expect(fs.readFileSync(recovery.moved_to, 'utf8')).toBe('{"schema_version": 2, "nodes": {"n1": {');

@@ -8,7 +8,10 @@ import { filterNodes } from '../../shared/node-filter';
 import { openStore, setAside, type ConfLike, type StoreFactory, type StoreRecovery } from './json-store';
 import { CURRENT_SCHEMA_VERSION, migrate } from './store-migrations';
 import { planSeedImport, toSeedDocument } from './seed-format';
-import { assertAddressesFree, endpointKey } from './unique-address';
+import fs from 'node:fs';
+import path from 'node:path';
+import { addressTaken, assertAddressesFree, endpointKey } from './unique-address';
+import { RegistryJournal, type JournalOp } from './registry-journal';
 
 export type RegistryChange =
   | { type: 'added'; node: Node }
@@ -23,13 +26,27 @@ export interface RegistryOptions {
 }
 
 export const NODES_STORE_NAME = 'nodes';
+export const JOURNAL_FILE = 'nodes.journal.jsonl';
+/** Journal lines before they are folded into a new snapshot: the rewrite is paid once per this many changes. */
+const COMPACT_AFTER = 1000;
+/** …and this long after the last change. */
+const QUIET_MS = 1000;
 
-/** The node registry: validated CRUD over one durable store file. Memory changes only after the write returns. */
+/**
+ * The node registry: validated CRUD over a durable snapshot (nodes.json) and a journal of the changes
+ * since (so one more node at 10,000 appends a line rather than rewriting them all). Memory changes
+ * only after the write returns.
+ */
 export class NodeRegistry {
   readonly events = new Emitter<{ change: RegistryChange }>();
   readonly recoveries: StoreRecovery[] = [];
   #nodes = new Map<string, Node>();
+  /** Address and SSH port → node id, kept beside the map so a create checks one key, not every node. */
+  #endpoints = new Map<string, string>();
+  #endpointOf = new Map<string, string>();
   readonly #conf: ConfLike;
+  readonly #journal: RegistryJournal | null;
+  #quietTimer: NodeJS.Timeout | null = null;
 
   constructor(options: RegistryOptions) {
     const report = (recovery: StoreRecovery): void => {
@@ -46,11 +63,23 @@ export class NodeRegistry {
       if (parsed.success && parsed.data.id === key) this.#nodes.set(key, parsed.data);
       else rejected.push(`${key} (${parsed.success ? 'id does not match key' : fieldErrors(parsed.error).map((e) => `${e.field}: ${e.message}`).join('; ')})`);
     }
+    // In-memory stores (tests, the bench) have no file to keep a journal beside. The journal holds
+    // changes since the snapshot: without that snapshot (set aside as corrupt) it would rebuild a
+    // partial registry, so it is set aside with it.
+    const journalFile = path.join(path.dirname(conf.path), JOURNAL_FILE);
+    const snapshotLost = this.recoveries.length > 0;
+    if (conf.path !== ':memory:' && snapshotLost && fs.existsSync(journalFile) && fs.statSync(journalFile).size > 0) {
+      report(setAside(journalFile, 'holds changes to the snapshot that was set aside'));
+    }
+    this.#journal = conf.path === ':memory:' ? null : new RegistryJournal(journalFile);
+    const replayed = this.#journal && !snapshotLost ? this.#replay(this.#journal.read(), rejected) : 0;
     if (rejected.length > 0) {
       // Keep the original bytes before rewriting without the bad nodes.
       report(setAside(conf.path, `invalid nodes dropped: ${rejected.join(', ')}`, true));
     }
-    if (migrated || rejected.length > 0) this.#persist(this.#nodes);
+    this.#reindex();
+    const noSnapshotYet = this.#journal !== null && !fs.existsSync(conf.path);
+    if (migrated || rejected.length > 0 || replayed > 0 || noSnapshotYet) this.#compact(this.#nodes); // a full disk must not stop the start: the journal holds it
   }
 
   get path(): string {
@@ -84,8 +113,9 @@ export class NodeRegistry {
     if (this.#nodes.has(node.id)) {
       throw new OrchestratorError('conflict', `Node "${node.id}" already exists`, [{ field: 'id', message: 'already exists' }]);
     }
-    assertAddressesFree([...this.#nodes.values(), node], [node]);
-    this.#commit(new Map(this.#nodes).set(node.id, node));
+    const owner = this.#endpoints.get(endpointKey(node));
+    if (owner !== undefined) throw addressTaken(node, owner);
+    this.#commit([{ op: 'put', node }]);
     this.events.emit('change', { type: 'added', node });
     return node;
   }
@@ -103,17 +133,16 @@ export class NodeRegistry {
     // Re-validate the merged node, so cross-field rules hold after a partial update too.
     const node = parseOrThrow(NodeSchema, { ...previous, ...changes });
     if (isDeepStrictEqual(node, previous)) return previous;
-    if (endpointKey(node) !== endpointKey(previous)) assertAddressesFree(new Map(this.#nodes).set(id, node).values(), [node]);
-    this.#commit(new Map(this.#nodes).set(id, node));
+    const owner = this.#endpoints.get(endpointKey(node));
+    if (owner !== undefined && owner !== id) throw addressTaken(node, owner);
+    this.#commit([{ op: 'put', node }]);
     this.events.emit('change', { type: 'updated', node, previous });
     return node;
   }
 
   remove(id: string): Node {
     const node = this.require(id);
-    const next = new Map(this.#nodes);
-    next.delete(id);
-    this.#commit(next);
+    this.#commit([{ op: 'del', id }]);
     this.events.emit('change', { type: 'removed', node });
     return node;
   }
@@ -133,8 +162,8 @@ export class NodeRegistry {
     const next = new Map(this.#nodes);
     for (const node of nodes) next.set(node.id, node);
     assertAddressesFree(next.values(), nodes);
-    const before = this.#nodes;
-    this.#commit(next);
+    const before = new Map(nodes.map((n) => [n.id, this.#nodes.get(n.id)]));
+    this.#commit(nodes.map((node) => ({ op: 'put', node })));
     for (const node of nodes) {
       const previous = before.get(node.id);
       this.events.emit('change', previous ? { type: 'updated', node, previous } : { type: 'added', node });
@@ -145,9 +174,7 @@ export class NodeRegistry {
   removeWhere(which: (node: Node) => boolean): string[] {
     const gone = [...this.#nodes.values()].filter(which);
     if (gone.length === 0) return [];
-    const next = new Map(this.#nodes);
-    for (const node of gone) next.delete(node.id);
-    this.#commit(next);
+    this.#commit(gone.map((node) => ({ op: 'del', id: node.id })));
     for (const node of gone) this.events.emit('change', { type: 'removed', node });
     return gone.map((n) => n.id);
   }
@@ -156,13 +183,86 @@ export class NodeRegistry {
     return toSeedDocument(this.#nodes.values());
   }
 
-  #commit(next: Map<string, Node>): void {
-    this.#persist(next); // throws before memory changes if the write fails
-    this.#nodes = next;
+  /** Writes the change (throwing before memory changes if it cannot be written), then applies it in place. */
+  #commit(ops: JournalOp[]): void {
+    if (!this.#journal) {
+      // A store without a file (memory) cannot fail: the snapshot is simply the new state.
+      this.#apply(ops);
+      this.#snapshot(this.#nodes);
+      return;
+    }
+    this.#journal.append(ops);
+    this.#apply(ops);
+    if (this.#journal.lines >= COMPACT_AFTER) this.#compact(this.#nodes);
+    else this.#compactWhenQuiet();
   }
 
-  #persist(nodes: Map<string, Node>): void {
+  #apply(ops: JournalOp[]): void {
+    for (const op of ops) {
+      if (op.op === 'put') this.#nodes.set(op.node.id, op.node);
+      else this.#nodes.delete(op.id);
+    }
+    this.#reindex(ops);
+  }
+
+  /** nodes.json catches up a moment after the last change, so a reader of the file (the seed's habit) sees it whole. */
+  #compactWhenQuiet(): void {
+    if (this.#quietTimer) clearTimeout(this.#quietTimer);
+    this.#quietTimer = setTimeout(() => {
+      this.#quietTimer = null;
+      if (this.#journal && this.#journal.lines > 0) this.#compact(this.#nodes);
+    }, QUIET_MS);
+    this.#quietTimer.unref();
+  }
+
+  /** Folds the journal into a new snapshot. The change is already safe in the journal, so a snapshot that cannot be written only waits for the next try. */
+  #compact(nodes: Map<string, Node>): void {
+    try {
+      this.#snapshot(nodes);
+    } catch {
+      /* the journal keeps every change until a snapshot succeeds */
+    }
+  }
+
+  /** The whole registry as nodes.json; then the journal it now holds is emptied. */
+  #snapshot(nodes: Map<string, Node>): void {
     this.#conf.store = { schema_version: CURRENT_SCHEMA_VERSION, nodes: Object.fromEntries(nodes) };
+    this.#journal?.clear();
+  }
+
+  /** Applies journal lines written since the snapshot; a line that no longer validates is dropped and named. */
+  #replay(ops: JournalOp[], rejected: string[]): number {
+    for (const op of ops) {
+      if (op.op === 'del') this.#nodes.delete(op.id);
+      else {
+        const parsed = NodeSchema.safeParse(op.node);
+        if (parsed.success) this.#nodes.set(parsed.data.id, parsed.data);
+        else rejected.push(`journal entry ${String((op.node as { id?: unknown }).id)} (${fieldErrors(parsed.error).map((e) => `${e.field}: ${e.message}`).join('; ')})`);
+      }
+    }
+    return ops.length;
+  }
+
+  /** Keeps the endpoint index: per op for single changes, rebuilt for bulk ones and at start. */
+  #reindex(ops?: JournalOp[]): void {
+    if (!ops || ops.length !== 1) {
+      this.#endpoints = new Map();
+      this.#endpointOf = new Map();
+      for (const node of this.#nodes.values()) this.#index(node);
+      return;
+    }
+    const [op] = ops;
+    const id = op.op === 'del' ? op.id : op.node.id;
+    const old = this.#endpointOf.get(id);
+    if (old !== undefined && this.#endpoints.get(old) === id) this.#endpoints.delete(old);
+    this.#endpointOf.delete(id);
+    if (op.op === 'put') this.#index(op.node);
+  }
+
+  #index(node: Node): void {
+    const key = endpointKey(node);
+    this.#endpoints.set(key, node.id);
+    this.#endpointOf.set(node.id, key);
   }
 }
 

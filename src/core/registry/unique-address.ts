@@ -46,9 +46,13 @@ export function assertAddressesFree(all: Iterable<Node>, changed: Iterable<Node>
   }
   for (const node of changed) {
     const owner = owners.get(endpointKey(node))?.find((id) => id !== node.id);
-    if (owner === undefined) continue;
-    throw new OrchestratorError('conflict', `tailscale_ip ${node.tailscale_ip} is already used by node "${owner}" (nodes may share an address only with different SSH ports)`, [
-      { field: 'tailscale_ip', message: addressTakenMessage({ id: owner }) },
-    ]);
+    if (owner !== undefined) throw addressTaken(node, owner);
   }
+}
+
+/** The 409 for `node`, whose address and SSH port node `owner` already has. */
+export function addressTaken(node: Pick<Node, 'tailscale_ip'>, owner: string): OrchestratorError {
+  return new OrchestratorError('conflict', `tailscale_ip ${node.tailscale_ip} is already used by node "${owner}" (nodes may share an address only with different SSH ports)`, [
+    { field: 'tailscale_ip', message: addressTakenMessage({ id: owner }) },
+  ]);
 }
