@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeFileDurably } from '../util/durable-write';
+import { writeFileDurably, writeFileDurablyAsync } from '../util/durable-write';
 import type { ClusterMonitor, MonitorStateSnapshot } from './cluster-monitor';
 import { LatencyHistory } from './latency-history';
 
@@ -35,6 +35,8 @@ export class MonitorPersistence {
   #previous: StateFile | null = null;
   #timer: NodeJS.Timeout | null = null;
   #saves = 0;
+  #historySave: Promise<void> | null = null;
+  #historyWrites = 0;
   readonly #unsubscribe: () => void;
 
   constructor(options: PersistenceOptions) {
@@ -43,16 +45,34 @@ export class MonitorPersistence {
     this.#unsubscribe = options.monitor.events.on('running', (running) => (running ? this.#started() : this.#stopped()));
   }
 
-  /** Writes states (and, every fifth time or when asked, histories) now. */
+  /**
+   * Writes states now; histories too when asked (at a stop: at once) or every fifth time (then in the
+   * background: at 5,000 nodes they are hundreds of MB, and the service keeps answering meanwhile).
+   */
   save(options: { cleanStop?: boolean; withHistory?: boolean } = {}): void {
     const { dataDir, monitor, now } = this.#options;
     const state: StateFile = { format: STATE_FORMAT, saved_at: new Date(now()).toISOString(), clean_stop: options.cleanStop ?? false, monitor: monitor.exportState() };
+    const historyDue = this.#saves++ % 5 === 0;
     try {
-      if (options.withHistory || this.#saves++ % 5 === 0) writeFileDurably(path.join(dataDir, HISTORY_FILE), this.#packHistories());
+      if (options.withHistory) {
+        this.#historyWrites++; // a background save still running will not replace this one
+        writeFileDurably(path.join(dataDir, HISTORY_FILE), Buffer.concat([...this.#historyChunks()]));
+      }
+      else if (historyDue) void this.saveHistoryInBackground();
       writeFileDurably(path.join(dataDir, STATE_FILE), JSON.stringify(state));
     } catch (error) {
       this.#options.log(`!!! monitor state not saved: ${(error as Error).message}`);
     }
+  }
+
+  /** Writes the histories without holding the event loop; one at a time (a save still running is not doubled). */
+  saveHistoryInBackground(): Promise<void> {
+    if (this.#historySave) return this.#historySave;
+    const generation = ++this.#historyWrites;
+    this.#historySave = writeFileDurablyAsync(path.join(this.#options.dataDir, HISTORY_FILE), this.#historyChunks(), 0o600, () => generation === this.#historyWrites)
+      .catch((error: Error) => this.#options.log(`!!! latency history not saved: ${error.message}`))
+      .finally(() => (this.#historySave = null));
+    return this.#historySave;
   }
 
   dispose(): void {
@@ -94,19 +114,17 @@ export class MonitorPersistence {
     this.save({ cleanStop: true, withHistory: true });
   }
 
-  /** [id length, id, bytes length, bytes]… for every node; removed nodes simply drop out. */
-  #packHistories(): Buffer {
-    const parts: Buffer[] = [];
-    for (const [id] of Object.entries(this.#options.monitor.exportState().nodes)) {
+  /** [id length, id, bytes length, bytes]… for every node, made one node at a time; removed nodes simply drop out. */
+  *#historyChunks(): Generator<Buffer> {
+    for (const id of Object.keys(this.#options.monitor.exportState().nodes)) {
       const bytes = this.#options.monitor.historyOf(id)?.serialize();
       if (!bytes) continue;
       const idBytes = Buffer.from(id, 'utf8');
       const header = Buffer.alloc(8);
       header.writeUInt32LE(idBytes.length, 0);
       header.writeUInt32LE(bytes.length, 4);
-      parts.push(header, idBytes, bytes);
+      yield Buffer.concat([header, idBytes, bytes]);
     }
-    return Buffer.concat(parts);
   }
 
   #unpackHistories(): Map<string, LatencyHistory> {

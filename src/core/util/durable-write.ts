@@ -56,6 +56,42 @@ export function writeFileDurably(file: string, data: string | Uint8Array, mode =
   }
 }
 
+/**
+ * writeFileDurably for big files, off the event loop: the chunks are made one by one (a generator) and
+ * written with awaits between them, so a 200 MB file never stops the service answering.
+ */
+export async function writeFileDurablyAsync(file: string, chunks: Iterable<Uint8Array>, mode = 0o600, stillWanted: () => boolean = () => true): Promise<void> {
+  const temp = `${file}.${process.pid}.${Date.now().toString(36)}.tmp`;
+  let handle: fs.promises.FileHandle | null = null;
+  try {
+    handle = await fs.promises.open(temp, 'w', mode);
+    for (const chunk of chunks) {
+      for (let offset = 0; offset < chunk.length; ) {
+        const { bytesWritten } = await handle.write(chunk, offset, chunk.length - offset);
+        if (bytesWritten <= 0) throw Object.assign(new Error('no progress writing'), { code: 'EIO' });
+        offset += bytesWritten;
+      }
+    }
+    await handle.sync();
+    await handle.close();
+    handle = null;
+    // A newer write of the same file (written at once meanwhile) must not be replaced by this older one.
+    if (!stillWanted()) return void (await fs.promises.rm(temp, { force: true }));
+    await fs.promises.rename(temp, file);
+  } catch (error) {
+    await handle?.close().catch(() => {});
+    await fs.promises.rm(temp, { force: true });
+    throw storageError(file, error);
+  }
+  try {
+    const dir = await fs.promises.open(path.dirname(file), 'r');
+    await dir.sync();
+    await dir.close();
+  } catch {
+    /* directory fsync is not supported everywhere (Windows); the rename already happened */
+  }
+}
+
 /** Appends one line to a log file; a failed append is a storage error naming the cause. */
 export function appendLineDurably(file: string, line: string, mode = 0o600): void {
   try {
