@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { lastJsonLine, spawnBundled, spawnTs } from './bench/child';
 import { httpReadyMs, stdioReadyMs } from './bench/startup';
+import { createNodesOneByOne } from './bench/create-bench';
 
 const quick = process.argv.includes('--quick');
 const figures: Record<string, number> = {};
@@ -107,11 +108,19 @@ async function startupBench(): Promise<void> {
   row('serve_cold_ready_over_node_baseline', median(serveCold) / median(bare), '-', `the same with no code cache (a first start): ${median(serveCold).toFixed(0)} ms`);
 }
 
+// One by one through REST up to 10,000 nodes: each create used to rewrite the whole registry.
+async function createBench(): Promise<void> {
+  const count = quick ? 2000 : 10_000;
+  const r = await createNodesOneByOne(count, (child) => children.push(child));
+  row(`nodes_created_per_s_at_${count / 1000}k`, r.last_thousand_per_s, '>= 500', `POST /cluster/nodes one at a time, the last 1,000 of ${count}`);
+  row('health_max_ms_while_creating', r.health_max_ms, '<= 100', `slowest of ${r.health_checks} GET /health polled every 20 ms meanwhile`);
+}
+
 console.log(`bench${quick ? ' (quick)' : ''} — ratios against baselines measured in this run\n`);
 const built = spawnSync(process.execPath, ['scripts/build.mjs', '--cli'], { stdio: 'inherit' });
 if (built.status !== 0) throw new Error('npm run build failed');
 // `--only=startup,ssh` runs some of the benches.
-const benches: Record<string, () => Promise<void>> = { startup: startupBench, sweep: sweepBench, rss: rssBench, ui: uiBench, ssh: sshBench };
+const benches: Record<string, () => Promise<void>> = { startup: startupBench, sweep: sweepBench, rss: rssBench, ui: uiBench, ssh: sshBench, create: createBench };
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
 for (const [name, bench] of Object.entries(benches)) if (!only || only.includes(name)) await bench();
 console.log(JSON.stringify(figures));

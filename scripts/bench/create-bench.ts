@@ -1,0 +1,52 @@
+// Nodes added one by one through REST, as a script adding a fleet would: the rate over the last
+// thousand at 10,000 nodes, and the slowest /health answer while it runs (issue 32, finding 11).
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Pool } from 'undici';
+
+export async function createNodesOneByOne(count: number, track: (child: ChildProcess) => void): Promise<{ last_thousand_per_s: number; health_max_ms: number; health_checks: number }> {
+  const host = '127.58.0.10';
+  const port = 18_600;
+  const token = 'bench-create-token-0123456789';
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mco-bench-create-'));
+  const child = spawn(process.execPath, ['bin/mcp-orchestrator.mjs', 'serve', '--host', host, '--port', String(port), '--data-dir', dataDir, '--health-check-interval', '3600'], { env: { ...process.env, API_TOKEN: token }, stdio: ['ignore', 'pipe', 'inherit'] });
+  track(child);
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (c) => (out += c) && /Address:/.test(out) && resolve());
+    child.once('exit', (code) => reject(new Error(`serve exited ${code}`)));
+  });
+  const origin = `http://${host}:${port}`;
+  const api = new Pool(origin, { connections: 1 });
+  const health = new Pool(origin, { connections: 1 });
+  let healthMax = 0;
+  let checks = 0;
+  let creating = true;
+  const watch = (async () => {
+    while (creating) {
+      const started = performance.now();
+      await (await health.request({ path: '/health', method: 'GET' })).body.dump();
+      healthMax = Math.max(healthMax, performance.now() - started);
+      checks++;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  let lastThousandStarted = 0;
+  for (let i = 0; i < count; i++) {
+    if (i === count - 1000) lastThousandStarted = performance.now();
+    const body = JSON.stringify({ id: `n-${i}`, hostname: `host-${i}.tailnet.ts.net`, tailscale_ip: `127.59.${Math.floor(i / 250)}.${1 + (i % 250)}`, role: 'worker', cpu_cores: 2, memory_gb: 4, probes: [{ type: 'tcp', port: 22 }] });
+    const res = await api.request({ path: '/cluster/nodes', method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
+    if (res.statusCode !== 201) throw new Error(`node ${i}: HTTP ${res.statusCode} ${await res.body.text()}`);
+    await res.body.dump();
+  }
+  const lastThousandMs = performance.now() - lastThousandStarted;
+  creating = false;
+  await watch;
+  await Promise.all([api.close(), health.close()]);
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  return { last_thousand_per_s: 1000 / (lastThousandMs / 1000), health_max_ms: healthMax, health_checks: checks };
+}
