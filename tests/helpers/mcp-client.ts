@@ -13,3 +13,16 @@ export async function call(client: Client, name: string, args: Record<string, un
 }
 
 export const text = (answer: ToolAnswer): string => answer.content.map((c) => c.text ?? '').join('');
+
+/** The tools as tools/list shows them, from a server built from source (no core: listing needs none). */
+export async function listToolsFromSource() {
+  const { InMemoryTransport } = await import('@modelcontextprotocol/client');
+  const { createMcpServerFactory } = await import('../../src/core/mcp/mcp-tools');
+  const client = new Client({ name: 'list', version: '1' });
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await createMcpServerFactory({} as import('../../src/core/app-core').Core, { version: 'x', policy: 'deny', readOnly: false, transport: 'test' })().connect(serverSide);
+  await client.connect(clientSide);
+  const { tools } = await client.listTools();
+  await client.close();
+  return tools;
+}

@@ -1,20 +1,13 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
-import { createMcpServerFactory } from '../../src/core/mcp/mcp-tools';
-import type { Core } from '../../src/core/app-core';
+import { listToolsFromSource } from '../helpers/mcp-client';
 
 // Issue 32, finding 22: the README's MCP section names every tool the server serves, and counts them right.
 const NUMBERS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen', 'twenty', 'twenty-one', 'twenty-two', 'twenty-three', 'twenty-four', 'twenty-five'];
 
 describe('the README on MCP tools', () => {
   it('lists exactly the tools served, with their number in words', async () => {
-    const client = new Client({ name: 'readme', version: '1' });
-    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    await createMcpServerFactory({} as Core, { version: 'x', policy: 'deny', readOnly: false, transport: 'test' })().connect(serverSide);
-    await client.connect(clientSide);
-    const served = (await client.listTools()).tools.map((t) => t.name).sort();
-    await client.close();
+    const served = (await listToolsFromSource()).map((t) => t.name).sort();
     const readme = fs.readFileSync('README.md', 'utf8');
     const section = readme.slice(readme.indexOf('## MCP: let an LLM agent look and act'));
     const paragraph = section.slice(section.indexOf('\n\n') + 2, section.indexOf('; resources'));

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
-import { createMcpServerFactory } from '../../src/core/mcp/mcp-tools';
-import type { Core } from '../../src/core/app-core';
+import { listToolsFromSource } from '../helpers/mcp-client';
 
 // Issue 32, finding 20: the tools' JSON Schemas as strict clients read them (MCP Inspector --strict):
 // no bare boolean where a schema is expected (a tuple's `items: false`), no prefixItems.
@@ -25,12 +23,7 @@ function problems(schema: unknown, at: string): string[] {
 
 describe('MCP tool schemas', () => {
   it('hold no bare boolean schema and no prefixItems, in any input or output schema', async () => {
-    const client = new Client({ name: 'strict', version: '1' });
-    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    await createMcpServerFactory({} as Core, { version: 'x', policy: 'deny', readOnly: false, transport: 'test' })().connect(serverSide);
-    await client.connect(clientSide);
-    const { tools } = await client.listTools();
-    await client.close();
+    const tools = await listToolsFromSource();
     const found = tools.flatMap((t) => [...problems(t.inputSchema, `${t.name}/input`), ...problems(t.outputSchema, `${t.name}/output`)]);
     expect(found).toEqual([]);
     expect(problems({ type: 'array', prefixItems: [{}], items: false }, 'tuple')).toEqual(['tuple/prefixItems', 'tuple/items: false']);

@@ -3,7 +3,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { setupI18n } from '../../src/renderer/src/i18n/setup-i18n';
 import { useClusterStore } from '../../src/renderer/src/store/cluster-store';
-import { HealthIndex } from '../../src/renderer/src/store/health-index';
 import { Header } from '../../src/renderer/src/components/Header';
 import { NodeTable } from '../../src/renderer/src/components/NodeTable';
 import { SettingsDialog } from '../../src/renderer/src/components/SettingsDialog';
@@ -15,7 +14,7 @@ import { createCore, type Core } from '../../src/core/app-core';
 import { DEFAULT_MONITOR_SETTINGS } from '../../src/shared/schemas/settings';
 import type { OrchestratorApi } from '../../src/shared/api-contract';
 import type { HealthEvent } from '../../src/shared/schemas/health';
-import { computeStatusFixture, nodeFixture } from './fixtures';
+import { loadedStoreFixture, nodeFixture } from './fixtures';
 import { tempDir } from '../helpers/temp-dir';
 import { apiOverCore } from '../helpers/core-api';
 import { startTestService } from '../helpers/service';
@@ -40,17 +39,7 @@ afterAll(async () => {
 });
 
 function loadNodes(nodes: ReturnType<typeof nodeFixture>[], events: HealthEvent[] = []) {
-  const { nodes: _n, ...status } = computeStatusFixture(nodes);
-  useClusterStore.setState({
-    api,
-    connection: 'open',
-    loaded: true,
-    status,
-    nodes: new Map(nodes.map(({ health: _h, ...n }) => [n.id, n])),
-    health: HealthIndex.of(nodes.map((n) => [n.id, n.health])),
-    order: nodes.map((n) => n.id),
-    events,
-  });
+  useClusterStore.setState({ api, ...loadedStoreFixture(nodes), events });
 }
 
 describe('an empty fleet (item 7)', () => {

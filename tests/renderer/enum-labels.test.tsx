@@ -4,13 +4,12 @@ import { cleanup, render } from '@testing-library/react';
 import { i18n, setupI18n } from '../../src/renderer/src/i18n/setup-i18n';
 import { channelTypeLabel, containerStateLabel, roleLabel, stateLabel } from '../../src/renderer/src/i18n/enum-labels';
 import { useClusterStore } from '../../src/renderer/src/store/cluster-store';
-import { HealthIndex } from '../../src/renderer/src/store/health-index';
 import { NodeTable } from '../../src/renderer/src/components/NodeTable';
 import { catalogues, LANGUAGES } from '../../src/shared/i18n/catalogue';
 import { HealthStateSchema, NODE_ROLES } from '../../src/shared/schemas/node';
 import { ClusterStateSchema } from '../../src/shared/schemas/health';
 import { AlertChannelSchema } from '../../src/shared/schemas/alerts';
-import { computeStatusFixture, nodeFixture } from './fixtures';
+import { loadedStoreFixture, nodeFixture } from './fixtures';
 
 // Every enum a person sees goes through the catalogue, in both languages (issue 31, item 6).
 const initial = useClusterStore.getState();
@@ -43,15 +42,7 @@ describe.each(LANGUAGES)('enum labels in %s', (lang) => {
   it('the table shows each role and state in the language', () => {
     setupI18n(lang);
     const nodes = NODE_ROLES.map((role, i) => nodeFixture(`r-${i}`, 'healthy', { role }));
-    const { nodes: _n, ...status } = computeStatusFixture(nodes);
-    useClusterStore.setState({
-      connection: 'open',
-      loaded: true,
-      status,
-      nodes: new Map(nodes.map(({ health: _h, ...n }) => [n.id, n])),
-      health: HealthIndex.of(nodes.map((n) => [n.id, n.health])),
-      order: nodes.map((n) => n.id),
-    });
+    useClusterStore.setState(loadedStoreFixture(nodes));
     const sizes = { clientHeight: 600, clientWidth: 1200, offsetHeight: 600, offsetWidth: 1200 };
     for (const [prop, value] of Object.entries(sizes)) Object.defineProperty(HTMLElement.prototype, prop, { configurable: true, get: () => value });
     render(<NodeTable rows={nodes.map((n) => n.id)} />);

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { storageError } from '../util/durable-write';
+import { storageError, writeAllSync } from '../util/durable-write';
 import type { Node } from '../../shared/schemas/node';
 
 /** One registry change, as a line of the journal. */
@@ -54,11 +54,7 @@ export class RegistryJournal {
     let fd: number | null = null;
     try {
       fd = fs.openSync(this.file, 'a', 0o600);
-      for (let offset = 0; offset < bytes.length; ) {
-        const written = fs.writeSync(fd, bytes, offset, bytes.length - offset);
-        if (written <= 0) throw Object.assign(new Error('no progress writing'), { code: 'EIO' });
-        offset += written;
-      }
+      writeAllSync(fd, bytes);
       fs.fdatasyncSync(fd);
       fs.closeSync(fd);
       fd = null;

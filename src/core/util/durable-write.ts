@@ -21,6 +21,15 @@ export function storageError(file: string, error: unknown): OrchestratorError {
   ]);
 }
 
+/** Writes every byte (a short write is continued; no progress is an I/O error). */
+export function writeAllSync(fd: number, bytes: Uint8Array): void {
+  for (let offset = 0; offset < bytes.length; ) {
+    const written = fs.writeSync(fd, bytes, offset, bytes.length - offset);
+    if (written <= 0) throw Object.assign(new Error('no progress writing'), { code: 'EIO' });
+    offset += written;
+  }
+}
+
 /**
  * Replaces `file` with `data` so that either the whole new content or the old file survives, never
  * a torn one: every byte is written (short writes are continued, ENOSPC is an error), fsynced, then
@@ -33,11 +42,7 @@ export function writeFileDurably(file: string, data: string | Uint8Array, mode =
   let fd: number | null = null;
   try {
     fd = fs.openSync(temp, 'w', mode);
-    for (let offset = 0; offset < bytes.length; ) {
-      const written = fs.writeSync(fd, bytes, offset, bytes.length - offset);
-      if (written <= 0) throw Object.assign(new Error('no progress writing'), { code: 'EIO' });
-      offset += written;
-    }
+    writeAllSync(fd, bytes);
     fs.fsyncSync(fd);
     fs.closeSync(fd);
     fd = null;
