@@ -22,7 +22,7 @@ export const layerRules = {
 };
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'release/**', 'node_modules/**', 'tests/fixtures/**', 'test-results/**', 'bench-results/**'] },
+  { ignores: ['out/**', 'dist/**', 'release/**', 'node_modules/**', 'tests/fixtures/**', 'test-results/**', 'bench-results/**', '.peer-tools/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
