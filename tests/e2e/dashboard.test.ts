@@ -82,8 +82,9 @@ describe.skipIf(chromiumMissing)('dashboard in Chromium', () => {
     await form.getByLabel('Tags').fill('e2e, disk');
     await form.getByRole('button', { name: 'Add node' }).click();
     await expect.poll(() => page.locator('[data-node-id="added-5"]').count()).toBe(1);
-    const stored = JSON.parse(fs.readFileSync(service.core.registry.path, 'utf8')).nodes['added-5'];
-    expect(stored).toMatchObject({ hostname: 'added-host', role: 'storage', tags: ['e2e', 'disk'] });
+    // Acknowledged in the registry's journal at once; nodes.json itself catches up a second after the last change.
+    const stored = () => JSON.parse(fs.readFileSync(service.core.registry.path, 'utf8')).nodes['added-5'];
+    await expect.poll(stored, { timeout: 5000 }).toMatchObject({ hostname: 'added-host', role: 'storage', tags: ['e2e', 'disk'] });
     await page.reload();
     await expect.poll(() => page.locator('[data-node-id="added-5"]').count()).toBe(1);
   });

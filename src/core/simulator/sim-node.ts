@@ -27,7 +27,15 @@ export interface SimNodeSpec {
 }
 
 let sharedHostKey: string | undefined;
-export const generatedHostKey = (): string => (sharedHostKey ??= sshUtils.generateKeyPairSync('ed25519').private);
+/** An ed25519 host key that ssh2 itself can parse: about 1 in 1,500 of its generated keys it calls malformed. */
+export function generatedHostKey(): string {
+  for (let attempt = 0; !sharedHostKey && attempt < 20; attempt++) {
+    const key = sshUtils.generateKeyPairSync('ed25519').private;
+    if (!(sshUtils.parseKey(key) instanceof Error)) sharedHostKey = key;
+  }
+  if (!sharedHostKey) throw new Error('could not generate an SSH host key that ssh2 parses');
+  return sharedHostKey;
+}
 
 /** What a simulated node answers to every command: it has no shell, and says so. */
 export const SIMULATED_SSH_NOTICE = 'simulated demo node: nothing runs here (the demo fleet has no real machines)';
