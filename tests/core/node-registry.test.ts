@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { OrchestratorError } from '../../src/shared/errors';
 import { confStoreFactory } from '../../src/core/registry/json-store';
-import { JOURNAL_FILE, NodeRegistry } from '../../src/core/registry/node-registry';
+import { FOLDING_FILE, JOURNAL_FILE, NodeRegistry } from '../../src/core/registry/node-registry';
 import { nodeInput } from '../helpers/nodes';
 import { tempDir } from '../helpers/temp-dir';
 
@@ -92,6 +92,20 @@ describe('NodeRegistry', () => {
     expect(Object.keys(JSON.parse(fs.readFileSync(path.join(dir, 'nodes.json'), 'utf8')).nodes)).toHaveLength(9); // folded in at start
     expect(fs.readFileSync(journal, 'utf8')).toBe('');
     expect(() => restarted.create(nodeInput('dup', { tailscale_ip: '127.66.9.2' }))).toThrow(/already used by node "j1"/); // the address index came back too
+  });
+
+  it('folds the journal into nodes.json in the background every 1,000 changes; a restart meanwhile loses nothing', async () => {
+    const dir = tempDir();
+    const registry = open(dir);
+    for (let i = 0; i < 1000; i++) registry.create(nodeInput(`f${i}`, { tailscale_ip: `127.66.${10 + Math.floor(i / 250)}.${1 + (i % 250)}` }));
+    // The 1,000th change moved the journal aside and started a snapshot; a "restart" right now:
+    expect(fs.existsSync(path.join(dir, FOLDING_FILE))).toBe(true);
+    expect(open(dir).size).toBe(1000);
+    await registry.settled();
+    expect(Object.keys(JSON.parse(fs.readFileSync(path.join(dir, 'nodes.json'), 'utf8')).nodes)).toHaveLength(1000);
+    expect(fs.existsSync(path.join(dir, FOLDING_FILE))).toBe(false);
+    registry.create(nodeInput('after', { tailscale_ip: '127.66.20.1' }));
+    expect(open(dir).size).toBe(1001);
   });
 
   it('filters by role, tag, free text and health state', () => {

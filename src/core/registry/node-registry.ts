@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { addressTaken, assertAddressesFree, endpointKey } from './unique-address';
 import { RegistryJournal, type JournalOp } from './registry-journal';
+import { writeFileDurablyAsync } from '../util/durable-write';
 
 export type RegistryChange =
   | { type: 'added'; node: Node }
@@ -27,6 +28,8 @@ export interface RegistryOptions {
 
 export const NODES_STORE_NAME = 'nodes';
 export const JOURNAL_FILE = 'nodes.journal.jsonl';
+/** The journal's lines while a new snapshot is written from them (removed once it is). */
+export const FOLDING_FILE = 'nodes.journal.folding.jsonl';
 /** Journal lines before they are folded into a new snapshot: the rewrite is paid once per this many changes. */
 const COMPACT_AFTER = 1000;
 /** …and this long after the last change. */
@@ -46,6 +49,8 @@ export class NodeRegistry {
   #endpointOf = new Map<string, string>();
   readonly #conf: ConfLike;
   readonly #journal: RegistryJournal | null;
+  readonly #foldingFile: string;
+  #folding: Promise<void> | null = null;
   #quietTimer: NodeJS.Timeout | null = null;
 
   constructor(options: RegistryOptions) {
@@ -72,14 +77,24 @@ export class NodeRegistry {
       report(setAside(journalFile, 'holds changes to the snapshot that was set aside'));
     }
     this.#journal = conf.path === ':memory:' ? null : new RegistryJournal(journalFile);
-    const replayed = this.#journal && !snapshotLost ? this.#replay(this.#journal.read(), rejected) : 0;
+    this.#foldingFile = path.join(path.dirname(conf.path), FOLDING_FILE);
+    if (this.#journal && snapshotLost && fs.existsSync(this.#foldingFile)) report(setAside(this.#foldingFile, 'holds changes to the snapshot that was set aside'));
+    // A fold that did not finish (a kill while the snapshot was written) left its lines: they come first.
+    const folding = this.#journal && !snapshotLost ? new RegistryJournal(this.#foldingFile).read() : [];
+    const replayed = this.#journal && !snapshotLost ? this.#replay([...folding, ...this.#journal.read()], rejected) : 0;
     if (rejected.length > 0) {
       // Keep the original bytes before rewriting without the bad nodes.
       report(setAside(conf.path, `invalid nodes dropped: ${rejected.join(', ')}`, true));
     }
     this.#reindex();
     const noSnapshotYet = this.#journal !== null && !fs.existsSync(conf.path);
-    if (migrated || rejected.length > 0 || replayed > 0 || noSnapshotYet) this.#compact(this.#nodes); // a full disk must not stop the start: the journal holds it
+    if (migrated || rejected.length > 0 || replayed > 0 || noSnapshotYet) {
+      try {
+        this.#snapshot(this.#nodes);
+      } catch {
+        /* a full disk must not stop the start: the journals still hold every change */
+      }
+    }
   }
 
   get path(): string {
@@ -215,19 +230,37 @@ export class NodeRegistry {
     this.#quietTimer.unref();
   }
 
-  /** Folds the journal into a new snapshot. The change is already safe in the journal, so a snapshot that cannot be written only waits for the next try. */
+  /**
+   * Folds the journal into a new snapshot, off the event loop: its lines move aside (rotate), the
+   * snapshot of the state they led to is written in the background, then they go. A kill meanwhile
+   * leaves them to be replayed; a snapshot that cannot be written keeps them for the next fold.
+   */
   #compact(nodes: Map<string, Node>): void {
+    if (!this.#journal || this.#folding) return;
     try {
-      this.#snapshot(nodes);
+      this.#journal.rotate(this.#foldingFile);
     } catch {
-      /* the journal keeps every change until a snapshot succeeds */
+      return; // the journal still holds everything
     }
+    const state = [...nodes.values()];
+    this.#folding = writeFileDurablyAsync(this.#conf.path, snapshotChunks(state))
+      .then(() => fs.promises.rm(this.#foldingFile, { force: true }))
+      .catch(() => {
+        /* the folding lines stay until a snapshot succeeds */
+      })
+      .finally(() => (this.#folding = null));
   }
 
-  /** The whole registry as nodes.json; then the journal it now holds is emptied. */
+  /** The whole registry as nodes.json, now (at start); then the journals it holds are emptied. */
   #snapshot(nodes: Map<string, Node>): void {
     this.#conf.store = { schema_version: CURRENT_SCHEMA_VERSION, nodes: Object.fromEntries(nodes) };
     this.#journal?.clear();
+    if (this.#journal) fs.rmSync(this.#foldingFile, { force: true });
+  }
+
+  /** Resolves when a snapshot being written in the background is on disk (tests, shutdown). */
+  async settled(): Promise<void> {
+    await this.#folding;
   }
 
   /** Applies journal lines written since the snapshot; a line that no longer validates is dropped and named. */
@@ -264,6 +297,16 @@ export class NodeRegistry {
     this.#endpoints.set(key, node.id);
     this.#endpointOf.set(node.id, key);
   }
+}
+
+/** nodes.json in pieces of a few hundred nodes, so writing 10,000 never holds the event loop long. */
+function* snapshotChunks(nodes: Node[]): Generator<Buffer> {
+  yield Buffer.from(`{"schema_version":${CURRENT_SCHEMA_VERSION},"nodes":{`);
+  for (let i = 0; i < nodes.length; i += 250) {
+    const part = nodes.slice(i, i + 250).map((n) => `${JSON.stringify(n.id)}:${JSON.stringify(n)}`).join(',');
+    yield Buffer.from((i > 0 ? ',' : '') + part);
+  }
+  yield Buffer.from('}}\n');
 }
 
 function loudRecovery(recovery: StoreRecovery): void {

@@ -72,6 +72,28 @@ export class RegistryJournal {
     }
   }
 
+  /**
+   * Moves the lines so far to `folding` (appended there if a fold that failed left it behind) and
+   * starts this journal empty: a new snapshot is being written from the state they led to.
+   */
+  rotate(folding: string): void {
+    if (this.#size === 0) return;
+    if (fs.existsSync(folding)) {
+      const fd = fs.openSync(folding, 'a', 0o600);
+      try {
+        writeAllSync(fd, fs.readFileSync(this.file));
+        fs.fdatasyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+      this.clear();
+      return;
+    }
+    fs.renameSync(this.file, folding);
+    this.#size = 0;
+    this.#lines = 0;
+  }
+
   /** Empties the journal once a snapshot holds everything in it. */
   clear(): void {
     fs.writeFileSync(this.file, '', { mode: 0o600 });
