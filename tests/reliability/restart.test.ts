@@ -19,7 +19,7 @@ async function startServe(): Promise<{ child: ChildProcess; call: Caller; exited
   const child = spawn(process.execPath, [path.join(ROOT, 'bin/mcp-orchestrator.mjs'), 'serve'], {
     cwd: ROOT,
     // HEALTH_CHECK_TIMEOUT comes from the environment: it wins over a saved value at every start.
-    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, API_TOKEN: TEST_TOKEN, HEALTH_CHECK_TIMEOUT: '0.5', METRICS_INTERVAL: '3600' },
+    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, API_TOKEN: TEST_TOKEN, HEALTH_CHECK_TIMEOUT: '1.5', METRICS_INTERVAL: '3600' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.push(child);
@@ -36,7 +36,7 @@ async function startServe(): Promise<{ child: ChildProcess; call: Caller; exited
   return { child, call: caller(/Address:\s+(http:\/\/\S+)/.exec(output)![1]), exited };
 }
 
-const until = async (what: string, check: () => Promise<boolean>, timeoutMs = 20_000) => {
+const until = async (what: string, check: () => Promise<boolean>, timeoutMs = 45_000) => {
   const started = Date.now();
   while (!(await check())) {
     if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
@@ -62,10 +62,10 @@ describe('restart: what the operator set and saw survives', () => {
     }
     // A partial update changes only the fields sent.
     const before = (await service.call('GET', '/cluster/settings')).body;
-    const changed = await service.call('PUT', '/cluster/settings', { body: { interval_s: 0.5 } });
+    const changed = await service.call('PUT', '/cluster/settings', { body: { interval_s: 1.5 } });
     expect(changed.status).toBe(200);
-    expect(changed.body).toEqual({ ...before, interval_s: 0.5 });
-    expect((await service.call('PUT', '/cluster/settings', { body: { failure_threshold: 3 } })).body).toEqual({ ...before, interval_s: 0.5, failure_threshold: 3 });
+    expect(changed.body).toEqual({ ...before, interval_s: 1.5 });
+    expect((await service.call('PUT', '/cluster/settings', { body: { failure_threshold: 3 } })).body).toEqual({ ...before, interval_s: 1.5, failure_threshold: 3 });
     await until('r-4 down and six sweeps of history', async () => {
       const nodes = (await service.call('GET', '/cluster/nodes')).body.nodes as Array<{ id: string; health: { status: string } }>;
       const history = (await service.call('GET', '/cluster/nodes/r-1/history?range=1h')).body;
@@ -85,10 +85,10 @@ describe('restart: what the operator set and saw survives', () => {
     await offline.close();
 
     service = await startServe();
-    expect((await service.call('GET', '/cluster/settings')).body).toMatchObject({ interval_s: 0.5, failure_threshold: 3, timeout_s: 0.5 });
+    expect((await service.call('GET', '/cluster/settings')).body).toMatchObject({ interval_s: 1.5, failure_threshold: 3, timeout_s: 1.5 });
     expect((await service.call('GET', '/cluster/settings/sources')).body).toMatchObject({ interval_s: 'saved', failure_threshold: 'saved', timeout_s: 'environment', recovery_threshold: 'default' });
     // Let several sweeps run: a node healthy (or down) before and after makes no new transition.
-    await new Promise((r) => setTimeout(r, 3000));
+    await new Promise((r) => setTimeout(r, 4500));
     const after = (await service.call('GET', '/cluster/events?limit=1000')).body.events.filter((e: { seq: number }) => e.seq > lastSeqBefore);
     expect(after.map((e: { kind: string }) => e.kind)).toEqual(['monitor_stopped', 'monitor_started']);
     expect(after[1].reason).toMatch(/had been stopped since/);
