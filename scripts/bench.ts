@@ -8,6 +8,7 @@ import path from 'node:path';
 import { lastJsonLine, spawnBundled, spawnTs } from './bench/child';
 import { httpReadyMs, stdioReadyMs } from './bench/startup';
 import { createNodesOneByOne } from './bench/create-bench';
+import { stalledBridgeClient } from './bench/stalled-bridge';
 
 const quick = process.argv.includes('--quick');
 const figures: Record<string, number> = {};
@@ -116,11 +117,17 @@ async function createBench(): Promise<void> {
   row('health_max_ms_while_creating', r.health_max_ms, '<= 100', `slowest of ${r.health_checks} GET /health polled every 20 ms meanwhile`);
 }
 
+// A browser tab that stops reading the bridge for 30 s while 5,000 nodes are swept twice a second.
+async function bridgeBench(): Promise<void> {
+  const r = await stalledBridgeClient(quick ? 15 : 30, (child) => children.push(child));
+  row('bridge_stalled_client_rss_growth_mb', r.peak_mb - r.before_mb, '<= 50', `peak ${r.peak_mb.toFixed(0)} MB over ${r.before_mb.toFixed(0)} MB (the same time with no client: +${r.idle_growth_mb.toFixed(0)} MB); cut off by the service ${r.cut_off_after_s === null ? 'never' : `after ${r.cut_off_after_s.toFixed(1)} s`}`);
+}
+
 console.log(`bench${quick ? ' (quick)' : ''} — ratios against baselines measured in this run\n`);
 const built = spawnSync(process.execPath, ['scripts/build.mjs', '--cli'], { stdio: 'inherit' });
 if (built.status !== 0) throw new Error('npm run build failed');
 // `--only=startup,ssh` runs some of the benches.
-const benches: Record<string, () => Promise<void>> = { startup: startupBench, sweep: sweepBench, rss: rssBench, ui: uiBench, ssh: sshBench, create: createBench };
+const benches: Record<string, () => Promise<void>> = { startup: startupBench, sweep: sweepBench, rss: rssBench, ui: uiBench, ssh: sshBench, create: createBench, bridge: bridgeBench };
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
 for (const [name, bench] of Object.entries(benches)) if (!only || only.includes(name)) await bench();
 console.log(JSON.stringify(figures));
