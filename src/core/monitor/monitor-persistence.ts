@@ -57,8 +57,7 @@ export class MonitorPersistence {
       if (options.withHistory) {
         this.#historyWrites++; // a background save still running will not replace this one
         writeFileDurably(path.join(dataDir, HISTORY_FILE), Buffer.concat([...this.#historyChunks()]));
-      }
-      else if (historyDue) void this.saveHistoryInBackground();
+      } else if (historyDue) void this.saveHistoryInBackground();
       writeFileDurably(path.join(dataDir, STATE_FILE), JSON.stringify(state));
     } catch (error) {
       this.#options.log(`!!! monitor state not saved: ${(error as Error).message}`);

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { OrchestratorError, notFound, parseOrThrow } from '../../shared/errors';
 import { NodePatchSchema, NodeSchema, type HealthState, type Node, type NodeFilter } from '../../shared/schemas/node';
@@ -8,8 +10,6 @@ import { filterNodes } from '../../shared/node-filter';
 import { openStore, setAside, type ConfLike, type StoreFactory, type StoreRecovery } from './json-store';
 import { CURRENT_SCHEMA_VERSION, migrate } from './store-migrations';
 import { planSeedImport, toSeedDocument } from './seed-format';
-import fs from 'node:fs';
-import path from 'node:path';
 import { addressTaken, assertAddressesFree, endpointKey } from './unique-address';
 import { RegistryJournal, type JournalOp } from './registry-journal';
 import { writeFileDurablyAsync } from '../util/durable-write';
@@ -71,17 +71,18 @@ export class NodeRegistry {
     // In-memory stores (tests, the bench) have no file to keep a journal beside. The journal holds
     // changes since the snapshot: without that snapshot (set aside as corrupt) it would rebuild a
     // partial registry, so it is set aside with it.
+    const onDisk = conf.path !== ':memory:';
     const journalFile = path.join(path.dirname(conf.path), JOURNAL_FILE);
-    const snapshotLost = this.recoveries.length > 0;
-    if (conf.path !== ':memory:' && snapshotLost && fs.existsSync(journalFile) && fs.statSync(journalFile).size > 0) {
-      report(setAside(journalFile, 'holds changes to the snapshot that was set aside'));
-    }
-    this.#journal = conf.path === ':memory:' ? null : new RegistryJournal(journalFile);
     this.#foldingFile = path.join(path.dirname(conf.path), FOLDING_FILE);
-    if (this.#journal && snapshotLost && fs.existsSync(this.#foldingFile)) report(setAside(this.#foldingFile, 'holds changes to the snapshot that was set aside'));
+    const snapshotLost = this.recoveries.length > 0;
+    if (onDisk && snapshotLost) {
+      for (const file of [this.#foldingFile, journalFile]) {
+        if (fs.existsSync(file) && fs.statSync(file).size > 0) report(setAside(file, 'holds changes to the snapshot that was set aside'));
+      }
+    }
+    this.#journal = onDisk ? new RegistryJournal(journalFile) : null;
     // A fold that did not finish (a kill while the snapshot was written) left its lines: they come first.
-    const folding = this.#journal && !snapshotLost ? new RegistryJournal(this.#foldingFile).read() : [];
-    const replayed = this.#journal && !snapshotLost ? this.#replay([...folding, ...this.#journal.read()], rejected) : 0;
+    const replayed = this.#journal && !snapshotLost ? this.#replay([...new RegistryJournal(this.#foldingFile).read(), ...this.#journal.read()], rejected) : 0;
     if (rejected.length > 0) {
       // Keep the original bytes before rewriting without the bad nodes.
       report(setAside(conf.path, `invalid nodes dropped: ${rejected.join(', ')}`, true));
@@ -208,7 +209,7 @@ export class NodeRegistry {
     }
     this.#journal.append(ops);
     this.#apply(ops);
-    if (this.#journal.lines >= COMPACT_AFTER) this.#compact(this.#nodes);
+    if (this.#journal.lines >= COMPACT_AFTER) this.#compact();
     else this.#compactWhenQuiet();
   }
 
@@ -222,12 +223,11 @@ export class NodeRegistry {
 
   /** nodes.json catches up a moment after the last change, so a reader of the file (the seed's habit) sees it whole. */
   #compactWhenQuiet(): void {
-    if (this.#quietTimer) clearTimeout(this.#quietTimer);
-    this.#quietTimer = setTimeout(() => {
-      this.#quietTimer = null;
-      if (this.#journal && this.#journal.lines > 0) this.#compact(this.#nodes);
-    }, QUIET_MS);
-    this.#quietTimer.unref();
+    // One timer, pushed back by each change (refresh), rather than a new one per change.
+    this.#quietTimer ??= setTimeout(() => {
+      if (this.#journal && this.#journal.lines > 0) this.#compact();
+    }, QUIET_MS).unref();
+    this.#quietTimer.refresh();
   }
 
   /**
@@ -235,14 +235,14 @@ export class NodeRegistry {
    * snapshot of the state they led to is written in the background, then they go. A kill meanwhile
    * leaves them to be replayed; a snapshot that cannot be written keeps them for the next fold.
    */
-  #compact(nodes: Map<string, Node>): void {
+  #compact(): void {
     if (!this.#journal || this.#folding) return;
     try {
       this.#journal.rotate(this.#foldingFile);
     } catch {
       return; // the journal still holds everything
     }
-    const state = [...nodes.values()];
+    const state = [...this.#nodes.values()];
     this.#folding = writeFileDurablyAsync(this.#conf.path, snapshotChunks(state))
       .then(() => fs.promises.rm(this.#foldingFile, { force: true }))
       .catch(() => {
