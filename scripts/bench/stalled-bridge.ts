@@ -1,13 +1,14 @@
 // A web-bridge client that stops reading (a suspended tab) for 30 s while a 5,000-node fleet is swept
-// twice a second: how much the service's RSS grows (issue 32, finding 5: it grew 680 MB before the
-// per-client send buffer was bounded).
-import { spawn, type ChildProcess } from 'node:child_process';
+// twice a second: how far the service's RSS peaks above its peak while the same client read (issue 32,
+// finding 5: it grew 680 MB before the per-client send buffer was bounded). Peaks against peaks, since
+// the sweeps alone swing RSS by some 50 MB between garbage collections.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
 
-export async function stalledBridgeClient(seconds: number, track: (child: ChildProcess) => void): Promise<{ idle_growth_mb: number; before_mb: number; peak_mb: number; cut_off_after_s: number | null }> {
+export async function stalledBridgeClient(seconds: number, track: (child: ChildProcess) => void): Promise<{ idle_growth_mb: number; reading_growth_mb: number; before_mb: number; reading_peak_mb: number; peak_mb: number; cut_off_after_s: number | null }> {
   const host = '127.58.0.11';
   const port = 18_700;
   const token = 'bench-bridge-token-0123456789';
@@ -31,19 +32,28 @@ export async function stalledBridgeClient(seconds: number, track: (child: ChildP
     idlePeak = Math.max(idlePeak, rss());
     await new Promise((r) => setTimeout(r, 250));
   }
-  const before = rss();
+  // A client that reads: what serving one client costs, stalled or not.
   const ws = new WebSocket(`ws://${host}:${port}/bridge`);
   ws.on('error', () => {});
   await new Promise((r) => ws.once('open', r));
   ws.send(JSON.stringify({ type: 'auth', token }));
   await new Promise((r) => ws.once('message', r));
+  const readingStart = rss();
+  let readingPeak = readingStart;
+  for (const end = Date.now() + seconds * 1000; Date.now() < end; ) {
+    readingPeak = Math.max(readingPeak, rss());
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const before = rss();
   (ws as unknown as { _socket: { pause(): void } })._socket.pause(); // stops reading; the kernel buffers fill
   const started = Date.now();
+  // A paused socket does not notice the service closing it: ask the kernel whether the service's end is still open.
+  const serviceEndOpen = () => execFileSync('ss', ['-tnH', 'state', 'established', `( sport = :${port} )`], { encoding: 'utf8' }).trim() !== '';
   let cutOff: number | null = null;
-  ws.once('close', () => (cutOff = (Date.now() - started) / 1000));
   let peak = before;
   while (Date.now() - started < seconds * 1000) {
     peak = Math.max(peak, rss());
+    if (cutOff === null && !serviceEndOpen()) cutOff = (Date.now() - started) / 1000;
     await new Promise((r) => setTimeout(r, 250));
   }
   ws.removeAllListeners('close');
@@ -51,5 +61,5 @@ export async function stalledBridgeClient(seconds: number, track: (child: ChildP
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));
   fs.rmSync(dataDir, { recursive: true, force: true });
-  return { idle_growth_mb: idlePeak - idleStart, before_mb: before, peak_mb: peak, cut_off_after_s: cutOff };
+  return { idle_growth_mb: idlePeak - idleStart, reading_growth_mb: readingPeak - readingStart, before_mb: before, reading_peak_mb: readingPeak, peak_mb: peak, cut_off_after_s: cutOff };
 }
