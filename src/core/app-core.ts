@@ -22,6 +22,8 @@ import { ContainerService } from './containers/container-service';
 import { SwarmService } from './containers/swarm-service';
 import { FailoverPolicy } from './containers/failover-policy';
 import { collectWorkload } from './containers/workload';
+import { SwarmLabelSync } from './workloads/node-labels';
+import { WorkloadService } from './workloads/workload-service';
 import type { PlacementResponse } from '../shared/schemas/ssh';
 
 export interface CoreOptions {
@@ -62,6 +64,8 @@ export interface Core {
   containers: ContainerService;
   swarm: SwarmService;
   failover: FailoverPolicy;
+  /** Services and jobs on Docker Swarm. */
+  workloads: WorkloadService;
   /** Placement: healthy nodes with room, from metrics and, where Docker answers, what already runs there. */
   suggest(input: unknown): Promise<PlacementResponse>;
   initialImport: ImportReport | null;
@@ -113,6 +117,8 @@ export function createCore(options: CoreOptions): Core {
     const containers = new ContainerService(registry, ssh.pool, ssh.audit);
     const swarm = new SwarmService(registry, containers, ssh.audit);
     const failover = new FailoverPolicy({ dataDir, storeFactory: options.storeFactory ?? confStoreFactory, onRecovery, registry, monitor, swarm, ...options.failover });
+    const swarmLabels = new SwarmLabelSync(registry, containers, swarm);
+    const workloads = new WorkloadService(registry, containers, swarm, swarmLabels, ssh.audit);
     let demo: FleetSimulator | null = null;
     return {
       dataDir,
@@ -128,6 +134,7 @@ export function createCore(options: CoreOptions): Core {
       containers,
       swarm,
       failover,
+      workloads,
       suggest: async (input) => ssh.suggest(input, await collectWorkload(registry, containers, swarm)),
       initialImport,
       demoNodesFile: options.demoNodesFile ?? null,
@@ -151,6 +158,7 @@ export function createCore(options: CoreOptions): Core {
       async close() {
         monitor.dispose();
         failover.dispose();
+        swarmLabels.dispose();
         persistence?.dispose();
         alerts.dispose();
         metrics.dispose();

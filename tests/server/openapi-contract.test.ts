@@ -74,6 +74,16 @@ const CASES: Record<string, Case> = {
   'GET /cluster/nodes/{id}/containers/{cid}/logs': { valid: [{ path: '/cluster/nodes/c-1/containers/web/logs', query: 'tail=5', status: 409 }], invalid: [{ path: '/cluster/nodes/c-1/containers/web/logs', query: 'tail=0', status: 422 }] },
   'GET /cluster/swarm': { valid: [{ status: 409 }], invalid: [{ token: null, status: 401 }] },
   'POST /cluster/nodes/{id}/swarm/{availability}': { valid: [{ path: '/cluster/nodes/c-1/swarm/drain', status: 409 }], invalid: [{ path: '/cluster/nodes/c-1/swarm/explode', status: 422 }] },
+  // Workloads against a real swarm are in tests/workloads; here no node has Docker enabled.
+  'GET /cluster/services': { valid: [{ status: 409 }], invalid: [{ token: null, status: 401 }] },
+  'POST /cluster/services': { valid: [{ body: { name: 'web', image: 'nginx:1.27', replicas: 2 }, status: 409 }], invalid: [{ body: { name: 'web', image: 'Not An Image' }, status: 422 }, { body: { name: 'web', image: 'nginx', limits: { memory_mb: 4 } }, status: 422 }] },
+  'GET /cluster/services/{name}': { valid: [{ path: '/cluster/services/web', status: 409 }], invalid: [{ path: '/cluster/services/-web', status: 422 }] },
+  'PATCH /cluster/services/{name}': { valid: [{ path: '/cluster/services/web', body: { replicas: 2 }, status: 409 }], invalid: [{ path: '/cluster/services/web', body: {}, status: 422 }] },
+  'DELETE /cluster/services/{name}': { valid: [{ path: '/cluster/services/web', status: 409 }], invalid: [{ path: '/cluster/services/-web', status: 422 }] },
+  'POST /cluster/services/{name}/rollback': { valid: [{ path: '/cluster/services/web/rollback', status: 409 }], invalid: [{ path: '/cluster/services/-web/rollback', status: 422 }] },
+  'GET /cluster/services/{name}/logs': { valid: [{ path: '/cluster/services/web/logs', query: 'tail=5', status: 409 }], invalid: [{ path: '/cluster/services/web/logs', query: 'tail=0', status: 422 }] },
+  'POST /cluster/jobs': { valid: [{ body: { name: 'batch', image: 'busybox', completions: 4, concurrency: 2 }, status: 409 }], invalid: [{ body: { name: 'batch', image: 'busybox', completions: 0 }, status: 422 }] },
+  'GET /cluster/jobs/{name}': { valid: [{ path: '/cluster/jobs/batch', status: 409 }], invalid: [{ path: '/cluster/jobs/-batch', status: 422 }] },
   'GET /cluster/failover': { valid: [{ status: 200 }], invalid: [{ token: null, status: 401 }] },
   'PUT /cluster/failover': { valid: [{ body: { max_drained_nodes: 2 }, status: 200 }], invalid: [{ body: { enabled: 'x' }, status: 422 }, { raw: '{', status: 400 }] },
 };

@@ -31,29 +31,59 @@ export interface EngineSwarmNode {
   ID: string;
   Version: { Index: number };
   Spec: { Role: 'manager' | 'worker'; Availability: 'active' | 'pause' | 'drain'; Labels?: Record<string, string>; Name?: string };
-  Description: { Hostname: string };
+  Description: { Hostname: string; Resources?: EngineResources };
   Status: { State: string; Addr?: string };
   ManagerStatus?: { Leader?: boolean; Reachability: string; Addr: string };
 }
+export interface EngineResources {
+  NanoCPUs?: number;
+  MemoryBytes?: number;
+}
+/** A Swarm service spec, as POST /services/create takes it and GET /services/{id} shows it. */
+export interface EngineServiceSpec {
+  Name: string;
+  Labels?: Record<string, string>;
+  TaskTemplate: {
+    ContainerSpec: { Image: string; Args?: string[]; Command?: string[]; Env?: string[]; Init?: boolean; Labels?: Record<string, string> };
+    Resources?: { Reservations?: EngineResources; Limits?: EngineResources };
+    RestartPolicy?: { Condition?: string; Delay?: number; MaxAttempts?: number };
+    Placement?: { Constraints?: string[] };
+    ForceUpdate?: number;
+  };
+  Mode: { Replicated?: { Replicas?: number }; Global?: object; ReplicatedJob?: { MaxConcurrent?: number; TotalCompletions?: number }; GlobalJob?: object };
+  UpdateConfig?: EngineUpdateConfig;
+  RollbackConfig?: EngineUpdateConfig;
+  EndpointSpec?: { Mode?: string; Ports?: Array<{ Protocol?: string; TargetPort: number; PublishedPort?: number; PublishMode?: string }> };
+}
+export interface EngineUpdateConfig {
+  Parallelism?: number;
+  Delay?: number;
+  FailureAction?: string;
+  Monitor?: number;
+  MaxFailureRatio?: number;
+  Order?: string;
+}
 export interface EngineService {
   ID: string;
-  Spec: {
-    Name: string;
-    Mode: { Replicated?: { Replicas?: number }; Global?: object };
-    TaskTemplate: { ContainerSpec: { Image: string }; Resources?: { Reservations?: { NanoCPUs?: number; MemoryBytes?: number } } };
-  };
+  Version?: { Index: number };
+  CreatedAt?: string;
+  UpdatedAt?: string;
+  Spec: EngineServiceSpec;
+  UpdateStatus?: { State?: string; StartedAt?: string; CompletedAt?: string; Message?: string };
+  /** With ?status=true (API 1.41). */
+  ServiceStatus?: { RunningTasks: number; DesiredTasks: number; CompletedTasks?: number };
 }
 export interface EngineTask {
   ID: string;
   ServiceID: string;
   Slot?: number;
   NodeID?: string;
+  CreatedAt?: string;
   UpdatedAt: string;
   DesiredState: string;
-  Status: { State: string; Err?: string; Message?: string };
-  Spec?: { Resources?: { Reservations?: { NanoCPUs?: number; MemoryBytes?: number } } };
+  Status: { State: string; Err?: string; Message?: string; Timestamp?: string; ContainerStatus?: { ContainerID?: string; ExitCode?: number } };
+  Spec?: { ContainerSpec?: { Image?: string }; Resources?: { Reservations?: EngineResources; Limits?: EngineResources } };
 }
-
 /** An answer from the daemon other than the one asked for: keeps the status and Docker's message. */
 export class EngineStatusError extends Error {
   constructor(
@@ -68,7 +98,7 @@ export class EngineStatusError extends Error {
 export type EngineTarget = { agent: http.Agent } | { socketPath: string };
 
 interface DialOptions {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   path: string;
   query?: Record<string, string | number | boolean>;
   body?: unknown;
@@ -141,20 +171,45 @@ export class DockerEngine {
       timeoutMs: signalMs,
     });
   }
+  /** With `status`, each service carries its running and desired task counts. */
+  services(status = false): Promise<EngineService[]> {
+    return this.#dial({ method: 'GET', path: '/services', query: status ? { status: true } : {} });
+  }
+  inspectService(idOrName: string): Promise<EngineService> {
+    return this.#dial({ method: 'GET', path: `/services/${encodeURIComponent(idOrName)}` });
+  }
+  createService(spec: EngineServiceSpec): Promise<{ ID: string; Warnings?: string[] | null }> {
+    return this.#dial({ method: 'POST', path: '/services/create', body: spec });
+  }
+  /** `version` must be the service's current Version.Index; `rollback` returns to its previous spec. */
+  updateService(id: string, version: number, spec: EngineServiceSpec, rollback = false): Promise<{ Warnings?: string[] | null }> {
+    return this.#dial({ method: 'POST', path: `/services/${encodeURIComponent(id)}/update`, query: rollback ? { version, rollback: 'previous' } : { version }, body: spec });
+  }
+  removeService(id: string): Promise<void> {
+    return this.#dial({ method: 'DELETE', path: `/services/${encodeURIComponent(id)}` });
+  }
+  /** The service's log, every task's, each line prefixed with its time and task details (details, timestamps). */
+  serviceLogs(id: string, tail: number): Promise<Buffer> {
+    return this.#dial({ method: 'GET', path: `/services/${encodeURIComponent(id)}/logs`, query: { stdout: true, stderr: true, tail, timestamps: true, details: true } });
+  }
+  taskLogs(id: string, tail: number): Promise<Buffer> {
+    return this.#dial({ method: 'GET', path: `/tasks/${encodeURIComponent(id)}/logs`, query: { stdout: true, stderr: true, tail } });
+  }
   swarmNodes(): Promise<EngineSwarmNode[]> {
     return this.#dial({ method: 'GET', path: '/nodes' });
   }
   swarmNode(id: string): Promise<EngineSwarmNode> {
     return this.#dial({ method: 'GET', path: `/nodes/${encodeURIComponent(id)}` });
   }
-  services(): Promise<EngineService[]> {
-    return this.#dial({ method: 'GET', path: '/services' });
-  }
-  tasks(): Promise<EngineTask[]> {
-    return this.#dial({ method: 'GET', path: '/tasks' });
+  /** Every task, or those of one service (by ID or name). */
+  tasks(service?: string): Promise<EngineTask[]> {
+    return this.#dial({ method: 'GET', path: '/tasks', query: service ? { filters: JSON.stringify({ service: [service] }) } : {} });
   }
   /** Sets a Swarm node's availability; `version` must be the node's current Version.Index. */
   updateSwarmNode(node: EngineSwarmNode, availability: 'active' | 'drain'): Promise<void> {
-    return this.#dial({ method: 'POST', path: `/nodes/${encodeURIComponent(node.ID)}/update`, query: { version: node.Version.Index }, body: { ...node.Spec, Availability: availability } });
+    return this.updateSwarmNodeSpec(node, { ...node.Spec, Availability: availability });
+  }
+  updateSwarmNodeSpec(node: EngineSwarmNode, spec: EngineSwarmNode['Spec']): Promise<void> {
+    return this.#dial({ method: 'POST', path: `/nodes/${encodeURIComponent(node.ID)}/update`, query: { version: node.Version.Index }, body: spec });
   }
 }

@@ -25,6 +25,7 @@ import { mcpRoutes } from '../routes/mcp-routes';
 import { alertRoutes } from '../routes/alert-routes';
 import { metricsRoutes } from '../routes/metrics-routes';
 import { containerRoutes } from '../routes/container-routes';
+import { workloadRoutes } from '../routes/workload-routes';
 import type { McpServer } from '@modelcontextprotocol/server';
 import { registerWebBridge, BRIDGE_MAX_PAYLOAD, BRIDGE_PATH } from '../web-bridge';
 
@@ -185,6 +186,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(alertRoutes, context);
   await app.register(metricsRoutes, context);
   await app.register(containerRoutes, context);
+  await app.register(workloadRoutes, context);
   if (options.loadMcpFactory) await app.register(mcpRoutes, { loadFactory: options.loadMcpFactory });
   return app;
 }

@@ -1,0 +1,180 @@
+import { OrchestratorError } from '../../shared/errors';
+import type { JobSpec, JobView, Placement, ServiceList, ServicePatch, ServiceSpec, ServiceView, WorkloadLogs } from '../../shared/schemas/workloads';
+import type { NodeRegistry } from '../registry/node-registry';
+import type { AuditLog } from '../ssh/audit-log';
+import type { ContainerService } from '../containers/container-service';
+import type { DockerEngine, EngineService } from '../containers/docker-engine';
+import type { SwarmService, SwarmSnapshot } from '../containers/swarm-service';
+import { splitLogFrames } from '../containers/log-frames';
+import type { SwarmLabelSync } from './node-labels';
+import { applyPatch, isScaleOnly, jobToEngineSpec, toEngineSpec } from './swarm-spec';
+import { toJobView, toServiceView } from './service-view';
+
+const MAX_LOG_BYTES = 1024 * 1024;
+/** A job's runs read back with their logs: the newest this many. */
+const JOB_RUNS_WITH_LOGS = 50;
+const JOB_RUN_LOG_LINES = 50;
+
+/**
+ * Services and jobs on Docker Swarm, through a manager among our nodes: deploy, scale, update (a
+ * rolling update that rolls back by itself), roll back, remove, logs. Swarm places every task; we
+ * only write the spec, label the nodes, and read back what Swarm says. Each action is audited
+ * before it acts.
+ */
+export class WorkloadService {
+  constructor(
+    private readonly registry: NodeRegistry,
+    private readonly containers: ContainerService,
+    private readonly swarm: SwarmService,
+    private readonly labels: SwarmLabelSync,
+    private readonly audit: AuditLog,
+  ) {}
+
+  /** A manager, and a way to call its engine with every failure as one clear error. */
+  async #manager(): Promise<{ snap: SwarmSnapshot; call: <T>(use: (e: DockerEngine) => Promise<T>) => Promise<T> }> {
+    const snap = await this.swarm.snapshot();
+    const node = this.registry.require(snap.managerNodeId);
+    return { snap, call: (use) => this.containers.call(node, use) };
+  }
+
+  async list(): Promise<ServiceList> {
+    const { snap, call } = await this.#manager();
+    const [services, tasks] = await call((e) => Promise.all([e.services(true), e.tasks()]));
+    const views = services.map((s) => toServiceView(s, tasks, snap)).sort((a, b) => a.name.localeCompare(b.name));
+    return { manager_node_id: snap.managerNodeId, services: views, count: views.length };
+  }
+
+  async get(name: string): Promise<ServiceView> {
+    const { snap, call } = await this.#manager();
+    const service = await this.#find(call, name);
+    const [withStatus, tasks] = await call((e) => Promise.all([e.services(true), e.tasks(service.ID)]));
+    return toServiceView(withStatus.find((s) => s.ID === service.ID) ?? service, tasks, snap);
+  }
+
+  async deploy(spec: ServiceSpec, actor: string): Promise<ServiceView> {
+    const { snap, call } = await this.#manager();
+    await this.#refuseTaken(call, spec.name);
+    await this.#checkPlacement(snap, spec.placement);
+    const detail = `${spec.name}: ${spec.image}, ${spec.mode === 'global' ? 'global' : `${spec.replicas ?? 1} replicas`}`;
+    await this.#audited(actor, 'service_deploy', detail, () => call((e) => e.createService(toEngineSpec(spec))));
+    return this.get(spec.name);
+  }
+
+  /** `replicas` alone scales; any other field is a rolling update (failure_action rollback by default). */
+  async change(name: string, patch: ServicePatch, actor: string): Promise<ServiceView> {
+    const { snap, call } = await this.#manager();
+    const service = await this.#find(call, name);
+    if (patch.replicas !== undefined && !service.Spec.Mode.Replicated) {
+      throw new OrchestratorError('validation_error', `${name} is not a replicated service: its replicas cannot be set`, [{ field: 'replicas', message: 'only a replicated service scales' }]);
+    }
+    if (patch.placement) await this.#checkPlacement(snap, patch.placement);
+    const action = isScaleOnly(patch) ? 'service_scale' : 'service_update';
+    const detail = `${name}: ${Object.entries(patch).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')}`.slice(0, 400);
+    await this.#audited(actor, action, detail, () => call((e) => e.updateService(service.ID, service.Version?.Index ?? 0, applyPatch(service.Spec, patch))));
+    return this.get(name);
+  }
+
+  /** Back to the spec before the last update (Swarm's PreviousSpec). */
+  async rollback(name: string, actor: string): Promise<ServiceView> {
+    const { call } = await this.#manager();
+    const service = await this.#find(call, name);
+    await this.#audited(actor, 'service_rollback', name, () => call((e) => e.updateService(service.ID, service.Version?.Index ?? 0, service.Spec, true)));
+    return this.get(name);
+  }
+
+  async remove(name: string, actor: string): Promise<{ removed: string; mode: ServiceView['mode'] }> {
+    const { snap, call } = await this.#manager();
+    const service = await this.#find(call, name);
+    const mode = toServiceView(service, [], snap).mode;
+    await this.#audited(actor, mode === 'job' ? 'job_remove' : 'service_remove', name, () => call((e) => e.removeService(service.ID)));
+    return { removed: name, mode };
+  }
+
+  /** The newest `tail` lines of every task together, in time order, each with its task and node. */
+  async logs(name: string, tail: number): Promise<WorkloadLogs> {
+    const { snap, call } = await this.#manager();
+    const service = await this.#find(call, name);
+    const raw = await call((e) => e.serviceLogs(service.ID, tail));
+    const lines = splitLogFrames(Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw ?? '')), false)
+      .map((line) => {
+        // "<timestamp> <k=v,k=v,…> <text>", as details=true and timestamps=true write it
+        const m = /^(\S+) (\S*=\S*) ?(.*)$/.exec(line.text);
+        const details = new Map((m?.[2] ?? '').split(',').map((kv) => kv.split('=') as [string, string]));
+        const swarmNode = details.get('com.docker.swarm.node.id');
+        return { at: m?.[1] ?? '', stream: line.stream, text: m ? m[3] : line.text, task_id: details.get('com.docker.swarm.task.id') ?? null, node_id: swarmNode ? (snap.match.get(swarmNode) ?? null) : null };
+      })
+      .sort((a, b) => a.at.localeCompare(b.at));
+    let bytes = 0;
+    let first = lines.length;
+    while (first > 0 && lines.length - first < tail && bytes + lines[first - 1].text.length <= MAX_LOG_BYTES) bytes += lines[--first].text.length;
+    return { name, lines: lines.slice(first).map(({ at: _at, ...line }) => line), truncated: first > 0 && bytes + lines[first - 1].text.length > MAX_LOG_BYTES };
+  }
+
+  async runJob(spec: JobSpec, actor: string): Promise<JobView> {
+    const { snap, call } = await this.#manager();
+    await this.#refuseTaken(call, spec.name);
+    await this.#checkPlacement(snap, spec.placement);
+    const detail = `${spec.name}: ${spec.image}, ${spec.completions} completions, ${spec.concurrency} at once`;
+    await this.#audited(actor, 'job_run', detail, () => call((e) => e.createService(jobToEngineSpec(spec))));
+    return this.job(spec.name);
+  }
+
+  /** A job's state and every run Swarm keeps, with exit codes and logs, also after the job ended. */
+  async job(name: string): Promise<JobView> {
+    const { snap, call } = await this.#manager();
+    const service = await this.#find(call, name);
+    if (!service.Spec.Mode.ReplicatedJob) throw new OrchestratorError('not_found', `${name} is a service, not a job; read it with GET /cluster/services/${name}`, [{ field: 'name', message: 'not a job' }]);
+    const tasks = await call((e) => e.tasks(service.ID));
+    const withLogs = [...tasks].sort((a, b) => b.UpdatedAt.localeCompare(a.UpdatedAt)).slice(0, JOB_RUNS_WITH_LOGS).filter((t) => t.Status.ContainerStatus?.ContainerID);
+    const logs = new Map(
+      await Promise.all(
+        withLogs.map(async (t) => {
+          const raw = await call((e) => e.taskLogs(t.ID, JOB_RUN_LOG_LINES)).catch(() => Buffer.alloc(0));
+          return [t.ID, splitLogFrames(Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw ?? '')), false)] as const;
+        }),
+      ),
+    );
+    return toJobView(service, tasks, snap, logs);
+  }
+
+  async #find(call: <T>(use: (e: DockerEngine) => Promise<T>) => Promise<T>, name: string): Promise<EngineService> {
+    try {
+      return await call((e) => e.inspectService(name));
+    } catch (error) {
+      if ((error as OrchestratorError).code === 'not_found') throw new OrchestratorError('not_found', `No service named "${name}" in the swarm`, [{ field: 'name', message: 'no such service' }]);
+      throw error;
+    }
+  }
+
+  async #refuseTaken(call: <T>(use: (e: DockerEngine) => Promise<T>) => Promise<T>, name: string): Promise<void> {
+    const existing = await this.#find(call, name).catch((error: OrchestratorError) => {
+      if (error.code === 'not_found') return null;
+      throw error;
+    });
+    if (existing) throw new OrchestratorError('conflict', `A service named "${name}" already exists; change it with PATCH /cluster/services/${name}, or choose another name`, [{ field: 'name', message: 'already exists' }]);
+  }
+
+  /** Labels the swarm's nodes from our registry, then refuses a role or tag that no node of the swarm has. */
+  async #checkPlacement(snap: SwarmSnapshot, placement: Placement | undefined): Promise<void> {
+    if (!placement?.roles?.length && !placement?.tags?.length) return;
+    await this.labels.sync(snap);
+    const members = [...snap.match.values()].map((id) => this.registry.get(id)).filter((n) => n !== undefined);
+    const problems = [
+      ...(placement.roles ?? []).map((role, i) => (members.some((n) => n.role === role) ? null : { field: `placement.roles[${i}]`, message: `no node of the swarm has role ${role}` })),
+      ...(placement.tags ?? []).map((tag, i) => (members.some((n) => n.tags.includes(tag)) ? null : { field: `placement.tags[${i}]`, message: `no node of the swarm has tag ${tag}` })),
+    ].filter((p) => p !== null);
+    if (problems.length > 0) throw new OrchestratorError('validation_error', `Invalid placement — ${problems.map((p) => p.message).join('; ')}`, problems);
+  }
+
+  async #audited(actor: string, action: string, detail: string, act: () => Promise<unknown>): Promise<void> {
+    this.audit.record({ actor, action, nodes: [], detail, outcome: 'requested' });
+    try {
+      await act();
+    } catch (error) {
+      const e = error as OrchestratorError;
+      this.audit.record({ actor, action, nodes: [], detail, outcome: `${e.code ?? 'error'}: ${e.message}` });
+      throw error;
+    }
+    this.audit.record({ actor, action, nodes: [], detail, outcome: 'ok' });
+  }
+}

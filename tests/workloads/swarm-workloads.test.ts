@@ -1,0 +1,177 @@
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dockerLabMissing, startDockerLab, type DockerLab } from '../helpers/docker-lab';
+import { sshdMissing, startSshdFleet, type SshdFleet } from '../helpers/sshd';
+import { startTestService } from '../helpers/service';
+
+// Workloads on a real three-node Swarm (issue 24): dockerd daemons in network namespaces, reached
+// over real sshd on loopback (127.75.0.x), each address's SSH session pointing DOCKER_HOST at its daemon.
+const IP = (i: number) => `127.75.0.${i}`;
+const SSH_PORT = 2275;
+
+let lab: DockerLab;
+let fleet: SshdFleet;
+let service: Awaited<ReturnType<typeof startTestService>>;
+let labUnavailable: string | null = null;
+const labIt = (name: string, fn: () => Promise<void>, timeout?: number) =>
+  it(name, async (ctx) => {
+    if (labUnavailable) return ctx.skip();
+    await fn();
+  }, timeout);
+
+async function until<T>(what: string, get: () => Promise<T> | T, ok: (value: T) => boolean, timeoutMs = 45_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T;
+  for (;;) {
+    last = await get();
+    if (ok(last)) return last;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last).slice(0, 1500)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+type Task = { node_id: string | null; state: string; desired_state: string; error: string | null; exit_code: number | null };
+const get = async (name: string) => (await service.call('GET', `/cluster/services/${name}`)).body;
+const runningOn = (view: { tasks: Task[] }) => view.tasks.filter((t) => t.state === 'running').map((t) => t.node_id).sort();
+const remove = (name: string) => service.call('DELETE', `/cluster/services/${name}`);
+const labels = async (i: number) => JSON.parse(await lab.docker(0, 'node', 'inspect', `lab-node${i}`, '--format', '{{json .Spec.Labels}}')) as Record<string, string>;
+
+describe.skipIf(dockerLabMissing || sshdMissing)('workloads on Docker Swarm', () => {
+  beforeAll(async () => {
+    try {
+      lab = await startDockerLab(3, 'mcowl');
+    } catch (error) {
+      labUnavailable = (error as Error).message;
+      console.warn(`[skip] Swarm workload tests: ${labUnavailable}`);
+      return;
+    }
+    fleet = await startSshdFleet([1, 2, 3].map(IP), SSH_PORT, { extraConfig: lab.sockets.flatMap((socket, i) => [`Match LocalAddress ${IP(i + 1)}`, `  SetEnv DOCKER_HOST=unix://${socket}`]) });
+    if (process.getuid?.() === 0) execFileSync('usermod', ['-aG', 'docker', fleet.user]);
+    service = await startTestService({ SSH_KEY_PATH: fleet.clientKey, MCP_COMMAND_POLICY: 'deny' });
+    const ssh = { user: fleet.user, port: SSH_PORT };
+    for (const [i, [id, role]] of ([['mgr', 'master'], ['w1', 'worker'], ['w2', 'worker']] as const).entries()) {
+      service.core.registry.create({ id, hostname: `lab-node${i + 1}`, tailscale_ip: IP(i + 1), role, cpu_cores: 2, memory_gb: 4, ssh, docker: { enabled: true }, maintenance: true });
+    }
+  }, 180_000);
+
+  afterAll(async () => {
+    await service?.close();
+    await fleet?.stop();
+    await lab?.stop();
+  }, 60_000);
+
+  labIt('places three replicas reserving 1.5 CPUs one per node, and shows a fourth as pending with Swarm\'s reason', async () => {
+    const deployed = await service.call('POST', '/cluster/services', { body: { name: 'cpu', image: 'mco/busybox:lab', command: ['sleep', '100000'], replicas: 3, reservations: { cpus: 1.5, memory_mb: 64 } } });
+    expect(deployed.status).toBe(201);
+    expect(deployed.body).toMatchObject({ name: 'cpu', mode: 'replicated', desired: 3, reservations: { cpus: 1.5, memory_mb: 64 }, command: ['sleep', '100000'] });
+    const running = await until('3 cpu tasks running', () => get('cpu'), (v) => v.running === 3);
+    expect(runningOn(running)).toEqual(['mgr', 'w1', 'w2']);
+
+    const scaled = await service.call('PATCH', '/cluster/services/cpu', { body: { replicas: 4 } });
+    expect(scaled.status).toBe(200);
+    const pending = await until('a pending task with its reason', () => get('cpu'), (v) => v.pending === 1 && v.pending_reason !== null);
+    expect(pending).toMatchObject({ desired: 4, running: 3, pending: 1 });
+    expect(pending.pending_reason).toMatch(/no suitable node \(insufficient resources on 3 nodes\)/);
+    const listed = (await service.call('GET', '/cluster/services')).body;
+    expect(listed).toMatchObject({ manager_node_id: 'mgr', count: 1, services: [{ name: 'cpu', pending: 1, pending_reason: expect.stringMatching(/insufficient resources/) }] });
+
+    expect(await remove('cpu')).toMatchObject({ status: 200, body: { removed: 'cpu', mode: 'replicated' } });
+    expect(await service.call('GET', '/cluster/services/cpu')).toMatchObject({ status: 404, body: { details: [{ field: 'name', message: 'no such service' }] } });
+    const audit = (await service.call('GET', '/cluster/audit')).body.entries.filter((e: { action: string }) => e.action.startsWith('service_'));
+    expect(audit.map((e: { action: string; outcome: string }) => `${e.action} ${e.outcome}`)).toEqual(['service_deploy requested', 'service_deploy ok', 'service_scale requested', 'service_scale ok', 'service_remove requested', 'service_remove ok']);
+  }, 90_000);
+
+  labIt('places by role and by tag through Swarm labels that follow our registry', async () => {
+    service.core.registry.update('w2', { role: 'storage', tags: ['ssd', 'Zone:eu/1'] });
+    await until('w2 labelled', () => labels(3), (l) => l['mco.tag.ssd'] === 'true' && l['mco.tag._5aone_3aeu_2f1'] === 'true' && l['mco.role'] === 'storage');
+    expect((await labels(1))['mco.role']).toBe('master');
+
+    const byTag = await service.call('POST', '/cluster/services', { body: { name: 'ssd', image: 'mco/busybox:lab', command: ['sleep', '100000'], replicas: 2, placement: { tags: ['ssd'] } } });
+    expect(byTag.status).toBe(201);
+    expect(runningOn(await until('2 ssd tasks', () => get('ssd'), (v) => v.running === 2))).toEqual(['w2', 'w2']);
+    const byRole = await service.call('POST', '/cluster/services', { body: { name: 'workers', image: 'mco/busybox:lab', command: ['sleep', '100000'], replicas: 4, placement: { roles: ['worker', 'storage'] } } });
+    expect(byRole.body.placement).toEqual({ roles: ['worker', 'storage'] });
+    expect(runningOn(await until('4 worker tasks', () => get('workers'), (v) => v.running === 4)).every((id) => id === 'w1' || id === 'w2')).toBe(true);
+
+    // A tag moved in our registry moves the label; a role or tag no node has is refused, naming it.
+    service.core.registry.update('w2', { tags: [] });
+    service.core.registry.update('w1', { tags: ['ssd'] });
+    await until('ssd label moved to w1', async () => [await labels(2), await labels(3)], ([l1, l2]) => l1['mco.tag.ssd'] === 'true' && l2['mco.tag.ssd'] === undefined);
+    service.core.registry.update('w2', { role: 'worker' });
+    await until('w2 a worker again', () => labels(3), (l) => l['mco.role'] === 'worker');
+    const unknown = await service.call('POST', '/cluster/services', { body: { name: 'nowhere', image: 'mco/busybox:lab', placement: { roles: ['storage'], tags: ['ssd', 'gpu'] } } });
+    expect(unknown).toMatchObject({ status: 422, body: { details: [{ field: 'placement.roles[0]', message: 'no node of the swarm has role storage' }, { field: 'placement.tags[1]', message: 'no node of the swarm has tag gpu' }] } });
+    await Promise.all([remove('ssd'), remove('workers')]);
+  }, 90_000);
+
+  labIt('rolls an update whose command fails back by itself, with the cause, and the old tasks run', async () => {
+    await service.call('POST', '/cluster/services', { body: { name: 'roll', image: 'mco/busybox:lab', command: ['sleep', '100000'], replicas: 2, update: { monitor_s: 3 } } });
+    await until('2 roll tasks', () => get('roll'), (v) => v.running === 2);
+    const updated = await service.call('PATCH', '/cluster/services/roll', { body: { command: ['sh', '-c', 'echo broken >&2; exit 1'] } });
+    expect(updated.status).toBe(200);
+    const rolledBack = await until('rolled back', () => get('roll'), (v) => v.update?.state === 'rolled_back' && v.running === 2, 90_000);
+    expect(rolledBack.update.message).toMatch(/roll/i);
+    expect(rolledBack.update.cause).toMatch(/^task: non-zero exit \(1\) on (mgr|w1|w2)$/);
+    expect(rolledBack.command).toEqual(['sleep', '100000']);
+    // A rollback on request goes to the spec before: scale, then roll back to 2.
+    await service.call('PATCH', '/cluster/services/roll', { body: { replicas: 1 } });
+    expect((await get('roll')).desired).toBe(1);
+    const back = await service.call('POST', '/cluster/services/roll/rollback');
+    expect(back).toMatchObject({ status: 200, body: { desired: 2 } });
+    await until('2 roll tasks again', () => get('roll'), (v) => v.running === 2);
+    expect((await service.call('GET', '/cluster/audit')).body.entries.filter((e: { action: string }) => e.action === 'service_rollback').map((e: { outcome: string }) => e.outcome)).toEqual(['requested', 'ok']);
+    await remove('roll');
+  }, 150_000);
+
+  labIt('runs a job of 4 completions 2 at a time to the end; its exit codes and logs stay readable', async () => {
+    const started = await service.call('POST', '/cluster/jobs', { body: { name: 'batch', image: 'mco/busybox:lab', command: ['sh', '-c', 'echo "run on $(hostname)"; sleep 1'], completions: 4, concurrency: 2 } });
+    expect(started.status).toBe(201);
+    expect(started.body).toMatchObject({ name: 'batch', completions: 4, concurrency: 2 });
+    const done = await until('job complete', async () => (await service.call('GET', '/cluster/jobs/batch')).body, (j) => j.state === 'complete', 60_000);
+    expect(done).toMatchObject({ succeeded: 4, failed: 0, running: 0 });
+    expect(done.runs.filter((r: Task) => r.state === 'complete')).toHaveLength(4);
+    for (const run of done.runs) {
+      expect(run.exit_code).toBe(0);
+      expect(run.logs.map((l: { text: string }) => l.text)).toEqual([expect.stringMatching(/^run on /)]);
+    }
+    expect((await service.call('GET', '/cluster/services')).body.services.find((s: { name: string }) => s.name === 'batch')).toMatchObject({ mode: 'job' });
+    const logs = (await service.call('GET', '/cluster/services/batch/logs?tail=100')).body;
+    expect(logs.lines.filter((l: { text: string }) => /^run on/.test(l.text))).toHaveLength(4);
+    expect(logs.lines.every((l: { task_id: string | null; node_id: string | null }) => l.task_id && ['mgr', 'w1', 'w2'].includes(l.node_id!))).toBe(true);
+    expect(await remove('batch')).toMatchObject({ body: { mode: 'job' } });
+  }, 90_000);
+
+  labIt('places nothing on a node drained by the failover policy\'s means', async () => {
+    await service.core.swarm.setAvailability('w1', 'drain', 'test');
+    try {
+      await service.call('POST', '/cluster/services', { body: { name: 'spread', image: 'mco/busybox:lab', command: ['sleep', '100000'], mode: 'global' } });
+      const spread = await until('global on the 2 active nodes', () => get('spread'), (v) => v.running === 2);
+      expect(runningOn(spread)).toEqual(['mgr', 'w2']);
+      await remove('spread');
+    } finally {
+      await service.core.swarm.setAvailability('w1', 'active', 'test');
+    }
+  }, 60_000);
+
+  labIt('refuses bad input with the field and the reason, and changes nothing', async () => {
+    await service.call('POST', '/cluster/services', { body: { name: 'taken', image: 'mco/busybox:lab', command: ['sleep', '100000'] } });
+    const cases: Array<[unknown, string, string | RegExp]> = [
+      [{ name: 'bad', image: 'Not An Image!' }, 'image', /image reference/],
+      [{ name: 'taken', image: 'mco/busybox:lab' }, 'name', 'already exists'],
+      [{ name: 'tiny', image: 'mco/busybox:lab', limits: { memory_mb: 4 } }, 'limits.memory_mb', "must be at least 6 MB (Docker's minimum)"],
+      [{ name: 'many', image: 'mco/busybox:lab', replicas: 100_000 }, 'replicas', 'must be at most 1000'],
+      [{ name: 'both', image: 'mco/busybox:lab', mode: 'global', replicas: 2 }, 'replicas', /global service/],
+      [{ name: '-x', image: 'mco/busybox:lab' }, 'name', /DNS label/],
+    ];
+    for (const [body, field, message] of cases) {
+      const answer = await service.call('POST', '/cluster/services', { body });
+      expect([409, 422], JSON.stringify(body)).toContain(answer.status);
+      expect(answer.body.details[0].field, JSON.stringify(body)).toBe(field);
+      expect(answer.body.details[0].message).toMatch(message);
+    }
+    expect(await service.call('PATCH', '/cluster/services/ghost', { body: { replicas: 2 } })).toMatchObject({ status: 404, body: { details: [{ field: 'name' }] } });
+    expect(await service.call('PATCH', '/cluster/services/taken', { body: {} })).toMatchObject({ status: 422 });
+    expect((await service.call('GET', '/cluster/services')).body.services.map((s: { name: string }) => s.name)).toEqual(['taken']);
+    await remove('taken');
+  }, 60_000);
+});
