@@ -32,6 +32,7 @@ import {
   type SwarmAvailabilityResult,
   type SwarmView,
 } from './schemas/containers';
+import { JobSpecSchema, ServiceNameSchema, ServicePatchSchema, ServiceSpecSchema, type JobView, type ServiceList, type ServiceView, type WorkloadLogs } from './schemas/workloads';
 import { MonitorSettingsPatchSchema, ShellSettingsSchema, type MonitorSettings, type MonitorSettingSources, type ShellSettings } from './schemas/settings';
 
 /**
@@ -90,6 +91,15 @@ export const invokeArgs = {
   'swarm:setAvailability': z.strictObject({ id: z.string().max(200), availability: z.enum(['active', 'drain'], { error: 'must be active or drain' }) }),
   'failover:get': z.strictObject({}),
   'failover:update': FailoverSettingsPatchSchema,
+  'services:list': z.strictObject({}),
+  'services:get': z.strictObject({ name: ServiceNameSchema }),
+  'services:deploy': ServiceSpecSchema,
+  'services:change': z.strictObject({ name: ServiceNameSchema, patch: ServicePatchSchema }),
+  'services:rollback': z.strictObject({ name: ServiceNameSchema }),
+  'services:remove': z.strictObject({ name: ServiceNameSchema }),
+  'services:logs': z.strictObject({ name: ServiceNameSchema, tail: z.int({ error: 'must be a whole number of lines' }).min(1).max(10_000).default(200) }),
+  'jobs:run': JobSpecSchema,
+  'jobs:get': z.strictObject({ name: ServiceNameSchema }),
 } as const satisfies Record<InvokeChannel, z.ZodType>;
 
 export interface InvokeResults {
@@ -141,6 +151,15 @@ export interface InvokeResults {
   'swarm:setAvailability': SwarmAvailabilityResult;
   'failover:get': FailoverState;
   'failover:update': FailoverState;
+  'services:list': ServiceList;
+  'services:get': ServiceView;
+  'services:deploy': ServiceView;
+  'services:change': ServiceView;
+  'services:rollback': ServiceView;
+  'services:remove': { removed: string; mode: ServiceView['mode'] };
+  'services:logs': WorkloadLogs;
+  'jobs:run': JobView;
+  'jobs:get': JobView;
 }
 
 export { INVOKE_CHANNELS, PUSH_EVENTS, PUSH_CHANNEL, type InvokeChannel, type PushEventName } from './api-channels';

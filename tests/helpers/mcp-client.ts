@@ -14,14 +14,20 @@ export async function call(client: Client, name: string, args: Record<string, un
 
 export const text = (answer: ToolAnswer): string => answer.content.map((c) => c.text ?? '').join('');
 
-/** The tools as tools/list shows them, from a server built from source (no core: listing needs none). */
-export async function listToolsFromSource() {
+/** A client of a server built from source over an in-memory pair, with its own policy and transport name. */
+export async function inMemoryMcpClient(core: import('../../src/core/app-core').Core, options: Partial<import('../../src/core/mcp/tool-table').McpToolOptions> = {}): Promise<Client> {
   const { InMemoryTransport } = await import('@modelcontextprotocol/client');
   const { createMcpServerFactory } = await import('../../src/core/mcp/mcp-tools');
-  const client = new Client({ name: 'list', version: '1' });
+  const client = new Client({ name: 'mco-tests', version: '1' });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  await createMcpServerFactory({} as import('../../src/core/app-core').Core, { version: 'x', policy: 'deny', readOnly: false, transport: 'test' })().connect(serverSide);
+  await createMcpServerFactory(core, { version: 'x', policy: 'deny', readOnly: false, transport: 'test', ...options })().connect(serverSide);
   await client.connect(clientSide);
+  return client;
+}
+
+/** The tools as tools/list shows them, from a server built from source (no core: listing needs none). */
+export async function listToolsFromSource() {
+  const client = await inMemoryMcpClient({} as import('../../src/core/app-core').Core);
   const { tools } = await client.listTools();
   await client.close();
   return tools;

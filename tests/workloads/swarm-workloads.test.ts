@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockerLabMissing, startDockerLab, type DockerLab } from '../helpers/docker-lab';
 import { sshdMissing, startSshdFleet, type SshdFleet } from '../helpers/sshd';
-import { startTestService } from '../helpers/service';
+import { startTestService, TEST_TOKEN } from '../helpers/service';
+import { call, httpMcpClient, inMemoryMcpClient, text } from '../helpers/mcp-client';
 
 // Workloads on a real three-node Swarm (issue 24): dockerd daemons in network namespaces, reached
 // over real sshd on loopback (127.75.0.x), each address's SSH session pointing DOCKER_HOST at its daemon.
@@ -152,6 +153,56 @@ describe.skipIf(dockerLabMissing || sshdMissing)('workloads on Docker Swarm', ()
       await service.core.swarm.setAvailability('w1', 'active', 'test');
     }
   }, 60_000);
+
+  labIt('MCP: under deny no acting tool changes anything; under allow an agent deploys, scales, updates, rolls back, runs a job and removes, each audited', async () => {
+    const denied = await httpMcpClient(service.url, TEST_TOKEN); // the service runs MCP_COMMAND_POLICY=deny
+    const agent = await inMemoryMcpClient(service.core, { policy: 'allow', transport: 'agent' });
+    try {
+      const acting = [
+        ['deploy_service', { name: 'agent-web', image: 'mco/busybox:lab', command: ['sleep', '100000'], replicas: 2 }],
+        ['scale_service', { name: 'agent-web', replicas: 3 }],
+        ['update_service', { name: 'agent-web', env: { MODE: 'b' } }],
+        ['rollback_service', { name: 'agent-web' }],
+        ['remove_service', { name: 'agent-web' }],
+        ['run_job', { name: 'agent-job', image: 'mco/busybox:lab', command: ['echo', 'done'], completions: 2, concurrency: 2 }],
+      ] as const;
+      const tools = Object.fromEntries((await denied.listTools()).tools.map((t) => [t.name, t.annotations]));
+      for (const [name] of acting) expect(tools[name]?.readOnlyHint, name).toBe(false);
+      for (const name of ['list_services', 'service_logs', 'job_status']) expect(tools[name]?.readOnlyHint, name).toBe(true);
+      for (const [name, args] of acting) {
+        const answer = await call(denied, name, args);
+        expect(answer.isError, name).toBe(true);
+        expect(text(answer)).toMatch(/^forbidden: Refused by the server's MCP command policy \(deny\)/);
+      }
+      expect((await call(denied, 'list_services')).structuredContent).toMatchObject({ services: [] });
+      const auditFrom = (await service.call('GET', '/cluster/audit')).body.entries.length;
+
+      const deployed = await call(agent, 'deploy_service', acting[0][1]);
+      expect(deployed.isError, text(deployed)).toBeFalsy();
+      await until('2 agent-web tasks', () => get('agent-web'), (v) => v.running === 2);
+      expect((await call(agent, 'scale_service', acting[1][1])).structuredContent).toMatchObject({ desired: 3 });
+      await until('3 agent-web tasks', () => get('agent-web'), (v) => v.running === 3);
+      expect((await call(agent, 'update_service', acting[2][1])).structuredContent).toMatchObject({ env: { MODE: 'b' } });
+      await until('update done', () => get('agent-web'), (v) => v.update?.state === 'updated', 60_000);
+      expect((await call(agent, 'rollback_service', acting[3][1])).structuredContent).toMatchObject({ env: {} });
+      const logs = await call(agent, 'service_logs', { name: 'agent-web', tail: 5 });
+      expect(logs.isError, text(logs)).toBeFalsy();
+      expect((await call(agent, 'remove_service', acting[4][1])).structuredContent).toEqual({ removed: 'agent-web', mode: 'replicated' });
+      expect((await call(agent, 'run_job', acting[5][1])).isError).toBeFalsy();
+      const job = await until('agent-job complete', async () => (await call(agent, 'job_status', { name: 'agent-job' })).structuredContent as { state: string; runs: Array<{ logs: Array<{ text: string }> }> }, (j) => j.state === 'complete');
+      expect(job.runs.map((r) => r.logs.map((l) => l.text))).toEqual([['done'], ['done']]);
+      expect((await call(agent, 'remove_service', { name: 'agent-job' })).structuredContent).toEqual({ removed: 'agent-job', mode: 'job' });
+
+      const entries = (await service.call('GET', '/cluster/audit')).body.entries.slice(auditFrom) as Array<{ actor: string; action: string; outcome: string }>;
+      const byCore = entries.filter((e) => e.actor === 'mcp:agent' && /^(service|job)_(deploy|scale|update|rollback|remove|run)$/.test(e.action)).map((e) => `${e.action} ${e.outcome}`);
+      expect(byCore).toEqual(['service_deploy', 'service_scale', 'service_update', 'service_rollback', 'service_remove', 'job_run', 'job_remove'].flatMap((a) => [`${a} requested`, `${a} ok`]));
+      // The MCP face audits each tool call too, requested before it acts.
+      expect(entries.filter((e) => e.actor === 'mcp:agent' && e.action === 'deploy_service').map((e) => e.outcome.replace(/ in \d+ ms$/, ''))).toEqual(['requested', 'ok']);
+    } finally {
+      await denied.close();
+      await agent.close();
+    }
+  }, 120_000);
 
   labIt('refuses bad input with the field and the reason, and changes nothing', async () => {
     await service.call('POST', '/cluster/services', { body: { name: 'taken', image: 'mco/busybox:lab', command: ['sleep', '100000'] } });

@@ -67,6 +67,15 @@ export function createApiHandlers(core: Core, actor = 'ui'): ApiHandlers {
     'swarm:setAvailability': ({ id, availability }) => core.swarm.setAvailability(id, availability, actor),
     'failover:get': () => core.failover.state(),
     'failover:update': (patch) => core.failover.update(patch),
+    'services:list': () => core.workloads.list(),
+    'services:get': ({ name }) => core.workloads.get(name),
+    'services:deploy': (spec) => core.workloads.deploy(spec, actor),
+    'services:change': ({ name, patch }) => core.workloads.change(name, patch, actor),
+    'services:rollback': ({ name }) => core.workloads.rollback(name, actor),
+    'services:remove': ({ name }) => core.workloads.remove(name, actor),
+    'services:logs': ({ name, tail }) => core.workloads.logs(name, tail),
+    'jobs:run': (spec) => core.workloads.runJob(spec, actor),
+    'jobs:get': ({ name }) => core.workloads.job(name),
   };
 }
 

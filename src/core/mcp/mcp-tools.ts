@@ -15,31 +15,25 @@ import {
   McpRunCommandArgsSchema,
   McpSuggestArgsSchema,
   McpUpdateNodeArgsSchema,
-  McpContainerArgsSchema,
-  McpContainerLogsArgsSchema,
-  McpListServicesArgsSchema,
-  type CommandPolicy,
 } from '../../shared/schemas/mcp';
 import { NodeSchema } from '../../shared/schemas/node';
 import { AlertChannelsViewSchema } from '../../shared/schemas/alerts';
 import { CommandResponseSchema, NodeMetricsSchema, PlacementResponseSchema } from '../../shared/schemas/ssh';
 import { TailscaleImportReportSchema } from '../../shared/schemas/tailscale';
-import { ContainerActionResultSchema, ContainerListSchema, ContainerLogsSchema, SwarmAvailabilityResultSchema, SwarmViewSchema } from '../../shared/schemas/containers';
 import type { Core } from '../app-core';
 import { selectNodes } from '../ssh/command-runner';
-import { guardDestructive, guardedNodeFields, type ConfirmDestructive } from './destructive-guard';
+import { guardDestructive, guardedNodeFields } from './destructive-guard';
 import { MAX_INPUT_DEPTH, nestsDeeperThan } from '../util/json-depth';
 import { redactUrlCredentials } from '../util/redact-credentials';
+import { READ, READ_REMOTE, type Annotations, type McpToolOptions, type ToolTable } from './tool-table';
+import { containerTools } from '../containers/container-tools';
+import { workloadTools } from '../workloads/workload-tools';
 
-export interface McpToolOptions {
-  version: string;
-  policy: CommandPolicy;
-  /** Hides every tool that is not read-only. */
-  readOnly: boolean;
-  confirm?: ConfirmDestructive;
-  /** Which face the calls came through, for the audit log (stdio, http, socket). */
-  transport: string;
-}
+export type { McpToolOptions } from './tool-table';
+
+/** The capabilities' own tool tables, registered after the registry's and the monitor's tools below. */
+const TOOL_TABLES: ToolTable[] = [containerTools, workloadTools];
+
 
 declare const __MCO_TOOL_JSON_SCHEMAS__: string | undefined;
 /**
@@ -51,8 +45,6 @@ declare const __MCO_TOOL_JSON_SCHEMAS__: string | undefined;
 const PRECOMPUTED: Record<string, { input: object; output: object | null }> | undefined =
   typeof __MCO_TOOL_JSON_SCHEMAS__ === 'undefined' ? undefined : JSON.parse(__MCO_TOOL_JSON_SCHEMAS__);
 
-type Annotations = { readOnlyHint: boolean; destructiveHint: boolean; idempotentHint: boolean; openWorldHint: boolean };
-const READ: Annotations = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
 
 /** Removes secrets from anything a tool returns: secret-named fields, and user:password in URLs. */
 const SECRET_KEYS = /token|passphrase|password|secret|private_?key/i;
@@ -184,46 +176,8 @@ export function createMcpServerFactory(core: Core, options: McpToolOptions): () 
     tool('get_metrics', {
       title: 'Get metrics',
       description: 'Reads load, CPU count, memory, root-disk usage and uptime of a node over SSH now (as GET /cluster/nodes/{id}/metrics).',
-      input: McpIdArgsSchema, output: NodeMetricsSchema, annotations: { ...READ, idempotentHint: false, openWorldHint: true },
+      input: McpIdArgsSchema, output: NodeMetricsSchema, annotations: READ_REMOTE,
     }, ({ id }) => ssh.getMetrics(id));
-
-    tool('list_containers', {
-      title: 'List containers',
-      description: "A node's Docker containers, running and stopped (as GET /cluster/nodes/{id}/containers): id, name, image, state, status, health, ports, Swarm service. The node needs docker.enabled; Docker is reached over the node's SSH connection.",
-      input: McpIdArgsSchema, output: ContainerListSchema, annotations: { ...READ, idempotentHint: false, openWorldHint: true },
-    }, ({ id }) => core.containers.list(id));
-
-    tool('container_logs', {
-      title: 'Container logs',
-      description: 'The last `tail` lines of a container\'s log (stdout and stderr, newest last).',
-      input: McpContainerLogsArgsSchema, output: ContainerLogsSchema, annotations: { ...READ, idempotentHint: false, openWorldHint: true },
-    }, ({ id, container_id, tail, timestamps }) => core.containers.logs(id, container_id, { tail, timestamps }));
-
-    tool('restart_container', {
-      title: 'Restart container',
-      description: 'Restarts one container on a node (stop with a 10 s grace, then start). Subject to the server command policy; audited.',
-      input: McpContainerArgsSchema, output: ContainerActionResultSchema, annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
-    }, async ({ id, container_id }) => {
-      await guardDestructive(options.policy, { tool: 'restart_container', nodes: [id], detail: `restart ${container_id}` }, options.confirm);
-      return core.containers.act(id, container_id, 'restart', `mcp:${options.transport}`);
-    });
-
-    tool('list_services', {
-      title: 'List Swarm services',
-      description: 'Docker Swarm as seen from a manager among our nodes (as GET /cluster/swarm): Swarm nodes matched to ours with availability, services with desired and running replicas, and tasks per node.',
-      input: McpListServicesArgsSchema, output: SwarmViewSchema, annotations: { ...READ, idempotentHint: false, openWorldHint: true },
-    }, () => core.swarm.view());
-
-    for (const [name, availability, what] of [['drain_node', 'drain', 'Drains the node in Docker Swarm: Swarm stops its tasks there and runs them on other nodes.'], ['activate_node', 'active', 'Sets the node active in Docker Swarm again, so Swarm may schedule tasks on it.']] as const) {
-      tool(name, {
-        title: availability === 'drain' ? 'Drain node in Swarm' : 'Activate node in Swarm',
-        description: `${what} Subject to the server command policy; audited.`,
-        input: McpIdArgsSchema, output: SwarmAvailabilityResultSchema, annotations: { readOnlyHint: false, destructiveHint: availability === 'drain', idempotentHint: true, openWorldHint: true },
-      }, async ({ id }) => {
-        await guardDestructive(options.policy, { tool: name, nodes: [id], detail: `set Swarm availability to ${availability}` }, options.confirm);
-        return core.swarm.setAvailability(id, availability, `mcp:${options.transport}`);
-      });
-    }
 
     tool('suggest_node', {
       title: 'Suggest nodes',
@@ -248,6 +202,10 @@ export function createMcpServerFactory(core: Core, options: McpToolOptions): () 
       description: 'Imports the tailnet\'s machines from `tailscale status --json` (document, or the local CLI when omitted). Unless dry_run is true it overwrites the address, OS and DNS name of nodes already registered under the same id; dry_run shows the diff only.',
       input: McpImportTailscaleArgsSchema, output: TailscaleImportReportSchema, annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
     }, async ({ document, ...importOptions }) => tailscale.import(document === undefined ? await tailscale.readFromCli() : document, importOptions));
+
+    const actor = `mcp:${options.transport}`;
+    const guard = (toolName: string, nodes: string[], detail: string) => guardDestructive(options.policy, { tool: toolName, nodes, detail }, options.confirm);
+    for (const table of TOOL_TABLES) table({ core, options, tool, guard, actor });
 
     server.registerResource('cluster-status', 'cluster://status', { title: 'Cluster status', mimeType: 'application/json' }, async (uri) => ({
       contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(monitor.status(true)) }],

@@ -3,6 +3,7 @@ import { NodeFilterSchema, NodePatchSchema, NodeSchema } from './node';
 import { CommandRequestSchema, PlacementRequestSchema } from './ssh';
 import { TailscaleImportOptionsSchema } from './tailscale';
 import { ContainerIdSchema, ContainerLogsOptionsSchema } from './containers';
+import { ServiceNameSchema, ServicePatchSchema } from './workloads';
 
 // MCP tool arguments, derived from the same schemas as REST and IPC (field names as in REST).
 export const McpIdArgsSchema = z.strictObject({ id: z.string().max(200).describe('Node id') });
@@ -28,4 +29,13 @@ export const McpContainerArgsSchema = z.strictObject({
   container_id: ContainerIdSchema.describe('Container ID or name, as list_containers answers'),
 });
 export const McpContainerLogsArgsSchema = McpContainerArgsSchema.extend(ContainerLogsOptionsSchema.shape).extend({ tail: ContainerLogsOptionsSchema.shape.tail.describe('How many of the last lines') });
-export const McpListServicesArgsSchema = z.strictObject({});
+
+// Workloads on Swarm: the service and job specs themselves, and a name for the rest.
+export const McpServiceNameArgsSchema = z.strictObject({ name: ServiceNameSchema.describe('Service (or job) name, as list_services answers') });
+export const McpScaleServiceArgsSchema = McpServiceNameArgsSchema.extend({ replicas: ServicePatchSchema.shape.replicas.unwrap().describe('Replicas wanted; Swarm starts or stops tasks') });
+export const McpUpdateServiceArgsSchema = McpServiceNameArgsSchema.extend(ServicePatchSchema.shape)
+  .omit({ replicas: true })
+  .refine(({ name: _name, ...change }) => Object.keys(change).length > 0, { error: 'name at least one field to change' });
+export const McpServiceLogsArgsSchema = McpServiceNameArgsSchema.extend({
+  tail: z.int({ error: 'must be a whole number of lines' }).min(1).max(10_000).default(100).describe('How many of the newest lines, all tasks together'),
+});

@@ -1,0 +1,40 @@
+import type { z } from 'zod';
+import type { Core } from '../app-core';
+import type { CommandPolicy } from '../../shared/schemas/mcp';
+import type { ConfirmDestructive } from './destructive-guard';
+
+// What a capability's MCP tool table is given: each core folder that has tools exports one table
+// (e.g. core/workloads/workload-tools.ts), and mcp-tools.ts registers them all on every server.
+
+export interface McpToolOptions {
+  version: string;
+  policy: CommandPolicy;
+  /** Hides every tool that is not read-only. */
+  readOnly: boolean;
+  confirm?: ConfirmDestructive;
+  /** Which face the calls came through, for the audit log (stdio, http, socket). */
+  transport: string;
+}
+
+export type Annotations = { readOnlyHint: boolean; destructiveHint: boolean; idempotentHint: boolean; openWorldHint: boolean };
+export const READ: Annotations = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
+/** Reads that reach out to nodes (SSH, Docker): not idempotent, open world. */
+export const READ_REMOTE: Annotations = { ...READ, idempotentHint: false, openWorldHint: true };
+
+export type DefineTool = <I extends z.ZodType, O extends z.ZodType>(
+  name: string,
+  config: { title: string; description: string; input: I; output: O; annotations: Annotations },
+  run: (args: z.output<I>) => Promise<z.output<O>> | z.output<O>,
+) => void;
+
+export interface ToolTableContext {
+  core: Core;
+  options: McpToolOptions;
+  tool: DefineTool;
+  /** Passes the server's command policy (deny, ask, allow) for an acting tool, or throws. */
+  guard: (tool: string, nodes: string[], detail: string) => Promise<void>;
+  /** Who acts, for the audit log: mcp:<transport>. */
+  actor: string;
+}
+
+export type ToolTable = (context: ToolTableContext) => void;
