@@ -5,7 +5,8 @@
 # (10.213.0.x) exist only inside those namespaces, and clients talk to each daemon over its
 # unix socket, DIR/nI/docker.sock. Needs root, Debian's docker.io and busybox-static.
 #
-#   scripts/docker-lab.sh up DIR [N] [TAG]    start (default N=3, TAG=mco); prints one socket per line
+#   scripts/docker-lab.sh up DIR [N] [TAG] [S]  start (default N=3, TAG=mco); the first S daemons (default
+#                                               all N) form the swarm, the rest stay standalone; prints one socket per line
 #   scripts/docker-lab.sh down DIR [N] [TAG]  stop everything and remove the namespaces
 #
 # Why it is built like this (measured on these machines):
@@ -15,7 +16,7 @@
 # - each daemon gets its own key path, or all of them share one engine ID;
 # - the image is imported once and copied with save | load so its ID matches on every node.
 set -euo pipefail
-cmd=${1:?up|down}; DIR=$(realpath -m "${2:?DIR}"); N=${3:-3}; TAG=${4:-mco}
+cmd=${1:?up|down}; DIR=$(realpath -m "${2:?DIR}"); N=${3:-3}; TAG=${4:-mco}; S=${5:-$N}
 NS=lab-$TAG; RUN=/run/mco-lab-$TAG # exec-roots hold containerd sockets: keep their paths short
 IMAGE=mco/busybox:lab
 
@@ -89,7 +90,7 @@ up() {
   # the swarm: node 1 manages; a 1 s heartbeat so a dead node is Down in about 3 s
   d 1 swarm init --advertise-addr 10.213.0.1 --listen-addr 10.213.0.1:2377 --dispatcher-heartbeat 1s >/dev/null
   local token; token=$(d 1 swarm join-token -q worker)
-  for i in $(seq 2 "$N"); do d "$i" swarm join --token "$token" --advertise-addr "10.213.0.$i" 10.213.0.1:2377 >/dev/null; done
+  for i in $(seq 2 "$S"); do d "$i" swarm join --token "$token" --advertise-addr "10.213.0.$i" 10.213.0.1:2377 >/dev/null; done
   for i in $(seq 1 "$N"); do sock "$i"; done
 }
 

@@ -21,7 +21,7 @@ import { installLastResortHandlers } from './util/last-resort';
 import { ContainerService } from './containers/container-service';
 import { SwarmService } from './containers/swarm-service';
 import { FailoverPolicy } from './containers/failover-policy';
-import { collectWorkload } from './containers/workload';
+import { surveyFleet, workloadOf } from './workloads/fleet-survey';
 import { SwarmLabelSync } from './workloads/node-labels';
 import { WorkloadService } from './workloads/workload-service';
 import type { PlacementResponse } from '../shared/schemas/ssh';
@@ -118,7 +118,8 @@ export function createCore(options: CoreOptions): Core {
     const swarm = new SwarmService(registry, containers, ssh.audit);
     const failover = new FailoverPolicy({ dataDir, storeFactory: options.storeFactory ?? confStoreFactory, onRecovery, registry, monitor, swarm, ...options.failover });
     const swarmLabels = new SwarmLabelSync(registry, containers, swarm);
-    const workloads = new WorkloadService(registry, containers, swarm, swarmLabels, ssh.audit);
+    const suggest = async (input: unknown) => ssh.suggest(input, workloadOf(await surveyFleet(registry, containers, swarm)));
+    const workloads = new WorkloadService(registry, containers, swarm, swarmLabels, ssh.audit, { suggest, metricsOf: (id) => ssh.metrics.latest(id) });
     let demo: FleetSimulator | null = null;
     return {
       dataDir,
@@ -135,7 +136,7 @@ export function createCore(options: CoreOptions): Core {
       swarm,
       failover,
       workloads,
-      suggest: async (input) => ssh.suggest(input, await collectWorkload(registry, containers, swarm)),
+      suggest,
       initialImport,
       demoNodesFile: options.demoNodesFile ?? null,
       guardProcess: () => installLastResortHandlers({ log, record: (reason) => eventLog.append({ node: null, kind: 'internal_error', from: null, to: null, reason }) }),

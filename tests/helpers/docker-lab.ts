@@ -35,12 +35,12 @@ export interface DockerLab {
   stop(): Promise<void>;
 }
 
-/** N dockerd daemons in their own network namespaces, in one swarm (daemon 0 manages). */
-export async function startDockerLab(n: number, tag: string): Promise<DockerLab> {
+/** N dockerd daemons in their own network namespaces; the first `swarmSize` (default all) in one swarm, daemon 0 managing. */
+export async function startDockerLab(n: number, tag: string, swarmSize = n): Promise<DockerLab> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mco-lab-'));
   const started = performance.now();
   try {
-    const { stdout } = await run('bash', [SCRIPT, 'up', dir, String(n), tag], { timeout: 120_000 });
+    const { stdout } = await run('bash', [SCRIPT, 'up', dir, String(n), tag, String(swarmSize)], { timeout: 120_000 });
     const sockets = stdout.trim().split('\n');
     return {
       dir,

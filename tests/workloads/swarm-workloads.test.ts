@@ -5,8 +5,9 @@ import { sshdMissing, startSshdFleet, type SshdFleet } from '../helpers/sshd';
 import { startTestService, TEST_TOKEN } from '../helpers/service';
 import { call, httpMcpClient, inMemoryMcpClient, text } from '../helpers/mcp-client';
 
-// Workloads on a real three-node Swarm (issue 24): dockerd daemons in network namespaces, reached
-// over real sshd on loopback (127.75.0.x), each address's SSH session pointing DOCKER_HOST at its daemon.
+// Workloads on a real three-node Swarm (issue 24), and two Docker nodes outside it: dockerd daemons in
+// network namespaces, reached over real sshd on loopback (127.75.0.x), each address's SSH session
+// pointing DOCKER_HOST at its daemon.
 const IP = (i: number) => `127.75.0.${i}`;
 const SSH_PORT = 2275;
 
@@ -40,18 +41,24 @@ const labels = async (i: number) => JSON.parse(await lab.docker(0, 'node', 'insp
 describe.skipIf(dockerLabMissing || sshdMissing)('workloads on Docker Swarm', () => {
   beforeAll(async () => {
     try {
-      lab = await startDockerLab(3, 'mcowl');
+      lab = await startDockerLab(5, 'mcowl', 3);
     } catch (error) {
       labUnavailable = (error as Error).message;
       console.warn(`[skip] Swarm workload tests: ${labUnavailable}`);
       return;
     }
-    fleet = await startSshdFleet([1, 2, 3].map(IP), SSH_PORT, { extraConfig: lab.sockets.flatMap((socket, i) => [`Match LocalAddress ${IP(i + 1)}`, `  SetEnv DOCKER_HOST=unix://${socket}`]) });
+    fleet = await startSshdFleet([1, 2, 3, 4, 5].map(IP), SSH_PORT, { extraConfig: lab.sockets.flatMap((socket, i) => [`Match LocalAddress ${IP(i + 1)}`, `  SetEnv DOCKER_HOST=unix://${socket}`]) });
     if (process.getuid?.() === 0) execFileSync('usermod', ['-aG', 'docker', fleet.user]);
-    service = await startTestService({ SSH_KEY_PATH: fleet.clientKey, MCP_COMMAND_POLICY: 'deny' });
+    // No background metrics: placement then reads the declared sizes, whatever the machine's load.
+    service = await startTestService({ SSH_KEY_PATH: fleet.clientKey, MCP_COMMAND_POLICY: 'deny', METRICS_INTERVAL: 86_400 });
     const ssh = { user: fleet.user, port: SSH_PORT };
     for (const [i, [id, role]] of ([['mgr', 'master'], ['w1', 'worker'], ['w2', 'worker']] as const).entries()) {
       service.core.registry.create({ id, hostname: `lab-node${i + 1}`, tailscale_ip: IP(i + 1), role, cpu_cores: 2, memory_gb: 4, ssh, docker: { enabled: true }, maintenance: true });
+    }
+    // Outside the swarm, probed (placement takes healthy nodes only): s2 declares more CPUs than s1.
+    for (const [i, id, cpus] of [[4, 's1', 2], [5, 's2', 3]] as const) {
+      service.core.registry.create({ id, hostname: `solo-${id}`, tailscale_ip: IP(i), role: 'worker', cpu_cores: cpus, memory_gb: 4, ssh, docker: { enabled: true }, probes: [{ type: 'tcp', port: SSH_PORT }] });
+      await service.core.monitor.checkOne(id);
     }
   }, 180_000);
 
@@ -203,6 +210,30 @@ describe.skipIf(dockerLabMissing || sshdMissing)('workloads on Docker Swarm', ()
       await agent.close();
     }
   }, 120_000);
+
+  labIt('runs a standalone service on the Docker node outside the swarm that suggest picks, and counts its reservation at the next pick', async () => {
+    await until('s1 and s2 healthy', async () => (await Promise.all(['s1', 's2'].map((id) => service.core.monitor.checkOne(id)))).map((c) => c.status), (s) => s.every((x) => x === 'healthy'));
+    const suggested = (await service.call('POST', '/cluster/suggest', { body: { cpu_cores: 1.5, memory_gb: 0.0625, limit: 10 } })).body.candidates.map((c: { node_id: string }) => c.node_id).filter((id: string) => id.startsWith('s'));
+    expect(suggested[0]).toBe('s2'); // 3 declared CPUs free against 2
+    const spec = (name: string) => ({ name, image: 'mco/busybox:lab', command: ['sh', '-c', `echo hello from ${name}; sleep 100000`], mode: 'standalone', reservations: { cpus: 1.5, memory_mb: 64 } });
+    const a = await service.call('POST', '/cluster/services', { body: spec('solo-a') });
+    expect(a).toMatchObject({ status: 201, body: { name: 'solo-a', mode: 'standalone', desired: 1, running: 1, reservations: { cpus: 1.5, memory_mb: 64 }, tasks: [{ node_id: 's2', state: 'running' }] } });
+    expect(await lab.docker(4, 'inspect', 'solo-a', '--format', '{{.HostConfig.NanoCpus}} {{.HostConfig.Memory}}')).toBe(`1500000000 ${64 * 1024 * 1024}`);
+    // s2 now has 1.5 of its 3 CPUs reserved: the next one goes to s1.
+    const b = await service.call('POST', '/cluster/services', { body: spec('solo-b') });
+    expect(b.body.tasks[0].node_id).toBe('s1');
+    const list = (await service.call('GET', '/cluster/services')).body;
+    expect(list.services.filter((s: { mode: string }) => s.mode === 'standalone').map((s: { name: string }) => s.name)).toEqual(['solo-a', 'solo-b']);
+    const allocation = Object.fromEntries(list.allocation.map((a: { node_id: string }) => [a.node_id, a]));
+    expect(allocation.s2).toMatchObject({ source: 'docker', capacity_from: 'declared', capacity: { cpus: 3 }, reserved: { cpus: 1.5, memory_mb: 64 }, free: { cpus: 1.5 }, running: 1 });
+    expect(allocation.mgr).toMatchObject({ source: 'swarm', capacity_from: 'swarm' });
+    expect(allocation.mgr.capacity.cpus).toBeGreaterThan(0);
+    expect(await service.call('POST', '/cluster/services', { body: spec('solo-a') })).toMatchObject({ status: 409, body: { details: [{ field: 'name', message: 'already exists' }] } });
+    expect(await service.call('PATCH', '/cluster/services/solo-a', { body: { replicas: 2 } })).toMatchObject({ status: 409, body: { details: [{ field: 'name', message: 'standalone' }] } });
+    expect((await service.call('GET', '/cluster/services/solo-a/logs?tail=5')).body.lines).toEqual([{ stream: 'stdout', text: 'hello from solo-a', task_id: expect.any(String), node_id: 's2' }]);
+    for (const name of ['solo-a', 'solo-b']) expect(await remove(name)).toMatchObject({ status: 200, body: { removed: name, mode: 'standalone' } });
+    expect(await lab.docker(4, 'ps', '-aq')).toBe('');
+  }, 60_000);
 
   labIt('refuses bad input with the field and the reason, and changes nothing', async () => {
     await service.call('POST', '/cluster/services', { body: { name: 'taken', image: 'mco/busybox:lab', command: ['sleep', '100000'] } });

@@ -159,6 +159,13 @@ export class DockerEngine {
   containerAction(id: string, action: 'start' | 'stop' | 'restart'): Promise<void> {
     return this.#dial({ method: 'POST', path: `/containers/${encodeURIComponent(id)}/${action}`, query: action === 'start' ? {} : { t: 10 }, timeoutMs: 60_000 });
   }
+  /** `docker create`: the body as POST /containers/create takes it (Image, Cmd, Env, Labels, HostConfig…). */
+  createContainer(name: string, body: Record<string, unknown>): Promise<{ Id: string; Warnings?: string[] | null }> {
+    return this.#dial({ method: 'POST', path: '/containers/create', query: { name }, body });
+  }
+  removeContainer(id: string): Promise<void> {
+    return this.#dial({ method: 'DELETE', path: `/containers/${encodeURIComponent(id)}`, query: { force: true } });
+  }
   inspectContainer(id: string): Promise<{ Id: string; Name: string; State: { Status: string }; Config: { Tty: boolean } }> {
     return this.#dial({ method: 'GET', path: `/containers/${encodeURIComponent(id)}/json` });
   }

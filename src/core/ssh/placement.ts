@@ -2,7 +2,7 @@ import { parseOrThrow } from '../../shared/errors';
 import type { NodeHealth } from '../../shared/schemas/health';
 import type { Node } from '../../shared/schemas/node';
 import { PlacementRequestSchema, type NodeMetrics, type PlacementResponse } from '../../shared/schemas/ssh';
-import type { NodeWorkload } from '../containers/workload';
+import type { NodeWorkload } from '../workloads/fleet-survey';
 
 /**
  * The seed's "resource allocation": ranks healthy nodes that meet the requirements by free capacity.

@@ -9,7 +9,7 @@ import { CommandRunner } from './command-runner';
 import { HostKeyStore } from './host-key-store';
 import { MetricsCollector } from './metrics-collector';
 import { suggestNodes } from './placement';
-import type { NodeWorkload } from '../containers/workload';
+import type { NodeWorkload } from '../workloads/fleet-survey';
 import { SshConnectionPool, sshUser, type SshAuthOptions } from './ssh-connection-pool';
 
 export interface SshServiceOptions {

@@ -6,9 +6,18 @@ import type { ContainerService } from '../containers/container-service';
 import type { DockerEngine, EngineService } from '../containers/docker-engine';
 import type { SwarmService, SwarmSnapshot } from '../containers/swarm-service';
 import { splitLogFrames } from '../containers/log-frames';
+import type { NodeMetrics, PlacementResponse } from '../../shared/schemas/ssh';
 import type { SwarmLabelSync } from './node-labels';
 import { applyPatch, isScaleOnly, jobToEngineSpec, toEngineSpec } from './swarm-spec';
 import { toJobView, toServiceView } from './service-view';
+import { allocationOf, surveyFleet } from './fleet-survey';
+import { pickStandaloneNode, runStandalone, standaloneContainers, standaloneView } from './standalone';
+
+export interface WorkloadDeps {
+  /** Placement over live metrics and current reservations (core.suggest). */
+  suggest: (request: { cpu_cores: number; memory_gb: number; tags: string[]; limit: number }) => Promise<PlacementResponse>;
+  metricsOf: (id: string) => NodeMetrics | null;
+}
 
 const MAX_LOG_BYTES = 1024 * 1024;
 /** A job's runs read back with their logs: the newest this many. */
@@ -28,6 +37,7 @@ export class WorkloadService {
     private readonly swarm: SwarmService,
     private readonly labels: SwarmLabelSync,
     private readonly audit: AuditLog,
+    private readonly deps: WorkloadDeps,
   ) {}
 
   /** A manager, and a way to call its engine with every failure as one clear error. */
@@ -37,14 +47,19 @@ export class WorkloadService {
     return { snap, call: (use) => this.containers.call(node, use) };
   }
 
+  /** Swarm's services and jobs, our standalone containers, and each node's allocation. */
   async list(): Promise<ServiceList> {
-    const { snap, call } = await this.#manager();
-    const [services, tasks] = await call((e) => Promise.all([e.services(true), e.tasks()]));
-    const views = services.map((s) => toServiceView(s, tasks, snap)).sort((a, b) => a.name.localeCompare(b.name));
-    return { manager_node_id: snap.managerNodeId, services: views, count: views.length };
+    if (!this.registry.all().some((n) => n.docker?.enabled)) await this.swarm.snapshot(); // throws the clear "no node has Docker enabled"
+    const survey = await surveyFleet(this.registry, this.containers, this.swarm, true);
+    if (!survey.snap && survey.outside.size === 0) await this.swarm.snapshot(); // nothing answered: say why
+    const swarmViews = survey.snap ? survey.services.map((s) => toServiceView(s, survey.tasks, survey.snap!)) : [];
+    const views = [...swarmViews, ...standaloneContainers(survey).map(({ nodeId, container }) => standaloneView(nodeId, container))].sort((a, b) => a.name.localeCompare(b.name));
+    return { manager_node_id: survey.snap?.managerNodeId ?? null, services: views, count: views.length, allocation: allocationOf(survey, this.registry, this.deps.metricsOf) };
   }
 
   async get(name: string): Promise<ServiceView> {
+    const standalone = await this.#standalone(name);
+    if (standalone) return standaloneView(standalone.nodeId, standalone.container);
     const { snap, call } = await this.#manager();
     const service = await this.#find(call, name);
     const [withStatus, tasks] = await call((e) => Promise.all([e.services(true), e.tasks(service.ID)]));
@@ -52,6 +67,7 @@ export class WorkloadService {
   }
 
   async deploy(spec: ServiceSpec, actor: string): Promise<ServiceView> {
+    if (spec.mode === 'standalone') return this.#deployStandalone(spec, actor);
     const { snap, call } = await this.#manager();
     await this.#refuseTaken(call, spec.name);
     await this.#checkPlacement(snap, spec.placement);
@@ -62,6 +78,7 @@ export class WorkloadService {
 
   /** `replicas` alone scales; any other field is a rolling update (failure_action rollback by default). */
   async change(name: string, patch: ServicePatch, actor: string): Promise<ServiceView> {
+    await this.#refuseStandalone(name, 'scaled or updated');
     const { snap, call } = await this.#manager();
     const service = await this.#find(call, name);
     if (patch.replicas !== undefined && !service.Spec.Mode.Replicated) {
@@ -76,6 +93,7 @@ export class WorkloadService {
 
   /** Back to the spec before the last update (Swarm's PreviousSpec). */
   async rollback(name: string, actor: string): Promise<ServiceView> {
+    await this.#refuseStandalone(name, 'rolled back');
     const { call } = await this.#manager();
     const service = await this.#find(call, name);
     await this.#audited(actor, 'service_rollback', name, () => call((e) => e.updateService(service.ID, service.Version?.Index ?? 0, service.Spec, true)));
@@ -83,6 +101,12 @@ export class WorkloadService {
   }
 
   async remove(name: string, actor: string): Promise<{ removed: string; mode: ServiceView['mode'] }> {
+    const standalone = await this.#standalone(name);
+    if (standalone) {
+      const node = this.registry.require(standalone.nodeId);
+      await this.#audited(actor, 'service_remove', `${name} (standalone on ${node.id})`, () => this.containers.call(node, (e) => e.removeContainer(standalone.container.Id)), [node.id]);
+      return { removed: name, mode: 'standalone' };
+    }
     const { snap, call } = await this.#manager();
     const service = await this.#find(call, name);
     const mode = toServiceView(service, [], snap).mode;
@@ -92,6 +116,11 @@ export class WorkloadService {
 
   /** The newest `tail` lines of every task together, in time order, each with its task and node. */
   async logs(name: string, tail: number): Promise<WorkloadLogs> {
+    const standalone = await this.#standalone(name);
+    if (standalone) {
+      const logs = await this.containers.logs(standalone.nodeId, standalone.container.Id, { tail, timestamps: false });
+      return { name, lines: logs.lines.map((l) => ({ ...l, task_id: logs.id.slice(0, 12), node_id: standalone.nodeId })), truncated: logs.truncated };
+    }
     const { snap, call } = await this.#manager();
     const service = await this.#find(call, name);
     const raw = await call((e) => e.serviceLogs(service.ID, tail));
@@ -137,6 +166,32 @@ export class WorkloadService {
     return toJobView(service, tasks, snap, logs);
   }
 
+  /** One container on the Docker node outside the swarm that suggest picks, its reservations as its limits. */
+  async #deployStandalone(spec: ServiceSpec, actor: string): Promise<ServiceView> {
+    const survey = await surveyFleet(this.registry, this.containers, this.swarm);
+    if (standaloneContainers(survey).some(({ container }) => container.Labels?.['mco.service'] === spec.name)) {
+      throw new OrchestratorError('conflict', `A standalone service named "${spec.name}" already exists; remove it first, or choose another name`, [{ field: 'name', message: 'already exists' }]);
+    }
+    const reserved = spec.reservations ?? spec.limits ?? {};
+    const suggestion = await this.deps.suggest({ cpu_cores: reserved.cpus ?? 0.01, memory_gb: (reserved.memory_mb ?? 6) / 1024, tags: spec.placement?.tags ?? [], limit: 1000 });
+    const nodeId = pickStandaloneNode(spec, survey, this.registry, suggestion);
+    await this.#audited(actor, 'service_deploy', `${spec.name}: ${spec.image}, standalone on ${nodeId} (suggested)`, () => runStandalone(this.containers, this.registry, nodeId, spec), [nodeId]);
+    return this.get(spec.name);
+  }
+
+  /** Our standalone container named `name`, on a Docker node outside the swarm, if there is one. */
+  async #standalone(name: string): Promise<ReturnType<typeof standaloneContainers>[number] | null> {
+    if (!this.registry.all().some((n) => n.docker?.enabled)) return null;
+    const survey = await surveyFleet(this.registry, this.containers, this.swarm);
+    return standaloneContainers(survey).find(({ container }) => container.Labels?.['mco.service'] === name) ?? null;
+  }
+
+  async #refuseStandalone(name: string, what: string): Promise<void> {
+    if (await this.#standalone(name)) {
+      throw new OrchestratorError('conflict', `${name} is a standalone container: it cannot be ${what}; remove it and deploy again, or deploy it to a swarm`, [{ field: 'name', message: 'standalone' }]);
+    }
+  }
+
   async #find(call: <T>(use: (e: DockerEngine) => Promise<T>) => Promise<T>, name: string): Promise<EngineService> {
     try {
       return await call((e) => e.inspectService(name));
@@ -166,15 +221,15 @@ export class WorkloadService {
     if (problems.length > 0) throw new OrchestratorError('validation_error', `Invalid placement — ${problems.map((p) => p.message).join('; ')}`, problems);
   }
 
-  async #audited(actor: string, action: string, detail: string, act: () => Promise<unknown>): Promise<void> {
-    this.audit.record({ actor, action, nodes: [], detail, outcome: 'requested' });
+  async #audited(actor: string, action: string, detail: string, act: () => Promise<unknown>, nodes: string[] = []): Promise<void> {
+    this.audit.record({ actor, action, nodes, detail, outcome: 'requested' });
     try {
       await act();
     } catch (error) {
       const e = error as OrchestratorError;
-      this.audit.record({ actor, action, nodes: [], detail, outcome: `${e.code ?? 'error'}: ${e.message}` });
+      this.audit.record({ actor, action, nodes, detail, outcome: `${e.code ?? 'error'}: ${e.message}` });
       throw error;
     }
-    this.audit.record({ actor, action, nodes: [], detail, outcome: 'ok' });
+    this.audit.record({ actor, action, nodes, detail, outcome: 'ok' });
   }
 }

@@ -86,7 +86,8 @@ export const ServiceSpecSchema = z
     image: ImageRefSchema,
     command: CommandSchema.optional(),
     env: EnvSchema.optional(),
-    mode: z.enum(['replicated', 'global'], { error: 'must be replicated or global' }).default('replicated'),
+    /** standalone: one container (docker run) on the Docker node outside any swarm that suggest picks. */
+    mode: z.enum(['replicated', 'global', 'standalone'], { error: 'must be replicated, global or standalone' }).default('replicated'),
     /** Replicated only; 1 when omitted. */
     replicas: replicas.optional(),
     reservations: ResourcesSchema.optional(),
@@ -96,7 +97,9 @@ export const ServiceSpecSchema = z
     restart: RestartPolicySchema.optional(),
     update: UpdatePolicySchema.optional(),
   })
-  .refine((s) => !(s.mode === 'global' && s.replicas !== undefined), { error: 'a global service runs one task per node: leave replicas out', path: ['replicas'] });
+  .refine((s) => !(s.mode === 'global' && s.replicas !== undefined), { error: 'a global service runs one task per node: leave replicas out', path: ['replicas'] })
+  .refine((s) => !(s.mode === 'standalone' && (s.replicas ?? 1) !== 1), { error: 'a standalone service is one container: replicas must be 1', path: ['replicas'] })
+  .refine((s) => !(s.mode === 'standalone' && s.update), { error: 'a standalone container has no rolling update: leave update out', path: ['update'] });
 export type ServiceSpec = z.output<typeof ServiceSpecSchema>;
 export type ServiceSpecInput = z.input<typeof ServiceSpecSchema>;
 
@@ -188,11 +191,27 @@ export const ServiceViewSchema = z.object({
 });
 export type ServiceView = z.infer<typeof ServiceViewSchema>;
 
+/** What tasks reserve on a node against its capacity (Swarm's node description, else live metrics, else the declared size). */
+export const NodeAllocationSchema = z.object({
+  node_id: z.string(),
+  /** swarm: a Swarm node; docker: a Docker node outside the swarm (standalone containers). */
+  source: z.enum(['swarm', 'docker']),
+  capacity_from: z.enum(['swarm', 'metrics', 'declared']),
+  capacity: z.object({ cpus: z.number(), memory_mb: z.int() }),
+  reserved: z.object({ cpus: z.number(), memory_mb: z.int() }),
+  free: z.object({ cpus: z.number(), memory_mb: z.int() }),
+  /** Running tasks or containers. */
+  running: z.int(),
+});
+export type NodeAllocation = z.infer<typeof NodeAllocationSchema>;
+
 export const ServiceListSchema = z.object({
   /** Our node whose daemon answered as a manager; null without a swarm (standalone containers only). */
   manager_node_id: z.string().nullable(),
   services: z.array(ServiceViewSchema),
   count: z.int(),
+  /** Per node: CPU and memory reserved against capacity. */
+  allocation: z.array(NodeAllocationSchema),
 });
 export type ServiceList = z.infer<typeof ServiceListSchema>;
 
