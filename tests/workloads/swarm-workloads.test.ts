@@ -4,6 +4,7 @@ import { dockerLabMissing, startDockerLab, type DockerLab } from '../helpers/doc
 import { sshdMissing, startSshdFleet, type SshdFleet } from '../helpers/sshd';
 import { startTestService, TEST_TOKEN } from '../helpers/service';
 import { call, httpMcpClient, inMemoryMcpClient, text } from '../helpers/mcp-client';
+import { chromiumMissing, launchChromium, screenshotPath } from '../helpers/browser';
 
 // Workloads on a real three-node Swarm (issue 24), and two Docker nodes outside it: dockerd daemons in
 // network namespaces, reached over real sshd on loopback (127.75.0.x), each address's SSH session
@@ -234,6 +235,53 @@ describe.skipIf(dockerLabMissing || sshdMissing)('workloads on Docker Swarm', ()
     for (const name of ['solo-a', 'solo-b']) expect(await remove(name)).toMatchObject({ status: 200, body: { removed: name, mode: 'standalone' } });
     expect(await lab.docker(4, 'ps', '-aq')).toBe('');
   }, 60_000);
+
+  (chromiumMissing ? it.skip : labIt)('the Services view shows replicas, the pending reason and allocation; deploys through its form and removes after a confirmation', async () => {
+    await service.call('POST', '/cluster/services', { body: { name: 'cpu', image: 'mco/busybox:lab', command: ['sleep', '100000'], replicas: 4, reservations: { cpus: 1.5, memory_mb: 64 } } });
+    await until('cpu: 3 running, 1 pending', () => get('cpu'), (v) => v.running === 3 && v.pending === 1);
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(`${service.url}/?view=services#token=${TEST_TOKEN}`);
+      const cpu = page.locator('[data-service="cpu"]');
+      await expect.poll(() => cpu.getByTestId('replicas').textContent(), { timeout: 15_000 }).toMatch(/3 of 4 running.*1 pending: no suitable node \(insufficient resources on 3 nodes\)/);
+      expect(await page.getByTestId('allocation').locator('[data-node="mgr"]').textContent()).toMatch(/1\.50 of/);
+      await cpu.getByRole('button', { name: 'cpu' }).click();
+      await expect.poll(() => page.locator('[data-task-state="pending"]').count()).toBe(1);
+      await page.screenshot({ path: screenshotPath('services-view') });
+
+      // Deploy through the form: a memory under Docker's minimum is refused beside its field, then fixed.
+      await page.getByRole('button', { name: 'Deploy' }).first().click();
+      const form = page.getByRole('form', { name: 'Deploy a service' });
+      await form.getByLabel('Name').fill('form-web');
+      await form.getByLabel('Image').fill('mco/busybox:lab');
+      await form.getByLabel('Replicas').fill('2');
+      await form.getByLabel('Memory (MB)').fill('4');
+      await form.getByLabel('Command').fill('sleep\n100000');
+      await form.getByRole('button', { name: 'Deploy' }).click();
+      await expect.poll(() => form.getByRole('alert').first().textContent()).toMatch(/Memory \(MB\).*6 MB/);
+      await page.screenshot({ path: screenshotPath('service-deploy-form') });
+      await form.getByLabel('Memory (MB)').fill('64');
+      await form.getByRole('button', { name: 'Deploy' }).click();
+      await expect.poll(() => page.locator('[data-service="form-web"]').count(), { timeout: 15_000 }).toBe(1);
+      const web = await until('form-web running', () => get('form-web'), (v) => v.running === 2);
+      expect(web).toMatchObject({ reservations: { memory_mb: 64 }, command: ['sleep', '100000'] });
+
+      // Remove after a confirmation that names what stops.
+      await page.locator('[data-service="form-web"]').getByRole('button', { name: 'form-web' }).click();
+      await page.locator('.service-detail').getByRole('button', { name: 'Remove' }).click();
+      expect(await page.getByTestId('remove-impact').textContent()).toMatch(/Its 2 tasks stop, on .+\./);
+      await page.getByRole('dialog').getByRole('button', { name: 'Remove' }).click();
+      await expect.poll(() => page.locator('[data-service="form-web"]').count(), { timeout: 15_000 }).toBe(0);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+      await remove('cpu');
+      await remove('form-web').catch(() => undefined);
+    }
+  }, 90_000);
 
   labIt('refuses bad input with the field and the reason, and changes nothing', async () => {
     await service.call('POST', '/cluster/services', { body: { name: 'taken', image: 'mco/busybox:lab', command: ['sleep', '100000'] } });

@@ -16,6 +16,8 @@ import { DemoNotice } from './components/DemoNotice';
 import { Modal } from './components/Modal';
 import { TokenScreen } from './components/TokenScreen';
 import { usePageStatus } from './components/page-status';
+import { ServicesView } from './components/ServicesView';
+import { ServiceDeployForm } from './components/ServiceDeployForm';
 
 // Health updates re-render the app when rows are sorted by state (the default); these parts do not
 // depend on health, so they are memoised and given stable callbacks.
@@ -23,7 +25,7 @@ const StableHeader = memo(Header);
 const StableFilters = memo(Filters);
 const StableDetail = memo(NodeDetail);
 
-type Dialog = { kind: 'add' } | { kind: 'edit' } | { kind: 'import'; source?: 'file' | 'tailscale' } | { kind: 'settings' } | { kind: 'command'; nodeIds: string[] } | null;
+type Dialog = { kind: 'add' } | { kind: 'edit' } | { kind: 'import'; source?: 'file' | 'tailscale' } | { kind: 'settings' } | { kind: 'command'; nodeIds: string[] } | { kind: 'deploy' } | null;
 
 export function App() {
   const { t } = useTranslation();
@@ -37,6 +39,17 @@ export function App() {
   const sort = useClusterStore((s) => s.sort);
   const selectedId = useClusterStore((s) => s.selectedId);
   const [dialog, setDialog] = useState<Dialog>(null);
+  // Nodes (the table) or Services (workloads on Swarm); the address keeps it, so a reload stays there.
+  const [view, setView] = useState<'nodes' | 'services'>(() => (new URLSearchParams(window.location.search).get('view') === 'services' ? 'services' : 'nodes'));
+  const [servicesChanged, setServicesChanged] = useState(0);
+  const showView = useCallback((next: 'nodes' | 'services') => {
+    setView(next);
+    const params = new URLSearchParams(window.location.search);
+    if (next === 'services') params.set('view', 'services');
+    else params.delete('view');
+    const search = params.toString();
+    window.history.replaceState(null, '', window.location.pathname + (search ? `?${search}` : '') + window.location.hash);
+  }, []);
   const open = useMemo(
     () => ({
       add: () => setDialog({ kind: 'add' }),
@@ -44,6 +57,7 @@ export function App() {
       import: (source?: 'file' | 'tailscale') => setDialog({ kind: 'import', source }),
       settings: () => setDialog({ kind: 'settings' }),
       command: (nodeIds: string[]) => setDialog({ kind: 'command', nodeIds }),
+      deploy: () => setDialog({ kind: 'deploy' }),
     }),
     [],
   );
@@ -100,9 +114,15 @@ export function App() {
     <div className="app">
       <StableHeader onAdd={open.add} onImport={open.import} onSettings={open.settings} />
       {connection === 'closed' && <div className="banner" role="status" data-testid="connection-lost">{t('connection.lost')}</div>}
+      <nav className="view-tabs" aria-label={t('header.views')}>
+        <button aria-pressed={view === 'nodes'} onClick={() => showView('nodes')}>{t('header.nodes')}</button>
+        <button aria-pressed={view === 'services'} onClick={() => showView('services')}>{t('header.services')}</button>
+      </nav>
       <DemoNotice />
       {!loaded ? (
         <main className="center">{t('common.loading')}</main>
+      ) : view === 'services' ? (
+        <ServicesView onDeploy={open.deploy} refreshKey={servicesChanged} />
       ) : order.length === 0 ? (
         <EmptyState onAdd={open.add} onImport={open.import} />
       ) : (
@@ -121,6 +141,7 @@ export function App() {
           {dialog.kind === 'import' && <ImportDialog onClose={close} initialSource={dialog.source} />}
           {dialog.kind === 'settings' && <SettingsDialog onClose={close} />}
           {dialog.kind === 'command' && <CommandDialog nodeIds={dialog.nodeIds} onClose={close} />}
+          {dialog.kind === 'deploy' && <ServiceDeployForm onClose={close} onDeployed={() => setServicesChanged((n) => n + 1)} />}
         </Modal>
       )}
     </div>
