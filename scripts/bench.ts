@@ -117,6 +117,15 @@ async function createBench(): Promise<void> {
   row('health_max_ms_while_creating', r.health_max_ms, '<= 100', `slowest of ${r.health_checks} GET /health polled every 20 ms meanwhile`);
 }
 
+// Workloads on the three-node Swarm lab: our deploy until 3 tasks run, over the docker CLI's.
+async function deployBench(): Promise<void> {
+  if (process.getuid?.() !== 0) return console.log('deploy_3_replicas_running_over_docker_cli: skipped, the Swarm lab needs root');
+  const rounds = quick ? 3 : 5;
+  const { output } = await spawnTs('scripts/bench/deploy-worker.ts', [String(rounds)], null);
+  const r = lastJsonLine<{ ours_ms: number; cli_ms: number }>(output);
+  row('deploy_3_replicas_running_over_docker_cli', r.ours_ms / r.cli_ms, '<= 1.1', `our deploy through a manager over SSH until 3 tasks run ${r.ours_ms.toFixed(0)} ms ÷ docker service create -d on the manager's socket ${r.cli_ms.toFixed(0)} ms (median of ${rounds}, interleaved)`);
+}
+
 // A browser tab that stops reading the bridge for 30 s while 5,000 nodes are swept twice a second.
 async function bridgeBench(): Promise<void> {
   const r = await stalledBridgeClient(quick ? 15 : 30, (child) => children.push(child));
@@ -127,7 +136,7 @@ console.log(`bench${quick ? ' (quick)' : ''} — ratios against baselines measur
 const built = spawnSync(process.execPath, ['scripts/build.mjs', '--cli'], { stdio: 'inherit' });
 if (built.status !== 0) throw new Error('npm run build failed');
 // `--only=startup,ssh` runs some of the benches.
-const benches: Record<string, () => Promise<void>> = { startup: startupBench, sweep: sweepBench, rss: rssBench, ui: uiBench, ssh: sshBench, create: createBench, bridge: bridgeBench };
+const benches: Record<string, () => Promise<void>> = { startup: startupBench, sweep: sweepBench, rss: rssBench, ui: uiBench, ssh: sshBench, create: createBench, bridge: bridgeBench, deploy: deployBench };
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
 for (const [name, bench] of Object.entries(benches)) if (!only || only.includes(name)) await bench();
 console.log(JSON.stringify(figures));

@@ -83,6 +83,14 @@ describe.skipIf(dockerLabMissing || sshdMissing)('workloads on Docker Swarm', ()
     expect(pending.pending_reason).toMatch(/no suitable node \(insufficient resources on 3 nodes\)/);
     const listed = (await service.call('GET', '/cluster/services')).body;
     expect(listed).toMatchObject({ manager_node_id: 'mgr', count: 1, services: [{ name: 'cpu', pending: 1, pending_reason: expect.stringMatching(/insufficient resources/) }] });
+    const agent = await inMemoryMcpClient(service.core);
+    try {
+      const viaMcp = (await call(agent, 'list_services')).structuredContent as { services: Array<{ name: string; pending: number; pending_reason: string; tasks: Array<{ state: string; error: string | null }> }> };
+      expect(viaMcp.services[0]).toMatchObject({ name: 'cpu', pending: 1, pending_reason: expect.stringMatching(/no suitable node \(insufficient resources on 3 nodes\)/) });
+      expect(viaMcp.services[0].tasks.find((t) => t.state === 'pending')?.error).toMatch(/insufficient resources/);
+    } finally {
+      await agent.close();
+    }
 
     expect(await remove('cpu')).toMatchObject({ status: 200, body: { removed: 'cpu', mode: 'replicated' } });
     expect(await service.call('GET', '/cluster/services/cpu')).toMatchObject({ status: 404, body: { details: [{ field: 'name', message: 'no such service' }] } });

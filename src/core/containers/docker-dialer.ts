@@ -21,11 +21,15 @@ const shellQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 /**
  * An HTTP agent whose connections are `docker system dial-stdio` sessions on the node's pooled SSH
  * connection: exactly what `docker -H ssh://node` does, but with our host-key pins, keys and agent.
- * Each request gets its own channel; the SSH connection itself is shared and stays pooled.
+ * A channel is kept for the next request (keep-alive) until it has been idle a few seconds: each new
+ * one starts a docker CLI on the node, which costs more than the request. The SSH connection itself is
+ * shared and stays pooled.
  */
+export const DIAL_IDLE_MS = 5000;
 export function sshDockerAgent(pool: SshConnectionPool, node: Node): http.Agent {
   // OpenSSH allows 10 sessions per connection by default (MaxSessions); leave room for commands and metrics.
-  const agent = new http.Agent({ keepAlive: false, maxSockets: 4 });
+  // `timeout` is how long an idle kept channel stays open (the agent destroys it at its 'timeout').
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 4, maxFreeSockets: 2, timeout: DIAL_IDLE_MS });
   const host = node.docker?.host;
   const command = host ? `docker -H ${shellQuote(host)} system dial-stdio` : 'docker system dial-stdio';
   // Node's types want a socket back synchronously; a callback with the channel is also allowed.
@@ -56,13 +60,18 @@ class DialStdioSocket extends Duplex {
   #stderr = '';
   #ended = false;
   #exitCode: number | null | undefined = undefined;
+  #idle: NodeJS.Timeout | null = null;
+  /** As net.Socket has it: the agent reads it before it sets its own. */
+  timeout = 0;
 
   constructor(private readonly channel: ClientChannel) {
-    super();
+    // Not half-open: when dial-stdio ends, the socket closes, so a kept socket whose daemon went away leaves the agent.
+    super({ allowHalfOpen: false });
     channel.stderr.on('data', (chunk: Buffer) => {
       if (this.#stderr.length < MAX_STDERR) this.#stderr += chunk.toString('utf8').slice(0, MAX_STDERR - this.#stderr.length);
     });
     channel.on('data', (chunk: Buffer) => {
+      this.#arm();
       if (!this.push(chunk)) channel.pause();
     });
     channel.on('end', () => ((this.#ended = true), this.#settle()));
@@ -85,6 +94,7 @@ class DialStdioSocket extends Duplex {
     this.channel.resume();
   }
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.#arm();
     this.channel.write(chunk, callback);
   }
   override _final(callback: () => void): void {
@@ -92,13 +102,23 @@ class DialStdioSocket extends Duplex {
     callback();
   }
   override _destroy(error: Error | null, callback: (error: Error | null) => void): void {
+    if (this.#idle) clearTimeout(this.#idle);
     this.channel.close();
     callback(error);
   }
-  // What the HTTP client may call on a socket; a channel has no such settings.
-  setTimeout(): this {
+  /** 'timeout' after `ms` without traffic, as net.Socket does (0 turns it off). */
+  setTimeout(ms: number, onTimeout?: () => void): this {
+    this.timeout = ms;
+    if (onTimeout) this.once('timeout', onTimeout);
+    this.#arm();
     return this;
   }
+  #arm(): void {
+    if (this.#idle) clearTimeout(this.#idle);
+    this.#idle = this.timeout > 0 && !this.destroyed ? setTimeout(() => this.emit('timeout'), this.timeout) : null;
+    this.#idle?.unref();
+  }
+  // What the HTTP client may call on a socket; a channel has no such settings.
   setNoDelay(): this {
     return this;
   }

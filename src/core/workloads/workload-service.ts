@@ -58,10 +58,30 @@ export class WorkloadService {
   }
 
   async get(name: string): Promise<ServiceView> {
-    const standalone = await this.#standalone(name);
-    if (standalone) return standaloneView(standalone.nodeId, standalone.container);
-    const { snap, call } = await this.#manager();
-    const service = await this.#find(call, name);
+    try {
+      const { snap, call, service } = await this.#swarmService(name);
+      return await this.#view(snap, call, service);
+    } catch (error) {
+      // Not in the swarm (or no swarm): a standalone container of that name, if there is one.
+      const standalone = await this.#standalone(name).catch(() => null);
+      if (standalone) return standaloneView(standalone.nodeId, standalone.container);
+      throw error;
+    }
+  }
+
+  /** The Swarm service `name` and its manager; when there is none, a standalone one is refused as one that cannot be `what`. */
+  async #swarmService(name: string, what?: string): Promise<{ snap: SwarmSnapshot; call: <T>(use: (e: DockerEngine) => Promise<T>) => Promise<T>; service: EngineService }> {
+    try {
+      const manager = await this.#manager();
+      return { ...manager, service: await this.#find(manager.call, name) };
+    } catch (error) {
+      if (what) await this.#refuseStandalone(name, what);
+      throw error;
+    }
+  }
+
+  /** The service as it is now, with its tasks and Swarm's running count. */
+  async #view(snap: SwarmSnapshot, call: <T>(use: (e: DockerEngine) => Promise<T>) => Promise<T>, service: EngineService): Promise<ServiceView> {
     const [withStatus, tasks] = await call((e) => Promise.all([e.services(true), e.tasks(service.ID)]));
     return toServiceView(withStatus.find((s) => s.ID === service.ID) ?? service, tasks, snap);
   }
@@ -72,15 +92,14 @@ export class WorkloadService {
     await this.#refuseTaken(call, spec.name);
     await this.#checkPlacement(snap, spec.placement);
     const detail = `${spec.name}: ${spec.image}, ${spec.mode === 'global' ? 'global' : `${spec.replicas ?? 1} replicas`}`;
-    await this.#audited(actor, 'service_deploy', detail, () => call((e) => e.createService(toEngineSpec(spec))));
-    return this.get(spec.name);
+    let id = '';
+    await this.#audited(actor, 'service_deploy', detail, async () => ({ ID: id } = await call((e) => e.createService(toEngineSpec(spec)))));
+    return this.#view(snap, call, await call((e) => e.inspectService(id)));
   }
 
   /** `replicas` alone scales; any other field is a rolling update (failure_action rollback by default). */
   async change(name: string, patch: ServicePatch, actor: string): Promise<ServiceView> {
-    await this.#refuseStandalone(name, 'scaled or updated');
-    const { snap, call } = await this.#manager();
-    const service = await this.#find(call, name);
+    const { snap, call, service } = await this.#swarmService(name, 'scaled or updated');
     if (patch.replicas !== undefined && !service.Spec.Mode.Replicated) {
       throw new OrchestratorError('validation_error', `${name} is not a replicated service: its replicas cannot be set`, [{ field: 'replicas', message: 'only a replicated service scales' }]);
     }
@@ -88,16 +107,14 @@ export class WorkloadService {
     const action = isScaleOnly(patch) ? 'service_scale' : 'service_update';
     const detail = `${name}: ${Object.entries(patch).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')}`.slice(0, 400);
     await this.#audited(actor, action, detail, () => call((e) => e.updateService(service.ID, service.Version?.Index ?? 0, applyPatch(service.Spec, patch))));
-    return this.get(name);
+    return this.#view(snap, call, await call((e) => e.inspectService(service.ID)));
   }
 
   /** Back to the spec before the last update (Swarm's PreviousSpec). */
   async rollback(name: string, actor: string): Promise<ServiceView> {
-    await this.#refuseStandalone(name, 'rolled back');
-    const { call } = await this.#manager();
-    const service = await this.#find(call, name);
+    const { snap, call, service } = await this.#swarmService(name, 'rolled back');
     await this.#audited(actor, 'service_rollback', name, () => call((e) => e.updateService(service.ID, service.Version?.Index ?? 0, service.Spec, true)));
-    return this.get(name);
+    return this.#view(snap, call, await call((e) => e.inspectService(service.ID)));
   }
 
   async remove(name: string, actor: string): Promise<{ removed: string; mode: ServiceView['mode'] }> {
