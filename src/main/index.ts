@@ -24,6 +24,7 @@ import { applyStartAtLogin, startsHidden } from './autostart';
 import { secretStorageRefusal } from './secret-storage';
 import { installQuitCleanup } from './quit-cleanup';
 import { sendToPage } from './safe-send';
+import { createConfirmQueue } from './confirm-queue';
 
 // The Electron shell: wiring only. Decisions live in small modules beside this one and in the core's alert
 // policy (tested in Node); services live in src/core.
@@ -164,7 +165,15 @@ async function main(): Promise<void> {
     ['core', () => core.close()],
   ]);
 
-  // MCP for local agents: a 0600 socket in userData; destructive tools ask a person.
+  // MCP for local agents: a 0600 socket in userData; destructive tools ask a person, one dialog at a
+  // time, owned by the window (shown for it) so that it never blocks the process (confirm-queue.ts).
+  const confirm = createConfirmQueue({
+    parent: () => (showWindow(), window!),
+    showMessageBox: (parent, options) => dialog.showMessageBox(parent, options),
+    t: (key, values) => String(text.t(key as never, values as never)),
+    onLateAnswer: (request) => notifier.show({ title: text.t('shell.confirmTitle'), body: `${request.tool}: ${text.t('shell.lateAnswer')}`, nodeId: null }),
+    timeoutMs: Number(process.env.MCO_CONFIRM_TIMEOUT_S ?? 60) * 1000,
+  });
   mcpSocket = await serveOwnerSocket(
     core,
     async () => createMcpServerFactory(core, {
@@ -172,18 +181,7 @@ async function main(): Promise<void> {
       policy: shellSettings.command_policy,
       readOnly: false,
       transport: 'desktop',
-      confirm: async (request) => {
-        const { response } = await dialog.showMessageBox({
-          type: 'warning',
-          title: text.t('shell.confirmTitle'),
-          message: text.t('shell.confirmMessage', { tool: request.tool, count: request.nodes.length, nodes: request.nodes.join(', ') }),
-          detail: request.detail,
-          buttons: [text.t('shell.deny'), text.t('shell.allowOnce')],
-          defaultId: 0,
-          cancelId: 0,
-        });
-        return response === 1;
-      },
+      confirm,
     }),
     userData,
   );

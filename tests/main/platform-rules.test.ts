@@ -7,7 +7,7 @@ import { APP_ID, DESKTOP_FILE, applyAppIdentity } from '../../src/main/app-ident
 import { applyStartAtLogin, autostartEntry, autostartFile, startsHidden } from '../../src/main/autostart';
 import { secretStorageRefusal } from '../../src/main/secret-storage';
 import { trackWindowBounds } from '../../src/main/window-bounds';
-import { Notifier, type NotificationLike } from '../../src/main/notifier';
+import { MAX_RETAINED, Notifier, type NotificationLike } from '../../src/main/notifier';
 import { installQuitCleanup } from '../../src/main/quit-cleanup';
 import { sendToPage } from '../../src/main/safe-send';
 import { appPaths } from '../../src/main/app-paths';
@@ -121,7 +121,7 @@ describe('notifications', () => {
   it('keeps each notification referenced until click, close or failed, and routes the click', () => {
     const made: FakeNotification[] = [];
     const clicks: Array<string | undefined> = [];
-    const notifier = new Notifier(() => (made.push(new FakeNotification()), made.at(-1)!), '/icons/icon.png', (id) => clicks.push(id));
+    const notifier = new Notifier(() => (made.push(new FakeNotification()), made.at(-1)!), '/icons/icon.png', (id) => clicks.push(id), 'linux');
     notifier.show({ title: 'a down', body: '', nodeId: 'a' });
     notifier.show({ title: 'b down', body: '', nodeId: 'b' });
     notifier.show({ title: 'offline', body: '', nodeId: null });
@@ -133,6 +133,20 @@ describe('notifications', () => {
     made[1].emit('close');
     made[2].emit('failed');
     expect(notifier.retained).toBe(0);
+  });
+
+  it('on Windows keeps a notification closed by its timeout (it moved to the Action Center) for a click, within a bound', () => {
+    const made: FakeNotification[] = [];
+    const clicks: Array<string | undefined> = [];
+    const notifier = new Notifier(() => (made.push(new FakeNotification()), made.at(-1)!), '/icons/icon.png', (id) => clicks.push(id), 'win32');
+    notifier.show({ title: 'a down', body: '', nodeId: 'a' });
+    made[0].emit('close');
+    expect(notifier.retained).toBe(1);
+    made[0].emit('click');
+    expect(clicks).toEqual(['a']);
+    expect(notifier.retained).toBe(0);
+    for (let i = 0; i < MAX_RETAINED + 20; i++) notifier.show({ title: `n${i}`, body: '', nodeId: `n${i}` });
+    expect(notifier.retained).toBe(MAX_RETAINED);
   });
 });
 

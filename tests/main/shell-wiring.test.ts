@@ -47,6 +47,20 @@ describe('main process wiring (stand-in Electron API)', () => {
     expect(fs.existsSync(`${userData}/mcp.sock`)).toBe(false);
   }, 60_000);
 
+  it('asks a person with a dialog that has a parent and a signal: no answer refuses at the timeout and closes it; "Allow once" removes', () => {
+    const env = { DATA_DIR: tempDir(), HEALTH_CHECK_INTERVAL: '3600', XDG_CONFIG_HOME: tempDir(), MCO_CONFIRM_TIMEOUT_S: '1.5' };
+    const unanswered = runShell('out/main/index.js', 'confirm', { ...env, STUB_USER_DATA: tempDir() });
+    expect(unanswered.stub.filter((s) => s.startsWith('messagebox parent='))).toEqual(['messagebox parent=true signal=true remove_node on 1 node(s): stub-1']);
+    expect(unanswered.stub).toContain('messagebox closed by signal');
+    expect(unanswered.step('confirm')).toMatchObject({ answer: { isError: true, content: [{ text: expect.stringMatching(/A person did not allow remove_node/) }] }, still_there: true });
+    expect(unanswered.step('confirm')!.ms).toBeLessThan(10_000); // the shell's timeout, not the 60 s default
+    expect(unanswered.status).toBe(0);
+
+    const allowed = runShell('out/main/index.js', 'confirm', { ...env, DATA_DIR: tempDir(), STUB_USER_DATA: tempDir(), STUB_CONFIRM: 'allow' });
+    expect(allowed.step('confirm')).toMatchObject({ answer: { structuredContent: { removed: 'stub-1' } }, still_there: false });
+    expect(allowed.stub).not.toContain('messagebox closed by signal');
+  }, 60_000);
+
   it('speaks the OS language in the tray and desktop notifications (app.getLocale() = ko-KR)', () => {
     const run = runShell('out/main/index.js', 'smoke', { DATA_DIR: tempDir(), HEALTH_CHECK_INTERVAL: '3600', STUB_USER_DATA: tempDir(), XDG_CONFIG_HOME: tempDir(), MCO_STUB_LOCALE: 'ko-KR' });
     expect(run.stub).toContain('tooltip MCP Cloud Orchestrator — 시작하는 중…');

@@ -576,5 +576,9 @@ export const en = {
     confirmMessage: '{{tool}} on {{count}} node(s): {{nodes}}',
     deny: 'Deny',
     allowOnce: 'Allow once',
+    confirmWaiting_one: '{{count}} more request waits after this one: {{tools}}',
+    confirmWaiting_other: '{{count}} more requests wait after this one: {{tools}}',
+    confirmTimeout: 'No answer within {{seconds}} s refuses it.',
+    lateAnswer: 'Your answer came after the timeout: the agent was already refused, and nothing was done.',
   },
 };

@@ -571,5 +571,9 @@ export const ko: Catalogue = {
     confirmMessage: '노드 {{count}}대에서 {{tool}}: {{nodes}}',
     deny: '거부',
     allowOnce: '이번만 허용',
+    confirmWaiting_one: '이 요청 뒤에 {{count}}개가 더 기다립니다: {{tools}}',
+    confirmWaiting_other: '이 요청 뒤에 {{count}}개가 더 기다립니다: {{tools}}',
+    confirmTimeout: '{{seconds}}초 안에 답하지 않으면 거부됩니다.',
+    lateAnswer: '제한 시간이 지난 뒤에 답했습니다. 에이전트는 이미 거부되었고 아무것도 실행되지 않았습니다.',
   },
 };
