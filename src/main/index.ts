@@ -25,6 +25,7 @@ import { secretStorageRefusal } from './secret-storage';
 import { installQuitCleanup } from './quit-cleanup';
 import { sendToPage } from './safe-send';
 import { createConfirmQueue } from './confirm-queue';
+import { RestSupervisor } from './rest-supervisor';
 
 // The Electron shell: wiring only. Decisions live in small modules beside this one and in the core's alert
 // policy (tested in Node); services live in src/core.
@@ -106,7 +107,8 @@ async function main(): Promise<void> {
     ipcMain,
     {
       ...createApiHandlers(core, 'desktop-ui'),
-      'shell:settings': () => shellSettings,
+      // With why the REST API is not running, for the settings dialog (finding 3 of issue 33).
+      'shell:settings': () => ({ ...shellSettings, rest_error: rest?.error ?? null }),
       'ssh:savePassphrase': ({ key_path, passphrase }) => {
         const refusal = secretStorageRefusal(safeStorage, process.platform);
         if (refusal) throw new OrchestratorError('unavailable', refusal, [{ field: 'passphrase', message: 'no safe keychain to store it in' }]);
@@ -156,7 +158,7 @@ async function main(): Promise<void> {
 
   // Quit: the whole cleanup runs, bounded, before the process ends (lock released, socket removed).
   let mcpSocket: { close(): Promise<void> } | null = null;
-  let rest: { close(): Promise<void> } | null = null;
+  let rest: RestSupervisor | null = null;
   app.on('before-quit', () => (quitting = true));
   installQuitCleanup(app, [
     ['tray', () => tray.destroy()],
@@ -187,9 +189,20 @@ async function main(): Promise<void> {
   );
 
   // Optional: the same REST API as headless, with the same guards; the shell passes version and paths.
+  // A port in use (or any failure) leaves the app running without it, says why, and retries every minute.
   if (shellSettings.serve_rest_api) {
     const { startRestForCore } = await import('../server/embedded-rest');
-    rest = await startRestForCore(core, { port: shellSettings.rest_port, version: app.getVersion(), webRoot: paths.webRoot, redocScript: paths.redocScript });
+    rest = new RestSupervisor({
+      start: () => startRestForCore(core, { port: shellSettings.rest_port, version: app.getVersion(), webRoot: paths.webRoot, redocScript: paths.redocScript }),
+      onFailure: (message, retryInS) => {
+        const reason = text.t('shell.restFailed', { port: shellSettings.rest_port, message, seconds: retryInS });
+        core.monitor.logEvent({ node: null, kind: 'internal_error', from: null, to: null, reason });
+        notifier.show({ title: text.t('shell.restFailedTitle'), body: reason, nodeId: null });
+      },
+      onStarted: (url) => console.log(`[rest] REST API on ${url}`),
+      retryMs: Number(process.env.MCO_REST_RETRY_S ?? 60) * 1000,
+    });
+    await rest.start();
   }
 
   core.monitor.start();

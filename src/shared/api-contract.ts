@@ -133,7 +133,7 @@ export interface InvokeResults {
   'hostKey:forget': { forgotten: string };
   'hostKey:approve': HostKeyPin;
   /** Desktop only: the web UI answers "unavailable". */
-  'shell:settings': ShellSettings;
+  'shell:settings': ShellSettings & { rest_error?: string | null };
   'shell:updateSettings': ShellSettings;
   /** Desktop only: sealed with the OS keychain (safeStorage); headless reads SSH_KEY_PASSPHRASE. */
   'ssh:savePassphrase': { saved: string };

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/temp-dir';
 import { runShell } from '../helpers/electron-stub';
@@ -9,6 +10,7 @@ import { runShell } from '../helpers/electron-stub';
 // options, IPC registration and checks, tray and notifications driven by the core, resume from sleep,
 // quit — not Electron itself; tests/electron is the real end-to-end suite where a binary exists.
 // tests/main/packaged-app.test.ts runs the same against the packaged app's layout.
+const step = (run: ReturnType<typeof runShell>, name: string) => run.step(name);
 const spawnCheck = (file: string) => spawnSync(process.execPath, ['--check', file], { encoding: 'utf8' });
 
 describe('main process wiring (stand-in Electron API)', () => {
@@ -59,6 +61,24 @@ describe('main process wiring (stand-in Electron API)', () => {
     const allowed = runShell('out/main/index.js', 'confirm', { ...env, DATA_DIR: tempDir(), STUB_USER_DATA: tempDir(), STUB_CONFIRM: 'allow' });
     expect(allowed.step('confirm')).toMatchObject({ answer: { structuredContent: { removed: 'stub-1' } }, still_there: false });
     expect(allowed.stub).not.toContain('messagebox closed by signal');
+  }, 60_000);
+
+  it('starts without the REST API when its port is taken, says why in a notification and the settings, and keeps running', async () => {
+    const squatter = net.createServer();
+    await new Promise<void>((r) => squatter.listen(0, '127.0.0.1', r));
+    const port = (squatter.address() as net.AddressInfo).port;
+    try {
+      const userData = tempDir();
+      fs.writeFileSync(`${userData}/shell-settings.json`, JSON.stringify({ serve_rest_api: true, rest_port: port }));
+      const run = runShell('out/main/index.js', 'smoke', { DATA_DIR: tempDir(), HEALTH_CHECK_INTERVAL: '3600', STUB_USER_DATA: userData, XDG_CONFIG_HOME: tempDir() });
+      expect(run.stub.some((s) => s.startsWith('ERRORBOX'))).toBe(false);
+      expect(run.stub).toContain('notification The REST API did not start');
+      expect(step(run, 'shell')).toMatchObject({ ok: true, result: { serve_rest_api: true, rest_error: expect.stringMatching(/^port in use: .*EADDRINUSE/) } });
+      expect(step(run, 'create')).toMatchObject({ ok: true }); // the rest of the app works
+      expect(run.status).toBe(0);
+    } finally {
+      squatter.close();
+    }
   }, 60_000);
 
   it('speaks the OS language in the tray and desktop notifications (app.getLocale() = ko-KR)', () => {

@@ -492,6 +492,7 @@ export const en = {
     notifications: 'Notifications',
     startAtLogin: 'Start at login (hidden)',
     serveRest: 'Serve the REST API on 127.0.0.1:{{port}} (after restart)',
+    restError: 'Not running: {{message}}. Retried every minute.',
     policy: 'MCP destructive actions',
     policyDeny: 'deny',
     policyAsk: 'ask me',
@@ -580,5 +581,7 @@ export const en = {
     confirmWaiting_other: '{{count}} more requests wait after this one: {{tools}}',
     confirmTimeout: 'No answer within {{seconds}} s refuses it.',
     lateAnswer: 'Your answer came after the timeout: the agent was already refused, and nothing was done.',
+    restFailedTitle: 'The REST API did not start',
+    restFailed: 'The REST API on 127.0.0.1:{{port}} did not start ({{message}}); the app runs without it and tries again every {{seconds}} s. Turn it off or free the port in Settings.',
   },
 };

@@ -487,6 +487,7 @@ export const ko: Catalogue = {
     notifications: '알림',
     startAtLogin: '로그인할 때 시작 (숨김)',
     serveRest: '127.0.0.1:{{port}}에서 REST API 제공 (다시 시작한 뒤 적용)',
+    restError: '실행되지 않음: {{message}}. 1분마다 다시 시도합니다.',
     policy: 'MCP 파괴적 작업',
     policyDeny: '거부',
     policyAsk: '매번 묻기',
@@ -575,5 +576,7 @@ export const ko: Catalogue = {
     confirmWaiting_other: '이 요청 뒤에 {{count}}개가 더 기다립니다: {{tools}}',
     confirmTimeout: '{{seconds}}초 안에 답하지 않으면 거부됩니다.',
     lateAnswer: '제한 시간이 지난 뒤에 답했습니다. 에이전트는 이미 거부되었고 아무것도 실행되지 않았습니다.',
+    restFailedTitle: 'REST API가 시작되지 않았습니다',
+    restFailed: '127.0.0.1:{{port}}의 REST API가 시작되지 않았습니다 ({{message}}). 앱은 REST API 없이 실행되며 {{seconds}}초마다 다시 시도합니다. 설정에서 끄거나 포트를 비우세요.',
   },
 };

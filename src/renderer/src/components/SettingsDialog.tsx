@@ -22,7 +22,7 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
   const [errors, setErrors] = useState<Partial<Record<SettingsField, string>>>({});
   const [failure, setFailure] = useState<string | null>(null);
   // Desktop-only preferences; the web UI has none (the call answers "unavailable").
-  const [shell, setShell] = useState<ShellSettings | null>(null);
+  const [shell, setShell] = useState<(ShellSettings & { rest_error?: string | null }) | null>(null);
   const [sources, setSources] = useState<MonitorSettingSources | null>(null);
   useEffect(() => {
     void api.invoke('settings:sources', {}).then(setSources, () => setSources(null));
@@ -47,7 +47,7 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
         useClusterStore.getState().setIntervalS(saved.interval_s);
       }
       if (shell) {
-        const { window_bounds: _bounds, ...prefs } = shell;
+        const { window_bounds: _bounds, rest_error: _restError, ...prefs } = shell;
         await api.invoke('shell:updateSettings', prefs);
       }
       onClose();
@@ -85,6 +85,7 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
           <label className="toggle"><input type="checkbox" checked={shell.notifications} onChange={(e) => setShell({ ...shell, notifications: e.target.checked })} /> {t('settings.notifications')}</label>
           <label className="toggle"><input type="checkbox" checked={shell.start_at_login} onChange={(e) => setShell({ ...shell, start_at_login: e.target.checked })} /> {t('settings.startAtLogin')}</label>
           <label className="toggle"><input type="checkbox" checked={shell.serve_rest_api} onChange={(e) => setShell({ ...shell, serve_rest_api: e.target.checked })} /> {t('settings.serveRest', { port: shell.rest_port })}</label>
+          {shell.rest_error && <p className="error" role="alert" data-testid="rest-error">{t('settings.restError', { message: shell.rest_error })}</p>}
           <label>
             {t('settings.policy')}{' '}
             <select value={shell.command_policy} onChange={(e) => setShell({ ...shell, command_policy: e.target.value as ShellSettings['command_policy'] })}>
