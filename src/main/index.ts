@@ -100,6 +100,13 @@ async function main(): Promise<void> {
     }
   });
   trackWindowBounds(window, (bounds) => saveShell({ window_bounds: bounds }));
+  // Windows: a shutdown, restart or log-off emits no before-quit or will-quit (Electron docs/api/app.md);
+  // the window's session-end does. The data-dir lock goes first (synchronous, so it is gone even if
+  // Windows ends the process mid-cleanup), then the usual quit runs as far as it gets.
+  window.on('session-end', () => {
+    core.lock.release();
+    app.quit();
+  });
   void window.loadURL(appUrl);
 
   // IPC: one helper checks the sender and parses arguments with the shared schemas.

@@ -81,6 +81,14 @@ describe('main process wiring (stand-in Electron API)', () => {
     }
   }, 60_000);
 
+  it('releases the data-dir lock when Windows ends the session (no before-quit), even if killed right after', () => {
+    const dataDir = tempDir();
+    const run = runShell('out/main/index.js', 'session-end', { DATA_DIR: dataDir, HEALTH_CHECK_INTERVAL: '3600', STUB_USER_DATA: tempDir(), XDG_CONFIG_HOME: tempDir() });
+    expect(run.step('before')).toEqual({ lock: true });
+    expect(run.step('after')).toEqual({ lock: false });
+    expect(fs.existsSync(`${dataDir}/owner.lock`)).toBe(false);
+  }, 60_000);
+
   it('speaks the OS language in the tray and desktop notifications (app.getLocale() = ko-KR)', () => {
     const run = runShell('out/main/index.js', 'smoke', { DATA_DIR: tempDir(), HEALTH_CHECK_INTERVAL: '3600', STUB_USER_DATA: tempDir(), XDG_CONFIG_HOME: tempDir(), MCO_STUB_LOCALE: 'ko-KR' });
     expect(run.stub).toContain('tooltip MCP Cloud Orchestrator — 시작하는 중…');

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createCore } from '../../src/core/app-core';
-import { acquireDataDirLock, LOCK_FILE, processStartTicks } from '../../src/core/registry/data-dir-lock';
+import { acquireDataDirLock, LOCK_FILE, processStartIdentity, processStartTicks } from '../../src/core/registry/data-dir-lock';
 import { AuditLog, MAX_AUDIT_FIELD } from '../../src/core/ssh/audit-log';
 import { EventLog } from '../../src/core/monitor/event-log';
 import { MonitorSettingsSchema } from '../../src/shared/schemas/settings';
@@ -85,6 +85,19 @@ describe('hostile storage', () => {
     // The same PID with its real start time is the live owner, and is respected.
     fs.writeFileSync(path.join(dir, LOCK_FILE), JSON.stringify({ pid: 1, hostname: os.hostname(), started_at: '2020-01-01T00:00:00Z', proc_start: initStart }));
     expect(() => acquireDataDirLock(dir)).toThrow(OrchestratorError);
+  });
+
+  it('off Linux (no /proc), a lock naming a live unrelated PID is told apart by the start time the OS reports', () => {
+    const dir = tempDir();
+    // As a lock written on macOS or Windows looks: an identity, no /proc ticks. PID 1 is alive.
+    const real = processStartIdentity(1);
+    expect(real, 'ps reports a start time').toMatch(/\d{4}/);
+    fs.writeFileSync(path.join(dir, LOCK_FILE), JSON.stringify({ pid: 1, hostname: os.hostname(), started_at: '2020-01-01T00:00:00Z', identity: 'Thu Jan  1 00:00:00 1970' }));
+    const lock = acquireDataDirLock(dir);
+    expect(lock.owner.pid).toBe(process.pid);
+    lock.release();
+    fs.writeFileSync(path.join(dir, LOCK_FILE), JSON.stringify({ pid: 1, hostname: os.hostname(), started_at: '2020-01-01T00:00:00Z', identity: real }));
+    expect(() => acquireDataDirLock(dir)).toThrow(/in use by process 1/);
   });
 
   it('a store from a newer version stops start-up with one clear line, and the file is untouched', () => {

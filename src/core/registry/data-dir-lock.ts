@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +14,8 @@ export interface LockOwner {
   socket?: string;
   /** The owner's start time in clock ticks since boot (Linux), so a reused PID is not taken for it. */
   proc_start?: number;
+  /** The same where there is no /proc: the start time the OS reports (ps on macOS, Get-Process on Windows). */
+  identity?: string;
 }
 
 export const LOCK_FILE = 'owner.lock';
@@ -32,15 +35,41 @@ export function processStartTicks(pid: number): number | null {
   }
 }
 
-function isAlive(owner: Pick<LockOwner, 'pid' | 'proc_start'>): boolean {
+/**
+ * A process's start time as the OS reports it, where /proc is absent: `ps -o lstart=` (macOS, BSD) or
+ * Get-Process (Windows). Null when it cannot be read (no such process, no tool).
+ */
+export function processStartIdentity(pid: number, platform: NodeJS.Platform = process.platform): string | null {
+  try {
+    const out =
+      platform === 'win32'
+        ? execFileSync('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', `(Get-Process -Id ${Number(pid)}).StartTime.ToUniversalTime().ToString('o')`], { encoding: 'utf8', timeout: 5000, windowsHide: true })
+        : execFileSync('ps', ['-o', 'lstart=', '-p', String(Number(pid))], { encoding: 'utf8', timeout: 5000 });
+    return out.trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+const hasProc = (): boolean => fs.existsSync('/proc/self/stat');
+
+function isAlive(owner: Pick<LockOwner, 'pid' | 'proc_start' | 'identity'>): boolean {
   try {
     process.kill(owner.pid, 0);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
-  // A live PID that started at another time is a different process that reused the number.
-  const started = owner.proc_start === undefined ? null : processStartTicks(owner.pid);
-  return started === null || started === owner.proc_start;
+  // A live PID that started at another time is a different process that reused the number (after a
+  // Windows shutdown left the lock behind, the next login's processes may well have it).
+  if (owner.proc_start !== undefined && hasProc()) {
+    const started = processStartTicks(owner.pid);
+    return started === null || started === owner.proc_start;
+  }
+  if (owner.identity !== undefined) {
+    const identity = processStartIdentity(owner.pid);
+    return identity === null || identity === owner.identity;
+  }
+  return true;
 }
 
 /** Reads the current owner of a data directory, or null when nobody (alive) owns it. */
@@ -69,7 +98,8 @@ export function acquireDataDirLock(dir: string): DataDirLock {
       { field: 'DATA_DIR', message: 'already owned by another process' },
     ]);
   }
-  const owner: LockOwner = { pid: process.pid, hostname: os.hostname(), started_at: new Date().toISOString(), proc_start: processStartTicks(process.pid) ?? undefined };
+  const ticks = processStartTicks(process.pid);
+  const owner: LockOwner = { pid: process.pid, hostname: os.hostname(), started_at: new Date().toISOString(), proc_start: ticks ?? undefined, identity: ticks === null ? (processStartIdentity(process.pid) ?? undefined) : undefined };
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       fs.writeFileSync(file, JSON.stringify(owner), { flag: 'wx', mode: 0o600 });
