@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, Notification, powerMonitor, safeStorage, screen } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Notification, powerMonitor, safeStorage, screen, session } from 'electron';
 import ElectronStore from 'electron-store';
 import { MonitorSettingsSchema, ShellSettingsSchema, type ShellSettings } from '../shared/schemas/settings';
 import { OrchestratorError } from '../shared/errors';
@@ -16,7 +16,7 @@ import { electronTray } from './tray';
 import { Notifier } from './notifier';
 import { localNotice } from './notice-text';
 import { createMainI18n } from './main-i18n';
-import { closeAction, isAppUrl, restoreBounds } from './window-policy';
+import { closeAction, isAppUrl, permissionAllowed, restoreBounds } from './window-policy';
 import { trackWindowBounds } from './window-bounds';
 import { appPaths } from './app-paths';
 import { applyAppIdentity } from './app-identity';
@@ -26,6 +26,7 @@ import { installQuitCleanup } from './quit-cleanup';
 import { sendToPage } from './safe-send';
 import { createConfirmQueue } from './confirm-queue';
 import { RestSupervisor } from './rest-supervisor';
+import { cachedPassphrases } from './passphrase-cache';
 
 // The Electron shell: wiring only. Decisions live in small modules beside this one and in the core's alert
 // policy (tested in Node); services live in src/core.
@@ -65,6 +66,9 @@ async function main(): Promise<void> {
   // Passphrases sealed by the OS keychain (safeStorage); the file holds only ciphertext.
   const secrets = new ElectronStore<Record<string, string>>({ name: 'ssh-secrets', cwd: userData, clearInvalidConfig: false, configFileMode: 0o600 });
   const settingsStore = new ElectronStore<Record<string, unknown>>({ name: 'monitor-settings', cwd: userData, clearInvalidConfig: false });
+  // electron-store answers 'electron-store-get-data' (userData path, version) to any sender, with no
+  // senderFrame check; no renderer of ours uses it, so it goes (later stores do not register it again).
+  ipcMain.removeAllListeners('electron-store-get-data');
   const core: Core = createCore({
     dataDir: process.env.DATA_DIR ?? path.join(userData, 'data'),
     storeFactory: electronStoreFactory,
@@ -72,14 +76,15 @@ async function main(): Promise<void> {
     nodesFilePath: process.env.NODES_FILE_PATH,
     demoNodesFile: paths.demoNodesFile,
     ssh: {
-      passphraseFor: (keyPath) => {
-        const sealed = secrets.get(keyPath);
-        return typeof sealed === 'string' && safeStorage.isEncryptionAvailable() ? safeStorage.decryptString(Buffer.from(sealed, 'base64')) : undefined;
-      },
+      passphraseFor: cachedPassphrases({ sealed: (keyPath) => secrets.get(keyPath), decrypt: (sealed) => safeStorage.decryptString(sealed), available: () => safeStorage.isEncryptionAvailable() }),
     },
   });
   core.guardProcess();
   core.monitor.events.on('settings', (settings) => (settingsStore.store = settings));
+
+  // Permissions: none for the page (Electron grants all by default).
+  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) => callback(permissionAllowed(permission)));
+  session.defaultSession.setPermissionCheckHandler((_contents, permission) => permissionAllowed(permission));
 
   // Window: sandboxed, isolated, no Node, our page only.
   window = new BrowserWindow({

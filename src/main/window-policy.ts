@@ -41,3 +41,11 @@ export function restoreBounds(saved: Partial<Bounds> | undefined, displays: Boun
   const primary = displays[0] ?? DEFAULT_BOUNDS;
   return { ...b, x: primary.x + 40, y: primary.y + 40, width: Math.min(b.width, primary.width - 80), height: Math.min(b.height, primary.height - 80) };
 }
+
+/**
+ * Web permissions the page may have: none. Electron grants every permission by default (security
+ * checklist #5, docs/tutorial/security.md); the page needs no camera, location, clipboard or web
+ * notifications (desktop notifications come from the main process).
+ */
+export const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set();
+export const permissionAllowed = (permission: string): boolean => ALLOWED_PERMISSIONS.has(permission);

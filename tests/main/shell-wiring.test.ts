@@ -30,7 +30,14 @@ describe('main process wiring (stand-in Electron API)', () => {
     const { stub, step } = run;
     expect(stub.find((s) => s.startsWith('window '))).toContain('"sandbox":true,"contextIsolation":true,"nodeIntegration":false');
     expect(stub).toContain('window open handler -> {"action":"deny"}');
+    // Every web permission is denied, asked or checked (Electron grants them all by default).
+    expect(stub.filter((s) => s.startsWith('permission '))).toEqual([
+      'permission request media -> false', 'permission request geolocation -> false', 'permission request notifications -> false', 'permission request clipboard-read -> false',
+      'permission check media -> false', 'permission check clipboard-sanitized-write -> false',
+    ]);
     expect(step('listeners')).toEqual({ 'second-instance': 1 });
+    // Every IPC entry point checks its sender; electron-store's own unchecked one is removed.
+    expect(step('ipc-listeners')).toEqual({});
     expect(step('create')).toMatchObject({ ok: true, result: { id: 'stub-1' } });
     expect(step('invalid')).toMatchObject({ ok: false, error: { error: 'validation_error', details: expect.arrayContaining([{ field: 'hostname', message: 'is required' }]) } });
     expect(step('foreign')).toMatchObject({ ok: false, error: { error: 'forbidden' } });
