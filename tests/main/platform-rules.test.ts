@@ -35,6 +35,24 @@ describe('AppUserModelId (Windows toasts)', () => {
   });
 });
 
+describe('packaged binary hardening (issue 33, finding 6)', () => {
+  it('sets every Electron fuse, valid for electron-builder, with only the two the app needs left on', async () => {
+    const { parse } = await import('yaml');
+    const { Ajv } = await import('ajv');
+    const config = parse(fs.readFileSync('electron-builder.yml', 'utf8'));
+    const scheme = JSON.parse(fs.readFileSync('node_modules/app-builder-lib/scheme.json', 'utf8'));
+    const validate = new Ajv({ strict: false }).compile({ ...scheme.definitions.FuseOptionsV1, definitions: scheme.definitions });
+    expect(validate(config.electronFuses), JSON.stringify(validate.errors)).toBe(true);
+    expect(Object.keys(config.electronFuses).sort()).toEqual(Object.keys(scheme.definitions.FuseOptionsV1.properties).filter((k) => k !== 'resetAdHocDarwinSignature' && k !== 'strictlyRequireAllFuses').sort());
+    expect(Object.entries(config.electronFuses).filter(([, on]) => on).map(([k]) => k).sort()).toEqual(['enableCookieEncryption', 'enableEmbeddedAsarIntegrityValidation', 'grantFileProtocolExtraPrivileges', 'onlyLoadAppFromAsar', 'runAsNode']);
+  });
+
+  it('the page may connect only to its own origin (no ws: or wss: to any host)', () => {
+    const csp = /Content-Security-Policy" content="([^"]+)"/.exec(fs.readFileSync('src/renderer/index.html', 'utf8'))![1];
+    expect(csp.split(';').map((d) => d.trim()).find((d) => d.startsWith('connect-src'))).toBe("connect-src 'self'");
+  });
+});
+
 describe('start at login', () => {
   it('on Linux writes an XDG autostart entry that starts hidden, and removes it when turned off', () => {
     const configDir = tempDir();
