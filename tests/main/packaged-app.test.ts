@@ -14,6 +14,10 @@ import { LiveShell, runShell } from '../helpers/electron-stub';
 // Electron API with every setting on: isPackaged, process.resourcesPath = the layout's resources/.
 const ELECTRON_VERSION = JSON.parse(fs.readFileSync('node_modules/electron/package.json', 'utf8')).version as string;
 const MAX_ASAR_BYTES = 40 * 1024 * 1024;
+const FUSE_SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
+/** RunAsNode, CookieEncryption, NodeOptions, NodeCliInspect, AsarIntegrity, OnlyLoadAppFromAsar, BrowserV8Snapshot, FileProtocolPrivileges. */
+const ELECTRON_DEFAULT_FUSES = '10110001';
+let fuses: string;
 let resources: string;
 let asar: string;
 let entries: string[];
@@ -29,13 +33,17 @@ function freePort(): Promise<number> {
 
 beforeAll(() => {
   const dist = tempDir('mco-edist-');
-  fs.writeFileSync(path.join(dist, 'electron'), '#!/bin/sh\necho stand-in for the Electron binary\n', { mode: 0o755 });
+  // With Electron's fuse wire (@electron/fuses' sentinel, version 1, 8 fuses at Electron 40's defaults),
+  // so electron-builder flips the fuses in it as it would in the real binary.
+  fs.writeFileSync(path.join(dist, 'electron'), `#!/bin/sh\necho stand-in for the Electron binary\n# ${FUSE_SENTINEL}\x01\x08${ELECTRON_DEFAULT_FUSES}\n`, { mode: 0o755 });
   fs.writeFileSync(path.join(dist, 'version'), ELECTRON_VERSION);
   fs.mkdirSync(path.join(dist, 'resources'));
   const output = tempDir('mco-release-');
   const packaged = spawnSync(process.execPath, ['node_modules/electron-builder/cli.js', '--linux', 'dir', `-c.electronDist=${dist}`, `-c.directories.output=${output}`], { encoding: 'utf8', timeout: 120_000 });
   expect(packaged.status, packaged.stdout + packaged.stderr).toBe(0);
   resources = path.join(output, 'linux-unpacked/resources');
+  const binary = fs.readFileSync(path.join(output, 'linux-unpacked/mcp-cloud-orchestrator'), 'latin1');
+  fuses = binary.slice(binary.indexOf(FUSE_SENTINEL) + FUSE_SENTINEL.length + 2, binary.indexOf(FUSE_SENTINEL) + FUSE_SENTINEL.length + 10);
   asar = path.join(resources, 'app.asar');
   entries = listPackage(asar, { isPack: false });
   // Electron also runs an app from resources/app; extracted there, Node can load it.
@@ -43,6 +51,11 @@ beforeAll(() => {
 }, 150_000);
 
 describe('npm run package (electron-builder, linux dir, stand-in Electron)', () => {
+  it('flips the Electron fuses in the packaged binary as electron-builder.yml says (issue 33, finding 6)', () => {
+    // RunAsNode on (the MCP bridge), cookies encrypted, NODE_OPTIONS and --inspect off, asar integrity and asar-only on, no browser V8 snapshot, file:// privileges on.
+    expect(fuses).toBe('11001101');
+  });
+
   it('app.asar holds the built app and package.json, and no build-time code', () => {
     for (const file of ['/out/main/index.js', '/out/preload/index.cjs', '/out/renderer/index.html', '/package.json']) expect(entries).toContain(file);
     for (const devOnly of ['tsx', 'vite', 'esbuild', 'react', 'react-dom', 'redoc', 'electron-vite', 'rolldown']) expect(entries, devOnly).not.toContain(`/node_modules/${devOnly}`);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
-import { APP_ID, DESKTOP_FILE, applyAppIdentity } from '../../src/main/app-identity';
+import { APP_ID, DESKTOP_FILE, WM_CLASS, applyAppIdentity } from '../../src/main/app-identity';
 import { applyStartAtLogin, autostartEntry, autostartFile, startsHidden } from '../../src/main/autostart';
 import { secretStorageRefusal } from '../../src/main/secret-storage';
 import { trackWindowBounds } from '../../src/main/window-bounds';
@@ -17,7 +17,8 @@ import { tempDir } from '../helpers/temp-dir';
 describe('AppUserModelId (Windows toasts)', () => {
   it('is set on Windows, to the appId electron-builder installs the shortcut with', () => {
     const calls: string[] = [];
-    for (const platform of ['win32', 'linux', 'darwin'] as const) applyAppIdentity({ setAppUserModelId: (id) => calls.push(`${platform}:${id}`) }, platform);
+    const fake = (platform: string) => ({ setAppUserModelId: (id: string) => calls.push(`${platform}:${id}`), getPath: () => '/home/u/.config/MCP Cloud Orchestrator', setPath: () => {}, setName: () => {} });
+    for (const platform of ['win32', 'linux', 'darwin'] as const) applyAppIdentity(fake(platform), platform);
     expect(calls).toEqual([`win32:${APP_ID}`]);
     expect(fs.readFileSync('electron-builder.yml', 'utf8')).toMatch(new RegExp(`^appId: ${APP_ID.replace(/\./g, '\\.')}$`, 'm'));
   });
@@ -27,6 +28,22 @@ describe('AppUserModelId (Windows toasts)', () => {
     expect(manifest.homepage).toMatch(/^https:\/\//);
     expect(manifest.author.email).toMatch(/^[^@\s]+@[^@\s]+$/);
     expect(fs.readFileSync('electron-builder.yml', 'utf8')).toMatch(/^npmRebuild: false$/m); // cpu-features cannot build here
+  });
+
+  it('on Linux the window class is the desktop entry\'s StartupWMClass, and userData does not move (finding 9)', () => {
+    const calls: string[] = [];
+    let name = 'MCP Cloud Orchestrator';
+    const app = {
+      setAppUserModelId: () => calls.push('aumid'),
+      getPath: () => `/home/u/.config/${name}`,
+      setPath: (_: string, p: string) => calls.push(`userData=${p}`),
+      setName: (n: string) => calls.push(`name=${(name = n)}`),
+    };
+    applyAppIdentity(app, 'linux');
+    expect(calls).toEqual(['userData=/home/u/.config/MCP Cloud Orchestrator', `name=${WM_CLASS}`]);
+    expect(WM_CLASS).toBe('mcp-cloud-orchestrator'); // electron-builder's StartupWMClass: desktopName without .desktop
+    applyAppIdentity(app, 'darwin');
+    expect(calls).toHaveLength(2);
   });
 
   it('package.json names the desktop entry and electron-builder installs it under that name', () => {
