@@ -42,8 +42,19 @@ function inside(shape: Shape, x: number, y: number): boolean {
   }
 }
 
-/** RGBA PNG of a shape, anti-aliased by 4× supersampling. */
-function draw(size: number, [r, g, b]: readonly number[], shape: Shape): Buffer {
+/** pHYs: pixels per metre. macOS reads a @2x image as Retina only with its 144-dpi mark (docs/api/tray.md, native-image.md). */
+const DPI_72 = 2835;
+const DPI_144 = 5669;
+function physical(pixelsPerMetre: number): Buffer {
+  const data = Buffer.alloc(9);
+  data.writeUInt32BE(pixelsPerMetre, 0);
+  data.writeUInt32BE(pixelsPerMetre, 4);
+  data[8] = 1; // unit: metre
+  return chunk('pHYs', data);
+}
+
+/** RGBA PNG of a shape, anti-aliased by 4× supersampling; `retina` marks it 144 dpi. */
+function draw(size: number, [r, g, b]: readonly number[], shape: Shape, retina = false): Buffer {
   const rows: Buffer[] = [];
   for (let y = 0; y < size; y++) {
     const row = Buffer.alloc(1 + size * 4);
@@ -59,7 +70,28 @@ function draw(size: number, [r, g, b]: readonly number[], shape: Shape): Buffer 
   header.writeUInt32BE(size, 0);
   header.writeUInt32BE(size, 4);
   header.set([8, 6, 0, 0, 0], 8);
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', header), chunk('IDAT', zlib.deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', header), physical(retina ? DPI_144 : DPI_72), chunk('IDAT', zlib.deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))]);
+}
+
+/** A Windows .ico holding PNG images (Vista and later), as Windows recommends for tray icons (docs/api/tray.md). */
+function ico(images: Array<{ size: number; png: Buffer }>): Buffer {
+  const header = Buffer.alloc(6);
+  header.writeUInt16LE(0, 0);
+  header.writeUInt16LE(1, 2); // icon
+  header.writeUInt16LE(images.length, 4);
+  let offset = 6 + 16 * images.length;
+  const entries = images.map(({ size, png }) => {
+    const entry = Buffer.alloc(16);
+    entry[0] = size % 256; // 0 means 256
+    entry[1] = size % 256;
+    entry.writeUInt16LE(1, 4); // planes
+    entry.writeUInt16LE(32, 6); // bits per pixel
+    entry.writeUInt32LE(png.length, 8);
+    entry.writeUInt32LE(offset, 12);
+    offset += png.length;
+    return entry;
+  });
+  return Buffer.concat([header, ...entries, ...images.map((i) => i.png)]);
 }
 
 const out = path.resolve('resources');
@@ -68,9 +100,10 @@ fs.mkdirSync(out, { recursive: true });
 const TEMPLATE_SHAPES: Record<keyof typeof COLOURS, Shape> = { green: 'disc', amber: 'triangle', red: 'octagon', grey: 'ring' };
 for (const [name, rgb] of Object.entries(COLOURS) as Array<[keyof typeof COLOURS, readonly number[]]>) {
   fs.writeFileSync(path.join(out, `tray-${name}.png`), draw(16, rgb, 'disc'));
-  fs.writeFileSync(path.join(out, `tray-${name}@2x.png`), draw(32, rgb, 'disc'));
+  fs.writeFileSync(path.join(out, `tray-${name}@2x.png`), draw(32, rgb, 'disc', true));
   fs.writeFileSync(path.join(out, `tray-${name}Template.png`), draw(16, [0, 0, 0], TEMPLATE_SHAPES[name]));
-  fs.writeFileSync(path.join(out, `tray-${name}Template@2x.png`), draw(32, [0, 0, 0], TEMPLATE_SHAPES[name]));
+  fs.writeFileSync(path.join(out, `tray-${name}Template@2x.png`), draw(32, [0, 0, 0], TEMPLATE_SHAPES[name], true));
+  fs.writeFileSync(path.join(out, `tray-${name}.ico`), ico([16, 24, 32].map((size) => ({ size, png: draw(size, rgb, 'disc') }))));
 }
 fs.writeFileSync(path.join(out, 'icon.png'), draw(512, COLOURS.green, 'disc'));
 console.log(`icons written to ${out}`);

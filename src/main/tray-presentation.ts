@@ -83,3 +83,12 @@ function baseMenu(line: string, down: string[], paused: boolean, { t }: TrayText
   );
   return menu;
 }
+
+/**
+ * The tray image per platform (docs/api/tray.md): macOS template images (it tints them; @2x beside
+ * them, marked 144 dpi), ICO on Windows (several sizes, picked by the display's scale), PNG elsewhere.
+ */
+export function trayIconFile(colour: TrayColour, platform: NodeJS.Platform): string {
+  if (platform === 'darwin') return `tray-${colour}Template.png`;
+  return platform === 'win32' ? `tray-${colour}.ico` : `tray-${colour}.png`;
+}

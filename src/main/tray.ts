@@ -1,15 +1,11 @@
 import path from 'node:path';
 import { Menu, nativeImage, Tray, type MenuItemConstructorOptions } from 'electron';
 import type { TrayHandle } from './tray-controller';
-import type { MenuSpec, TrayAction, TrayColour } from './tray-presentation';
+import { trayIconFile, type MenuSpec, type TrayAction, type TrayColour } from './tray-presentation';
 
 /** Electron's Tray behind the TrayHandle the controller drives. */
 export function electronTray(resourcesDir: string): TrayHandle {
-  const icon = (colour: TrayColour) => {
-    // macOS gets template images (it tints them); elsewhere the coloured PNG, with @2x picked by Electron.
-    const name = process.platform === 'darwin' ? `tray-${colour}Template.png` : `tray-${colour}.png`;
-    return nativeImage.createFromPath(path.join(resourcesDir, name));
-  };
+  const icon = (colour: TrayColour) => nativeImage.createFromPath(path.join(resourcesDir, trayIconFile(colour, process.platform)));
   const tray = new Tray(icon('grey'));
   const toItems = (menu: MenuSpec[], onAction: (action: TrayAction) => void): MenuItemConstructorOptions[] =>
     menu.map((item) => {

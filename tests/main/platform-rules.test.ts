@@ -4,6 +4,7 @@ import zlib from 'node:zlib';
 import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
 import { APP_ID, DESKTOP_FILE, WM_CLASS, applyAppIdentity } from '../../src/main/app-identity';
+import { trayIconFile } from '../../src/main/tray-presentation';
 import { applyStartAtLogin, autostartEntry, autostartFile, startsHidden } from '../../src/main/autostart';
 import { secretStorageRefusal } from '../../src/main/secret-storage';
 import { trackWindowBounds } from '../../src/main/window-bounds';
@@ -67,6 +68,38 @@ describe('packaged binary hardening (issue 33, finding 6)', () => {
   it('the page may connect only to its own origin (no ws: or wss: to any host)', () => {
     const csp = /Content-Security-Policy" content="([^"]+)"/.exec(fs.readFileSync('src/renderer/index.html', 'utf8'))![1];
     expect(csp.split(';').map((d) => d.trim()).find((d) => d.startsWith('connect-src'))).toBe("connect-src 'self'");
+  });
+});
+
+describe('tray icons (issue 33, finding 10)', () => {
+  const pngDpi = (file: string): number => {
+    const png = fs.readFileSync(file);
+    const at = png.indexOf('pHYs');
+    expect(at, `${file} has a pHYs chunk`).toBeGreaterThan(0);
+    expect(png[at + 12], 'unit: metre').toBe(1);
+    return Math.round((png.readUInt32BE(at + 4) * 0.0254));
+  };
+  it('are ICO on Windows, template images on macOS, PNG on Linux, and every file exists', () => {
+    for (const colour of ['green', 'amber', 'red', 'grey'] as const) {
+      expect([trayIconFile(colour, 'win32'), trayIconFile(colour, 'darwin'), trayIconFile(colour, 'linux')]).toEqual([`tray-${colour}.ico`, `tray-${colour}Template.png`, `tray-${colour}.png`]);
+      for (const platform of ['win32', 'darwin', 'linux'] as const) expect(fs.existsSync(`resources/${trayIconFile(colour, platform)}`)).toBe(true);
+    }
+    expect(fs.readFileSync('electron-builder.yml', 'utf8')).toMatch(/filter: \[.*'tray-\*\.ico'.*\]/);
+  });
+  it('marks every @2x image 144 dpi and the others 72, and each ICO holds 16, 24 and 32 px PNGs', () => {
+    for (const file of fs.readdirSync('resources').filter((f) => f.startsWith('tray-') && f.endsWith('.png'))) expect(pngDpi(`resources/${file}`), file).toBe(file.includes('@2x') ? 144 : 72);
+    for (const colour of ['green', 'amber', 'red', 'grey']) {
+      const icon = fs.readFileSync(`resources/tray-${colour}.ico`);
+      expect([icon.readUInt16LE(0), icon.readUInt16LE(2), icon.readUInt16LE(4)]).toEqual([0, 1, 3]);
+      const sizes = [0, 1, 2].map((i) => {
+        const entry = 6 + 16 * i;
+        const offset = icon.readUInt32LE(entry + 12);
+        expect(icon.subarray(offset, offset + 8)).toEqual(Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]));
+        expect(offset + icon.readUInt32LE(entry + 8)).toBeLessThanOrEqual(icon.length);
+        return icon[entry];
+      });
+      expect(sizes).toEqual([16, 24, 32]);
+    }
   });
 });
 
