@@ -24,6 +24,7 @@ import { FailoverPolicy } from './containers/failover-policy';
 import { surveyFleet, workloadOf } from './workloads/fleet-survey';
 import { SwarmLabelSync } from './workloads/node-labels';
 import { WorkloadService } from './workloads/workload-service';
+import { TokenStore } from './auth/token-store';
 import type { PlacementResponse } from '../shared/schemas/ssh';
 
 export interface CoreOptions {
@@ -66,6 +67,8 @@ export interface Core {
   failover: FailoverPolicy;
   /** Services and jobs on Docker Swarm. */
   workloads: WorkloadService;
+  /** Scoped API tokens (viewer, operator, admin) beside the admin token. */
+  tokens: TokenStore;
   /** Placement: healthy nodes with room, from metrics and, where Docker answers, what already runs there. */
   suggest(input: unknown): Promise<PlacementResponse>;
   initialImport: ImportReport | null;
@@ -120,6 +123,7 @@ export function createCore(options: CoreOptions): Core {
     const swarmLabels = new SwarmLabelSync(registry, containers, swarm);
     const suggest = async (input: unknown) => ssh.suggest(input, workloadOf(await surveyFleet(registry, containers, swarm)));
     const workloads = new WorkloadService(registry, containers, swarm, swarmLabels, ssh.audit, { suggest, metricsOf: (id) => ssh.metrics.latest(id) });
+    const tokens = new TokenStore(dataDir);
     let demo: FleetSimulator | null = null;
     return {
       dataDir,
@@ -136,6 +140,7 @@ export function createCore(options: CoreOptions): Core {
       swarm,
       failover,
       workloads,
+      tokens,
       suggest,
       initialImport,
       demoNodesFile: options.demoNodesFile ?? null,
@@ -160,6 +165,7 @@ export function createCore(options: CoreOptions): Core {
         monitor.dispose();
         failover.dispose();
         swarmLabels.dispose();
+        tokens.close();
         persistence?.dispose();
         alerts.dispose();
         metrics.dispose();

@@ -84,6 +84,10 @@ const CASES: Record<string, Case> = {
   'GET /cluster/services/{name}/logs': { valid: [{ path: '/cluster/services/web/logs', query: 'tail=5', status: 409 }], invalid: [{ path: '/cluster/services/web/logs', query: 'tail=0', status: 422 }] },
   'POST /cluster/jobs': { valid: [{ body: { name: 'batch', image: 'busybox', completions: 4, concurrency: 2 }, status: 409 }], invalid: [{ body: { name: 'batch', image: 'busybox', completions: 0 }, status: 422 }] },
   'GET /cluster/jobs/{name}': { valid: [{ path: '/cluster/jobs/batch', status: 409 }], invalid: [{ path: '/cluster/jobs/-batch', status: 422 }] },
+  'GET /cluster/tokens': { valid: [{ status: 200 }], invalid: [{ token: null, status: 401 }] },
+  'POST /cluster/tokens': { valid: [{ body: { name: 'c-tok', scope: 'viewer' }, status: 201 }], invalid: [{ body: { name: 'c-tok', scope: 'viewer' }, status: 409 }, { body: { name: 'c-tok2', scope: 'root' }, status: 422 }] },
+  // valid: a token created in beforeAll (its id is known only then)
+  'DELETE /cluster/tokens/{id}': { valid: [], invalid: [{ path: '/cluster/tokens/tok_nosuchtoken', status: 404 }, { path: '/cluster/tokens/nope', status: 422 }] },
   'GET /cluster/failover': { valid: [{ status: 200 }], invalid: [{ token: null, status: 401 }] },
   'PUT /cluster/failover': { valid: [{ body: { max_drained_nodes: 2 }, status: 200 }], invalid: [{ body: { enabled: 'x' }, status: 422 }, { raw: '{', status: 400 }] },
 };
@@ -119,6 +123,8 @@ beforeAll(async () => {
   service.core.registry.create(nodeInput('c-1', { tailscale_ip: SSH_IP, probes: [{ type: 'tcp', port: fleet?.port ?? 1 }], ssh: fleet ? { user: fleet.user, port: fleet.port } : undefined }));
   service.core.registry.create(nodeInput('c-nossh', { tailscale_ip: '127.54.1.2', ssh: { port: 1 }, probes: [{ type: 'tcp', port: 1 }] }));
   doc = (await service.call('GET', '/openapi.json', { token: null })).body;
+  const revocable = (await service.call('POST', '/cluster/tokens', { body: { name: 'c-revocable', scope: 'viewer' } })).body;
+  CASES['DELETE /cluster/tokens/{id}'].valid.push({ path: `/cluster/tokens/${revocable.id}`, status: 200 });
   ajv.addSchema(toJsonSchema({ $id: 'components', ...doc.components.schemas }) as object);
 }, 60_000);
 afterAll(async () => {

@@ -1,6 +1,28 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OrchestratorError } from '../../shared/errors';
 import { tokenMatches } from '../../core/auth/api-token';
+import type { TokenStore } from '../../core/auth/token-store';
+import { scopeAllows, type TokenScope } from '../../shared/schemas/auth';
+import { requiredScope } from './route-scopes';
+
+/** Who a request acts as: the admin token, or a scoped token by its name (never its secret). */
+export interface Principal {
+  id: string | null;
+  name: string;
+  scope: TokenScope;
+}
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+/** The admin token (api-token or API_TOKEN), else a scoped token of the store; null when neither matches. */
+export function resolvePrincipal(adminToken: string, tokens: TokenStore | undefined, given: unknown): Principal | null {
+  if (tokenMatches(adminToken, given)) return { id: null, name: 'admin', scope: 'admin' };
+  const scoped = tokens?.verify(given);
+  return scoped ? { id: scoped.id, name: scoped.name, scope: scoped.scope } : null;
+}
 
 export interface AccessGuardOptions {
   token: string;
@@ -10,6 +32,8 @@ export interface AccessGuardOptions {
   isPublic: (request: FastifyRequest) => boolean;
   /** The methods the path allows when the request's own is not one of them (405), else null. */
   allowedMethods?: (request: FastifyRequest) => string[] | null;
+  /** Scoped tokens beside the admin token. */
+  tokens?: TokenStore;
 }
 
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
@@ -68,11 +92,18 @@ export function accessGuard(options: AccessGuardOptions) {
     if (options.isPublic(request)) return;
     // The scheme name is case-insensitive (RFC 9110 §11.1).
     const given = /^bearer +(.+)$/i.exec(request.headers.authorization ?? '')?.[1].trim();
-    if (!tokenMatches(options.token, given)) {
+    const principal = resolvePrincipal(options.token, options.tokens, given);
+    if (!principal) {
       void reply.header('www-authenticate', given ? `${WWW_AUTHENTICATE}, error="invalid_token"` : WWW_AUTHENTICATE);
       throw new OrchestratorError('unauthorized', given ? 'Invalid bearer token' : 'Missing bearer token (Authorization: Bearer <token>)', [
         { field: 'Authorization', message: given ? 'token does not match' : 'is required' },
       ]);
+    }
+    request.principal = principal;
+    // The scope check, for every route, here and nowhere else.
+    const need = requiredScope(request.method, request.routeOptions.url);
+    if (!scopeAllows(principal.scope, need)) {
+      throw new OrchestratorError('forbidden', `The token "${principal.name}" has scope ${principal.scope}; ${request.method} ${request.routeOptions.url} needs ${need}`, [{ field: 'scope', message: `needs ${need}` }]);
     }
   };
 }

@@ -26,6 +26,7 @@ import { alertRoutes } from '../routes/alert-routes';
 import { metricsRoutes } from '../routes/metrics-routes';
 import { containerRoutes } from '../routes/container-routes';
 import { workloadRoutes } from '../routes/workload-routes';
+import { tokenRoutes } from '../routes/token-routes';
 import type { McpServer } from '@modelcontextprotocol/server';
 import { registerWebBridge, BRIDGE_MAX_PAYLOAD, BRIDGE_PATH } from '../web-bridge';
 
@@ -121,6 +122,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       },
       isPublic,
       allowedMethods: (request) => methods.allowedFor(request),
+      tokens: core.tokens,
     }),
   );
 
@@ -187,6 +189,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(metricsRoutes, context);
   await app.register(containerRoutes, context);
   await app.register(workloadRoutes, context);
+  await app.register(tokenRoutes, context);
   if (options.loadMcpFactory) await app.register(mcpRoutes, { loadFactory: options.loadMcpFactory });
   return app;
 }
