@@ -43,7 +43,7 @@ export async function startService(config: ServiceConfig, log: (line: string) =>
     // The MCP tools and SDK are not needed to answer REST: /mcp and the socket load them for their first client.
     const loadMcpFactory = (transport: 'http' | 'socket') => async () => (await import('../core/mcp/mcp-tools')).createMcpServerFactory(core, { ...mcpOptions, transport });
     const app = await buildApp({
-      core, token, host: config.HOST, port: config.PORT, version: VERSION, debug: config.DEBUG, webRoot: WEB_ROOT, redocScript: REDOC_SCRIPT,
+      core, token, host: config.HOST, port: config.PORT, version: VERSION, debug: config.DEBUG, webRoot: WEB_ROOT, redocScript: REDOC_SCRIPT, authFailuresPerMinute: config.AUTH_FAILURES_PER_MINUTE,
       loadMcpFactory: loadMcpFactory('http'),
     });
     await app.listen({ host: config.HOST, port: config.PORT });

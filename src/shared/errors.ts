@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'validation_error'
+  | 'too_many_requests'
   | 'unavailable'
   | 'insufficient_storage'
   | 'internal_error';
@@ -26,6 +27,7 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   validation_error: 422,
+  too_many_requests: 429,
   unavailable: 503,
   insufficient_storage: 507,
   internal_error: 500,

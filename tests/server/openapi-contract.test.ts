@@ -118,7 +118,7 @@ const operations = () => Object.entries(doc.paths).flatMap(([path, methods]) => 
 
 beforeAll(async () => {
   if (!sshdMissing) fleet = await startSshdFleet([SSH_IP]);
-  service = await startTestService({ HOST: '127.54.0.5', ...(fleet ? { SSH_KEY_PATH: fleet.clientKey } : {}) });
+  service = await startTestService({ HOST: '127.54.0.5', AUTH_FAILURES_PER_MINUTE: 1000, ...(fleet ? { SSH_KEY_PATH: fleet.clientKey } : {}) });
   service.core.monitor.stop();
   service.core.registry.create(nodeInput('c-1', { tailscale_ip: SSH_IP, probes: [{ type: 'tcp', port: fleet?.port ?? 1 }], ssh: fleet ? { user: fleet.user, port: fleet.port } : undefined }));
   service.core.registry.create(nodeInput('c-nossh', { tailscale_ip: '127.54.1.2', ssh: { port: 1 }, probes: [{ type: 'tcp', port: 1 }] }));

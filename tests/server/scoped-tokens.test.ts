@@ -85,4 +85,22 @@ describe('scoped API tokens over REST', () => {
     expect(audit).toMatch(/token_revoke/);
     expect(audit).not.toMatch(/mco_/);
   }, 30_000);
+
+  it('holds back an address past 10 failed authentications a minute with 429 and Retry-After, while a valid token keeps getting 200', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      statuses.push((await service.call('GET', '/cluster/status', { token: `wrong-${i}` })).status);
+      if (i % 10 === 0) expect((await service.call('GET', '/cluster/status')).status).toBe(200);
+    }
+    // Ten failures a minute (some were spent above on a revoked and an expired token), then 429 only.
+    const first = statuses.indexOf(429);
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThanOrEqual(10);
+    expect(new Set(statuses.slice(0, first))).toEqual(new Set([401]));
+    expect(new Set(statuses.slice(first))).toEqual(new Set([429]));
+    const held = await service.call('GET', '/cluster/nodes', { token: 'still-wrong' });
+    expect(held).toMatchObject({ status: 429, body: { error: 'too_many_requests', details: [{ field: 'Authorization', message: 'too many failures' }] } });
+    expect(Number(held.headers['retry-after'])).toBeGreaterThan(0);
+    expect(Number(held.headers['retry-after'])).toBeLessThanOrEqual(60);
+  });
 });

@@ -4,6 +4,7 @@ import { tokenMatches } from '../../core/auth/api-token';
 import type { TokenStore } from '../../core/auth/token-store';
 import { scopeAllows, type TokenScope } from '../../shared/schemas/auth';
 import { requiredScope } from './route-scopes';
+import { authFailureLimiter } from './auth-failures';
 
 /** Who a request acts as: the admin token, or a scoped token by its name (never its secret). */
 export interface Principal {
@@ -34,6 +35,8 @@ export interface AccessGuardOptions {
   allowedMethods?: (request: FastifyRequest) => string[] | null;
   /** Scoped tokens beside the admin token. */
   tokens?: TokenStore;
+  /** Failed authentications per address (default: 10 a minute). */
+  failures?: ReturnType<typeof authFailureLimiter>;
 }
 
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
@@ -76,6 +79,7 @@ function checkOrigin(origin: string, allowedHosts: Set<string>): void {
  * required everywhere but the public paths.
  */
 export function accessGuard(options: AccessGuardOptions) {
+  const failures = options.failures ?? authFailureLimiter();
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     checkRequestLine(request);
     const host = request.headers.host?.toLowerCase();
@@ -94,6 +98,13 @@ export function accessGuard(options: AccessGuardOptions) {
     const given = /^bearer +(.+)$/i.exec(request.headers.authorization ?? '')?.[1].trim();
     const principal = resolvePrincipal(options.token, options.tokens, given);
     if (!principal) {
+      // Only failures are counted and held back: a valid token from the same address always passes.
+      const wait = failures.retryAfter(request.ip);
+      if (wait !== null) {
+        void reply.header('retry-after', String(wait));
+        throw new OrchestratorError('too_many_requests', `Too many failed authentications from ${request.ip}; try again in ${wait} s`, [{ field: 'Authorization', message: 'too many failures' }]);
+      }
+      failures.fail(request.ip);
       void reply.header('www-authenticate', given ? `${WWW_AUTHENTICATE}, error="invalid_token"` : WWW_AUTHENTICATE);
       throw new OrchestratorError('unauthorized', given ? 'Invalid bearer token' : 'Missing bearer token (Authorization: Bearer <token>)', [
         { field: 'Authorization', message: given ? 'token does not match' : 'is required' },

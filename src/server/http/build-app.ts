@@ -27,6 +27,7 @@ import { metricsRoutes } from '../routes/metrics-routes';
 import { containerRoutes } from '../routes/container-routes';
 import { workloadRoutes } from '../routes/workload-routes';
 import { tokenRoutes } from '../routes/token-routes';
+import { authFailureLimiter } from './auth-failures';
 import type { McpServer } from '@modelcontextprotocol/server';
 import { registerWebBridge, BRIDGE_MAX_PAYLOAD, BRIDGE_PATH } from '../web-bridge';
 
@@ -44,6 +45,8 @@ export interface AppOptions {
   redocScript?: string | null;
   /** Loads (at the first /mcp request) what builds an MCP server per request; absent, /mcp is not served. */
   loadMcpFactory?: () => Promise<() => McpServer>;
+  /** Failed authentications per client address per minute before 429 (default 10). */
+  authFailuresPerMinute?: number;
 }
 
 // Validation with the shared zod schemas; failures become our 422 with field names.
@@ -123,6 +126,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       isPublic,
       allowedMethods: (request) => methods.allowedFor(request),
       tokens: core.tokens,
+      failures: authFailureLimiter(options.authFailuresPerMinute),
     }),
   );
 

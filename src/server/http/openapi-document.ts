@@ -19,6 +19,7 @@ const WHY: Record<number, string> = {
   413: 'Body larger than the limit (2 MB)',
   415: 'Body is not application/json',
   422: 'Validation failed; `details` names each field and the reason',
+  429: 'Too many failed authentications from this address; try again after `Retry-After` seconds (a valid token is never held back)',
   500: 'Internal error',
   503: 'A dependency is unavailable (SSH connection, metrics shell, tailscale CLI)',
   507: 'The data directory is full or read-only: nothing was written',
@@ -30,7 +31,7 @@ export function errorStatusesFor(schema: RouteSchema, method: string, url: strin
   const statuses = new Set([400, 403, 500, ...(schema['x-errors'] ?? [])]);
   // Anything but a read may write the store or the audit log (documented once the 507 code exists).
   if (method !== 'GET' && method !== 'HEAD') statuses.add(507);
-  if (!isPublic) statuses.add(401);
+  if (!isPublic) [401, 429].forEach((s) => statuses.add(s));
   if (schema.body) [413, 415, 422].forEach((s) => statuses.add(s));
   if (schema.querystring || schema.params) statuses.add(422);
   if (url.includes(':id')) statuses.add(404);

@@ -20,6 +20,8 @@ export const ServiceConfigSchema = z.strictObject({
   PROBE_CONCURRENCY: num(z.int().min(1).max(10_000)).default(1000),
   DEBUG: bool.default(false),
   API_TOKEN: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
+  /** Failed authentications a client address may make in a minute before it gets 429. */
+  AUTH_FAILURES_PER_MINUTE: num(z.int().min(1).max(1_000_000)).default(10),
   MCP_COMMAND_POLICY: z.enum(['deny', 'ask', 'allow']).default('deny'),
   MCP_READ_ONLY: bool.default(false),
   SSH_KEY_PATH: z.string().optional(),
