@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/client';
 import { request } from 'undici';
+import { until } from '../helpers/until';
 import { dockerLabMissing, startDockerLab, type DockerLab } from '../helpers/docker-lab';
 import { sshdMissing, startSshdFleet, type SshdFleet } from '../helpers/sshd';
 import { startTestService, TEST_TOKEN } from '../helpers/service';
@@ -36,16 +37,6 @@ async function probeDown(id: string): Promise<void> {
   await new Promise((resolve) => server.close(resolve));
 }
 
-async function until<T>(what: string, get: () => Promise<T> | T, ok: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T;
-  for (;;) {
-    last = await get();
-    if (ok(last)) return last;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last).slice(0, 600)}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
 
 const failoverEvents = (node?: string): HealthEvent[] => service.core.eventLog.list({ node, limit: 5000 }).filter((e) => e.kind === 'failover');
 const swarmNode = async (id: string) => (await service.call('GET', '/cluster/swarm')).body.nodes.find((n: { node_id: string }) => n.node_id === id);

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from '../helpers/until';
 import { dockerLabMissing, startDockerLab, type DockerLab } from '../helpers/docker-lab';
 import { sshdMissing, startSshdFleet, type SshdFleet } from '../helpers/sshd';
 import { startTestService, TEST_TOKEN } from '../helpers/service';
@@ -22,16 +23,6 @@ const labIt = (name: string, fn: () => Promise<void>, timeout?: number) =>
     await fn();
   }, timeout);
 
-async function until<T>(what: string, get: () => Promise<T> | T, ok: (value: T) => boolean, timeoutMs = 45_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T;
-  for (;;) {
-    last = await get();
-    if (ok(last)) return last;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last).slice(0, 1500)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 type Task = { node_id: string | null; state: string; desired_state: string; error: string | null; exit_code: number | null };
 const get = async (name: string) => (await service.call('GET', `/cluster/services/${name}`)).body;
