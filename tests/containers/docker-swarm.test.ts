@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/client';
 import { request } from 'undici';
 import { until } from '../helpers/until';
-import { dockerLabMissing, startDockerLab, type DockerLab } from '../helpers/docker-lab';
+import { dockerLabMissing, labTest, startDockerLab, type DockerLab } from '../helpers/docker-lab';
 import { sshdMissing, startSshdFleet, type SshdFleet } from '../helpers/sshd';
 import { startTestService, TEST_TOKEN } from '../helpers/service';
 import { call, httpMcpClient, text } from '../helpers/mcp-client';
@@ -43,11 +43,7 @@ const swarmNode = async (id: string) => (await service.call('GET', '/cluster/swa
 
 /** Set when dockerd cannot start here (e.g. no network namespaces in an unprivileged container): each test then skips, saying why. */
 let labUnavailable: string | null = null;
-const labIt = (name: string, fn: () => Promise<void>, timeout?: number) =>
-  it(name, async (ctx) => {
-    if (labUnavailable) return ctx.skip();
-    await fn();
-  }, timeout);
+const labIt = labTest(() => labUnavailable);
 
 describe.skipIf(dockerLabMissing || sshdMissing)('containers and failover on Docker Swarm', () => {
   beforeAll(async () => {

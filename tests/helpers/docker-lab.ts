@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { it } from 'vitest';
 
 const run = promisify(execFile);
 const SCRIPT = path.resolve('scripts/docker-lab.sh');
@@ -54,4 +55,16 @@ export async function startDockerLab(n: number, tag: string, swarmSize = n): Pro
     const e = error as { stderr?: string; message: string };
     throw new Error(`the Docker lab did not start: ${e.stderr || e.message}`);
   }
+}
+
+/**
+ * `it` for tests that need a started lab: each skips, saying why, when `unavailable()` names a reason
+ * (dockerd could not start here, e.g. no network namespaces in an unprivileged container).
+ */
+export function labTest(unavailable: () => string | null) {
+  return (name: string, fn: () => Promise<void>, timeout?: number) =>
+    it(name, async (ctx) => {
+      if (unavailable()) return ctx.skip();
+      await fn();
+    }, timeout);
 }

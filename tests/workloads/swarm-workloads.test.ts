@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../helpers/until';
-import { dockerLabMissing, startDockerLab, type DockerLab } from '../helpers/docker-lab';
+import { dockerLabMissing, labTest, startDockerLab, type DockerLab } from '../helpers/docker-lab';
 import { sshdMissing, startSshdFleet, type SshdFleet } from '../helpers/sshd';
 import { startTestService, TEST_TOKEN } from '../helpers/service';
 import { call, httpMcpClient, inMemoryMcpClient, text } from '../helpers/mcp-client';
@@ -17,11 +17,7 @@ let lab: DockerLab;
 let fleet: SshdFleet;
 let service: Awaited<ReturnType<typeof startTestService>>;
 let labUnavailable: string | null = null;
-const labIt = (name: string, fn: () => Promise<void>, timeout?: number) =>
-  it(name, async (ctx) => {
-    if (labUnavailable) return ctx.skip();
-    await fn();
-  }, timeout);
+const labIt = labTest(() => labUnavailable);
 
 
 type Task = { node_id: string | null; state: string; desired_state: string; error: string | null; exit_code: number | null };

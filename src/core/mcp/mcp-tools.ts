@@ -128,10 +128,14 @@ export function createMcpServerFactory(core: Core, options: McpToolOptions): () 
       input: McpCheckHealthArgsSchema, output: z.union([NodeCheckSchema, ClusterStatusSchema]), annotations: { ...READ, idempotentHint: false, openWorldHint: true },
     }, async ({ id }) => (id ? monitor.checkOne(id) : (await monitor.requestSweep(), monitor.status(true))));
 
+    const actor = `mcp:${options.transport}`;
+    /** Every acting tool passes the server's command policy here, with what a person would be asked. */
+    const guard = (toolName: string, nodes: string[], detail: string) => guardDestructive(options.policy, { tool: toolName, nodes, detail }, options.confirm);
+
     /** Fields that choose a key or silence monitoring pass the command policy, like destructive tools. */
     const guardFields = async (toolName: string, id: string, fields: Record<string, unknown>) => {
       const guarded = guardedNodeFields(fields);
-      if (guarded.length > 0) await guardDestructive(options.policy, { tool: toolName, nodes: [id], detail: `set ${guarded.join(', ')}` }, options.confirm);
+      if (guarded.length > 0) await guard(toolName, [id], `set ${guarded.join(', ')}`);
     };
 
     tool('add_node', {
@@ -159,7 +163,7 @@ export function createMcpServerFactory(core: Core, options: McpToolOptions): () 
       input: McpIdArgsSchema, output: z.object({ removed: z.string() }), annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     }, async ({ id }) => {
       registry.require(id);
-      await guardDestructive(options.policy, { tool: 'remove_node', nodes: [id], detail: 'remove from the registry' }, options.confirm);
+      await guard('remove_node', [id], 'remove from the registry');
       return { removed: registry.remove(id).id };
     });
 
@@ -169,8 +173,8 @@ export function createMcpServerFactory(core: Core, options: McpToolOptions): () 
       input: McpRunCommandArgsSchema, output: CommandResponseSchema, annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
     }, async (request) => {
       const nodes = selectNodes(registry, request).map((n) => n.id);
-      await guardDestructive(options.policy, { tool: 'run_command', nodes, detail: request.command }, options.confirm);
-      return ssh.run(request, `mcp:${options.transport}`);
+      await guard('run_command', nodes, request.command);
+      return ssh.run(request, actor);
     });
 
     tool('get_metrics', {
@@ -203,8 +207,6 @@ export function createMcpServerFactory(core: Core, options: McpToolOptions): () 
       input: McpImportTailscaleArgsSchema, output: TailscaleImportReportSchema, annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
     }, async ({ document, ...importOptions }) => tailscale.import(document === undefined ? await tailscale.readFromCli() : document, importOptions));
 
-    const actor = `mcp:${options.transport}`;
-    const guard = (toolName: string, nodes: string[], detail: string) => guardDestructive(options.policy, { tool: toolName, nodes, detail }, options.confirm);
     for (const table of TOOL_TABLES) table({ core, options, tool, guard, actor });
 
     server.registerResource('cluster-status', 'cluster://status', { title: 'Cluster status', mimeType: 'application/json' }, async (uri) => ({

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -35,20 +35,30 @@ export function processStartTicks(pid: number): number | null {
   }
 }
 
-/**
- * A process's start time as the OS reports it, where /proc is absent: `ps -o lstart=` (macOS, BSD) or
- * Get-Process (Windows). Null when it cannot be read (no such process, no tool).
- */
+/** How the OS reports a process's start time where /proc is absent: `ps -o lstart=` (macOS, BSD) or Get-Process (Windows). */
+function startTimeCommand(pid: number, platform: NodeJS.Platform): [string, string[]] {
+  return platform === 'win32'
+    ? ['powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', `(Get-Process -Id ${Number(pid)}).StartTime.ToUniversalTime().ToString('o')`]]
+    : ['ps', ['-o', 'lstart=', '-p', String(Number(pid))]];
+}
+const START_TIME_OPTIONS = { encoding: 'utf8' as const, timeout: 5000, windowsHide: true };
+
+/** A process's start time as the OS reports it; null when it cannot be read (no such process, no tool). */
 export function processStartIdentity(pid: number, platform: NodeJS.Platform = process.platform): string | null {
   try {
-    const out =
-      platform === 'win32'
-        ? execFileSync('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', `(Get-Process -Id ${Number(pid)}).StartTime.ToUniversalTime().ToString('o')`], { encoding: 'utf8', timeout: 5000, windowsHide: true })
-        : execFileSync('ps', ['-o', 'lstart=', '-p', String(Number(pid))], { encoding: 'utf8', timeout: 5000 });
-    return out.trim() || null;
+    const [command, args] = startTimeCommand(pid, platform);
+    return execFileSync(command, args, START_TIME_OPTIONS).trim() || null;
   } catch {
     return null;
   }
+}
+
+/** The same without blocking: a start must not wait for PowerShell to come up. */
+function processStartIdentityLater(pid: number, done: (identity: string) => void): void {
+  const [command, args] = startTimeCommand(pid, process.platform);
+  execFile(command, args, START_TIME_OPTIONS, (error, stdout) => {
+    if (!error && stdout.trim()) done(stdout.trim());
+  });
 }
 
 const hasProc = (): boolean => fs.existsSync('/proc/self/stat');
@@ -99,7 +109,7 @@ export function acquireDataDirLock(dir: string): DataDirLock {
     ]);
   }
   const ticks = processStartTicks(process.pid);
-  const owner: LockOwner = { pid: process.pid, hostname: os.hostname(), started_at: new Date().toISOString(), proc_start: ticks ?? undefined, identity: ticks === null ? (processStartIdentity(process.pid) ?? undefined) : undefined };
+  const owner: LockOwner = { pid: process.pid, hostname: os.hostname(), started_at: new Date().toISOString(), proc_start: ticks ?? undefined };
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       fs.writeFileSync(file, JSON.stringify(owner), { flag: 'wx', mode: 0o600 });
@@ -118,6 +128,14 @@ export function acquireDataDirLock(dir: string): DataDirLock {
         }
       };
       process.on('exit', release);
+      // Off Linux the start time comes from the OS, recorded into the lock once it is known.
+      if (ticks === null) {
+        processStartIdentityLater(process.pid, (identity) => {
+          if (released) return;
+          owner.identity = identity;
+          fs.writeFileSync(file, JSON.stringify(owner), { mode: 0o600 });
+        });
+      }
       return {
         owner,
         setSocket(socket) {

@@ -13,6 +13,10 @@ import { toJobView, toServiceView } from './service-view';
 import { allocationOf, surveyFleet } from './fleet-survey';
 import { pickStandaloneNode, runStandalone, standaloneContainers, standaloneView } from './standalone';
 
+type Call = <T>(use: (e: DockerEngine) => Promise<T>) => Promise<T>;
+type SwarmFound = { snap: SwarmSnapshot; call: Call; service: EngineService };
+type StandaloneFound = ReturnType<typeof standaloneContainers>[number];
+
 export interface WorkloadDeps {
   /** Placement over live metrics and current reservations (core.suggest). */
   suggest: (request: { cpu_cores: number; memory_gb: number; tags: string[]; limit: number }) => Promise<PlacementResponse>;
@@ -41,7 +45,7 @@ export class WorkloadService {
   ) {}
 
   /** A manager, and a way to call its engine with every failure as one clear error. */
-  async #manager(): Promise<{ snap: SwarmSnapshot; call: <T>(use: (e: DockerEngine) => Promise<T>) => Promise<T> }> {
+  async #manager(): Promise<{ snap: SwarmSnapshot; call: Call }> {
     const snap = await this.swarm.snapshot();
     const node = this.registry.require(snap.managerNodeId);
     return { snap, call: (use) => this.containers.call(node, use) };
@@ -58,19 +62,26 @@ export class WorkloadService {
   }
 
   async get(name: string): Promise<ServiceView> {
+    const found = await this.#locate(name);
+    return 'container' in found ? standaloneView(found.nodeId, found.container) : this.#view(found.snap, found.call, found.service);
+  }
+
+  /**
+   * The service `name`: in the swarm first (one manager round trip), else a standalone container of
+   * that name (a survey of the Docker nodes outside the swarm); neither, the swarm's own error.
+   */
+  async #locate(name: string): Promise<SwarmFound | StandaloneFound> {
     try {
-      const { snap, call, service } = await this.#swarmService(name);
-      return await this.#view(snap, call, service);
+      return await this.#swarmService(name);
     } catch (error) {
-      // Not in the swarm (or no swarm): a standalone container of that name, if there is one.
       const standalone = await this.#standalone(name).catch(() => null);
-      if (standalone) return standaloneView(standalone.nodeId, standalone.container);
+      if (standalone) return standalone;
       throw error;
     }
   }
 
   /** The Swarm service `name` and its manager; when there is none, a standalone one is refused as one that cannot be `what`. */
-  async #swarmService(name: string, what?: string): Promise<{ snap: SwarmSnapshot; call: <T>(use: (e: DockerEngine) => Promise<T>) => Promise<T>; service: EngineService }> {
+  async #swarmService(name: string, what?: string): Promise<SwarmFound> {
     try {
       const manager = await this.#manager();
       return { ...manager, service: await this.#find(manager.call, name) };
@@ -81,7 +92,7 @@ export class WorkloadService {
   }
 
   /** The service as it is now, with its tasks and Swarm's running count. */
-  async #view(snap: SwarmSnapshot, call: <T>(use: (e: DockerEngine) => Promise<T>) => Promise<T>, service: EngineService): Promise<ServiceView> {
+  async #view(snap: SwarmSnapshot, call: Call, service: EngineService): Promise<ServiceView> {
     const [withStatus, tasks] = await call((e) => Promise.all([e.services(true), e.tasks(service.ID)]));
     return toServiceView(withStatus.find((s) => s.ID === service.ID) ?? service, tasks, snap);
   }
@@ -118,14 +129,13 @@ export class WorkloadService {
   }
 
   async remove(name: string, actor: string): Promise<{ removed: string; mode: ServiceView['mode'] }> {
-    const standalone = await this.#standalone(name);
-    if (standalone) {
-      const node = this.registry.require(standalone.nodeId);
-      await this.#audited(actor, 'service_remove', `${name} (standalone on ${node.id})`, () => this.containers.call(node, (e) => e.removeContainer(standalone.container.Id)), [node.id]);
+    const found = await this.#locate(name);
+    if ('container' in found) {
+      const node = this.registry.require(found.nodeId);
+      await this.#audited(actor, 'service_remove', `${name} (standalone on ${node.id})`, () => this.containers.call(node, (e) => e.removeContainer(found.container.Id)), [node.id]);
       return { removed: name, mode: 'standalone' };
     }
-    const { snap, call } = await this.#manager();
-    const service = await this.#find(call, name);
+    const { snap, call, service } = found;
     const mode = toServiceView(service, [], snap).mode;
     await this.#audited(actor, mode === 'job' ? 'job_remove' : 'service_remove', name, () => call((e) => e.removeService(service.ID)));
     return { removed: name, mode };
@@ -133,13 +143,12 @@ export class WorkloadService {
 
   /** The newest `tail` lines of every task together, in time order, each with its task and node. */
   async logs(name: string, tail: number): Promise<WorkloadLogs> {
-    const standalone = await this.#standalone(name);
-    if (standalone) {
-      const logs = await this.containers.logs(standalone.nodeId, standalone.container.Id, { tail, timestamps: false });
-      return { name, lines: logs.lines.map((l) => ({ ...l, task_id: logs.id.slice(0, 12), node_id: standalone.nodeId })), truncated: logs.truncated };
+    const found = await this.#locate(name);
+    if ('container' in found) {
+      const logs = await this.containers.logs(found.nodeId, found.container.Id, { tail, timestamps: false });
+      return { name, lines: logs.lines.map((l) => ({ ...l, task_id: logs.id.slice(0, 12), node_id: found.nodeId })), truncated: logs.truncated };
     }
-    const { snap, call } = await this.#manager();
-    const service = await this.#find(call, name);
+    const { snap, call, service } = found;
     const raw = await call((e) => e.serviceLogs(service.ID, tail));
     const lines = splitLogFrames(Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw ?? '')), false)
       .map((line) => {
@@ -209,7 +218,7 @@ export class WorkloadService {
     }
   }
 
-  async #find(call: <T>(use: (e: DockerEngine) => Promise<T>) => Promise<T>, name: string): Promise<EngineService> {
+  async #find(call: Call, name: string): Promise<EngineService> {
     try {
       return await call((e) => e.inspectService(name));
     } catch (error) {
@@ -218,7 +227,7 @@ export class WorkloadService {
     }
   }
 
-  async #refuseTaken(call: <T>(use: (e: DockerEngine) => Promise<T>) => Promise<T>, name: string): Promise<void> {
+  async #refuseTaken(call: Call, name: string): Promise<void> {
     const existing = await this.#find(call, name).catch((error: OrchestratorError) => {
       if (error.code === 'not_found') return null;
       throw error;

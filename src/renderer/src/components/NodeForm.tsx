@@ -4,6 +4,7 @@ import type { Node } from '../../../shared/schemas/node';
 import { NODE_ROLES } from '../../../shared/schemas/node';
 import { ApiError } from '../api/web-bridge-client';
 import { useClusterStore } from '../store/cluster-store';
+import { FormField } from './FormField';
 import { EMPTY_FORM, errorsByField, formFromNode, NEW_PROBE, nodeInputFromForm, validateNodeForm, type FormProbe, type NodeFormValues } from './node-form-model';
 
 /** Add or edit a node, validated with the shared schema as you type and on submit. */
@@ -54,12 +55,7 @@ export function NodeForm({ node, onClose }: { node?: Node; onClose(): void }) {
   };
 
   const field = (name: keyof NodeFormValues, label: string, input: ReactNode, hint?: string) => (
-    <div className={`field${visible(name) ? ' invalid' : ''}`}>
-      <label htmlFor={`f-${name}`}>{label}</label>
-      {input}
-      {hint && !visible(name) && <p className="hint muted" id={`h-${name}`}>{hint}</p>}
-      {visible(name) && <p className="error" id={`e-${name}`} role="alert">{t('form.fieldError', { field: label, message: visible(name) })}</p>}
-    </div>
+    <FormField inputId={`f-${name}`} errorId={`e-${name}`} hintId={`h-${name}`} label={label} error={visible(name)} hint={hint}>{input}</FormField>
   );
   const text = (name: keyof NodeFormValues, props: Record<string, unknown> = {}) => (
     <input id={`f-${name}`} value={values[name] as string} onChange={(e) => update(name, e.target.value)} aria-invalid={Boolean(visible(name))} aria-describedby={visible(name) ? `e-${name}` : undefined} {...props} />

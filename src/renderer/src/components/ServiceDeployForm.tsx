@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { NODE_ROLES } from '../../../shared/schemas/node';
 import { ApiError } from '../api/web-bridge-client';
 import { useClusterStore } from '../store/cluster-store';
+import { FormField } from './FormField';
 import { EMPTY_SERVICE_FORM, serviceErrorsByField, serviceSpecFromForm, validateServiceForm, type ServiceFormValues } from './service-form-model';
 
 /** Deploy a service: validated with the shared service spec as you type and on submit. Swarm places it. */
@@ -48,12 +49,7 @@ export function ServiceDeployForm({ onClose, onDeployed }: { onClose(): void; on
   };
 
   const field = (name: keyof ServiceFormValues, label: string, input: ReactNode, hint?: string) => (
-    <div className={`field${visible(name) ? ' invalid' : ''}`}>
-      <label htmlFor={`s-${name}`}>{label}</label>
-      {input}
-      {hint && !visible(name) && <p className="hint muted">{hint}</p>}
-      {visible(name) && <p className="error" id={`se-${name}`} role="alert">{t('form.fieldError', { field: label, message: visible(name) })}</p>}
-    </div>
+    <FormField inputId={`s-${name}`} errorId={`se-${name}`} label={label} error={visible(name)} hint={hint}>{input}</FormField>
   );
   const text = (name: Exclude<keyof ServiceFormValues, 'roles'>, props: Record<string, unknown> = {}) => (
     <input id={`s-${name}`} value={values[name]} onChange={(e) => update(name, e.target.value)} aria-invalid={Boolean(visible(name))} aria-describedby={visible(name) ? `se-${name}` : undefined} {...props} />
