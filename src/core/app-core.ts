@@ -26,6 +26,7 @@ import { SwarmLabelSync } from './workloads/node-labels';
 import { WorkloadService } from './workloads/workload-service';
 import { TokenStore } from './auth/token-store';
 import type { PlacementResponse } from '../shared/schemas/ssh';
+import type { Node, NodePatch } from '../shared/schemas/node';
 
 export interface CoreOptions {
   dataDir: string;
@@ -69,6 +70,10 @@ export interface Core {
   workloads: WorkloadService;
   /** Scoped API tokens (viewer, operator, admin) beside the admin token. */
   tokens: TokenStore;
+  /** Silences a node's alerts for `hours` (0 unmutes): an operator's action, audited with its actor. */
+  muteNode(id: string, hours: number, actor: string): Node;
+  /** Puts a node in maintenance or takes it out: an operator's action, audited with its actor. */
+  setMaintenance(id: string, maintenance: boolean, actor: string): Node;
   /** Placement: healthy nodes with room, from metrics and, where Docker answers, what already runs there. */
   suggest(input: unknown): Promise<PlacementResponse>;
   initialImport: ImportReport | null;
@@ -123,7 +128,13 @@ export function createCore(options: CoreOptions): Core {
     const swarmLabels = new SwarmLabelSync(registry, containers, swarm);
     const suggest = async (input: unknown) => ssh.suggest(input, workloadOf(await surveyFleet(registry, containers, swarm)));
     const workloads = new WorkloadService(registry, containers, swarm, swarmLabels, ssh.audit, { suggest, metricsOf: (id) => ssh.metrics.latest(id) });
-    const tokens = new TokenStore(dataDir);
+    const tokens = new TokenStore(dataDir, ssh.audit);
+    // Recorded before the change, like every audited action: an entry that cannot be written stops it.
+    const operate = (id: string, actor: string, action: string, detail: string, patch: NodePatch): Node => {
+      registry.require(id);
+      ssh.audit.record({ actor, action, nodes: [id], detail, outcome: 'ok' });
+      return registry.update(id, patch);
+    };
     let demo: FleetSimulator | null = null;
     return {
       dataDir,
@@ -142,6 +153,9 @@ export function createCore(options: CoreOptions): Core {
       workloads,
       tokens,
       suggest,
+      muteNode: (id, hours, actor) =>
+        operate(id, actor, 'mute_node', hours === 0 ? 'unmuted' : `muted for ${hours} h`, { muted_until: hours === 0 ? null : new Date(Date.now() + hours * 3600_000).toISOString() }),
+      setMaintenance: (id, maintenance, actor) => operate(id, actor, 'set_maintenance', maintenance ? 'maintenance on' : 'maintenance off', { maintenance }),
       initialImport,
       demoNodesFile: options.demoNodesFile ?? null,
       guardProcess: () => installLastResortHandlers({ log, record: (reason) => eventLog.append({ node: null, kind: 'internal_error', from: null, to: null, reason }) }),

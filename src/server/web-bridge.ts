@@ -2,9 +2,12 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { OrchestratorError } from '../shared/errors';
 import type { ApiErrorPayload } from '../shared/api-contract';
-import { createApiHandlers, invokeHandler, subscribePushEvents } from '../core/api/api-handlers';
-import { tokenMatches } from '../core/auth/api-token';
+import { createApiHandlers, invokeHandler, subscribePushEvents, type ApiHandlers } from '../core/api/api-handlers';
 import type { Core } from '../core/app-core';
+import { CHANNEL_SCOPES, PUSH_SCOPES } from '../shared/channel-scopes';
+import { scopeAllows } from '../shared/schemas/auth';
+import { requireScope, resolvePrincipal, type Principal } from './http/access-guard';
+import type { authFailureLimiter } from './http/auth-failures';
 import { MAX_INPUT_DEPTH, nestsDeeperThan } from '../core/util/json-depth';
 import { toOrchestratorError } from './http/error-handler';
 import { preAuthCounter, pushGate } from './bridge-limits';
@@ -29,15 +32,17 @@ const echoableId = (id: unknown): number | string | undefined =>
 
 /**
  * The browser's `window.api`: the same contract as Electron IPC, over one WebSocket.
- * The first message must be {type:"auth", token}; then {id, channel, arg} requests are answered with
+ * The first message must be {type:"auth", token} (the admin token or a scoped one), answered with
+ * {type:"ready", principal:{name, scope}}; then {id, channel, arg} requests are answered with
  * {id, ok, result|error}, and core events are pushed as {event, payload} (health as columns,
- * src/shared/health-columns.ts).
+ * src/shared/health-columns.ts). Channels and pushes follow the token's scope (channel-scopes.ts);
+ * the socket is closed (4401) the moment its token is revoked or expires.
  */
-export function registerWebBridge(app: FastifyInstance, core: Core, token: string): void {
-  const handlers = createApiHandlers(core, 'web-ui');
+export function registerWebBridge(app: FastifyInstance, core: Core, token: string, failures: ReturnType<typeof authFailureLimiter>): void {
   const waiting = preAuthCounter();
   app.get(BRIDGE_PATH, { websocket: true, schema: { hide: true } }, (socket: WebSocket, request: FastifyRequest) => {
     let unsubscribe: (() => void) | null = null;
+    let session: { principal: Principal; handlers: ApiHandlers; unwatch: () => void } | null = null;
     // Sockets that have not authenticated are capped per address and in all, and cut off at the
     // timeout with terminate(): close() would wait 30 s for a close handshake that never comes.
     const release = waiting.admit(request.ip);
@@ -65,6 +70,7 @@ export function registerWebBridge(app: FastifyInstance, core: Core, token: strin
       clearTimeout(authTimer);
       tcp.off('data', countPreAuth);
       unsubscribe?.();
+      session?.unwatch();
     });
     socket.on('message', async (raw) => {
       let message: BridgeMessage;
@@ -76,17 +82,28 @@ export function registerWebBridge(app: FastifyInstance, core: Core, token: strin
       if (!message || typeof message !== 'object' || Array.isArray(message)) return socket.close(4400, 'a message must be a JSON object');
       // Deep nesting would overflow the stack in validation or in the error path: refuse it first.
       if (nestsDeeperThan(message, MAX_INPUT_DEPTH)) return socket.close(4400, `a message must not nest deeper than ${MAX_INPUT_DEPTH} levels`);
-      if (!unsubscribe) {
-        if (message.type !== 'auth' || !tokenMatches(token, message.token)) return socket.close(4401, 'invalid token');
+      if (!session) {
+        const principal = message.type === 'auth' ? resolvePrincipal(token, core.tokens, message.token) : null;
+        if (!principal) {
+          // The same failure limit as REST: only failures are counted, so a valid token always passes.
+          if (failures.retryAfter(request.ip) !== null) return socket.close(4429, 'too many failed authentications');
+          failures.fail(request.ip);
+          return socket.close(4401, 'invalid token');
+        }
         clearTimeout(authTimer);
         release();
         tcp.off('data', countPreAuth);
-        unsubscribe = subscribePushEvents(core, (event, payload) => pushes.push({ event, payload }));
-        return send({ type: 'ready' });
+        const unwatch = principal.id ? core.tokens.watch(principal.id, () => socket.close(4401, 'token revoked or expired')) : () => {};
+        session = { principal, handlers: createApiHandlers(core, `web-ui:${principal.name}`, { name: principal.name, scope: principal.scope }), unwatch };
+        unsubscribe = subscribePushEvents(core, (event, payload) => scopeAllows(principal.scope, PUSH_SCOPES[event]) && pushes.push({ event, payload }));
+        return send({ type: 'ready', principal: { name: principal.name, scope: principal.scope } });
       }
       const id = echoableId(message.id);
       try {
-        const result = await invokeHandler(handlers, message.channel as never, message.arg);
+        const channel = message.channel as keyof typeof CHANNEL_SCOPES;
+        // An unknown channel is refused by invokeHandler, with its own message.
+        if (Object.hasOwn(CHANNEL_SCOPES, channel)) requireScope(session.principal, CHANNEL_SCOPES[channel], channel);
+        const result = await invokeHandler(session.handlers, message.channel as never, message.arg);
         send({ id, ok: true, result });
       } catch (error) {
         const mapped = error instanceof OrchestratorError ? error : toOrchestratorError(error as Error);

@@ -2,13 +2,14 @@
 // carry them without bundling zod. api-contract.ts checks its schema table against this list.
 export const INVOKE_CHANNELS = [
   'cluster:status', 'cluster:checkNow', 'cluster:pause', 'cluster:resume',
-  'nodes:list', 'nodes:get', 'nodes:create', 'nodes:update', 'nodes:remove', 'nodes:lastCheck', 'nodes:history', 'nodes:mute',
+  'nodes:list', 'nodes:get', 'nodes:create', 'nodes:update', 'nodes:remove', 'nodes:lastCheck', 'nodes:history', 'nodes:mute', 'nodes:maintenance',
   'events:list', 'registry:import', 'registry:export', 'settings:get', 'settings:update', 'settings:sources', 'demo:start', 'demo:remove',
   'tailscale:import', 'tailscale:presence', 'shell:settings', 'shell:updateSettings', 'ssh:savePassphrase',
   'commands:plan', 'commands:run', 'commands:cancel', 'metrics:get', 'hostKey:get', 'hostKey:forget', 'hostKey:approve', 'placement:suggest', 'audit:list',
   'alerts:get', 'alerts:update', 'alerts:test',
   'containers:list', 'containers:stats', 'containers:action', 'containers:logs', 'swarm:view', 'swarm:setAvailability', 'failover:get', 'failover:update',
   'services:list', 'services:get', 'services:deploy', 'services:change', 'services:rollback', 'services:remove', 'services:logs', 'jobs:run', 'jobs:get',
+  'auth:whoami', 'tokens:list', 'tokens:create', 'tokens:revoke',
 ] as const;
 export type InvokeChannel = (typeof INVOKE_CHANNELS)[number];
 

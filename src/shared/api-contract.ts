@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { InvokeChannel, PushEventName } from './api-channels';
 import type { HealthColumns } from './health-columns';
 import type { ClusterStatus, HealthEvent, HistoryPoint, NodeCheck, NodeWithHealth } from './schemas/health';
-import { NodeFilterSchema, NodeIdSchema, NodePatchSchema, type Node } from './schemas/node';
+import { NodeFilterSchema, NodeIdSchema, NodeMaintenanceSchema, NodeMuteSchema, NodePatchSchema, type Node } from './schemas/node';
 import type { ProbeResult } from './schemas/probe';
 import {
   CommandRequestSchema,
@@ -33,6 +33,7 @@ import {
   type SwarmView,
 } from './schemas/containers';
 import { JobSpecSchema, ServiceNameSchema, ServicePatchSchema, ServiceSpecSchema, type JobView, type ServiceList, type ServiceView, type WorkloadLogs } from './schemas/workloads';
+import { TokenCreateSchema, TokenIdSchema, type TokenInfo, type TokenScope } from './schemas/auth';
 import { MonitorSettingsPatchSchema, ShellSettingsSchema, type MonitorSettings, type MonitorSettingSources, type ShellSettings } from './schemas/settings';
 
 /**
@@ -54,7 +55,8 @@ export const invokeArgs = {
   'nodes:remove': id,
   'nodes:lastCheck': id,
   'nodes:history': z.strictObject({ id: z.string().max(200), range: z.enum(['1h', '24h']).default('1h') }),
-  'nodes:mute': z.strictObject({ id: NodeIdSchema, hours: z.union([z.literal(0), z.literal(1), z.literal(4), z.literal(8)]) }),
+  'nodes:mute': NodeMuteSchema.extend({ id: NodeIdSchema }),
+  'nodes:maintenance': NodeMaintenanceSchema.extend({ id: NodeIdSchema }),
   'events:list': z.strictObject({ node: z.string().max(200).optional(), limit: z.int().min(1).max(5000).default(200) }),
   'registry:import': z.strictObject({ document: z.unknown(), options: ImportOptionsSchema.default({ skip_invalid: false, dry_run: true }) }),
   'registry:export': z.strictObject({}),
@@ -100,6 +102,11 @@ export const invokeArgs = {
   'services:logs': z.strictObject({ name: ServiceNameSchema, tail: z.int({ error: 'must be a whole number of lines' }).min(1).max(10_000).default(200) }),
   'jobs:run': JobSpecSchema,
   'jobs:get': z.strictObject({ name: ServiceNameSchema }),
+  /** Who this window acts as: the desktop's owner is admin; a browser or a client-mode app, its token. */
+  'auth:whoami': z.strictObject({}),
+  'tokens:list': z.strictObject({}),
+  'tokens:create': TokenCreateSchema,
+  'tokens:revoke': z.strictObject({ id: TokenIdSchema }),
 } as const satisfies Record<InvokeChannel, z.ZodType>;
 
 export interface InvokeResults {
@@ -115,6 +122,7 @@ export interface InvokeResults {
   'nodes:lastCheck': { checked_at: string; probes: ProbeResult[] } | null;
   'nodes:history': HistoryPoint[];
   'nodes:mute': Node;
+  'nodes:maintenance': Node;
   'events:list': HealthEvent[];
   'registry:import': ImportReport;
   'registry:export': SeedDocument;
@@ -160,6 +168,11 @@ export interface InvokeResults {
   'services:logs': WorkloadLogs;
   'jobs:run': JobView;
   'jobs:get': JobView;
+  'auth:whoami': { name: string; scope: TokenScope };
+  'tokens:list': TokenInfo[];
+  /** The only answer that carries the secret. */
+  'tokens:create': TokenInfo & { token: string };
+  'tokens:revoke': TokenInfo;
 }
 
 export { INVOKE_CHANNELS, PUSH_EVENTS, PUSH_CHANNEL, type InvokeChannel, type PushEventName } from './api-channels';

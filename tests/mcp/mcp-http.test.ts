@@ -9,7 +9,7 @@ import { FleetSimulator } from '../../src/core/simulator/fleet-simulator';
 
 const SIM = '127.42.0.1';
 const SSH_IPS = ['127.42.1.1', '127.42.1.2'];
-const ALL_TOOLS = ['activate_node', 'add_node', 'check_health', 'cluster_status', 'container_logs', 'deploy_service', 'drain_node', 'get_metrics', 'get_node', 'import_tailscale', 'job_status', 'list_alert_channels', 'list_containers', 'list_events', 'list_nodes', 'list_services', 'remove_node', 'remove_service', 'restart_container', 'rollback_service', 'run_command', 'run_job', 'scale_service', 'service_logs', 'suggest_node', 'update_node', 'update_service'];
+const ALL_TOOLS = ['activate_node', 'add_node', 'check_health', 'cluster_status', 'container_logs', 'deploy_service', 'drain_node', 'get_metrics', 'get_node', 'import_tailscale', 'job_status', 'list_alert_channels', 'list_containers', 'list_events', 'list_nodes', 'list_services', 'mute_node', 'remove_node', 'remove_service', 'restart_container', 'rollback_service', 'run_command', 'run_job', 'scale_service', 'service_logs', 'set_maintenance', 'suggest_node', 'update_node', 'update_service'];
 const READ_ONLY_TOOLS = ['check_health', 'cluster_status', 'container_logs', 'get_metrics', 'get_node', 'job_status', 'list_alert_channels', 'list_containers', 'list_events', 'list_nodes', 'list_services', 'service_logs', 'suggest_node'];
 
 let fleet: SshdFleet;
@@ -115,7 +115,7 @@ describe.skipIf(sshdMissing)('MCP over streamable HTTP', () => {
     expect(text(refused)).toContain('policy (deny)');
     expect(text(await call(client, 'remove_node', { id: 'mcp-1' }))).toContain('policy (deny)');
     expect(service.core.registry.get('mcp-1')).toBeDefined();
-    const audit = service.core.ssh.audit.list(500).filter((e) => e.actor === 'mcp:http');
+    const audit = service.core.ssh.audit.list(500).filter((e) => e.actor === 'mcp:http:admin');
     expect(audit.map((e) => e.action)).toEqual(expect.arrayContaining(['cluster_status', 'add_node', 'run_command', 'remove_node']));
     expect(audit.filter((e) => e.action === 'run_command').at(-1)?.outcome).toMatch(/^forbidden/);
   });

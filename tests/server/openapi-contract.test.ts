@@ -40,6 +40,14 @@ const CASES: Record<string, Case> = {
   },
   'DELETE /cluster/nodes/{id}': { valid: [{ path: '/cluster/nodes/c-new', status: 204 }], invalid: [{ path: '/cluster/nodes/c-new', status: 404 }] },
   'GET /cluster/nodes/{id}/health': { valid: [{ path: '/cluster/nodes/c-1/health', status: 200 }], invalid: [{ path: '/cluster/nodes/nope/health', status: 404 }] },
+  'PUT /cluster/nodes/{id}/mute': {
+    valid: [{ path: '/cluster/nodes/c-1/mute', body: { hours: 1 }, status: 200 }, { path: '/cluster/nodes/c-1/mute', body: { hours: 0 }, status: 200 }],
+    invalid: [{ path: '/cluster/nodes/c-1/mute', body: { hours: 2 }, status: 422 }, { path: '/cluster/nodes/nope/mute', body: { hours: 1 }, status: 404 }],
+  },
+  'PUT /cluster/nodes/{id}/maintenance': {
+    valid: [{ path: '/cluster/nodes/c-1/maintenance', body: { maintenance: false }, status: 200 }],
+    invalid: [{ path: '/cluster/nodes/c-1/maintenance', body: { maintenance: 'yes' }, status: 422 }, { path: '/cluster/nodes/nope/maintenance', body: { maintenance: true }, status: 404 }],
+  },
   'GET /cluster/nodes/{id}/history': { valid: [{ path: '/cluster/nodes/c-1/history', query: 'range=24h', status: 200 }], invalid: [{ path: '/cluster/nodes/c-1/history', query: 'range=1y', status: 422 }] },
   'GET /cluster/export': { valid: [{ status: 200 }], invalid: [{ token: null, status: 401 }] },
   'POST /cluster/import': {

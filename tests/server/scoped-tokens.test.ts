@@ -1,11 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { startTestService } from '../helpers/service';
 import { tempDir } from '../helpers/temp-dir';
 import { nodeInput } from '../helpers/nodes';
+import { call, httpMcpClient, text } from '../helpers/mcp-client';
+import { TEST_TOKEN } from '../helpers/service';
 
-// Issue 25, first slice: scoped tokens over REST. The scope rule lives in one guard
+// Issue 25: scoped tokens over REST, the web bridge and MCP over HTTP. The scope rule lives in one guard
 // (src/server/http/route-scopes.ts); tokens are kept hashed in DATA_DIR/tokens.json (0600).
 const HOST = '127.78.0.1';
 const dataDir = tempDir();
@@ -17,7 +20,7 @@ afterAll(async () => {
 
 describe('scoped API tokens over REST', () => {
   it('admin creates viewer and operator tokens; each does what its scope allows, and a refusal names the scope it needs', async () => {
-    service = await startTestService({ HOST, DATA_DIR: dataDir });
+    service = await startTestService({ HOST, DATA_DIR: dataDir, MCP_COMMAND_POLICY: 'allow' });
     service.core.monitor.stop();
     service.core.registry.create(nodeInput('t-1', { tailscale_ip: '127.78.1.1', probes: [{ type: 'tcp', port: 9 }] }));
     const viewer = await service.call('POST', '/cluster/tokens', { body: { name: 'grafana wall', scope: 'viewer' } });
@@ -48,6 +51,13 @@ describe('scoped API tokens over REST', () => {
     expect((await service.call('PUT', '/cluster/nodes/t-1', { token: o, body: { description: 'x' } })).status).toBe(403);
     expect(service.core.registry.get('t-1')!.description).toBe('');
     expect((await service.call('GET', '/cluster/nodes/nope', { token: v })).status).toBe(404); // no route scope hides a 404
+
+    // The OpenAPI document states the same rule on each operation.
+    const paths = (await service.call('GET', '/openapi.json', { token: null })).body.paths;
+    expect(paths['/cluster/nodes/{id}/mute'].put).toMatchObject({ 'x-required-scope': 'operator', description: expect.stringContaining('Token scope: `operator` or higher') });
+    expect(paths['/cluster/nodes'].get['x-required-scope']).toBe('viewer');
+    expect(paths['/cluster/tokens'].get['x-required-scope']).toBe('admin');
+    expect(paths['/health'].get['x-required-scope']).toBeUndefined();
   });
 
   it('lists tokens without secrets, keeps them hashed in a 0600 file across a restart, and refuses a revoked or expired one at once', async () => {
@@ -66,7 +76,7 @@ describe('scoped API tokens over REST', () => {
 
     // A restart keeps them; last use is recorded.
     await service.close();
-    service = await startTestService({ HOST, DATA_DIR: dataDir });
+    service = await startTestService({ HOST, DATA_DIR: dataDir, MCP_COMMAND_POLICY: 'allow' });
     service.core.monitor.stop();
     expect((await service.call('GET', '/cluster/status', { token: created.token })).status).toBe(200);
     const revoked = await service.call('DELETE', `/cluster/tokens/${created.id}`);
@@ -86,6 +96,137 @@ describe('scoped API tokens over REST', () => {
     expect(audit).not.toMatch(/mco_/);
   }, 30_000);
 
+  it('an operator mutes and sets maintenance through its own routes, audited with the token\'s name; a viewer cannot', async () => {
+    const o = (await service.call('POST', '/cluster/tokens', { body: { name: 'pager', scope: 'operator' } })).body.token;
+    const v = (await service.call('POST', '/cluster/tokens', { body: { name: 'wall', scope: 'viewer' } })).body.token;
+    expect((await service.call('PUT', '/cluster/nodes/t-1/mute', { token: o, body: { hours: 4 } })).body.muted_until).toEqual(expect.any(String));
+    expect((await service.call('PUT', '/cluster/nodes/t-1/maintenance', { token: o, body: { maintenance: true } })).body.maintenance).toBe(true);
+    expect((await service.call('PUT', '/cluster/nodes/t-1/mute', { token: o, body: { hours: 3 } })).body.details).toEqual([{ field: 'hours', message: 'must be one of 0, 1, 4, 8 (0 unmutes)' }]);
+    expect((await service.call('PUT', '/cluster/nodes/t-1/maintenance', { token: v, body: { maintenance: false } })).body.details).toEqual([{ field: 'scope', message: 'needs operator' }]);
+    expect(service.core.registry.get('t-1')!.maintenance).toBe(true);
+    const audit = (await service.call('GET', '/cluster/audit')).body.entries as Array<Record<string, unknown>>;
+    expect(audit.filter((e) => e.actor === 'rest:pager').map((e) => [e.action, e.detail])).toEqual([['mute_node', 'muted for 4 h'], ['set_maintenance', 'maintenance on']]);
+  });
+});
+
+function openBridge(): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${service.url.replace('http', 'ws')}/bridge`);
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+  });
+}
+
+/** A bridge socket signed in with `token`: its answers by id, its pushes, its close code. */
+async function bridgeSession(token: string) {
+  const ws = await openBridge();
+  const messages: Array<Record<string, unknown>> = [];
+  ws.on('message', (data) => messages.push(JSON.parse(String(data))));
+  const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+  ws.send(JSON.stringify({ type: 'auth', token }));
+  await expect.poll(() => messages.some((m) => m.type === 'ready')).toBe(true);
+  let id = 0;
+  return {
+    ready: messages.find((m) => m.type === 'ready'),
+    pushes: () => messages.filter((m) => m.event),
+    closed,
+    async invoke(channel: string, arg: unknown = {}) {
+      const mine = ++id;
+      ws.send(JSON.stringify({ id: mine, channel, arg }));
+      await expect.poll(() => messages.some((m) => m.id === mine)).toBe(true);
+      return messages.find((m) => m.id === mine) as { ok: boolean; result?: unknown; error?: { error: string; message: string; details: unknown } };
+    },
+    close: () => ws.close(),
+  };
+}
+
+describe('scoped tokens on the web bridge and on MCP over HTTP', () => {
+  const token = async (name: string, scope: string, extra: Record<string, unknown> = {}) => (await service.call('POST', '/cluster/tokens', { body: { name, scope, ...extra } })).body as { id: string; token: string };
+
+  it('the bridge answers a viewer\'s reads, refuses its writes naming the scope, and pushes it no command output', async () => {
+    const viewer = await bridgeSession((await token('bridge viewer', 'viewer')).token);
+    const admin = await bridgeSession(TEST_TOKEN);
+    expect(viewer.ready).toEqual({ type: 'ready', principal: { name: 'bridge viewer', scope: 'viewer' } });
+    expect((await viewer.invoke('auth:whoami')).result).toEqual({ name: 'bridge viewer', scope: 'viewer' });
+    expect((await viewer.invoke('nodes:list')).ok).toBe(true);
+    for (const [channel, arg, need] of [
+      ['nodes:create', nodeInput('b-2', { tailscale_ip: '127.78.1.3' }), 'admin'],
+      ['commands:run', { node_ids: ['t-1'], command: 'true' }, 'admin'],
+      ['tokens:list', {}, 'admin'],
+      ['cluster:checkNow', {}, 'operator'],
+      ['nodes:mute', { id: 't-1', hours: 1 }, 'operator'],
+    ] as const) {
+      const answer = await viewer.invoke(channel, arg);
+      expect(answer, channel).toMatchObject({ ok: false, error: { error: 'forbidden', details: [{ field: 'scope', message: `needs ${need}` }] } });
+    }
+    expect(service.core.registry.get('b-2')).toBeUndefined();
+    // Pushes: both see a node added; only the admin sees a command's output.
+    expect((await admin.invoke('nodes:create', nodeInput('b-3', { tailscale_ip: '127.78.1.4' }))).ok).toBe(true);
+    service.core.ssh.events.emit('command', { run_id: 'r1', type: 'output', node_id: 't-1', stream: 'stdout', chunk: 'secret output' });
+    await expect.poll(() => admin.pushes().some((m) => m.event === 'command')).toBe(true);
+    await expect.poll(() => viewer.pushes().some((m) => m.event === 'nodes')).toBe(true);
+    expect(viewer.pushes().some((m) => m.event === 'command')).toBe(false);
+    viewer.close();
+    admin.close();
+  });
+
+  it('an operator\'s bridge socket acts as its token in the audit log, and is closed at once when the token is revoked or expires', async () => {
+    const pager = await token('bridge pager', 'operator');
+    const session = await bridgeSession(pager.token);
+    expect((await session.invoke('nodes:mute', { id: 't-1', hours: 1 })).ok).toBe(true);
+    const audit = (await service.call('GET', '/cluster/audit')).body.entries as Array<Record<string, unknown>>;
+    expect(audit.at(-1)).toMatchObject({ actor: 'web-ui:bridge pager', action: 'mute_node' });
+    expect((await service.call('DELETE', `/cluster/tokens/${pager.id}`)).status).toBe(200);
+    expect(await session.closed).toBe(4401);
+
+    const brief = await token('bridge brief', 'viewer', { expires_at: new Date(Date.now() + 1200).toISOString() });
+    const short = await bridgeSession(brief.token);
+    const started = Date.now();
+    expect(await short.closed).toBe(4401);
+    expect(Date.now() - started).toBeLessThan(3000);
+    // A revoked token cannot sign in again.
+    const again = await openBridge();
+    const code = new Promise<number>((resolve) => again.once('close', (c) => resolve(c)));
+    again.send(JSON.stringify({ type: 'auth', token: pager.token }));
+    expect(await code).toBe(4401);
+  });
+
+  it('MCP over HTTP lists only the tools of the token\'s scope, refuses the others with 403 naming the scope, and audits as the token', async () => {
+    const viewer = await token('agent viewer', 'viewer');
+    const operator = await token('agent operator', 'operator');
+    const asViewer = await httpMcpClient(service.url, viewer.token);
+    const viewerTools = (await asViewer.listTools()).tools.map((t) => t.name);
+    expect(viewerTools).toContain('list_nodes');
+    for (const hidden of ['add_node', 'remove_node', 'run_command', 'check_health', 'mute_node', 'restart_container', 'deploy_service']) expect(viewerTools).not.toContain(hidden);
+    await expect(call(asViewer, 'remove_node', { id: 't-1' })).rejects.toThrow(/403|forbidden|needs admin/i);
+    const raw = await service.call('POST', '/mcp', {
+      token: viewer.token,
+      headers: { accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-06-18' },
+      body: { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'remove_node', arguments: { id: 't-1' } } },
+    });
+    expect(raw).toMatchObject({ status: 403, body: { error: 'forbidden', details: [{ field: 'scope', message: 'needs admin' }] } });
+    expect(raw.body.message).toMatch(/"agent viewer" has scope viewer; the MCP tool remove_node needs admin/);
+    expect(service.core.registry.get('t-1')).toBeDefined();
+
+    const asOperator = await httpMcpClient(service.url, operator.token);
+    const operatorTools = (await asOperator.listTools()).tools.map((t) => t.name);
+    expect(operatorTools).toEqual(expect.arrayContaining(['check_health', 'mute_node', 'set_maintenance', 'restart_container', 'drain_node']));
+    for (const hidden of ['add_node', 'update_node', 'remove_node', 'run_command', 'deploy_service']) expect(operatorTools).not.toContain(hidden);
+    const muted = await call(asOperator, 'set_maintenance', { id: 't-1', maintenance: false });
+    expect(muted.isError, text(muted)).toBeFalsy();
+    expect(service.core.registry.get('t-1')!.maintenance).toBe(false);
+    const audit = (await service.call('GET', '/cluster/audit')).body.entries as Array<Record<string, unknown>>;
+    expect(audit.filter((e) => e.actor === 'mcp:http:agent operator').map((e) => e.action)).toContain('set_maintenance');
+
+    // Revoked: the next request is refused.
+    await service.call('DELETE', `/cluster/tokens/${operator.id}`);
+    await expect(asOperator.listTools()).rejects.toThrow(/401|invalid/i);
+    await asViewer.close();
+  });
+});
+
+// Last: it leaves this address past the failure limit for a minute.
+describe('brute force', () => {
   it('holds back an address past 10 failed authentications a minute with 429 and Retry-After, while a valid token keeps getting 200', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 100; i++) {

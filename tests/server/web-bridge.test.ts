@@ -37,7 +37,7 @@ describe('web bridge', () => {
   it('answers contract calls after auth, with field errors, and pushes events', async () => {
     const ws = await open();
     ws.send(JSON.stringify({ type: 'auth', token: TEST_TOKEN }));
-    expect(await next(ws)).toEqual({ type: 'ready' });
+    expect(await next(ws)).toEqual({ type: 'ready', principal: { name: 'admin', scope: 'admin' } });
     ws.send(JSON.stringify({ id: 1, channel: 'nodes:create', arg: { id: 'b1', hostname: 'b1', tailscale_ip: '127.0.0.1', role: 'worker', cpu_cores: 1, memory_gb: 1 } }));
     const pushed: Array<Record<string, unknown>> = [];
     const answer = await new Promise<Record<string, unknown>>((resolve) =>

@@ -2,11 +2,15 @@ import { OrchestratorError, parseOrThrow } from '../../shared/errors';
 import { invokeArgs, type InvokeChannel, type InvokeParsedArg, type InvokeResults, type PushEventName, type PushEvents } from '../../shared/api-contract';
 import type { Core } from '../app-core';
 import { healthToColumns } from '../../shared/health-columns';
+import type { TokenScope } from '../../shared/schemas/auth';
 
 export type ApiHandlers = { [C in InvokeChannel]: (arg: InvokeParsedArg<C>) => Promise<InvokeResults[C]> | InvokeResults[C] };
 
-/** The contract implemented once over the core; Electron IPC and the web bridge only transport it. */
-export function createApiHandlers(core: Core, actor = 'ui'): ApiHandlers {
+/**
+ * The contract implemented once over the core; Electron IPC and the web bridge only transport it.
+ * `actor` names who acts in the audit and event logs; `who` is the token the caller holds.
+ */
+export function createApiHandlers(core: Core, actor = 'ui', who: { name: string; scope: TokenScope } = { name: 'admin', scope: 'admin' }): ApiHandlers {
   const { registry, monitor, eventLog } = core;
   return {
     'cluster:status': ({ include_nodes }) => monitor.status(include_nodes),
@@ -24,7 +28,8 @@ export function createApiHandlers(core: Core, actor = 'ui'): ApiHandlers {
       return last ? { checked_at: last.checked_at, probes: last.probes } : null;
     },
     'nodes:history': ({ id, range }) => (registry.require(id), monitor.history(id, range === '24h' ? 24 * 3600_000 : 3600_000)),
-    'nodes:mute': ({ id, hours }) => registry.update(id, { muted_until: hours === 0 ? null : new Date(Date.now() + hours * 3600_000).toISOString() }),
+    'nodes:mute': ({ id, hours }) => core.muteNode(id, hours, actor),
+    'nodes:maintenance': ({ id, maintenance }) => core.setMaintenance(id, maintenance, actor),
     'events:list': ({ node, limit }) => eventLog.list({ node, limit }),
     'registry:import': ({ document, options }) => registry.importSeed(document, options),
     'registry:export': () => registry.exportSeed(),
@@ -76,6 +81,10 @@ export function createApiHandlers(core: Core, actor = 'ui'): ApiHandlers {
     'services:logs': ({ name, tail }) => core.workloads.logs(name, tail),
     'jobs:run': (spec) => core.workloads.runJob(spec, actor),
     'jobs:get': ({ name }) => core.workloads.job(name),
+    'auth:whoami': () => who,
+    'tokens:list': () => core.tokens.list(),
+    'tokens:create': (request) => core.tokens.create(request, actor),
+    'tokens:revoke': ({ id }) => core.tokens.revoke(id, actor),
   };
 }
 

@@ -5,8 +5,11 @@ import { OrchestratorError } from '../../shared/errors';
 import type { TokenCreate, TokenInfo, TokenScope } from '../../shared/schemas/auth';
 import { Emitter } from '../util/emitter';
 import { writeFileDurably } from '../util/durable-write';
+import type { AuditLog } from '../ssh/audit-log';
 
 export const TOKENS_FILE = 'tokens.json';
+/** setTimeout's longest delay; a later expiry is re-armed when it fires. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Last use is informational: written at most this often. */
 const LAST_USED_FLUSH_MS = 10_000;
 
@@ -24,10 +27,12 @@ const hashOf = (secret: string): string => crypto.createHash('sha256').update(se
 export class TokenStore {
   readonly events = new Emitter<{ revoked: TokenInfo }>();
   readonly #file: string;
+  readonly #audit: AuditLog | null;
   readonly #byHash = new Map<string, StoredToken>();
   #flush: NodeJS.Timeout | null = null;
 
-  constructor(dataDir: string) {
+  constructor(dataDir: string, audit: AuditLog | null = null) {
+    this.#audit = audit;
     this.#file = path.join(dataDir, TOKENS_FILE);
     let raw: { tokens?: StoredToken[] } = {};
     try {
@@ -38,7 +43,8 @@ export class TokenStore {
     for (const token of raw.tokens ?? []) if (typeof token?.hash === 'string') this.#byHash.set(token.hash, token);
   }
 
-  create(request: TokenCreate): TokenInfo & { token: string } {
+  /** A new token; `actor` (who created it) goes to the audit log with its name, scope and id. */
+  create(request: TokenCreate, actor: string): TokenInfo & { token: string } {
     if (request.expires_at && Date.parse(request.expires_at) <= Date.now()) {
       throw new OrchestratorError('validation_error', 'Invalid token — expires_at is in the past', [{ field: 'expires_at', message: 'must be in the future' }]);
     }
@@ -55,6 +61,7 @@ export class TokenStore {
       expires_at: request.expires_at ? new Date(request.expires_at).toISOString() : null,
       hash: hashOf(secret),
     };
+    this.#audit?.record({ actor, action: 'token_create', nodes: [], detail: describe(stored), outcome: 'ok' });
     this.#byHash.set(stored.hash, stored);
     this.#save();
     return { ...info(stored), token: secret };
@@ -64,9 +71,10 @@ export class TokenStore {
     return [...this.#byHash.values()].map(info).sort((a, b) => a.created_at.localeCompare(b.created_at));
   }
 
-  revoke(id: string): TokenInfo {
-    const stored = [...this.#byHash.values()].find((t) => t.id === id);
+  revoke(id: string, actor: string): TokenInfo {
+    const stored = this.#byId(id);
     if (!stored) throw new OrchestratorError('not_found', `No token with id "${id}"`, [{ field: 'id', message: 'no such token' }]);
+    this.#audit?.record({ actor, action: 'token_revoke', nodes: [], detail: describe(stored), outcome: 'ok' });
     this.#byHash.delete(stored.hash);
     this.#save();
     this.events.emit('revoked', info(stored));
@@ -74,19 +82,43 @@ export class TokenStore {
   }
 
   /** The token a secret belongs to, if it is known and not expired; its last use is noted. */
-  verify(secret: unknown): { id: string; name: string; scope: TokenScope } | null {
+  verify(secret: unknown): { id: string; name: string; scope: TokenScope; expires_at: string | null } | null {
     if (typeof secret !== 'string' || !secret.startsWith('mco_')) return null;
     const stored = this.#byHash.get(hashOf(secret)); // a hash lookup: nothing to learn from timing
     if (!stored || (stored.expires_at && Date.parse(stored.expires_at) <= Date.now())) return null;
     stored.last_used_at = new Date().toISOString();
     this.#flush ??= setTimeout(() => ((this.#flush = null), this.#save()), LAST_USED_FLUSH_MS).unref();
-    return { id: stored.id, name: stored.name, scope: stored.scope };
+    return { id: stored.id, name: stored.name, scope: stored.scope, expires_at: stored.expires_at };
   }
 
-  /** Still valid now (not revoked, not expired): open sockets and sessions ask before each use. */
+  /** Still valid now (not revoked, not expired). */
   isValid(id: string): boolean {
-    const stored = [...this.#byHash.values()].find((t) => t.id === id);
+    const stored = this.#byId(id);
     return Boolean(stored && !(stored.expires_at && Date.parse(stored.expires_at) <= Date.now()));
+  }
+
+  /**
+   * Calls `end` once, the moment the token is revoked or expires: what an open socket or session of
+   * the token registers, so that neither outlives it. Returns the unregister.
+   */
+  watch(id: string, end: () => void): () => void {
+    let timer: NodeJS.Timeout | null = null;
+    const finish = () => {
+      stop();
+      end();
+    };
+    const off = this.events.on('revoked', (token) => token.id === id && finish());
+    const arm = () => {
+      const expires = this.#byId(id)?.expires_at;
+      if (!this.isValid(id)) return finish();
+      if (expires) timer = setTimeout(arm, Math.min(Date.parse(expires) - Date.now(), MAX_TIMER_MS)).unref();
+    };
+    const stop = () => {
+      off();
+      if (timer) clearTimeout(timer);
+    };
+    arm();
+    return stop;
   }
 
   close(): void {
@@ -97,9 +129,14 @@ export class TokenStore {
     }
   }
 
+  #byId(id: string): StoredToken | undefined {
+    return [...this.#byHash.values()].find((t) => t.id === id);
+  }
+
   #save(): void {
     writeFileDurably(this.#file, JSON.stringify({ tokens: [...this.#byHash.values()] }, null, 2) + '\n', 0o600);
   }
 }
 
+const describe = (token: TokenInfo) => `${token.name} (${token.scope}, ${token.id})`;
 const info = ({ hash: _hash, ...rest }: StoredToken): TokenInfo => ({ ...rest });

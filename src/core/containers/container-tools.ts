@@ -19,7 +19,7 @@ export const containerTools: ToolTable = ({ core, tool, guard, actor }) => {
   tool('restart_container', {
     title: 'Restart container',
     description: 'Restarts one container on a node (stop with a 10 s grace, then start). Subject to the server command policy; audited.',
-    input: McpContainerArgsSchema, output: ContainerActionResultSchema, annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+    input: McpContainerArgsSchema, output: ContainerActionResultSchema, annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true }, scope: 'operator',
   }, async ({ id, container_id }) => {
     await guard('restart_container', [id], `restart ${container_id}`);
     return core.containers.act(id, container_id, 'restart', actor);
@@ -29,7 +29,7 @@ export const containerTools: ToolTable = ({ core, tool, guard, actor }) => {
     tool(name, {
       title: availability === 'drain' ? 'Drain node in Swarm' : 'Activate node in Swarm',
       description: `${what} Subject to the server command policy; audited.`,
-      input: McpIdArgsSchema, output: SwarmAvailabilityResultSchema, annotations: { readOnlyHint: false, destructiveHint: availability === 'drain', idempotentHint: true, openWorldHint: true },
+      input: McpIdArgsSchema, output: SwarmAvailabilityResultSchema, annotations: { readOnlyHint: false, destructiveHint: availability === 'drain', idempotentHint: true, openWorldHint: true }, scope: 'operator',
     }, async ({ id }) => {
       await guard(name, [id], `set Swarm availability to ${availability}`);
       return core.swarm.setAvailability(id, availability, actor);

@@ -16,7 +16,7 @@ import {
   McpSuggestArgsSchema,
   McpUpdateNodeArgsSchema,
 } from '../../shared/schemas/mcp';
-import { NodeSchema } from '../../shared/schemas/node';
+import { NodeMaintenanceSchema, NodeMuteSchema, NodeSchema } from '../../shared/schemas/node';
 import { AlertChannelsViewSchema } from '../../shared/schemas/alerts';
 import { CommandResponseSchema, NodeMetricsSchema, PlacementResponseSchema } from '../../shared/schemas/ssh';
 import { TailscaleImportReportSchema } from '../../shared/schemas/tailscale';
@@ -25,7 +25,8 @@ import { selectNodes } from '../ssh/command-runner';
 import { guardDestructive, guardedNodeFields } from './destructive-guard';
 import { MAX_INPUT_DEPTH, nestsDeeperThan } from '../util/json-depth';
 import { redactUrlCredentials } from '../util/redact-credentials';
-import { READ, READ_REMOTE, type Annotations, type McpToolOptions, type ToolTable } from './tool-table';
+import { READ, READ_REMOTE, toolScope, type McpToolOptions, type ToolConfig, type ToolTable } from './tool-table';
+import { TOKEN_SCOPES, scopeAllows, type TokenScope } from '../../shared/schemas/auth';
 import { containerTools } from '../containers/container-tools';
 import { workloadTools } from '../workloads/workload-tools';
 
@@ -52,26 +53,39 @@ function redact<T>(value: T): T {
   return JSON.parse(JSON.stringify(value), (key, v) => (typeof v !== 'string' ? v : key && SECRET_KEYS.test(key) ? '[redacted]' : redactUrlCredentials(v))) as T;
 }
 
+/** Who a server is built for: over HTTP the request's token (the SDK's authInfo), else the local owner. */
+export interface McpCaller {
+  authInfo?: { clientId?: string; scopes?: string[] };
+}
+
+/** Builds a server per session or request; `toolScope` names the scope any tool needs (known after a first build). */
+export type McpServerFactory = ((caller?: McpCaller) => McpServer) & { toolScope(name: string): TokenScope | undefined };
+
 /**
  * One factory for every transport (stdio, the desktop socket, HTTP): each call builds an McpServer
  * whose tools are thin wrappers over the core services, with REST field names and REST shapes.
+ * Over HTTP the caller's token scope decides which tools exist: the others are not listed.
  */
-export function createMcpServerFactory(core: Core, options: McpToolOptions): () => McpServer {
+export function createMcpServerFactory(core: Core, options: McpToolOptions): McpServerFactory {
   const { registry, monitor, ssh, eventLog, tailscale } = core;
+  const scopes = new Map<string, TokenScope>();
 
-  return () => {
+  const factory = (caller?: McpCaller) => {
+    // Local transports (stdio, the owner socket) act as the owner; HTTP acts as the request's token,
+    // and without one (which the access guard never lets through) as the least of the scopes.
+    const given = caller?.authInfo?.scopes?.[0] as TokenScope | undefined;
+    const scope: TokenScope = options.transport !== 'http' ? 'admin' : given && TOKEN_SCOPES.includes(given) ? given : 'viewer';
+    const actor = options.transport === 'http' ? `mcp:http:${caller?.authInfo?.clientId ?? '?'}` : `mcp:${options.transport}`;
     // /mcp over HTTP is stateless (a server per request, GET /mcp answers 405): no notification can
     // reach its clients, so it does not advertise list changes. The SDK keeps an explicit false.
     const stateless = options.transport === 'http';
     const capabilities = stateless ? { tools: { listChanged: false }, resources: { listChanged: false } } : { tools: {}, resources: {} };
     const server = new McpServer({ name: 'mcp-cloud-orchestrator', version: options.version }, { capabilities });
 
-    const tool = <I extends z.ZodType, O extends z.ZodType>(
-      name: string,
-      config: { title: string; description: string; input: I; output: O; annotations: Annotations },
-      run: (args: z.output<I>) => Promise<z.output<O>> | z.output<O>,
-    ): void => {
+    const tool = <I extends z.ZodType, O extends z.ZodType>(name: string, config: ToolConfig<I, O>, run: (args: z.output<I>) => Promise<z.output<O>> | z.output<O>): void => {
+      scopes.set(name, toolScope(config));
       if (options.readOnly && !config.annotations.readOnlyHint) return;
+      if (!scopeAllows(scope, toolScope(config))) return;
       server.registerTool(
         name,
         {
@@ -89,7 +103,7 @@ export function createMcpServerFactory(core: Core, options: McpToolOptions): () 
             // Validated here rather than by the SDK, so errors name fields the way REST does.
             const parsed = config.input.safeParse(raw ?? {});
             if (!parsed.success) throw validationError(parsed.error, '', raw ?? {});
-            const audit = (outcome: string) => core.ssh.audit.record({ actor: `mcp:${options.transport}`, action: name, nodes: nodesOf(parsed.data), detail: summarize(parsed.data), outcome });
+            const audit = (outcome: string) => core.ssh.audit.record({ actor, action: name, nodes: nodesOf(parsed.data), detail: summarize(parsed.data), outcome });
             // A tool that changes anything is audited before it acts; if that entry cannot be written, it does not act.
             if (!config.annotations.readOnlyHint) audit('requested');
             const result = redact(await run(parsed.data));
@@ -97,7 +111,7 @@ export function createMcpServerFactory(core: Core, options: McpToolOptions): () 
             return { content: [{ type: 'text', text: JSON.stringify(result) }], structuredContent: result };
           } catch (error) {
             const e = error instanceof OrchestratorError ? error : new OrchestratorError('internal_error', (error as Error).message);
-            auditBestEffort(() => core.ssh.audit.record({ actor: `mcp:${options.transport}`, action: name, nodes: nodesOf(raw), detail: summarize(raw), outcome: `${e.code}: ${e.message}` }));
+            auditBestEffort(() => core.ssh.audit.record({ actor, action: name, nodes: nodesOf(raw), detail: summarize(raw), outcome: `${e.code}: ${e.message}` }));
             const fields = e.details.map((d) => `${d.field}: ${d.message}`).join('; ');
             return { isError: true, content: [{ type: 'text', text: redactUrlCredentials(`${e.code}: ${e.message}${fields && !e.message.includes(fields) ? ` (${fields})` : ''}`) }] };
           }
@@ -125,10 +139,9 @@ export function createMcpServerFactory(core: Core, options: McpToolOptions): () 
     tool('check_health', {
       title: 'Check health now',
       description: 'Probes one node now (id) and answers the live result, or sweeps every node when id is omitted and answers the cluster status.',
-      input: McpCheckHealthArgsSchema, output: z.union([NodeCheckSchema, ClusterStatusSchema]), annotations: { ...READ, idempotentHint: false, openWorldHint: true },
+      input: McpCheckHealthArgsSchema, output: z.union([NodeCheckSchema, ClusterStatusSchema]), annotations: { ...READ, idempotentHint: false, openWorldHint: true }, scope: 'operator',
     }, async ({ id }) => (id ? monitor.checkOne(id) : (await monitor.requestSweep(), monitor.status(true))));
 
-    const actor = `mcp:${options.transport}`;
     /** Every acting tool passes the server's command policy here, with what a person would be asked. */
     const guard = (toolName: string, nodes: string[], detail: string) => guardDestructive(options.policy, { tool: toolName, nodes, detail }, options.confirm);
 
@@ -155,6 +168,26 @@ export function createMcpServerFactory(core: Core, options: McpToolOptions): () 
       registry.require(id);
       await guardFields('update_node', id, patch);
       return registry.update(id, patch);
+    });
+
+    tool('mute_node', {
+      title: 'Mute node',
+      description: "Mutes a node's alerts for 1, 4 or 8 hours (0 unmutes); it is still checked. An operator's action (as PUT /cluster/nodes/{id}/mute), subject to the server command policy; audited.",
+      input: McpIdArgsSchema.extend(NodeMuteSchema.shape), output: NodeSchema, annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false }, scope: 'operator',
+    }, async ({ id, hours }) => {
+      registry.require(id);
+      await guard('mute_node', [id], hours === 0 ? 'unmute' : `mute alerts for ${hours} h`);
+      return core.muteNode(id, hours, actor);
+    });
+
+    tool('set_maintenance', {
+      title: 'Set maintenance',
+      description: "Puts a node in maintenance (no alerts, not counted in uptime) or takes it out. An operator's action (as PUT /cluster/nodes/{id}/maintenance), subject to the server command policy; audited.",
+      input: McpIdArgsSchema.extend(NodeMaintenanceSchema.shape), output: NodeSchema, annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false }, scope: 'operator',
+    }, async ({ id, maintenance }) => {
+      registry.require(id);
+      await guard('set_maintenance', [id], maintenance ? 'maintenance on' : 'maintenance off');
+      return core.setMaintenance(id, maintenance, actor);
     });
 
     tool('remove_node', {
@@ -225,6 +258,7 @@ export function createMcpServerFactory(core: Core, options: McpToolOptions): () 
     if (!stateless) announceNodeListChanges(server, core);
     return server;
   };
+  return Object.assign(factory, { toolScope: (name: string) => scopes.get(name) });
 }
 
 /**

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Core } from '../app-core';
 import type { CommandPolicy } from '../../shared/schemas/mcp';
 import type { ConfirmDestructive } from './destructive-guard';
+import type { TokenScope } from '../../shared/schemas/auth';
 
 // What a capability's MCP tool table is given: each core folder that has tools exports one table
 // (e.g. core/workloads/workload-tools.ts), and mcp-tools.ts registers them all on every server.
@@ -21,9 +22,22 @@ export const READ: Annotations = { readOnlyHint: true, destructiveHint: false, i
 /** Reads that reach out to nodes (SSH, Docker): not idempotent, open world. */
 export const READ_REMOTE: Annotations = { ...READ, idempotentHint: false, openWorldHint: true };
 
+export interface ToolConfig<I extends z.ZodType, O extends z.ZodType> {
+  title: string;
+  description: string;
+  input: I;
+  output: O;
+  annotations: Annotations;
+  /** The token scope the tool needs over HTTP; by default viewer for read-only tools, else admin. */
+  scope?: TokenScope;
+}
+
+/** The scope a tool needs (the same split as REST's and the web bridge's). */
+export const toolScope = (config: Pick<ToolConfig<z.ZodType, z.ZodType>, 'annotations' | 'scope'>): TokenScope => config.scope ?? (config.annotations.readOnlyHint ? 'viewer' : 'admin');
+
 export type DefineTool = <I extends z.ZodType, O extends z.ZodType>(
   name: string,
-  config: { title: string; description: string; input: I; output: O; annotations: Annotations },
+  config: ToolConfig<I, O>,
   run: (args: z.output<I>) => Promise<z.output<O>> | z.output<O>,
 ) => void;
 
@@ -33,7 +47,7 @@ export interface ToolTableContext {
   tool: DefineTool;
   /** Passes the server's command policy (deny, ask, allow) for an acting tool, or throws. */
   guard: (tool: string, nodes: string[], detail: string) => Promise<void>;
-  /** Who acts, for the audit log: mcp:<transport>. */
+  /** Who acts, for the audit log: mcp:<transport>, and over HTTP the token's name (mcp:http:<name>). */
   actor: string;
 }
 

@@ -25,6 +25,13 @@ export function resolvePrincipal(adminToken: string, tokens: TokenStore | undefi
   return scoped ? { id: scoped.id, name: scoped.name, scope: scoped.scope } : null;
 }
 
+/** Throws the shared 403, naming the scope `what` needs, unless the principal's scope allows it. */
+export function requireScope(principal: Principal, need: TokenScope, what: string): void {
+  if (!scopeAllows(principal.scope, need)) {
+    throw new OrchestratorError('forbidden', `The token "${principal.name}" has scope ${principal.scope}; ${what} needs ${need}`, [{ field: 'scope', message: `needs ${need}` }]);
+  }
+}
+
 export interface AccessGuardOptions {
   token: string;
   /** host:port values a request may name in Host (and in Origin). */
@@ -112,9 +119,6 @@ export function accessGuard(options: AccessGuardOptions) {
     }
     request.principal = principal;
     // The scope check, for every route, here and nowhere else.
-    const need = requiredScope(request.method, request.routeOptions.url);
-    if (!scopeAllows(principal.scope, need)) {
-      throw new OrchestratorError('forbidden', `The token "${principal.name}" has scope ${principal.scope}; ${request.method} ${request.routeOptions.url} needs ${need}`, [{ field: 'scope', message: `needs ${need}` }]);
-    }
+    requireScope(principal, requiredScope(request.method, request.routeOptions.url), `${request.method} ${request.routeOptions.url}`);
   };
 }

@@ -28,7 +28,7 @@ import { containerRoutes } from '../routes/container-routes';
 import { workloadRoutes } from '../routes/workload-routes';
 import { tokenRoutes } from '../routes/token-routes';
 import { authFailureLimiter } from './auth-failures';
-import type { McpServer } from '@modelcontextprotocol/server';
+import type { McpServerFactory } from '../../core/mcp/mcp-tools';
 import { registerWebBridge, BRIDGE_MAX_PAYLOAD, BRIDGE_PATH } from '../web-bridge';
 
 export interface AppOptions {
@@ -44,7 +44,7 @@ export interface AppOptions {
   /** ReDoc's standalone script (out/docs); absent or missing, /redoc answers 404. */
   redocScript?: string | null;
   /** Loads (at the first /mcp request) what builds an MCP server per request; absent, /mcp is not served. */
-  loadMcpFactory?: () => Promise<() => McpServer>;
+  loadMcpFactory?: () => Promise<McpServerFactory>;
   /** Failed authentications per client address per minute before 429 (default 10). */
   authFailuresPerMinute?: number;
 }
@@ -115,6 +115,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return webRoot !== null && request.method === 'GET' && urlPath === '/' && (request.headers.accept ?? '').includes('text/html');
   };
   const methods = methodTable();
+  const failures = authFailureLimiter(options.authFailuresPerMinute);
   app.addHook('onRoute', (route) => methods.onRoute(route));
   app.addHook(
     'onRequest',
@@ -126,7 +127,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       isPublic,
       allowedMethods: (request) => methods.allowedFor(request),
       tokens: core.tokens,
-      failures: authFailureLimiter(options.authFailuresPerMinute),
+      failures,
     }),
   );
 
@@ -181,7 +182,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await docs.close();
     await web?.close();
   });
-  registerWebBridge(app, core, token);
+  registerWebBridge(app, core, token, failures);
 
   const context = { core, info: { name: 'MCP Cloud Orchestrator', version, docs: '/docs' }, webPage: web?.forward ?? null };
   await app.register(metaRoutes, context);
@@ -194,6 +195,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(containerRoutes, context);
   await app.register(workloadRoutes, context);
   await app.register(tokenRoutes, context);
-  if (options.loadMcpFactory) await app.register(mcpRoutes, { loadFactory: options.loadMcpFactory });
+  if (options.loadMcpFactory) await app.register(mcpRoutes, { loadFactory: options.loadMcpFactory, tokens: core.tokens });
   return app;
 }

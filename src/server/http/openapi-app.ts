@@ -31,7 +31,11 @@ export function lazyOpenApi(app: FastifyInstance, options: OpenApiOptions): () =
     await doc.register(fastifySwagger, {
       openapi: {
         openapi: '3.0.3',
-        info: { title: 'MCP Cloud Orchestrator', version: options.version, description: 'Node registry, health monitoring and fleet operations. Send `Authorization: Bearer <token>`.' },
+        info: { title: 'MCP Cloud Orchestrator', version: options.version, description:
+            'Node registry, health monitoring and fleet operations. Send `Authorization: Bearer <token>`: the admin token (`DATA_DIR/api-token` or `API_TOKEN`), or a scoped token from `POST /cluster/tokens`. ' +
+            'Scopes: `viewer` reads everything but secrets; `operator` also checks now, pauses and resumes, mutes, sets maintenance, acts on containers and drains or activates Swarm nodes; `admin` does everything. ' +
+            "Each operation names the scope it needs (`x-required-scope`); a token below it gets 403 naming that scope.",
+        },
         components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
         security: [{ bearer: [] }],
       },

@@ -3,6 +3,7 @@ import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { HTTP_STATUS_BY_CODE } from '../../shared/errors';
 import { ErrorResponseSchema } from '../../shared/schemas/api';
+import { requiredScope } from './route-scopes';
 
 type TransformInput = Parameters<typeof jsonSchemaTransform>[0];
 type RouteSchema = NonNullable<RouteOptions['schema']> & { 'x-errors'?: number[]; hide?: boolean; response?: Record<string, unknown> };
@@ -13,7 +14,7 @@ export const domainErrors = (...statuses: number[]) => ({ 'x-errors': statuses }
 const WHY: Record<number, string> = {
   400: 'Malformed request: bad JSON, an empty or non-UTF-8 body, a repeated Host header or an absolute request target',
   401: 'Missing or wrong bearer token (answered with `WWW-Authenticate: Bearer`)',
-  403: 'Foreign Host or Origin (DNS-rebinding guard), or refused by a policy',
+  403: "Foreign Host or Origin (DNS-rebinding guard), a token whose scope is too low (`details` names the scope needed), or refused by a policy",
   404: 'No node (or other resource) with that id',
   409: 'Conflicts with the current state (duplicate id, a tailscale_ip another node has — the message names it, changed SSH host key)',
   413: 'Body larger than the limit (2 MB)',
@@ -58,6 +59,12 @@ export function documentRoute(isPublicRoute: (method: string, url: string) => bo
     for (const status of statuses) outSchema.response[status] = { ...outSchema.response[status], description: WHY[status] };
     if (outSchema.response['204']) outSchema.response['204'] = noContent('Done; no content');
     if (isPublic) outSchema.security = [];
+    else {
+      // The scope rule (route-scopes.ts), stated on every operation it guards.
+      const scope = requiredScope(method, input.url);
+      outSchema['x-required-scope'] = scope;
+      outSchema.description = `${typeof outSchema.description === 'string' ? `${outSchema.description}\n\n` : ''}Token scope: \`${scope}\`${scope === 'admin' ? '' : ' or higher'}.`;
+    }
     return out;
   };
 }

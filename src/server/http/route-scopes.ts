@@ -1,23 +1,29 @@
 import type { TokenScope } from '../../shared/schemas/auth';
 
-// The one rule for which scope a REST route needs. Reads (GET, HEAD) need viewer and everything else
-// admin, except what an operator does on a running fleet; reads of tokens are admin's.
-
-/** `METHOD route` keys (Fastify's route patterns). */
-const VIEWER_WRITES = new Set(['POST /cluster/suggest']); // a read with a body
-const OPERATOR_WRITES = new Set([
-  'POST /cluster/health-check',
-  'POST /cluster/pause',
-  'POST /cluster/resume',
-  'POST /cluster/nodes/:id/containers/:cid/:action',
-  'POST /cluster/nodes/:id/swarm/:availability',
-]);
-const ADMIN_READS = new Set(['/cluster/tokens']);
+// The one rule for which scope a REST route needs: reads (GET, HEAD) need viewer and everything else
+// admin, except the routes below (keyed `METHOD route`, Fastify's route patterns). The web bridge's
+// channels follow the same split (src/shared/channel-scopes.ts).
+const EXCEPTIONS: Record<string, TokenScope> = {
+  'POST /cluster/suggest': 'viewer', // a read with a body
+  // MCP: each tool's scope is checked by the MCP route, which shows a token only the tools it may call.
+  'POST /mcp': 'viewer',
+  'DELETE /mcp': 'viewer',
+  // What an operator does on a running fleet.
+  'GET /cluster/nodes/:id/health': 'operator', // probes the node now
+  'POST /cluster/health-check': 'operator',
+  'POST /cluster/pause': 'operator',
+  'POST /cluster/resume': 'operator',
+  'PUT /cluster/nodes/:id/mute': 'operator',
+  'PUT /cluster/nodes/:id/maintenance': 'operator',
+  'POST /cluster/nodes/:id/containers/:cid/:action': 'operator',
+  'POST /cluster/nodes/:id/swarm/:availability': 'operator',
+  // Reads that are admin's.
+  'GET /cluster/tokens': 'admin',
+  'HEAD /cluster/tokens': 'admin',
+};
 
 /** The scope a request to `route` (Fastify's route pattern) with `method` needs. */
 export function requiredScope(method: string, route: string | undefined): TokenScope {
   if (!route) return 'viewer'; // no such route: a 404 follows
-  if (method === 'GET' || method === 'HEAD') return ADMIN_READS.has(route) ? 'admin' : 'viewer';
-  const key = `${method} ${route}`;
-  return VIEWER_WRITES.has(key) ? 'viewer' : OPERATOR_WRITES.has(key) ? 'operator' : 'admin';
+  return EXCEPTIONS[`${method} ${route}`] ?? (method === 'GET' || method === 'HEAD' ? 'viewer' : 'admin');
 }

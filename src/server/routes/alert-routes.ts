@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { AlertChannelsUpdateSchema, AlertChannelsViewSchema, AlertTestRequestSchema, AlertTestResultSchema } from '../../shared/schemas/alerts';
-import type { RouteContext } from './route-context';
+import { restActor, type RouteContext } from './route-context';
 import { domainErrors } from '../http/openapi-document';
 
 export const alertRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, { core }) => {
@@ -9,7 +9,7 @@ export const alertRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, { co
   app.put(
     '/cluster/alerts',
     { schema: { tags, summary: 'Replace the DATA_DIR alert channels; a redacted secret sent back unchanged keeps the stored one', body: AlertChannelsUpdateSchema, response: { 200: AlertChannelsViewSchema } } },
-    async (request) => core.alerts.update(request.body, 'rest'),
+    async (request) => core.alerts.update(request.body, restActor(request)),
   );
   app.post(
     '/cluster/alerts/test',

@@ -14,7 +14,7 @@ import {
   SwarmAvailabilityResultSchema,
   SwarmViewSchema,
 } from '../../shared/schemas/containers';
-import type { RouteContext } from './route-context';
+import { restActor, type RouteContext } from './route-context';
 import { domainErrors } from '../http/openapi-document';
 
 const NodeParams = z.object({ id: z.string().max(MAX_PATH_PARAM_LENGTH) });
@@ -32,7 +32,7 @@ export const containerRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, 
   app.post(
     '/cluster/nodes/:id/containers/:cid/:action',
     { schema: { tags, summary: 'Start, stop or restart a container (audited)', params: ContainerParams.extend({ action: ContainerActionSchema }), response: { 200: ContainerActionResultSchema }, ...dockerErrors } },
-    async (request) => core.containers.act(request.params.id, request.params.cid, request.params.action, 'rest'),
+    async (request) => core.containers.act(request.params.id, request.params.cid, request.params.action, restActor(request)),
   );
   app.get(
     '/cluster/nodes/:id/containers/:cid/logs',
@@ -68,7 +68,7 @@ export const containerRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, 
   app.post(
     '/cluster/nodes/:id/swarm/:availability',
     { schema: { tags, summary: 'Drain the node in Swarm (its tasks move elsewhere) or set it active again (audited)', params: NodeParams.extend({ availability: z.enum(['drain', 'active'], { error: 'must be drain or active' }) }), response: { 200: SwarmAvailabilityResultSchema }, ...dockerErrors } },
-    async (request) => core.swarm.setAvailability(request.params.id, request.params.availability, 'rest'),
+    async (request) => core.swarm.setAvailability(request.params.id, request.params.availability, restActor(request)),
   );
   app.get('/cluster/failover', { schema: { tags, summary: 'The Swarm failover policy and the nodes it drained', response: { 200: FailoverStateSchema } } }, async () => core.failover.state());
   app.put('/cluster/failover', { schema: { tags, summary: 'Change the failover policy (enabled, max_drained_nodes, max_drained_share, drain_maintenance)', body: FailoverSettingsPatchSchema, response: { 200: FailoverStateSchema } } }, async (request) =>

@@ -2,8 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { HistoryQuerySchema, NodeIdParamsSchema, NodeListSchema } from '../../shared/schemas/api';
 import { HistoryPointSchema, NodeCheckSchema, NodeWithHealthSchema } from '../../shared/schemas/health';
-import { NodeFilterSchema, NodePatchSchema, NodeSchema } from '../../shared/schemas/node';
-import type { RouteContext } from './route-context';
+import { NodeFilterSchema, NodeMaintenanceSchema, NodeMuteSchema, NodePatchSchema, NodeSchema } from '../../shared/schemas/node';
+import { restActor, type RouteContext } from './route-context';
 import { domainErrors } from '../http/openapi-document';
 
 export const nodeRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, { core }) => {
@@ -42,4 +42,12 @@ export const nodeRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, { cor
     core.registry.remove(request.params.id);
     return reply.code(204).send(null);
   });
+
+  // An operator's changes to a node (the rest of a node is admin's, through PUT /cluster/nodes/{id}).
+  app.put('/cluster/nodes/:id/mute', { schema: { tags, summary: "Mute a node's alerts for 1, 4 or 8 hours; 0 unmutes (operator)", params: NodeIdParamsSchema, body: NodeMuteSchema, response: { 200: NodeSchema } } }, async (request) =>
+    core.muteNode(request.params.id, request.body.hours, restActor(request)),
+  );
+  app.put('/cluster/nodes/:id/maintenance', { schema: { tags, summary: 'Put a node in maintenance or take it out (operator)', params: NodeIdParamsSchema, body: NodeMaintenanceSchema, response: { 200: NodeSchema } } }, async (request) =>
+    core.setMaintenance(request.params.id, request.body.maintenance, restActor(request)),
+  );
 };

@@ -8,3 +8,6 @@ export interface RouteContext {
   /** Answers a request with the built web UI's files (its index.html for /), or null when there is none. */
   webPage: ((request: FastifyRequest, reply: FastifyReply) => Promise<void>) | null;
 }
+
+/** Who acts through REST, for the audit and event logs: the token's name, never its secret. */
+export const restActor = (request: FastifyRequest): string => `rest:${request.principal?.name ?? 'admin'}`;

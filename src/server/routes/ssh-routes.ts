@@ -11,13 +11,13 @@ import {
   PlacementRequestSchema,
   PlacementResponseSchema,
 } from '../../shared/schemas/ssh';
-import type { RouteContext } from './route-context';
+import { restActor, type RouteContext } from './route-context';
 import { domainErrors } from '../http/openapi-document';
 
 export const sshRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, { core }) => {
   const tags = ['ssh'];
   app.post('/cluster/commands', { schema: { tags, summary: 'Run a command on nodes chosen by node_ids, role or tag', body: CommandRequestDocumentedSchema, response: { 200: CommandResponseSchema }, ...domainErrors(404) } }, async (request) =>
-    core.ssh.run(request.body, 'rest'),
+    core.ssh.run(request.body, restActor(request)),
   );
   app.post('/cluster/commands/:run_id/cancel', { schema: { tags, summary: 'Cancel a running command', params: z.object({ run_id: z.string().max(64) }), response: { 200: z.object({ cancelled: z.boolean() }) } } }, async (request) => ({
     cancelled: core.ssh.cancel(request.params.run_id),
@@ -29,11 +29,11 @@ export const sshRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, { core
     pin: core.ssh.hostKey(request.params.id),
   }));
   app.delete('/cluster/nodes/:id/host-key', { schema: { tags, summary: 'Forget the pinned host key (after a reinstall)', params: NodeIdParamsSchema, response: { 204: z.null() } } }, async (request, reply) => {
-    core.ssh.forgetHostKey(request.params.id, 'rest');
+    core.ssh.forgetHostKey(request.params.id, restActor(request));
     return reply.code(204).send(null);
   });
   app.put('/cluster/nodes/:id/host-key', { schema: { tags, summary: 'Approve (pin) host key fingerprints, for SSH_HOST_KEY_POLICY=approve', params: NodeIdParamsSchema, body: HostKeyApprovalSchema, response: { 200: z.object({ pin: HostKeyPinSchema }) } } }, async (request) => ({
-    pin: core.ssh.approveHostKey(request.params.id, request.body.fingerprints, 'rest'),
+    pin: core.ssh.approveHostKey(request.params.id, request.body.fingerprints, restActor(request)),
   }));
   app.post('/cluster/suggest', { schema: { tags, summary: 'Rank healthy nodes with room for the given requirements', body: PlacementRequestSchema, response: { 200: PlacementResponseSchema } } }, async (request) =>
     core.suggest(request.body),

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { JobSpecSchema, JobViewSchema, ServiceListSchema, ServiceNameSchema, ServicePatchSchema, ServiceRemovedSchema, ServiceSpecSchema, ServiceViewSchema, WorkloadLogsQuerySchema, WorkloadLogsSchema } from '../../shared/schemas/workloads';
-import type { RouteContext } from './route-context';
+import { restActor, type RouteContext } from './route-context';
 import { domainErrors } from '../http/openapi-document';
 
 const NameParams = z.object({ name: ServiceNameSchema });
@@ -16,7 +16,7 @@ export const workloadRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, {
     '/cluster/services',
     { schema: { tags, summary: 'Deploy a service: Swarm places its tasks by the reservations and placement (audited)', body: ServiceSpecSchema, response: { 201: ServiceViewSchema }, ...swarmErrors } },
     async (request, reply) => {
-      const view = await workloads.deploy(request.body, 'rest');
+      const view = await workloads.deploy(request.body, restActor(request));
       reply.code(201);
       return view;
     },
@@ -25,13 +25,13 @@ export const workloadRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, {
   app.patch(
     '/cluster/services/:name',
     { schema: { tags, summary: '`{replicas}` scales; any other field is a rolling update that rolls back by itself on failure (audited)', params: NameParams, body: ServicePatchSchema, response: { 200: ServiceViewSchema }, ...swarmErrors } },
-    async (request) => workloads.change(request.params.name, request.body, 'rest'),
+    async (request) => workloads.change(request.params.name, request.body, restActor(request)),
   );
   app.delete('/cluster/services/:name', { schema: { tags, summary: 'Remove a service or job and its tasks (audited)', params: NameParams, response: { 200: ServiceRemovedSchema }, ...swarmErrors } }, async (request) =>
-    workloads.remove(request.params.name, 'rest'),
+    workloads.remove(request.params.name, restActor(request)),
   );
   app.post('/cluster/services/:name/rollback', { schema: { tags, summary: 'Roll back to the spec before the last update (audited)', params: NameParams, response: { 200: ServiceViewSchema }, ...swarmErrors } }, async (request) =>
-    workloads.rollback(request.params.name, 'rest'),
+    workloads.rollback(request.params.name, restActor(request)),
   );
   app.get('/cluster/services/:name/logs', { schema: { tags, summary: 'The newest `tail` log lines of all its tasks, in time order, each with its task and node', params: NameParams, querystring: WorkloadLogsQuerySchema, response: { 200: WorkloadLogsSchema }, ...swarmErrors } }, async (request) =>
     workloads.logs(request.params.name, request.query.tail),
@@ -40,7 +40,7 @@ export const workloadRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, {
     '/cluster/jobs',
     { schema: { tags, summary: 'Run a job: `completions` runs, `concurrency` at a time (Swarm replicated-job; audited)', body: JobSpecSchema, response: { 201: JobViewSchema }, ...swarmErrors } },
     async (request, reply) => {
-      const view = await workloads.runJob(request.body, 'rest');
+      const view = await workloads.runJob(request.body, restActor(request));
       reply.code(201);
       return view;
     },

@@ -111,6 +111,13 @@ export const NodePatchSchema = z.strictObject(nodeFields).omit({ id: true }).par
 });
 export type NodePatch = z.infer<typeof NodePatchSchema>;
 
+/** What an operator may change on a node: silence its alerts for a few hours (0 unmutes), or maintenance. */
+export const MUTE_HOURS = [0, 1, 4, 8] as const;
+export const NodeMuteSchema = z.strictObject({
+  hours: z.union(MUTE_HOURS.map((h) => z.literal(h)), { error: `must be one of ${MUTE_HOURS.join(', ')} (0 unmutes)` }),
+});
+export const NodeMaintenanceSchema = z.strictObject({ maintenance: z.boolean({ error: 'must be true or false' }) });
+
 export const HEALTH_STATES = ['unknown', 'healthy', 'degraded', 'unhealthy', 'maintenance'] as const;
 export const HealthStateSchema = z.enum(HEALTH_STATES, { error: `must be one of ${HEALTH_STATES.join(', ')}` });
 export type HealthState = z.infer<typeof HealthStateSchema>;
