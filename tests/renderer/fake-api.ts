@@ -7,7 +7,8 @@ export function fakeApi(answers: Partial<Record<InvokeChannel, (arg: unknown) =>
   const api: OrchestratorApi = {
     async invoke(channel, arg) {
       calls.push({ channel, arg });
-      const answer = answers[channel];
+      // Component tests act as the desktop's owner unless they say otherwise.
+      const answer = answers[channel] ?? (channel === 'auth:whoami' ? () => ({ name: 'admin', scope: 'admin' }) : undefined);
       if (!answer) throw new Error(`no fake answer for ${channel}`);
       return (await answer(arg)) as never;
     },

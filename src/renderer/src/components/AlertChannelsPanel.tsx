@@ -6,6 +6,7 @@ import type { AlertChannelView, AlertChannelType } from '../../../shared/schemas
 import { AlertChannelSchema } from '../../../shared/schemas/alerts';
 import { fieldErrors } from '../../../shared/errors';
 import { useClusterStore } from '../store/cluster-store';
+import { useGate } from '../store/scope-gate';
 import { channelTypeLabel } from '../i18n/enum-labels';
 
 type Draft = Record<string, string>;
@@ -32,6 +33,7 @@ function deliveryLine(view: AlertChannelView, t: TFunction): string {
 export function AlertChannelsPanel() {
   const { t } = useTranslation();
   const api = useClusterStore((s) => s.api)!;
+  const gate = useGate();
   const [views, setViews] = useState<AlertChannelView[]>([]);
   const [draft, setDraft] = useState<Draft>(EMPTY);
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -87,13 +89,13 @@ export function AlertChannelsPanel() {
             <div className={v.delivery.status === 'failing' ? 'error' : 'muted'} role={v.delivery.status === 'failing' ? 'alert' : undefined}>
               {v.delivery.status === 'failing' ? t('alerts.failing', { line: deliveryLine(v, t) }) : deliveryLine(v, t)}
             </div>
-            <button onClick={() => void test(c.id)}>{t('alerts.sendTest')}</button>
+            <button {...gate('alerts:test')} onClick={() => void test(c.id)}>{t('alerts.sendTest')}</button>
             {v.source === 'data_dir' && (
               <>
                 <label className="toggle">
-                  <input type="checkbox" checked={c.enabled} onChange={(e) => void save(stored().map((s) => (s.id === c.id ? { ...s, enabled: e.target.checked } : s)))} /> {t('alerts.enabled')}
+                  <input type="checkbox" checked={c.enabled} {...gate('alerts:update')} onChange={(e) => void save(stored().map((s) => (s.id === c.id ? { ...s, enabled: e.target.checked } : s)))} /> {t('alerts.enabled')}
                 </label>
-                <button onClick={() => void save(stored().filter((s) => s.id !== c.id))}>{t('alerts.remove')}</button>
+                <button {...gate('alerts:update')} onClick={() => void save(stored().filter((s) => s.id !== c.id))}>{t('alerts.remove')}</button>
               </>
             )}
           </div>
@@ -118,7 +120,7 @@ export function AlertChannelsPanel() {
             <input type="checkbox" checked={draft.plain === 'true'} onChange={(e) => setDraft({ ...draft, plain: e.target.checked ? 'true' : '' })} /> {t('alerts.allowPlainAuth')}
           </label>
         )}
-        <button className="primary" onClick={() => void add()}>{t('alerts.add')}</button>
+        <button className="primary" {...gate('alerts:update')} onClick={() => void add()}>{t('alerts.add')}</button>
       </details>
       {note && <p className="muted" role="status">{note}</p>}
     </fieldset>

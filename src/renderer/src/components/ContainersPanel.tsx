@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Container, ContainerAction, ContainerLogs, ContainerStats, SwarmNode } from '../../../shared/schemas/containers';
 import { useClusterStore } from '../store/cluster-store';
+import { useGate } from '../store/scope-gate';
 import { formatNumber } from '../i18n/format';
 import { stateColor } from './state-colors';
 import { containerHealthLabel, containerStateLabel } from '../i18n/enum-labels';
@@ -15,6 +16,7 @@ const mib = (bytes: number) => formatNumber(bytes / 1024 ** 2, 1);
 export function ContainersPanel({ id }: { id: string }) {
   const { t } = useTranslation();
   const api = useClusterStore((s) => s.api)!;
+  const gate = useGate();
   const [containers, setContainers] = useState<Container[] | null>(null);
   const [stats, setStats] = useState<Map<string, ContainerStats>>(new Map());
   const [swarm, setSwarm] = useState<SwarmNode | null>(null);
@@ -102,9 +104,9 @@ export function ContainersPanel({ id }: { id: string }) {
         <p className="swarm-line" data-testid="swarm-line">
           {t('containers.swarmLine', { role: t(`containers.role.${swarm.role}`), availability: t(`containers.availability.${swarm.availability}`), tasks: swarm.running_tasks })}{' '}
           {swarm.availability === 'drain' ? (
-            <button disabled={busy !== null} onClick={() => void setAvailability('active')}>{t('containers.activate')}</button>
+            <button {...gate('swarm:setAvailability', busy !== null)} onClick={() => void setAvailability('active')}>{t('containers.activate')}</button>
           ) : (
-            <button disabled={busy !== null} onClick={() => void setAvailability('drain')}>{t('containers.drain')}</button>
+            <button {...gate('swarm:setAvailability', busy !== null)} onClick={() => void setAvailability('drain')}>{t('containers.drain')}</button>
           )}
         </p>
       )}
@@ -132,11 +134,11 @@ export function ContainersPanel({ id }: { id: string }) {
                     <div className="row-actions">
                       {c.state === 'running' ? (
                         <>
-                          <button disabled={busy !== null} onClick={() => void act(c, 'restart')}>{t('containers.restart')}</button>
-                          <button disabled={busy !== null} onClick={() => void act(c, 'stop')}>{t('containers.stop')}</button>
+                          <button {...gate('containers:action', busy !== null)} onClick={() => void act(c, 'restart')}>{t('containers.restart')}</button>
+                          <button {...gate('containers:action', busy !== null)} onClick={() => void act(c, 'stop')}>{t('containers.stop')}</button>
                         </>
                       ) : (
-                        <button disabled={busy !== null} onClick={() => void act(c, 'start')}>{t('containers.start')}</button>
+                        <button {...gate('containers:action', busy !== null)} onClick={() => void act(c, 'start')}>{t('containers.start')}</button>
                       )}
                       <button aria-pressed={logsOf === c.id} onClick={() => setLogsOf(logsOf === c.id ? null : c.id)}>{t('containers.logs')}</button>
                     </div>

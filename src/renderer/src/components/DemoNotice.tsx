@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Node } from '../../../shared/schemas/node';
 import { useClusterStore } from '../store/cluster-store';
+import { useGate } from '../store/scope-gate';
 
 const DEMO_TAG = 'demo'; // what "Start the demo fleet" tags its nodes with (core/simulator/demo-fleet.ts)
 
@@ -20,6 +21,7 @@ function demoCount(nodes: Map<string, Node>): number {
 export function DemoNotice() {
   const { t } = useTranslation();
   const api = useClusterStore((s) => s.api);
+  const gate = useGate();
   const count = useClusterStore((s) => demoCount(s.nodes));
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -47,7 +49,7 @@ export function DemoNotice() {
           <button onClick={() => setConfirming(false)} disabled={busy}>{t('common.cancel')}</button>
         </>
       ) : (
-        <button onClick={() => setConfirming(true)}>{t('demo.remove')}</button>
+        <button {...gate('demo:remove')} onClick={() => setConfirming(true)}>{t('demo.remove')}</button>
       )}
       {error && <span className="error" role="alert"> {error}</span>}
     </div>

@@ -2,11 +2,13 @@ import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { HEALTH_STATES, NODE_ROLES } from '../../../shared/schemas/node';
 import { useClusterStore } from '../store/cluster-store';
+import { useGate } from '../store/scope-gate';
 import { formatNumber } from '../i18n/format';
 import { stateLabel } from '../i18n/enum-labels';
 
 export function Filters({ shown, onRun }: { shown: number; onRun(): void }) {
   const { t } = useTranslation();
+  const gate = useGate();
   const filter = useClusterStore((s) => s.filter);
   const setFilter = useClusterStore((s) => s.setFilter);
   const total = useClusterStore((s) => s.order.length);
@@ -45,7 +47,7 @@ export function Filters({ shown, onRun }: { shown: number; onRun(): void }) {
         </datalist>
       </label>
       <span className="muted shown" aria-live="polite">{t('filters.shown', { shown: formatNumber(shown), total: formatNumber(total) })}</span>
-      <button onClick={onRun} disabled={shown === 0} title={t('filters.runTitle')}>{t('filters.run', { count: shown })}</button>
+      <button onClick={onRun} title={t('filters.runTitle')} {...gate('commands:run', shown === 0)}>{t('filters.run', { count: shown })}</button>
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useClusterStore } from '../store/cluster-store';
+import { useGate } from '../store/scope-gate';
 import { formatNumber, formatPercent, formatTime } from '../i18n/format';
 import { stateColor } from './state-colors';
 import { stateLabel } from '../i18n/enum-labels';
@@ -10,6 +11,8 @@ export function Header({ onAdd, onImport, onSettings }: { onAdd(): void; onImpor
   const { t } = useTranslation();
   const status = useClusterStore((s) => s.status);
   const api = useClusterStore((s) => s.api);
+  const gate = useGate();
+  const principal = useClusterStore((s) => s.principal);
   const [checking, setChecking] = useState(false);
   const [error, setError] = useState<string | null>(null);
   if (!status || !api) return <header className="header" />;
@@ -40,6 +43,7 @@ export function Header({ onAdd, onImport, onSettings }: { onAdd(): void; onImpor
           <strong>{stateLabel(status.state)}</strong>
         )}
         {offline && <span className="pill">{t('header.monitorOffline')}</span>}
+        {principal.scope !== 'admin' && <span className="pill" data-testid="principal">{t('scope.signedIn', { name: principal.name, scope: t(`tokens.scope.${principal.scope}`) })}</span>}
       </div>
       <dl className="counts" aria-label={t('header.counts')}>
         <div><dt>{t('header.healthy')}</dt><dd data-testid="count-healthy">{formatNumber(status.healthy_nodes)}/{formatNumber(status.total_nodes)}</dd></div>
@@ -50,13 +54,13 @@ export function Header({ onAdd, onImport, onSettings }: { onAdd(): void; onImpor
         <div><dt>{t('header.lastSweep')}</dt><dd><Ago iso={status.checked_at} empty={t('clock.noSweep')} testId="last-sweep" /></dd></div>
       </dl>
       <div className="actions">
-        <button onClick={checkNow} disabled={checking}>{checking ? t('header.checking') : t('header.checkNow')}</button>
+        <button onClick={checkNow} {...gate('cluster:checkNow', checking)}>{checking ? t('header.checking') : t('header.checkNow')}</button>
         {paused ? (
-          <button onClick={() => void run(t('header.resume'), () => api.invoke('cluster:resume', {}))}>{t('header.resume')}</button>
+          <button {...gate('cluster:resume')} onClick={() => void run(t('header.resume'), () => api.invoke('cluster:resume', {}))}>{t('header.resume')}</button>
         ) : (
-          <button onClick={() => void run(t('header.pause'), () => api.invoke('cluster:pause', { duration_s: 3600 }))} title={t('header.pauseTitle')}>{t('header.pause')}</button>
+          <button onClick={() => void run(t('header.pause'), () => api.invoke('cluster:pause', { duration_s: 3600 }))} title={t('header.pauseTitle')} {...gate('cluster:pause')}>{t('header.pause')}</button>
         )}
-        <button onClick={onAdd}>{t('header.add')}</button>
+        <button {...gate('nodes:create')} onClick={onAdd}>{t('header.add')}</button>
         <button onClick={onImport}>{t('header.importExport')}</button>
         <button onClick={onSettings}>{t('header.settings')}</button>
       </div>

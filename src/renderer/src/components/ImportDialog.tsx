@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ImportReport } from '../../../shared/schemas/seed-format';
 import { useClusterStore } from '../store/cluster-store';
+import { useGate } from '../store/scope-gate';
 import { TailscaleImport } from './TailscaleImport';
 
 /** Seed-format import with a report, by id and changed field, shown before anything is applied; and export. */
@@ -9,6 +10,7 @@ export function ImportDialog({ onClose, initialSource = 'file' }: { onClose(): v
   const { t } = useTranslation();
   const [source, setSource] = useState(initialSource);
   const api = useClusterStore((s) => s.api)!;
+  const gate = useGate();
   const [text, setText] = useState('');
   const [report, setReport] = useState<ImportReport | null>(null);
   const [skipInvalid, setSkipInvalid] = useState(false);
@@ -78,7 +80,7 @@ export function ImportDialog({ onClose, initialSource = 'file' }: { onClose(): v
             <button type="button" onClick={exportFile}>{t('import.export')}</button>
             <button type="button" onClick={onClose}>{t('common.close')}</button>
             <button type="button" onClick={() => run(true)} disabled={!text}>{t('import.preview')}</button>
-            <button type="button" className="primary" disabled={!report || report.applied || (report.invalid.length > 0 && !skipInvalid) || report.added.length + report.updated.length === 0} onClick={() => run(false)}>{t('import.apply')}</button>
+            <button type="button" className="primary" {...gate('registry:import', !report || report.applied || (report.invalid.length > 0 && !skipInvalid) || report.added.length + report.updated.length === 0)} onClick={() => run(false)}>{t('import.apply')}</button>
           </div>
         </>
       )}

@@ -4,6 +4,7 @@ import type { HistoryPoint, Uptime } from '../../../shared/schemas/health';
 import type { ProbeResult } from '../../../shared/schemas/probe';
 import { HEALTH_STATES, type HealthState } from '../../../shared/schemas/node';
 import { UNKNOWN_HEALTH, useClusterStore } from '../store/cluster-store';
+import { useGate } from '../store/scope-gate';
 import { formatDateTime, formatNumber, formatPercent, formatTime } from '../i18n/format';
 import { LatencyChart } from './LatencyChart';
 import { NodeSshPanel } from './NodeSshPanel';
@@ -17,6 +18,7 @@ import { maintenanceSince, nodeSize } from './node-facts';
 export function NodeDetail({ onEdit, onRun }: { onEdit(): void; onRun(ids: string[]): void }) {
   const { t } = useTranslation();
   const api = useClusterStore((s) => s.api)!;
+  const gate = useGate();
   const id = useClusterStore((s) => s.selectedId);
   const node = useClusterStore((s) => (s.selectedId ? s.nodes.get(s.selectedId) : undefined));
   const health = useClusterStore((s) => (s.selectedId ? s.health.get(s.selectedId) : undefined)) ?? UNKNOWN_HEALTH;
@@ -138,12 +140,12 @@ export function NodeDetail({ onEdit, onRun }: { onEdit(): void; onRun(ids: strin
       <LatencyChart points={history} />
       <div className="detail-actions">
         <label className="toggle">
-          <input type="checkbox" checked={node.maintenance} onChange={(e) => act(() => api.invoke('nodes:update', { id: node.id, patch: { maintenance: e.target.checked } }))} />
+          <input type="checkbox" checked={node.maintenance} {...gate('nodes:maintenance')} onChange={(e) => act(() => api.invoke('nodes:maintenance', { id: node.id, maintenance: e.target.checked }))} />
           {t('detail.maintenanceToggle')}
         </label>
         <label>
           {t('detail.mute')}{' '}
-          <select value="" onChange={(e) => act(() => api.invoke('nodes:mute', { id: node.id, hours: Number(e.target.value) as 0 | 1 | 4 | 8 }))} aria-label={t('detail.mute')}>
+          <select value="" {...gate('nodes:mute')} onChange={(e) => act(() => api.invoke('nodes:mute', { id: node.id, hours: Number(e.target.value) as 0 | 1 | 4 | 8 }))} aria-label={t('detail.mute')}>
             <option value="" disabled>{mutedUntil ? t('detail.mutedUntil', { time: formatTime(mutedUntil) }) : t('detail.choose')}</option>
             <option value="1">{t('detail.muteFor', { hours: 1 })}</option>
             <option value="4">{t('detail.muteFor', { hours: 4 })}</option>
@@ -151,9 +153,9 @@ export function NodeDetail({ onEdit, onRun }: { onEdit(): void; onRun(ids: strin
             {mutedUntil && <option value="0">{t('detail.unmute')}</option>}
           </select>
         </label>
-        <button onClick={() => act(() => api.invoke('cluster:checkNow', { id: node.id }))}>{t('detail.checkNow')}</button>
-        <button onClick={onEdit}>{t('common.edit')}</button>
-        <button onClick={() => onRun([node.id])}>{t('detail.runCommand')}</button>
+        <button {...gate('cluster:checkNow')} onClick={() => act(() => api.invoke('cluster:checkNow', { id: node.id }))}>{t('detail.checkNow')}</button>
+        <button {...gate('nodes:update')} onClick={onEdit}>{t('common.edit')}</button>
+        <button {...gate('commands:run')} onClick={() => onRun([node.id])}>{t('detail.runCommand')}</button>
         {confirmDelete ? (
           <span className="confirm" role="alertdialog" aria-label={t('detail.confirmDelete')}>
             {t('detail.deleteQuestion', { id: node.id })}{' '}
@@ -161,7 +163,7 @@ export function NodeDetail({ onEdit, onRun }: { onEdit(): void; onRun(ids: strin
             <button onClick={() => setConfirmDelete(false)}>{t('detail.no')}</button>
           </span>
         ) : (
-          <button className="danger" onClick={() => setConfirmDelete(true)}>{t('common.delete')}</button>
+          <button className="danger" {...gate('nodes:remove')} onClick={() => setConfirmDelete(true)}>{t('common.delete')}</button>
         )}
       </div>
       {error && <p className="error" role="alert">{error}</p>}

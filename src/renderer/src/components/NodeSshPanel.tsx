@@ -3,12 +3,14 @@ import { useTranslation } from 'react-i18next';
 import type { HostKeyPin, NodeMetrics } from '../../../shared/schemas/ssh';
 import type { TailscalePresence } from '../../../shared/schemas/tailscale';
 import { useClusterStore } from '../store/cluster-store';
+import { useGate } from '../store/scope-gate';
 import { formatDateTime, formatNumber } from '../i18n/format';
 
 /** Metrics read over SSH on demand, and the node's pinned host key with a way to forget it. */
 export function NodeSshPanel({ id, keyPath }: { id: string; keyPath?: string }) {
   const { t } = useTranslation();
   const api = useClusterStore((s) => s.api)!;
+  const gate = useGate();
   const [metrics, setMetrics] = useState<NodeMetrics | null>(null);
   const [pin, setPin] = useState<HostKeyPin | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -68,7 +70,7 @@ export function NodeSshPanel({ id, keyPath }: { id: string; keyPath?: string }) 
             <input type="password" value={passphrase} autoComplete="off" onChange={(e) => setPassphrase(e.target.value)} />
           </label>{' '}
           <button
-            disabled={!passphrase}
+            {...gate('ssh:savePassphrase', !passphrase)}
             onClick={() =>
               api.invoke('ssh:savePassphrase', { key_path: keyPath, passphrase }).then(
                 () => (setPassphrase(''), setSavedNote(t('ssh.keptInKeychain'))),
@@ -85,7 +87,7 @@ export function NodeSshPanel({ id, keyPath }: { id: string; keyPath?: string }) 
       {pin ? (
         <p className="mono">
           {pin.fingerprints.join(', ')} <span className="muted">({t(`ssh.pinSource.${pin.source}`)}, {formatDateTime(pin.pinned_at)})</span>{' '}
-          <button onClick={() => api.invoke('hostKey:forget', { id }).then(() => setPin(null), (e: Error) => setError(e.message))}>{t('ssh.forget')}</button>
+          <button {...gate('hostKey:forget')} onClick={() => api.invoke('hostKey:forget', { id }).then(() => setPin(null), (e: Error) => setError(e.message))}>{t('ssh.forget')}</button>
         </p>
       ) : (
         <p className="muted">{t('ssh.notPinned')}</p>

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { NodeAllocation, ServiceList, ServiceView, WorkloadLogs } from '../../../shared/schemas/workloads';
 import { useClusterStore } from '../store/cluster-store';
+import { useGate } from '../store/scope-gate';
 import { formatNumber } from '../i18n/format';
 import { Modal } from './Modal';
 import { stateColor } from './state-colors';
@@ -12,6 +13,7 @@ const REFRESH_MS = 5000;
 export function ServicesView({ onDeploy, refreshKey }: { onDeploy(): void; refreshKey: number }) {
   const { t } = useTranslation();
   const api = useClusterStore((s) => s.api)!;
+  const gate = useGate();
   const [list, setList] = useState<ServiceList | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
@@ -52,7 +54,7 @@ export function ServicesView({ onDeploy, refreshKey }: { onDeploy(): void; refre
     <main className="services-view" aria-label={t('services.title')} data-testid="services-view">
       <div className="services-head">
         <h2>{t('services.title')}</h2>
-        <button onClick={onDeploy}>{t('services.deploy')}</button>
+        <button {...gate('services:deploy')} onClick={onDeploy}>{t('services.deploy')}</button>
         <button onClick={() => void load()}>{t('containers.refresh')}</button>
         {list?.manager_node_id && <span className="muted">{t('services.via', { node: list.manager_node_id })}</span>}
       </div>
@@ -116,6 +118,7 @@ function ServiceRow({ service: s, open, busy, onToggle, run, onRemove, onLogs }:
 }) {
   const { t } = useTranslation();
   const api = useClusterStore((st) => st.api)!;
+  const gate = useGate();
   const [replicas, setReplicas] = useState(String(s.desired));
   const [image, setImage] = useState(s.image);
   const healthy = s.running >= s.desired && s.pending === 0;
@@ -145,18 +148,18 @@ function ServiceRow({ service: s, open, busy, onToggle, run, onRemove, onLogs }:
               {s.mode === 'replicated' && (
                 <form onSubmit={(e) => { e.preventDefault(); void run(`${s.name}:scale`, () => api.invoke('services:change', { name: s.name, patch: { replicas: Number(replicas) } })); }}>
                   <label>{t('services.replicas')} <input aria-label={t('services.scaleTo')} inputMode="numeric" size={4} value={replicas} onChange={(e) => setReplicas(e.target.value)} /></label>
-                  <button disabled={busy !== null}>{t('services.scale')}</button>
+                  <button {...gate('services:change', busy !== null)}>{t('services.scale')}</button>
                 </form>
               )}
               {s.mode !== 'standalone' && s.mode !== 'job' && (
                 <form onSubmit={(e) => { e.preventDefault(); void run(`${s.name}:update`, () => api.invoke('services:change', { name: s.name, patch: { image } })); }}>
                   <label>{t('services.image')} <input aria-label={t('services.newImage')} value={image} onChange={(e) => setImage(e.target.value)} /></label>
-                  <button disabled={busy !== null || image === s.image}>{t('services.updateImage')}</button>
+                  <button {...gate('services:change', busy !== null || image === s.image)}>{t('services.updateImage')}</button>
                 </form>
               )}
-              {s.mode !== 'standalone' && s.mode !== 'job' && <button disabled={busy !== null} onClick={() => void run(`${s.name}:rollback`, () => api.invoke('services:rollback', { name: s.name }))}>{t('services.rollback')}</button>}
+              {s.mode !== 'standalone' && s.mode !== 'job' && <button {...gate('services:rollback', busy !== null)} onClick={() => void run(`${s.name}:rollback`, () => api.invoke('services:rollback', { name: s.name }))}>{t('services.rollback')}</button>}
               <button disabled={busy !== null} onClick={onLogs}>{t('containers.logs')}</button>
-              <button className="danger" disabled={busy !== null} onClick={onRemove}>{t('services.remove')}</button>
+              <button className="danger" {...gate('services:remove', busy !== null)} onClick={onRemove}>{t('services.remove')}</button>
             </div>
             <table className="tasks-table">
               <thead><tr><th>{t('services.node')}</th><th>{t('services.taskState')}</th><th>{t('services.error')}</th></tr></thead>

@@ -2,7 +2,9 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MonitorSettings, MonitorSettingSources, SettingSource, ShellSettings } from '../../../shared/schemas/settings';
 import { useClusterStore } from '../store/cluster-store';
+import { useGate } from '../store/scope-gate';
 import { AlertChannelsPanel } from './AlertChannelsPanel';
+import { TokensPanel } from './TokensPanel';
 import { checkSettingsForm, SETTINGS_FIELDS, type SettingsField } from './settings-errors';
 
 const SOURCE_KEY: Record<SettingSource, 'default' | 'saved' | 'environment' | 'flag' | 'envFile' | 'demo'> = {
@@ -17,6 +19,8 @@ const SOURCE_KEY: Record<SettingSource, 'default' | 'saved' | 'environment' | 'f
 export function SettingsDialog({ onClose }: { onClose(): void }) {
   const { t } = useTranslation();
   const api = useClusterStore((s) => s.api)!;
+  const gate = useGate();
+  const principal = useClusterStore((s) => s.principal);
   const [current, setCurrent] = useState<MonitorSettings | null>(null);
   const [values, setValues] = useState<Record<SettingsField, string>>({} as Record<SettingsField, string>);
   const [errors, setErrors] = useState<Partial<Record<SettingsField, string>>>({});
@@ -97,10 +101,11 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
         </fieldset>
       )}
       <AlertChannelsPanel />
+      {principal.scope === 'admin' && <TokensPanel />}
       {failure && <p className="error" role="alert">{failure}</p>}
       <div className="buttons">
         <button onClick={onClose}>{t('common.cancel')}</button>
-        <button className="primary" onClick={() => void save()} disabled={!current}>{t('common.save')}</button>
+        <button className="primary" onClick={() => void save()} {...gate('settings:update', !current)}>{t('common.save')}</button>
       </div>
     </div>
   );

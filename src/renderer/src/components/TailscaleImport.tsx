@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { NODE_ROLES, type NodeRole } from '../../../shared/schemas/node';
 import type { TailscaleImportReport } from '../../../shared/schemas/tailscale';
 import { useClusterStore } from '../store/cluster-store';
+import { useGate } from '../store/scope-gate';
 
 /**
  * `tailscale status --json` from a file, pasted, or read from the local CLI; the options the API has;
@@ -11,6 +12,7 @@ import { useClusterStore } from '../store/cluster-store';
 export function TailscaleImport() {
   const { t } = useTranslation();
   const api = useClusterStore((s) => s.api)!;
+  const gate = useGate();
   const [text, setText] = useState('');
   const [fromCli, setFromCli] = useState(false);
   const [options, setOptions] = useState({ include_self: false, include_expired: false, include_non_linux: false, default_role: 'worker' as NodeRole });
@@ -72,7 +74,7 @@ export function TailscaleImport() {
       <div className="buttons">
         <button type="button" onClick={() => run(true, true)}>{t('tailscale.readCli')}</button>
         <button type="button" onClick={() => run(true, false)} disabled={!text}>{t('import.preview')}</button>
-        <button type="button" className="primary" disabled={!report || report.applied || report.added.length + report.updated.length === 0} onClick={() => run(false)}>
+        <button type="button" className="primary" {...gate('tailscale:import', !report || report.applied || report.added.length + report.updated.length === 0)} onClick={() => run(false)}>
           {t('import.apply')}
         </button>
       </div>

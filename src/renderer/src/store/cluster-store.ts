@@ -6,6 +6,7 @@ import { filterNodes } from '../../../shared/node-filter';
 import { HealthIndex } from './health-index';
 import type { ConnectionState } from '../api/get-api';
 import { DEFAULT_MONITOR_SETTINGS } from '../../../shared/schemas/settings';
+import type { TokenScope } from '../../../shared/schemas/auth';
 
 export type SortKey = 'id' | 'hostname' | 'tailscale_ip' | 'role' | 'state' | 'latency' | 'checked';
 export const SORT_KEYS: readonly SortKey[] = ['id', 'hostname', 'tailscale_ip', 'role', 'state', 'latency', 'checked'];
@@ -24,6 +25,8 @@ export interface ClusterStore {
   events: HealthEvent[];
   /** The monitor's check interval, for telling fresh data from stale. */
   intervalS: number;
+  /** Who this window acts as; what its scope forbids is disabled (scope-gate.ts). */
+  principal: { name: string; scope: TokenScope };
   selectedId: string | null;
   filter: NodeFilter;
   sort: { key: SortKey; dir: 1 | -1 };
@@ -56,6 +59,9 @@ export const createClusterStore = () =>
     order: [],
     events: [],
     intervalS: DEFAULT_MONITOR_SETTINGS.interval_s,
+    // The desktop's owner; a browser (or a client-mode app) learns its token's scope in reload(),
+    // before the header or any action is shown.
+    principal: { name: 'admin', scope: 'admin' },
     selectedId: null,
     filter: {},
     sort: DEFAULT_SORT,
@@ -75,10 +81,11 @@ export const createClusterStore = () =>
     async reload() {
       const api = get().api;
       if (!api) return;
-      const [status, events, settings] = await Promise.all([
+      const [status, events, settings, principal] = await Promise.all([
         api.invoke('cluster:status', { include_nodes: true }),
         api.invoke('events:list', { limit: MAX_EVENTS }),
         api.invoke('settings:get', {}).catch(() => null), // only for staleness: the page works without it
+        api.invoke('auth:whoami', {}),
       ]);
       const { nodes = [], ...summary } = status;
       performance.mark('mco:snapshot'); // the bench measures first render from here
@@ -89,6 +96,7 @@ export const createClusterStore = () =>
         order: nodes.map((n) => n.id),
         events,
         intervalS: settings?.interval_s ?? get().intervalS,
+        principal,
         loaded: true,
         connection: 'open',
       });

@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumMissing, launchChromium, screenshotPath } from '../helpers/browser';
+import { startTestService } from '../helpers/service';
+import { nodeInput } from '../helpers/nodes';
+
+// Issue 25: the window's Tokens panel (admin) and a viewer's window, in Chromium against the
+// headless service. Service on 127.79.0.1; its node's probe goes to 127.79.1.1 (nothing listens).
+let service: Awaited<ReturnType<typeof startTestService>>;
+let browser: Browser;
+let admin: Page;
+let viewerSecret = '';
+
+describe.skipIf(chromiumMissing)('team use in the web UI', () => {
+  beforeAll(async () => {
+    service = await startTestService({ HOST: '127.79.0.1' });
+    service.core.registry.create(nodeInput('team-1', { tailscale_ip: '127.79.1.1', probes: [{ type: 'tcp', port: 9 }] }));
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await service?.close();
+  });
+
+  it('an admin creates a token in the Tokens panel: its secret is shown once, then only its name, scope and times', async () => {
+    admin = await browser.newPage();
+    await admin.goto(service.loginUrl);
+    await admin.getByRole('button', { name: 'Settings' }).click();
+    const panel = admin.getByTestId('tokens');
+    await panel.getByLabel('Name').fill('alice');
+    await panel.getByLabel('Scope').selectOption('viewer');
+    await panel.getByLabel('Expires').selectOption('7');
+    await panel.getByRole('button', { name: 'Create token' }).click();
+    const secret = panel.getByLabel('The new token');
+    await secret.waitFor();
+    viewerSecret = await secret.inputValue();
+    expect(viewerSecret).toMatch(/^mco_/);
+    await admin.screenshot({ path: screenshotPath('tokens-created') });
+    await panel.getByRole('button', { name: 'I have copied it' }).click();
+    expect(await panel.getByLabel('The new token').count()).toBe(0);
+    const row = panel.locator('tr[data-token="alice"]');
+    await row.waitFor();
+    expect(await row.textContent()).toMatch(/Viewer/);
+    expect(await panel.textContent()).not.toContain(viewerSecret);
+    // A bad name is refused in the panel with the field named, and nothing is created.
+    await panel.getByLabel('Name').fill('!bad');
+    await panel.getByRole('button', { name: 'Create token' }).click();
+    await expect.poll(() => panel.getByRole('alert').textContent()).toMatch(/^Name: must be letters/);
+    expect(service.core.tokens.list().map((t) => t.name)).toEqual(['alice']);
+  });
+
+  it("a viewer's window reads everything and disables what its token cannot do, saying why", async () => {
+    const viewer = await browser.newPage();
+    await viewer.goto(`${service.url}/#token=${viewerSecret}`);
+    await viewer.getByTestId('cluster-state').waitFor({ timeout: 10_000 });
+    expect(await viewer.getByTestId('principal').textContent()).toBe('alice (Viewer)');
+    for (const [name, need] of [['Check now', 'operator'], ['Pause 1 h', 'operator'], ['Add node', 'admin']] as const) {
+      const button = viewer.getByRole('button', { name, exact: true }).first();
+      expect(await button.isDisabled(), name).toBe(true);
+      expect(await button.getAttribute('title'), name).toBe(`Your token "alice" has scope viewer; this needs ${need}.`);
+    }
+    await viewer.locator('[data-node-id="team-1"]').click();
+    const detail = viewer.getByRole('complementary', { name: 'Node team-1' });
+    await detail.waitFor();
+    for (const name of ['Delete', 'Edit', 'Run command']) expect(await detail.getByRole('button', { name, exact: true }).isDisabled(), name).toBe(true);
+    expect(await detail.getByLabel('Mute notifications').isDisabled()).toBe(true);
+    await viewer.screenshot({ path: screenshotPath('viewer-window') });
+    // Settings open to read, without the Tokens panel, and cannot be saved.
+    await viewer.getByRole('button', { name: 'Settings' }).click();
+    expect(await viewer.getByTestId('tokens').count()).toBe(0);
+    expect(await viewer.getByRole('button', { name: 'Save' }).isDisabled()).toBe(true);
+
+    // Revoked by the admin in the panel: the viewer's open window is refused at once.
+    await admin.getByTestId('tokens').locator('tr[data-token="alice"]').getByRole('button', { name: 'Revoke' }).click();
+    await expect.poll(() => admin.getByTestId('tokens').locator('tr[data-token="alice"]').count()).toBe(0);
+    await viewer.locator('[data-testid="token-screen"][data-reason="refused"]').waitFor({ timeout: 5000 });
+    const audit = service.core.ssh.audit.list(50).map((e) => `${e.actor} ${e.action} ${e.detail}`);
+    expect(audit).toEqual(expect.arrayContaining([expect.stringMatching(/^web-ui:admin token_create alice \(viewer, tok_/), expect.stringMatching(/^web-ui:admin token_revoke alice/)]));
+    await viewer.close();
+  });
+});
