@@ -27,6 +27,9 @@ import { sendToPage } from './safe-send';
 import { createConfirmQueue } from './confirm-queue';
 import { RestSupervisor } from './rest-supervisor';
 import { cachedPassphrases } from './passphrase-cache';
+import { checkWatchable, WatchedService } from './watched-service';
+import { followWatchedService, watchedTrayAction } from './watch-mode';
+import type { ApiHandlers } from '../core/api/api-handlers';
 
 // The Electron shell: wiring only. Decisions live in small modules beside this one and in the core's alert
 // policy (tested in Node); services live in src/core.
@@ -66,21 +69,35 @@ async function main(): Promise<void> {
   // Passphrases sealed by the OS keychain (safeStorage); the file holds only ciphertext.
   const secrets = new ElectronStore<Record<string, string>>({ name: 'ssh-secrets', cwd: userData, clearInvalidConfig: false, configFileMode: 0o600 });
   const settingsStore = new ElectronStore<Record<string, unknown>>({ name: 'monitor-settings', cwd: userData, clearInvalidConfig: false });
+  // Client mode: the token of the watched service, sealed by the OS keychain like the passphrases.
+  const watchSecret = new ElectronStore<Record<string, string>>({ name: 'watch-token', cwd: userData, clearInvalidConfig: false, configFileMode: 0o600 });
   // electron-store answers 'electron-store-get-data' (userData path, version) to any sender, with no
   // senderFrame check; no renderer of ours uses it, so it goes (later stores do not register it again).
   ipcMain.removeAllListeners('electron-store-get-data');
-  const core: Core = createCore({
-    dataDir: process.env.DATA_DIR ?? path.join(userData, 'data'),
-    storeFactory: electronStoreFactory,
-    settings: MonitorSettingsSchema.parse({ ...settingsStore.store, ...(process.env.HEALTH_CHECK_INTERVAL ? { interval_s: Number(process.env.HEALTH_CHECK_INTERVAL) } : {}) }),
-    nodesFilePath: process.env.NODES_FILE_PATH,
-    demoNodesFile: paths.demoNodesFile,
-    ssh: {
-      passphraseFor: cachedPassphrases({ sealed: (keyPath) => secrets.get(keyPath), decrypt: (sealed) => safeStorage.decryptString(sealed), available: () => safeStorage.isEncryptionAvailable() }),
-    },
-  });
-  core.guardProcess();
-  core.monitor.events.on('settings', (settings) => (settingsStore.store = settings));
+  const watchedToken = (): string => {
+    try {
+      const sealed = watchSecret.get('token');
+      return sealed ? safeStorage.decryptString(Buffer.from(sealed, 'base64')) : '';
+    } catch {
+      return ''; // unreadable (another keychain): the service refuses it and the window asks for one
+    }
+  };
+  // Watching a service, the app runs no core of its own: no registry, no monitor, no lock on DATA_DIR.
+  const watching = shellSettings.watch_url ? new WatchedService(shellSettings.watch_url, watchedToken()) : null;
+  const core: Core | null = watching
+    ? null
+    : createCore({
+        dataDir: process.env.DATA_DIR ?? path.join(userData, 'data'),
+        storeFactory: electronStoreFactory,
+        settings: MonitorSettingsSchema.parse({ ...settingsStore.store, ...(process.env.HEALTH_CHECK_INTERVAL ? { interval_s: Number(process.env.HEALTH_CHECK_INTERVAL) } : {}) }),
+        nodesFilePath: process.env.NODES_FILE_PATH,
+        demoNodesFile: paths.demoNodesFile,
+        ssh: {
+          passphraseFor: cachedPassphrases({ sealed: (keyPath) => secrets.get(keyPath), decrypt: (sealed) => safeStorage.decryptString(sealed), available: () => safeStorage.isEncryptionAvailable() }),
+        },
+      });
+  core?.guardProcess();
+  core?.monitor.events.on('settings', (settings) => (settingsStore.store = settings));
 
   // Permissions: none for the page (Electron grants all by default).
   session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) => callback(permissionAllowed(permission)));
@@ -109,74 +126,99 @@ async function main(): Promise<void> {
   // the window's session-end does. The data-dir lock goes first (synchronous, so it is gone even if
   // Windows ends the process mid-cleanup), then the usual quit runs as far as it gets.
   window.on('session-end', () => {
-    core.lock.release();
+    core?.lock.release();
     app.quit();
   });
   void window.loadURL(appUrl);
 
-  // IPC: one helper checks the sender and parses arguments with the shared schemas.
-  registerIpcHandlers(
-    ipcMain,
-    {
-      ...createApiHandlers(core, 'desktop-ui'),
-      // With why the REST API is not running, for the settings dialog (finding 3 of issue 33).
-      'shell:settings': () => ({ ...shellSettings, rest_error: rest?.error ?? null }),
-      'ssh:savePassphrase': ({ key_path, passphrase }) => {
-        const refusal = secretStorageRefusal(safeStorage, process.platform);
-        if (refusal) throw new OrchestratorError('unavailable', refusal, [{ field: 'passphrase', message: 'no safe keychain to store it in' }]);
-        secrets.set(key_path, safeStorage.encryptString(passphrase).toString('base64'));
-        core.ssh.pool.closeAll(); // the next connection uses it
-        return { saved: key_path };
-      },
-      'shell:updateSettings': (patch) => {
-        saveShell(patch);
-        startAtLogin(shellSettings.start_at_login);
-        return shellSettings; // REST and MCP policy changes apply at the next start
-      },
-    },
-    () => appUrl,
-  );
-  subscribePushEvents(core, (event, payload) => sendToPage(window, PUSH_CHANNEL, { event, payload }));
-
   // Tray and notifications, in the OS language.
   const text = createMainI18n(app.getLocale());
+  const notifier = new Notifier((options) => new Notification(options), path.join(paths.iconsDir, 'icon.png'), showWindow);
+  const notify = (notice: Parameters<typeof localNotice>[0]) => {
+    if (shellSettings.notifications && Notification.isSupported()) notifier.show(localNotice(notice, text.t));
+  };
   const tray = new TrayController(() => electronTray(paths.iconsDir), (action) => {
     switch (action.kind) {
       case 'open-node':
         return showWindow(action.id);
-      case 'check-now':
-        return void core.monitor.requestSweep();
-      case 'pause':
-        return core.monitor.pause(action.durationMs);
-      case 'resume':
-        return core.monitor.resume();
       case 'open-window':
         return showWindow();
       case 'quit':
         return app.quit();
     }
+    if (!core) return watchedTrayAction(watching!, action);
+    if (action.kind === 'check-now') void core.monitor.requestSweep();
+    else if (action.kind === 'pause') core.monitor.pause(action.durationMs);
+    else core.monitor.resume();
   }, undefined, undefined, text);
-  // The core's alert policy decides (the same alerts go to the alert channels); here they are shown.
-  const notifier = new Notifier((options) => new Notification(options), path.join(paths.iconsDir, 'icon.png'), showWindow);
-  core.alerts.events.on('alert', (notice) => {
-    if (shellSettings.notifications && Notification.isSupported()) notifier.show(localNotice(notice, text.t));
-  });
-  core.monitor.events.on('status', (status) => tray.update(status));
   if (process.env.MCO_E2E) (globalThis as { __mcoTray?: () => unknown }).__mcoTray = () => (tray.flush(), tray.shown);
+  const push = (event: string, payload: unknown) => sendToPage(window, PUSH_CHANNEL, { event, payload });
 
-  // Sleep: the monitor starts a grace period so waking up is not an alert storm.
-  powerMonitor.on('resume', () => core.monitor.notifyResumeFromSleep());
+  // IPC: one helper checks the sender and parses arguments with the shared schemas. The desktop's own
+  // settings are answered here; everything else by the core, or by the watched service.
+  const shellHandlers: Partial<ApiHandlers> = {
+    // With why the REST API is not running, for the settings dialog (finding 3 of issue 33).
+    'shell:settings': () => ({ ...shellSettings, rest_error: rest?.error ?? null }),
+    'ssh:savePassphrase': ({ key_path, passphrase }) => {
+      if (!core) throw new OrchestratorError('unavailable', `Passphrases are used by the service this app watches (${watching!.url}); it reads SSH_KEY_PASSPHRASE`, [{ field: 'passphrase', message: 'not stored in client mode' }]);
+      const refusal = secretStorageRefusal(safeStorage, process.platform);
+      if (refusal) throw new OrchestratorError('unavailable', refusal, [{ field: 'passphrase', message: 'no safe keychain to store it in' }]);
+      secrets.set(key_path, safeStorage.encryptString(passphrase).toString('base64'));
+      core.ssh.pool.closeAll(); // the next connection uses it
+      return { saved: key_path };
+    },
+    'shell:updateSettings': (patch) => {
+      saveShell(patch);
+      startAtLogin(shellSettings.start_at_login);
+      return shellSettings; // REST and MCP policy changes apply at the next start
+    },
+    // Settings → "Watch a service": checked (reachable, token accepted) and kept before the app
+    // restarts in that mode; `url: null` restarts it with its own monitor and data.
+    'shell:watchService': async (request) => {
+      if (request.url !== null) {
+        const refusal = secretStorageRefusal(safeStorage, process.platform, 'token');
+        if (refusal) throw new OrchestratorError('unavailable', refusal, [{ field: 'token', message: 'no safe keychain to store it in' }]);
+        const problem = await checkWatchable(request.url, request.token);
+        if (problem) throw new OrchestratorError('validation_error', `Cannot watch ${request.url}: ${problem.message}`, [problem]);
+        watchSecret.set('token', safeStorage.encryptString(request.token).toString('base64'));
+      } else watchSecret.delete('token');
+      saveShell({ watch_url: request.url });
+      setTimeout(() => (app.relaunch(), app.quit()), 200); // after this answer reaches the window
+      return { restarting: true, watching: request.url };
+    },
+  };
+  registerIpcHandlers(ipcMain, core ? { ...createApiHandlers(core, 'desktop-ui'), ...shellHandlers } : watching!.handlers(shellHandlers), () => appUrl);
   startAtLogin(shellSettings.start_at_login);
-
-  // Quit: the whole cleanup runs, bounded, before the process ends (lock released, socket removed).
   let mcpSocket: { close(): Promise<void> } | null = null;
   let rest: RestSupervisor | null = null;
   app.on('before-quit', () => (quitting = true));
+  app.on('activate', () => showWindow());
+  app.on('web-contents-created', (_event, contents) => contents.setWindowOpenHandler(() => ({ action: 'deny' })));
+
+  if (watching) {
+    // Client mode: tray, notifications and window follow the service over its web bridge.
+    followWatchedService({ service: watching, tray, notify, push });
+    installQuitCleanup(app, [
+      ['tray', () => tray.destroy()],
+      ['watched service', () => watching.close()],
+    ]);
+    return;
+  }
+  const localCore = core!;
+  subscribePushEvents(localCore, push);
+  // The core's alert policy decides (the same alerts go to the alert channels); here they are shown.
+  localCore.alerts.events.on('alert', notify);
+  localCore.monitor.events.on('status', (status) => tray.update(status));
+
+  // Sleep: the monitor starts a grace period so waking up is not an alert storm.
+  powerMonitor.on('resume', () => localCore.monitor.notifyResumeFromSleep());
+
+  // Quit: the whole cleanup runs, bounded, before the process ends (lock released, socket removed).
   installQuitCleanup(app, [
     ['tray', () => tray.destroy()],
     ['mcp socket', () => mcpSocket?.close()],
     ['rest api', () => rest?.close()],
-    ['core', () => core.close()],
+    ['core', () => localCore.close()],
   ]);
 
   // MCP for local agents: a 0600 socket in userData; destructive tools ask a person, one dialog at a
@@ -189,8 +231,8 @@ async function main(): Promise<void> {
     timeoutMs: Number(process.env.MCO_CONFIRM_TIMEOUT_S ?? 60) * 1000,
   });
   mcpSocket = await serveOwnerSocket(
-    core,
-    async () => createMcpServerFactory(core, {
+    localCore,
+    async () => createMcpServerFactory(localCore, {
       version: app.getVersion(),
       policy: shellSettings.command_policy,
       readOnly: false,
@@ -205,10 +247,10 @@ async function main(): Promise<void> {
   if (shellSettings.serve_rest_api) {
     const { startRestForCore } = await import('../server/embedded-rest');
     rest = new RestSupervisor({
-      start: () => startRestForCore(core, { port: shellSettings.rest_port, version: app.getVersion(), webRoot: paths.webRoot, redocScript: paths.redocScript }),
+      start: () => startRestForCore(localCore, { port: shellSettings.rest_port, version: app.getVersion(), webRoot: paths.webRoot, redocScript: paths.redocScript }),
       onFailure: (message, retryInS) => {
         const reason = text.t('shell.restFailed', { port: shellSettings.rest_port, message, seconds: retryInS });
-        core.monitor.logEvent({ node: null, kind: 'internal_error', from: null, to: null, reason });
+        localCore.monitor.logEvent({ node: null, kind: 'internal_error', from: null, to: null, reason });
         notifier.show({ title: text.t('shell.restFailedTitle'), body: reason, nodeId: null });
       },
       onStarted: (url) => console.log(`[rest] REST API on ${url}`),
@@ -217,9 +259,7 @@ async function main(): Promise<void> {
     await rest.start();
   }
 
-  core.monitor.start();
-  app.on('activate', () => showWindow());
-  app.on('web-contents-created', (_event, contents) => contents.setWindowOpenHandler(() => ({ action: 'deny' })));
+  localCore.monitor.start();
 }
 
 // One instance per user: a second launch hands over to the first and leaves at once. The listener is

@@ -1,5 +1,5 @@
 import type { ClusterStatus } from '../shared/schemas/health';
-import { trayPresentation, type MenuSpec, type TrayAction, type TrayColour, type TrayPresentation, type TrayText } from './tray-presentation';
+import { trayPresentation, type MenuSpec, type TrayAction, type TrayColour, type TrayPresentation, type TrayText, type TrayView } from './tray-presentation';
 import { createMainI18n } from './main-i18n';
 
 /** The little that the controller needs of a tray; Electron's Tray is adapted to it in tray.ts. */
@@ -26,6 +26,8 @@ export type TrayFactory = () => TrayHandle;
 export class TrayController {
   readonly #tray: TrayHandle;
   #pending: ClusterStatus | null = null;
+  #last: ClusterStatus | null = null;
+  #view: TrayView = {};
   #timer: ReturnType<typeof setTimeout> | null = null;
   #shown: TrayPresentation | null = null;
 
@@ -52,8 +54,19 @@ export class TrayController {
   flush(): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
-    if (this.#pending) this.#apply(trayPresentation(this.#pending, this.text));
+    if (this.#pending) {
+      this.#last = this.#pending;
+      this.#apply(trayPresentation(this.#last, this.text, this.#view));
+    }
     this.#pending = null;
+  }
+
+  /** Changes how the status is shown (a watched service unreachable, what the token may do), at once. */
+  setView(view: TrayView): void {
+    this.#view = { ...this.#view, ...view };
+    if (this.#pending) this.#last = this.#pending;
+    this.#pending = null;
+    this.#apply(trayPresentation(this.#last, this.text, this.#view));
   }
 
   /** What the tray shows now; exposed to the end-to-end tests through a test-only hook. */

@@ -32,11 +32,24 @@ function listIds(ids: string[], text: TrayText): string {
   return ids.length <= MAX_LISTED ? ids.join(', ') : text.t('tray.more', { ids: ids.slice(0, MAX_LISTED).join(', '), count: ids.length - MAX_LISTED });
 }
 
+/** How the tray shows a status beyond the status itself: a watched service's link, and what the token may do. */
+export interface TrayView {
+  /** The watched service cannot be reached, or refused the token, since then (ISO time): nothing it said before is shown as live. */
+  link?: { problem: 'unreachable' | 'refused'; since: string } | null;
+  /** The token may check now, pause and resume (operator or admin); false leaves those out of the menu. */
+  canOperate?: boolean;
+}
+
 /** What the tray shows for a cluster status: colour, tooltip and menu. Pure, so it is tested in Node. */
-export function trayPresentation(status: ClusterStatus | null, text: TrayText): TrayPresentation {
+export function trayPresentation(status: ClusterStatus | null, text: TrayText, view: TrayView = {}): TrayPresentation {
   const { t } = text;
   const name = t('app.name');
-  if (!status) return { colour: 'grey', tooltip: t('tray.titled', { name, line: t('tray.starting') }), menu: baseMenu(t('tray.starting'), [], false, text) };
+  const canOperate = view.canOperate ?? true;
+  if (view.link) {
+    const line = t(view.link.problem === 'refused' ? 'tray.tokenRefused' : 'tray.unreachable', { time: text.formatTime(view.link.since) });
+    return { colour: 'grey', tooltip: t('tray.titled', { name, line }), menu: baseMenu(line, [], false, text, false) };
+  }
+  if (!status) return { colour: 'grey', tooltip: t('tray.titled', { name, line: t('tray.starting') }), menu: baseMenu(t('tray.starting'), [], false, text, canOperate) };
   const { monitor } = status;
   const monitored = status.total_nodes - status.maintenance_nodes;
   const down = status.down_node_ids;
@@ -56,27 +69,31 @@ export function trayPresentation(status: ClusterStatus | null, text: TrayText): 
     line = down.length > 0 ? t('tray.healthyDown', { healthy: status.healthy_nodes, monitored, ids: listIds(down, text) }) : t('tray.healthy', { healthy: status.healthy_nodes, monitored });
   }
   const tooltip = monitor.paused || monitor.offline || status.state === 'unknown' ? t('tray.titled', { name, line }) : line;
-  return { colour, tooltip, menu: baseMenu(line, down, monitor.paused, text) };
+  return { colour, tooltip, menu: baseMenu(line, down, monitor.paused, text, canOperate) };
 }
 
-function baseMenu(line: string, down: string[], paused: boolean, { t }: TrayText): MenuSpec[] {
+function baseMenu(line: string, down: string[], paused: boolean, { t }: TrayText, canOperate: boolean): MenuSpec[] {
   const menu: MenuSpec[] = [{ type: 'label', label: line }];
   if (down.length > 0) {
     menu.push({ type: 'submenu', label: t('tray.down', { count: down.length }), items: down.map((id) => ({ type: 'action', label: id, action: { kind: 'open-node', id } })) });
   }
+  menu.push({ type: 'separator' });
+  if (canOperate) {
+    menu.push(
+      { type: 'action', label: t('tray.checkNow'), action: { kind: 'check-now' } },
+      paused
+        ? { type: 'action', label: t('tray.resume'), action: { kind: 'resume' } }
+        : {
+            type: 'submenu',
+            label: t('tray.pause'),
+            items: [
+              { type: 'action', label: t('tray.pauseHour'), action: { kind: 'pause', durationMs: 3_600_000 } },
+              { type: 'action', label: t('tray.pauseUntilResumed'), action: { kind: 'pause' } },
+            ],
+          },
+    );
+  }
   menu.push(
-    { type: 'separator' },
-    { type: 'action', label: t('tray.checkNow'), action: { kind: 'check-now' } },
-    paused
-      ? { type: 'action', label: t('tray.resume'), action: { kind: 'resume' } }
-      : {
-          type: 'submenu',
-          label: t('tray.pause'),
-          items: [
-            { type: 'action', label: t('tray.pauseHour'), action: { kind: 'pause', durationMs: 3_600_000 } },
-            { type: 'action', label: t('tray.pauseUntilResumed'), action: { kind: 'pause' } },
-          ],
-        },
     { type: 'action', label: t('tray.openWindow'), action: { kind: 'open-window' } },
     { type: 'separator' },
     { type: 'action', label: t('tray.quit'), action: { kind: 'quit' } },

@@ -4,7 +4,7 @@ export const INVOKE_CHANNELS = [
   'cluster:status', 'cluster:checkNow', 'cluster:pause', 'cluster:resume',
   'nodes:list', 'nodes:get', 'nodes:create', 'nodes:update', 'nodes:remove', 'nodes:lastCheck', 'nodes:history', 'nodes:mute', 'nodes:maintenance',
   'events:list', 'registry:import', 'registry:export', 'settings:get', 'settings:update', 'settings:sources', 'demo:start', 'demo:remove',
-  'tailscale:import', 'tailscale:presence', 'shell:settings', 'shell:updateSettings', 'ssh:savePassphrase',
+  'tailscale:import', 'tailscale:presence', 'shell:settings', 'shell:updateSettings', 'shell:watchService', 'ssh:savePassphrase',
   'commands:plan', 'commands:run', 'commands:cancel', 'metrics:get', 'hostKey:get', 'hostKey:forget', 'hostKey:approve', 'placement:suggest', 'audit:list',
   'alerts:get', 'alerts:update', 'alerts:test',
   'containers:list', 'containers:stats', 'containers:action', 'containers:logs', 'swarm:view', 'swarm:setAvailability', 'failover:get', 'failover:update',
@@ -13,7 +13,7 @@ export const INVOKE_CHANNELS = [
 ] as const;
 export type InvokeChannel = (typeof INVOKE_CHANNELS)[number];
 
-export const PUSH_EVENTS = ['status', 'health', 'event', 'nodes', 'command'] as const;
+export const PUSH_EVENTS = ['status', 'health', 'event', 'nodes', 'command', 'alert', 'connection'] as const;
 export type PushEventName = (typeof PUSH_EVENTS)[number];
 
 /** The one IPC channel pushed events travel on, main → renderer. */

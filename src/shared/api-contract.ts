@@ -18,7 +18,8 @@ import {
 } from './schemas/ssh';
 import { TailscaleImportOptionsSchema, type TailscaleImportReport, type TailscalePresence } from './schemas/tailscale';
 import { ImportOptionsSchema, type ImportReport, type SeedDocument } from './schemas/seed-format';
-import { AlertChannelsUpdateSchema, AlertTestRequestSchema, type AlertChannelsView, type AlertTestResult } from './schemas/alerts';
+import { AlertChannelsUpdateSchema, AlertTestRequestSchema, type AlertChannelsView, type AlertNotice, type AlertTestResult } from './schemas/alerts';
+import type { LinkState } from './bridge-client';
 import {
   ContainerActionSchema,
   ContainerIdSchema,
@@ -34,7 +35,7 @@ import {
 } from './schemas/containers';
 import { JobSpecSchema, ServiceNameSchema, ServicePatchSchema, ServiceSpecSchema, type JobView, type ServiceList, type ServiceView, type WorkloadLogs } from './schemas/workloads';
 import { TokenCreateSchema, TokenIdSchema, type TokenInfo, type TokenScope } from './schemas/auth';
-import { MonitorSettingsPatchSchema, ShellSettingsSchema, type MonitorSettings, type MonitorSettingSources, type ShellSettings } from './schemas/settings';
+import { MonitorSettingsPatchSchema, ShellSettingsSchema, WatchServiceSchema, type MonitorSettings, type MonitorSettingSources, type ShellSettings } from './schemas/settings';
 
 /**
  * The one contract between the core and every UI: Electron IPC (preload → main) and the web bridge
@@ -79,6 +80,7 @@ export const invokeArgs = {
   'hostKey:approve': HostKeyApprovalSchema.extend({ id: z.string().max(200) }),
   'shell:settings': z.strictObject({}),
   'shell:updateSettings': ShellSettingsSchema.omit({ window_bounds: true }).partial().strict(),
+  'shell:watchService': WatchServiceSchema,
   'ssh:savePassphrase': z.strictObject({ key_path: z.string().min(1).max(4096), passphrase: z.string().min(1).max(1024) }),
   'placement:suggest': PlacementRequestSchema,
   'audit:list': z.strictObject({ limit: z.int().min(1).max(5000).default(200) }),
@@ -143,6 +145,8 @@ export interface InvokeResults {
   /** Desktop only: the web UI answers "unavailable". */
   'shell:settings': ShellSettings & { rest_error?: string | null };
   'shell:updateSettings': ShellSettings;
+  /** Desktop only: checks the service and the token, keeps the token in the OS keychain, and restarts the app in that mode. */
+  'shell:watchService': { restarting: true; watching: string | null };
   /** Desktop only: sealed with the OS keychain (safeStorage); headless reads SSH_KEY_PASSPHRASE. */
   'ssh:savePassphrase': { saved: string };
   'placement:suggest': PlacementResponse;
@@ -188,6 +192,10 @@ export interface PushEvents extends Record<PushEventName, unknown> {
   nodes: { type: 'added' | 'updated' | 'removed'; node: Node };
   /** Live output and progress of a command run. */
   command: CommandStreamEvent;
+  /** Each alert the service decided (what a desktop app that watches it shows as a notification). */
+  alert: AlertNotice;
+  /** The desktop app watching a service: its link to it opened, was lost, or its token was refused. */
+  connection: LinkState;
 }
 
 /** What the preload exposes as `window.api` (and the web bridge implements in the browser). */

@@ -28,8 +28,10 @@ export const CHANNEL_SCOPES: Record<InvokeChannel, TokenScope> = {
   'demo:remove': 'admin',
   'tailscale:import': 'admin',
   'tailscale:presence': 'viewer',
-  'shell:settings': 'admin',
-  'shell:updateSettings': 'admin',
+  // The desktop app's own settings (the web bridge answers "unavailable"): whatever token it watches with.
+  'shell:settings': 'viewer',
+  'shell:updateSettings': 'viewer',
+  'shell:watchService': 'viewer',
   'ssh:savePassphrase': 'admin',
   'commands:plan': 'admin',
   'commands:run': 'admin',
@@ -67,4 +69,4 @@ export const CHANNEL_SCOPES: Record<InvokeChannel, TokenScope> = {
 };
 
 /** Command output may carry anything a command printed: only those who may run commands see it. */
-export const PUSH_SCOPES: Record<PushEventName, TokenScope> = { status: 'viewer', health: 'viewer', event: 'viewer', nodes: 'viewer', command: 'admin' };
+export const PUSH_SCOPES: Record<PushEventName, TokenScope> = { status: 'viewer', health: 'viewer', event: 'viewer', nodes: 'viewer', command: 'admin', alert: 'viewer', connection: 'viewer' };

@@ -65,10 +65,13 @@ describe.skipIf(chromiumMissing)('team use in the web UI', () => {
     for (const name of ['Delete', 'Edit', 'Run command']) expect(await detail.getByRole('button', { name, exact: true }).isDisabled(), name).toBe(true);
     expect(await detail.getByLabel('Mute notifications').isDisabled()).toBe(true);
     await viewer.screenshot({ path: screenshotPath('viewer-window') });
-    // Settings open to read, without the Tokens panel, and cannot be saved.
+    // Settings open to read, without the Tokens panel; the monitor's settings cannot be changed.
     await viewer.getByRole('button', { name: 'Settings' }).click();
     expect(await viewer.getByTestId('tokens').count()).toBe(0);
-    expect(await viewer.getByRole('button', { name: 'Save' }).isDisabled()).toBe(true);
+    const interval = viewer.getByLabel('Check interval (s)');
+    await expect.poll(() => interval.inputValue()).toBe('3600');
+    expect(await interval.isDisabled()).toBe(true);
+    expect(await interval.getAttribute('title')).toBe('Your token "alice" has scope viewer; this needs admin.');
 
     // Revoked by the admin in the panel: the viewer's open window is refused at once.
     await admin.getByTestId('tokens').locator('tr[data-token="alice"]').getByRole('button', { name: 'Revoke' }).click();

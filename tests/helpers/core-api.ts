@@ -2,7 +2,7 @@ import type { Core } from '../../src/core/app-core';
 import { createApiHandlers, invokeHandler } from '../../src/core/api/api-handlers';
 import { OrchestratorError } from '../../src/shared/errors';
 import type { OrchestratorApi } from '../../src/shared/api-contract';
-import { ApiError } from '../../src/renderer/src/api/web-bridge-client';
+import { ApiError } from '../../src/shared/bridge-client';
 
 /** `window.api` for component tests: the real contract handlers over a real core, errors as the UI gets them. */
 export function apiOverCore(core: Core): OrchestratorApi {

@@ -146,6 +146,9 @@ describe('safeStorage', () => {
     expect(secretStorageRefusal(storage(true, 'kwallet5'), 'linux')).toBeNull();
     expect(secretStorageRefusal(storage(true), 'darwin')).toBeNull();
     expect(secretStorageRefusal(storage(false), 'win32')).toMatch(/keychain is not available/);
+    // The watched service's token is refused in the same places, and says so.
+    expect(secretStorageRefusal(storage(true, 'basic_text'), 'linux', 'token')).toMatch(/^No keyring .* the watched service's token would be readable/);
+    expect(secretStorageRefusal(storage(true, 'gnome_libsecret'), 'linux', 'token')).toBeNull();
   });
 });
 

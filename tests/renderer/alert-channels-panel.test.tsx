@@ -4,7 +4,7 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/re
 import { AlertChannelsPanel } from '../../src/renderer/src/components/AlertChannelsPanel';
 import { setupI18n } from '../../src/renderer/src/i18n/setup-i18n';
 import { useClusterStore } from '../../src/renderer/src/store/cluster-store';
-import { ApiError } from '../../src/renderer/src/api/web-bridge-client';
+import { ApiError } from '../../src/shared/bridge-client';
 import { createCore, type Core } from '../../src/core/app-core';
 import { createApiHandlers, invokeHandler } from '../../src/core/api/api-handlers';
 import { OrchestratorError } from '../../src/shared/errors';

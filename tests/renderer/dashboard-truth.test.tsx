@@ -9,7 +9,7 @@ import { SettingsDialog } from '../../src/renderer/src/components/SettingsDialog
 import { Ago } from '../../src/renderer/src/components/Ago';
 import { fastT, fixedT } from '../../src/renderer/src/i18n/fast-t';
 import { i18n } from '../../src/renderer/src/i18n/setup-i18n';
-import { ApiError } from '../../src/renderer/src/api/web-bridge-client';
+import { ApiError } from '../../src/shared/bridge-client';
 import { createCore, type Core } from '../../src/core/app-core';
 import { DEFAULT_MONITOR_SETTINGS } from '../../src/shared/schemas/settings';
 import type { OrchestratorApi } from '../../src/shared/api-contract';

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { NodeForm } from '../../src/renderer/src/components/NodeForm';
 import { useClusterStore } from '../../src/renderer/src/store/cluster-store';
-import { ApiError } from '../../src/renderer/src/api/web-bridge-client';
+import { ApiError } from '../../src/shared/bridge-client';
 import { EMPTY_FORM, nodeInputFromForm, validateNodeForm } from '../../src/renderer/src/components/node-form-model';
 import { fakeApi } from './fake-api';
 import { setupI18n } from '../../src/renderer/src/i18n/setup-i18n';

@@ -1,17 +1,9 @@
-import type { AlertEvent } from '../../shared/schemas/alerts';
+import type { AlertNotice } from '../../shared/schemas/alerts';
 import type { HealthEvent } from '../../shared/schemas/health';
 import type { Node } from '../../shared/schemas/node';
 
-/** One decided alert: a native notification shows title and body; channels send all of it. */
-export interface Alert {
-  event: AlertEvent;
-  title: string;
-  body: string;
-  /** The node a click opens the window on (the first of a group). */
-  nodeId: string | null;
-  /** The nodes it is about, with the reason each one changed. */
-  nodes: Array<{ id: string; reason: string }>;
-}
+/** One decided alert (the shared AlertNotice: the web bridge pushes it to the desktop apps that watch). */
+export type Alert = AlertNotice;
 
 export interface AlertPolicyOptions {
   /** Looks a node up, for maintenance and mute. */

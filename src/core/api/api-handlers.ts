@@ -53,6 +53,9 @@ export function createApiHandlers(core: Core, actor = 'ui', who: { name: string;
     'shell:updateSettings': () => {
       throw new OrchestratorError('unavailable', 'Desktop settings exist only in the desktop app');
     },
+    'shell:watchService': () => {
+      throw new OrchestratorError('unavailable', 'Desktop settings exist only in the desktop app');
+    },
     'ssh:savePassphrase': () => {
       // Headless never stores a passphrase; it reads SSH_KEY_PASSPHRASE from its environment.
       throw new OrchestratorError('unavailable', 'Passphrases are kept only by the desktop app (OS keychain); the headless service reads SSH_KEY_PASSPHRASE', [
@@ -105,6 +108,7 @@ export function subscribePushEvents(core: Core, send: <E extends PushEventName>(
     core.monitor.events.on('event', (event) => send('event', event)),
     core.registry.events.on('change', (change) => send('nodes', { type: change.type, node: change.node })),
     core.ssh.events.on('command', (event) => send('command', event)),
+    core.alerts.events.on('alert', (alert) => send('alert', alert)),
   ];
   return () => offs.forEach((off) => off());
 }

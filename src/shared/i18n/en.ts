@@ -561,6 +561,8 @@ export const en = {
   },
   tray: {
     starting: 'Starting…',
+    unreachable: 'Service unreachable since {{time}}',
+    tokenRefused: 'The service refused the token at {{time}}: set another in Settings',
     titled: '{{name}} — {{line}}',
     pausedUntil: 'Monitoring paused until {{time}}',
     paused: 'Monitoring paused',

@@ -556,6 +556,8 @@ export const ko: Catalogue = {
   },
   tray: {
     starting: '시작하는 중…',
+    unreachable: '{{time}}부터 서비스에 연결할 수 없음',
+    tokenRefused: '{{time}}에 서비스가 토큰을 거부함: 설정에서 다른 토큰을 넣으세요',
     titled: '{{name}} — {{line}}',
     pausedUntil: '{{time}}까지 모니터링 일시 중지',
     paused: '모니터링 일시 중지됨',

@@ -7,6 +7,17 @@ export const ALERT_EVENTS = ['node_down', 'node_recovered', 'monitor_offline', '
 export const AlertEventSchema = z.enum(ALERT_EVENTS, { error: `must be one of ${ALERT_EVENTS.join(', ')}` });
 export type AlertEvent = z.infer<typeof AlertEventSchema>;
 
+/** One decided alert: a native notification shows title and body; channels send all of it. */
+export interface AlertNotice {
+  event: AlertEvent;
+  title: string;
+  body: string;
+  /** The node a click opens the window on (the first of a group). */
+  nodeId: string | null;
+  /** The nodes it is about, with the reason each one changed. */
+  nodes: Array<{ id: string; reason: string }>;
+}
+
 /** Shown instead of a secret (a password, a webhook path token); sent back unchanged it keeps the stored value. */
 export const REDACTED = '***';
 

@@ -60,5 +60,22 @@ export const ShellSettingsSchema = z.strictObject({
   rest_port: z.int().min(1).max(65535).default(8000),
   command_policy: z.enum(['deny', 'ask', 'allow']).default('ask'),
   window_bounds: z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() }).optional(),
+  /** Client mode: the headless service this app watches instead of running a monitor of its own. */
+  watch_url: z.string().nullable().default(null),
 });
 export type ShellSettings = z.infer<typeof ShellSettingsSchema>;
+
+/** A service's address as an operator types it: http(s), no credentials in it. */
+export const ServiceUrlSchema = z
+  .url({ protocol: /^https?$/, error: 'must be an http:// or https:// address, like http://100.64.0.5:8000' })
+  .refine((u) => !new URL(u).username && !new URL(u).password, { error: 'must not carry a user or password: the token goes in its own field' });
+
+/**
+ * Settings → "Watch a service": a URL and a token make the app a client of that service (no monitor
+ * of its own); `url: null` goes back to local monitoring with the app's own data.
+ */
+export const WatchServiceSchema = z.union([
+  z.strictObject({ url: ServiceUrlSchema, token: z.string({ error: 'is required' }).min(1, { error: 'is required' }).max(512, { error: 'must be at most 512 characters' }) }),
+  z.strictObject({ url: z.null() }),
+]);
+export type WatchService = z.infer<typeof WatchServiceSchema>;

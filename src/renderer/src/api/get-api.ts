@@ -1,5 +1,5 @@
 import type { OrchestratorApi, ShellBridge } from '../../../shared/api-contract';
-import { ApiError, createWebBridgeApi } from './web-bridge-client';
+import { ApiError, createWebBridgeApi } from '../../../shared/bridge-client';
 
 declare global {
   interface Window {

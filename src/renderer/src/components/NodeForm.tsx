@@ -2,7 +2,7 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Node } from '../../../shared/schemas/node';
 import { NODE_ROLES } from '../../../shared/schemas/node';
-import { ApiError } from '../api/web-bridge-client';
+import { ApiError } from '../../../shared/bridge-client';
 import { useClusterStore } from '../store/cluster-store';
 import { FormField } from './FormField';
 import { EMPTY_FORM, errorsByField, formFromNode, NEW_PROBE, nodeInputFromForm, validateNodeForm, type FormProbe, type NodeFormValues } from './node-form-model';

@@ -1,7 +1,7 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { NODE_ROLES } from '../../../shared/schemas/node';
-import { ApiError } from '../api/web-bridge-client';
+import { ApiError } from '../../../shared/bridge-client';
 import { useClusterStore } from '../store/cluster-store';
 import { FormField } from './FormField';
 import { EMPTY_SERVICE_FORM, serviceErrorsByField, serviceSpecFromForm, validateServiceForm, type ServiceFormValues } from './service-form-model';

@@ -74,7 +74,8 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
             id={`s-${f}`}
             inputMode="decimal"
             value={values[f] ?? ''}
-            disabled={!current} // typing before the values arrive would be overwritten by them
+            // Typing before the values arrive would be overwritten by them; a token below admin cannot change them.
+            {...gate('settings:update', !current)}
             onChange={(e) => setValues({ ...values, [f]: e.target.value })}
             aria-invalid={Boolean(errors[f])}
             aria-describedby={`s-${f}-source s-${f}-error`}
@@ -105,7 +106,7 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
       {failure && <p className="error" role="alert">{failure}</p>}
       <div className="buttons">
         <button onClick={onClose}>{t('common.cancel')}</button>
-        <button className="primary" onClick={() => void save()} {...gate('settings:update', !current)}>{t('common.save')}</button>
+        <button className="primary" onClick={() => void save()} disabled={!current}>{t('common.save')}</button>
       </div>
     </div>
   );

@@ -1,4 +1,4 @@
-import type { ApiErrorPayload, InvokeArg, InvokeChannel, InvokeResults, OrchestratorApi, PushEventName, PushEvents } from '../../../shared/api-contract';
+import type { ApiErrorPayload, InvokeArg, InvokeChannel, InvokeResults, OrchestratorApi, PushEventName, PushEvents } from './api-contract';
 
 /** An error answered by the core, with the REST error shape (field-level details). */
 export class ApiError extends Error {
@@ -7,22 +7,44 @@ export class ApiError extends Error {
   }
 }
 
+/** What the client needs of a WebSocket: the browser's, Node's (22+) or the `ws` package's. */
+export interface WebSocketLike {
+  onopen: (() => void) | null;
+  onmessage: ((message: { data: unknown }) => void) | null;
+  onclose: ((event: { code: number }) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+  send(data: string): void;
+  close(code?: number): void;
+}
+export type WebSocketConstructor = new (url: string) => WebSocketLike;
+
+export type BridgeConnection = 'open' | 'closed' | 'unauthorized';
+/** A link to a service, with when it last changed (an outage's start, not its last retry). */
+export type LinkState = { state: BridgeConnection | 'connecting'; since: string };
+
 /**
- * `window.api` for the browser: the same contract as Electron's preload, over the headless service's
- * WebSocket bridge. Reconnects with back-off and re-authenticates; pending calls fail on disconnect.
+ * The contract over the headless service's WebSocket bridge: `window.api` in the browser, and the
+ * desktop app's link to a service it watches. Reconnects with back-off (0.5 s doubling to 10 s) and
+ * re-authenticates; pending calls fail on disconnect; a refused token (4401) is not retried.
  */
-export function createWebBridgeApi(url: string, token: string, onConnection?: (state: 'open' | 'closed' | 'unauthorized') => void): OrchestratorApi & { dispose(): void } {
+export function createWebBridgeApi(
+  url: string,
+  token: string,
+  onConnection?: (state: BridgeConnection) => void,
+  Socket: WebSocketConstructor = globalThis.WebSocket as unknown as WebSocketConstructor,
+): OrchestratorApi & { dispose(): void } {
   const listeners = new Map<PushEventName, Set<(payload: never) => void>>();
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;
-  let socket: WebSocket | null = null;
-  let ready: Promise<WebSocket> | null = null;
+  let socket: WebSocketLike | null = null;
+  let ready: Promise<WebSocketLike> | null = null;
   let retryMs = 500;
   let disposed = false;
 
-  const connect = (): Promise<WebSocket> =>
-    (ready ??= new Promise<WebSocket>((resolve, reject) => {
-      const ws = new WebSocket(url);
+  const connect = (): Promise<WebSocketLike> =>
+    (ready ??= new Promise<WebSocketLike>((resolve, reject) => {
+      const ws = new Socket(url);
+      ws.onerror = () => {}; // a close follows, which is handled below
       ws.onopen = () => ws.send(JSON.stringify({ type: 'auth', token }));
       ws.onmessage = (message) => {
         const data = JSON.parse(String(message.data));
@@ -52,7 +74,7 @@ export function createWebBridgeApi(url: string, token: string, onConnection?: (s
         reject(new Error('cannot reach the service'));
         if (disposed) return;
         onConnection?.('closed');
-        setTimeout(() => void connect().catch(() => {}), retryMs); // onConnection('open') tells the app to reload
+        setTimeout(() => void (disposed ? null : connect().catch(() => {})), retryMs); // onConnection('open') tells the app to reload
         retryMs = Math.min(retryMs * 2, 10_000);
       };
     }));

@@ -1,0 +1,88 @@
+import WebSocket from 'ws';
+import { ApiError, createWebBridgeApi, type BridgeConnection, type LinkState, type WebSocketConstructor } from '../shared/bridge-client';
+import { INVOKE_CHANNELS, type InvokeChannel, type OrchestratorApi } from '../shared/api-contract';
+import { OrchestratorError, type ErrorCode } from '../shared/errors';
+import type { ApiHandlers } from '../core/api/api-handlers';
+import { Emitter } from '../core/util/emitter';
+
+/** The web bridge's address for a service's http(s) URL: ws(s)://host:port/…/bridge. */
+export function bridgeUrlFor(serviceUrl: string): string {
+  const url = new URL(serviceUrl);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/bridge`;
+  url.search = '';
+  url.hash = '';
+  return url.href;
+}
+
+/** The service's answer, with its code and field details, as this process's error. */
+function asOrchestratorError(error: unknown, url: string): OrchestratorError {
+  if (error instanceof ApiError) return new OrchestratorError(error.payload.error as ErrorCode, error.payload.message, error.payload.details);
+  return new OrchestratorError('unavailable', `The service at ${url} cannot be reached: ${(error as Error).message}`, [{ field: 'service', message: 'unreachable' }]);
+}
+
+/**
+ * The desktop app as a client of a headless service: the whole contract over the service's web
+ * bridge (reconnecting with back-off), and the link's state with the time it last changed, so that
+ * the tray and the window never show what the service said before a disconnect as live.
+ */
+export class WatchedService {
+  readonly events = new Emitter<{ link: LinkState }>();
+  readonly api: OrchestratorApi & { dispose(): void };
+  #link: LinkState = { state: 'connecting', since: new Date().toISOString() };
+
+  constructor(
+    readonly url: string,
+    token: string,
+    Socket: WebSocketConstructor = WebSocket as unknown as WebSocketConstructor,
+  ) {
+    this.api = createWebBridgeApi(bridgeUrlFor(url), token, (state) => this.#set(state), Socket);
+  }
+
+  get link(): LinkState {
+    return this.#link;
+  }
+
+  /** Every channel of the contract, forwarded; `local` answers the channels this app keeps itself. */
+  handlers(local: Partial<ApiHandlers>): ApiHandlers {
+    const forward = (channel: InvokeChannel) => async (arg: unknown) => {
+      try {
+        return await this.api.invoke(channel, arg as never);
+      } catch (error) {
+        throw asOrchestratorError(error, this.url);
+      }
+    };
+    return { ...Object.fromEntries(INVOKE_CHANNELS.map((channel) => [channel, forward(channel)])), ...local } as ApiHandlers;
+  }
+
+  close(): void {
+    this.api.dispose();
+  }
+
+  #set(state: BridgeConnection): void {
+    // A failed reconnection attempt is not a new outage: "since" stays when the outage began.
+    if (state === this.#link.state) return;
+    this.#link = { state, since: new Date().toISOString() };
+    this.events.emit('link', this.#link);
+  }
+}
+
+/**
+ * Whether `token` opens the service's bridge, before the app is switched to watch it: null when it
+ * does, else the field to blame (url: unreachable; token: refused) and why.
+ */
+export async function checkWatchable(url: string, token: string, timeoutMs = 5000, Socket?: WebSocketConstructor): Promise<{ field: 'url' | 'token'; message: string } | null> {
+  const service = new WatchedService(url, token, Socket);
+  try {
+    const outcome = await new Promise<LinkState['state']>((resolve) => {
+      const timer = setTimeout(() => resolve('closed'), timeoutMs);
+      service.events.on('link', ({ state }) => (clearTimeout(timer), resolve(state)));
+      service.api.on('status', () => {}); // connects
+    });
+    if (outcome === 'open') return null;
+    if (outcome === 'unauthorized') return { field: 'token', message: 'the service refused this token (revoked, expired or mistyped)' };
+    return { field: 'url', message: `no service answered at ${url} within ${timeoutMs / 1000} s` };
+  } finally {
+    service.close();
+  }
+}
