@@ -16,8 +16,9 @@ export function bridgeUrlFor(serviceUrl: string): string {
 }
 
 /** The service's answer, with its code and field details, as this process's error. */
-function asOrchestratorError(error: unknown, url: string): OrchestratorError {
+function asOrchestratorError(error: unknown, url: string, link: LinkState): OrchestratorError {
   if (error instanceof ApiError) return new OrchestratorError(error.payload.error as ErrorCode, error.payload.message, error.payload.details);
+  if (link.state === 'unauthorized') return new OrchestratorError('unauthorized', `The service at ${url} refused this app's token; set another in Settings`, [{ field: 'token', message: 'refused' }]);
   return new OrchestratorError('unavailable', `The service at ${url} cannot be reached: ${(error as Error).message}`, [{ field: 'service', message: 'unreachable' }]);
 }
 
@@ -49,7 +50,7 @@ export class WatchedService {
       try {
         return await this.api.invoke(channel, arg as never);
       } catch (error) {
-        throw asOrchestratorError(error, this.url);
+        throw asOrchestratorError(error, this.url, this.#link);
       }
     };
     return { ...Object.fromEntries(INVOKE_CHANNELS.map((channel) => [channel, forward(channel)])), ...local } as ApiHandlers;

@@ -19,7 +19,6 @@ import {
 import { TailscaleImportOptionsSchema, type TailscaleImportReport, type TailscalePresence } from './schemas/tailscale';
 import { ImportOptionsSchema, type ImportReport, type SeedDocument } from './schemas/seed-format';
 import { AlertChannelsUpdateSchema, AlertTestRequestSchema, type AlertChannelsView, type AlertNotice, type AlertTestResult } from './schemas/alerts';
-import type { LinkState } from './bridge-client';
 import {
   ContainerActionSchema,
   ContainerIdSchema,
@@ -182,6 +181,10 @@ export interface InvokeResults {
 export { INVOKE_CHANNELS, PUSH_EVENTS, PUSH_CHANNEL, type InvokeChannel, type PushEventName } from './api-channels';
 export type InvokeArg<C extends InvokeChannel> = z.input<(typeof invokeArgs)[C]>;
 export type InvokeParsedArg<C extends InvokeChannel> = z.output<(typeof invokeArgs)[C]>;
+
+export type BridgeConnection = 'open' | 'closed' | 'unauthorized';
+/** A link to a service, with when it last changed (an outage's start, not its last retry). */
+export type LinkState = { state: BridgeConnection | 'connecting'; since: string };
 
 /** Events pushed from the core to every UI. */
 export interface PushEvents extends Record<PushEventName, unknown> {

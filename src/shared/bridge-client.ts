@@ -1,4 +1,6 @@
-import type { ApiErrorPayload, InvokeArg, InvokeChannel, InvokeResults, OrchestratorApi, PushEventName, PushEvents } from './api-contract';
+import type { ApiErrorPayload, BridgeConnection, InvokeArg, InvokeChannel, InvokeResults, OrchestratorApi, PushEventName, PushEvents } from './api-contract';
+
+export type { BridgeConnection, LinkState } from './api-contract';
 
 /** An error answered by the core, with the REST error shape (field-level details). */
 export class ApiError extends Error {
@@ -18,9 +20,6 @@ export interface WebSocketLike {
 }
 export type WebSocketConstructor = new (url: string) => WebSocketLike;
 
-export type BridgeConnection = 'open' | 'closed' | 'unauthorized';
-/** A link to a service, with when it last changed (an outage's start, not its last retry). */
-export type LinkState = { state: BridgeConnection | 'connecting'; since: string };
 
 /**
  * The contract over the headless service's WebSocket bridge: `window.api` in the browser, and the

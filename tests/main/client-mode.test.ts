@@ -87,4 +87,44 @@ describe('the desktop app watching a service (stand-in Electron API, real headle
     shell.send('quit');
     expect(await shell.exited).toBe(0);
   }, 90_000);
+
+  it('"Watch a service" checks the address and the token before keeping them, refuses a keyring-less store, then restarts the app', async () => {
+    const token = (await service!.call('POST', '/cluster/tokens', { body: { name: 'desk', scope: 'viewer' } })).body.token as string;
+    const answers = (live: LiveShell) => live.stdout.split('\n').filter((l) => l.includes('"step":"call:shell:watchService"'));
+    const call = async (live: LiveShell, arg: unknown) => {
+      const before = answers(live).length;
+      live.send(`call shell:watchService ${JSON.stringify(arg)}`);
+      await live.waitFor(() => answers(live).length > before);
+      return JSON.parse(answers(live).at(-1)!).value;
+    };
+    // Linux without a keyring: refused, saying why (the token would be readable).
+    const keyringless = new LiveShell('out/main/index.js', { STUB_USER_DATA: tempDir(), DATA_DIR: tempDir(), XDG_CONFIG_HOME: tempDir() });
+    await keyringless.waitFor((o) => Boolean(o.step('ready')));
+    expect(await call(keyringless, { url: service!.url, token })).toMatchObject({ ok: false, error: { error: 'unavailable', details: [{ field: 'token', message: 'no safe keychain to store it in' }] } });
+    keyringless.send('quit');
+    await keyringless.exited;
+
+    const userData = tempDir();
+    const local = new LiveShell('out/main/index.js', { STUB_USER_DATA: userData, DATA_DIR: tempDir(), XDG_CONFIG_HOME: tempDir(), STUB_KEYRING: 'kwallet5' });
+    await local.waitFor((o) => Boolean(o.step('ready')));
+    expect(await call(local, { url: service!.url, token: 'mco_wrong' })).toMatchObject({ ok: false, error: { error: 'validation_error', details: [{ field: 'token', message: expect.stringMatching(/refused this token/) }] } });
+    expect(await call(local, { url: 'http://127.80.9.9:9', token })).toMatchObject({ ok: false, error: { details: [{ field: 'url', message: expect.stringMatching(/no service answered at http:\/\/127\.80\.9\.9:9/) }] } });
+    expect(await call(local, { url: 'ftp://x', token })).toMatchObject({ ok: false, error: { error: 'validation_error', details: [{ field: 'url' }] } });
+    expect(fs.existsSync(`${userData}/watch-token.json`) && JSON.parse(fs.readFileSync(`${userData}/watch-token.json`, 'utf8')).token).toBeFalsy();
+
+    expect(await call(local, { url: service!.url, token })).toEqual({ ok: true, result: { restarting: true, watching: service!.url } });
+    await local.waitFor((o) => o.stub.includes('relaunch'));
+    expect(await local.exited).toBe(0);
+    expect(JSON.parse(fs.readFileSync(`${userData}/shell-settings.json`, 'utf8')).watch_url).toBe(service!.url);
+    expect(fs.statSync(`${userData}/watch-token.json`).mode & 0o777).toBe(0o600);
+    expect(Buffer.from(JSON.parse(fs.readFileSync(`${userData}/watch-token.json`, 'utf8')).token, 'base64').toString()).toBe(token);
+
+    // Back to local monitoring: the token is forgotten, and the app restarts with its own monitor.
+    const watching = new LiveShell('out/main/index.js', { STUB_USER_DATA: userData, DATA_DIR: tempDir(), XDG_CONFIG_HOME: tempDir(), STUB_KEYRING: 'kwallet5' });
+    await watching.waitFor((o) => o.stub.some((s) => s.startsWith('tooltip ') && s.includes('healthy')));
+    expect(await call(watching, { url: null })).toEqual({ ok: true, result: { restarting: true, watching: null } });
+    expect(await watching.exited).toBe(0);
+    expect(JSON.parse(fs.readFileSync(`${userData}/shell-settings.json`, 'utf8')).watch_url).toBeNull();
+    expect(JSON.parse(fs.readFileSync(`${userData}/watch-token.json`, 'utf8')).token).toBeUndefined();
+  }, 90_000);
 });

@@ -58,15 +58,19 @@ const nonStringToken = fc.anything().filter((v) => typeof v !== 'string');
 
 describe('property: the unauthenticated web bridge', () => {
   it('refuses auth frames whose token is not a string, and stays up', async () => {
+    // Each refusal counts against this address's failure limit, so past it the refusal is 4429;
+    // a valid token still passes (the suites below authenticate from the same address).
+    const REFUSED = [4401, 4429];
     for (const token of [[], 12345, {}, null, true, [TOKEN], { toString: TOKEN }]) {
-      expect((await exchange([JSON.stringify({ type: 'auth', token })], false)).code).toBe(4401);
+      expect(REFUSED).toContain((await exchange([JSON.stringify({ type: 'auth', token })], false)).code);
     }
     await fc.assert(
       fc.asyncProperty(nonStringToken, async (token) => {
-        expect((await exchange([JSON.stringify({ type: 'auth', token })], false)).code).toBe(4401);
+        expect(REFUSED).toContain((await exchange([JSON.stringify({ type: 'auth', token })], false)).code);
       }),
       { numRuns: RUNS, seed: SEED },
     );
+    expect((await exchange(['{"id":1,"channel":"nodes:list","arg":{}}'], true)).replies).toEqual([expect.objectContaining({ id: 1, ok: true })]);
     await expectAlive();
   });
 

@@ -54,7 +54,8 @@ describe('an empty fleet (item 7)', () => {
 
 describe('maintenance and muted nodes in the table (item 5)', () => {
   it('shows no latency and no probe dots in maintenance, says since when, and marks a muted node', () => {
-    const since = new Date(Date.now() - 5 * 60_000).toISOString();
+    // Five minutes ago, but never yesterday: a time from another day is shown with its date.
+    const since = new Date(Math.max(Date.now() - 5 * 60_000, new Date().setHours(0, 0, 0, 0))).toISOString();
     const maint = nodeFixture('m-1', 'maintenance', { maintenance: true });
     maint.health = { ...maint.health, latency_ms: 4.2, checked_at: since, recent: '1111', uptime_24h: 1 }; // left over from before
     const muted = nodeFixture('q-1', 'healthy', { muted_until: new Date(Date.now() + 3_600_000).toISOString() });

@@ -91,9 +91,10 @@ export function App() {
     let unmounted = false;
     void store.init(api).then(
       (off) => (unmounted ? off() : (unsubscribe = off)),
-      () => {
+      (error: { payload?: { error?: string } }) => {
         initFailed = true;
-        store.setConnection('closed'); // setConnection keeps a refused token refused
+        // A desktop app watching a service whose token was refused before this window loaded.
+        store.setConnection(error.payload?.error === 'unauthorized' ? 'unauthorized' : 'closed'); // setConnection keeps a refused token refused
       },
     );
     // The shell asks to show a node (tray menu, notification click).

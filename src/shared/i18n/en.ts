@@ -556,6 +556,18 @@ export const en = {
     copyFailed: 'Could not copy: select the token and copy it by hand.',
     done: 'I have copied it',
   },
+  watch: {
+    legend: 'Watch a service',
+    intro: "Follow a shared service on the tailnet instead of monitoring from this computer: the window, the tray and the notifications show what the service sees, with what its token allows. This app's own nodes stay here for when you switch back.",
+    url: 'Service address',
+    urlPlaceholder: 'http://100.64.0.5:8000',
+    token: 'Token',
+    start: 'Watch this service',
+    checking: 'Checking the service and the token…',
+    watching: 'Watching {{url}}',
+    stop: 'Back to local monitoring',
+    restarting: 'Restarting in the new mode…',
+  },
   modal: {
     label: 'Dialog',
   },

@@ -551,6 +551,18 @@ export const ko: Catalogue = {
     copyFailed: '복사하지 못했습니다. 토큰을 선택해 직접 복사하세요.',
     done: '복사했습니다',
   },
+  watch: {
+    legend: '서비스 지켜보기',
+    intro: '이 컴퓨터에서 직접 모니터링하는 대신 tailnet의 공유 서비스를 따라갑니다. 창, 트레이, 알림이 서비스가 보는 것을 토큰이 허용하는 만큼 보여 줍니다. 이 앱의 노드는 다시 돌아올 때를 위해 그대로 남습니다.',
+    url: '서비스 주소',
+    urlPlaceholder: 'http://100.64.0.5:8000',
+    token: '토큰',
+    start: '이 서비스 지켜보기',
+    checking: '서비스와 토큰을 확인하는 중…',
+    watching: '{{url}} 지켜보는 중',
+    stop: '로컬 모니터링으로 돌아가기',
+    restarting: '새 모드로 다시 시작하는 중…',
+  },
   modal: {
     label: '대화 상자',
   },

@@ -68,7 +68,7 @@ export type ShellSettings = z.infer<typeof ShellSettingsSchema>;
 /** A service's address as an operator types it: http(s), no credentials in it. */
 export const ServiceUrlSchema = z
   .url({ protocol: /^https?$/, error: 'must be an http:// or https:// address, like http://100.64.0.5:8000' })
-  .refine((u) => !new URL(u).username && !new URL(u).password, { error: 'must not carry a user or password: the token goes in its own field' });
+  .refine((u) => !URL.canParse(u) || (!new URL(u).username && !new URL(u).password), { error: 'must not carry a user or password: the token goes in its own field' });
 
 /**
  * Settings → "Watch a service": a URL and a token make the app a client of that service (no monitor

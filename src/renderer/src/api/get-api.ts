@@ -49,7 +49,11 @@ export type ConnectionState = 'open' | 'closed' | 'unauthorized' | 'no-token';
 
 /** `window.api` from the preload, or a web bridge client (disposed when the app unmounts). */
 export function getApi(onConnection: (state: ConnectionState) => void): (OrchestratorApi & { dispose?(): void }) | null {
-  if (window.api) return fromShellBridge(window.api);
+  if (window.api) {
+    // The desktop app watching a service says when its link opens, is lost, or its token is refused.
+    const dispose = window.api.on('connection', ({ state }) => state !== 'connecting' && onConnection(state));
+    return { ...fromShellBridge(window.api), dispose };
+  }
   const token = takeToken();
   if (!token) {
     onConnection('no-token');

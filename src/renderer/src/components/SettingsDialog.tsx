@@ -5,6 +5,7 @@ import { useClusterStore } from '../store/cluster-store';
 import { useGate } from '../store/scope-gate';
 import { AlertChannelsPanel } from './AlertChannelsPanel';
 import { TokensPanel } from './TokensPanel';
+import { WatchServicePanel } from './WatchServicePanel';
 import { checkSettingsForm, SETTINGS_FIELDS, type SettingsField } from './settings-errors';
 
 const SOURCE_KEY: Record<SettingSource, 'default' | 'saved' | 'environment' | 'flag' | 'envFile' | 'demo'> = {
@@ -89,18 +90,20 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
           <legend>{t('settings.desktop')}</legend>
           <label className="toggle"><input type="checkbox" checked={shell.notifications} onChange={(e) => setShell({ ...shell, notifications: e.target.checked })} /> {t('settings.notifications')}</label>
           <label className="toggle"><input type="checkbox" checked={shell.start_at_login} onChange={(e) => setShell({ ...shell, start_at_login: e.target.checked })} /> {t('settings.startAtLogin')}</label>
-          <label className="toggle"><input type="checkbox" checked={shell.serve_rest_api} onChange={(e) => setShell({ ...shell, serve_rest_api: e.target.checked })} /> {t('settings.serveRest', { port: shell.rest_port })}</label>
+          {/* Watching a service, this app serves no REST API and no MCP of its own. */}
+          {!shell.watch_url && <label className="toggle"><input type="checkbox" checked={shell.serve_rest_api} onChange={(e) => setShell({ ...shell, serve_rest_api: e.target.checked })} /> {t('settings.serveRest', { port: shell.rest_port })}</label>}
           {shell.rest_error && <p className="error" role="alert" data-testid="rest-error">{t('settings.restError', { message: shell.rest_error })}</p>}
-          <label>
+          {!shell.watch_url && <label>
             {t('settings.policy')}{' '}
             <select value={shell.command_policy} onChange={(e) => setShell({ ...shell, command_policy: e.target.value as ShellSettings['command_policy'] })}>
               <option value="deny">{t('settings.policyDeny')}</option>
               <option value="ask">{t('settings.policyAsk')}</option>
               <option value="allow">{t('settings.policyAllow')}</option>
             </select>
-          </label>
+          </label>}
         </fieldset>
       )}
+      {shell && <WatchServicePanel watching={shell.watch_url} />}
       <AlertChannelsPanel />
       {principal.scope === 'admin' && <TokensPanel />}
       {failure && <p className="error" role="alert">{failure}</p>}
