@@ -69,3 +69,25 @@ export function preAuthCounter(perAddress = MAX_PREAUTH_PER_ADDRESS, total = MAX
     },
   };
 }
+
+/** Protocol pings to each client this often; one that has not answered the last by the next is gone. */
+export const LIVENESS_PING_MS = 30_000;
+
+/**
+ * Terminates a client that went away without a close (a laptop asleep, a dropped route), so that
+ * its subscriptions and buffers do not pile up. Browsers and `ws` answer protocol pings themselves.
+ */
+export function livenessCheck(socket: WebSocket, everyMs = LIVENESS_PING_MS): () => void {
+  let answered = true;
+  const onPong = () => (answered = true);
+  socket.on('pong', onPong);
+  const timer = setInterval(() => {
+    if (!answered) return socket.terminate();
+    answered = false;
+    socket.ping();
+  }, everyMs).unref();
+  return () => {
+    clearInterval(timer);
+    socket.off('pong', onPong);
+  };
+}

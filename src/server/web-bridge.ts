@@ -10,7 +10,7 @@ import { requireScope, resolvePrincipal, type Principal } from './http/access-gu
 import type { authFailureLimiter } from './http/auth-failures';
 import { MAX_INPUT_DEPTH, nestsDeeperThan } from '../core/util/json-depth';
 import { toOrchestratorError } from './http/error-handler';
-import { preAuthCounter, pushGate } from './bridge-limits';
+import { livenessCheck, preAuthCounter, pushGate } from './bridge-limits';
 
 export const BRIDGE_PATH = '/bridge';
 /** Bytes a client may send before it has authenticated: an auth frame is far smaller. */
@@ -34,7 +34,7 @@ const echoableId = (id: unknown): number | string | undefined =>
  * The browser's `window.api`: the same contract as Electron IPC, over one WebSocket.
  * The first message must be {type:"auth", token} (the admin token or a scoped one), answered with
  * {type:"ready", principal:{name, scope}}; then {id, channel, arg} requests are answered with
- * {id, ok, result|error}, and core events are pushed as {event, payload} (health as columns,
+ * {id, ok, result|error}, {type:"ping"} with {type:"pong"}, and core events are pushed as {event, payload} (health as columns,
  * src/shared/health-columns.ts). Channels and pushes follow the token's scope (channel-scopes.ts);
  * the socket is closed (4401) the moment its token is revoked or expires.
  */
@@ -62,12 +62,14 @@ export function registerWebBridge(app: FastifyInstance, core: Core, token: strin
     tcp.prependListener('data', countPreAuth);
     const send = (message: unknown) => void (socket.readyState === socket.OPEN && socket.send(JSON.stringify(message)));
     const pushes = pushGate(socket, send);
+    const stopLiveness = livenessCheck(socket);
     // A protocol error or a reset connection ends this client only, never the process.
     socket.on('error', () => socket.terminate());
     socket.on('close', () => {
       release();
       pushes.dispose();
       clearTimeout(authTimer);
+      stopLiveness();
       tcp.off('data', countPreAuth);
       unsubscribe?.();
       session?.unwatch();
@@ -98,6 +100,8 @@ export function registerWebBridge(app: FastifyInstance, core: Core, token: strin
         unsubscribe = subscribePushEvents(core, (event, payload) => scopeAllows(principal.scope, PUSH_SCOPES[event]) && pushes.push({ event, payload }));
         return send({ type: 'ready', principal: { name: principal.name, scope: principal.scope } });
       }
+      // The client's heartbeat (shared/bridge-client.ts): any answer tells it the link is alive.
+      if (message.type === 'ping') return send({ type: 'pong' });
       const id = echoableId(message.id);
       try {
         const channel = message.channel as keyof typeof CHANNEL_SCOPES;

@@ -21,16 +21,28 @@ export interface WebSocketLike {
 export type WebSocketConstructor = new (url: string) => WebSocketLike;
 
 
+/** How often the client asks the service for a sign of life once linked, and how long it waits to link. */
+export interface BridgeTiming {
+  /** A ping every this often; no frame at all from the service for two of them means the link is dead. */
+  heartbeatMs: number;
+  /** An attempt that is not linked (authenticated) within this is dropped and retried. */
+  connectTimeoutMs: number;
+}
+const DEFAULT_TIMING: BridgeTiming = { heartbeatMs: 5000, connectTimeoutMs: 10_000 };
+
 /**
  * The contract over the headless service's WebSocket bridge: `window.api` in the browser, and the
  * desktop app's link to a service it watches. Reconnects with back-off (0.5 s doubling to 10 s) and
- * re-authenticates; pending calls fail on disconnect; a refused token (4401) is not retried.
+ * re-authenticates; pending calls fail on disconnect; a refused token (4401) is not retried. A link
+ * that goes silent (a sleeping laptop, a dropped route: no FIN ever arrives) is noticed by its
+ * heartbeat and handled like a close, so nothing old is shown as live.
  */
 export function createWebBridgeApi(
   url: string,
   token: string,
   onConnection?: (state: BridgeConnection) => void,
   Socket: WebSocketConstructor = globalThis.WebSocket as unknown as WebSocketConstructor,
+  timing: BridgeTiming = DEFAULT_TIMING,
 ): OrchestratorApi & { dispose(): void } {
   const listeners = new Map<PushEventName, Set<(payload: never) => void>>();
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
@@ -43,11 +55,42 @@ export function createWebBridgeApi(
   const connect = (): Promise<WebSocketLike> =>
     (ready ??= new Promise<WebSocketLike>((resolve, reject) => {
       const ws = new Socket(url);
+      let heard = Date.now();
+      let heartbeat: ReturnType<typeof setInterval> | undefined;
+      const connectTimer = setTimeout(() => lost(4408), timing.connectTimeoutMs);
+      // Runs once per socket, on its close or when the heartbeat or the connect timer gives up on it.
+      const lost = (code: number) => {
+        if (ws.onclose === null) return;
+        clearTimeout(connectTimer);
+        clearInterval(heartbeat);
+        ws.onopen = ws.onmessage = ws.onclose = null;
+        // A silent peer never answers a close handshake: let the socket go and move on.
+        if (code === 4408) ws.close(4408);
+        socket = null;
+        ready = null;
+        for (const call of pending.values()) call.reject(new Error('connection to the service was lost'));
+        pending.clear();
+        if (code === 4401) {
+          onConnection?.('unauthorized');
+          return reject(new Error('the service refused the token'));
+        }
+        reject(new Error('cannot reach the service'));
+        if (disposed) return;
+        onConnection?.('closed');
+        setTimeout(() => void (disposed ? null : connect().catch(() => {})), retryMs); // onConnection('open') tells the app to reload
+        retryMs = Math.min(retryMs * 2, 10_000);
+      };
       ws.onerror = () => {}; // a close follows, which is handled below
       ws.onopen = () => ws.send(JSON.stringify({ type: 'auth', token }));
       ws.onmessage = (message) => {
+        heard = Date.now();
         const data = JSON.parse(String(message.data));
         if (data.type === 'ready') {
+          clearTimeout(connectTimer);
+          heartbeat = setInterval(() => {
+            if (Date.now() - heard > 2 * timing.heartbeatMs) return lost(4408);
+            ws.send(JSON.stringify({ type: 'ping' }));
+          }, timing.heartbeatMs);
           socket = ws;
           retryMs = 500;
           onConnection?.('open');
@@ -61,21 +104,7 @@ export function createWebBridgeApi(
           else call?.reject(new ApiError(data.error));
         }
       };
-      ws.onclose = (event) => {
-        socket = null;
-        ready = null;
-        for (const call of pending.values()) call.reject(new Error('connection to the service was lost'));
-        pending.clear();
-        if (event.code === 4401) {
-          onConnection?.('unauthorized');
-          return reject(new Error('the service refused the token'));
-        }
-        reject(new Error('cannot reach the service'));
-        if (disposed) return;
-        onConnection?.('closed');
-        setTimeout(() => void (disposed ? null : connect().catch(() => {})), retryMs); // onConnection('open') tells the app to reload
-        retryMs = Math.min(retryMs * 2, 10_000);
-      };
+      ws.onclose = (event) => lost(event.code);
     }));
 
   const api: OrchestratorApi & { dispose(): void } = {
