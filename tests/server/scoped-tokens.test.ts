@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -218,8 +219,25 @@ describe('scoped tokens on the web bridge and on MCP over HTTP', () => {
     const audit = (await service.call('GET', '/cluster/audit')).body.entries as Array<Record<string, unknown>>;
     expect(audit.filter((e) => e.actor === 'mcp:http:agent operator').map((e) => e.action)).toContain('set_maintenance');
 
-    // Revoked: the next request is refused.
+    // A call still open when its token is revoked is cut off: check_health on a node whose HTTP
+    // probe hangs (a listener that never answers) against a 20 s timeout, revoked after 300 ms.
+    const silent = net.createServer(() => {});
+    await new Promise<void>((r) => silent.listen(0, '127.78.1.3', r));
+    const silentPort = (silent.address() as net.AddressInfo).port;
+    service.core.registry.create(nodeInput('t-slow', { tailscale_ip: '127.78.1.3', probes: [{ type: 'http', port: silentPort, path: '/' }] }));
+    expect((await service.call('PUT', '/cluster/settings', { body: { interval_s: 3600, timeout_s: 20 } })).status).toBe(200);
+    const startedAt = Date.now();
+    const inFlight = call(asOperator, 'check_health', { id: 't-slow' }).then(
+      () => 'answered',
+      (error: Error) => error.message,
+    );
+    await new Promise((r) => setTimeout(r, 300));
     await service.call('DELETE', `/cluster/tokens/${operator.id}`);
+    expect(await inFlight).not.toBe('answered');
+    expect(Date.now() - startedAt).toBeLessThan(5000);
+    silent.close();
+    service.core.registry.remove('t-slow');
+    // Revoked: the next request is refused.
     await expect(asOperator.listTools()).rejects.toThrow(/401|invalid/i);
     await asViewer.close();
   });
