@@ -223,12 +223,13 @@ async function main(): Promise<void> {
 
   // MCP for local agents: a 0600 socket in userData; destructive tools ask a person, one dialog at a
   // time, owned by the window (shown for it) so that it never blocks the process (confirm-queue.ts).
+  const askTimeoutMs = Number(process.env.MCO_CONFIRM_TIMEOUT_S ?? 60) * 1000;
   const confirm = createConfirmQueue({
     parent: () => (showWindow(), window!),
     showMessageBox: (parent, options) => dialog.showMessageBox(parent, options),
     t: (key, values) => String(text.t(key as never, values as never)),
     onLateAnswer: (request) => notifier.show({ title: text.t('shell.confirmTitle'), body: `${request.tool}: ${text.t('shell.lateAnswer')}`, nodeId: null }),
-    timeoutMs: Number(process.env.MCO_CONFIRM_TIMEOUT_S ?? 60) * 1000,
+    timeoutMs: askTimeoutMs,
   });
   mcpSocket = await serveOwnerSocket(
     localCore,
@@ -238,6 +239,7 @@ async function main(): Promise<void> {
       readOnly: false,
       transport: 'desktop',
       confirm,
+      askTimeoutMs,
     }),
     userData,
   );

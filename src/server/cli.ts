@@ -21,7 +21,7 @@ Settings (flag, environment variable or .env entry):
   --failure-threshold n (2)          --recovery-threshold n (2)
   --probe-concurrency n (1000)       --debug
   API_TOKEN (else generated into DATA_DIR/api-token)
-  MCP_COMMAND_POLICY deny|ask|allow (deny)   MCP_READ_ONLY (false)
+  MCP_COMMAND_POLICY deny|ask|allow (deny)   MCP_ASK_TIMEOUT s (60)   MCP_READ_ONLY (false)
   SSH_KEY_PATH, SSH_KEY_PASSPHRASE, SSH_HOST_KEY_POLICY tofu|approve, SSH_CONCURRENCY (32), METRICS_INTERVAL s (60)
   ALERT_WEBHOOK_URL (comma-separated generic alert webhooks; more channels via PUT /cluster/alerts)
   SWARM_FAILOVER (drain in Docker Swarm what the monitor settles as unhealthy; see PUT /cluster/failover)`;

@@ -39,7 +39,7 @@ export async function startService(config: ServiceConfig, log: (line: string) =>
   });
   try {
     const { token, source: tokenSource } = loadOrCreateApiToken(core.dataDir, config.API_TOKEN);
-    const mcpOptions = { version: VERSION, policy: config.MCP_COMMAND_POLICY, readOnly: config.MCP_READ_ONLY };
+    const mcpOptions = { version: VERSION, policy: config.MCP_COMMAND_POLICY, readOnly: config.MCP_READ_ONLY, askTimeoutMs: config.MCP_ASK_TIMEOUT * 1000 };
     // The MCP tools and SDK are not needed to answer REST: /mcp and the socket load them for their first client.
     const loadMcpFactory = (transport: 'http' | 'socket') => async () => (await import('../core/mcp/mcp-tools')).createMcpServerFactory(core, { ...mcpOptions, transport });
     const app = await buildApp({

@@ -23,25 +23,54 @@ export function guardedNodeFields(fields: { ssh?: { key_path?: unknown }; mainte
 /** Shows the request to a person (a native dialog in the desktop app); resolves true only on "allow". */
 export type ConfirmDestructive = (request: DestructiveRequest) => Promise<boolean>;
 
+/** What the person at the MCP client answered (MCP elicitation), or that no answer came in time. */
+export type ElicitAnswer = 'allow' | 'decline' | 'cancel' | 'timeout';
+
+/** Who can be asked under `ask`: the person at the MCP client first, else the desktop app's dialog. */
+export interface Askers {
+  /** The client's name from `initialize`, for messages and the audit log. */
+  client: string;
+  /** Asks the person at the client through MCP elicitation; absent when the client cannot. */
+  elicit?: (question: string, request: DestructiveRequest, timeoutMs: number) => Promise<ElicitAnswer>;
+  /** The desktop app's native dialog, where there is one. */
+  dialog?: ConfirmDestructive;
+}
+
+const refuse = (message: string, why: string) => new OrchestratorError('forbidden', message, [{ field: 'policy', message: why }]);
+
 /**
- * Destructive MCP tools pass through here, on the server side: the model cannot talk its way past
- * it with an argument. `deny` refuses, `allow` lets through, `ask` asks a person and treats a
- * missing answer (no dialog available, or the timeout) as no.
+ * Acting MCP tools pass through here, on the server side: the model cannot talk its way past it
+ * with an argument. `deny` refuses, `allow` lets through, `ask` asks a person (at the client through
+ * elicitation, else in the desktop app's dialog) and treats no answer within the timeout as no.
+ * Resolves with who allowed it, for the audit log.
  */
-export async function guardDestructive(policy: CommandPolicy, request: DestructiveRequest, confirm?: ConfirmDestructive, timeoutMs = 60_000): Promise<void> {
-  if (policy === 'allow') return;
+export async function guardDestructive(policy: CommandPolicy, request: DestructiveRequest, askers: Askers = { client: 'the client' }, timeoutMs = 60_000): Promise<string> {
+  if (policy === 'allow') return 'allowed by the command policy (allow)';
   const what = `${request.tool} on ${request.nodes.join(', ') || 'no nodes'}${request.detail ? `: ${request.detail}` : ''}`;
   if (policy === 'deny') {
-    throw new OrchestratorError('forbidden', `Refused by the server's MCP command policy (deny): ${what}. A person can allow it with MCP_COMMAND_POLICY=ask or allow.`, [
-      { field: 'policy', message: 'deny' },
-    ]);
+    throw refuse(`Refused by the server's MCP command policy (deny): ${what}. A person can allow it with MCP_COMMAND_POLICY=ask or allow.`, 'deny');
   }
-  if (!confirm) throw new OrchestratorError('forbidden', `No one can be asked to allow ${what} here (policy ask); refused`, [{ field: 'policy', message: 'ask: no dialog available' }]);
+  const seconds = `${Math.round(timeoutMs / 1000)} s`;
+  if (askers.elicit) {
+    const question = `An agent at ${askers.client} asks to run ${request.tool} on ${request.nodes.join(', ') || 'no nodes'}${request.detail ? `: ${request.detail}` : ''}. Allow it?`;
+    const answer = await askers.elicit(question, request, timeoutMs).catch(() => 'cancel' as const);
+    if (answer === 'allow') return `allowed by the person at ${askers.client} (elicitation)`;
+    if (answer === 'timeout') throw refuse(`No answer from the person at ${askers.client} within ${seconds}: ${what} refused`, 'ask: no answer');
+    throw refuse(`${what}: declined by the person at the client (${askers.client})`, `ask: ${answer === 'decline' ? 'declined' : 'cancelled'}`);
+  }
+  if (!askers.dialog) {
+    throw refuse(
+      `${askers.client} cannot ask a person (it does not support MCP elicitation) and no desktop dialog is here, so ${what} is refused under policy ask. ` +
+        'Use a client with elicitation, or set MCP_COMMAND_POLICY=allow to let agents act without asking.',
+      'ask: the client cannot ask a person',
+    );
+  }
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
   try {
-    const allowed = await Promise.race([confirm(request).catch(() => false), timedOut]);
-    if (!allowed) throw new OrchestratorError('forbidden', `A person did not allow ${what}`, [{ field: 'policy', message: 'ask: not allowed' }]);
+    const allowed = await Promise.race([askers.dialog(request).catch(() => false), timedOut]);
+    if (!allowed) throw refuse(`A person did not allow ${what}`, 'ask: not allowed');
+    return 'allowed by a person in the desktop app';
   } finally {
     clearTimeout(timer);
   }

@@ -1,4 +1,5 @@
-import { McpServer, ResourceNotFoundError, ResourceTemplate } from '@modelcontextprotocol/server';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { McpServer, ResourceNotFoundError, ResourceTemplate, type ServerContext } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { OrchestratorError, validationError } from '../../shared/errors';
 import { NodeListSchema } from '../../shared/schemas/api';
@@ -23,6 +24,7 @@ import { TailscaleImportReportSchema } from '../../shared/schemas/tailscale';
 import type { Core } from '../app-core';
 import { selectNodes } from '../ssh/command-runner';
 import { guardDestructive, guardedNodeFields } from './destructive-guard';
+import { askersFor } from './elicit-confirm';
 import { MAX_INPUT_DEPTH, nestsDeeperThan } from '../util/json-depth';
 import { redactUrlCredentials } from '../util/redact-credentials';
 import { READ, READ_REMOTE, toolScope, type McpToolOptions, type ToolConfig, type ToolTable } from './tool-table';
@@ -69,6 +71,7 @@ export type McpServerFactory = ((caller?: McpCaller) => McpServer) & { toolScope
 export function createMcpServerFactory(core: Core, options: McpToolOptions): McpServerFactory {
   const { registry, monitor, ssh, eventLog, tailscale } = core;
   const scopes = new Map<string, TokenScope>();
+  const calling = new AsyncLocalStorage<ServerContext>();
 
   const factory = (caller?: McpCaller) => {
     // Local transports (stdio, the owner socket) act as the owner; HTTP acts as the request's token,
@@ -95,7 +98,7 @@ export function createMcpServerFactory(core: Core, options: McpToolOptions): Mcp
           annotations: config.annotations,
           outputSchema: withJsonSchema(config.output, PRECOMPUTED?.[name]?.output),
         },
-        (async (raw: unknown) => {
+        (async (raw: unknown, ctx: ServerContext) => {
           const started = Date.now();
           try {
             // Deep nesting would overflow the stack in validation: refuse it before anything reads it.
@@ -106,7 +109,8 @@ export function createMcpServerFactory(core: Core, options: McpToolOptions): Mcp
             const audit = (outcome: string) => core.ssh.audit.record({ actor, action: name, nodes: nodesOf(parsed.data), detail: summarize(parsed.data), outcome });
             // A tool that changes anything is audited before it acts; if that entry cannot be written, it does not act.
             if (!config.annotations.readOnlyHint) audit('requested');
-            const result = redact(await run(parsed.data));
+            // The call's context travels with it, so that the guard can ask the person at this client.
+            const result = redact(await calling.run(ctx, () => run(parsed.data)));
             auditBestEffort(() => audit(`ok in ${Date.now() - started} ms`));
             return { content: [{ type: 'text', text: JSON.stringify(result) }], structuredContent: result };
           } catch (error) {
@@ -143,7 +147,12 @@ export function createMcpServerFactory(core: Core, options: McpToolOptions): Mcp
     }, async ({ id }) => (id ? monitor.checkOne(id) : (await monitor.requestSweep(), monitor.status(true))));
 
     /** Every acting tool passes the server's command policy here, with what a person would be asked. */
-    const guard = (toolName: string, nodes: string[], detail: string) => guardDestructive(options.policy, { tool: toolName, nodes, detail }, options.confirm);
+    const guard = async (toolName: string, nodes: string[], detail: string) => {
+      const askers = askersFor(server, calling.getStore(), options.confirm);
+      const allowedBy = await guardDestructive(options.policy, { tool: toolName, nodes, detail }, askers, options.askTimeoutMs);
+      // A refusal is audited with the call's error; who allowed it is audited here.
+      auditBestEffort(() => core.ssh.audit.record({ actor, action: toolName, nodes, detail, outcome: allowedBy }));
+    };
 
     /** Fields that choose a key or silence monitoring pass the command policy, like destructive tools. */
     const guardFields = async (toolName: string, id: string, fields: Record<string, unknown>) => {
@@ -192,7 +201,7 @@ export function createMcpServerFactory(core: Core, options: McpToolOptions): Mcp
 
     tool('remove_node', {
       title: 'Remove node',
-      description: 'Removes a node from the registry. Destructive: the server applies its command policy (deny by default headless; a person is asked in the desktop app).',
+      description: 'Removes a node from the registry. Destructive: the server applies its command policy (deny by default headless; under ask a person is asked, at the client through MCP elicitation or in the desktop app).',
       input: McpIdArgsSchema, output: z.object({ removed: z.string() }), annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     }, async ({ id }) => {
       registry.require(id);

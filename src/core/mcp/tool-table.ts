@@ -13,6 +13,8 @@ export interface McpToolOptions {
   /** Hides every tool that is not read-only. */
   readOnly: boolean;
   confirm?: ConfirmDestructive;
+  /** How long a person has to answer under `ask` (elicitation or dialog); 60 s by default. */
+  askTimeoutMs?: number;
   /** Which face the calls came through, for the audit log (stdio, http, socket). */
   transport: string;
 }

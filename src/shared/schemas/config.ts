@@ -24,6 +24,8 @@ export const ServiceConfigSchema = z.strictObject({
   AUTH_FAILURES_PER_MINUTE: num(z.int().min(1).max(1_000_000)).default(10),
   MCP_COMMAND_POLICY: z.enum(['deny', 'ask', 'allow']).default('deny'),
   MCP_READ_ONLY: bool.default(false),
+  /** Seconds a person has to answer an agent's request under MCP_COMMAND_POLICY=ask. */
+  MCP_ASK_TIMEOUT: num(z.number().min(1).max(3600)).default(60),
   SSH_KEY_PATH: z.string().optional(),
   SSH_HOST_KEY_POLICY: z.enum(['tofu', 'approve']).default('tofu'),
   SSH_CONCURRENCY: num(z.int().min(1).max(1000)).default(32),
