@@ -25,6 +25,7 @@ import type { Core } from '../app-core';
 import { selectNodes } from '../ssh/command-runner';
 import { guardDestructive, guardedNodeFields } from './destructive-guard';
 import { askersFor } from './elicit-confirm';
+import { registerRunbookPrompts } from './runbook-prompts';
 import { MAX_INPUT_DEPTH, nestsDeeperThan } from '../util/json-depth';
 import { redactUrlCredentials } from '../util/redact-credentials';
 import { READ, READ_REMOTE, toolScope, type McpToolOptions, type ToolConfig, type ToolTable } from './tool-table';
@@ -82,7 +83,7 @@ export function createMcpServerFactory(core: Core, options: McpToolOptions): Mcp
     // /mcp over HTTP is stateless (a server per request, GET /mcp answers 405): no notification can
     // reach its clients, so it does not advertise list changes. The SDK keeps an explicit false.
     const stateless = options.transport === 'http';
-    const capabilities = stateless ? { tools: { listChanged: false }, resources: { listChanged: false } } : { tools: {}, resources: {} };
+    const capabilities = stateless ? { tools: { listChanged: false }, resources: { listChanged: false }, prompts: { listChanged: false } } : { tools: {}, resources: {}, prompts: {} };
     const server = new McpServer({ name: 'mcp-cloud-orchestrator', version: options.version }, { capabilities });
 
     const tool = <I extends z.ZodType, O extends z.ZodType>(name: string, config: ToolConfig<I, O>, run: (args: z.output<I>) => Promise<z.output<O>> | z.output<O>): void => {
@@ -250,6 +251,7 @@ export function createMcpServerFactory(core: Core, options: McpToolOptions): Mcp
     }, async ({ document, ...importOptions }) => tailscale.import(document === undefined ? await tailscale.readFromCli() : document, importOptions));
 
     for (const table of TOOL_TABLES) table({ core, options, tool, guard, actor });
+    registerRunbookPrompts(server, core);
 
     server.registerResource('cluster-status', 'cluster://status', { title: 'Cluster status', mimeType: 'application/json' }, async (uri) => ({
       contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(monitor.status(true)) }],
