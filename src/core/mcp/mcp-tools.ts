@@ -26,6 +26,7 @@ import { selectNodes } from '../ssh/command-runner';
 import { guardDestructive, guardedNodeFields } from './destructive-guard';
 import { askersFor } from './elicit-confirm';
 import { registerRunbookPrompts } from './runbook-prompts';
+import { serveResourceSubscriptions } from './resource-subscriptions';
 import { MAX_INPUT_DEPTH, nestsDeeperThan } from '../util/json-depth';
 import { redactUrlCredentials } from '../util/redact-credentials';
 import { READ, READ_REMOTE, toolScope, type McpToolOptions, type ToolConfig, type ToolTable } from './tool-table';
@@ -83,7 +84,7 @@ export function createMcpServerFactory(core: Core, options: McpToolOptions): Mcp
     // /mcp over HTTP is stateless (a server per request, GET /mcp answers 405): no notification can
     // reach its clients, so it does not advertise list changes. The SDK keeps an explicit false.
     const stateless = options.transport === 'http';
-    const capabilities = stateless ? { tools: { listChanged: false }, resources: { listChanged: false }, prompts: { listChanged: false } } : { tools: {}, resources: {}, prompts: {} };
+    const capabilities = stateless ? { tools: { listChanged: false }, resources: { listChanged: false }, prompts: { listChanged: false } } : { tools: {}, resources: { subscribe: true, listChanged: true }, prompts: {} };
     const server = new McpServer({ name: 'mcp-cloud-orchestrator', version: options.version }, { capabilities });
 
     const tool = <I extends z.ZodType, O extends z.ZodType>(name: string, config: ToolConfig<I, O>, run: (args: z.output<I>) => Promise<z.output<O>> | z.output<O>): void => {
@@ -266,7 +267,10 @@ export function createMcpServerFactory(core: Core, options: McpToolOptions): Mcp
         return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(monitor.nodeWithHealth(String(variables.id))) }] };
       },
     );
-    if (!stateless) announceNodeListChanges(server, core);
+    if (!stateless) {
+      announceNodeListChanges(server, core);
+      serveResourceSubscriptions(server, core);
+    }
     return server;
   };
   return Object.assign(factory, { toolScope: (name: string) => scopes.get(name) });
