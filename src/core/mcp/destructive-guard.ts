@@ -23,8 +23,8 @@ export function guardedNodeFields(fields: { ssh?: { key_path?: unknown }; mainte
 /** Shows the request to a person (a native dialog in the desktop app); resolves true only on "allow". */
 export type ConfirmDestructive = (request: DestructiveRequest) => Promise<boolean>;
 
-/** What the person at the MCP client answered (MCP elicitation), or that no answer came in time. */
-export type ElicitAnswer = 'allow' | 'decline' | 'cancel' | 'timeout';
+/** What the person at the MCP client answered (MCP elicitation), that none came in time, or that it was not for this request. */
+export type ElicitAnswer = 'allow' | 'decline' | 'cancel' | 'timeout' | 'mismatch';
 
 /** Who can be asked under `ask`: the person at the MCP client first, else the desktop app's dialog. */
 export interface Askers {
@@ -34,6 +34,18 @@ export interface Askers {
   elicit?: (question: string, request: DestructiveRequest, timeoutMs: number) => Promise<ElicitAnswer>;
   /** The desktop app's native dialog, where there is one. */
   dialog?: ConfirmDestructive;
+  /** Why the client cannot be asked, when that is not simply a missing capability. */
+  unreachable?: string;
+}
+
+/**
+ * Thrown by an asker that must end this round to ask (MCP 2026-07-28: the call answers
+ * input_required, and the client retries it with the person's answer); carries that answer.
+ */
+export class AskPending extends Error {
+  constructor(readonly result: unknown) {
+    super('waiting for the person at the client');
+  }
 }
 
 const refuse = (message: string, why: string) => new OrchestratorError('forbidden', message, [{ field: 'policy', message: why }]);
@@ -53,14 +65,18 @@ export async function guardDestructive(policy: CommandPolicy, request: Destructi
   const seconds = `${Math.round(timeoutMs / 1000)} s`;
   if (askers.elicit) {
     const question = `An agent at ${askers.client} asks to run ${request.tool} on ${request.nodes.join(', ') || 'no nodes'}${request.detail ? `: ${request.detail}` : ''}. Allow it?`;
-    const answer = await askers.elicit(question, request, timeoutMs).catch(() => 'cancel' as const);
+    const answer = await askers.elicit(question, request, timeoutMs).catch((error: unknown) => {
+      if (error instanceof AskPending) throw error;
+      return 'cancel' as const;
+    });
     if (answer === 'allow') return `allowed by the person at ${askers.client} (elicitation)`;
+    if (answer === 'mismatch') throw refuse(`The answer from ${askers.client} was not one this server asked for about ${what} (forged, reused or for another action): refused`, 'ask: answer does not match');
     if (answer === 'timeout') throw refuse(`No answer from the person at ${askers.client} within ${seconds}: ${what} refused`, 'ask: no answer');
     throw refuse(`${what}: declined by the person at the client (${askers.client})`, `ask: ${answer === 'decline' ? 'declined' : 'cancelled'}`);
   }
   if (!askers.dialog) {
     throw refuse(
-      `${askers.client} cannot ask a person (it does not support MCP elicitation) and no desktop dialog is here, so ${what} is refused under policy ask. ` +
+      `${askers.client} cannot ask a person (${askers.unreachable ?? 'it does not support MCP elicitation'}) and no desktop dialog is here, so ${what} is refused under policy ask. ` +
         'Use a client with elicitation, or set MCP_COMMAND_POLICY=allow to let agents act without asking.',
       'ask: the client cannot ask a person',
     );

@@ -1,5 +1,6 @@
-import { SdkError, SdkErrorCode, type McpServer, type ServerContext } from '@modelcontextprotocol/server';
-import type { Askers, ElicitAnswer } from './destructive-guard';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { SdkError, SdkErrorCode, createRequestStateCodec, inputRequired, inputResponse, type McpServer, type ServerContext } from '@modelcontextprotocol/server';
+import { AskPending, type Askers, type DestructiveRequest, type ElicitAnswer } from './destructive-guard';
 
 /** The yes/no form the person at the client fills in (MCP elicitation, form mode). */
 const ALLOW_FORM = {
@@ -8,24 +9,44 @@ const ALLOW_FORM = {
   required: ['allow'],
 };
 
-/** Whether the client said at `initialize` that it can show a form to its person. */
-function canAskInForms(server: McpServer, ctx: ServerContext | undefined): ctx is ServerContext {
-  // A 2026-07-28 request carries its own envelope and asks through input_required results, not
-  // through a request to the client: not this path.
-  if (!ctx || ctx.mcpReq.envelope) return false;
-  const elicitation = server.server.getClientCapabilities()?.elicitation as { form?: object; url?: object } | undefined;
-  if (!elicitation) return false;
-  return elicitation.form !== undefined || elicitation.url === undefined; // {} means form, for older clients
-}
+/** What a 2026-era question carries through the client, sealed: the exact request, and a one-time id. */
+type AskState = DestructiveRequest & { once: string };
 
 /**
- * Who can be asked about one call: the person at the MCP client when it can show a form, and the
- * desktop dialog where there is one. The client's name comes from its `initialize`.
+ * Asking the person at an MCP client, in both protocol eras: a 2025-era session (stdio, the sockets)
+ * gets an elicitation/create request and waits for it; a 2026-07-28 request (any transport, HTTP
+ * included) ends its round with input_required, and the client retries with the answer. The retry's
+ * state is sealed (HMAC, this process's key), bound to the exact request, valid for the timeout, and
+ * honoured once, so an answer cannot be forged, reused or moved to another action.
  */
-export function askersFor(server: McpServer, ctx: ServerContext | undefined, dialog: Askers['dialog']): Askers {
-  const client = server.server.getClientVersion()?.name ?? 'this MCP client';
-  if (!canAskInForms(server, ctx)) return { client, dialog };
-  const elicit = async (question: string, _request: unknown, timeoutMs: number): Promise<ElicitAnswer> => {
+export function clientAsker(timeoutMs: number) {
+  const codec = createRequestStateCodec<AskState>({ key: randomBytes(32), ttlSeconds: Math.max(1, Math.round(timeoutMs / 1000)) });
+  const used = new Map<string, number>(); // once → expiry
+
+  const sameRequest = (a: DestructiveRequest, b: DestructiveRequest) => a.tool === b.tool && a.detail === b.detail && JSON.stringify(a.nodes) === JSON.stringify(b.nodes);
+
+  async function roundTrip(ctx: ServerContext, question: string, request: DestructiveRequest): Promise<ElicitAnswer> {
+    const answer = inputResponse(ctx.mcpReq.inputResponses, 'allow');
+    const sealed = ctx.mcpReq.requestState<string>();
+    if (answer.kind !== 'elicit' || typeof sealed !== 'string') {
+      const state = await codec.mint({ ...request, once: randomUUID() });
+      throw new AskPending(inputRequired({ inputRequests: { allow: inputRequired.elicit({ message: question, requestedSchema: ALLOW_FORM }) }, requestState: state }));
+    }
+    let asked: AskState;
+    try {
+      asked = await codec.verify(sealed, ctx);
+    } catch (error) {
+      return (error as Error).message === 'expired' ? 'timeout' : 'mismatch';
+    }
+    const now = Date.now();
+    for (const [once, until] of used) if (until < now) used.delete(once);
+    if (!sameRequest(asked, request) || used.has(asked.once)) return 'mismatch';
+    used.set(asked.once, now + timeoutMs + 60_000);
+    if (answer.action !== 'accept') return answer.action;
+    return answer.content?.allow === true ? 'allow' : 'decline';
+  }
+
+  async function pushed(ctx: ServerContext, question: string, timeoutMs: number): Promise<ElicitAnswer> {
     try {
       const result = await ctx.mcpReq.elicitInput({ mode: 'form', message: question, requestedSchema: ALLOW_FORM }, { timeout: timeoutMs });
       if (result.action !== 'accept') return result.action;
@@ -33,6 +54,21 @@ export function askersFor(server: McpServer, ctx: ServerContext | undefined, dia
     } catch (error) {
       return error instanceof SdkError && error.code === SdkErrorCode.RequestTimeout ? 'timeout' : 'cancel';
     }
+  }
+
+  /**
+   * Who can be asked about one call: the person at the client when it declared form elicitation
+   * (at initialize, or in a 2026 request's envelope), and the desktop dialog where there is one.
+   */
+  return function askersFor(server: McpServer, ctx: ServerContext | undefined, dialog: Askers['dialog']): Askers {
+    const client = server.server.getClientVersion()?.name;
+    // A 2025-era request over stateless HTTP comes without its session's initialize: whatever the
+    // client declared there, no question can reach it on this request.
+    if (!client) return { client: 'this MCP client', dialog, unreachable: ctx ? 'over HTTP, only a client speaking MCP 2026-07-28 can be asked; over stdio any client with elicitation can' : undefined };
+    const elicitation = server.server.getClientCapabilities()?.elicitation as { form?: object; url?: object } | undefined;
+    const canAsk = ctx !== undefined && elicitation !== undefined && (elicitation.form !== undefined || elicitation.url === undefined); // {} means form
+    if (!canAsk) return { client, dialog };
+    const modern = ctx.mcpReq.envelope !== undefined;
+    return { client, dialog, elicit: (question, request, ms) => (modern ? roundTrip(ctx, question, request) : pushed(ctx, question, ms)) };
   };
-  return { client, elicit, dialog };
 }

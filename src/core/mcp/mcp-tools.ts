@@ -23,8 +23,8 @@ import { CommandResponseSchema, NodeMetricsSchema, PlacementResponseSchema } fro
 import { TailscaleImportReportSchema } from '../../shared/schemas/tailscale';
 import type { Core } from '../app-core';
 import { selectNodes } from '../ssh/command-runner';
-import { guardDestructive, guardedNodeFields } from './destructive-guard';
-import { askersFor } from './elicit-confirm';
+import { AskPending, guardDestructive, guardedNodeFields } from './destructive-guard';
+import { clientAsker } from './elicit-confirm';
 import { registerRunbookPrompts } from './runbook-prompts';
 import { serveResourceSubscriptions } from './resource-subscriptions';
 import { MAX_INPUT_DEPTH, nestsDeeperThan } from '../util/json-depth';
@@ -74,6 +74,7 @@ export function createMcpServerFactory(core: Core, options: McpToolOptions): Mcp
   const { registry, monitor, ssh, eventLog, tailscale } = core;
   const scopes = new Map<string, TokenScope>();
   const calling = new AsyncLocalStorage<ServerContext>();
+  const askersFor = clientAsker(options.askTimeoutMs ?? 60_000);
 
   const factory = (caller?: McpCaller) => {
     // Local transports (stdio, the owner socket) act as the owner; HTTP acts as the request's token,
@@ -116,6 +117,11 @@ export function createMcpServerFactory(core: Core, options: McpToolOptions): Mcp
             auditBestEffort(() => audit(`ok in ${Date.now() - started} ms`));
             return { content: [{ type: 'text', text: JSON.stringify(result) }], structuredContent: result };
           } catch (error) {
+            // The person at the client is asked in this round's answer; the retry carries theirs.
+            if (error instanceof AskPending) {
+              auditBestEffort(() => core.ssh.audit.record({ actor, action: name, nodes: nodesOf(raw), detail: summarize(raw), outcome: 'asking the person at the client' }));
+              return error.result as never;
+            }
             const e = error instanceof OrchestratorError ? error : new OrchestratorError('internal_error', (error as Error).message);
             auditBestEffort(() => core.ssh.audit.record({ actor, action: name, nodes: nodesOf(raw), detail: summarize(raw), outcome: `${e.code}: ${e.message}` }));
             const fields = e.details.map((d) => `${d.field}: ${d.message}`).join('; ');
