@@ -158,8 +158,8 @@ export function createMcpServerFactory(core: Core, options: McpToolOptions): Mcp
     const guard = async (toolName: string, nodes: string[], detail: string) => {
       const askers = askersFor(server, calling.getStore(), options.confirm);
       const allowedBy = await guardDestructive(options.policy, { tool: toolName, nodes, detail }, askers, options.askTimeoutMs);
-      // A refusal is audited with the call's error; who allowed it is audited here.
-      auditBestEffort(() => core.ssh.audit.record({ actor, action: toolName, nodes, detail, outcome: allowedBy }));
+      // Under ask, who allowed it is audited here (a refusal is audited with the call's error).
+      if (options.policy === 'ask') auditBestEffort(() => core.ssh.audit.record({ actor, action: toolName, nodes, detail, outcome: allowedBy }));
     };
 
     /** Fields that choose a key or silence monitoring pass the command policy, like destructive tools. */
