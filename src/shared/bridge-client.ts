@@ -20,7 +20,6 @@ export interface WebSocketLike {
 }
 export type WebSocketConstructor = new (url: string) => WebSocketLike;
 
-
 /** How often the client asks the service for a sign of life once linked, and how long it waits to link. */
 export interface BridgeTiming {
   /** A ping every this often; no frame at all from the service for two of them means the link is dead. */

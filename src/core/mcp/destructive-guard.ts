@@ -48,6 +48,9 @@ export class AskPending extends Error {
   }
 }
 
+/** How long a person has to answer under `ask`, unless MCP_ASK_TIMEOUT (or the desktop's setting) says otherwise. */
+export const DEFAULT_ASK_TIMEOUT_MS = 60_000;
+
 const refuse = (message: string, why: string) => new OrchestratorError('forbidden', message, [{ field: 'policy', message: why }]);
 
 /**
@@ -56,7 +59,7 @@ const refuse = (message: string, why: string) => new OrchestratorError('forbidde
  * elicitation, else in the desktop app's dialog) and treats no answer within the timeout as no.
  * Resolves with who allowed it, for the audit log.
  */
-export async function guardDestructive(policy: CommandPolicy, request: DestructiveRequest, askers: Askers = { client: 'the client' }, timeoutMs = 60_000): Promise<string> {
+export async function guardDestructive(policy: CommandPolicy, request: DestructiveRequest, askers: Askers = { client: 'the client' }, timeoutMs = DEFAULT_ASK_TIMEOUT_MS): Promise<string> {
   if (policy === 'allow') return 'allowed by the command policy (allow)';
   const what = `${request.tool} on ${request.nodes.join(', ') || 'no nodes'}${request.detail ? `: ${request.detail}` : ''}`;
   if (policy === 'deny') {

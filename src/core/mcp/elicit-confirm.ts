@@ -20,8 +20,10 @@ type AskState = DestructiveRequest & { once: string };
  * honoured once, so an answer cannot be forged, reused or moved to another action.
  */
 export function clientAsker(timeoutMs: number) {
-  const codec = createRequestStateCodec<AskState>({ key: randomBytes(32), ttlSeconds: Math.max(1, Math.round(timeoutMs / 1000)) });
-  const used = new Map<string, number>(); // once → expiry
+  const ttlSeconds = Math.max(1, Math.round(timeoutMs / 1000));
+  const codec = createRequestStateCodec<AskState>({ key: randomBytes(32), ttlSeconds });
+  // One-time ids already honoured, until their state could no longer verify anyway (minted before now).
+  const used = new Map<string, number>(); // once → when it can be forgotten
 
   const sameRequest = (a: DestructiveRequest, b: DestructiveRequest) => a.tool === b.tool && a.detail === b.detail && JSON.stringify(a.nodes) === JSON.stringify(b.nodes);
 
@@ -41,7 +43,7 @@ export function clientAsker(timeoutMs: number) {
     const now = Date.now();
     for (const [once, until] of used) if (until < now) used.delete(once);
     if (!sameRequest(asked, request) || used.has(asked.once)) return 'mismatch';
-    used.set(asked.once, now + timeoutMs + 60_000);
+    used.set(asked.once, now + ttlSeconds * 1000);
     if (answer.action !== 'accept') return answer.action;
     return answer.content?.allow === true ? 'allow' : 'decline';
   }

@@ -23,7 +23,7 @@ import { CommandResponseSchema, NodeMetricsSchema, PlacementResponseSchema } fro
 import { TailscaleImportReportSchema } from '../../shared/schemas/tailscale';
 import type { Core } from '../app-core';
 import { selectNodes } from '../ssh/command-runner';
-import { AskPending, guardDestructive, guardedNodeFields } from './destructive-guard';
+import { AskPending, DEFAULT_ASK_TIMEOUT_MS, guardDestructive, guardedNodeFields } from './destructive-guard';
 import { clientAsker } from './elicit-confirm';
 import { registerRunbookPrompts } from './runbook-prompts';
 import { serveResourceSubscriptions } from './resource-subscriptions';
@@ -74,7 +74,8 @@ export function createMcpServerFactory(core: Core, options: McpToolOptions): Mcp
   const { registry, monitor, ssh, eventLog, tailscale } = core;
   const scopes = new Map<string, TokenScope>();
   const calling = new AsyncLocalStorage<ServerContext>();
-  const askersFor = clientAsker(options.askTimeoutMs ?? 60_000);
+  const askTimeoutMs = options.askTimeoutMs ?? DEFAULT_ASK_TIMEOUT_MS;
+  const askersFor = clientAsker(askTimeoutMs);
 
   const factory = (caller?: McpCaller) => {
     // Local transports (stdio, the owner socket) act as the owner; HTTP acts as the request's token,
@@ -157,7 +158,7 @@ export function createMcpServerFactory(core: Core, options: McpToolOptions): Mcp
     /** Every acting tool passes the server's command policy here, with what a person would be asked. */
     const guard = async (toolName: string, nodes: string[], detail: string) => {
       const askers = askersFor(server, calling.getStore(), options.confirm);
-      const allowedBy = await guardDestructive(options.policy, { tool: toolName, nodes, detail }, askers, options.askTimeoutMs);
+      const allowedBy = await guardDestructive(options.policy, { tool: toolName, nodes, detail }, askers, askTimeoutMs);
       // Under ask, who allowed it is audited here (a refusal is audited with the call's error).
       if (options.policy === 'ask') auditBestEffort(() => core.ssh.audit.record({ actor, action: toolName, nodes, detail, outcome: allowedBy }));
     };

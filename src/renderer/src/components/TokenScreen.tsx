@@ -12,16 +12,17 @@ export function TokenScreen({ refused }: { refused: boolean }) {
   const [error, setError] = useState<string | null>(null);
   // The desktop app watching a service: the new token is checked and kept by the app, which restarts.
   const [watchUrl, setWatchUrl] = useState<string | null>(null);
+  const shell = window.api ? fromShellBridge(window.api) : null;
   useEffect(() => {
-    if (window.api) void fromShellBridge(window.api).invoke('shell:settings', {}).then((s) => setWatchUrl(s.watch_url), () => {});
-  }, []);
+    void shell?.invoke('shell:settings', {}).then((s) => setWatchUrl(s.watch_url), () => {});
+  }, []); // read once, at mount
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (!token.trim()) return;
-    if (window.api && watchUrl) {
+    if (shell && watchUrl) {
       setError(null);
       try {
-        await fromShellBridge(window.api).invoke('shell:watchService', { url: watchUrl, token: token.trim() });
+        await shell.invoke('shell:watchService', { url: watchUrl, token: token.trim() });
       } catch (e) {
         setError((e as Error).message);
       }

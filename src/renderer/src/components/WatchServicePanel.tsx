@@ -8,6 +8,8 @@ import { useClusterStore } from '../store/cluster-store';
  * Settings → "Watch a service" (desktop only): a URL and a token make the app a client of a shared
  * service; the app checks both, keeps the token in the OS keychain and restarts in that mode.
  */
+const byField = (details: Array<{ field: string; message: string }>) => Object.fromEntries(details.map((d) => [d.field, d.message]));
+
 export function WatchServicePanel({ watching }: { watching: string | null }) {
   const { t } = useTranslation();
   const api = useClusterStore((s) => s.api)!;
@@ -17,7 +19,7 @@ export function WatchServicePanel({ watching }: { watching: string | null }) {
   const [state, setState] = useState<'idle' | 'checking' | 'restarting'>('idle');
   const apply = async (request: unknown) => {
     const checked = WatchServiceSchema.safeParse(request);
-    if (!checked.success) return setErrors(Object.fromEntries(fieldErrors(checked.error).map((e) => [e.field, e.message])));
+    if (!checked.success) return setErrors(byField(fieldErrors(checked.error)));
     setErrors({});
     setState('checking');
     try {
@@ -25,7 +27,7 @@ export function WatchServicePanel({ watching }: { watching: string | null }) {
       setState('restarting');
     } catch (error) {
       const details = (error as { payload?: { details?: Array<{ field: string; message: string }> } }).payload?.details ?? [];
-      setErrors(details.length ? Object.fromEntries(details.map((d) => [d.field, d.message])) : { url: (error as Error).message });
+      setErrors(details.length ? byField(details) : { url: (error as Error).message });
       setState('idle');
     }
   };
