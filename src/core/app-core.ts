@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { readJsonFile } from './util/read-json-file';
 import type { MonitorSettings } from '../shared/schemas/settings';
 import { acquireDataDirLock, type DataDirLock } from './registry/data-dir-lock';
@@ -44,7 +45,7 @@ export interface CoreOptions {
   /** The bundled demo fleet (data/nodes.json), offered to new users from the empty state. */
   demoNodesFile?: string;
   /** Environment webhooks (ALERT_WEBHOOK_URL), grouping window and delivery retries. */
-  alerts?: Pick<AlertServiceOptions, 'envWebhookUrls' | 'groupWindowMs' | 'delivery' | 'sender'>;
+  alerts?: Pick<AlertServiceOptions, 'envWebhookUrls' | 'envAlertmanagerUrls' | 'instance' | 'webUrl' | 'groupWindowMs' | 'delivery' | 'sender'>;
   /** SWARM_FAILOVER from the environment. */
   failover?: { enabledFromEnv?: boolean };
 }
@@ -105,7 +106,8 @@ export function createCore(options: CoreOptions): Core {
       log(`Imported ${initialImport.added.length} nodes from ${options.nodesFilePath}` + (initialImport.invalid.length ? `; ${initialImport.invalid.length} invalid field(s) skipped` : ''));
     }
     const settings = new SettingsStore({ dataDir, storeFactory: options.storeFactory ?? confStoreFactory, base: options.settings, pinned: options.settingSources, onRecovery });
-    const metrics = new PrometheusMetrics();
+    const instance = options.alerts?.instance ?? os.hostname();
+    const metrics = new PrometheusMetrics(instance);
     const monitor = new ClusterMonitor({ registry, settings: settings.effective, eventLog, checker: metrics.timed(checkNode), persistSettings: (before, after) => settings.saveChanges(before, after) });
     // States, history and the monitor's own stops and starts survive restarts (not for in-memory stores).
     const persistence = options.storeFactory === memoryStoreFactory ? null : new MonitorPersistence({ dataDir, monitor, log });
@@ -119,7 +121,7 @@ export function createCore(options: CoreOptions): Core {
       metricsIntervalMs: options.ssh?.metricsIntervalMs ?? 60_000,
       onStoreRecovery: onRecovery,
     });
-    const alerts = new AlertService({ dataDir, storeFactory: options.storeFactory ?? confStoreFactory, registry, monitor, onRecovery, audit: ssh.audit, ...options.alerts });
+    const alerts = new AlertService({ dataDir, storeFactory: options.storeFactory ?? confStoreFactory, registry, monitor, onRecovery, audit: ssh.audit, ...options.alerts, instance });
     metrics.attach(registry, monitor, alerts);
     const tailscale = new TailscaleService(registry, monitor, ssh.hostKeys);
     const containers = new ContainerService(registry, ssh.pool, ssh.audit);
@@ -153,8 +155,11 @@ export function createCore(options: CoreOptions): Core {
       workloads,
       tokens,
       suggest,
-      muteNode: (id, hours, actor) =>
-        operate(id, actor, 'mute_node', hours === 0 ? 'unmuted' : `muted for ${hours} h`, { muted_until: hours === 0 ? null : new Date(Date.now() + hours * 3600_000).toISOString() }),
+      muteNode: (id, hours, actor) => {
+        const node = operate(id, actor, 'mute_node', hours === 0 ? 'unmuted' : `muted for ${hours} h`, { muted_until: hours === 0 ? null : new Date(Date.now() + hours * 3600_000).toISOString() });
+        void alerts.followMute(node, actor); // Alertmanager silences follow, off the caller's path
+        return node;
+      },
       setMaintenance: (id, maintenance, actor) => operate(id, actor, 'set_maintenance', maintenance ? 'maintenance on' : 'maintenance off', { maintenance }),
       initialImport,
       demoNodesFile: options.demoNodesFile ?? null,

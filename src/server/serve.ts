@@ -26,6 +26,7 @@ export interface RunningService {
 /** Starts the core headless and serves REST, the web UI and MCP on HOST:PORT. */
 export async function startService(config: ServiceConfig, log: (line: string) => void = console.log, settingSources: PinnedSources = {}): Promise<RunningService> {
   const dataDir = config.DATA_DIR ?? defaultDataDir();
+  let listening: string | undefined; // the address, once bound (port 0 picks one)
   const core = createCore({
     dataDir,
     settings: monitorSettingsFrom(config),
@@ -34,7 +35,7 @@ export async function startService(config: ServiceConfig, log: (line: string) =>
     log,
     demoNodesFile: path.join(PACKAGE_ROOT, 'data/nodes.json'),
     ssh: sshOptionsFrom(config),
-    alerts: alertOptionsFrom(config),
+    alerts: { ...alertOptionsFrom(config), webUrl: () => config.PUBLIC_URL ?? listening },
     failover: failoverOptionsFrom(config),
   });
   try {
@@ -53,6 +54,7 @@ export async function startService(config: ServiceConfig, log: (line: string) =>
     const port = address && typeof address === 'object' ? address.port : config.PORT;
     const hostForUrl = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
     const url = `http://${hostForUrl}:${port}`;
+    listening = url;
     core.monitor.start();
     if (config.TAILSCALE_SYNC_INTERVAL > 0) core.tailscale.startSync(config.TAILSCALE_SYNC_INTERVAL * 1000);
     let closed = false;

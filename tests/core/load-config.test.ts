@@ -25,10 +25,17 @@ describe('service configuration', () => {
 
   it('reads ALERT_WEBHOOK_URL as a comma-separated list and names a bad entry', () => {
     const { config } = loadServiceConfig({ env: { ALERT_WEBHOOK_URL: 'http://127.0.0.1:9/a, https://hooks.example/b ,' }, cwd: tempDir() });
-    expect(alertOptionsFrom(config)).toEqual({ envWebhookUrls: ['http://127.0.0.1:9/a', 'https://hooks.example/b'] });
-    expect(alertOptionsFrom(loadServiceConfig({ env: {}, cwd: tempDir() }).config)).toEqual({ envWebhookUrls: [] });
+    expect(alertOptionsFrom(config)).toEqual({ envWebhookUrls: ['http://127.0.0.1:9/a', 'https://hooks.example/b'], envAlertmanagerUrls: [], instance: undefined });
+    expect(alertOptionsFrom(loadServiceConfig({ env: {}, cwd: tempDir() }).config)).toEqual({ envWebhookUrls: [], envAlertmanagerUrls: [], instance: undefined });
     expect(() => loadServiceConfig({ env: { ALERT_WEBHOOK_URL: 'http://ok/a,ftp://nope' }, cwd: tempDir() })).toThrow(/ALERT_WEBHOOK_URL\.1: must be an http\(s\) URL/);
     // The receiver's own limit, named at start rather than as a ZodError from deep inside (issue 32, finding 15).
     expect(() => loadServiceConfig({ env: { ALERT_WEBHOOK_URL: `http://127.0.0.1:9/${'a'.repeat(2100)}` }, cwd: tempDir() })).toThrow(/ALERT_WEBHOOK_URL\.0: must be at most 2,048 characters/);
+  });
+
+  it('reads ALERTMANAGER_URL as every peer of a cluster, and INSTANCE as this monitor\'s name', () => {
+    const { config } = loadServiceConfig({ env: { ALERTMANAGER_URL: 'http://am-1:9093, http://am-2:9093', INSTANCE: 'monitor-a' }, cwd: tempDir() });
+    expect(alertOptionsFrom(config)).toEqual({ envWebhookUrls: [], envAlertmanagerUrls: ['http://am-1:9093', 'http://am-2:9093'], instance: 'monitor-a' });
+    expect(() => loadServiceConfig({ env: { ALERTMANAGER_URL: 'http://am-1:9093,am-2:9093' }, cwd: tempDir() })).toThrow(/ALERTMANAGER_URL\.1: must be an http\(s\) URL/);
+    expect(() => loadServiceConfig({ env: { INSTANCE: 'two words' }, cwd: tempDir() })).toThrow(/INSTANCE: must be 1-100 letters/);
   });
 });

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FleetSimulator, loopbackAddress } from '../../src/core/simulator/fleet-simulator';
@@ -82,6 +83,8 @@ describe('alert channels and /metrics over REST', () => {
     expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = res.body as string;
     for (const [i, role] of ROLES.entries()) expect(text).toContain(`mco_node_up{node="n${i + 1}",role="${role}"} 1`);
+    // Two monitors of one fleet tell themselves apart: INSTANCE, by default the hostname.
+    expect(text).toContain(`mco_instance_info{name="${os.hostname()}"} 1`);
     expect(text).toContain('mco_node_state{node="n1",state="healthy"} 1');
     expect(text).toContain('mco_node_state{node="n1",state="unhealthy"} 0');
     expect(text).toMatch(/mco_node_latency_seconds\{node="n1"\} 0\.\d+/);

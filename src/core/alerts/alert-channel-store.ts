@@ -47,3 +47,8 @@ const channelId = (entry: unknown): string => {
 export function envWebhookChannels(urls: string[]): AlertChannel[] {
   return urls.map((url, i) => AlertChannelSchema.parse({ id: `env-${i + 1}`, name: 'ALERT_WEBHOOK_URL', type: 'webhook', url }));
 }
+
+/** ALERTMANAGER_URL="http://am-1:9093,http://am-2:9093" → one Alertmanager channel, env-alertmanager (read-only). */
+export function envAlertmanagerChannel(urls: string[]): AlertChannel[] {
+  return urls.length === 0 ? [] : [AlertChannelSchema.parse({ id: 'env-alertmanager', name: 'ALERTMANAGER_URL', type: 'alertmanager', urls })];
+}

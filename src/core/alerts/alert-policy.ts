@@ -67,7 +67,7 @@ export class AlertPolicy {
     }
     if (event.kind === 'failover' && event.node) {
       const title = event.to === 'drain' ? `${event.node} drained in Swarm` : event.to === 'active' ? `${event.node} active in Swarm again` : `${event.node}: failover ${event.to}`;
-      this.options.show({ event: 'failover', title, body: event.reason, nodeId: event.node, nodes: [{ id: event.node, reason: event.reason }] });
+      this.options.show({ event: 'failover', title, body: event.reason, nodeId: event.node, nodes: [{ id: event.node, reason: event.reason }], to: event.to });
       return;
     }
     if (event.kind !== 'transition' || !event.node || this.#paused || this.#offline || this.#silenced(event.node)) return;

@@ -1,5 +1,7 @@
+import os from 'node:os';
 import { OrchestratorError, parseOrThrow } from '../../shared/errors';
-import { AlertChannelsUpdateSchema, type AlertChannel, type AlertChannelsView, type AlertPayload, type AlertTestResult } from '../../shared/schemas/alerts';
+import { AlertChannelsUpdateSchema, type AlertChannel, type AlertChannelsView, type AlertPayload, type AlertTestResult, type NodeSilences } from '../../shared/schemas/alerts';
+import type { Node } from '../../shared/schemas/node';
 import { Emitter } from '../util/emitter';
 import type { NodeRegistry } from '../registry/node-registry';
 import type { StoreFactory, StoreRecovery } from '../registry/json-store';
@@ -7,7 +9,8 @@ import type { ClusterMonitor } from '../monitor/cluster-monitor';
 import { AlertPolicy, type Alert } from './alert-policy';
 import { buildAlertPayload } from './alert-payload';
 import { AlertDelivery, DEFAULT_DELIVERY, type DeliveryOutcome, type DeliveryPolicy, type DeliveryResult } from './alert-delivery';
-import { AlertChannelStore, envWebhookChannels } from './alert-channel-store';
+import { AlertChannelStore, envAlertmanagerChannel, envWebhookChannels } from './alert-channel-store';
+import { AlertmanagerForwarder, type AlertmanagerChannel } from './alertmanager/alertmanager-forwarder';
 import { redactChannel, restoreSecrets } from './channel-secrets';
 import { sendToChannel, type ChannelSender } from './channel-sender';
 import { channelChanges, describeChannelChanges } from './channel-changes';
@@ -20,6 +23,12 @@ export interface AlertServiceOptions {
   monitor: ClusterMonitor;
   /** From ALERT_WEBHOOK_URL: generic webhooks that exist while the variable is set. */
   envWebhookUrls?: string[];
+  /** From ALERTMANAGER_URL: every peer of an Alertmanager cluster, one read-only channel. */
+  envAlertmanagerUrls?: string[];
+  /** Names this monitor in what it sends (default: the hostname). */
+  instance?: string;
+  /** The web UI's address people open (a link in each Alertmanager alert); read when an alert is made. */
+  webUrl?: () => string | undefined;
   /** Changes within this window become one alert (default 5 s). */
   groupWindowMs?: number;
   delivery?: Partial<DeliveryPolicy>;
@@ -50,24 +59,48 @@ export class AlertService {
   readonly #policy: AlertPolicy;
   readonly #offs: Array<() => void>;
   readonly #testsInFlight = new Map<string, Promise<DeliveryResult>>();
+  readonly #alertmanager: AlertmanagerForwarder;
 
   constructor(private readonly options: AlertServiceOptions) {
     const { registry, monitor } = options;
     this.#store = new AlertChannelStore(options.dataDir, options.storeFactory, options.onRecovery ?? (() => {}));
-    this.#env = envWebhookChannels(options.envWebhookUrls ?? []);
+    this.#env = [...envWebhookChannels(options.envWebhookUrls ?? []), ...envAlertmanagerChannel(options.envAlertmanagerUrls ?? [])];
+    const groupWindowMs = options.groupWindowMs ?? 5000;
+    this.#alertmanager = new AlertmanagerForwarder({
+      dataDir: options.dataDir,
+      storeFactory: options.storeFactory,
+      onRecovery: options.onRecovery ?? (() => {}),
+      instance: options.instance ?? os.hostname(),
+      webUrl: options.webUrl,
+      nodeOf: (id) => registry.get(id),
+      healthOf: (id) => monitor.healthOf(id),
+      logEvent: (event) => monitor.logEvent(event),
+      onOutcome: (channel, outcome) => this.events.emit('delivery', { channel, outcome }),
+      groupWindowMs,
+      timeoutMs: options.delivery?.timeoutMs,
+      retryBaseMs: options.delivery?.baseDelayMs,
+    });
     this.#delivery = new AlertDelivery(options.sender ?? sendToChannel, { ...DEFAULT_DELIVERY, ...options.delivery }, (channel, outcome, payload, error, attempts) =>
       this.#onOutcome(channel, outcome, payload, error, attempts),
     );
-    this.#policy = new AlertPolicy({ nodeOf: (id) => registry.get(id), groupWindowMs: options.groupWindowMs, show: (alert) => this.#dispatch(alert) });
+    this.#policy = new AlertPolicy({ nodeOf: (id) => registry.get(id), groupWindowMs, show: (alert) => this.#dispatch(alert) });
     this.#offs = [
       monitor.events.on('event', (event) => this.#policy.onEvent(event)),
-      monitor.events.on('status', (status) => this.#policy.setPaused(status.monitor.paused)),
+      monitor.events.on('status', (status) => {
+        this.#policy.setPaused(status.monitor.paused);
+        this.#alertmanager.reconcile(status.monitor.offline);
+      }),
     ];
+    this.#alertmanager.setChannels(this.#alertmanagerChannels()); // resends what still fired before a restart
   }
 
   /** Every channel (environment first), secrets redacted, with how its deliveries went. */
   list(): AlertChannelsView {
-    const view = (channel: AlertChannel, source: 'env' | 'data_dir') => ({ channel: redactChannel(channel), source, delivery: this.#delivery.state(channel.id) });
+    const view = (channel: AlertChannel, source: 'env' | 'data_dir') => ({
+      channel: redactChannel(channel),
+      source,
+      delivery: (channel.type === 'alertmanager' ? this.#alertmanager.state(channel.id) : null) ?? this.#delivery.state(channel.id),
+    });
     return { channels: [...this.#env.map((c) => view(c, 'env')), ...this.#store.all().map((c) => view(c, 'data_dir'))] };
   }
 
@@ -86,6 +119,7 @@ export class AlertService {
     // Audited first: a change that cannot be recorded is not made (as with commands).
     if (change) this.options.audit?.record({ actor, action: 'update_alert_channels', nodes: [], detail: change, outcome: 'ok' });
     this.#store.replace(next);
+    this.#alertmanager.setChannels(this.#alertmanagerChannels());
     for (const old of previous) {
       if (channels.some((c) => c.id === old.id)) continue;
       this.#delivery.forget(old.id);
@@ -107,13 +141,24 @@ export class AlertService {
       targets.map((channel) => {
         let pending = this.#testsInFlight.get(channel.id);
         if (!pending) {
-          pending = this.#delivery.deliver(channel, payload).finally(() => this.#testsInFlight.delete(channel.id));
+          const sent = channel.type === 'alertmanager' ? this.#alertmanager.test(channel) : this.#delivery.deliver(channel, payload);
+          pending = sent.finally(() => this.#testsInFlight.delete(channel.id));
           this.#testsInFlight.set(channel.id, pending);
         }
         return pending;
       }),
     );
     return { results };
+  }
+
+  /** Active Alertmanager silences that cover the node's alerts (empty without an Alertmanager channel). */
+  silences(nodeId: string): Promise<NodeSilences> {
+    return this.#alertmanager.silences(nodeId);
+  }
+
+  /** After a mute or unmute: Alertmanager channels with silence_on_mute follow it (never fails the mute). */
+  followMute(node: Node, actor: string): Promise<void> {
+    return this.#alertmanager.onMute(node, actor);
   }
 
   /** Collected changes go out now instead of at the end of the grouping window. */
@@ -125,15 +170,22 @@ export class AlertService {
     this.#offs.forEach((off) => off());
     this.#policy.setPaused(true); // drops a half-collected window
     this.#delivery.close();
+    this.#alertmanager.close();
   }
 
   #payload(alert: Alert): AlertPayload {
     return buildAlertPayload(alert, (id) => this.options.registry.get(id), this.options.monitor.status());
   }
 
+  #alertmanagerChannels(): AlertmanagerChannel[] {
+    return [...this.#env, ...this.#store.all()].filter((c): c is AlertmanagerChannel => c.type === 'alertmanager');
+  }
+
   #dispatch(alert: Alert): void {
     this.events.emit('alert', alert);
-    const targets = [...this.#env, ...this.#store.all()].filter((c) => c.enabled && (!c.events || c.events.includes(alert.event)));
+    // Alertmanager keeps its own state of what fires (each of its channels filters by events).
+    this.#alertmanager.onAlert(alert);
+    const targets = [...this.#env, ...this.#store.all()].filter((c) => c.type !== 'alertmanager' && c.enabled && (!c.events || c.events.includes(alert.event)));
     if (targets.length === 0) return;
     const payload = this.#payload(alert);
     for (const channel of targets) void this.#delivery.deliver(channel, payload);

@@ -76,7 +76,7 @@ function discord(url: string, p: AlertPayload): HttpMessage {
   });
 }
 
-export function httpMessage(channel: Exclude<AlertChannel, { type: 'email' }>, payload: AlertPayload): HttpMessage {
+export function httpMessage(channel: Exclude<AlertChannel, { type: 'email' | 'alertmanager' }>, payload: AlertPayload): HttpMessage {
   switch (channel.type) {
     case 'webhook':
       return json(channel.url, payload);

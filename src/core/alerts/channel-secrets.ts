@@ -72,6 +72,7 @@ export function redactChannel(channel: AlertChannel): AlertChannel {
  */
 function target(channel: AlertChannel): string {
   if (channel.type === 'email') return JSON.stringify(['smtp', channel.host.toLowerCase(), channel.port, channel.secure]);
+  if (channel.type === 'alertmanager') return JSON.stringify(['alertmanager', ...channel.urls]); // holds no secret of ours
   const u = new URL(channel.url);
   // An ntfy topic may sit under a base path or before a suffix (/topic/send): the whole path counts.
   return JSON.stringify([u.protocol, u.hostname, u.port, channel.type === 'ntfy' ? u.pathname.replace(/\/+$/, '') : '']);

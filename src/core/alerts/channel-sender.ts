@@ -26,20 +26,28 @@ async function readPrefix(body: AsyncIterable<Buffer> & { destroy(): unknown }, 
   return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
 }
 
-async function postHttp(channel: Exclude<AlertChannel, { type: 'email' }>, payload: AlertPayload, timeoutMs: number): Promise<void> {
-  const message = httpMessage(channel, payload);
-  // One deadline for connect, headers and body: a receiver that hangs costs at most timeoutMs.
+/**
+ * One HTTP request under one deadline for connect, headers and body (a receiver that hangs costs at
+ * most timeoutMs). Rejects on a status outside 2xx; resolves with at most `maxBytes` of the body.
+ */
+export async function httpExchange(url: string, init: { method: 'GET' | 'POST' | 'DELETE'; headers?: Record<string, string>; body?: string }, timeoutMs: number, maxBytes = ERROR_PREFIX_BYTES): Promise<string> {
   const { request } = await loadUndici(); // at the first alert, not at start-up
-  const response = await request(message.url, {
-    method: 'POST',
-    headers: { 'user-agent': 'mcp-cloud-orchestrator', ...message.headers },
-    body: message.body,
+  const response = await request(url, {
+    method: init.method,
+    headers: { 'user-agent': 'mcp-cloud-orchestrator', ...init.headers },
+    body: init.body,
     signal: AbortSignal.timeout(timeoutMs),
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
   });
-  const text = await readPrefix(response.body, ERROR_PREFIX_BYTES);
+  const text = await readPrefix(response.body, maxBytes);
   if (response.statusCode < 200 || response.statusCode >= 300) throw new Error(`HTTP ${response.statusCode}${text ? `: ${text.slice(0, 200)}` : ''}`);
+  return text;
+}
+
+async function postHttp(channel: Exclude<AlertChannel, { type: 'email' | 'alertmanager' }>, payload: AlertPayload, timeoutMs: number): Promise<void> {
+  const message = httpMessage(channel, payload);
+  await httpExchange(message.url, { method: 'POST', headers: message.headers, body: message.body }, timeoutMs);
 }
 
 async function sendMail(channel: Extract<AlertChannel, { type: 'email' }>, payload: AlertPayload, timeoutMs: number): Promise<void> {
@@ -71,4 +79,9 @@ async function sendMail(channel: Extract<AlertChannel, { type: 'email' }>, paylo
   }
 }
 
-export const sendToChannel: ChannelSender = (channel, payload, timeoutMs) => (channel.type === 'email' ? sendMail(channel, payload, timeoutMs) : postHttp(channel, payload, timeoutMs));
+export const sendToChannel: ChannelSender = async (channel, payload, timeoutMs) => {
+  if (channel.type === 'email') return sendMail(channel, payload, timeoutMs);
+  // Alertmanager is stateful (resends, recovery): the AlertmanagerForwarder sends to it.
+  if (channel.type === 'alertmanager') throw new Error('Alertmanager channels are sent by the Alertmanager forwarder');
+  return postHttp(channel, payload, timeoutMs);
+};

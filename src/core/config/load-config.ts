@@ -83,9 +83,9 @@ export function sshOptionsFrom(config: ServiceConfig, env: NodeJS.ProcessEnv = p
   };
 }
 
-/** Alert settings of the headless service: the environment's webhooks. */
+/** Alert settings of the headless service: the environment's webhooks and Alertmanager peers, and this monitor's name. */
 export function alertOptionsFrom(config: ServiceConfig) {
-  return { envWebhookUrls: config.ALERT_WEBHOOK_URL ?? [] };
+  return { envWebhookUrls: config.ALERT_WEBHOOK_URL ?? [], envAlertmanagerUrls: config.ALERTMANAGER_URL ?? [], instance: config.INSTANCE };
 }
 
 /** SWARM_FAILOVER, when given, wins over the saved failover setting at start. */

@@ -29,6 +29,9 @@ export class PrometheusMetrics {
   #disposed = false;
   #offs: Array<() => void> = [];
 
+  /** `instance` names this monitor (mco_instance_info), as two monitors of one fleet are told apart. */
+  constructor(private readonly instance = 'local') {}
+
   /** Starts recording (GET /metrics does, when it is registered). */
   enable(): void {
     this.#enabled = true;
@@ -106,6 +109,8 @@ export class PrometheusMetrics {
       sweep: new client.Histogram({ name: 'mco_sweep_duration_seconds', help: 'Wall time of one full sweep over all monitored nodes', buckets: SWEEP_BUCKETS, registers: [target] }),
       alerts: new client.Counter({ name: 'mco_alerts_sent_total', help: 'Alert deliveries by channel and result (sent, retried, failed, dropped)', labelNames: ['channel', 'result'], registers: [target] }),
     };
+    // Not a label on every series: Prometheus sets its own `instance` (the scrape target) there.
+    new client.Gauge({ name: 'mco_instance_info', help: 'This monitor, named by INSTANCE (default: the hostname); always 1', labelNames: ['name'], registers: [target] }).set({ name: this.instance }, 1);
     if (this.#attached) this.#gauges(client, target, this.#attached);
     return instruments;
   }

@@ -43,6 +43,7 @@ export const en = {
     slack: 'Slack',
     discord: 'Discord',
     email: 'Email',
+    alertmanager: 'Alertmanager',
   },
   containers: {
     title: 'Containers',
@@ -501,7 +502,7 @@ export const en = {
   alerts: {
     legend: 'Alert channels',
     none: 'No channels. Alerts go to native notifications only.',
-    fromEnv: '(ALERT_WEBHOOK_URL)',
+    fromEnv: '(from the environment)',
     failing: 'Failing: {{line}}',
     idle: 'nothing sent yet',
     counts: '{{sent}} sent, {{failed}} failed',
@@ -515,6 +516,10 @@ export const en = {
     id: 'Id',
     topicUrl: 'Topic URL',
     webhookUrl: 'Webhook URL',
+    amUrls: 'Alertmanager peers (every URL, comma-separated)',
+    resendInterval: 'Resend every (seconds)',
+    silenceOnMute: 'A mute here also creates an Alertmanager silence for the node',
+    peerFailing: '{{url}} failing: {{error}}',
     priority: 'Priority (min, low, default, high, urgent)',
     tags: 'Tags (comma-separated)',
     token: 'Access token',

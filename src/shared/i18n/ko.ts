@@ -38,6 +38,7 @@ export const ko: Catalogue = {
     slack: 'Slack',
     discord: 'Discord',
     email: '이메일',
+    alertmanager: 'Alertmanager',
   },
   containers: {
     title: '컨테이너',
@@ -496,7 +497,7 @@ export const ko: Catalogue = {
   alerts: {
     legend: '알림 채널',
     none: '채널이 없습니다. 알림은 데스크톱 알림으로만 표시됩니다.',
-    fromEnv: '(ALERT_WEBHOOK_URL)',
+    fromEnv: '(환경 변수에서)',
     failing: '전송 실패 중: {{line}}',
     idle: '아직 보낸 알림 없음',
     counts: '{{sent}}건 전송, {{failed}}건 실패',
@@ -510,6 +511,10 @@ export const ko: Catalogue = {
     id: 'ID',
     topicUrl: '토픽 URL',
     webhookUrl: '웹훅 URL',
+    amUrls: 'Alertmanager 피어 (모든 URL, 쉼표로 구분)',
+    resendInterval: '재전송 간격 (초)',
+    silenceOnMute: '여기서 알림을 끄면 Alertmanager에도 이 노드의 사일런스를 만들기',
+    peerFailing: '{{url}} 실패: {{error}}',
     priority: '우선순위 (min, low, default, high, urgent)',
     tags: '태그 (쉼표로 구분)',
     token: '액세스 토큰',

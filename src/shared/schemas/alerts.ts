@@ -16,6 +16,8 @@ export interface AlertNotice {
   nodeId: string | null;
   /** The nodes it is about, with the reason each one changed. */
   nodes: Array<{ id: string; reason: string }>;
+  /** A failover's outcome (drain, active, or why it failed): Alertmanager fires on drain and resolves on active. */
+  to?: string | null;
 }
 
 /** Shown instead of a secret (a password, a webhook path token); sent back unchanged it keeps the stored value. */
@@ -76,8 +78,21 @@ export const AlertChannelSchema = z.discriminatedUnion(
       from: email(),
       to: z.array(email()).min(1, { error: 'needs at least one recipient' }).max(20),
     }),
+    z.strictObject({
+      ...base,
+      type: z.literal('alertmanager'),
+      /** Every peer of the Alertmanager cluster (e.g. http://am-1:9093): each gets every alert, as Prometheus sends them. */
+      urls: z
+        .array(httpUrl)
+        .min(1, { error: 'needs at least one Alertmanager URL' })
+        .max(10, { error: 'must list at most 10 Alertmanager peers' }),
+      /** Seconds between resends of what still fires; endsAt is set four of them ahead. */
+      resend_interval_s: z.number().min(0.2).max(3600).default(60),
+      /** A mute in our window also creates an Alertmanager silence for the node, until the mute ends. */
+      silence_on_mute: z.boolean().default(false),
+    }),
   ],
-  { error: 'type must be one of webhook, ntfy, slack, discord, email' },
+  { error: 'type must be one of webhook, ntfy, slack, discord, email, alertmanager' },
 );
 export type AlertChannel = z.infer<typeof AlertChannelSchema>;
 export type AlertChannelType = AlertChannel['type'];
@@ -104,6 +119,10 @@ export const ChannelDeliverySchema = z.object({
   consecutive_failures: z.int(),
   last_success_at: z.string().nullable(),
   last_failure: z.object({ at: z.string(), event: AlertEventSchema, error: z.string(), attempts: z.int() }).nullable(),
+  /** Alertmanager channels: how each peer answers (one peer down still delivers through the others). */
+  peers: z
+    .array(z.object({ url: z.string(), status: z.enum(['idle', 'ok', 'failing']), consecutive_failures: z.int(), last_success_at: z.string().nullable(), last_error: z.string().nullable() }))
+    .optional(),
 });
 export type ChannelDelivery = z.infer<typeof ChannelDeliverySchema>;
 
@@ -117,6 +136,26 @@ export const AlertChannelViewSchema = z.object({
 export type AlertChannelView = z.infer<typeof AlertChannelViewSchema>;
 export const AlertChannelsViewSchema = z.object({ channels: z.array(AlertChannelViewSchema) });
 export type AlertChannelsView = z.infer<typeof AlertChannelsViewSchema>;
+
+/** An active Alertmanager silence that covers one of a node's alerts (the node detail shows it). */
+export const NodeSilenceSchema = z.object({
+  id: z.string(),
+  /** The peer that answered. */
+  alertmanager: z.string(),
+  /** As amtool writes them: node="db-1", alertname=~"Node.*". */
+  matchers: z.array(z.string()),
+  /** Which of the node's alerts it silences (NodeDown, HostKeyChanged, FailoverAction). */
+  covers: z.array(z.string()),
+  ends_at: z.string().nullable(),
+  created_by: z.string(),
+  comment: z.string(),
+});
+export const NodeSilencesSchema = z.object({
+  silences: z.array(NodeSilenceSchema),
+  /** Alertmanager channels none of whose peers answered. */
+  errors: z.array(z.object({ channel_id: z.string(), error: z.string() })),
+});
+export type NodeSilences = z.infer<typeof NodeSilencesSchema>;
 
 export const AlertTestRequestSchema = z.strictObject({
   /** One channel; every enabled channel when omitted. */

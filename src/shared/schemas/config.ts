@@ -42,6 +42,16 @@ export const ServiceConfigSchema = z.strictObject({
     .transform((v) => v.split(',').map((u) => u.trim()).filter(Boolean))
     .pipe(z.array(AlertUrlSchema).max(20, { error: 'must list at most 20 URLs' }))
     .optional(),
+  /** Every peer of an Alertmanager cluster, comma-separated: each gets every alert (see the README's HA recipe). */
+  ALERTMANAGER_URL: z
+    .string()
+    .transform((v) => v.split(',').map((u) => u.trim()).filter(Boolean))
+    .pipe(z.array(AlertUrlSchema).max(10, { error: 'must list at most 10 Alertmanager peers' }))
+    .optional(),
+  /** This monitor's name in what it sends and in /metrics (default: the hostname). */
+  INSTANCE: z.string().regex(/^[\w.:-]{1,100}$/, { error: 'must be 1-100 letters, digits, _ . : or -' }).optional(),
+  /** The address people open the web UI at (links in alerts); default: the address the service listens on. */
+  PUBLIC_URL: AlertUrlSchema.optional(),
 });
 export type ServiceConfig = z.infer<typeof ServiceConfigSchema>;
 export const SERVICE_CONFIG_KEYS = Object.keys(ServiceConfigSchema.shape) as Array<keyof ServiceConfig>;

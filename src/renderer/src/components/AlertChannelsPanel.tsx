@@ -10,14 +10,15 @@ import { useGate } from '../store/scope-gate';
 import { channelTypeLabel } from '../i18n/enum-labels';
 
 type Draft = Record<string, string>;
-const TYPES: AlertChannelType[] = ['webhook', 'ntfy', 'slack', 'discord', 'email'];
-const EMPTY: Draft = { type: 'webhook', id: '', url: '', priority: 'high', tags: '', token: '', host: '', port: '587', username: '', password: '', plain: '', from: '', to: '' };
+const TYPES: AlertChannelType[] = ['webhook', 'ntfy', 'slack', 'discord', 'email', 'alertmanager'];
+const EMPTY: Draft = { type: 'webhook', id: '', url: '', priority: 'high', tags: '', token: '', host: '', port: '587', username: '', password: '', plain: '', from: '', to: '', urls: '', resend: '60', silence: '' };
 
 /** The add form's strings as a channel for the shared schema (lists split on commas). */
 function toChannel(d: Draft): Record<string, unknown> {
   const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
   const optional = (s: string) => (s ? s : undefined);
   if (d.type === 'email') return { id: d.id, type: 'email', host: d.host, port: Number(d.port), username: optional(d.username), password: optional(d.password), allow_plain_auth: d.plain === 'true', from: d.from, to: list(d.to) };
+  if (d.type === 'alertmanager') return { id: d.id, type: 'alertmanager', urls: list(d.urls), resend_interval_s: Number(d.resend), silence_on_mute: d.silence === 'true' };
   if (d.type === 'ntfy') return { id: d.id, type: 'ntfy', url: d.url, priority: d.priority, tags: list(d.tags), token: optional(d.token) };
   return { id: d.id, type: d.type, url: d.url };
 }
@@ -84,11 +85,16 @@ export function AlertChannelsPanel() {
         const c = v.channel;
         return (
           <div key={c.id} className={v.delivery.status === 'failing' ? 'alert-channel failing' : 'alert-channel'}>
-            <strong>{c.id}</strong> <span className="muted">{channelTypeLabel(c.type)}</span> <span className="mono">{'url' in c ? c.url : c.host}</span>
+            <strong>{c.id}</strong> <span className="muted">{channelTypeLabel(c.type)}</span> <span className="mono">{'url' in c ? c.url : c.type === 'alertmanager' ? c.urls.join(', ') : c.host}</span>
             {v.source === 'env' && <span className="muted"> {t('alerts.fromEnv')}</span>}
             <div className={v.delivery.status === 'failing' ? 'error' : 'muted'} role={v.delivery.status === 'failing' ? 'alert' : undefined}>
               {v.delivery.status === 'failing' ? t('alerts.failing', { line: deliveryLine(v, t) }) : deliveryLine(v, t)}
             </div>
+            {v.delivery.peers
+              ?.filter((p) => p.status === 'failing')
+              .map((p) => (
+                <div key={p.url} className="error" role="alert">{t('alerts.peerFailing', { url: p.url, error: p.last_error ?? '' })}</div>
+              ))}
             <button {...gate('alerts:test')} onClick={() => void test(c.id)}>{t('alerts.sendTest')}</button>
             {v.source === 'data_dir' && (
               <>
@@ -112,7 +118,13 @@ export function AlertChannelsPanel() {
           </select>
         </div>
         {field('id', t('alerts.id'))}
-        {draft.type !== 'email' && field('url', draft.type === 'ntfy' ? t('alerts.topicUrl') : t('alerts.webhookUrl'), 'url')}
+        {draft.type === 'alertmanager' && [field('urls', t('alerts.amUrls')), field('resend', t('alerts.resendInterval'))]}
+        {draft.type === 'alertmanager' && (
+          <label className="toggle">
+            <input type="checkbox" checked={draft.silence === 'true'} onChange={(e) => setDraft({ ...draft, silence: e.target.checked ? 'true' : '' })} /> {t('alerts.silenceOnMute')}
+          </label>
+        )}
+        {draft.type !== 'email' && draft.type !== 'alertmanager' && field('url', draft.type === 'ntfy' ? t('alerts.topicUrl') : t('alerts.webhookUrl'), 'url')}
         {draft.type === 'ntfy' && [field('priority', t('alerts.priority')), field('tags', t('alerts.tags')), field('token', t('alerts.token'), 'password')]}
         {draft.type === 'email' && [field('host', t('alerts.host')), field('port', t('alerts.port')), field('username', t('alerts.user')), field('password', t('alerts.password'), 'password'), field('from', t('alerts.from')), field('to', t('alerts.to'))]}
         {draft.type === 'email' && (

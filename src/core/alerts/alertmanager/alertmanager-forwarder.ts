@@ -1,0 +1,326 @@
+import type { AlertChannel, ChannelDelivery, NodeSilences } from '../../../shared/schemas/alerts';
+import type { HealthEvent, NodeHealth } from '../../../shared/schemas/health';
+import type { Node } from '../../../shared/schemas/node';
+import type { StoreFactory, StoreRecovery } from '../../registry/json-store';
+import type { Alert } from '../alert-policy';
+import type { DeliveryOutcome, DeliveryResult } from '../alert-delivery';
+import { httpExchange } from '../channel-sender';
+import { AM_ALERTNAMES, entryKey, matchesAll, toAmAlert, type AmAlert, type AmEntry, type AmMatcher, type FiringEvent } from './am-alert';
+import { AmFiringSet } from './am-firing-set';
+import { AmPeer, endpoint, type PeerState } from './am-peer';
+
+export type AlertmanagerChannel = Extract<AlertChannel, { type: 'alertmanager' }>;
+
+export interface AlertmanagerForwarderOptions {
+  dataDir: string;
+  storeFactory: StoreFactory;
+  onRecovery: (recovery: StoreRecovery) => void;
+  /** Names this monitor in every alert (default: the hostname). */
+  instance: string;
+  /** The web UI's address people open, for the link in each alert; none when unknown. */
+  webUrl?: () => string | undefined;
+  nodeOf: (id: string) => Node | undefined;
+  healthOf: (id: string) => NodeHealth;
+  logEvent: (event: Omit<HealthEvent, 'seq' | 'at'>) => void;
+  onOutcome: (channel: AlertChannel, outcome: DeliveryOutcome) => void;
+  /** The policy's grouping window: a recovery the policy did not report within it is resolved here. */
+  groupWindowMs: number;
+  timeoutMs?: number;
+  retryBaseMs?: number;
+  now?: () => number;
+}
+
+/** One-off alerts (a changed host key, a failed failover) fire this long unless something resolves them. */
+const ONE_OFF_MS = 60 * 60_000;
+/** Failures in a row after which a peer's trouble is written to the event log (once per streak). */
+const REPORT_AFTER = 3;
+/** Our silences carry this comment, so unmuting expires only what a mute created. */
+const MUTE_COMMENT = 'Muted in MCP Cloud Orchestrator';
+const SEVERITY: Record<FiringEvent, string> = { node_down: 'critical', monitor_offline: 'critical', host_key_changed: 'warning', failover: 'warning' };
+
+interface Lane {
+  channel: AlertmanagerChannel;
+  config: string;
+  peers: AmPeer[];
+  lastFailure: ChannelDelivery['last_failure'];
+}
+
+interface SilenceWire {
+  id: string;
+  status?: { state?: string };
+  matchers?: AmMatcher[];
+  startsAt?: string;
+  endsAt?: string;
+  createdBy?: string;
+  comment?: string;
+}
+
+/**
+ * Alertmanager as an alert channel. Our policy decides what is an alert; this keeps what fires and
+ * tells every Alertmanager peer: resends while firing (endsAt four resends ahead), endsAt = now on
+ * recovery, everything again at start. Alertmanager deduplicates, groups, silences and routes.
+ */
+export class AlertmanagerForwarder {
+  readonly #set: AmFiringSet;
+  readonly #lanes = new Map<string, Lane>();
+  /** Since when a firing alert's cause has looked over (a backstop for recoveries the policy held back). */
+  readonly #clearSince = new Map<string, number>();
+  readonly #now: () => number;
+  readonly #timeoutMs: number;
+
+  constructor(private readonly options: AlertmanagerForwarderOptions) {
+    this.#now = options.now ?? Date.now;
+    this.#timeoutMs = options.timeoutMs ?? 10_000;
+    this.#set = new AmFiringSet(options.dataDir, options.storeFactory, options.onRecovery, this.#now);
+  }
+
+  /** The Alertmanager channels now (environment and DATA_DIR); a changed channel starts afresh and sends at once. */
+  setChannels(channels: AlertmanagerChannel[]): void {
+    const wanted = new Map(channels.map((c) => [c.id, c]));
+    for (const [id, lane] of this.#lanes) {
+      const next = wanted.get(id);
+      if (next && JSON.stringify(next) === lane.config) continue;
+      lane.peers.forEach((p) => p.close());
+      this.#lanes.delete(id);
+    }
+    for (const channel of channels) {
+      if (this.#lanes.has(channel.id) || !channel.enabled) continue;
+      const lane: Lane = { channel, config: JSON.stringify(channel), peers: [], lastFailure: null };
+      lane.peers = channel.urls.map(
+        (url) =>
+          new AmPeer(url, {
+            batch: () => this.#batch(channel),
+            post: (base, alerts) => this.#post(endpoint(base, 'api/v2/alerts'), alerts),
+            resendMs: channel.resend_interval_s * 1000,
+            retryBaseMs: Math.min(this.options.retryBaseMs ?? 1000, channel.resend_interval_s * 1000),
+            onResult: (peer, error) => this.#onResult(lane, peer, error),
+          }),
+      );
+      this.#lanes.set(channel.id, lane);
+      lane.peers.forEach((p) => p.kick()); // at start (or on a new channel): whatever still fires
+    }
+  }
+
+  /** A decided alert (the same the other channels get) changes what fires. */
+  onAlert(alert: Alert): void {
+    const { instance } = this.options;
+    let changed = false;
+    const fireNode = (event: FiringEvent, id: string, reason: string, expires: boolean) => {
+      const node = this.options.nodeOf(id);
+      const labels = { alertname: AM_ALERTNAMES[event], node: id, role: node?.role ?? 'worker', severity: SEVERITY[event] };
+      const web = this.options.webUrl?.();
+      const link = web ? `${web.replace(/\/+$/, '')}/?node=${encodeURIComponent(id)}` : undefined;
+      const message = node ? `${id} (${node.hostname}, ${node.tailscale_ip}, ${node.role}): ${reason}` : `${id}: ${reason}`;
+      const annotations: Record<string, string> = { summary: event === 'node_down' ? `${id} is down` : alert.title, message, instance, ...(link ? { link } : {}) };
+      changed = this.#set.fire({ key: entryKey(labels.alertname, id), event, labels, annotations, expiresAt: expires ? new Date(this.#now() + ONE_OFF_MS).toISOString() : null }) || changed;
+    };
+    const resolve = (event: FiringEvent, subject: string) => (changed = this.#set.resolve(entryKey(AM_ALERTNAMES[event], subject)) || changed);
+    switch (alert.event) {
+      case 'node_down':
+        alert.nodes.forEach((n) => fireNode('node_down', n.id, n.reason, false));
+        break;
+      case 'node_recovered':
+        alert.nodes.forEach((n) => resolve('node_down', n.id));
+        break;
+      case 'monitor_offline':
+        changed = this.#set.fire({
+          key: entryKey(AM_ALERTNAMES.monitor_offline, instance),
+          event: 'monitor_offline',
+          labels: { alertname: AM_ALERTNAMES.monitor_offline, instance, severity: SEVERITY.monitor_offline },
+          annotations: { summary: alert.title, message: alert.body, instance },
+          expiresAt: null,
+        });
+        break;
+      case 'monitor_online':
+        resolve('monitor_offline', instance);
+        break;
+      case 'host_key_changed':
+        alert.nodes.forEach((n) => fireNode('host_key_changed', n.id, n.reason, true));
+        break;
+      case 'failover':
+        if (alert.to === 'active') alert.nodes.forEach((n) => resolve('failover', n.id));
+        else alert.nodes.forEach((n) => fireNode('failover', n.id, n.reason, alert.to !== 'drain'));
+        break;
+      default:
+        return;
+    }
+    if (changed) this.#kickAll();
+  }
+
+  /**
+   * After each sweep: alerts whose cause is over are resolved even where no recovery alert came
+   * (the node was removed, put in maintenance, recovered while muted, or while this process was down).
+   */
+  reconcile(monitorOffline: boolean): void {
+    const now = this.#now();
+    let changed = false;
+    for (const entry of this.#set.firing()) {
+      const over = this.#causeOver(entry, monitorOffline);
+      if (!over) {
+        this.#clearSince.delete(entry.key);
+        continue;
+      }
+      const since = this.#clearSince.get(entry.key) ?? now;
+      this.#clearSince.set(entry.key, since);
+      // Removal and maintenance at once; a recovery after the policy's window (it reports sooner when it does).
+      if (over === 'gone' || now - since > this.options.groupWindowMs + 1000) {
+        changed = this.#set.resolve(entry.key) || changed;
+        this.#clearSince.delete(entry.key);
+      }
+    }
+    if (changed) this.#kickAll();
+  }
+
+  state(channelId: string): ChannelDelivery | null {
+    const lane = this.#lanes.get(channelId);
+    if (!lane) return null;
+    const peers = lane.peers.map((p) => p.state);
+    const failing = peers.filter((p) => p.status === 'failing').length;
+    const latest = peers.map((p) => p.last_success_at).filter((t): t is string => t !== null).sort().at(-1) ?? null;
+    return {
+      status: failing === peers.length && failing > 0 ? 'failing' : failing > 0 ? 'retrying' : peers.some((p) => p.status === 'ok') ? 'ok' : 'idle',
+      sent: peers.reduce((n, p) => n + p.sent, 0),
+      failed: peers.reduce((n, p) => n + p.failed, 0),
+      retries: 0,
+      pending: 0,
+      consecutive_failures: Math.max(0, ...peers.map((p) => p.consecutive_failures)),
+      last_success_at: latest,
+      last_failure: lane.lastFailure,
+      peers: peers.map(({ url, status, consecutive_failures, last_success_at, last_error }) => ({ url, status, consecutive_failures, last_success_at, last_error })),
+    };
+  }
+
+  /** A short-lived OrchestratorTest alert to every peer; ok when every peer took it. */
+  async test(channel: AlertmanagerChannel): Promise<DeliveryResult> {
+    const now = this.#now();
+    const alert: AmAlert = {
+      labels: { alertname: 'OrchestratorTest', severity: 'info', instance: this.options.instance },
+      annotations: { summary: 'Test alert from MCP Cloud Orchestrator', message: 'If you can read this, the channel works.', instance: this.options.instance },
+      startsAt: new Date(now).toISOString(),
+      endsAt: new Date(now + 5 * 60_000).toISOString(),
+    };
+    const outcomes = await Promise.allSettled(channel.urls.map((url) => this.#post(endpoint(url, 'api/v2/alerts'), [alert])));
+    const errors = outcomes.flatMap((o, i) => (o.status === 'rejected' ? [`${channel.urls[i]}: ${(o.reason as Error)?.message ?? o.reason}`] : []));
+    return { channel_id: channel.id, ok: errors.length === 0, attempts: 1, error: errors.length ? errors.join('; ') : null };
+  }
+
+  /** Active silences that match any of the node's alerts, from the first peer of each channel that answers. */
+  async silences(nodeId: string): Promise<NodeSilences> {
+    const node = this.options.nodeOf(nodeId);
+    const labelSets = (['node_down', 'host_key_changed', 'failover'] as const).map((event) => ({ alertname: AM_ALERTNAMES[event], node: nodeId, role: node?.role ?? 'worker', severity: SEVERITY[event] }));
+    const out: NodeSilences = { silences: [], errors: [] };
+    for (const lane of this.#lanes.values()) {
+      const answer = await this.#firstAnswer(lane.channel, 'api/v2/silences');
+      if ('error' in answer) {
+        out.errors.push({ channel_id: lane.channel.id, error: answer.error });
+        continue;
+      }
+      for (const s of answer.silences) {
+        if (s.status?.state !== 'active' || out.silences.some((o) => o.id === s.id)) continue;
+        const matchers = s.matchers ?? [];
+        const covers = labelSets.filter((labels) => matchesAll(matchers, labels)).map((l) => l.alertname);
+        if (covers.length === 0) continue;
+        out.silences.push({ id: s.id, alertmanager: answer.url, matchers: matchers.map(matcherText), covers, ends_at: s.endsAt ?? null, created_by: s.createdBy ?? '', comment: s.comment ?? '' });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A mute creates a silence for the node until the mute ends (channels with silence_on_mute); an
+   * unmute expires the silences a mute created. Alertmanager being away costs the mute nothing: it is logged.
+   */
+  async onMute(node: Node, actor: string): Promise<void> {
+    for (const lane of this.#lanes.values()) {
+      if (!lane.channel.silence_on_mute) continue;
+      try {
+        if (node.muted_until && Date.parse(node.muted_until) > this.#now()) {
+          const body = {
+            matchers: [{ name: 'node', value: node.id, isRegex: false, isEqual: true }],
+            startsAt: new Date(this.#now()).toISOString(),
+            endsAt: node.muted_until,
+            createdBy: actor,
+            comment: `${MUTE_COMMENT} (${this.options.instance}) until ${node.muted_until}`,
+          };
+          await this.#onFirstPeer(lane.channel, (url) => httpExchange(endpoint(url, 'api/v2/silences'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }, this.#timeoutMs));
+        } else {
+          const answer = await this.#firstAnswer(lane.channel, 'api/v2/silences');
+          if ('error' in answer) throw new Error(answer.error);
+          const ours = answer.silences.filter((s) => s.status?.state !== 'expired' && (s.comment ?? '').startsWith(MUTE_COMMENT) && (s.matchers ?? []).some((m) => m.name === 'node' && m.value === node.id && !m.isRegex));
+          for (const s of ours) await httpExchange(endpoint(answer.url, `api/v2/silence/${encodeURIComponent(s.id)}`), { method: 'DELETE' }, this.#timeoutMs);
+        }
+      } catch (error) {
+        this.options.logEvent({ node: node.id, kind: 'alert_failed', from: 'mute', to: lane.channel.id, reason: `Alertmanager silence for ${node.id} not ${node.muted_until ? 'created' : 'expired'}: ${(error as Error).message}` });
+      }
+    }
+  }
+
+  close(): void {
+    for (const lane of this.#lanes.values()) lane.peers.forEach((p) => p.close());
+    this.#lanes.clear();
+  }
+
+  #causeOver(entry: AmEntry, monitorOffline: boolean): 'gone' | 'over' | null {
+    if (entry.event === 'monitor_offline') return monitorOffline ? null : 'over';
+    const id = entry.labels.node;
+    const node = id ? this.options.nodeOf(id) : undefined;
+    if (!node) return 'gone';
+    if (entry.event !== 'node_down') return null; // one-offs expire; a drain ends with "active again"
+    if (node.maintenance) return 'gone';
+    const health = this.options.healthOf(id);
+    return health.status === 'healthy' && !health.last_known ? 'over' : null;
+  }
+
+  #batch(channel: AlertmanagerChannel): AmAlert[] {
+    const now = this.#now();
+    const holdMs = 4 * channel.resend_interval_s * 1000;
+    return this.#set
+      .current()
+      .filter((e) => !channel.events || channel.events.includes(e.event))
+      .map((e) => toAmAlert(e, now, holdMs));
+  }
+
+  async #post(url: string, alerts: AmAlert[]): Promise<void> {
+    await httpExchange(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alerts) }, this.#timeoutMs);
+  }
+
+  #kickAll(): void {
+    for (const lane of this.#lanes.values()) lane.peers.forEach((p) => p.kick());
+  }
+
+  #onResult(lane: Lane, peer: PeerState, error: string | null): void {
+    if (error === null) return this.options.onOutcome(lane.channel, 'sent');
+    lane.lastFailure = { at: new Date().toISOString(), event: this.#set.firing()[0]?.event ?? 'node_down', error: `${peer.url}: ${error}`, attempts: peer.consecutive_failures };
+    const reported = peer.consecutive_failures === REPORT_AFTER;
+    this.options.onOutcome(lane.channel, reported ? 'failed' : 'retried');
+    if (reported) {
+      this.options.logEvent({ node: null, kind: 'alert_failed', from: null, to: lane.channel.id, reason: `Alertmanager peer ${peer.url} (channel ${lane.channel.id}) failed ${REPORT_AFTER} sends in a row: ${error}; still retrying, the other peers are sent to as before` });
+    }
+  }
+
+  async #onFirstPeer<T>(channel: AlertmanagerChannel, act: (url: string) => Promise<T>): Promise<{ url: string; value: T }> {
+    const errors: string[] = [];
+    for (const url of channel.urls) {
+      try {
+        return { url, value: await act(url) };
+      } catch (error) {
+        errors.push(`${url}: ${(error as Error).message}`);
+      }
+    }
+    throw new Error(errors.join('; '));
+  }
+
+  /** Silences are gossiped between peers: the first that answers has them all. */
+  async #firstAnswer(channel: AlertmanagerChannel, path: string): Promise<{ url: string; silences: SilenceWire[] } | { error: string }> {
+    try {
+      const { url, value } = await this.#onFirstPeer(channel, (base) => httpExchange(endpoint(base, path), { method: 'GET' }, this.#timeoutMs, 4 * 1024 * 1024));
+      const parsed: unknown = JSON.parse(value);
+      return { url, silences: Array.isArray(parsed) ? (parsed as SilenceWire[]) : [] };
+    } catch (error) {
+      return { error: (error as Error).message };
+    }
+  }
+}
+
+const OPERATORS = { eq: '=', ne: '!=', re: '=~', nre: '!~' } as const;
+const matcherText = (m: AmMatcher): string => `${m.name}${OPERATORS[m.isEqual === false ? (m.isRegex ? 'nre' : 'ne') : m.isRegex ? 're' : 'eq']}"${m.value}"`;
