@@ -18,7 +18,7 @@ import {
 } from './schemas/ssh';
 import { TailscaleImportOptionsSchema, type TailscaleImportReport, type TailscalePresence } from './schemas/tailscale';
 import { ImportOptionsSchema, type ImportReport, type SeedDocument } from './schemas/seed-format';
-import { AlertChannelsUpdateSchema, AlertTestRequestSchema, type AlertChannelsView, type AlertNotice, type AlertTestResult } from './schemas/alerts';
+import { AlertChannelsUpdateSchema, AlertTestRequestSchema, type AlertChannelsView, type AlertNotice, type AlertTestResult, type NodeSilences } from './schemas/alerts';
 import {
   ContainerActionSchema,
   ContainerIdSchema,
@@ -86,6 +86,8 @@ export const invokeArgs = {
   'alerts:get': z.strictObject({}),
   'alerts:update': AlertChannelsUpdateSchema,
   'alerts:test': AlertTestRequestSchema,
+  /** Active Alertmanager silences that cover a node's alerts. */
+  'alerts:silences': id,
   'containers:list': id,
   'containers:stats': z.strictObject({ id: z.string().max(200), container_id: ContainerIdSchema }),
   'containers:action': z.strictObject({ id: z.string().max(200), container_id: ContainerIdSchema, action: ContainerActionSchema }),
@@ -154,6 +156,7 @@ export interface InvokeResults {
   'alerts:get': AlertChannelsView;
   'alerts:update': AlertChannelsView;
   'alerts:test': AlertTestResult;
+  'alerts:silences': NodeSilences;
   'containers:list': ContainerList;
   'containers:stats': ContainerStats;
   'containers:action': ContainerActionResult;

@@ -45,6 +45,7 @@ export const CHANNEL_SCOPES: Record<InvokeChannel, TokenScope> = {
   'alerts:get': 'viewer',
   'alerts:update': 'admin',
   'alerts:test': 'admin',
+  'alerts:silences': 'viewer',
   'containers:list': 'viewer',
   'containers:stats': 'viewer',
   'containers:action': 'operator',

@@ -89,14 +89,15 @@ export async function startAlertmanagerCluster(hosts: string[], config: string):
       },
     });
   }
-  // Ready when every peer answers and sees the whole cluster.
+  // Ready when every peer answers, sees the whole cluster and has settled.
   const end = Date.now() + 30_000;
   for (const peer of peers) {
     for (;;) {
       try {
         const res = await request(`${peer.base}/api/v2/status`);
         const status = (await res.body.json()) as { cluster?: { peers?: unknown[]; status?: string } };
-        if (res.statusCode === 200 && (status.cluster?.peers?.length ?? 0) === hosts.length) break;
+        // 'ready' once gossip settled: before it, a peer notifies nobody (an alert fired and resolved then is never told).
+        if (res.statusCode === 200 && (status.cluster?.peers?.length ?? 0) === hosts.length && status.cluster?.status === 'ready') break;
       } catch {
         /* not up yet */
       }

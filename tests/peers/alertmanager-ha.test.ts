@@ -134,6 +134,10 @@ describe.skipIf(alertmanagerMissing)('HA alerting: two monitors, a two-peer Aler
     const channel = (view.body.channels as Array<{ channel: { id: string }; delivery: { status: string; peers: Array<{ url: string; status: string }> } }>).find((c) => c.channel.id === 'env-alertmanager')!;
     expect(channel.delivery.peers.find((p) => p.url === peers[0].base)?.status).toBe('failing');
     expect(channel.delivery.peers.find((p) => p.url === peers[1].base)?.status).toBe('ok');
+    // Silences come from the first peer that answers: the dead one is skipped.
+    const silences = await api(services[1].url, '/cluster/nodes/ha-node/silences');
+    expect(silences).toEqual({ status: 200, body: { silences: [], errors: [] } });
+    expect((await api(services[1].url, '/cluster/nodes/nope/silences')).status).toBe(404);
     node.set('up');
     await until('a resolved notification through the remaining peer', () => about('resolved'), (list) => list.length > before.resolved, 60_000);
   }, 150_000);

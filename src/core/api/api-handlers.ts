@@ -67,6 +67,7 @@ export function createApiHandlers(core: Core, actor = 'ui', who: { name: string;
     'alerts:get': () => core.alerts.list(),
     'alerts:update': (body) => core.alerts.update(body, actor),
     'alerts:test': ({ channel_id }) => core.alerts.test(channel_id),
+    'alerts:silences': ({ id }) => (core.registry.require(id), core.alerts.silences(id)),
     'containers:list': ({ id }) => core.containers.list(id),
     'containers:stats': ({ id, container_id }) => core.containers.stats(id, container_id),
     'containers:action': ({ id, container_id, action }) => core.containers.act(id, container_id, action, actor),

@@ -89,8 +89,14 @@ export function App() {
     if (!api) return offView;
     let unsubscribe: (() => void) | undefined;
     let unmounted = false;
+    // A link from an alert (?node=db-1) opens on that node.
+    const linked = new URLSearchParams(window.location.search).get('node');
     void store.init(api).then(
-      (off) => (unmounted ? off() : (unsubscribe = off)),
+      (off) => {
+        if (unmounted) return off();
+        unsubscribe = off;
+        if (linked && useClusterStore.getState().nodes.has(linked)) store.select(linked);
+      },
       (error: { payload?: { error?: string } }) => {
         initFailed = true;
         // A desktop app watching a service whose token was refused before this window loaded.

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { AlertChannelsUpdateSchema, AlertChannelsViewSchema, AlertTestRequestSchema, AlertTestResultSchema } from '../../shared/schemas/alerts';
+import { AlertChannelsUpdateSchema, AlertChannelsViewSchema, AlertTestRequestSchema, AlertTestResultSchema, NodeSilencesSchema } from '../../shared/schemas/alerts';
+import { NodeIdParamsSchema } from '../../shared/schemas/api';
 import { restActor, type RouteContext } from './route-context';
 import { domainErrors } from '../http/openapi-document';
 
@@ -15,5 +16,13 @@ export const alertRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, { co
     '/cluster/alerts/test',
     { schema: { tags, summary: 'Send a test alert to one channel (channel_id) or every enabled one; answers after retries', body: AlertTestRequestSchema, response: { 200: AlertTestResultSchema }, ...domainErrors(404) } },
     async (request) => core.alerts.test(request.body?.channel_id),
+  );
+  app.get(
+    '/cluster/nodes/:id/silences',
+    { schema: { tags, summary: "Active Alertmanager silences that cover the node's alerts (from the first peer of each Alertmanager channel that answers)", params: NodeIdParamsSchema, response: { 200: NodeSilencesSchema }, ...domainErrors(404) } },
+    async (request) => {
+      core.registry.require(request.params.id);
+      return core.alerts.silences(request.params.id);
+    },
   );
 };

@@ -13,6 +13,9 @@ type Draft = Record<string, string>;
 const TYPES: AlertChannelType[] = ['webhook', 'ntfy', 'slack', 'discord', 'email', 'alertmanager'];
 const EMPTY: Draft = { type: 'webhook', id: '', url: '', priority: 'high', tags: '', token: '', host: '', port: '587', username: '', password: '', plain: '', from: '', to: '', urls: '', resend: '60', silence: '' };
 
+/** Schema fields whose form field has another name. */
+const FORM_FIELD: Record<string, string> = { resend_interval_s: 'resend', allow_plain_auth: 'plain' };
+
 /** The add form's strings as a channel for the shared schema (lists split on commas). */
 function toChannel(d: Draft): Record<string, unknown> {
   const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
@@ -55,7 +58,7 @@ export function AlertChannelsPanel() {
   };
   const add = async () => {
     const result = AlertChannelSchema.safeParse(toChannel(draft));
-    if (!result.success) return setErrors(Object.fromEntries(fieldErrors(result.error).map((e) => [e.field.split('.')[0], e.message])));
+    if (!result.success) return setErrors(Object.fromEntries(fieldErrors(result.error).map((e) => [FORM_FIELD[e.field.split('.')[0]] ?? e.field.split('.')[0], e.message])));
     setErrors({});
     if (await save([...stored(), result.data])) setDraft(EMPTY);
   };

@@ -9,6 +9,7 @@ import { formatDateTime, formatNumber, formatPercent, formatTime } from '../i18n
 import { LatencyChart } from './LatencyChart';
 import { NodeSshPanel } from './NodeSshPanel';
 import { ContainersPanel } from './ContainersPanel';
+import { NodeSilences } from './NodeSilences';
 import { Ago } from './Ago';
 import { useNow } from '../store/clock';
 import { HeartbeatStrip } from './HeartbeatStrip';
@@ -167,6 +168,7 @@ export function NodeDetail({ onEdit, onRun }: { onEdit(): void; onRun(ids: strin
         )}
       </div>
       {error && <p className="error" role="alert">{error}</p>}
+      <NodeSilences id={node.id} mutedUntil={node.muted_until ?? null} />
       <NodeSshPanel id={node.id} keyPath={node.ssh?.key_path} />
       {node.docker?.enabled && <ContainersPanel id={node.id} />}
       <h3>{t('detail.events')}</h3>

@@ -1,0 +1,183 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request } from 'undici';
+import { AlertService } from '../../src/core/alerts/alert-service';
+import { confStoreFactory } from '../../src/core/registry/json-store';
+import type { AlertChannelsUpdate } from '../../src/shared/schemas/alerts';
+import type { HealthEvent } from '../../src/shared/schemas/health';
+import { alertmanagerMissing, startAlertmanagerCluster, testAlertmanagerConfig, type AlertmanagerPeer } from '../helpers/alertmanager';
+import { startHttpSink, type HttpSink } from '../helpers/alert-sinks';
+import { monitoredFleet } from '../helpers/monitored-fleet';
+import { until } from '../helpers/until';
+
+// Nodes on 127.87.0.x, Alertmanager on 127.87.1.1, receivers on 127.87.100.x; 127.87.1.9 has nobody.
+const BLOCK = 87;
+const GROUP_MS = 150;
+const RESEND_S = 0.5;
+const DEAD_PEER = 'http://127.87.1.9:9';
+
+interface Posted {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  startsAt: string;
+  endsAt: string;
+}
+
+describe.skipIf(alertmanagerMissing)('Alertmanager channel in the core, against a real Alertmanager', () => {
+  let fleet: Awaited<ReturnType<typeof monitoredFleet>>;
+  let am: AlertmanagerPeer;
+  /** A second "peer" that records every POST /api/v2/alerts, to see what is sent and how often. */
+  let recorder: HttpSink;
+  let hook: HttpSink;
+  let alerts: AlertService;
+  const logged: HealthEvent[] = [];
+
+  const channels = (urls: string[]): AlertChannelsUpdate['channels'] => [{ id: 'am', type: 'alertmanager', urls, resend_interval_s: RESEND_S, silence_on_mute: true, enabled: true }];
+  const service = () =>
+    new AlertService({ dataDir: fleet.dataDir, storeFactory: confStoreFactory, registry: fleet.registry, monitor: fleet.monitor, groupWindowMs: GROUP_MS, delivery: { timeoutMs: 3000, baseDelayMs: 100 }, instance: 'core-test', webUrl: () => 'http://127.0.0.1:8000' });
+  const posts = () => recorder.received.filter((r) => r.path === '/api/v2/alerts').map((r) => r.json as Posted[]);
+  /** node-1's NodeDown as last sent (every send carries the whole picture: each node's latest). */
+  const lastNodeDown = (node = 'node-1') => posts().flat().filter((a) => a.labels.alertname === 'NodeDown' && a.labels.node === node).at(-1);
+  const sweeps = async (n: number) => {
+    for (let i = 0; i < n; i++) await fleet.monitor.sweep();
+  };
+  const amNodeDown = async () => (await am.alerts()).find((a) => a.labels.alertname === 'NodeDown' && a.labels.node === 'node-1');
+
+  beforeAll(async () => {
+    fleet = await monitoredFleet([{ behaviour: 'healthy', role: 'storage' }, { behaviour: 'healthy' }], BLOCK);
+    hook = await startHttpSink('127.87.100.2');
+    recorder = await startHttpSink('127.87.100.1');
+    [am] = await startAlertmanagerCluster(['127.87.1.1'], testAlertmanagerConfig(`${hook.base}/hook`));
+    fleet.monitor.events.on('event', (e) => void logged.push(e));
+    alerts = service();
+    alerts.update({ channels: channels([am.base, recorder.base]) }, 'tester');
+    await sweeps(2);
+  }, 60_000);
+
+  afterAll(async () => {
+    alerts?.dispose();
+    await am?.kill();
+    await recorder?.close();
+    await hook?.close();
+    await fleet?.close();
+  });
+
+  it('fires NodeDown with our labels, resends it with endsAt ahead, and resolves it with endsAt = now', async () => {
+    await fleet.sim.set(fleet.ipOf(0), 'refusing');
+    await sweeps(3);
+    alerts.flush();
+    const firing = await until('NodeDown at Alertmanager', amNodeDown, (a) => a?.status.state === 'active');
+    expect(firing!.labels).toEqual({ alertname: 'NodeDown', node: 'node-1', role: 'storage', severity: 'critical' });
+    expect(firing!.annotations).toMatchObject({ instance: 'core-test', link: 'http://127.0.0.1:8000/?node=node-1', summary: 'node-1 is down' });
+    // Resent on the interval: several posts, each ending four intervals after it was sent.
+    const before = posts().length;
+    await until('resends', () => posts().length, (n) => n >= before + 2, 10_000);
+    const sent = lastNodeDown()!;
+    const ahead = Date.parse(sent.endsAt) - Date.now();
+    expect(ahead).toBeGreaterThan(0);
+    expect(ahead).toBeLessThanOrEqual(4 * RESEND_S * 1000 + 200);
+
+    await fleet.sim.set(fleet.ipOf(0), 'healthy');
+    await sweeps(3);
+    alerts.flush();
+    await until('NodeDown resolved in what we send', lastNodeDown, (a) => Date.parse(a!.endsAt) <= Date.now());
+    await until('NodeDown gone from Alertmanager', amNodeDown, (a) => a === undefined || a.status.state !== 'active');
+    const notes = await until('firing and resolved at the receiver', () => hook.received.map((r) => (r.json as { status: string }).status), (s) => s.includes('resolved'), 20_000);
+    expect(notes).toEqual(['firing', 'resolved']);
+  }, 60_000);
+
+  it('resends what fired at start, and resolves an alert whose node recovered while the service was down', async () => {
+    await fleet.sim.set(fleet.ipOf(1), 'refusing');
+    await sweeps(3);
+    alerts.flush();
+    await until('node-2 firing', () => lastNodeDown('node-2'), (a) => a !== undefined && Date.parse(a.endsAt) > Date.now());
+    alerts.dispose();
+    // Down meanwhile: the node recovers, and no alert service hears the transition.
+    await fleet.sim.set(fleet.ipOf(1), 'healthy');
+    await sweeps(3);
+    expect(fleet.monitor.healthOf('node-2').status).toBe('healthy');
+    const seen = recorder.received.length;
+    alerts = service();
+    // At once, before any sweep: the stored alert goes out again.
+    await until('a send at start', () => recorder.received.length, (n) => n > seen, 5000);
+    const again = (recorder.received.slice(seen)[0].json as Posted[]).find((a) => a.labels.node === 'node-2')!;
+    expect(Date.parse(again.endsAt)).toBeGreaterThan(Date.now());
+    // Healthy since before the start: once past the policy's window the alert is resolved, without a recovery alert.
+    const started = Date.now();
+    await until('node-2 resolved after start', async () => {
+      await sweeps(1);
+      return lastNodeDown('node-2');
+    }, (a) => Date.parse(a!.endsAt) <= Date.now(), 20_000);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(GROUP_MS + 1000);
+  }, 60_000);
+
+  it('resolves at once when a node with an alert goes into maintenance or is removed', async () => {
+    await fleet.sim.set(fleet.ipOf(0), 'refusing');
+    await sweeps(3);
+    alerts.flush();
+    await until('node-1 firing', lastNodeDown, (a) => a?.labels.node === 'node-1' && Date.parse(a.endsAt) > Date.now());
+    fleet.registry.update('node-1', { maintenance: true });
+    await sweeps(1);
+    await until('node-1 resolved', lastNodeDown, (a) => Date.parse(a!.endsAt) <= Date.now(), 5000);
+    fleet.registry.update('node-1', { maintenance: false });
+    await fleet.sim.set(fleet.ipOf(0), 'healthy');
+    await sweeps(3);
+  }, 60_000);
+
+  it('a test alert reaches every peer; a dead peer is reported and the live one still gets every alert', async () => {
+    const result = await alerts.test('am');
+    expect(result.results).toEqual([{ channel_id: 'am', ok: true, attempts: 1, error: null }]);
+    await until('the test alert at Alertmanager', () => am.alerts(), (list) => list.some((a) => a.labels.alertname === 'OrchestratorTest' && a.labels.instance === 'core-test'));
+
+    alerts.update({ channels: channels([DEAD_PEER, am.base]) }, 'tester');
+    const failed = await alerts.test('am');
+    expect(failed.results[0].ok).toBe(false);
+    expect(failed.results[0].error).toContain(DEAD_PEER);
+    await fleet.sim.set(fleet.ipOf(1), 'refusing');
+    await sweeps(3);
+    alerts.flush();
+    await until('node-2 at the live peer', async () => (await am.alerts()).find((a) => a.labels.node === 'node-2'), (a) => a?.status.state === 'active');
+    const view = await until('the dead peer failing three times', () => alerts.list().channels.find((c) => c.channel.id === 'am')!.delivery, (d) => (d.peers?.[0].consecutive_failures ?? 0) >= 3, 20_000);
+    expect(view.peers!.map((p) => [p.url, p.status])).toEqual([[DEAD_PEER, 'failing'], [am.base, 'ok']]);
+    expect(view.status).toBe('retrying');
+    expect(logged.filter((e) => e.kind === 'alert_failed' && e.reason.includes(DEAD_PEER))).toHaveLength(1); // once per streak
+    await fleet.sim.set(fleet.ipOf(1), 'healthy');
+    await sweeps(3);
+    alerts.update({ channels: channels([am.base, recorder.base]) }, 'tester');
+  }, 60_000);
+
+  it('shows the silences that cover a node, and a mute creates one that the unmute expires', async () => {
+    const post = async (matchers: Array<{ name: string; value: string; isRegex: boolean; isEqual?: boolean }>) => {
+      const res = await request(`${am.base}/api/v2/silences`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ matchers, startsAt: new Date().toISOString(), endsAt: new Date(Date.now() + 3600_000).toISOString(), createdBy: 'oncall', comment: 'disk swap' }),
+      });
+      expect(res.statusCode).toBe(200);
+      return ((await res.body.json()) as { silenceID: string }).silenceID;
+    };
+    const exact = await post([{ name: 'node', value: 'node-2', isRegex: false, isEqual: true }]);
+    const pattern = await post([{ name: 'node', value: 'node-.*', isRegex: true, isEqual: true }, { name: 'alertname', value: 'NodeDown', isRegex: false, isEqual: true }]);
+    await post([{ name: 'node', value: 'other', isRegex: false, isEqual: true }]);
+    const seen = await alerts.silences('node-2');
+    expect(seen.errors).toEqual([]);
+    expect(seen.silences.map((s) => [s.id, s.matchers, s.covers])).toEqual(
+      expect.arrayContaining([
+        [exact, ['node="node-2"'], ['NodeDown', 'HostKeyChanged', 'FailoverAction']],
+        [pattern, ['node=~"node-.*"', 'alertname="NodeDown"'], ['NodeDown']],
+      ]),
+    );
+    expect(seen.silences).toHaveLength(2);
+    expect(seen.silences[0]).toMatchObject({ created_by: 'oncall', comment: 'disk swap', alertmanager: am.base });
+
+    const muted = fleet.registry.update('node-1', { muted_until: new Date(Date.now() + 3600_000).toISOString() });
+    await alerts.followMute(muted, 'alice');
+    const mine = (await alerts.silences('node-1')).silences.filter((s) => s.created_by === 'alice');
+    expect(mine).toHaveLength(1);
+    expect(Date.parse(mine[0].ends_at!)).toBe(Date.parse(muted.muted_until!));
+    const unmuted = fleet.registry.update('node-1', { muted_until: null });
+    await alerts.followMute(unmuted, 'alice');
+    expect((await alerts.silences('node-1')).silences.filter((s) => s.created_by === 'alice')).toEqual([]);
+    // The others' silences stay.
+    expect((await alerts.silences('node-2')).silences).toHaveLength(2);
+  }, 60_000);
+});
