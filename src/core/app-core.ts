@@ -7,7 +7,8 @@ import { confStoreFactory, memoryStoreFactory, type StoreFactory, type StoreReco
 import { MonitorPersistence } from './monitor/monitor-persistence';
 import { SettingsStore, type PinnedSources } from './monitor/settings-store';
 import { NodeRegistry } from './registry/node-registry';
-import type { ImportReport } from '../shared/schemas/seed-format';
+import type { ImportReport, NodesFileStatus } from '../shared/schemas/seed-format';
+import { NodesFileSync } from './registry/nodes-file-sync';
 import { ClusterMonitor } from './monitor/cluster-monitor';
 import { EventLog } from './monitor/event-log';
 import { OrchestratorError } from '../shared/errors';
@@ -39,6 +40,8 @@ export interface CoreOptions {
   storeFactory?: StoreFactory;
   /** A seed-format nodes.json imported when the registry is empty at start. */
   nodesFilePath?: string;
+  /** sync: the file is the fleet's source of truth, watched; writes here answer 409 (default import). */
+  nodesFileMode?: 'import' | 'sync';
   log?: (line: string) => void;
   /** SSH: key, agent, host-key policy, fan-out and metrics interval. */
   ssh?: Partial<SshAuthOptions> & { concurrency?: number; metricsIntervalMs?: number };
@@ -78,6 +81,8 @@ export interface Core {
   /** Placement: healthy nodes with room, from metrics and, where Docker answers, what already runs there. */
   suggest(input: unknown): Promise<PlacementResponse>;
   initialImport: ImportReport | null;
+  /** Where the fleet is defined: this registry, or a nodes file it imported or follows. */
+  nodesFile(): NodesFileStatus;
   demoNodesFile: string | null;
   /** Installs the process's last-resort error handlers, which record into this core's event log. */
   guardProcess(): () => void;
@@ -100,7 +105,8 @@ export function createCore(options: CoreOptions): Core {
     };
     const registry = new NodeRegistry({ dataDir, storeFactory: options.storeFactory ?? confStoreFactory, onRecovery });
     let initialImport: ImportReport | null = null;
-    if (registry.size === 0 && options.nodesFilePath) {
+    const syncMode = options.nodesFileMode === 'sync' && options.nodesFilePath !== undefined;
+    if (registry.size === 0 && options.nodesFilePath && !syncMode) {
       const document = readJsonFile(options.nodesFilePath, 'NODES_FILE_PATH');
       initialImport = registry.importSeed(document, { skip_invalid: true });
       log(`Imported ${initialImport.added.length} nodes from ${options.nodesFilePath}` + (initialImport.invalid.length ? `; ${initialImport.invalid.length} invalid field(s) skipped` : ''));
@@ -109,6 +115,8 @@ export function createCore(options: CoreOptions): Core {
     const instance = options.alerts?.instance ?? os.hostname();
     const metrics = new PrometheusMetrics(instance);
     const monitor = new ClusterMonitor({ registry, settings: settings.effective, eventLog, checker: metrics.timed(checkNode), persistSettings: (before, after) => settings.saveChanges(before, after) });
+    const nodesFile = syncMode ? new NodesFileSync({ file: options.nodesFilePath!, registry, log, logEvent: (event) => monitor.logEvent(event) }) : null;
+    nodesFile?.start();
     // States, history and the monitor's own stops and starts survive restarts (not for in-memory stores).
     const persistence = options.storeFactory === memoryStoreFactory ? null : new MonitorPersistence({ dataDir, monitor, log });
     const ssh = new SshService({
@@ -162,6 +170,7 @@ export function createCore(options: CoreOptions): Core {
       },
       setMaintenance: (id, maintenance, actor) => operate(id, actor, 'set_maintenance', maintenance ? 'maintenance on' : 'maintenance off', { maintenance }),
       initialImport,
+      nodesFile: () => nodesFile?.status ?? { file: options.nodesFilePath ?? null, mode: options.nodesFilePath ? 'import' : 'none', applied_at: null, error: null },
       demoNodesFile: options.demoNodesFile ?? null,
       guardProcess: () => installLastResortHandlers({ log, record: (reason) => eventLog.append({ node: null, kind: 'internal_error', from: null, to: null, reason }) }),
       async startDemo() {
@@ -181,6 +190,7 @@ export function createCore(options: CoreOptions): Core {
         return { removed };
       },
       async close() {
+        nodesFile?.close();
         monitor.dispose();
         failover.dispose();
         swarmLabels.dispose();

@@ -91,6 +91,7 @@ async function main(): Promise<void> {
         storeFactory: electronStoreFactory,
         settings: MonitorSettingsSchema.parse({ ...settingsStore.store, ...(process.env.HEALTH_CHECK_INTERVAL ? { interval_s: Number(process.env.HEALTH_CHECK_INTERVAL) } : {}) }),
         nodesFilePath: process.env.NODES_FILE_PATH,
+        nodesFileMode: process.env.NODES_FILE_MODE === 'sync' ? 'sync' : 'import',
         demoNodesFile: paths.demoNodesFile,
         ssh: {
           passphraseFor: cachedPassphrases({ sealed: (keyPath) => secrets.get(keyPath), decrypt: (sealed) => safeStorage.decryptString(sealed), available: () => safeStorage.isEncryptionAvailable() }),

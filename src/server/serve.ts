@@ -32,6 +32,7 @@ export async function startService(config: ServiceConfig, log: (line: string) =>
     settings: monitorSettingsFrom(config),
     settingSources,
     nodesFilePath: config.NODES_FILE_PATH,
+    nodesFileMode: config.NODES_FILE_MODE,
     log,
     demoNodesFile: path.join(PACKAGE_ROOT, 'data/nodes.json'),
     ssh: sshOptionsFrom(config),

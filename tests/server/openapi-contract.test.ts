@@ -74,6 +74,7 @@ const CASES: Record<string, Case> = {
   'GET /cluster/alerts': { valid: [{ status: 200 }], invalid: [{ token: null, status: 401 }] },
   'PUT /cluster/alerts': { valid: [{ body: { channels: [] }, status: 200 }], invalid: [{ body: { channels: [{ id: 'x', type: 'pager' }] }, status: 422 }, { raw: '{', status: 400 }] },
   'POST /cluster/alerts/test': { valid: [{ body: {}, status: 200 }], invalid: [{ body: { channel_id: 'nope' }, status: 404 }, { body: { channel: 'x' }, status: 422 }] },
+  'GET /cluster/nodes-file': { valid: [{ status: 200 }], invalid: [{ token: null, status: 401 }] },
   'GET /cluster/nodes/{id}/silences': { valid: [{ path: '/cluster/nodes/c-1/silences', status: 200 }], invalid: [{ path: '/cluster/nodes/nope/silences', status: 404 }] },
   'GET /metrics': { valid: [{ status: 200 }], invalid: [{ token: null, status: 401 }] },
   // Docker answers are covered against real daemons in tests/containers; here no node has Docker enabled.

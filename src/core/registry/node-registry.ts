@@ -27,6 +27,8 @@ export interface RegistryOptions {
 }
 
 export const NODES_STORE_NAME = 'nodes';
+/** What an operator changes on a node in any mode: operations, not the fleet's definition. */
+export const OPERATIONAL_FIELDS: ReadonlySet<string> = new Set(['maintenance', 'muted_until']);
 export const JOURNAL_FILE = 'nodes.journal.jsonl';
 /** The journal's lines while a new snapshot is written from them (removed once it is). */
 export const FOLDING_FILE = 'nodes.journal.folding.jsonl';
@@ -52,6 +54,8 @@ export class NodeRegistry {
   readonly #foldingFile: string;
   #folding: Promise<void> | null = null;
   #quietTimer: NodeJS.Timeout | null = null;
+  /** In nodes-file sync mode, the file that defines the fleet; writes here then answer 409 naming it. */
+  #definedBy: string | null = null;
 
   constructor(options: RegistryOptions) {
     const report = (recovery: StoreRecovery): void => {
@@ -124,7 +128,20 @@ export class NodeRegistry {
     return filterNodes(this.#nodes.values(), filter, stateOf);
   }
 
+  /**
+   * Makes `file` the fleet's source of truth (null: this registry again). Adding, editing and removing
+   * nodes then answer 409 naming the file; muting and maintenance stay, as they are operations, not the fleet.
+   */
+  defineBy(file: string | null): void {
+    this.#definedBy = file;
+  }
+
+  get definedBy(): string | null {
+    return this.#definedBy;
+  }
+
   create(input: unknown): Node {
+    this.#guard('add nodes');
     const node = parseOrThrow(NodeSchema, input);
     if (this.#nodes.has(node.id)) {
       throw new OrchestratorError('conflict', `Node "${node.id}" already exists`, [{ field: 'id', message: 'already exists' }]);
@@ -146,6 +163,7 @@ export class NodeRegistry {
       patch = rest;
     }
     const changes = parseOrThrow(NodePatchSchema, patch);
+    if (Object.keys(changes).some((key) => !OPERATIONAL_FIELDS.has(key))) this.#guard('edit nodes');
     // Re-validate the merged node, so cross-field rules hold after a partial update too.
     const node = parseOrThrow(NodeSchema, { ...previous, ...changes });
     if (isDeepStrictEqual(node, previous)) return previous;
@@ -158,6 +176,7 @@ export class NodeRegistry {
 
   remove(id: string): Node {
     const node = this.require(id);
+    this.#guard('remove nodes');
     this.#commit([{ op: 'del', id }]);
     this.events.emit('change', { type: 'removed', node });
     return node;
@@ -168,6 +187,7 @@ export class NodeRegistry {
     const opts = parseOrThrow(ImportOptionsSchema, options);
     const { report, changes } = planSeedImport(document, this.#nodes);
     if (opts.dry_run || (report.invalid.length > 0 && !opts.skip_invalid) || changes.length === 0) return report;
+    this.#guard('import nodes');
     this.applyNodes(changes);
     report.applied = true;
     return report;
@@ -175,6 +195,7 @@ export class NodeRegistry {
 
   /** Adds or replaces many validated nodes in one durable write (imports). */
   applyNodes(nodes: Node[]): void {
+    this.#guard('add or change nodes');
     const next = new Map(this.#nodes);
     for (const node of nodes) next.set(node.id, node);
     assertAddressesFree(next.values(), nodes);
@@ -190,9 +211,42 @@ export class NodeRegistry {
   removeWhere(which: (node: Node) => boolean): string[] {
     const gone = [...this.#nodes.values()].filter(which);
     if (gone.length === 0) return [];
+    this.#guard('remove nodes');
     this.#commit(gone.map((node) => ({ op: 'del', id: node.id })));
     for (const node of gone) this.events.emit('change', { type: 'removed', node });
     return gone.map((n) => n.id);
+  }
+
+  /**
+   * Makes the registry equal `target` in one durable write (nodes-file sync: the caller checked each
+   * node and their addresses). Answers what changed; each change is also emitted.
+   */
+  syncTo(target: Node[]): { added: string[]; changed: Array<{ id: string; fields: string[] }>; removed: string[] } {
+    const wanted = new Map(target.map((n) => [n.id, n]));
+    const puts = target.filter((n) => !isDeepStrictEqual(this.#nodes.get(n.id), n));
+    const gone = [...this.#nodes.values()].filter((n) => !wanted.has(n.id));
+    if (puts.length === 0 && gone.length === 0) return { added: [], changed: [], removed: [] };
+    const before = new Map(puts.map((n) => [n.id, this.#nodes.get(n.id)]));
+    this.#commit([...gone.map((n) => ({ op: 'del' as const, id: n.id })), ...puts.map((node) => ({ op: 'put' as const, node }))]);
+    for (const node of gone) this.events.emit('change', { type: 'removed', node });
+    const changed: Array<{ id: string; fields: string[] }> = [];
+    for (const node of puts) {
+      const previous = before.get(node.id);
+      if (!previous) {
+        this.events.emit('change', { type: 'added', node });
+        continue;
+      }
+      changed.push({ id: node.id, fields: (Object.keys({ ...previous, ...node }) as Array<keyof Node>).filter((k) => !isDeepStrictEqual(previous[k], node[k])) });
+      this.events.emit('change', { type: 'updated', node, previous });
+    }
+    return { added: puts.filter((n) => !before.get(n.id)).map((n) => n.id), changed, removed: gone.map((n) => n.id) };
+  }
+
+  #guard(what: string): void {
+    if (!this.#definedBy) return;
+    throw new OrchestratorError('conflict', `The nodes are defined by ${this.#definedBy} (--nodes-file-mode=sync): ${what} in that file; this service follows it`, [
+      { field: 'nodes', message: `defined by ${this.#definedBy}` },
+    ]);
   }
 
   exportSeed(): SeedDocument {

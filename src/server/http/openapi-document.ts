@@ -16,7 +16,7 @@ const WHY: Record<number, string> = {
   401: 'Missing or wrong bearer token (answered with `WWW-Authenticate: Bearer`)',
   403: "Foreign Host or Origin (DNS-rebinding guard), a token whose scope is too low (`details` names the scope needed), or refused by a policy",
   404: 'No node (or other resource) with that id',
-  409: 'Conflicts with the current state (duplicate id, a tailscale_ip another node has — the message names it, changed SSH host key)',
+  409: 'Conflicts with the current state (duplicate id, a tailscale_ip another node has — the message names it, changed SSH host key, nodes defined by a file in --nodes-file-mode=sync — the message names the file)',
   413: 'Body larger than the limit (2 MB)',
   415: 'Body is not application/json',
   422: 'Validation failed; `details` names each field and the reason',

@@ -38,7 +38,7 @@ export const nodeRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, { cor
     core.registry.update(request.params.id, request.body),
   );
 
-  app.delete('/cluster/nodes/:id', { schema: { tags, summary: 'Remove a node', params: NodeIdParamsSchema, response: { 204: z.null() } } }, async (request, reply) => {
+  app.delete('/cluster/nodes/:id', { schema: { tags, summary: 'Remove a node', params: NodeIdParamsSchema, response: { 204: z.null() }, ...domainErrors(409) } }, async (request, reply) => {
     core.registry.remove(request.params.id);
     return reply.code(204).send(null);
   });

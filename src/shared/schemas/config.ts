@@ -13,6 +13,8 @@ export const ServiceConfigSchema = z.strictObject({
   PORT: num(z.int().min(0).max(65535, { error: 'must be a port between 0 and 65535' })).default(8000),
   DATA_DIR: z.string().min(1).optional(),
   NODES_FILE_PATH: z.string().min(1).optional(),
+  /** import: read NODES_FILE_PATH once into an empty registry; sync: follow it as the fleet's source of truth. */
+  NODES_FILE_MODE: z.enum(['import', 'sync'], { error: 'must be import or sync' }).default('import'),
   HEALTH_CHECK_TIMEOUT: num(z.number().min(0.01).max(300)).default(5),
   HEALTH_CHECK_INTERVAL: num(z.number().min(0.05).max(86_400)).default(15),
   FAILURE_THRESHOLD: num(z.int().min(1).max(100)).default(2),

@@ -29,6 +29,18 @@ export const ImportOptionsSchema = z.strictObject({
 });
 export type ImportOptions = z.input<typeof ImportOptionsSchema>;
 
+/** Where the fleet is defined: this registry, or (sync) a seed-format file it follows. */
+export const NodesFileStatusSchema = z.object({
+  file: z.string().nullable(),
+  /** none: no NODES_FILE_PATH; import: read once into an empty registry; sync: the file is the source of truth. */
+  mode: z.enum(['none', 'import', 'sync']),
+  /** When the file was last applied (sync). */
+  applied_at: z.string().nullable(),
+  /** Why the file's current version was not applied (sync); null when it was. */
+  error: z.string().nullable(),
+});
+export type NodesFileStatus = z.infer<typeof NodesFileStatusSchema>;
+
 export const FieldErrorSchema = z.object({ field: z.string(), message: z.string() });
 export type FieldError = z.infer<typeof FieldErrorSchema>;
 

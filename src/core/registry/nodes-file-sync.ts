@@ -1,0 +1,138 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { HealthEvent } from '../../shared/schemas/health';
+import type { Node } from '../../shared/schemas/node';
+import { OrchestratorError } from '../../shared/errors';
+import type { NodesFileStatus } from '../../shared/schemas/seed-format';
+import { OPERATIONAL_FIELDS, type NodeRegistry } from './node-registry';
+import { planSeedImport } from './seed-format';
+
+export interface NodesFileSyncOptions {
+  file: string;
+  registry: NodeRegistry;
+  logEvent: (event: Omit<HealthEvent, 'seq' | 'at'>) => void;
+  log: (line: string) => void;
+  /** Changes closer together than this are read once (an editor writes a file in several steps). */
+  debounceMs?: number;
+  /** Also checked this often, where file events do not arrive (network file systems). */
+  pollMs?: number;
+}
+
+/**
+ * `--nodes-file-mode=sync`: the seed-format file is the fleet's source of truth. It is read at start
+ * and again whenever it changes; each change applies as a diff (added, changed, removed, each in the
+ * event log). A file that does not read, or holds one bad node, changes nothing and is reported.
+ * Several instances pointed at the same file (a git checkout, say) watch the same fleet.
+ */
+export class NodesFileSync {
+  readonly #file: string;
+  #lastText: string | null = null;
+  #status: NodesFileStatus;
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  #watcher: fs.FSWatcher | null = null;
+  #closed = false;
+
+  constructor(private readonly options: NodesFileSyncOptions) {
+    this.#file = path.resolve(options.file);
+    this.#status = { file: this.#file, mode: 'sync', applied_at: null, error: null };
+    options.registry.defineBy(this.#file);
+  }
+
+  get status(): NodesFileStatus {
+    return { ...this.#status };
+  }
+
+  /** Applies the file now and watches it from then on. */
+  start(): NodesFileStatus {
+    this.apply();
+    // The directory, not the file: editors and git replace a file by renaming over it, which ends a file watch.
+    try {
+      this.#watcher = fs.watch(path.dirname(this.#file), (_event, name) => {
+        if (!name || name === path.basename(this.#file)) this.#soon();
+      });
+      this.#watcher.on('error', () => {}); // the poll below still sees changes
+    } catch {
+      /* no directory watch here: the poll does it */
+    }
+    fs.watchFile(this.#file, { interval: this.options.pollMs ?? 1000, persistent: false }, () => this.#soon());
+    return this.status;
+  }
+
+  /** Reads the file and applies it if it changed; answers the status (error set when it was not applied). */
+  apply(): NodesFileStatus {
+    let text: string;
+    try {
+      text = fs.readFileSync(this.#file, 'utf8');
+    } catch (error) {
+      return this.#refuse(`cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
+    if (text === this.#lastText) return this.status;
+    let document: unknown;
+    try {
+      document = JSON.parse(text);
+    } catch (error) {
+      return this.#refuse(`is not valid JSON (${(error as Error).message})`, text);
+    }
+    let target: Node[];
+    try {
+      target = this.#plan(document);
+    } catch (error) {
+      const e = error as OrchestratorError;
+      const details = e.details?.length ? e.details.map((d) => `${d.field}: ${d.message}`).join('; ') : e.message;
+      return this.#refuse(`holds invalid nodes (${details})`, text);
+    }
+    const { added, changed, removed } = this.options.registry.syncTo(target);
+    this.#lastText = text;
+    this.#status = { ...this.#status, applied_at: new Date().toISOString(), error: null };
+    const where = path.basename(this.#file);
+    for (const id of added) this.options.logEvent({ node: id, kind: 'nodes_file', from: null, to: 'added', reason: `added in ${where}` });
+    for (const { id, fields } of changed) this.options.logEvent({ node: id, kind: 'nodes_file', from: null, to: 'changed', reason: `changed in ${where}: ${fields.join(', ')}` });
+    for (const id of removed) this.options.logEvent({ node: id, kind: 'nodes_file', from: null, to: 'removed', reason: `removed from ${where}` });
+    if (added.length + changed.length + removed.length > 0) this.options.log(`${this.#file}: ${added.length} added, ${changed.length} changed, ${removed.length} removed`);
+    return this.status;
+  }
+
+  close(): void {
+    this.#closed = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#watcher?.close();
+    fs.unwatchFile(this.#file);
+    this.options.registry.defineBy(null);
+  }
+
+  /** Every node valid and the addresses unique, or an error naming each bad field; operations are kept. */
+  #plan(document: unknown): Node[] {
+    const { report, changes } = planSeedImport(document, new Map());
+    if (report.invalid.length > 0) {
+      throw new OrchestratorError('validation_error', 'invalid nodes', report.invalid.map((i) => ({ field: `nodes.${i.id}.${i.field}`, message: i.reason })));
+    }
+    const raw = (document as { nodes: Record<string, object> }).nodes;
+    // Maintenance and a mute are set here, not in the file: a node's file entry that leaves them out keeps them.
+    return changes.map((node) => {
+      const current = this.options.registry.get(node.id);
+      if (!current) return node;
+      const kept = Object.fromEntries([...OPERATIONAL_FIELDS].filter((key) => !(key in raw[node.id])).map((key) => [key, current[key as keyof Node]]));
+      return { ...node, ...kept } as Node;
+    });
+  }
+
+  #refuse(why: string, text?: string): NodesFileStatus {
+    const error = `${this.#file} ${why}; the nodes stay as they were`;
+    if (text !== undefined) this.#lastText = text; // reported once per version of the file
+    if (this.#status.error !== error) {
+      this.options.logEvent({ node: null, kind: 'nodes_file', from: null, to: 'invalid', reason: error });
+      this.options.log(`!!! ${error}`);
+    }
+    this.#status = { ...this.#status, error };
+    return this.status;
+  }
+
+  #soon(): void {
+    if (this.#closed) return;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      if (!this.#closed) this.apply();
+    }, this.options.debounceMs ?? 100);
+  }
+}
