@@ -3,7 +3,7 @@
 export const INVOKE_CHANNELS = [
   'cluster:status', 'cluster:checkNow', 'cluster:pause', 'cluster:resume',
   'nodes:list', 'nodes:get', 'nodes:create', 'nodes:update', 'nodes:remove', 'nodes:lastCheck', 'nodes:history', 'nodes:mute', 'nodes:maintenance',
-  'events:list', 'registry:import', 'registry:export', 'settings:get', 'settings:update', 'settings:sources', 'demo:start', 'demo:remove',
+  'events:list', 'registry:import', 'registry:export', 'registry:nodesFile', 'settings:get', 'settings:update', 'settings:sources', 'demo:start', 'demo:remove',
   'tailscale:import', 'tailscale:presence', 'shell:settings', 'shell:updateSettings', 'shell:watchService', 'ssh:savePassphrase',
   'commands:plan', 'commands:run', 'commands:cancel', 'metrics:get', 'hostKey:get', 'hostKey:forget', 'hostKey:approve', 'placement:suggest', 'audit:list',
   'alerts:get', 'alerts:update', 'alerts:test', 'alerts:silences',

@@ -17,7 +17,7 @@ import {
   type PlacementResponse,
 } from './schemas/ssh';
 import { TailscaleImportOptionsSchema, type TailscaleImportReport, type TailscalePresence } from './schemas/tailscale';
-import { ImportOptionsSchema, type ImportReport, type SeedDocument } from './schemas/seed-format';
+import { ImportOptionsSchema, type ImportReport, type NodesFileStatus, type SeedDocument } from './schemas/seed-format';
 import { AlertChannelsUpdateSchema, AlertTestRequestSchema, type AlertChannelsView, type AlertNotice, type AlertTestResult, type NodeSilences } from './schemas/alerts';
 import {
   ContainerActionSchema,
@@ -60,6 +60,8 @@ export const invokeArgs = {
   'events:list': z.strictObject({ node: z.string().max(200).optional(), limit: z.int().min(1).max(5000).default(200) }),
   'registry:import': z.strictObject({ document: z.unknown(), options: ImportOptionsSchema.default({ skip_invalid: false, dry_run: true }) }),
   'registry:export': z.strictObject({}),
+  /** Where the fleet is defined: in sync mode a file, and writes here answer 409. */
+  'registry:nodesFile': z.strictObject({}),
   'settings:get': z.strictObject({}),
   'settings:update': MonitorSettingsPatchSchema,
   'settings:sources': z.strictObject({}),
@@ -129,6 +131,7 @@ export interface InvokeResults {
   'events:list': HealthEvent[];
   'registry:import': ImportReport;
   'registry:export': SeedDocument;
+  'registry:nodesFile': NodesFileStatus;
   'settings:get': MonitorSettings;
   'settings:update': MonitorSettings;
   'settings:sources': MonitorSettingSources;

@@ -21,6 +21,7 @@ export const CHANNEL_SCOPES: Record<InvokeChannel, TokenScope> = {
   'events:list': 'viewer',
   'registry:import': 'admin',
   'registry:export': 'viewer',
+  'registry:nodesFile': 'viewer',
   'settings:get': 'viewer',
   'settings:update': 'admin',
   'settings:sources': 'viewer',

@@ -15,7 +15,7 @@ describe('cluster store', () => {
     const store = createClusterStore();
     await store.getState().init(api);
     expect(store.getState().order).toEqual(['a', 'b', 'c']);
-    expect(calls.map((c) => c.channel).sort()).toEqual(['auth:whoami', 'cluster:status', 'events:list', 'settings:get']);
+    expect(calls.map((c) => c.channel).sort()).toEqual(['auth:whoami', 'cluster:status', 'events:list', 'registry:nodesFile', 'settings:get']);
     expect(store.getState().intervalS).toBe(7); // for telling fresh times from stale ones
 
     // A health push for a node the page does not know (removed meanwhile) is ignored.
@@ -37,7 +37,7 @@ describe('cluster store', () => {
     expect(store.getState().events).toHaveLength(1);
     push('status', { ...computeStatusFixture([]), state: 'critical' });
     expect(store.getState().status?.state).toBe('critical');
-    expect(calls).toHaveLength(4); // nothing fetched again
+    expect(calls).toHaveLength(5); // nothing fetched again
   });
 
   it('filters with the shared rules and sorts by any column', () => {

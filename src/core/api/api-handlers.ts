@@ -33,6 +33,7 @@ export function createApiHandlers(core: Core, actor = 'ui', who: { name: string;
     'events:list': ({ node, limit }) => eventLog.list({ node, limit }),
     'registry:import': ({ document, options }) => registry.importSeed(document, options),
     'registry:export': () => registry.exportSeed(),
+    'registry:nodesFile': () => core.nodesFile(),
     'settings:get': () => monitor.settings,
     'settings:update': (patch) => monitor.updateSettings(patch),
     'settings:sources': () => core.settings.sources,

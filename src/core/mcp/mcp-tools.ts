@@ -248,7 +248,7 @@ export function createMcpServerFactory(core: Core, options: McpToolOptions): Mcp
 
     tool('list_alert_channels', {
       title: 'List alert channels',
-      description: 'Alert channels (webhook, ntfy, Slack, Discord, email) with secrets redacted, and how delivery to each went: sent and failed counts, the last failure. Read-only; channels are edited in the app or with PUT /cluster/alerts.',
+      description: 'Alert channels (webhook, ntfy, Slack, Discord, email, Alertmanager) with secrets redacted, and how delivery to each went: sent and failed counts, the last failure, and for Alertmanager each peer. Read-only; channels are edited in the app or with PUT /cluster/alerts.',
       input: McpListAlertChannelsArgsSchema, output: AlertChannelsViewSchema, annotations: READ,
     }, () => core.alerts.list());
 

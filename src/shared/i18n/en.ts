@@ -541,6 +541,7 @@ export const en = {
   scope: {
     signedIn: '{{name}} ({{scope}})',
     needs: 'Your token "{{name}}" has scope {{have}}; this needs {{need}}.',
+    definedBy: 'The nodes are defined by {{file}} (sync mode): change them there.',
   },
   tokens: {
     legend: 'API tokens',

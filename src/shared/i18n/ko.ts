@@ -536,6 +536,7 @@ export const ko: Catalogue = {
   scope: {
     signedIn: '{{name}} ({{scope}})',
     needs: '토큰 "{{name}}"의 범위는 {{have}}입니다. 이 작업에는 {{need}} 범위가 필요합니다.',
+    definedBy: '노드는 {{file}}에서 정의됩니다 (동기화 모드): 그 파일에서 바꾸세요.',
   },
   tokens: {
     legend: 'API 토큰',

@@ -27,6 +27,8 @@ export interface ClusterStore {
   intervalS: number;
   /** Who this window acts as; what its scope forbids is disabled (scope-gate.ts). */
   principal: { name: string; scope: TokenScope };
+  /** In nodes-file sync mode, the file that defines the fleet: adding, editing and importing are disabled. */
+  definedBy: string | null;
   selectedId: string | null;
   filter: NodeFilter;
   sort: { key: SortKey; dir: 1 | -1 };
@@ -62,6 +64,7 @@ export const createClusterStore = () =>
     // The desktop's owner; a browser (or a client-mode app) learns its token's scope in reload(),
     // before the header or any action is shown.
     principal: { name: 'admin', scope: 'admin' },
+    definedBy: null,
     selectedId: null,
     filter: {},
     sort: DEFAULT_SORT,
@@ -81,11 +84,14 @@ export const createClusterStore = () =>
     async reload() {
       const api = get().api;
       if (!api) return;
-      const [status, events, settings, principal] = await Promise.all([
+      const [status, events, settings, principal, nodesFile] = await Promise.all([
         api.invoke('cluster:status', { include_nodes: true }),
         api.invoke('events:list', { limit: MAX_EVENTS }),
         api.invoke('settings:get', {}).catch(() => null), // only for staleness: the page works without it
         api.invoke('auth:whoami', {}),
+        Promise.resolve()
+          .then(() => api.invoke('registry:nodesFile', {}))
+          .catch(() => null), // a service from before sync mode: nodes are its own
       ]);
       const { nodes = [], ...summary } = status;
       performance.mark('mco:snapshot'); // the bench measures first render from here
@@ -97,6 +103,7 @@ export const createClusterStore = () =>
         events,
         intervalS: settings?.interval_s ?? get().intervalS,
         principal,
+        definedBy: nodesFile?.mode === 'sync' ? nodesFile.file : null,
         loaded: true,
         connection: 'open',
       });
