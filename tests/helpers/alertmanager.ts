@@ -1,27 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { request } from 'undici';
 import { tempDir } from './temp-dir';
+import { freePort, missingBinaries } from './system-binary';
 
 export const ALERTMANAGER = process.env.ALERTMANAGER_PATH ?? '/usr/bin/prometheus-alertmanager';
 export const AMTOOL = process.env.AMTOOL_PATH ?? '/usr/bin/amtool';
-export const alertmanagerMissing = fs.existsSync(ALERTMANAGER) && fs.existsSync(AMTOOL) ? null : `Alertmanager not found at ${ALERTMANAGER} / ${AMTOOL}; run scripts/install-system-deps.sh`;
-
-// scripts/install-system-deps.sh installs it, so in CI a missing binary is a failure, not a skip.
-if (alertmanagerMissing) {
-  if (process.env.CI) throw new Error(alertmanagerMissing);
-  console.warn(`[skip] Alertmanager tests: ${alertmanagerMissing}`);
-}
-
-async function freePort(host: string): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export const alertmanagerMissing = missingBinaries('Alertmanager', [ALERTMANAGER, AMTOOL]);
 
 /** A route that groups by alert and node and tells one webhook, fast enough for a test. */
 export function testAlertmanagerConfig(webhookUrl: string): string {

@@ -1,27 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { request } from 'undici';
 import { tempDir } from './temp-dir';
+import { freePort, missingBinaries } from './system-binary';
 
 export const PROMETHEUS = process.env.PROMETHEUS_PATH ?? '/usr/bin/prometheus';
 export const PROMTOOL = process.env.PROMTOOL_PATH ?? '/usr/bin/promtool';
-export const prometheusMissing = fs.existsSync(PROMETHEUS) && fs.existsSync(PROMTOOL) ? null : `Prometheus not found at ${PROMETHEUS} / ${PROMTOOL}; run scripts/install-system-deps.sh`;
-
-// scripts/install-system-deps.sh installs it, so in CI a missing binary is a failure, not a skip.
-if (prometheusMissing) {
-  if (process.env.CI) throw new Error(prometheusMissing);
-  console.warn(`[skip] Prometheus tests: ${prometheusMissing}`);
-}
-
-async function freePort(host: string): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export const prometheusMissing = missingBinaries('Prometheus', [PROMETHEUS, PROMTOOL]);
 
 /** A real Prometheus on loopback scraping one target with a bearer token read from a file. */
 export async function startPrometheus(host: string, target: string, token: string) {
