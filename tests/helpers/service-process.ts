@@ -19,3 +19,12 @@ export function spawnService(options: { dataDir: string; token: string; host?: s
     child.on('exit', (code) => reject(new Error(`service exited (${code}) before listening: ${out}`)));
   });
 }
+
+/** SIGTERM, and resolves once the process has exited (at once if it already has). */
+export function stopService(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}

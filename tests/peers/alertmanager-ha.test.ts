@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { alertmanagerMissing, startAlertmanagerCluster, testAlertmanagerConfig, type AlertmanagerPeer } from '../helpers/alertmanager';
 import { startHttpSink, type HttpSink } from '../helpers/alert-sinks';
-import { spawnService } from '../helpers/service-process';
+import { spawnService, stopService } from '../helpers/service-process';
 import { tempDir } from '../helpers/temp-dir';
 import { until } from '../helpers/until';
 
@@ -82,7 +82,7 @@ describe.skipIf(alertmanagerMissing)('HA alerting: two monitors, a two-peer Aler
   }, 90_000);
 
   afterAll(async () => {
-    for (const s of services) if (s.child.exitCode === null) s.child.kill('SIGTERM');
+    await Promise.all(services.map((s) => stopService(s.child))); // before the temp dirs go
     await Promise.all(peers?.map((p) => p.kill()) ?? []);
     await sink?.close();
     await node?.close();

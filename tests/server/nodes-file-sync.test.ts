@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { spawnService } from '../helpers/service-process';
+import { spawnService, stopService } from '../helpers/service-process';
 import { tempDir } from '../helpers/temp-dir';
 import { until } from '../helpers/until';
 
@@ -37,9 +37,8 @@ describe('fleet as code: --nodes-file-mode=sync', () => {
     for (const host of HOSTS) services.push(await spawnService({ dataDir: tempDir(), token: TOKEN, host, args: ['--nodes-file-path', file, '--nodes-file-mode', 'sync'] }));
   }, 60_000);
 
-  afterAll(() => {
-    for (const s of services) s.child.kill('SIGTERM');
-  });
+  // Waited for: a service still writing its data dir would race the temp dir's removal.
+  afterAll(() => Promise.all(services.map((s) => stopService(s.child))));
 
   it('both instances start with the file, and follow an edit (added, changed, removed) within 2 s, each change in the event log', async () => {
     for (const s of services) expect(await ids(s.url)).toEqual(['n-1', 'n-2']);

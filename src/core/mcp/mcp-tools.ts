@@ -10,7 +10,6 @@ import {
   McpClusterStatusArgsSchema,
   McpIdArgsSchema,
   McpImportTailscaleArgsSchema,
-  McpListAlertChannelsArgsSchema,
   McpListEventsArgsSchema,
   McpListNodesArgsSchema,
   McpRunCommandArgsSchema,
@@ -18,7 +17,6 @@ import {
   McpUpdateNodeArgsSchema,
 } from '../../shared/schemas/mcp';
 import { NodeMaintenanceSchema, NodeMuteSchema, NodeSchema } from '../../shared/schemas/node';
-import { AlertChannelsViewSchema } from '../../shared/schemas/alerts';
 import { CommandResponseSchema, NodeMetricsSchema, PlacementResponseSchema } from '../../shared/schemas/ssh';
 import { TailscaleImportReportSchema } from '../../shared/schemas/tailscale';
 import type { Core } from '../app-core';
@@ -31,13 +29,14 @@ import { MAX_INPUT_DEPTH, nestsDeeperThan } from '../util/json-depth';
 import { redactUrlCredentials } from '../util/redact-credentials';
 import { READ, READ_REMOTE, toolScope, type McpToolOptions, type ToolConfig, type ToolTable } from './tool-table';
 import { TOKEN_SCOPES, scopeAllows, type TokenScope } from '../../shared/schemas/auth';
+import { alertTools } from '../alerts/alert-tools';
 import { containerTools } from '../containers/container-tools';
 import { workloadTools } from '../workloads/workload-tools';
 
 export type { McpToolOptions } from './tool-table';
 
 /** The capabilities' own tool tables, registered after the registry's and the monitor's tools below. */
-const TOOL_TABLES: ToolTable[] = [containerTools, workloadTools];
+const TOOL_TABLES: ToolTable[] = [alertTools, containerTools, workloadTools];
 
 
 declare const __MCO_TOOL_JSON_SCHEMAS__: string | undefined;
@@ -245,12 +244,6 @@ export function createMcpServerFactory(core: Core, options: McpToolOptions): Mcp
       description: 'Recent health events (state transitions, monitor offline/online, host key changes), newest last.',
       input: McpListEventsArgsSchema, output: z.object({ events: z.array(HealthEventSchema) }), annotations: READ,
     }, ({ node, limit }) => ({ events: eventLog.list({ node, limit }) }));
-
-    tool('list_alert_channels', {
-      title: 'List alert channels',
-      description: 'Alert channels (webhook, ntfy, Slack, Discord, email, Alertmanager) with secrets redacted, and how delivery to each went: sent and failed counts, the last failure, and for Alertmanager each peer. Read-only; channels are edited in the app or with PUT /cluster/alerts.',
-      input: McpListAlertChannelsArgsSchema, output: AlertChannelsViewSchema, annotations: READ,
-    }, () => core.alerts.list());
 
     tool('import_tailscale', {
       title: 'Import from Tailscale',

@@ -30,6 +30,7 @@ export class NodesFileSync {
   #status: NodesFileStatus;
   #timer: ReturnType<typeof setTimeout> | null = null;
   #watcher: fs.FSWatcher | null = null;
+  readonly #onPoll = () => this.#soon();
   #closed = false;
 
   constructor(private readonly options: NodesFileSyncOptions) {
@@ -54,7 +55,7 @@ export class NodesFileSync {
     } catch {
       /* no directory watch here: the poll does it */
     }
-    fs.watchFile(this.#file, { interval: this.options.pollMs ?? 1000, persistent: false }, () => this.#soon());
+    fs.watchFile(this.#file, { interval: this.options.pollMs ?? 1000, persistent: false }, this.#onPoll);
     return this.status;
   }
 
@@ -81,7 +82,13 @@ export class NodesFileSync {
       const details = e.details?.length ? e.details.map((d) => `${d.field}: ${d.message}`).join('; ') : e.message;
       return this.#refuse(`holds invalid nodes (${details})`, text);
     }
-    const { added, changed, removed } = this.options.registry.syncTo(target);
+    let diff: ReturnType<NodeRegistry['syncTo']>;
+    try {
+      diff = this.options.registry.syncTo(target);
+    } catch (error) {
+      return this.#refuse(`could not be applied (${(error as Error).message})`); // e.g. a full disk: tried again when the file next changes
+    }
+    const { added, changed, removed } = diff;
     this.#lastText = text;
     this.#status = { ...this.#status, applied_at: new Date().toISOString(), error: null };
     const where = path.basename(this.#file);
@@ -96,7 +103,7 @@ export class NodesFileSync {
     this.#closed = true;
     if (this.#timer) clearTimeout(this.#timer);
     this.#watcher?.close();
-    fs.unwatchFile(this.#file);
+    fs.unwatchFile(this.#file, this.#onPoll);
     this.options.registry.defineBy(null);
   }
 
