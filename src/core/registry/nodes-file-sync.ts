@@ -6,6 +6,7 @@ import { OrchestratorError } from '../../shared/errors';
 import type { NodesFileStatus } from '../../shared/schemas/seed-format';
 import { OPERATIONAL_FIELDS, type NodeRegistry } from './node-registry';
 import { planSeedImport } from './seed-format';
+import { parseJsonBytes } from '../util/parse-json-bytes';
 
 export interface NodesFileSyncOptions {
   file: string;
@@ -61,18 +62,20 @@ export class NodesFileSync {
 
   /** Reads the file and applies it if it changed; answers the status (error set when it was not applied). */
   apply(): NodesFileStatus {
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = fs.readFileSync(this.#file, 'utf8');
+      bytes = fs.readFileSync(this.#file);
     } catch (error) {
       return this.#refuse(`cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
     }
+    const text = bytes.toString('latin1'); // only compared, to skip a version already seen
     if (text === this.#lastText) return this.status;
     let document: unknown;
     try {
-      document = JSON.parse(text);
+      document = parseJsonBytes(bytes, 'nodes file', this.#file);
     } catch (error) {
-      return this.#refuse(`is not valid JSON (${(error as Error).message})`, text);
+      // Why, without quoting the file: the reason goes to the event log, which every viewer reads.
+      return this.#refuse((error as OrchestratorError).details?.[0]?.message ?? 'is not valid JSON', text);
     }
     let target: Node[];
     try {
