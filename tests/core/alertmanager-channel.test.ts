@@ -85,29 +85,39 @@ describe.skipIf(alertmanagerMissing)('Alertmanager channel in the core, against 
     expect(notes).toEqual(['firing', 'resolved']);
   }, 60_000);
 
-  it('resends what fired at start, and resolves an alert whose node recovered while the service was down', async () => {
+  it('resends what still fires at start, and resolves without re-firing an alert whose node recovered while the service was down', async () => {
+    await fleet.sim.set(fleet.ipOf(0), 'refusing');
     await fleet.sim.set(fleet.ipOf(1), 'refusing');
     await sweeps(3);
     alerts.flush();
-    await until('node-2 firing', () => lastNodeDown('node-2'), (a) => a !== undefined && Date.parse(a.endsAt) > Date.now());
+    for (const node of ['node-1', 'node-2']) await until(`${node} firing`, () => lastNodeDown(node), (a) => a !== undefined && Date.parse(a.endsAt) > Date.now());
     alerts.dispose();
-    // Down meanwhile: the node recovers, and no alert service hears the transition.
+    // Meanwhile node-2 recovers, and no alert service hears the transition; node-1 stays down.
     await fleet.sim.set(fleet.ipOf(1), 'healthy');
     await sweeps(3);
     expect(fleet.monitor.healthOf('node-2').status).toBe('healthy');
     const seen = recorder.received.length;
     alerts = service();
-    // At once, before any sweep: the stored alert goes out again.
+    // At once, before any sweep: what still fires goes out again; the recovered node is not fired anew.
     await until('a send at start', () => recorder.received.length, (n) => n > seen, 5000);
-    const again = (recorder.received.slice(seen)[0].json as Posted[]).find((a) => a.labels.node === 'node-2')!;
-    expect(Date.parse(again.endsAt)).toBeGreaterThan(Date.now());
-    // Healthy since before the start: once past the policy's window the alert is resolved, without a recovery alert.
+    const atStart = recorder.received.slice(seen)[0].json as Posted[];
+    expect(Date.parse(atStart.find((a) => a.labels.node === 'node-1')!.endsAt)).toBeGreaterThan(Date.now());
+    expect(atStart.some((a) => a.labels.node === 'node-2')).toBe(false);
+    // Healthy since before the start: once past the policy's window it is resolved, without a recovery alert.
     const started = Date.now();
     await until('node-2 resolved after start', async () => {
       await sweeps(1);
       return lastNodeDown('node-2');
     }, (a) => Date.parse(a!.endsAt) <= Date.now(), 20_000);
     expect(Date.now() - started).toBeGreaterThanOrEqual(GROUP_MS + 1000);
+    // Every node-2 alert sent since the start was the resolved one (a resend of the firing one would end later each time).
+    const sinceStart = recorder.received.slice(seen).flatMap((r) => r.json as Posted[]).filter((a) => a.labels.node === 'node-2');
+    expect(new Set(sinceStart.map((a) => a.endsAt)).size).toBe(1);
+    expect(Date.parse(sinceStart[0].endsAt)).toBeGreaterThanOrEqual(started);
+    await fleet.sim.set(fleet.ipOf(0), 'healthy');
+    await sweeps(3);
+    alerts.flush();
+    await until('node-1 resolved', () => lastNodeDown('node-1'), (a) => Date.parse(a!.endsAt) <= Date.now());
   }, 60_000);
 
   it('resolves at once when a node with an alert goes into maintenance or is removed', async () => {

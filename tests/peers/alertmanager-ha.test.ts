@@ -44,6 +44,16 @@ describe.skipIf(alertmanagerMissing)('HA alerting: two monitors, a two-peer Aler
   let sink: HttpSink;
   let peers: AlertmanagerPeer[];
   const services: Array<{ child: ChildProcess; url: string; output: () => string }> = [];
+  const dataDirs = SERVICE_HOSTS.map(() => tempDir());
+  let amUrls = '';
+  /** Monitor i on its own address and data dir (the same dir again after a restart). */
+  const startMonitor = (i: number) =>
+    spawnService({
+      dataDir: dataDirs[i],
+      token: TOKEN,
+      host: SERVICE_HOSTS[i],
+      args: ['--alertmanager-url', amUrls, '--instance', `monitor-${i + 1}`, '--health-check-interval', '0.2', '--health-check-timeout', '1', '--failure-threshold', '3', '--recovery-threshold', '2'],
+    });
 
   const notifications = (): Notification[] => sink.received.filter((r) => r.path === '/hook').map((r) => r.json as Notification);
   const about = (status: Notification['status']) => notifications().filter((n) => n.status === status && n.groupLabels.alertname === 'NodeDown' && n.groupLabels.node === 'ha-node');
@@ -60,14 +70,9 @@ describe.skipIf(alertmanagerMissing)('HA alerting: two monitors, a two-peer Aler
     node = await startNode(NODE_HOST);
     sink = await startHttpSink('127.86.100.1');
     peers = await startAlertmanagerCluster(AM_HOSTS, testAlertmanagerConfig(`${sink.base}/hook`));
-    const amUrls = peers.map((p) => p.base).join(',');
-    for (const [i, host] of SERVICE_HOSTS.entries()) {
-      const service = await spawnService({
-        dataDir: tempDir(),
-        token: TOKEN,
-        host,
-        args: ['--alertmanager-url', amUrls, '--instance', `monitor-${i + 1}`, '--health-check-interval', '0.2', '--health-check-timeout', '1', '--failure-threshold', '3', '--recovery-threshold', '2'],
-      });
+    amUrls = peers.map((p) => p.base).join(',');
+    for (const i of SERVICE_HOSTS.keys()) {
+      const service = await startMonitor(i);
       services.push(service);
       const created = await api(service.url, '/cluster/nodes', {
         method: 'POST',
@@ -123,6 +128,25 @@ describe.skipIf(alertmanagerMissing)('HA alerting: two monitors, a two-peer Aler
     await new Promise((r) => setTimeout(r, 6000));
     expect(about('firing')).toHaveLength(1);
     expect(about('resolved')).toHaveLength(1);
+  }, 120_000);
+
+  it('the killed monitor, restarted after the recovery, fires nothing again; the next outage is told once with both monitors up', async () => {
+    const before = { firing: about('firing').length, resolved: about('resolved').length };
+    services[0] = await startMonitor(0); // its stored set still holds NodeDown, from before the kill
+    await until('the restarted monitor to check the node', () => api(services[0].url, '/cluster/nodes/ha-node'), (r) => {
+      const health = r.body.health as { status: string; last_known?: boolean };
+      return health.status === 'healthy' && !health.last_known;
+    }, 20_000);
+    await new Promise((r) => setTimeout(r, 7000)); // past our window, Alertmanager's group_wait and a flush
+    expect({ firing: about('firing').length, resolved: about('resolved').length }).toEqual(before);
+    expect((await peers[1].alerts()).filter((a) => a.labels.node === 'ha-node' && a.status.state === 'active')).toEqual([]);
+
+    node.set('down');
+    await until('a firing notification', () => about('firing'), (list) => list.length > before.firing, 40_000);
+    node.set('up');
+    await until('a resolved notification', () => about('resolved'), (list) => list.length > before.resolved, 40_000);
+    await new Promise((r) => setTimeout(r, 6000));
+    expect({ firing: about('firing').length, resolved: about('resolved').length }).toEqual({ firing: before.firing + 1, resolved: before.resolved + 1 });
   }, 120_000);
 
   it('with one Alertmanager peer killed, the other still delivers', async () => {

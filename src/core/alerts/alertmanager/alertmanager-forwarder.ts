@@ -276,8 +276,21 @@ export class AlertmanagerForwarder {
     const holdMs = 4 * channel.resend_interval_s * 1000;
     return this.#set
       .current()
-      .filter((e) => !channel.events || channel.events.includes(e.event))
+      .filter((e) => (!channel.events || channel.events.includes(e.event)) && !this.#heldBack(e))
       .map((e) => toAmAlert(e, now, holdMs));
+  }
+
+  /**
+   * A firing NodeDown is resent only while this process's latest check of the node failed. Before
+   * the first check since a start, and once a check passes (recovering, or about to be resolved),
+   * Alertmanager keeps it until endsAt anyway, and a resend could fire again what another monitor
+   * has just resolved.
+   */
+  #heldBack(entry: AmEntry): boolean {
+    if (entry.resolvedAt || entry.event !== 'node_down' || !entry.labels.node || !this.options.nodeOf(entry.labels.node)) return false;
+    const health = this.options.healthOf(entry.labels.node);
+    const failingNow = health.last_known !== true && health.checked_at !== null && health.error !== null;
+    return !failingNow;
   }
 
   async #post(url: string, alerts: AmAlert[]): Promise<void> {
