@@ -74,4 +74,28 @@ describe('AlertChannelsPanel on the real core', () => {
     fireEvent.click(screen.getAllByText('Remove')[1]);
     await waitFor(() => expect(core.alerts.list().channels.map((c) => c.channel.id)).toEqual(['hook']));
   });
+
+  it('adds an Alertmanager channel: every peer URL, which entry is wrong, the resend interval and silence-on-mute', async () => {
+    render(<AlertChannelsPanel />);
+    await screen.findByText('hook');
+    fireEvent.change(screen.getByLabelText('Type'), { target: { value: 'alertmanager' } });
+    fill('Id', 'am');
+    fill('Alertmanager peers (every URL, comma-separated)', 'http://127.57.104.9:9093, am-2:9093');
+    fill('Resend every (seconds)', '0');
+    fireEvent.click(screen.getByText('Add channel'));
+    await waitFor(() =>
+      expect(screen.getAllByRole('alert').map((e) => e.textContent)).toEqual([
+        'Alertmanager peers (every URL, comma-separated): must be an http(s) URL (#2)',
+        'Resend every (seconds): must be at least 0.2 s',
+      ]),
+    );
+    fill('Alertmanager peers (every URL, comma-separated)', 'http://127.57.104.9:9093, http://127.57.104.10:9093');
+    fill('Resend every (seconds)', '30');
+    fireEvent.click(screen.getByLabelText(/also creates an Alertmanager silence/));
+    fireEvent.click(screen.getByText('Add channel'));
+    await screen.findByText('http://127.57.104.9:9093, http://127.57.104.10:9093');
+    expect(core.alerts.list().channels.find((c) => c.channel.id === 'am')!.channel).toEqual({
+      id: 'am', type: 'alertmanager', enabled: true, urls: ['http://127.57.104.9:9093', 'http://127.57.104.10:9093'], resend_interval_s: 30, silence_on_mute: true,
+    });
+  });
 });

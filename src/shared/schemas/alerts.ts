@@ -87,7 +87,7 @@ export const AlertChannelSchema = z.discriminatedUnion(
         .min(1, { error: 'needs at least one Alertmanager URL' })
         .max(10, { error: 'must list at most 10 Alertmanager peers' }),
       /** Seconds between resends of what still fires; endsAt is set four of them ahead. */
-      resend_interval_s: z.number().min(0.2).max(3600).default(60),
+      resend_interval_s: z.number({ error: 'must be a number of seconds' }).min(0.2, { error: 'must be at least 0.2 s' }).max(3600, { error: 'must be at most 3,600 s' }).default(60),
       /** A mute in our window also creates an Alertmanager silence for the node, until the mute ends. */
       silence_on_mute: z.boolean().default(false),
     }),

@@ -16,6 +16,12 @@ const EMPTY: Draft = { type: 'webhook', id: '', url: '', priority: 'high', tags:
 /** Schema fields whose form field has another name. */
 const FORM_FIELD: Record<string, string> = { resend_interval_s: 'resend', allow_plain_auth: 'plain' };
 
+/** In a comma-separated field, which entry is wrong: "urls.1" → "… (#2)". */
+const entryMessage = ({ field, message }: { field: string; message: string }): string => {
+  const index = field.split('.')[1];
+  return index !== undefined && /^\d+$/.test(index) ? `${message} (#${Number(index) + 1})` : message;
+};
+
 /** The add form's strings as a channel for the shared schema (lists split on commas). */
 function toChannel(d: Draft): Record<string, unknown> {
   const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
@@ -58,7 +64,7 @@ export function AlertChannelsPanel() {
   };
   const add = async () => {
     const result = AlertChannelSchema.safeParse(toChannel(draft));
-    if (!result.success) return setErrors(Object.fromEntries(fieldErrors(result.error).map((e) => [FORM_FIELD[e.field.split('.')[0]] ?? e.field.split('.')[0], e.message])));
+    if (!result.success) return setErrors(Object.fromEntries(fieldErrors(result.error).map((e) => [FORM_FIELD[e.field.split('.')[0]] ?? e.field.split('.')[0], entryMessage(e)])));
     setErrors({});
     if (await save([...stored(), result.data])) setDraft(EMPTY);
   };
