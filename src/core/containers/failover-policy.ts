@@ -106,9 +106,10 @@ export class FailoverPolicy {
         const activeManagers = snap.nodes.filter((n) => n.Spec.Role === 'manager' && n.Spec.Availability === 'active' && n.Status.State === 'ready' && n.ID !== target.ID);
         if (target.Spec.Role === 'manager' && activeManagers.length === 0) return this.#held(id, action, `${target.Description.Hostname} is the last active manager`);
       } else if (target.Spec.Availability === 'active') {
+        // Set active by hand meanwhile: nothing to do, but the drain is over, and that is said (an open FailoverAction alert resolves).
         this.#drainedByUs.delete(id);
         this.#save();
-        return;
+        return this.#record(id, action, `already active in Swarm (set by hand); ${why}`, 'ok');
       }
       await swarm.setAvailability(id, action === 'drain' ? 'drain' : 'active', 'failover', snap);
     } catch (error) {
