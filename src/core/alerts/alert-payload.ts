@@ -9,7 +9,7 @@ export function buildAlertPayload(alert: Alert, nodeOf: (id: string) => Node | u
     const node = nodeOf(id);
     return { id, hostname: node?.hostname ?? id, tailscale_ip: node?.tailscale_ip ?? '', role: node?.role ?? 'worker', reason };
   });
-  const message = nodes.length > 0 ? nodes.map((n) => `${n.id} (${n.hostname}, ${n.tailscale_ip}, ${n.role}): ${n.reason}`).join('\n') : alert.body;
+  const message = nodes.length > 0 ? nodes.map((n) => nodeLine(n.id, n, n.reason)).join('\n') : alert.body;
   return {
     event: alert.event,
     title: alert.title,
@@ -19,6 +19,10 @@ export function buildAlertPayload(alert: Alert, nodeOf: (id: string) => Node | u
     at: at.toISOString(),
   };
 }
+
+/** One node in an alert's message: id, hostname, address and role (when known), and why. */
+export const nodeLine = (id: string, node: Pick<Node, 'hostname' | 'tailscale_ip' | 'role'> | undefined, reason: string): string =>
+  node ? `${id} (${node.hostname}, ${node.tailscale_ip}, ${node.role}): ${reason}` : `${id}: ${reason}`;
 
 /** A one-line summary of the cluster, as the chat and mail shapes end with it. */
 export const clusterLine = (p: AlertPayload): string => `Cluster ${p.cluster.state}: ${p.cluster.healthy_nodes}/${p.cluster.total_nodes} nodes healthy`;

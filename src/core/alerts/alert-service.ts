@@ -131,7 +131,7 @@ export class AlertService {
 
   /** Sends a test alert and waits for the outcome (retries included). */
   async test(channelId?: string): Promise<AlertTestResult> {
-    const all = [...this.#env, ...this.#store.all()];
+    const all = this.#channels();
     const targets = channelId === undefined ? all.filter((c) => c.enabled) : all.filter((c) => c.id === channelId);
     if (channelId !== undefined && targets.length === 0) throw new OrchestratorError('not_found', `Alert channel "${channelId}" not found`, [{ field: 'channel_id', message: 'no channel with this id' }]);
     const payload = this.#payload({ event: 'test', title: 'Test alert from MCP Cloud Orchestrator', body: 'If you can read this, the channel works.', nodeId: null, nodes: [] });
@@ -177,15 +177,20 @@ export class AlertService {
     return buildAlertPayload(alert, (id) => this.options.registry.get(id), this.options.monitor.status());
   }
 
+  /** Every channel: the environment's, then DATA_DIR's. */
+  #channels(): AlertChannel[] {
+    return [...this.#env, ...this.#store.all()];
+  }
+
   #alertmanagerChannels(): AlertmanagerChannel[] {
-    return [...this.#env, ...this.#store.all()].filter((c): c is AlertmanagerChannel => c.type === 'alertmanager');
+    return this.#channels().filter((c): c is AlertmanagerChannel => c.type === 'alertmanager');
   }
 
   #dispatch(alert: Alert): void {
     this.events.emit('alert', alert);
     // Alertmanager keeps its own state of what fires (each of its channels filters by events).
     this.#alertmanager.onAlert(alert);
-    const targets = [...this.#env, ...this.#store.all()].filter((c) => c.type !== 'alertmanager' && c.enabled && (!c.events || c.events.includes(alert.event)));
+    const targets = this.#channels().filter((c) => c.type !== 'alertmanager' && c.enabled && (!c.events || c.events.includes(alert.event)));
     if (targets.length === 0) return;
     const payload = this.#payload(alert);
     for (const channel of targets) void this.#delivery.deliver(channel, payload);

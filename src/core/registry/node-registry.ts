@@ -9,7 +9,7 @@ import { Emitter } from '../util/emitter';
 import { filterNodes } from '../../shared/node-filter';
 import { openStore, setAside, type ConfLike, type StoreFactory, type StoreRecovery } from './json-store';
 import { CURRENT_SCHEMA_VERSION, migrate } from './store-migrations';
-import { planSeedImport, toSeedDocument } from './seed-format';
+import { changedFields, planSeedImport, toSeedDocument } from './seed-format';
 import { addressTaken, assertAddressesFree, endpointKey } from './unique-address';
 import { RegistryJournal, type JournalOp } from './registry-journal';
 import { writeFileDurablyAsync } from '../util/durable-write';
@@ -236,7 +236,7 @@ export class NodeRegistry {
         this.events.emit('change', { type: 'added', node });
         continue;
       }
-      changed.push({ id: node.id, fields: (Object.keys({ ...previous, ...node }) as Array<keyof Node>).filter((k) => !isDeepStrictEqual(previous[k], node[k])) });
+      changed.push({ id: node.id, fields: changedFields(previous, node) });
       this.events.emit('change', { type: 'updated', node, previous });
     }
     return { added: puts.filter((n) => !before.get(n.id)).map((n) => n.id), changed, removed: gone.map((n) => n.id) };

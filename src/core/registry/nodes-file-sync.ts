@@ -27,7 +27,8 @@ export interface NodesFileSyncOptions {
  */
 export class NodesFileSync {
   readonly #file: string;
-  #lastText: string | null = null;
+  /** The file as last applied or refused: the same bytes again are not read twice. */
+  #lastBytes: Buffer | null = null;
   #status: NodesFileStatus;
   #timer: ReturnType<typeof setTimeout> | null = null;
   #watcher: fs.FSWatcher | null = null;
@@ -68,14 +69,13 @@ export class NodesFileSync {
     } catch (error) {
       return this.#refuse(`cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
     }
-    const text = bytes.toString('latin1'); // only compared, to skip a version already seen
-    if (text === this.#lastText) return this.status;
+    if (this.#lastBytes?.equals(bytes)) return this.status;
     let document: unknown;
     try {
       document = parseJsonBytes(bytes, 'nodes file', this.#file);
     } catch (error) {
       // Why, without quoting the file: the reason goes to the event log, which every viewer reads.
-      return this.#refuse((error as OrchestratorError).details?.[0]?.message ?? 'is not valid JSON', text);
+      return this.#refuse((error as OrchestratorError).details?.[0]?.message ?? 'is not valid JSON', bytes);
     }
     let target: Node[];
     try {
@@ -83,7 +83,7 @@ export class NodesFileSync {
     } catch (error) {
       const e = error as OrchestratorError;
       const details = e.details?.length ? e.details.map((d) => `${d.field}: ${d.message}`).join('; ') : e.message;
-      return this.#refuse(`holds invalid nodes (${details})`, text);
+      return this.#refuse(`holds invalid nodes (${details})`, bytes);
     }
     let diff: ReturnType<NodeRegistry['syncTo']>;
     try {
@@ -92,7 +92,7 @@ export class NodesFileSync {
       return this.#refuse(`could not be applied (${(error as Error).message})`); // e.g. a full disk: tried again when the file next changes
     }
     const { added, changed, removed } = diff;
-    this.#lastText = text;
+    this.#lastBytes = bytes;
     this.#status = { ...this.#status, applied_at: new Date().toISOString(), error: null };
     const where = path.basename(this.#file);
     for (const id of added) this.options.logEvent({ node: id, kind: 'nodes_file', from: null, to: 'added', reason: `added in ${where}` });
@@ -126,9 +126,9 @@ export class NodesFileSync {
     });
   }
 
-  #refuse(why: string, text?: string): NodesFileStatus {
+  #refuse(why: string, bytes?: Buffer): NodesFileStatus {
     const error = `${this.#file} ${why}; the nodes stay as they were`;
-    if (text !== undefined) this.#lastText = text; // reported once per version of the file
+    if (bytes !== undefined) this.#lastBytes = bytes; // reported once per version of the file
     if (this.#status.error !== error) {
       this.options.logEvent({ node: null, kind: 'nodes_file', from: null, to: 'invalid', reason: error });
       this.options.log(`!!! ${error}`);

@@ -49,11 +49,16 @@ export function planSeedImport(document: unknown, nodes: ReadonlyMap<string, Nod
     if (!current) report.added.push(node.id);
     else {
       report.updated.push(node.id);
-      report.changed_fields[node.id] = (Object.keys({ ...current, ...node }) as Array<keyof Node>).filter((k) => !isDeepStrictEqual(current[k], node[k]));
+      report.changed_fields[node.id] = changedFields(current, node);
     }
     changes.push(node);
   }
   return { report, changes };
+}
+
+/** The fields in which two versions of a node differ (an import's report, a nodes-file sync's events). */
+export function changedFields(previous: Node, node: Node): string[] {
+  return (Object.keys({ ...previous, ...node }) as Array<keyof Node>).filter((k) => !isDeepStrictEqual(previous[k], node[k]));
 }
 
 export function toSeedDocument(nodes: Iterable<Node>): SeedDocument {

@@ -5,6 +5,7 @@ import type { StoreFactory, StoreRecovery } from '../../registry/json-store';
 import type { Alert } from '../alert-policy';
 import type { DeliveryOutcome, DeliveryResult } from '../alert-delivery';
 import { httpExchange } from '../channel-sender';
+import { nodeLine } from '../alert-payload';
 import { AM_ALERTNAMES, entryKey, matchesAll, toAmAlert, type AmAlert, type AmEntry, type AmMatcher, type FiringEvent } from './am-alert';
 import { AmFiringSet } from './am-firing-set';
 import { AmPeer, endpoint, type PeerState } from './am-peer';
@@ -110,8 +111,7 @@ export class AlertmanagerForwarder {
       const labels = { alertname: AM_ALERTNAMES[event], node: id, role: node?.role ?? 'worker', severity: SEVERITY[event] };
       const web = this.options.webUrl?.();
       const link = web ? `${web.replace(/\/+$/, '')}/?node=${encodeURIComponent(id)}` : undefined;
-      const message = node ? `${id} (${node.hostname}, ${node.tailscale_ip}, ${node.role}): ${reason}` : `${id}: ${reason}`;
-      const annotations: Record<string, string> = { summary: event === 'node_down' ? `${id} is down` : alert.title, message, instance, ...(link ? { link } : {}) };
+      const annotations: Record<string, string> = { summary: event === 'node_down' ? `${id} is down` : alert.title, message: nodeLine(id, node, reason), instance, ...(link ? { link } : {}) };
       changed = this.#set.fire({ key: entryKey(labels.alertname, id), event, labels, annotations, expiresAt: expires ? new Date(this.#now() + ONE_OFF_MS).toISOString() : null }) || changed;
     };
     const resolve = (event: FiringEvent, subject: string) => (changed = this.#set.resolve(entryKey(AM_ALERTNAMES[event], subject)) || changed);

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { NodeSilences as Silences } from '../../../shared/schemas/alerts';
 import { formatDateTime } from '../i18n/format';
@@ -12,20 +12,23 @@ export function NodeSilences({ id, mutedUntil }: { id: string; mutedUntil: strin
   const { t } = useTranslation();
   const api = useClusterStore((s) => s.api)!;
   const [answer, setAnswer] = useState<Silences | null>(null);
-  // Asked again when the mute changes: a mute may create a silence.
+  const shown = useRef<{ id: string; mutedUntil: string | null } | null>(null);
+  // Asked when the node is shown, and again when its mute changes: a mute may create or expire a
+  // silence, which the service makes a moment after answering the mute.
   useEffect(() => {
     let cancelled = false;
-    setAnswer(null);
     const ask = () =>
       api.invoke('alerts:silences', { id }).then(
         (a) => !cancelled && setAnswer(a),
         () => !cancelled && setAnswer(null), // an older service without the channel: nothing to show
       );
-    void ask();
-    const again = setTimeout(() => void ask(), 1500); // a silence made by the mute lands a moment later
+    const muteChanged = shown.current?.id === id && shown.current.mutedUntil !== mutedUntil;
+    shown.current = { id, mutedUntil };
+    if (!muteChanged) setAnswer(null);
+    const timer = setTimeout(() => void ask(), muteChanged ? 1500 : 0);
     return () => {
       cancelled = true;
-      clearTimeout(again);
+      clearTimeout(timer);
     };
   }, [api, id, mutedUntil]);
   if (!answer || (answer.silences.length === 0 && answer.errors.length === 0)) return null;

@@ -89,9 +89,7 @@ export const createClusterStore = () =>
         api.invoke('events:list', { limit: MAX_EVENTS }),
         api.invoke('settings:get', {}).catch(() => null), // only for staleness: the page works without it
         api.invoke('auth:whoami', {}),
-        Promise.resolve()
-          .then(() => api.invoke('registry:nodesFile', {}))
-          .catch(() => null), // a service from before sync mode: nodes are its own
+        api.invoke('registry:nodesFile', {}).catch(() => null), // a service from before sync mode: nodes are its own
       ]);
       const { nodes = [], ...summary } = status;
       performance.mark('mco:snapshot'); // the bench measures first render from here
