@@ -22,7 +22,7 @@ function harness(timeoutMs = 300) {
   });
   return { confirm, shown, late };
 }
-const request = (tool: string) => ({ tool, nodes: ['n1'], detail: `${tool} detail` });
+const request = (tool: string) => ({ tool, nodes: ['n1'], detail: `${tool} detail`, digest: tool });
 const tick = () => new Promise((r) => setTimeout(r, 10));
 
 describe('the MCP confirmation queue', () => {

@@ -16,3 +16,21 @@ describe('the README on MCP tools', () => {
     expect(paragraph.split(' ')[0].toLowerCase()).toBe(NUMBERS[served.length]);
   });
 });
+
+// Issue 39, finding 1: the README's table of acting tools says, for each, its scope and what `ask` and `deny` do.
+describe('the README on the command policy', () => {
+  it('lists every acting tool with the scope, ask and deny behaviour the server applies', async () => {
+    const { createMcpServerFactory } = await import('../../src/core/mcp/mcp-tools');
+    const factory = createMcpServerFactory({} as import('../../src/core/app-core').Core, { version: 'x', policy: 'deny', readOnly: false, transport: 'test' });
+    factory();
+    const acting = (await listToolsFromSource()).filter((t) => !t.annotations?.readOnlyHint).map((t) => t.name);
+    const readme = fs.readFileSync('README.md', 'utf8');
+    const table = readme.slice(readme.indexOf('| Acting tool |'));
+    const rows = table.slice(0, table.indexOf('\n\n')).split('\n').slice(2).map((row) => row.split('|').slice(1, -1).map((cell) => cell.trim()));
+    expect(rows.map(([tool]) => tool.replace(/`/g, '')).sort()).toEqual([...acting].sort());
+    for (const [tool, scope, ask, deny] of rows) {
+      const name = tool.replace(/`/g, '');
+      expect([scope, ask, deny], name).toEqual([factory.toolScope(name), factory.toolPolicy(name)!.ask, factory.toolPolicy(name)!.deny]);
+    }
+  });
+});

@@ -3,7 +3,7 @@ import { McpContainerArgsSchema, McpContainerLogsArgsSchema, McpIdArgsSchema } f
 import { READ_REMOTE, type ToolTable } from '../mcp/tool-table';
 
 /** MCP tools for containers on each node, and a node's availability in Swarm. */
-export const containerTools: ToolTable = ({ core, tool, guard, actor }) => {
+export const containerTools: ToolTable = ({ core, tool, actor }) => {
   tool('list_containers', {
     title: 'List containers',
     description: "A node's Docker containers, running and stopped (as GET /cluster/nodes/{id}/containers): id, name, image, state, status, health, ports, Swarm service. The node needs docker.enabled; Docker is reached over the node's SSH connection.",
@@ -20,19 +20,15 @@ export const containerTools: ToolTable = ({ core, tool, guard, actor }) => {
     title: 'Restart container',
     description: 'Restarts one container on a node (stop with a 10 s grace, then start). Subject to the server command policy; audited.',
     input: McpContainerArgsSchema, output: ContainerActionResultSchema, annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true }, scope: 'operator',
-  }, async ({ id, container_id }) => {
-    await guard('restart_container', [id], `restart ${container_id}`);
-    return core.containers.act(id, container_id, 'restart', actor);
-  });
+    acts: { nodes: ({ id }) => [core.registry.require(id).id] },
+  }, ({ id, container_id }) => core.containers.act(id, container_id, 'restart', actor));
 
   for (const [name, availability, what] of [['drain_node', 'drain', 'Drains the node in Docker Swarm: Swarm stops its tasks there and runs them on other nodes.'], ['activate_node', 'active', 'Sets the node active in Docker Swarm again, so Swarm may schedule tasks on it.']] as const) {
     tool(name, {
       title: availability === 'drain' ? 'Drain node in Swarm' : 'Activate node in Swarm',
       description: `${what} Subject to the server command policy; audited.`,
       input: McpIdArgsSchema, output: SwarmAvailabilityResultSchema, annotations: { readOnlyHint: false, destructiveHint: availability === 'drain', idempotentHint: true, openWorldHint: true }, scope: 'operator',
-    }, async ({ id }) => {
-      await guard(name, [id], `set Swarm availability to ${availability}`);
-      return core.swarm.setAvailability(id, availability, actor);
-    });
+      acts: { nodes: ({ id }) => [core.registry.require(id).id] },
+    }, ({ id }) => core.swarm.setAvailability(id, availability, actor));
   }
 };

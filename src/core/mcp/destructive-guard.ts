@@ -1,11 +1,33 @@
 import { OrchestratorError } from '../../shared/errors';
 import type { CommandPolicy } from '../../shared/schemas/mcp';
 
-/** What a person is asked to allow: the tool, the nodes and the exact command. */
+/** What a person is asked to allow: the tool, the nodes, and every argument the call will run with. */
 export interface DestructiveRequest {
   tool: string;
   nodes: string[];
+  /** Every argument, one `path: value` line each (action-arguments.ts), as the person reads it. */
   detail: string;
+  /** SHA-256 of the tool, the nodes and the canonical arguments: an answer is bound to it. */
+  digest: string;
+}
+
+/**
+ * How an acting tool meets the command policy. Under `ask` every acting call asks, except one that
+ * changes nothing (a dry run); under `deny` a call is refused unless `deny` says this one may run.
+ */
+export interface ActingTool<A> {
+  /** The nodes the call acts on (and a check that they exist), shown to the person. */
+  nodes?: (args: A) => string[];
+  /** Under `deny`, which calls are refused (all of them when absent); `says` names them for the README. */
+  deny?: { refuses: (args: A) => boolean; says: string };
+  /** A call that changes nothing (a dry run) runs under every policy; `says` names it for the README. */
+  changesNothing?: { when: (args: A) => boolean; says: string };
+}
+
+/** Whether a call must pass a person (ask) or is refused (deny) before it runs; `allow` lets all through. */
+export function policyApplies<A>(policy: CommandPolicy, acting: ActingTool<A>, args: A): boolean {
+  if (policy === 'allow' || acting.changesNothing?.when(args)) return false;
+  return policy === 'ask' || (acting.deny ? acting.deny.refuses(args) : true);
 }
 
 /**
@@ -61,13 +83,13 @@ const refuse = (message: string, why: string) => new OrchestratorError('forbidde
  */
 export async function guardDestructive(policy: CommandPolicy, request: DestructiveRequest, askers: Askers = { client: 'the client' }, timeoutMs = DEFAULT_ASK_TIMEOUT_MS): Promise<string> {
   if (policy === 'allow') return 'allowed by the command policy (allow)';
-  const what = `${request.tool} on ${request.nodes.join(', ') || 'no nodes'}${request.detail ? `: ${request.detail}` : ''}`;
+  const what = `${request.tool} on ${request.nodes.join(', ') || 'no nodes'}`;
   if (policy === 'deny') {
     throw refuse(`Refused by the server's MCP command policy (deny): ${what}. A person can allow it with MCP_COMMAND_POLICY=ask or allow.`, 'deny');
   }
   const seconds = `${Math.round(timeoutMs / 1000)} s`;
   if (askers.elicit) {
-    const question = `An agent at ${askers.client} asks to run ${request.tool} on ${request.nodes.join(', ') || 'no nodes'}${request.detail ? `: ${request.detail}` : ''}. Allow it?`;
+    const question = `An agent at ${askers.client} asks to run ${what}, with exactly these arguments:\n${request.detail}\nAllow it?`;
     const answer = await askers.elicit(question, request, timeoutMs).catch((error: unknown) => {
       if (error instanceof AskPending) throw error;
       return 'cancel' as const;
@@ -93,4 +115,11 @@ export async function guardDestructive(policy: CommandPolicy, request: Destructi
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** How a tool meets each policy, in the README's words: `ask` and `deny` columns of its tools table. */
+export function policyInWords(readOnly: boolean, acting: ActingTool<never> = {}): { ask: string; deny: string } {
+  if (readOnly) return { ask: 'runs', deny: 'runs' };
+  const unless = acting.changesNothing ? `, unless ${acting.changesNothing.says}` : '';
+  return { ask: `asks${unless}`, deny: acting.deny ? acting.deny.says : `refused${unless}` };
 }

@@ -9,8 +9,8 @@ const ALLOW_FORM = {
   required: ['allow'],
 };
 
-/** What a 2026-era question carries through the client, sealed: the exact request, and a one-time id. */
-type AskState = DestructiveRequest & { once: string };
+/** What a 2026-era question carries through the client, sealed: the tool, its nodes, the digest of its arguments, and a one-time id. */
+type AskState = Pick<DestructiveRequest, 'tool' | 'nodes' | 'digest'> & { once: string };
 
 /**
  * Asking the person at an MCP client, in both protocol eras: a 2025-era session (stdio, the sockets)
@@ -25,13 +25,14 @@ export function clientAsker(timeoutMs: number) {
   // One-time ids already honoured, until their state could no longer verify anyway (minted before now).
   const used = new Map<string, number>(); // once → when it can be forgotten
 
-  const sameRequest = (a: DestructiveRequest, b: DestructiveRequest) => a.tool === b.tool && a.detail === b.detail && JSON.stringify(a.nodes) === JSON.stringify(b.nodes);
+  // The retry must be the very call asked about: same tool, same nodes, same canonical arguments.
+  const sameRequest = (a: AskState, b: DestructiveRequest) => a.tool === b.tool && a.digest === b.digest && JSON.stringify(a.nodes) === JSON.stringify(b.nodes);
 
   async function roundTrip(ctx: ServerContext, question: string, request: DestructiveRequest): Promise<ElicitAnswer> {
     const answer = inputResponse(ctx.mcpReq.inputResponses, 'allow');
     const sealed = ctx.mcpReq.requestState<string>();
     if (answer.kind !== 'elicit' || typeof sealed !== 'string') {
-      const state = await codec.mint({ ...request, once: randomUUID() });
+      const state = await codec.mint({ tool: request.tool, nodes: request.nodes, digest: request.digest, once: randomUUID() });
       throw new AskPending(inputRequired({ inputRequests: { allow: inputRequired.elicit({ message: question, requestedSchema: ALLOW_FORM }) }, requestState: state }));
     }
     let asked: AskState;

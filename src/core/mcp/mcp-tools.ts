@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { McpServer, ResourceNotFoundError, ResourceTemplate, type ServerContext } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { OrchestratorError, validationError } from '../../shared/errors';
@@ -21,7 +20,8 @@ import { CommandResponseSchema, NodeMetricsSchema, PlacementResponseSchema } fro
 import { TailscaleImportReportSchema } from '../../shared/schemas/tailscale';
 import type { Core } from '../app-core';
 import { selectNodes } from '../ssh/command-runner';
-import { AskPending, DEFAULT_ASK_TIMEOUT_MS, guardDestructive, guardedNodeFields } from './destructive-guard';
+import { AskPending, DEFAULT_ASK_TIMEOUT_MS, guardDestructive, guardedNodeFields, policyApplies, policyInWords, type ActingTool } from './destructive-guard';
+import { argumentsDigest, renderArguments } from './action-arguments';
 import { clientAsker } from './elicit-confirm';
 import { registerRunbookPrompts } from './runbook-prompts';
 import { serveResourceSubscriptions } from './resource-subscriptions';
@@ -62,7 +62,11 @@ export interface McpCaller {
 }
 
 /** Builds a server per session or request; `toolScope` names the scope any tool needs (known after a first build). */
-export type McpServerFactory = ((caller?: McpCaller) => McpServer) & { toolScope(name: string): TokenScope | undefined };
+export type McpServerFactory = ((caller?: McpCaller) => McpServer) & {
+  toolScope(name: string): TokenScope | undefined;
+  /** How the tool meets `ask` and `deny`, in the README's words. */
+  toolPolicy(name: string): { ask: string; deny: string } | undefined;
+};
 
 /**
  * One factory for every transport (stdio, the desktop socket, HTTP): each call builds an McpServer
@@ -72,7 +76,7 @@ export type McpServerFactory = ((caller?: McpCaller) => McpServer) & { toolScope
 export function createMcpServerFactory(core: Core, options: McpToolOptions): McpServerFactory {
   const { registry, monitor, ssh, eventLog, tailscale } = core;
   const scopes = new Map<string, TokenScope>();
-  const calling = new AsyncLocalStorage<ServerContext>();
+  const policies = new Map<string, { ask: string; deny: string }>();
   const askTimeoutMs = options.askTimeoutMs ?? DEFAULT_ASK_TIMEOUT_MS;
   const askersFor = clientAsker(askTimeoutMs);
 
@@ -88,8 +92,26 @@ export function createMcpServerFactory(core: Core, options: McpToolOptions): Mcp
     const capabilities = stateless ? { tools: { listChanged: false }, resources: { listChanged: false }, prompts: { listChanged: false } } : { tools: {}, resources: { subscribe: true, listChanged: true }, prompts: {} };
     const server = new McpServer({ name: 'mcp-cloud-orchestrator', version: options.version }, { capabilities });
 
+    /**
+     * Every acting call passes the command policy here, before it runs, with its parsed arguments:
+     * the person is shown all of them, and an answer is bound to their digest.
+     */
+    const guard = async <A>(toolName: string, acting: ActingTool<A>, args: A, ctx: ServerContext | undefined) => {
+      const nodes = acting.nodes?.(args) ?? [];
+      if (!policyApplies(options.policy, acting, args)) return;
+      const request = { tool: toolName, nodes, detail: renderArguments(args, 'person'), digest: argumentsDigest(toolName, nodes, args) };
+      const allowedBy = await guardDestructive(options.policy, request, askersFor(server, ctx, options.confirm), askTimeoutMs);
+      // Under ask, who allowed what is audited here (a refusal is audited with the call's error).
+      if (options.policy === 'ask') auditBestEffort(() => core.ssh.audit.record({ actor, action: toolName, nodes, detail: renderArguments(args, 'audit'), outcome: allowedBy }));
+    };
+
+    /** Fields that choose a key or silence monitoring: `deny` refuses the node tools only for these. */
+    const denyGuardedFields = { refuses: (fields: Record<string, unknown>) => guardedNodeFields(fields).length > 0, says: 'refused when setting `ssh.key_path`, `maintenance: true` or `muted_until`' };
+    const existing = ({ id }: { id: string }) => [registry.require(id).id];
+
     const tool = <I extends z.ZodType, O extends z.ZodType>(name: string, config: ToolConfig<I, O>, run: (args: z.output<I>) => Promise<z.output<O>> | z.output<O>): void => {
       scopes.set(name, toolScope(config));
+      policies.set(name, policyInWords(config.annotations.readOnlyHint, config.acts as ActingTool<never> | undefined));
       if (options.readOnly && !config.annotations.readOnlyHint) return;
       if (!scopeAllows(scope, toolScope(config))) return;
       server.registerTool(
@@ -110,10 +132,12 @@ export function createMcpServerFactory(core: Core, options: McpToolOptions): Mcp
             const parsed = config.input.safeParse(raw ?? {});
             if (!parsed.success) throw validationError(parsed.error, '', raw ?? {});
             const audit = (outcome: string) => core.ssh.audit.record({ actor, action: name, nodes: nodesOf(parsed.data), detail: summarize(parsed.data), outcome });
-            // A tool that changes anything is audited before it acts; if that entry cannot be written, it does not act.
-            if (!config.annotations.readOnlyHint) audit('requested');
-            // The call's context travels with it, so that the guard can ask the person at this client.
-            const result = redact(await calling.run(ctx, () => run(parsed.data)));
+            if (!config.annotations.readOnlyHint) {
+              // A tool that changes anything is audited before it acts; if that entry cannot be written, it does not act.
+              audit('requested');
+              await guard(name, config.acts ?? {}, parsed.data, ctx);
+            }
+            const result = redact(await run(parsed.data));
             auditBestEffort(() => audit(`ok in ${Date.now() - started} ms`));
             return { content: [{ type: 'text', text: JSON.stringify(result) }], structuredContent: result };
           } catch (error) {
@@ -154,78 +178,47 @@ export function createMcpServerFactory(core: Core, options: McpToolOptions): Mcp
       input: McpCheckHealthArgsSchema, output: z.union([NodeCheckSchema, ClusterStatusSchema]), annotations: { ...READ, idempotentHint: false, openWorldHint: true }, scope: 'operator',
     }, async ({ id }) => (id ? monitor.checkOne(id) : (await monitor.requestSweep(), monitor.status(true))));
 
-    /** Every acting tool passes the server's command policy here, with what a person would be asked. */
-    const guard = async (toolName: string, nodes: string[], detail: string) => {
-      const askers = askersFor(server, calling.getStore(), options.confirm);
-      const allowedBy = await guardDestructive(options.policy, { tool: toolName, nodes, detail }, askers, askTimeoutMs);
-      // Under ask, who allowed it is audited here (a refusal is audited with the call's error).
-      if (options.policy === 'ask') auditBestEffort(() => core.ssh.audit.record({ actor, action: toolName, nodes, detail, outcome: allowedBy }));
-    };
-
-    /** Fields that choose a key or silence monitoring pass the command policy, like destructive tools. */
-    const guardFields = async (toolName: string, id: string, fields: Record<string, unknown>) => {
-      const guarded = guardedNodeFields(fields);
-      if (guarded.length > 0) await guard(toolName, [id], `set ${guarded.join(', ')}`);
-    };
-
     tool('add_node', {
       title: 'Add node',
       description: `Registers a node. Fields as in POST /cluster/nodes: id, hostname, tailscale_ip (an IP, or a MagicDNS name resolved when probed; no two nodes may share one unless their SSH ports differ), role (master|worker|storage), cpu_cores and memory_gb (optional: filled in from SSH metrics), tags, description, probes, ssh. ${GUARDED_NOTE}`,
       input: McpAddNodeArgsSchema, output: NodeSchema, annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
-    }, async (node) => {
-      await guardFields('add_node', node.id, node);
-      return registry.create(node);
-    });
+      acts: { nodes: (node) => [node.id], deny: denyGuardedFields },
+    }, (node) => registry.create(node));
 
     tool('update_node', {
       title: 'Update node',
       description: `Changes some fields of a node (partial update, as PUT /cluster/nodes/{id}); other fields are kept. It can overwrite the node's address and SSH settings, and its id cannot change. ${GUARDED_NOTE}`,
       input: McpUpdateNodeArgsSchema, output: NodeSchema, annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
-    }, async ({ id, ...patch }) => {
-      registry.require(id);
-      await guardFields('update_node', id, patch);
-      return registry.update(id, patch);
-    });
+      acts: { nodes: existing, deny: denyGuardedFields },
+    }, ({ id, ...patch }) => registry.update(id, patch));
 
     tool('mute_node', {
       title: 'Mute node',
       description: "Mutes a node's alerts for 1, 4 or 8 hours (0 unmutes); it is still checked. An operator's action (as PUT /cluster/nodes/{id}/mute), subject to the server command policy; audited.",
       input: McpIdArgsSchema.extend(NodeMuteSchema.shape), output: NodeSchema, annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false }, scope: 'operator',
-    }, async ({ id, hours }) => {
-      registry.require(id);
-      await guard('mute_node', [id], hours === 0 ? 'unmute' : `mute alerts for ${hours} h`);
-      return core.muteNode(id, hours, actor);
-    });
+      acts: { nodes: existing },
+    }, ({ id, hours }) => core.muteNode(id, hours, actor));
 
     tool('set_maintenance', {
       title: 'Set maintenance',
       description: "Puts a node in maintenance (no alerts, not counted in uptime) or takes it out. An operator's action (as PUT /cluster/nodes/{id}/maintenance), subject to the server command policy; audited.",
       input: McpIdArgsSchema.extend(NodeMaintenanceSchema.shape), output: NodeSchema, annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false }, scope: 'operator',
-    }, async ({ id, maintenance }) => {
-      registry.require(id);
-      await guard('set_maintenance', [id], maintenance ? 'maintenance on' : 'maintenance off');
-      return core.setMaintenance(id, maintenance, actor);
-    });
+      acts: { nodes: existing },
+    }, ({ id, maintenance }) => core.setMaintenance(id, maintenance, actor));
 
     tool('remove_node', {
       title: 'Remove node',
       description: 'Removes a node from the registry. Destructive: the server applies its command policy (deny by default headless; under ask a person is asked, at the client through MCP elicitation or in the desktop app).',
       input: McpIdArgsSchema, output: z.object({ removed: z.string() }), annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
-    }, async ({ id }) => {
-      registry.require(id);
-      await guard('remove_node', [id], 'remove from the registry');
-      return { removed: registry.remove(id).id };
-    });
+      acts: { nodes: existing },
+    }, ({ id }) => ({ removed: registry.remove(id).id }));
 
     tool('run_command', {
       title: 'Run command',
       description: 'Runs a shell command over SSH on nodes chosen by node_ids, role or tag, with a timeout in seconds; answers {run_id, results: [{node_id, exit_code, stdout, stderr, duration_ms, error}]}. Destructive: subject to the server command policy.',
       input: McpRunCommandArgsSchema, output: CommandResponseSchema, annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
-    }, async (request) => {
-      const nodes = selectNodes(registry, request).map((n) => n.id);
-      await guard('run_command', nodes, request.command);
-      return ssh.run(request, actor);
-    });
+      acts: { nodes: (request) => selectNodes(registry, request).map((n) => n.id) },
+    }, (request) => ssh.run(request, actor));
 
     tool('get_metrics', {
       title: 'Get metrics',
@@ -249,9 +242,10 @@ export function createMcpServerFactory(core: Core, options: McpToolOptions): Mcp
       title: 'Import from Tailscale',
       description: 'Imports the tailnet\'s machines from `tailscale status --json` (document, or the local CLI when omitted). Unless dry_run is true it overwrites the address, OS and DNS name of nodes already registered under the same id; dry_run shows the diff only.',
       input: McpImportTailscaleArgsSchema, output: TailscaleImportReportSchema, annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+      acts: { changesNothing: { when: ({ dry_run }) => dry_run === true, says: '`dry_run`' } },
     }, async ({ document, ...importOptions }) => tailscale.import(document === undefined ? await tailscale.readFromCli() : document, importOptions));
 
-    for (const table of TOOL_TABLES) table({ core, options, tool, guard, actor });
+    for (const table of TOOL_TABLES) table({ core, options, tool, actor });
     registerRunbookPrompts(server, core);
 
     server.registerResource('cluster-status', 'cluster://status', { title: 'Cluster status', mimeType: 'application/json' }, async (uri) => ({
@@ -273,7 +267,7 @@ export function createMcpServerFactory(core: Core, options: McpToolOptions): Mcp
     }
     return server;
   };
-  return Object.assign(factory, { toolScope: (name: string) => scopes.get(name) });
+  return Object.assign(factory, { toolScope: (name: string) => scopes.get(name), toolPolicy: (name: string) => policies.get(name) });
 }
 
 /**
@@ -296,7 +290,7 @@ function announceNodeListChanges(server: McpServer, core: Core): void {
   };
 }
 
-const GUARDED_NOTE = 'Setting ssh.key_path, maintenance or muted_until passes the server\'s command policy (deny by default headless), because they choose a key or silence monitoring.';
+const GUARDED_NOTE = 'Subject to the server command policy: under ask a person approves every argument; under deny (the headless default) setting ssh.key_path, maintenance or muted_until is refused, because they choose a key or silence monitoring.';
 
 /**
  * The tool's schema as the SDK sees it: the real JSON Schema for tools/list, but a validate that
@@ -321,10 +315,9 @@ function nodesOf(args: unknown): string[] {
   return typeof a.id === 'string' ? [a.id] : [];
 }
 
-/** A short, depth-bounded text of the arguments for the audit log: hostile nesting cannot stop the entry. */
+/** A depth-bounded text of the arguments for the audit log (no env value): hostile nesting cannot stop the entry. */
 function summarize(args: unknown): string {
-  const text = JSON.stringify(shallow(args ?? {}, 6));
-  return text.length > 500 ? `${text.slice(0, 500)}…` : text;
+  return renderArguments(shallow(args ?? {}, 6), 'audit').split('\n').join('; ');
 }
 
 function shallow(value: unknown, depth: number): unknown {

