@@ -6,7 +6,8 @@ import type { Alert } from '../alert-policy';
 import type { DeliveryOutcome, DeliveryResult } from '../alert-delivery';
 import { httpExchange } from '../channel-sender';
 import { nodeLine } from '../alert-payload';
-import { AM_ALERTNAMES, entryKey, matchesAll, toAmAlert, type AmAlert, type AmEntry, type AmMatcher, type FiringEvent } from './am-alert';
+import { AM_ALERTNAMES, entryKey, toAmAlert, type AmAlert, type AmEntry, type FiringEvent } from './am-alert';
+import { coveringSilences, SilenceWireSchema, type AmMatcher } from './silence-matcher';
 import { AmFiringSet } from './am-firing-set';
 import { AmPeer, endpoint, type PeerState } from './am-peer';
 
@@ -44,16 +45,6 @@ interface Lane {
   config: string;
   peers: AmPeer[];
   lastFailure: ChannelDelivery['last_failure'];
-}
-
-interface SilenceWire {
-  id: string;
-  status?: { state?: string };
-  matchers?: AmMatcher[];
-  startsAt?: string;
-  endsAt?: string;
-  createdBy?: string;
-  comment?: string;
 }
 
 /**
@@ -215,13 +206,12 @@ export class AlertmanagerForwarder {
         out.errors.push({ channel_id: lane.channel.id, error: answer.error });
         continue;
       }
-      for (const s of answer.silences) {
-        if (s.status?.state !== 'active' || out.silences.some((o) => o.id === s.id)) continue;
-        const matchers = s.matchers ?? [];
-        const covers = labelSets.filter((labels) => matchesAll(matchers, labels)).map((l) => l.alertname);
-        if (covers.length === 0) continue;
-        out.silences.push({ id: s.id, alertmanager: answer.url, matchers: matchers.map(matcherText), covers, ends_at: s.endsAt ?? null, created_by: s.createdBy ?? '', comment: s.comment ?? '' });
+      const { covering, notes } = await coveringSilences(answer.silences, labelSets);
+      for (const { silence: s, covers } of covering) {
+        if (out.silences.some((o) => o.id === s.id)) continue;
+        out.silences.push({ id: s.id, alertmanager: answer.url, matchers: s.matchers.map(matcherText), covers, ends_at: s.endsAt ?? null, created_by: s.createdBy ?? '', comment: s.comment ?? '' });
       }
+      for (const note of notes) out.errors.push({ channel_id: lane.channel.id, error: `${answer.url}: ${note}` });
     }
     return out;
   }
@@ -246,7 +236,10 @@ export class AlertmanagerForwarder {
         } else {
           const answer = await this.#firstAnswer(lane.channel, 'api/v2/silences');
           if ('error' in answer) throw new Error(answer.error);
-          const ours = answer.silences.filter((s) => s.status?.state !== 'expired' && (s.comment ?? '').startsWith(MUTE_COMMENT) && (s.matchers ?? []).some((m) => m.name === 'node' && m.value === node.id && !m.isRegex));
+          const ours = (answer.silences as unknown[]).flatMap((entry) => {
+            const s = SilenceWireSchema.safeParse(entry);
+            return s.success && s.data.status?.state !== 'expired' && (s.data.comment ?? '').startsWith(MUTE_COMMENT) && s.data.matchers.some((m) => m.name === 'node' && m.value === node.id && !m.isRegex) ? [s.data] : [];
+          });
           for (const s of ours) await httpExchange(endpoint(answer.url, `api/v2/silence/${encodeURIComponent(s.id)}`), { method: 'DELETE' }, this.#timeoutMs);
         }
       } catch (error) {
@@ -324,11 +317,10 @@ export class AlertmanagerForwarder {
   }
 
   /** Silences are gossiped between peers: the first that answers has them all. */
-  async #firstAnswer(channel: AlertmanagerChannel, path: string): Promise<{ url: string; silences: SilenceWire[] } | { error: string }> {
+  async #firstAnswer(channel: AlertmanagerChannel, path: string): Promise<{ url: string; silences: unknown } | { error: string }> {
     try {
       const { url, value } = await this.#onFirstPeer(channel, (base) => httpExchange(endpoint(base, path), { method: 'GET' }, this.#timeoutMs, 4 * 1024 * 1024));
-      const parsed: unknown = JSON.parse(value);
-      return { url, silences: Array.isArray(parsed) ? (parsed as SilenceWire[]) : [] };
+      return { url, silences: JSON.parse(value) as unknown };
     } catch (error) {
       return { error: (error as Error).message };
     }

@@ -50,26 +50,3 @@ export function toAmAlert(entry: AmEntry, now: number, holdMs: number): AmAlert 
     ...(entry.annotations.link ? { generatorURL: entry.annotations.link } : {}),
   };
 }
-
-/** Label matching as Alertmanager's silences do it: =, !=, =~ and !~ (regexes anchored). */
-export interface AmMatcher {
-  name: string;
-  value: string;
-  isRegex: boolean;
-  isEqual?: boolean;
-}
-
-export function matchesAll(matchers: AmMatcher[], labels: Record<string, string>): boolean {
-  return matchers.every((m) => {
-    const value = labels[m.name] ?? '';
-    let hit: boolean;
-    if (m.isRegex) {
-      try {
-        hit = new RegExp(`^(?:${m.value})$`).test(value);
-      } catch {
-        hit = false; // a pattern JavaScript reads differently from Go: not shown, rather than shown wrongly
-      }
-    } else hit = value === m.value;
-    return m.isEqual === false ? !hit : hit;
-  });
-}
