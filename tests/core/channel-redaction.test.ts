@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactChannel, redactUrl, scrubSecrets } from '../../src/core/alerts/channel-secrets';
+import { redactChannel, redactUrl, restoreSecrets, scrubSecrets } from '../../src/core/alerts/channel-secrets';
 import type { AlertChannel } from '../../src/shared/schemas/alerts';
 
 // Issue 32, finding 7: one redaction rule per channel type, tested on every shape of URL the review
@@ -32,5 +32,22 @@ describe('alert channel URLs as every face shows them', () => {
     const error = `connect ECONNREFUSED while posting to ${url} (${secrets.join(', ')})`;
     const scrubbed = scrubSecrets(error, channel);
     for (const secret of secrets) expect(scrubbed).not.toContain(secret);
+  });
+});
+
+// Issue 39, finding 3: an Alertmanager channel has urls, one per peer; each is redacted like a URL.
+describe('Alertmanager peer URLs', () => {
+  const stored = { id: 'am', type: 'alertmanager', urls: ['http://pager:pa%40ss@am-1.example.com:9093/?token=t0k3n', 'http://127.0.0.1:9093'], resend_interval_s: 60, silence_on_mute: false, enabled: true } as AlertChannel;
+
+  it('are redacted in the channel and scrubbed from any message, decoded or not', () => {
+    expect((redactChannel(stored) as { urls: string[] }).urls).toEqual(['http://***@***.example.com:9093/?token=***', 'http://127.0.0.1:9093']);
+    const scrubbed = scrubSecrets(`http://pager:pa%40ss@am-1.example.com:9093/?token=t0k3n: 401 for pager:pa@ss, token t0k3n`, stored);
+    for (const secret of ['pa%40ss', 'pa@ss', 't0k3n', 'pager']) expect(scrubbed).not.toContain(secret);
+  });
+
+  it('sent back as shown keep the stored URL; a redacted URL that was never shown is refused', () => {
+    const shown = redactChannel(stored) as Extract<AlertChannel, { type: 'alertmanager' }>;
+    expect((restoreSecrets([shown], [stored])[0] as { urls: string[] }).urls).toEqual(stored.type === 'alertmanager' ? stored.urls : []);
+    expect(() => restoreSecrets([{ ...shown, urls: ['http://***@evil.example.com:9093/'] }], [stored])).toThrow(/channels\.0\.urls\.0 contains \*\*\* but is not a stored URL/);
   });
 });

@@ -36,12 +36,14 @@ export interface AlertmanagerPeer {
 }
 
 /** Real Alertmanager peers on the given loopback hosts, clustered by gossip (each names the first as its peer). */
-export async function startAlertmanagerCluster(hosts: string[], config: string): Promise<AlertmanagerPeer[]> {
+export async function startAlertmanagerCluster(hosts: string[], config: string, options: { basicAuth?: { user: string; password: string; bcrypt: string } } = {}): Promise<AlertmanagerPeer[]> {
+  const auth: Record<string, string> = options.basicAuth ? { authorization: `Basic ${Buffer.from(`${options.basicAuth.user}:${options.basicAuth.password}`).toString('base64')}` } : {};
   const ports = await Promise.all(hosts.map(async (host) => ({ web: await freePort(host), cluster: await freePort(host) })));
   const peers: AlertmanagerPeer[] = [];
   for (const [i, host] of hosts.entries()) {
     const dir = tempDir('mco-am-');
     fs.writeFileSync(path.join(dir, 'alertmanager.yml'), config);
+    if (options.basicAuth) fs.writeFileSync(path.join(dir, 'web.yml'), `basic_auth_users:\n  ${options.basicAuth.user}: ${options.basicAuth.bcrypt}\n`);
     const clusterAddress = `${host}:${ports[i].cluster}`;
     const args = [
       `--config.file=${path.join(dir, 'alertmanager.yml')}`,
@@ -55,6 +57,7 @@ export async function startAlertmanagerCluster(hosts: string[], config: string):
       '--cluster.peer-timeout=2s',
       '--cluster.settle-timeout=5s',
       '--log.level=debug',
+      ...(options.basicAuth ? [`--web.config.file=${path.join(dir, 'web.yml')}`] : []),
     ];
     let output = '';
     const child: ChildProcess = spawn(ALERTMANAGER, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -70,7 +73,7 @@ export async function startAlertmanagerCluster(hosts: string[], config: string):
         await new Promise((resolve) => child.once('exit', resolve));
       },
       async alerts() {
-        const res = await request(`${base}/api/v2/alerts`);
+        const res = await request(`${base}/api/v2/alerts`, { headers: auth });
         return (await res.body.json()) as Awaited<ReturnType<AlertmanagerPeer['alerts']>>;
       },
     });
@@ -80,7 +83,7 @@ export async function startAlertmanagerCluster(hosts: string[], config: string):
   for (const peer of peers) {
     for (;;) {
       try {
-        const res = await request(`${peer.base}/api/v2/status`);
+        const res = await request(`${peer.base}/api/v2/status`, { headers: auth });
         const status = (await res.body.json()) as { cluster?: { peers?: unknown[]; status?: string } };
         // 'ready' once gossip settled: before it, a peer notifies nobody (an alert fired and resolved then is never told).
         if (res.statusCode === 200 && (status.cluster?.peers?.length ?? 0) === hosts.length && status.cluster?.status === 'ready') break;

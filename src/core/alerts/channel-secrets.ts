@@ -35,15 +35,21 @@ export function redactUrl(url: string, type: AlertChannel['type']): string {
   const host = labels.map((l, i) => (labelSecretAt(i) ? REDACTED : l)).join('.') + (u.port ? `:${u.port}` : '');
   const path = segments.map((s, i) => (secretAt(i) ? REDACTED : s)).join('/');
   const search = query.map(([k, v]) => (v === '' && !u.search.includes(`${k}=`) ? REDACTED : `${k}=${REDACTED}`)).join('&');
-  return `${u.protocol}//${userinfo}${host}${path}${search ? `?${search}` : ''}`;
+  const shown = `${u.protocol}//${userinfo}${host}${path}${search ? `?${search}` : ''}`;
+  return shown.includes(REDACTED) ? shown : url; // nothing hidden: the URL as it was written
 }
+
+/** Every URL of a channel: its one URL, or each Alertmanager peer's. */
+const urlsOf = (channel: AlertChannel): string[] => ('url' in channel ? [channel.url] : channel.type === 'alertmanager' ? channel.urls : []);
 
 /** Every secret string of a channel, longest first, for scrubbing error messages. */
 function secretsOf(channel: AlertChannel): string[] {
   const found: string[] = [];
-  if ('url' in channel) {
-    const { u, segments, secretAt, labels, labelSecretAt, query } = parts(channel.url, channel.type);
-    found.push(u.username, u.password, ...query.flatMap(([k, v]) => (v === '' ? [k] : [v])), ...segments.filter((_, i) => secretAt(i)), ...labels.filter((_, i) => labelSecretAt(i)));
+  for (const url of urlsOf(channel)) {
+    const { u, segments, secretAt, labels, labelSecretAt, query } = parts(url, channel.type);
+    // User info as written in the URL (percent-encoded) and as a message may quote it (decoded).
+    const userinfo = [u.username, u.password].flatMap((v) => [v, safeDecode(v)]);
+    found.push(...userinfo, ...query.flatMap(([k, v]) => (v === '' ? [k] : [v, encodeURIComponent(v)])), ...segments.filter((_, i) => secretAt(i)), ...labels.filter((_, i) => labelSecretAt(i)));
   }
   if (channel.type === 'ntfy' && channel.token) found.push(channel.token);
   if (channel.type === 'email' && channel.password) found.push(channel.password);
@@ -52,14 +58,23 @@ function secretsOf(channel: AlertChannel): string[] {
 
 /** Removes a channel's secrets from a text (an error message may quote the URL). */
 export function scrubSecrets(text: string, channel: AlertChannel): string {
-  const withUrl = 'url' in channel ? text.split(channel.url).join(redactUrl(channel.url, channel.type)) : text;
-  return secretsOf(channel).reduce((out, secret) => out.split(secret).join(REDACTED), withUrl);
+  const withUrls = urlsOf(channel).reduce((out, url) => out.split(url).join(redactUrl(url, channel.type)), text);
+  return secretsOf(channel).reduce((out, secret) => out.split(secret).join(REDACTED), withUrls);
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 /** The channel as faces return it: URL redacted, password and token shown as *** when set. */
 export function redactChannel(channel: AlertChannel): AlertChannel {
   const out = { ...channel };
   if ('url' in out) out.url = redactUrl(out.url, out.type);
+  if (out.type === 'alertmanager') out.urls = out.urls.map((url) => redactUrl(url, 'alertmanager'));
   if (out.type === 'ntfy' && out.token) out.token = REDACTED;
   if (out.type === 'email' && out.password) out.password = REDACTED;
   return out;
@@ -101,6 +116,14 @@ export function restoreSecrets(incoming: AlertChannel[], stored: AlertChannel[])
       }
       restored[field] = original(same);
     };
+    if (channel.type === 'alertmanager') {
+      // A peer URL sent back as shown keeps the stored URL it was shown for, user info and all.
+      restored.urls = channel.urls.map((url, j) => {
+        if (!url.includes(REDACTED)) return url;
+        const kept = same?.type === 'alertmanager' ? same.urls.find((u) => redactUrl(u, 'alertmanager') === url) : undefined;
+        return kept ?? refuse(`urls.${j}`, `contains ${REDACTED} but is not a stored URL of channel "${channel.id}"`, 'is redacted and matches no stored URL; send the full value');
+      });
+    }
     keep('url', (c) => ('url' in c ? redactUrl(c.url, c.type) : undefined), (c) => ('url' in c ? c.url : undefined), false);
     keep('token', (c) => (c.type === 'ntfy' && c.token ? REDACTED : undefined), (c) => (c.type === 'ntfy' ? c.token : undefined), true);
     keep('password', (c) => (c.type === 'email' && c.password ? REDACTED : undefined), (c) => (c.type === 'email' ? c.password : undefined), true);

@@ -10,6 +10,7 @@ import { AM_ALERTNAMES, entryKey, toAmAlert, type AmAlert, type AmEntry, type Fi
 import { coveringSilences, SilenceWireSchema, type AmMatcher } from './silence-matcher';
 import { AmFiringSet } from './am-firing-set';
 import { AmPeer, endpoint, type PeerState } from './am-peer';
+import { redactUrl, scrubSecrets } from '../channel-secrets';
 
 export type AlertmanagerChannel = Extract<AlertChannel, { type: 'alertmanager' }>;
 
@@ -82,7 +83,7 @@ export class AlertmanagerForwarder {
         (url) =>
           new AmPeer(url, {
             batch: () => this.#batch(channel),
-            post: (base, alerts) => this.#post(endpoint(base, 'api/v2/alerts'), alerts),
+            post: (base, alerts) => this.#post(base, alerts),
             resendMs: channel.resend_interval_s * 1000,
             retryBaseMs: Math.min(this.options.retryBaseMs ?? 1000, channel.resend_interval_s * 1000),
             onResult: (peer, error) => this.#onResult(lane, peer, error),
@@ -177,7 +178,7 @@ export class AlertmanagerForwarder {
       consecutive_failures: Math.max(0, ...peers.map((p) => p.consecutive_failures)),
       last_success_at: latest,
       last_failure: lane.lastFailure,
-      peers: peers.map(({ url, status, consecutive_failures, last_success_at, last_error }) => ({ url, status, consecutive_failures, last_success_at, last_error })),
+      peers: peers.map(({ url, status, consecutive_failures, last_success_at, last_error }) => ({ url: redactUrl(url, 'alertmanager'), status, consecutive_failures, last_success_at, last_error: last_error && scrubSecrets(last_error, lane.channel) })),
     };
   }
 
@@ -190,9 +191,9 @@ export class AlertmanagerForwarder {
       startsAt: new Date(now).toISOString(),
       endsAt: new Date(now + 5 * 60_000).toISOString(),
     };
-    const outcomes = await Promise.allSettled(channel.urls.map((url) => this.#post(endpoint(url, 'api/v2/alerts'), [alert])));
+    const outcomes = await Promise.allSettled(channel.urls.map((url) => this.#post(url, [alert])));
     const errors = outcomes.flatMap((o, i) => (o.status === 'rejected' ? [`${channel.urls[i]}: ${(o.reason as Error)?.message ?? o.reason}`] : []));
-    return { channel_id: channel.id, ok: errors.length === 0, attempts: 1, error: errors.length ? errors.join('; ') : null };
+    return { channel_id: channel.id, ok: errors.length === 0, attempts: 1, error: errors.length ? scrubSecrets(errors.join('; '), channel) : null };
   }
 
   /** Active silences that match any of the node's alerts, from the first peer of each channel that answers. */
@@ -209,9 +210,9 @@ export class AlertmanagerForwarder {
       const { covering, notes } = await coveringSilences(answer.silences, labelSets);
       for (const { silence: s, covers } of covering) {
         if (out.silences.some((o) => o.id === s.id)) continue;
-        out.silences.push({ id: s.id, alertmanager: answer.url, matchers: s.matchers.map(matcherText), covers, ends_at: s.endsAt ?? null, created_by: s.createdBy ?? '', comment: s.comment ?? '' });
+        out.silences.push({ id: s.id, alertmanager: redactUrl(answer.url, 'alertmanager'), matchers: s.matchers.map(matcherText), covers, ends_at: s.endsAt ?? null, created_by: s.createdBy ?? '', comment: s.comment ?? '' });
       }
-      for (const note of notes) out.errors.push({ channel_id: lane.channel.id, error: `${answer.url}: ${note}` });
+      for (const note of notes) out.errors.push({ channel_id: lane.channel.id, error: scrubSecrets(`${answer.url}: ${note}`, lane.channel) });
     }
     return out;
   }
@@ -232,7 +233,7 @@ export class AlertmanagerForwarder {
             createdBy: actor,
             comment: `${MUTE_COMMENT} (${this.options.instance}) until ${node.muted_until}`,
           };
-          await this.#onFirstPeer(lane.channel, (url) => httpExchange(endpoint(url, 'api/v2/silences'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }, this.#timeoutMs));
+          await this.#onFirstPeer(lane.channel, (url) => this.#exchange(url, 'api/v2/silences', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
         } else {
           const answer = await this.#firstAnswer(lane.channel, 'api/v2/silences');
           if ('error' in answer) throw new Error(answer.error);
@@ -240,10 +241,10 @@ export class AlertmanagerForwarder {
             const s = SilenceWireSchema.safeParse(entry);
             return s.success && s.data.status?.state !== 'expired' && (s.data.comment ?? '').startsWith(MUTE_COMMENT) && s.data.matchers.some((m) => m.name === 'node' && m.value === node.id && !m.isRegex) ? [s.data] : [];
           });
-          for (const s of ours) await httpExchange(endpoint(answer.url, `api/v2/silence/${encodeURIComponent(s.id)}`), { method: 'DELETE' }, this.#timeoutMs);
+          for (const s of ours) await this.#exchange(answer.url, `api/v2/silence/${encodeURIComponent(s.id)}`, { method: 'DELETE' });
         }
       } catch (error) {
-        this.options.logEvent({ node: node.id, kind: 'alert_failed', from: 'mute', to: lane.channel.id, reason: `Alertmanager silence for ${node.id} not ${node.muted_until ? 'created' : 'expired'}: ${(error as Error).message}` });
+        this.options.logEvent({ node: node.id, kind: 'alert_failed', from: 'mute', to: lane.channel.id, reason: scrubSecrets(`Alertmanager silence for ${node.id} not ${node.muted_until ? 'created' : 'expired'}: ${(error as Error).message}`, lane.channel) });
       }
     }
   }
@@ -286,8 +287,14 @@ export class AlertmanagerForwarder {
     return !failingNow;
   }
 
-  async #post(url: string, alerts: AmAlert[]): Promise<void> {
-    await httpExchange(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alerts) }, this.#timeoutMs);
+  async #post(base: string, alerts: AmAlert[]): Promise<void> {
+    await this.#exchange(base, 'api/v2/alerts', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alerts) });
+  }
+
+  /** One request to a peer, its user info sent as Basic auth. */
+  #exchange(base: string, path: string, init: { method: 'GET' | 'POST' | 'DELETE'; headers?: Record<string, string>; body?: string }, maxBytes?: number): Promise<string> {
+    const { url, headers } = endpoint(base, path);
+    return httpExchange(url, { ...init, headers: { ...init.headers, ...headers } }, this.#timeoutMs, maxBytes);
   }
 
   #kickAll(): void {
@@ -296,11 +303,11 @@ export class AlertmanagerForwarder {
 
   #onResult(lane: Lane, peer: PeerState, error: string | null): void {
     if (error === null) return this.options.onOutcome(lane.channel, 'sent');
-    lane.lastFailure = { at: new Date().toISOString(), event: this.#set.firing()[0]?.event ?? 'node_down', error: `${peer.url}: ${error}`, attempts: peer.consecutive_failures };
+    lane.lastFailure = { at: new Date().toISOString(), event: this.#set.firing()[0]?.event ?? 'node_down', error: scrubSecrets(`${peer.url}: ${error}`, lane.channel), attempts: peer.consecutive_failures };
     const reported = peer.consecutive_failures === REPORT_AFTER;
     this.options.onOutcome(lane.channel, reported ? 'failed' : 'retried');
     if (reported) {
-      this.options.logEvent({ node: null, kind: 'alert_failed', from: null, to: lane.channel.id, reason: `Alertmanager peer ${peer.url} (channel ${lane.channel.id}) failed ${REPORT_AFTER} sends in a row: ${error}; still retrying, the other peers are sent to as before` });
+      this.options.logEvent({ node: null, kind: 'alert_failed', from: null, to: lane.channel.id, reason: scrubSecrets(`Alertmanager peer ${peer.url} (channel ${lane.channel.id}) failed ${REPORT_AFTER} sends in a row: ${error}; still retrying, the other peers are sent to as before`, lane.channel) });
     }
   }
 
@@ -319,10 +326,10 @@ export class AlertmanagerForwarder {
   /** Silences are gossiped between peers: the first that answers has them all. */
   async #firstAnswer(channel: AlertmanagerChannel, path: string): Promise<{ url: string; silences: unknown } | { error: string }> {
     try {
-      const { url, value } = await this.#onFirstPeer(channel, (base) => httpExchange(endpoint(base, path), { method: 'GET' }, this.#timeoutMs, 4 * 1024 * 1024));
+      const { url, value } = await this.#onFirstPeer(channel, (base) => this.#exchange(base, path, { method: 'GET' }, 4 * 1024 * 1024));
       return { url, silences: JSON.parse(value) as unknown };
     } catch (error) {
-      return { error: (error as Error).message };
+      return { error: scrubSecrets((error as Error).message, channel) };
     }
   }
 }

@@ -21,8 +21,23 @@ export interface AmPeerOptions {
   onResult: (peer: PeerState, error: string | null) => void;
 }
 
-/** `http://am:9093` or `http://host/alertmanager/` → the alerts endpoint under it. */
-export const endpoint = (base: string, path: string): string => new URL(path, base.endsWith('/') ? base : `${base}/`).toString();
+/**
+ * `http://am:9093` or `http://host/alertmanager/` → an endpoint under it. User info in a peer's URL
+ * (an Alertmanager behind a proxy with basic auth) leaves the URL and is sent as Basic auth, as
+ * Prometheus's basic_auth does: an HTTP client sends no credentials from a URL by itself.
+ */
+export function endpoint(base: string, path: string): { url: string; headers: Record<string, string> } {
+  const root = new URL(base);
+  if (!root.pathname.endsWith('/')) root.pathname += '/';
+  const u = new URL(path, root);
+  // A query on the peer's URL (a proxy's token) goes with every request under it.
+  u.search = root.search;
+  if (!u.username && !u.password) return { url: u.toString(), headers: {} };
+  const credentials = `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`;
+  u.username = '';
+  u.password = '';
+  return { url: u.toString(), headers: { authorization: `Basic ${Buffer.from(credentials).toString('base64')}` } };
+}
 
 /**
  * One Alertmanager peer: gets the current alerts whenever they change, again every resend interval
