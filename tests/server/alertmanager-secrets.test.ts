@@ -51,7 +51,7 @@ describe.skipIf(alertmanagerMissing)('Alertmanager credentials', () => {
     const mcp = await httpMcpClient(service.url, viewer);
     read.push(text(await call(mcp, 'list_alert_channels')));
     await mcp.close();
-    read.push(fs.readFileSync(path.join(service.config.DATA_DIR, 'events.jsonl'), 'utf8'));
+    read.push(fs.readFileSync(path.join(service.config.DATA_DIR!, 'events.jsonl'), 'utf8'));
     for (const secret of [PASSWORD, QUERY_TOKEN, 'pager:']) expect(read.filter((body) => body.includes(secret))).toEqual([]);
   }, 60_000);
 });
