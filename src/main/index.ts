@@ -29,6 +29,7 @@ import { RestSupervisor } from './rest-supervisor';
 import { cachedPassphrases } from './passphrase-cache';
 import { checkWatchable, WatchedService } from './watched-service';
 import { followWatchedService, watchedTrayAction } from './watch-mode';
+import { installLastResortHandlers } from '../core/util/last-resort';
 import type { ApiHandlers } from '../core/api/api-handlers';
 
 // The Electron shell: wiring only. Decisions live in small modules beside this one and in the core's alert
@@ -97,7 +98,9 @@ async function main(): Promise<void> {
           passphraseFor: cachedPassphrases({ sealed: (keyPath) => secrets.get(keyPath), decrypt: (sealed) => safeStorage.decryptString(sealed), available: () => safeStorage.isEncryptionAvailable() }),
         },
       });
-  core?.guardProcess();
+  // The last resort in every mode: watching a service, no core installs it.
+  if (core) core.guardProcess();
+  else installLastResortHandlers({ log: (line) => console.error(line), record: () => {} });
   core?.monitor.events.on('settings', (settings) => (settingsStore.store = settings));
 
   // Permissions: none for the page (Electron grants all by default).

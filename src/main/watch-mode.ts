@@ -4,6 +4,7 @@ import { scopeAllows } from '../shared/schemas/auth';
 import type { TrayAction } from './tray-presentation';
 import type { TrayController } from './tray-controller';
 import type { WatchedService } from './watched-service';
+import { throttleNotices } from './notice-throttle';
 
 export interface FollowOptions {
   service: WatchedService;
@@ -27,10 +28,13 @@ export function followWatchedService({ service, tray, notify, push, log = consol
     tray.update(status);
     tray.setView({ link: null, canOperate: scopeAllows(who.scope, 'operator') });
   };
+  // Pushes arrive checked against the shared schemas (bridge-client.ts); notifications keep local mode's pace.
+  const notices = throttleNotices(notify);
   const offs = [
     ...PUSH_EVENTS.filter((event) => event !== 'connection').map((event) => api.on(event, (payload) => push(event, payload as never))),
     api.on('status', (status) => tray.update(status)),
-    api.on('alert', notify),
+    api.on('alert', (alert) => notices.push(alert)),
+    () => notices.close(),
     service.events.on('link', (link) => {
       push('connection', link);
       if (link.state === 'open') void refresh().catch((error: Error) => log(`[watch] ${service.url}: ${error.message}`));

@@ -4,6 +4,7 @@ import { INVOKE_CHANNELS, type InvokeChannel, type OrchestratorApi } from '../sh
 import { OrchestratorError, type ErrorCode } from '../shared/errors';
 import type { ApiHandlers } from '../core/api/api-handlers';
 import { Emitter } from '../core/util/emitter';
+import { BRIDGE_MAX_FRAME_BYTES } from '../shared/schemas/push';
 
 /** The web bridge's address for a service's http(s) URL: ws(s)://host:port/…/bridge. */
 export function bridgeUrlFor(serviceUrl: string): string {
@@ -13,6 +14,13 @@ export function bridgeUrlFor(serviceUrl: string): string {
   url.search = '';
   url.hash = '';
   return url.href;
+}
+
+/** ws refuses a frame past the cap before buffering it (1009); the browser's socket cannot, so bridge-client checks too. */
+class BoundedSocket extends WebSocket {
+  constructor(url: string) {
+    super(url, { maxPayload: BRIDGE_MAX_FRAME_BYTES });
+  }
 }
 
 /** The service's answer, with its code and field details, as this process's error. */
@@ -32,12 +40,24 @@ export class WatchedService {
   readonly api: OrchestratorApi & { dispose(): void };
   #link: LinkState = { state: 'connecting', since: new Date().toISOString() };
 
+  #dropped = 0;
+  #droppedLogAt = 0;
+
   constructor(
     readonly url: string,
     token: string,
-    Socket: WebSocketConstructor = WebSocket as unknown as WebSocketConstructor,
+    Socket: WebSocketConstructor = BoundedSocket as unknown as WebSocketConstructor,
+    private readonly log: (line: string) => void = console.error,
   ) {
-    this.api = createWebBridgeApi(bridgeUrlFor(url), token, (state) => this.#set(state), Socket);
+    this.api = createWebBridgeApi(bridgeUrlFor(url), token, (state) => this.#set(state), Socket, undefined, (why) => this.#drop(why));
+  }
+
+  /** A frame the service should not have sent: logged, at most once a second however many come. */
+  #drop(why: string): void {
+    this.#dropped++;
+    if (Date.now() - this.#droppedLogAt < 1000) return;
+    this.#droppedLogAt = Date.now();
+    this.log(`[watch] ${this.url} sent ${why}; dropped (${this.#dropped} dropped so far)`);
   }
 
   get link(): LinkState {

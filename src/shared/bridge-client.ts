@@ -1,4 +1,5 @@
 import type { ApiErrorPayload, BridgeConnection, InvokeArg, InvokeChannel, InvokeResults, OrchestratorApi, PushEventName, PushEvents } from './api-contract';
+import { BRIDGE_MAX_FRAME_BYTES, SERVICE_PUSH_SCHEMAS } from './schemas/push';
 
 export type { BridgeConnection, LinkState } from './api-contract';
 
@@ -19,6 +20,54 @@ export interface WebSocketLike {
   close(code?: number): void;
 }
 export type WebSocketConstructor = new (url: string) => WebSocketLike;
+
+/** Why a frame from the service was dropped (logged by the caller; the link goes on). */
+export type DropReport = (why: string) => void;
+
+type Frame =
+  | { kind: 'ready' }
+  | { kind: 'push'; event: keyof typeof SERVICE_PUSH_SCHEMAS; payload: unknown }
+  | { kind: 'answer'; id: number; ok: true; result: unknown }
+  | { kind: 'answer'; id: number; ok: false; error: ApiErrorPayload }
+  | { kind: 'pong' };
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * A frame from the service, read as hostile: too large, not JSON, not an object, a push of an unknown
+ * event or whose payload does not fit its schema, or an answer without a well-formed error is a
+ * string saying why, never an exception.
+ */
+export function readFrame(data: unknown): Frame | string {
+  const raw = typeof data === 'string' ? data : String(data);
+  if (raw.length > BRIDGE_MAX_FRAME_BYTES) return `a frame of ${raw.length} characters (more than ${BRIDGE_MAX_FRAME_BYTES})`;
+  let message: unknown;
+  try {
+    message = JSON.parse(raw);
+  } catch {
+    return 'a frame that is not JSON';
+  }
+  if (!isObject(message)) return 'a frame that is not a JSON object';
+  if (message.type === 'ready') return { kind: 'ready' };
+  if (message.type === 'pong') return { kind: 'pong' };
+  if (typeof message.event === 'string') {
+    const schema = Object.hasOwn(SERVICE_PUSH_SCHEMAS, message.event) ? SERVICE_PUSH_SCHEMAS[message.event as keyof typeof SERVICE_PUSH_SCHEMAS] : undefined;
+    if (!schema) return `a push of an unknown event (${message.event.slice(0, 40)})`;
+    const parsed = schema.safeParse(message.payload);
+    if (!parsed.success) return `a ${message.event} push that does not fit its schema (${parsed.error.issues[0]?.path.join('.') || '(root)'}: ${parsed.error.issues[0]?.message})`;
+    return { kind: 'push', event: message.event as keyof typeof SERVICE_PUSH_SCHEMAS, payload: parsed.data };
+  }
+  if (typeof message.id === 'number') {
+    if (message.ok === true) return { kind: 'answer', id: message.id, ok: true, result: message.result };
+    const error = message.error;
+    if (isObject(error) && typeof error.error === 'string' && typeof error.message === 'string') {
+      const details = Array.isArray(error.details) ? error.details.filter((d): d is { field: string; message: string } => isObject(d) && typeof d.field === 'string' && typeof d.message === 'string') : [];
+      return { kind: 'answer', id: message.id, ok: false, error: { error: error.error, message: error.message, details } };
+    }
+    return { kind: 'answer', id: message.id, ok: false, error: { error: 'bad_gateway', message: 'the service answered with a malformed error', details: [] } };
+  }
+  return 'a frame that is neither an answer nor a push';
+}
 
 /** How often the client asks the service for a sign of life once linked, and how long it waits to link. */
 export interface BridgeTiming {
@@ -42,6 +91,7 @@ export function createWebBridgeApi(
   onConnection?: (state: BridgeConnection) => void,
   Socket: WebSocketConstructor = globalThis.WebSocket as unknown as WebSocketConstructor,
   timing: BridgeTiming = DEFAULT_TIMING,
+  onDrop: DropReport = (why) => console.warn(`[bridge] dropped ${why}`),
 ): OrchestratorApi & { dispose(): void } {
   const listeners = new Map<PushEventName, Set<(payload: never) => void>>();
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
@@ -83,8 +133,9 @@ export function createWebBridgeApi(
       ws.onopen = () => ws.send(JSON.stringify({ type: 'auth', token }));
       ws.onmessage = (message) => {
         heard = Date.now();
-        const data = JSON.parse(String(message.data));
-        if (data.type === 'ready') {
+        const data = readFrame(message.data);
+        if (typeof data === 'string') return onDrop(data);
+        if (data.kind === 'ready') {
           clearTimeout(connectTimer);
           heartbeat = setInterval(() => {
             if (Date.now() - heard > 2 * timing.heartbeatMs) return lost(4408);
@@ -94,9 +145,15 @@ export function createWebBridgeApi(
           retryMs = 500;
           onConnection?.('open');
           resolve(ws);
-        } else if (data.event) {
-          for (const listener of listeners.get(data.event) ?? []) (listener as (p: unknown) => void)(data.payload);
-        } else if (data.id !== undefined) {
+        } else if (data.kind === 'push') {
+          for (const listener of listeners.get(data.event) ?? []) {
+            try {
+              (listener as (p: unknown) => void)(data.payload);
+            } catch (error) {
+              onDrop(`a ${data.event} push its listener failed on: ${(error as Error).message}`);
+            }
+          }
+        } else if (data.kind === 'answer') {
           const call = pending.get(data.id);
           pending.delete(data.id);
           if (data.ok) call?.resolve(data.result);

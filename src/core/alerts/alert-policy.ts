@@ -16,6 +16,9 @@ export interface AlertPolicyOptions {
   clearTimer?: (timer: unknown) => void;
 }
 
+/** Events within this window become one notification (AlertPolicy), and a watched service's alerts too. */
+export const DEFAULT_GROUP_WINDOW_MS = 5000;
+
 const MAX_NAMED = 5;
 const names = (ids: string[]) => (ids.length <= MAX_NAMED ? ids.join(', ') : `${ids.slice(0, MAX_NAMED).join(', ')} and ${ids.length - MAX_NAMED} more`);
 
@@ -38,7 +41,7 @@ export class AlertPolicy {
   readonly #clearTimer: (timer: unknown) => void;
 
   constructor(private readonly options: AlertPolicyOptions) {
-    this.#groupMs = options.groupWindowMs ?? 5000;
+    this.#groupMs = options.groupWindowMs ?? DEFAULT_GROUP_WINDOW_MS;
     this.#now = options.now ?? Date.now;
     this.#setTimer = options.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
     this.#clearTimer = options.clearTimer ?? ((t) => clearTimeout(t as ReturnType<typeof setTimeout>));
@@ -109,4 +112,26 @@ export class AlertPolicy {
     this.#down.length = 0;
     this.#recovered.length = 0;
   }
+}
+
+/**
+ * Several alerts as few: one per kind, about every node they name, as the policy's window groups node
+ * changes (used where alerts arrive already decided, from a watched service).
+ */
+export function groupAlerts(alerts: Alert[]): Alert[] {
+  const byKind = new Map<Alert['event'], Alert[]>();
+  for (const alert of alerts) {
+    const group = byKind.get(alert.event) ?? [];
+    group.push(alert);
+    byKind.set(alert.event, group);
+  }
+  return [...byKind.values()].map((group) => {
+    if (group.length === 1) return group[0];
+    const nodes = [...new Map(group.flatMap((a) => a.nodes).map((n) => [n.id, n])).values()];
+    const last = group.at(-1)!;
+    if (nodes.length === 0) return last; // the monitor's own state: the latest says it
+    const ids = nodes.map((n) => n.id);
+    const what = { node_down: 'down', node_recovered: 'recovered', host_key_changed: 'with a changed SSH host key', failover: 'changed in Swarm' }[last.event as string] ?? last.event;
+    return { ...last, title: `${ids.length} nodes ${what}`, body: names(ids), nodeId: ids[0], nodes };
+  });
 }

@@ -6,7 +6,7 @@ import { Emitter } from '../util/emitter';
 import type { NodeRegistry } from '../registry/node-registry';
 import type { StoreFactory, StoreRecovery } from '../registry/json-store';
 import type { ClusterMonitor } from '../monitor/cluster-monitor';
-import { AlertPolicy, type Alert } from './alert-policy';
+import { AlertPolicy, DEFAULT_GROUP_WINDOW_MS, type Alert } from './alert-policy';
 import { buildAlertPayload } from './alert-payload';
 import { AlertDelivery, DEFAULT_DELIVERY, type DeliveryOutcome, type DeliveryPolicy, type DeliveryResult } from './alert-delivery';
 import { AlertChannelStore, envAlertmanagerChannel, envWebhookChannels } from './alert-channel-store';
@@ -65,7 +65,7 @@ export class AlertService {
     const { registry, monitor } = options;
     this.#store = new AlertChannelStore(options.dataDir, options.storeFactory, options.onRecovery ?? (() => {}));
     this.#env = [...envWebhookChannels(options.envWebhookUrls ?? []), ...envAlertmanagerChannel(options.envAlertmanagerUrls ?? [])];
-    const groupWindowMs = options.groupWindowMs ?? 5000;
+    const groupWindowMs = options.groupWindowMs ?? DEFAULT_GROUP_WINDOW_MS;
     this.#alertmanager = new AlertmanagerForwarder({
       dataDir: options.dataDir,
       storeFactory: options.storeFactory,
