@@ -19,11 +19,12 @@ const EXCEPTIONS: Record<string, TokenScope> = {
   'POST /cluster/nodes/:id/swarm/:availability': 'operator',
   // Reads that are admin's.
   'GET /cluster/tokens': 'admin',
-  'HEAD /cluster/tokens': 'admin',
 };
 
 /** The scope a request to `route` (Fastify's route pattern) with `method` needs. */
 export function requiredScope(method: string, route: string | undefined): TokenScope {
   if (!route) return 'viewer'; // no such route: a 404 follows
-  return EXCEPTIONS[`${method} ${route}`] ?? (method === 'GET' || method === 'HEAD' ? 'viewer' : 'admin');
+  // Fastify answers HEAD with the GET handler (a live probe included): it needs what GET needs.
+  const asked = method === 'HEAD' ? 'GET' : method;
+  return EXCEPTIONS[`${asked} ${route}`] ?? (asked === 'GET' ? 'viewer' : 'admin');
 }
