@@ -6,7 +6,7 @@ import { createApiHandlers, invokeHandler, subscribePushEvents, type ApiHandlers
 import type { Core } from '../core/app-core';
 import { CHANNEL_SCOPES, PUSH_SCOPES } from '../shared/channel-scopes';
 import { scopeAllows } from '../shared/schemas/auth';
-import { requireScope, resolvePrincipal, type Principal } from './http/access-guard';
+import { principalLabel, requireScope, resolvePrincipal, type Principal } from './http/access-guard';
 import type { authFailureLimiter } from './http/auth-failures';
 import { MAX_INPUT_DEPTH, nestsDeeperThan } from '../core/util/json-depth';
 import { toOrchestratorError } from './http/error-handler';
@@ -96,7 +96,7 @@ export function registerWebBridge(app: FastifyInstance, core: Core, token: strin
         release();
         tcp.off('data', countPreAuth);
         const unwatch = principal.id ? core.tokens.watch(principal.id, () => socket.close(4401, 'token revoked or expired')) : () => {};
-        session = { principal, handlers: createApiHandlers(core, `web-ui:${principal.name}`, { name: principal.name, scope: principal.scope }), unwatch };
+        session = { principal, handlers: createApiHandlers(core, `web-ui:${principalLabel(principal)}`, { name: principal.name, scope: principal.scope }), unwatch };
         unsubscribe = subscribePushEvents(core, (event, payload) => scopeAllows(principal.scope, PUSH_SCOPES[event]) && pushes.push({ event, payload }));
         return send({ type: 'ready', principal: { name: principal.name, scope: principal.scope } });
       }

@@ -78,7 +78,7 @@ describe.skipIf(chromiumMissing)('team use in the web UI', () => {
     await expect.poll(() => admin.getByTestId('tokens').locator('tr[data-token="alice"]').count()).toBe(0);
     await viewer.locator('[data-testid="token-screen"][data-reason="refused"]').waitFor({ timeout: 5000 });
     const audit = service.core.ssh.audit.list(50).map((e) => `${e.actor} ${e.action} ${e.detail}`);
-    expect(audit).toEqual(expect.arrayContaining([expect.stringMatching(/^web-ui:admin token_create alice \(viewer, tok_/), expect.stringMatching(/^web-ui:admin token_revoke alice/)]));
+    expect(audit).toEqual(expect.arrayContaining([expect.stringMatching(/^web-ui:admin token token_create alice \(viewer, tok_/), expect.stringMatching(/^web-ui:admin token token_revoke alice/)]));
     await viewer.close();
   });
 });

@@ -155,9 +155,9 @@ describe('MCP elicitation under MCP_COMMAND_POLICY=ask (Streamable HTTP)', () =>
     const outcomes = (await auditEntries()).filter((e) => e.action === 'remove_node').map((e) => `${e.actor} ${e.nodes.join()} ${e.outcome}`);
     expect(outcomes).toEqual(
       expect.arrayContaining([
-        'mcp:http:admin h-1 allowed by the person at http-accepting (elicitation)',
-        expect.stringMatching(/^mcp:http:admin h-2 forbidden: remove_node on h-2: declined by the person at the client \(http-declining\)/),
-        expect.stringMatching(/^mcp:http:admin h-2 forbidden: No answer from the person at http-late within 1 s/),
+        'mcp:http:admin token h-1 allowed by the person at http-accepting (elicitation)',
+        expect.stringMatching(/^mcp:http:admin token h-2 forbidden: remove_node on h-2: declined by the person at the client \(http-declining\)/),
+        expect.stringMatching(/^mcp:http:admin token h-2 forbidden: No answer from the person at http-late within 1 s/),
       ]),
     );
   }, 30_000);

@@ -117,7 +117,7 @@ describe.skipIf(sshdMissing)('MCP over streamable HTTP', () => {
     expect(text(refused)).toContain('policy (deny)');
     expect(text(await call(client, 'remove_node', { id: 'mcp-1' }))).toContain('policy (deny)');
     expect(service.core.registry.get('mcp-1')).toBeDefined();
-    const audit = service.core.ssh.audit.list(500).filter((e) => e.actor === 'mcp:http:admin');
+    const audit = service.core.ssh.audit.list(500).filter((e) => e.actor === 'mcp:http:admin token');
     expect(audit.map((e) => e.action)).toEqual(expect.arrayContaining(['cluster_status', 'add_node', 'run_command', 'remove_node']));
     expect(audit.filter((e) => e.action === 'run_command').at(-1)?.outcome).toMatch(/^forbidden/);
   });

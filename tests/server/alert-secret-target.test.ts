@@ -79,15 +79,15 @@ describe('a redacted secret sent back with a new target (PUT /cluster/alerts)', 
     const events = (await service.call('GET', '/cluster/events?limit=100')).body.events as Array<{ kind: string; reason: string }>;
     const changes = events.filter((e) => e.kind === 'alert_channels_changed').map((e) => e.reason);
     expect(changes).toEqual([
-      'rest:admin changed alert channels: added phone (ntfy); added mail (email)',
-      'rest:admin changed alert channels: changed phone: priority; changed mail: to',
-      'rest:admin changed alert channels: changed phone: priority, token, url; changed mail: to', // sent from the view read before the last change
+      'rest:admin token changed alert channels: added phone (ntfy); added mail (email)',
+      'rest:admin token changed alert channels: changed phone: priority; changed mail: to',
+      'rest:admin token changed alert channels: changed phone: priority, token, url; changed mail: to', // sent from the view read before the last change
     ]); // the refused attempts changed nothing and left no entry
     const audit = (await service.call('GET', '/cluster/audit')).body.entries as Array<{ actor: string; action: string; detail: string }>;
     expect(audit.filter((e) => e.action === 'update_alert_channels').map((e) => [e.actor, e.detail])).toEqual([
-      ['rest:admin', 'added phone (ntfy); added mail (email)'],
-      ['rest:admin', 'changed phone: priority; changed mail: to'],
-      ['rest:admin', 'changed phone: priority, token, url; changed mail: to'],
+      ['rest:admin token', 'added phone (ntfy); added mail (email)'],
+      ['rest:admin token', 'changed phone: priority; changed mail: to'],
+      ['rest:admin token', 'changed phone: priority, token, url; changed mail: to'],
     ]);
     const logged = JSON.stringify(events) + JSON.stringify(audit);
     for (const secret of [NTFY_TOKEN, SMTP.pass, 'tk_new_token_for_b', 'ops-topic']) expect(logged).not.toContain(secret);

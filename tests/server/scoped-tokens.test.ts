@@ -97,6 +97,16 @@ describe('scoped API tokens over REST', () => {
     expect(audit).not.toMatch(/mco_/);
   }, 30_000);
 
+  it('a scoped token named "admin" is audited by its id, name and scope, never as the admin token', async () => {
+    const impostor = (await service.call('POST', '/cluster/tokens', { body: { name: 'admin', scope: 'operator' } })).body;
+    expect((await service.call('PUT', '/cluster/nodes/t-1/mute', { token: impostor.token, body: { hours: 0 } })).status).toBe(200);
+    expect((await service.call('POST', '/cluster/tokens', { body: { name: 'x', scope: 'viewer' } })).status).toBe(201);
+    const actors = ((await service.call('GET', '/cluster/audit')).body.entries as Array<{ actor: string }>).map((e) => e.actor);
+    expect(actors).toContain(`rest:token ${impostor.id} "admin" (operator)`);
+    expect(actors).toContain('rest:admin token');
+    expect(actors).not.toContain('rest:admin');
+  });
+
   it('an operator mutes and sets maintenance through its own routes, audited with the token\'s name; a viewer cannot', async () => {
     const o = (await service.call('POST', '/cluster/tokens', { body: { name: 'pager', scope: 'operator' } })).body.token;
     const v = (await service.call('POST', '/cluster/tokens', { body: { name: 'wall', scope: 'viewer' } })).body.token;
@@ -106,7 +116,7 @@ describe('scoped API tokens over REST', () => {
     expect((await service.call('PUT', '/cluster/nodes/t-1/maintenance', { token: v, body: { maintenance: false } })).body.details).toEqual([{ field: 'scope', message: 'needs operator' }]);
     expect(service.core.registry.get('t-1')!.maintenance).toBe(true);
     const audit = (await service.call('GET', '/cluster/audit')).body.entries as Array<Record<string, unknown>>;
-    expect(audit.filter((e) => e.actor === 'rest:pager').map((e) => [e.action, e.detail])).toEqual([['mute_node', 'muted for 4 h'], ['set_maintenance', 'maintenance on']]);
+    expect(audit.filter((e) => /^rest:token tok_\w+ "pager" \(operator\)$/.test(String(e.actor))).map((e) => [e.action, e.detail])).toEqual([['mute_node', 'muted for 4 h'], ['set_maintenance', 'maintenance on']]);
   });
 });
 
@@ -176,7 +186,7 @@ describe('scoped tokens on the web bridge and on MCP over HTTP', () => {
     const session = await bridgeSession(pager.token);
     expect((await session.invoke('nodes:mute', { id: 't-1', hours: 1 })).ok).toBe(true);
     const audit = (await service.call('GET', '/cluster/audit')).body.entries as Array<Record<string, unknown>>;
-    expect(audit.at(-1)).toMatchObject({ actor: 'web-ui:bridge pager', action: 'mute_node' });
+    expect(audit.at(-1)).toMatchObject({ actor: `web-ui:token ${pager.id} "bridge pager" (operator)`, action: 'mute_node' });
     expect((await service.call('DELETE', `/cluster/tokens/${pager.id}`)).status).toBe(200);
     expect(await session.closed).toBe(4401);
 
@@ -217,7 +227,7 @@ describe('scoped tokens on the web bridge and on MCP over HTTP', () => {
     expect(muted.isError, text(muted)).toBeFalsy();
     expect(service.core.registry.get('t-1')!.maintenance).toBe(false);
     const audit = (await service.call('GET', '/cluster/audit')).body.entries as Array<Record<string, unknown>>;
-    expect(audit.filter((e) => e.actor === 'mcp:http:agent operator').map((e) => e.action)).toContain('set_maintenance');
+    expect(audit.filter((e) => /^mcp:http:token tok_\w+ "agent operator" \(operator\)$/.test(e.actor)).map((e) => e.action)).toContain('set_maintenance');
 
     // A call still open when its token is revoked is cut off: check_health on a node whose HTTP
     // probe hangs (a listener that never answers) against a 20 s timeout, revoked after 300 ms.

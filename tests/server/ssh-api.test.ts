@@ -44,6 +44,6 @@ describe.skipIf(sshdMissing)('SSH routes of the REST API', () => {
     expect(suggestion.body.candidates.map((c: { node_id: string }) => c.node_id).sort()).toEqual(['r-1', 'r-2']);
     expect((await service.call('POST', '/cluster/suggest', { body: { cpu_cores: 0 } })).body.details[0].field).toBe('cpu_cores');
     const audit = await service.call('GET', '/cluster/audit');
-    expect(audit.body.entries.map((e: { actor: string; action: string }) => `${e.actor}:${e.action}`)).toEqual(['rest:admin:run_command', 'rest:admin:run_command', 'rest:admin:forget_host_key']); // run: started, then its outcome
+    expect(audit.body.entries.map((e: { actor: string; action: string }) => `${e.actor}:${e.action}`)).toEqual(['rest:admin token:run_command', 'rest:admin token:run_command', 'rest:admin token:forget_host_key']); // run: started, then its outcome
   });
 });

@@ -12,6 +12,12 @@ export interface Principal {
   name: string;
   scope: TokenScope;
 }
+/**
+ * How the audit and event logs name who acted: a scoped token by id, name and scope, so a token
+ * named "admin" is never taken for the admin token; the admin token as such.
+ */
+export const principalLabel = (p: Principal): string => (p.id === null ? 'admin token' : `token ${p.id} "${p.name}" (${p.scope})`);
+
 declare module 'fastify' {
   interface FastifyRequest {
     principal?: Principal;

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { McpServerFactory } from '../../core/mcp/mcp-tools';
 import type { TokenStore } from '../../core/auth/token-store';
-import { requireScope } from '../http/access-guard';
+import { principalLabel, requireScope } from '../http/access-guard';
 
 /** The tools a JSON-RPC body (one message or a batch) calls. */
 function calledTools(body: unknown): string[] {
@@ -34,7 +34,7 @@ export const mcpRoutes: FastifyPluginAsync<{ loadFactory: () => Promise<McpServe
     const unwatch = principal.id ? tokens.watch(principal.id, () => request.raw.socket.destroy()) : () => {};
     reply.raw.once('close', unwatch);
     // The SDK hands authInfo to the factory, which builds the server for this token's scope.
-    Object.assign(request.raw, { auth: { token: '', clientId: principal.name, scopes: [principal.scope] } });
+    Object.assign(request.raw, { auth: { token: '', clientId: principalLabel(principal), scopes: [principal.scope] } });
     await handle(request.raw, reply.raw, request.body);
   };
   app.post('/mcp', { schema: { hide: true } }, serve);

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Core } from '../../core/app-core';
+import { principalLabel } from '../http/access-guard';
 
 /** What every route plugin is given: the core services and a few facts about the service. */
 export interface RouteContext {
@@ -10,4 +11,4 @@ export interface RouteContext {
 }
 
 /** Who acts through REST, for the audit and event logs: the token's name, never its secret. */
-export const restActor = (request: FastifyRequest): string => `rest:${request.principal?.name ?? 'admin'}`;
+export const restActor = (request: FastifyRequest): string => `rest:${request.principal ? principalLabel(request.principal) : 'admin token'}`;
