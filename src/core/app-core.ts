@@ -138,7 +138,7 @@ export function createCore(options: CoreOptions): Core {
     const swarmLabels = new SwarmLabelSync(registry, containers, swarm);
     const suggest = async (input: unknown) => ssh.suggest(input, workloadOf(await surveyFleet(registry, containers, swarm)));
     const workloads = new WorkloadService(registry, containers, swarm, swarmLabels, ssh.audit, { suggest, metricsOf: (id) => ssh.metrics.latest(id) });
-    const tokens = new TokenStore(dataDir, ssh.audit);
+    const tokens = new TokenStore(dataDir, ssh.audit, onRecovery);
     // Recorded before the change, like every audited action: an entry that cannot be written stops it.
     const operate = (id: string, actor: string, action: string, detail: string, patch: NodePatch): Node => {
       registry.require(id);

@@ -116,7 +116,7 @@ describe('scoped API tokens over REST', () => {
     expect((await service.call('PUT', '/cluster/nodes/t-1/maintenance', { token: v, body: { maintenance: false } })).body.details).toEqual([{ field: 'scope', message: 'needs operator' }]);
     expect(service.core.registry.get('t-1')!.maintenance).toBe(true);
     const audit = (await service.call('GET', '/cluster/audit')).body.entries as Array<Record<string, unknown>>;
-    expect(audit.filter((e) => /^rest:token tok_\w+ "pager" \(operator\)$/.test(String(e.actor))).map((e) => [e.action, e.detail])).toEqual([['mute_node', 'muted for 4 h'], ['set_maintenance', 'maintenance on']]);
+    expect(audit.filter((e) => /^rest:token tok_[\w-]+ "pager" \(operator\)$/.test(String(e.actor))).map((e) => [e.action, e.detail])).toEqual([['mute_node', 'muted for 4 h'], ['set_maintenance', 'maintenance on']]);
   });
 });
 
@@ -227,7 +227,7 @@ describe('scoped tokens on the web bridge and on MCP over HTTP', () => {
     expect(muted.isError, text(muted)).toBeFalsy();
     expect(service.core.registry.get('t-1')!.maintenance).toBe(false);
     const audit = (await service.call('GET', '/cluster/audit')).body.entries as Array<Record<string, unknown>>;
-    expect(audit.filter((e) => /^mcp:http:token tok_\w+ "agent operator" \(operator\)$/.test(e.actor)).map((e) => e.action)).toContain('set_maintenance');
+    expect(audit.filter((e) => /^mcp:http:token tok_[\w-]+ "agent operator" \(operator\)$/.test(e.actor)).map((e) => e.action)).toContain('set_maintenance');
 
     // A call still open when its token is revoked is cut off: check_health on a node whose HTTP
     // probe hangs (a listener that never answers) against a 20 s timeout, revoked after 300 ms.

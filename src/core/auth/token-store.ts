@@ -2,7 +2,9 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { OrchestratorError } from '../../shared/errors';
-import type { TokenCreate, TokenInfo, TokenScope } from '../../shared/schemas/auth';
+import { z } from 'zod';
+import { TokenScopeSchema, type TokenCreate, type TokenInfo, type TokenScope } from '../../shared/schemas/auth';
+import { setAside, type StoreRecovery } from '../registry/json-store';
 import { Emitter } from '../util/emitter';
 import { writeFileDurably } from '../util/durable-write';
 import type { AuditLog } from '../ssh/audit-log';
@@ -18,6 +20,31 @@ interface StoredToken extends TokenInfo {
   hash: string;
 }
 
+/** tokens.json as we write it; anything else is moved aside. */
+const StoredTokensSchema = z.object(
+  {
+    tokens: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        scope: TokenScopeSchema,
+        created_at: z.string(),
+        last_used_at: z.string().nullable(),
+        expires_at: z.string().nullable(),
+        hash: z.string().regex(/^[0-9a-f]{64}$/),
+      }),
+    ),
+  },
+);
+const NOT_JSON = Symbol('not JSON');
+const parseOrUndefined = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return NOT_JSON;
+  }
+};
+
 const hashOf = (secret: string): string => crypto.createHash('sha256').update(secret).digest('hex');
 
 /**
@@ -31,16 +58,25 @@ export class TokenStore {
   readonly #byHash = new Map<string, StoredToken>();
   #flush: NodeJS.Timeout | null = null;
 
-  constructor(dataDir: string, audit: AuditLog | null = null) {
+  /** A tokens.json that cannot be read as tokens is moved aside and reported (`onRecovery`); the store starts empty, the admin token still works. */
+  constructor(dataDir: string, audit: AuditLog | null = null, onRecovery: (recovery: StoreRecovery) => void = () => {}) {
     this.#audit = audit;
     this.#file = path.join(dataDir, TOKENS_FILE);
-    let raw: { tokens?: StoredToken[] } = {};
+    let text: string;
     try {
-      raw = JSON.parse(fs.readFileSync(this.#file, 'utf8'));
+      text = fs.readFileSync(this.#file, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new OrchestratorError('internal_error', `Cannot read ${this.#file}: ${(error as Error).message}`);
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw new OrchestratorError('internal_error', `Cannot read ${this.#file}: ${(error as Error).message}`); // unreadable (permissions): not ours to move
     }
-    for (const token of raw.tokens ?? []) if (typeof token?.hash === 'string') this.#byHash.set(token.hash, token);
+    const json = parseOrUndefined(text);
+    const parsed = StoredTokensSchema.safeParse(json);
+    if (!parsed.success) {
+      const why = json === NOT_JSON ? 'could not be parsed as JSON' : `does not hold tokens (${parsed.error.issues[0]?.path.join('.') || '(root)'}: ${parsed.error.issues[0]?.message})`;
+      onRecovery(setAside(this.#file, `${why}; its scoped tokens no longer open anything, the admin token still works`));
+      return;
+    }
+    for (const token of parsed.data.tokens) this.#byHash.set(token.hash, token as StoredToken);
   }
 
   /** A new token; `actor` (who created it) goes to the audit log with its name, scope and id. */
