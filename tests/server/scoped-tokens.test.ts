@@ -227,7 +227,7 @@ describe('scoped tokens on the web bridge and on MCP over HTTP', () => {
     expect(muted.isError, text(muted)).toBeFalsy();
     expect(service.core.registry.get('t-1')!.maintenance).toBe(false);
     const audit = (await service.call('GET', '/cluster/audit')).body.entries as Array<Record<string, unknown>>;
-    expect(audit.filter((e) => /^mcp:http:token tok_[\w-]+ "agent operator" \(operator\)$/.test(e.actor)).map((e) => e.action)).toContain('set_maintenance');
+    expect(audit.filter((e) => /^mcp:http:token tok_[\w-]+ "agent operator" \(operator\)$/.test(String(e.actor))).map((e) => e.action)).toContain('set_maintenance');
 
     // A call still open when its token is revoked is cut off: check_health on a node whose HTTP
     // probe hangs (a listener that never answers) against a 20 s timeout, revoked after 300 ms.
