@@ -141,23 +141,23 @@ describe('MCP elicitation under MCP_COMMAND_POLICY=ask (Streamable HTTP)', () =>
     const removed = await call(accepting, 'remove_node', { id: 'h-1' });
     expect(removed.isError, text(removed)).toBeFalsy();
     expect(service.core.registry.get('h-1')).toBeUndefined();
-    expect(questions).toEqual(['An agent at http-accepting asks to run remove_node on h-1, with exactly these arguments:\nid: "h-1"\nAllow it?']);
+    expect(questions).toEqual(['An agent at the client that named itself "http-accepting" asks to run remove_node on h-1, with exactly these arguments:\nid: "h-1"\nAllow it?']);
 
     const declining = await httpClient('http-declining', 'decline');
     const refused = await call(declining, 'remove_node', { id: 'h-2' });
-    expect(text(refused)).toContain('declined by the person at the client (http-declining)');
+    expect(text(refused)).toContain('declined by the person at the client (the client that named itself "http-declining")');
     expect(service.core.registry.get('h-2')).toBeDefined();
 
     const late = await httpClient('http-late', 'late');
-    expect(text(await call(late, 'remove_node', { id: 'h-2' }))).toContain('No answer from the person at http-late within 1 s');
+    expect(text(await call(late, 'remove_node', { id: 'h-2' }))).toContain('No answer from the person at the client that named itself "http-late" within 1 s');
     expect(service.core.registry.get('h-2')).toBeDefined();
 
     const outcomes = (await auditEntries()).filter((e) => e.action === 'remove_node').map((e) => `${e.actor} ${e.nodes.join()} ${e.outcome}`);
     expect(outcomes).toEqual(
       expect.arrayContaining([
-        'mcp:http:admin token h-1 allowed by the person at http-accepting (elicitation)',
-        expect.stringMatching(/^mcp:http:admin token h-2 forbidden: remove_node on h-2: declined by the person at the client \(http-declining\)/),
-        expect.stringMatching(/^mcp:http:admin token h-2 forbidden: No answer from the person at http-late within 1 s/),
+        'mcp:http:admin token h-1 allowed by the person at the client that named itself "http-accepting" (elicitation)',
+        expect.stringMatching(/^mcp:http:admin token h-2 forbidden: remove_node on h-2: declined by the person at the client \(the client that named itself "http-declining"\)/),
+        expect.stringMatching(/^mcp:http:admin token h-2 forbidden: No answer from the person at the client that named itself "http-late" within 1 s/),
       ]),
     );
   }, 30_000);
@@ -166,7 +166,7 @@ describe('MCP elicitation under MCP_COMMAND_POLICY=ask (Streamable HTTP)', () =>
     const modern = await httpClient('http-forger', 'accept');
     // By hand: a retry that claims acceptance with a state this server never sealed.
     const forged = await modern.request({ method: 'tools/call', params: { name: 'remove_node', arguments: { id: 'h-3' }, inputResponses: { allow: { action: 'accept', content: { allow: true } } }, requestState: 'forged' } } as never).catch((e: Error) => e);
-    expect(JSON.stringify(forged)).toContain('The answer from http-forger was not one this server asked for');
+    expect(JSON.stringify(forged)).toContain('The answer from the client that named itself \\"http-forger\\" was not one this server asked for');
     expect(service.core.registry.get('h-3')).toBeDefined();
   });
 

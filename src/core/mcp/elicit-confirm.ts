@@ -63,8 +63,10 @@ export function clientAsker(timeoutMs: number) {
    * Who can be asked about one call: the person at the client when it declared form elicitation
    * (at initialize, or in a 2026 request's envelope), and the desktop dialog where there is one.
    */
-  return function askersFor(server: McpServer, ctx: ServerContext | undefined, dialog: Askers['dialog']): Askers {
-    const client = server.server.getClientVersion()?.name;
+  return function askersFor(server: McpServer, ctx: ServerContext | undefined, dialog: Askers['dialog'], overHttp = false): Askers {
+    const named = server.server.getClientVersion()?.name;
+    // Over HTTP anyone with a token can say any name: the audit says it is the client's own word.
+    const client = named && overHttp ? `the client that named itself "${named}"` : named;
     // A 2025-era request over stateless HTTP comes without its session's initialize: whatever the
     // client declared there, no question can reach it on this request.
     if (!client) return { client: 'this MCP client', dialog, unreachable: ctx ? 'over HTTP, only a client speaking MCP 2026-07-28 can be asked; over stdio any client with elicitation can' : undefined };

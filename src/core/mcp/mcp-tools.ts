@@ -100,7 +100,7 @@ export function createMcpServerFactory(core: Core, options: McpToolOptions): Mcp
       const nodes = acting.nodes?.(args) ?? [];
       if (!policyApplies(options.policy, acting, args)) return;
       const request = { tool: toolName, nodes, detail: renderArguments(args, 'person'), digest: argumentsDigest(toolName, nodes, args) };
-      const allowedBy = await guardDestructive(options.policy, request, askersFor(server, ctx, options.confirm), askTimeoutMs);
+      const allowedBy = await guardDestructive(options.policy, request, askersFor(server, ctx, options.confirm, options.transport === 'http'), askTimeoutMs);
       // Under ask, who allowed what is audited here (a refusal is audited with the call's error).
       if (options.policy === 'ask') auditBestEffort(() => core.ssh.audit.record({ actor, action: toolName, nodes, detail: renderArguments(args, 'audit'), outcome: allowedBy }));
     };
