@@ -104,8 +104,8 @@ async function main(): Promise<void> {
   core?.monitor.events.on('settings', (settings) => (settingsStore.store = settings));
 
   // Permissions: none for the page (Electron grants all by default).
-  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) => callback(permissionAllowed(permission)));
-  session.defaultSession.setPermissionCheckHandler((_contents, permission) => permissionAllowed(permission));
+  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback, details) => callback(permissionAllowed(permission, details?.requestingUrl, appUrl)));
+  session.defaultSession.setPermissionCheckHandler((_contents, permission, requestingOrigin) => permissionAllowed(permission, requestingOrigin, appUrl));
 
   // Window: sandboxed, isolated, no Node, our page only.
   window = new BrowserWindow({

@@ -43,9 +43,23 @@ export function restoreBounds(saved: Partial<Bounds> | undefined, displays: Boun
 }
 
 /**
- * Web permissions the page may have: none. Electron grants every permission by default (security
- * checklist #5, docs/tutorial/security.md); the page needs no camera, location, clipboard or web
+ * Web permissions the page may have: writing the clipboard (Copy in the Tokens panel), for the app's
+ * own page only. Electron grants every permission by default (security checklist #5,
+ * docs/tutorial/security.md); the page needs no camera, location, clipboard reading or web
  * notifications (desktop notifications come from the main process).
  */
-export const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set();
-export const permissionAllowed = (permission: string): boolean => ALLOWED_PERMISSIONS.has(permission);
+export const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['clipboard-sanitized-write']);
+export function permissionAllowed(permission: string, origin: string | undefined, appUrl: string): boolean {
+  return ALLOWED_PERMISSIONS.has(permission) && origin !== undefined && isAppOrigin(origin, appUrl);
+}
+
+/** Whether a requesting origin (or URL) is the app's page: its origin, or file:// for a packaged page. */
+function isAppOrigin(origin: string, appUrl: string): boolean {
+  try {
+    const app = new URL(appUrl);
+    const asked = new URL(origin);
+    return app.protocol === 'file:' ? asked.protocol === 'file:' && (asked.pathname === '/' || asked.pathname === app.pathname) : asked.origin === app.origin;
+  } catch {
+    return false;
+  }
+}

@@ -30,10 +30,11 @@ describe('main process wiring (stand-in Electron API)', () => {
     const { stub, step } = run;
     expect(stub.find((s) => s.startsWith('window '))).toContain('"sandbox":true,"contextIsolation":true,"nodeIntegration":false');
     expect(stub).toContain('window open handler -> {"action":"deny"}');
-    // Every web permission is denied, asked or checked (Electron grants them all by default).
+    // Every web permission is denied, asked or checked (Electron grants them all by default), but
+    // writing the clipboard from the app's own page (Copy in the Tokens panel).
     expect(stub.filter((s) => s.startsWith('permission '))).toEqual([
       'permission request media -> false', 'permission request geolocation -> false', 'permission request notifications -> false', 'permission request clipboard-read -> false',
-      'permission check media -> false', 'permission check clipboard-sanitized-write -> false',
+      'permission check media file:/// -> false', 'permission check clipboard-sanitized-write file:/// -> true', 'permission check clipboard-sanitized-write https://evil.example -> false',
     ]);
     expect(step('listeners')).toEqual({ 'second-instance': 1 });
     // Every IPC entry point checks its sender; electron-store's own unchecked one is removed.
