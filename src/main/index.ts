@@ -29,6 +29,8 @@ import { RestSupervisor } from './rest-supervisor';
 import { cachedPassphrases } from './passphrase-cache';
 import { checkWatchable, WatchedService } from './watched-service';
 import { followWatchedService, watchedTrayAction } from './watch-mode';
+import { readShellSettings } from './shell-settings';
+import { setAside } from '../core/registry/json-store';
 import { installLastResortHandlers } from '../core/util/last-resort';
 import type { ApiHandlers } from '../core/api/api-handlers';
 
@@ -62,7 +64,14 @@ async function main(): Promise<void> {
   await app.whenReady();
   const userData = app.getPath('userData');
   const shellStore = new ElectronStore<Record<string, unknown>>({ name: 'shell-settings', cwd: userData, clearInvalidConfig: false });
-  let shellSettings: ShellSettings = ShellSettingsSchema.parse(shellStore.store);
+  // A setting this version cannot use is left out and the file kept aside, never a launch that stops.
+  const { settings: readSettings, problems: shellProblems } = readShellSettings(shellStore.store);
+  let shellSettings: ShellSettings = readSettings;
+  const shellRecovery = shellProblems.length > 0 ? setAside(shellStore.path, `held settings this version cannot use (${shellProblems.join('; ')}); they were left out`, true) : null;
+  if (shellRecovery) {
+    shellStore.store = shellSettings;
+    console.error(`!!! ${shellRecovery.file} ${shellRecovery.reason}. The original was kept at ${shellRecovery.moved_to}.`);
+  }
   const saveShell = (patch: Partial<ShellSettings>) => {
     shellSettings = ShellSettingsSchema.parse({ ...shellSettings, ...patch });
     shellStore.store = shellSettings;
@@ -99,6 +108,7 @@ async function main(): Promise<void> {
         },
       });
   // The last resort in every mode: watching a service, no core installs it.
+  if (shellRecovery) core?.eventLog.append({ node: null, kind: 'store_recovered', from: null, to: null, reason: `${shellRecovery.file} ${shellRecovery.reason}; original kept at ${shellRecovery.moved_to}` });
   if (core) core.guardProcess();
   else installLastResortHandlers({ log: (line) => console.error(line), record: () => {} });
   core?.monitor.events.on('settings', (settings) => (settingsStore.store = settings));

@@ -80,7 +80,8 @@ export const invokeArgs = {
   'hostKey:forget': id,
   'hostKey:approve': HostKeyApprovalSchema.extend({ id: z.string().max(200) }),
   'shell:settings': z.strictObject({}),
-  'shell:updateSettings': ShellSettingsSchema.omit({ window_bounds: true }).partial().strict(),
+  // watch_url is set only by shell:watchService, which checks the service and the token first.
+  'shell:updateSettings': ShellSettingsSchema.omit({ window_bounds: true, watch_url: true }).partial().strict(),
   'shell:watchService': WatchServiceSchema,
   'ssh:savePassphrase': z.strictObject({ key_path: z.string().min(1).max(4096), passphrase: z.string().min(1).max(1024) }),
   'placement:suggest': PlacementRequestSchema,

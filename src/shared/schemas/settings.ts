@@ -51,6 +51,23 @@ export const MonitorSettingSourcesSchema = z.record(z.enum(Object.keys(monitorFi
 export type MonitorSettingSources = Record<keyof MonitorSettings, SettingSource>;
 export const DEFAULT_MONITOR_SETTINGS: MonitorSettings = MonitorSettingsSchema.parse({});
 
+/** Addresses where plain http:// is acceptable: Tailscale (WireGuard) or the machine itself carries the bytes. */
+const TAILNET_OR_LOOPBACK = (host: string): boolean => {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (h === 'localhost' || h === '::1' || h.endsWith('.ts.net')) return true;
+  const v4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(h);
+  if (v4) return v4[1] === '127' || (v4[1] === '100' && Number(v4[2]) >= 64 && Number(v4[2]) <= 127);
+  return /^fd7a:115c:a1e0:/.test(h);
+};
+
+/** A service's address as an operator types it: http(s), no credentials in it, plain http only where the network is private. */
+export const ServiceUrlSchema = z
+  .url({ protocol: /^https?$/, error: 'must be an http:// or https:// address, like http://100.64.0.5:8000' })
+  .refine((u) => !URL.canParse(u) || (!new URL(u).username && !new URL(u).password), { error: 'must not carry a user or password: the token goes in its own field' })
+  .refine((u) => !URL.canParse(u) || new URL(u).protocol !== 'http:' || TAILNET_OR_LOOPBACK(new URL(u).hostname), {
+    error: 'plain http:// would send the token in the clear: use https://, or a tailnet address (100.64.0.0/10, fd7a:115c:a1e0::/48, *.ts.net) or loopback, where Tailscale or the machine carries it',
+  });
+
 /** Preferences of the desktop shell, kept in electron-store beside the registry. */
 export const ShellSettingsSchema = z.strictObject({
   start_at_login: z.boolean().default(false),
@@ -61,14 +78,9 @@ export const ShellSettingsSchema = z.strictObject({
   command_policy: z.enum(['deny', 'ask', 'allow']).default('ask'),
   window_bounds: z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() }).optional(),
   /** Client mode: the headless service this app watches instead of running a monitor of its own. */
-  watch_url: z.string().nullable().default(null),
+  watch_url: ServiceUrlSchema.nullable().default(null),
 });
 export type ShellSettings = z.infer<typeof ShellSettingsSchema>;
-
-/** A service's address as an operator types it: http(s), no credentials in it. */
-export const ServiceUrlSchema = z
-  .url({ protocol: /^https?$/, error: 'must be an http:// or https:// address, like http://100.64.0.5:8000' })
-  .refine((u) => !URL.canParse(u) || (!new URL(u).username && !new URL(u).password), { error: 'must not carry a user or password: the token goes in its own field' });
 
 /**
  * Settings → "Watch a service": a URL and a token make the app a client of that service (no monitor

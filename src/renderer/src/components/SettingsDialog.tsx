@@ -52,7 +52,7 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
         useClusterStore.getState().setIntervalS(saved.interval_s);
       }
       if (shell) {
-        const { window_bounds: _bounds, rest_error: _restError, ...prefs } = shell;
+        const { window_bounds: _bounds, rest_error: _restError, watch_url: _watched, ...prefs } = shell; // watching is set by "Watch a service" only
         await api.invoke('shell:updateSettings', prefs);
       }
       onClose();
