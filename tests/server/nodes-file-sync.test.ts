@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { spawnService, stopService } from '../helpers/service-process';
@@ -92,5 +92,35 @@ describe('fleet as code: --nodes-file-mode=sync', () => {
     write({ 'n-2': node('n-2', 2), 'n-4': node('n-4', 4) });
     await bothHave(['n-2', 'n-4']);
     for (const s of services) expect((await api(s.url, '/cluster/nodes-file')).body.error).toBeNull();
+  });
+
+  // Issue 39, finding 6: the file is a hostile input too. A symlink to a FIFO (which would block a
+  // read until someone writes to it) and a file past 16 MiB are refused, said, and change nothing,
+  // while /health keeps answering; a symlink to a regular file is followed.
+  it('refuses a FIFO behind a symlink and an oversized file without stalling, and follows a symlink to a regular file', async () => {
+    const dir = path.dirname(file);
+    const fifo = path.join(dir, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    fs.renameSync(file, `${file}.good`);
+    fs.symlinkSync(fifo, file);
+    for (const s of services) {
+      const status = await until('the FIFO refused', () => api(s.url, '/cluster/nodes-file'), (r) => String(r.body.error).includes('is a FIFO, not a regular file'), FOLLOW_MS * 2, 50);
+      expect(status.body.error).toContain('the nodes stay as they were');
+      const started = Date.now();
+      expect((await request(`${s.url}/health`)).statusCode).toBe(200);
+      expect(Date.now() - started).toBeLessThan(1000);
+      expect(await ids(s.url)).toEqual(['n-2', 'n-4']);
+    }
+    fs.unlinkSync(file);
+    fs.writeFileSync(`${file}.tmp`, '{"nodes": {}, "pad": "' + 'x'.repeat(17 * 1024 * 1024) + '"}');
+    fs.renameSync(`${file}.tmp`, file);
+    for (const s of services) {
+      await until('the oversized file refused', () => api(s.url, '/cluster/nodes-file'), (r) => String(r.body.error).includes('MiB, more than the 16 MiB a file may be'), FOLLOW_MS * 2, 50);
+      expect(await ids(s.url)).toEqual(['n-2', 'n-4']);
+    }
+    fs.unlinkSync(file);
+    fs.symlinkSync(`${file}.good`, file);
+    fs.writeFileSync(`${file}.good`, JSON.stringify({ nodes: { 'n-5': node('n-5', 5) } }));
+    await bothHave(['n-5']);
   });
 });

@@ -7,6 +7,7 @@ import type { NodesFileStatus } from '../../shared/schemas/seed-format';
 import { OPERATIONAL_FIELDS, type NodeRegistry } from './node-registry';
 import { planSeedImport } from './seed-format';
 import { parseJsonBytes } from '../util/parse-json-bytes';
+import { FileRefusal, readRegularFile, readRegularFileSync } from '../util/read-json-file';
 
 export interface NodesFileSyncOptions {
   file: string;
@@ -34,6 +35,7 @@ export class NodesFileSync {
   #watcher: fs.FSWatcher | null = null;
   readonly #onPoll = () => this.#soon();
   #closed = false;
+  #applying: Promise<NodesFileStatus> = Promise.resolve({ file: '', mode: 'sync', applied_at: null, error: null });
 
   constructor(private readonly options: NodesFileSyncOptions) {
     this.#file = path.resolve(options.file);
@@ -45,9 +47,15 @@ export class NodesFileSync {
     return { ...this.#status };
   }
 
-  /** Applies the file now and watches it from then on. */
+  /** Applies the file now (read at once: nothing else runs yet) and watches it from then on. */
   start(): NodesFileStatus {
-    this.apply();
+    let bytes: Buffer | undefined;
+    try {
+      bytes = readRegularFileSync(this.#file);
+    } catch (error) {
+      this.#refuse(unreadable(error));
+    }
+    if (bytes) this.#applyBytes(bytes);
     // The directory, not the file: editors and git replace a file by renaming over it, which ends a file watch.
     try {
       this.#watcher = fs.watch(path.dirname(this.#file), (_event, name) => {
@@ -61,14 +69,24 @@ export class NodesFileSync {
     return this.status;
   }
 
-  /** Reads the file and applies it if it changed; answers the status (error set when it was not applied). */
-  apply(): NodesFileStatus {
-    let bytes: Buffer;
-    try {
-      bytes = fs.readFileSync(this.#file);
-    } catch (error) {
-      return this.#refuse(`cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-    }
+  /**
+   * Reads the file (off the event loop, a regular file of bounded size only) and applies it if it
+   * changed; answers the status (error set when it was not applied). One read at a time.
+   */
+  apply(): Promise<NodesFileStatus> {
+    this.#applying = this.#applying.then(async () => {
+      let bytes: Buffer;
+      try {
+        bytes = await readRegularFile(this.#file);
+      } catch (error) {
+        return this.#refuse(unreadable(error));
+      }
+      return this.#closed ? this.status : this.#applyBytes(bytes);
+    });
+    return this.#applying;
+  }
+
+  #applyBytes(bytes: Buffer): NodesFileStatus {
     if (this.#lastBytes?.equals(bytes)) return this.status;
     let document: unknown;
     try {
@@ -142,7 +160,11 @@ export class NodesFileSync {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {
       this.#timer = null;
-      if (!this.#closed) this.apply();
+      if (!this.#closed) void this.apply();
     }, this.options.debounceMs ?? 100);
   }
 }
+
+/** Why the file was not read, without quoting it: a refusal says its kind or size, else the system's code. */
+const unreadable = (error: unknown): string =>
+  error instanceof FileRefusal ? error.message : `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
