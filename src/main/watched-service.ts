@@ -18,8 +18,8 @@ export function bridgeUrlFor(serviceUrl: string): string {
 
 /** ws refuses a frame past the cap before buffering it (1009); the browser's socket cannot, so bridge-client checks too. */
 class BoundedSocket extends WebSocket {
-  constructor(url: string) {
-    super(url, { maxPayload: BRIDGE_MAX_FRAME_BYTES });
+  constructor(url: string, protocols?: string[]) {
+    super(url, protocols ?? [], { maxPayload: BRIDGE_MAX_FRAME_BYTES });
   }
 }
 

@@ -11,6 +11,7 @@ import type { authFailureLimiter } from './http/auth-failures';
 import { MAX_INPUT_DEPTH, nestsDeeperThan } from '../core/util/json-depth';
 import { toOrchestratorError } from './http/error-handler';
 import { livenessCheck, preAuthCounter, pushGate } from './bridge-limits';
+import { BRIDGE_SUBPROTOCOL } from '../shared/bridge-client';
 
 export const BRIDGE_PATH = '/bridge';
 /** Bytes a client may send before it has authenticated: an auth frame is far smaller. */
@@ -26,14 +27,21 @@ interface BridgeMessage {
   arg?: unknown;
 }
 
+/** `Sec-WebSocket-Protocol: mco.bearer, <token>` → the token (browsers cannot set an Authorization header on an upgrade). */
+function bearerFromSubprotocol(header: string | string[] | undefined): string | undefined {
+  const offered = String(header ?? '').split(',').map((p) => p.trim());
+  return offered[0] === BRIDGE_SUBPROTOCOL && offered[1] ? offered[1] : undefined;
+}
+
 /** Only a number or a short string is echoed back as a request id; anything else is dropped. */
 const echoableId = (id: unknown): number | string | undefined =>
   (typeof id === 'number' && Number.isFinite(id)) || (typeof id === 'string' && id.length <= 64) ? id : undefined;
 
 /**
  * The browser's `window.api`: the same contract as Electron IPC, over one WebSocket.
- * The first message must be {type:"auth", token} (the admin token or a scoped one), answered with
- * {type:"ready", principal:{name, scope}}; then {id, channel, arg} requests are answered with
+ * The token (the admin token or a scoped one) comes in the subprotocol (`mco.bearer`, then the token:
+ * authenticated with the upgrade) or as the first message {type:"auth", token}; either is answered
+ * with {type:"ready", principal:{name, scope}}; then {id, channel, arg} requests are answered with
  * {id, ok, result|error}, {type:"ping"} with {type:"pong"}, and core events are pushed as {event, payload} (health as columns,
  * src/shared/health-columns.ts). Channels and pushes follow the token's scope (channel-scopes.ts);
  * the socket is closed (4401) the moment its token is revoked or expires.
@@ -43,9 +51,12 @@ export function registerWebBridge(app: FastifyInstance, core: Core, token: strin
   app.get(BRIDGE_PATH, { websocket: true, schema: { hide: true } }, (socket: WebSocket, request: FastifyRequest) => {
     let unsubscribe: (() => void) | null = null;
     let session: { principal: Principal; handlers: ApiHandlers; unwatch: () => void } | null = null;
+    // A client that carried its token in the subprotocol (bridge-client.ts) is authenticated with the
+    // upgrade: it never waits among unauthenticated sockets, so no number of them can keep it out.
+    const bearer = bearerFromSubprotocol(request.headers['sec-websocket-protocol']);
     // Sockets that have not authenticated are capped per address and in all, and cut off at the
     // timeout with terminate(): close() would wait 30 s for a close handshake that never comes.
-    const release = waiting.admit(request.ip);
+    const release = bearer === undefined ? waiting.admit(request.ip) : () => {};
     if (!release) return socket.terminate();
     const authTimer = setTimeout(() => socket.terminate(), 5000);
     // ws buffers a whole frame (up to maxPayload) before we see it; count raw bytes so an
@@ -74,6 +85,24 @@ export function registerWebBridge(app: FastifyInstance, core: Core, token: strin
       unsubscribe?.();
       session?.unwatch();
     });
+    /** The token given, checked: the session begins, or the socket is closed (4401, or 4429 past the failure limit). */
+    const authenticate = (given: unknown): void => {
+      const principal = resolvePrincipal(token, core.tokens, given);
+      if (!principal) {
+        // The same failure limit as REST: only failures are counted, so a valid token always passes.
+        if (failures.retryAfter(request.ip) !== null) return socket.close(4429, 'too many failed authentications');
+        failures.fail(request.ip);
+        return socket.close(4401, 'invalid token');
+      }
+      clearTimeout(authTimer);
+      release();
+      tcp.off('data', countPreAuth);
+      const unwatch = principal.id ? core.tokens.watch(principal.id, () => socket.close(4401, 'token revoked or expired')) : () => {};
+      session = { principal, handlers: createApiHandlers(core, `web-ui:${principalLabel(principal)}`, { name: principal.name, scope: principal.scope }), unwatch };
+      unsubscribe = subscribePushEvents(core, (event, payload) => scopeAllows(principal.scope, PUSH_SCOPES[event]) && pushes.push({ event, payload }));
+      send({ type: 'ready', principal: { name: principal.name, scope: principal.scope } });
+    };
+    if (bearer !== undefined) authenticate(bearer);
     socket.on('message', async (raw) => {
       let message: BridgeMessage;
       try {
@@ -84,22 +113,7 @@ export function registerWebBridge(app: FastifyInstance, core: Core, token: strin
       if (!message || typeof message !== 'object' || Array.isArray(message)) return socket.close(4400, 'a message must be a JSON object');
       // Deep nesting would overflow the stack in validation or in the error path: refuse it first.
       if (nestsDeeperThan(message, MAX_INPUT_DEPTH)) return socket.close(4400, `a message must not nest deeper than ${MAX_INPUT_DEPTH} levels`);
-      if (!session) {
-        const principal = message.type === 'auth' ? resolvePrincipal(token, core.tokens, message.token) : null;
-        if (!principal) {
-          // The same failure limit as REST: only failures are counted, so a valid token always passes.
-          if (failures.retryAfter(request.ip) !== null) return socket.close(4429, 'too many failed authentications');
-          failures.fail(request.ip);
-          return socket.close(4401, 'invalid token');
-        }
-        clearTimeout(authTimer);
-        release();
-        tcp.off('data', countPreAuth);
-        const unwatch = principal.id ? core.tokens.watch(principal.id, () => socket.close(4401, 'token revoked or expired')) : () => {};
-        session = { principal, handlers: createApiHandlers(core, `web-ui:${principalLabel(principal)}`, { name: principal.name, scope: principal.scope }), unwatch };
-        unsubscribe = subscribePushEvents(core, (event, payload) => scopeAllows(principal.scope, PUSH_SCOPES[event]) && pushes.push({ event, payload }));
-        return send({ type: 'ready', principal: { name: principal.name, scope: principal.scope } });
-      }
+      if (!session) return authenticate(message.type === 'auth' ? message.token : null);
       // The client's heartbeat (shared/bridge-client.ts): any answer tells it the link is alive.
       if (message.type === 'ping') return send({ type: 'pong' });
       const id = echoableId(message.id);

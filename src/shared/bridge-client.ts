@@ -19,7 +19,16 @@ export interface WebSocketLike {
   send(data: string): void;
   close(code?: number): void;
 }
-export type WebSocketConstructor = new (url: string) => WebSocketLike;
+export type WebSocketConstructor = new (url: string, protocols?: string[]) => WebSocketLike;
+
+/**
+ * The token travels in the WebSocket subprotocol (`mco.bearer`, then the token): a browser cannot set
+ * an Authorization header on the upgrade, and a query string ends up in logs. The service selects
+ * `mco.bearer` and never echoes the token; the client is authenticated with the upgrade itself.
+ */
+export const BRIDGE_SUBPROTOCOL = 'mco.bearer';
+/** A token that is not a valid subprotocol (an admin token of any characters) authenticates with its first message instead. */
+const SUBPROTOCOL_SAFE = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 
 /** Why a frame from the service was dropped (logged by the caller; the link goes on). */
 export type DropReport = (why: string) => void;
@@ -103,7 +112,8 @@ export function createWebBridgeApi(
 
   const connect = (): Promise<WebSocketLike> =>
     (ready ??= new Promise<WebSocketLike>((resolve, reject) => {
-      const ws = new Socket(url);
+      const inProtocol = SUBPROTOCOL_SAFE.test(token);
+      const ws = inProtocol ? new Socket(url, [BRIDGE_SUBPROTOCOL, token]) : new Socket(url);
       let heard = Date.now();
       let heartbeat: ReturnType<typeof setInterval> | undefined;
       const connectTimer = setTimeout(() => lost(4408), timing.connectTimeoutMs);
@@ -130,7 +140,7 @@ export function createWebBridgeApi(
         retryMs = Math.min(retryMs * 2, 10_000);
       };
       ws.onerror = () => {}; // a close follows, which is handled below
-      ws.onopen = () => ws.send(JSON.stringify({ type: 'auth', token }));
+      ws.onopen = () => (inProtocol ? undefined : ws.send(JSON.stringify({ type: 'auth', token })));
       ws.onmessage = (message) => {
         heard = Date.now();
         const data = readFrame(message.data);

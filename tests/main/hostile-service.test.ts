@@ -27,12 +27,13 @@ describe('the desktop app watching a hostile service', () => {
     const sockets: WebSocket[] = [];
     let statusAnswered = 0;
     server = http.createServer((_req, res) => res.end());
-    const wss = new WebSocketServer({ server, path: '/bridge' });
+    // As the service does: the token comes in the subprotocol, and the link is ready at once.
+    const wss = new WebSocketServer({ server, path: '/bridge', handleProtocols: (offered) => (offered.has('mco.bearer') ? 'mco.bearer' : false) });
     wss.on('connection', (ws) => {
       sockets.push(ws);
+      ws.send(JSON.stringify({ type: 'ready', principal: { name: 'laptop', scope: 'viewer' } }));
       ws.on('message', (data) => {
         const message = JSON.parse(String(data)) as { type?: string; id?: number; channel?: string };
-        if (message.type === 'auth') return ws.send(JSON.stringify({ type: 'ready', principal: { name: 'laptop', scope: 'viewer' } }));
         if (message.type === 'ping') return ws.send(JSON.stringify({ type: 'pong' }));
         if (message.channel === 'cluster:status') statusAnswered++;
         if (message.channel === 'cluster:status') return ws.send(JSON.stringify({ id: message.id, ok: true, result: status }));

@@ -51,8 +51,8 @@ describe('the bridge client on a link that goes silent', () => {
     const states: Array<{ state: BridgeConnection; at: number }> = [];
     // Through the proxy, under the service's own name (it refuses Host headers that are not its own).
     const ViaProxy = class extends WebSocket {
-      constructor() {
-        super(`ws://127.81.0.2:${proxy.port}/bridge`, { headers: { host: `${hostname}:${port}` } });
+      constructor(_url: string, protocols?: string[]) {
+        super(`ws://127.81.0.2:${proxy.port}/bridge`, protocols ?? [], { headers: { host: `${hostname}:${port}` } });
       }
     };
     const api = createWebBridgeApi(`${service.url.replace('http', 'ws')}/bridge`, TEST_TOKEN, (state) => states.push({ state, at: Date.now() }), ViaProxy as unknown as WebSocketConstructor, {

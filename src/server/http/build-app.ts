@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyWebsocket from '@fastify/websocket';
+import { BRIDGE_SUBPROTOCOL } from '../../shared/bridge-client';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { FastifyReply, FastifyRequest, FastifySchemaCompiler } from 'fastify';
@@ -155,7 +156,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     app.get('/redoc/redoc.standalone.js', { schema: { hide: true } }, async (_request, reply) => reply.type('application/javascript').send(fs.createReadStream(redocScript)));
   }
 
-  await app.register(fastifyWebsocket, { options: { maxPayload: BRIDGE_MAX_PAYLOAD } });
+  // The bridge's subprotocol is selected without echoing the token that follows it.
+  await app.register(fastifyWebsocket, { options: { maxPayload: BRIDGE_MAX_PAYLOAD, handleProtocols: (offered: Set<string>) => (offered.has(BRIDGE_SUBPROTOCOL) ? BRIDGE_SUBPROTOCOL : false) } });
   // Upgraded sockets (the bridge, and upgrades refused by the guard) are not closed by
   // forceCloseConnections; without this, close() would wait for every client to hang up.
   const upgraded = new Set<import('node:net').Socket>();
