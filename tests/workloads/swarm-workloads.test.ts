@@ -93,6 +93,11 @@ describe.skipIf(dockerLabMissing || sshdMissing)('workloads on Docker Swarm', ()
     const byTag = await service.call('POST', '/cluster/services', { body: { name: 'ssd', image: 'mco/busybox:lab', command: ['sleep', '100000'], replicas: 2, placement: { tags: ['ssd'] } } });
     expect(byTag.status).toBe(201);
     expect(runningOn(await until('2 ssd tasks', () => get('ssd'), (v) => v.running === 2))).toEqual(['w2', 'w2']);
+    // A tag with capitals, ':' and '/' is placed by the same escaped key its label is written under, and reads back as written (issue 39, finding 11).
+    const zoned = await service.call('POST', '/cluster/services', { body: { name: 'zoned', image: 'mco/busybox:lab', command: ['sleep', '100000'], replicas: 1, placement: { tags: ['Zone:eu/1'] } } });
+    expect(zoned.body.placement).toEqual({ tags: ['Zone:eu/1'] });
+    expect(runningOn(await until('the zoned task', () => get('zoned'), (v) => v.running === 1))).toEqual(['w2']);
+    await remove('zoned');
     const byRole = await service.call('POST', '/cluster/services', { body: { name: 'workers', image: 'mco/busybox:lab', command: ['sleep', '100000'], replicas: 4, placement: { roles: ['worker', 'storage'] } } });
     expect(byRole.body.placement).toEqual({ roles: ['worker', 'storage'] });
     expect(runningOn(await until('4 worker tasks', () => get('workers'), (v) => v.running === 4)).every((id) => id === 'w1' || id === 'w2')).toBe(true);

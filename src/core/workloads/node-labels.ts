@@ -18,6 +18,22 @@ export const MANAGED_LABEL = 'mco.managed';
  */
 export const tagLabelKey = (tag: string): string => TAG_LABEL_PREFIX + tag.replace(/[^a-z0-9.-]/g, (c) => `_${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 
+/** Only these are escaped in a tag (TagSchema allows letters, digits and _ . : / -). */
+const ESCAPED = /^[A-Z_:/]$/;
+/**
+ * The tag a label key (after `mco.tag.`) stands for. A key that is not a clean escape is a raw tag,
+ * as versions before the escaping wrote it into placement constraints, and is read as written.
+ */
+export function tagFromLabelKey(key: string): string {
+  let clean = true;
+  const decoded = key.replace(/_([0-9a-f]{2})|[^a-z0-9.-]/g, (match, hex: string | undefined) => {
+    const c = hex ? String.fromCharCode(parseInt(hex, 16)) : '';
+    if (!hex || !ESCAPED.test(c)) clean = false;
+    return c;
+  });
+  return clean ? decoded : key;
+}
+
 /** The node's labels with ours replaced by what the registry says; labels set by others are kept. */
 export function labelsFor(node: Node, current: Record<string, string> = {}): Record<string, string> {
   const theirs = Object.fromEntries(Object.entries(current).filter(([k]) => !k.startsWith('mco.')));

@@ -1,6 +1,6 @@
 import type { JobSpec, Placement, Resources, ServicePatch, ServiceSpec } from '../../shared/schemas/workloads';
 import type { EngineResources, EngineServiceSpec, EngineUpdateConfig } from '../containers/docker-engine';
-import { ROLE_LABEL, TAG_LABEL_PREFIX, MANAGED_LABEL } from './node-labels';
+import { ROLE_LABEL, MANAGED_LABEL, tagFromLabelKey, tagLabelKey } from './node-labels';
 
 // Our service and job specs to Swarm's, and back. Swarm counts CPUs in billionths and times in nanoseconds.
 
@@ -35,7 +35,8 @@ export function placementConstraints(placement: Placement | undefined): string[]
   else if (roles.length > 1 && roles.length < ALL_ROLES.length) {
     out.push(`node.labels.${MANAGED_LABEL}==true`, ...ALL_ROLES.filter((r) => !roles.includes(r)).map((r) => `node.labels.${ROLE_LABEL}!=${r}`));
   }
-  for (const tag of placement?.tags ?? []) out.push(`node.labels.${TAG_LABEL_PREFIX}${tag}==true`);
+  // The same key the nodes' labels are written under (node-labels.ts), escaped alike.
+  for (const tag of placement?.tags ?? []) out.push(`node.labels.${tagLabelKey(tag)}==true`);
   return out;
 }
 
@@ -46,7 +47,7 @@ export function placementFromConstraints(constraints: string[]): Placement {
   const ne = constraints.map((c) => /^node\.labels\.mco\.role!=(\w+)$/.exec(c)?.[1]).filter((r): r is string => Boolean(r));
   const roles = eq.length > 0 ? eq : ne.length > 0 ? ALL_ROLES.filter((r) => !ne.includes(r)) : [];
   if (roles.length > 0) placement.roles = roles as Placement['roles'];
-  const tags = constraints.map((c) => /^node\.labels\.mco\.tag\.(.+)==true$/.exec(c)?.[1]).filter((t): t is string => Boolean(t));
+  const tags = constraints.map((c) => /^node\.labels\.mco\.tag\.(.+)==true$/.exec(c)?.[1]).filter((t): t is string => Boolean(t)).map(tagFromLabelKey);
   if (tags.length > 0) placement.tags = tags;
   return placement;
 }
