@@ -10,6 +10,7 @@ import { principalLabel, requireScope, resolvePrincipal, type Principal } from '
 import type { authFailureLimiter } from './http/auth-failures';
 import { MAX_INPUT_DEPTH, nestsDeeperThan } from '../core/util/json-depth';
 import { toOrchestratorError } from './http/error-handler';
+import { viewForScope } from '../core/util/redaction';
 import { livenessCheck, preAuthCounter, pushGate } from './bridge-limits';
 import { BRIDGE_SUBPROTOCOL } from '../shared/bridge-client';
 
@@ -99,7 +100,7 @@ export function registerWebBridge(app: FastifyInstance, core: Core, token: strin
       tcp.off('data', countPreAuth);
       const unwatch = principal.id ? core.tokens.watch(principal.id, () => socket.close(4401, 'token revoked or expired')) : () => {};
       session = { principal, handlers: createApiHandlers(core, `web-ui:${principalLabel(principal)}`, { name: principal.name, scope: principal.scope }), unwatch };
-      unsubscribe = subscribePushEvents(core, (event, payload) => scopeAllows(principal.scope, PUSH_SCOPES[event]) && pushes.push({ event, payload }));
+      unsubscribe = subscribePushEvents(core, (event, payload) => scopeAllows(principal.scope, PUSH_SCOPES[event]) && pushes.push({ event, payload: viewForScope(payload, principal.scope) }));
       send({ type: 'ready', principal: { name: principal.name, scope: principal.scope } });
     };
     if (bearer !== undefined) authenticate(bearer);
@@ -122,7 +123,7 @@ export function registerWebBridge(app: FastifyInstance, core: Core, token: strin
         // An unknown channel is refused by invokeHandler, with its own message.
         if (Object.hasOwn(CHANNEL_SCOPES, channel)) requireScope(session.principal, CHANNEL_SCOPES[channel], channel);
         const result = await invokeHandler(session.handlers, message.channel as never, message.arg);
-        send({ id, ok: true, result });
+        send({ id, ok: true, result: viewForScope(result, session.principal.scope) });
       } catch (error) {
         const mapped = error instanceof OrchestratorError ? error : toOrchestratorError(error as Error);
         const payload: ApiErrorPayload = mapped.toJSON();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactChannel, redactUrl, restoreSecrets, scrubSecrets } from '../../src/core/alerts/channel-secrets';
+import { redactChannel, redactUrl, restoreSecrets, scrubSecrets } from '../../src/core/util/redaction';
 import type { AlertChannel } from '../../src/shared/schemas/alerts';
 
 // Issue 32, finding 7: one redaction rule per channel type, tested on every shape of URL the review

@@ -1,6 +1,6 @@
 import type { AlertChannel, AlertPayload, ChannelDelivery } from '../../shared/schemas/alerts';
 import type { ChannelSender } from './channel-sender';
-import { scrubSecrets } from './channel-secrets';
+import { scrubSecrets } from '../util/redaction';
 
 export interface DeliveryPolicy {
   /** Attempts per message, the first included. */

@@ -11,7 +11,7 @@ import { buildAlertPayload } from './alert-payload';
 import { AlertDelivery, DEFAULT_DELIVERY, type DeliveryOutcome, type DeliveryPolicy, type DeliveryResult } from './alert-delivery';
 import { AlertChannelStore, envAlertmanagerChannel, envWebhookChannels } from './alert-channel-store';
 import { AlertmanagerForwarder, type AlertmanagerChannel } from './alertmanager/alertmanager-forwarder';
-import { redactChannel, restoreSecrets } from './channel-secrets';
+import { redactChannel, restoreSecrets } from '../util/redaction';
 import { sendToChannel, type ChannelSender } from './channel-sender';
 import { channelChanges, describeChannelChanges } from './channel-changes';
 import type { AuditLog } from '../ssh/audit-log';

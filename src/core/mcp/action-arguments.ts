@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { SECRET_NAME } from '../util/secret-names';
-import { redactUrlCredentials } from '../util/redact-credentials';
+import { SECRET_NAME, redactUrlCredentials } from '../util/redaction';
 
 // What a person approves under `ask` is the call itself: every argument, rendered in full, and a
 // digest of the canonical arguments that the sealed answer is bound to.

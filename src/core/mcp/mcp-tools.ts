@@ -26,7 +26,7 @@ import { clientAsker } from './elicit-confirm';
 import { registerRunbookPrompts } from './runbook-prompts';
 import { serveResourceSubscriptions } from './resource-subscriptions';
 import { MAX_INPUT_DEPTH, nestsDeeperThan } from '../util/json-depth';
-import { redactUrlCredentials } from '../util/redact-credentials';
+import { redactUrlCredentials, viewForScope, withoutSecretFields } from '../util/redaction';
 import { READ, READ_REMOTE, toolScope, type McpToolOptions, type ToolConfig, type ToolTable } from './tool-table';
 import { TOKEN_SCOPES, scopeAllows, type TokenScope } from '../../shared/schemas/auth';
 import { alertTools } from '../alerts/alert-tools';
@@ -49,12 +49,6 @@ declare const __MCO_TOOL_JSON_SCHEMAS__: string | undefined;
 const PRECOMPUTED: Record<string, { input: object; output: object | null }> | undefined =
   typeof __MCO_TOOL_JSON_SCHEMAS__ === 'undefined' ? undefined : JSON.parse(__MCO_TOOL_JSON_SCHEMAS__);
 
-
-/** Removes secrets from anything a tool returns: secret-named fields, and user:password in URLs. */
-const SECRET_KEYS = /token|passphrase|password|secret|private_?key/i;
-function redact<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value), (key, v) => (typeof v !== 'string' ? v : key && SECRET_KEYS.test(key) ? '[redacted]' : redactUrlCredentials(v))) as T;
-}
 
 /** Who a server is built for: over HTTP the request's token (the SDK's authInfo), else the local owner. */
 export interface McpCaller {
@@ -109,6 +103,9 @@ export function createMcpServerFactory(core: Core, options: McpToolOptions): Mcp
     const denyGuardedFields = { refuses: (fields: Record<string, unknown>) => guardedNodeFields(fields).length > 0, says: 'refused when setting `ssh.key_path`, `maintenance: true` or `muted_until`' };
     const existing = ({ id }: { id: string }) => [registry.require(id).id];
 
+    /** What any agent gets (no secret-named field, no URL credentials), then what its token's scope may read: tools and resources alike. */
+    const shown = <T>(value: T): T => viewForScope(withoutSecretFields(value), scope);
+
     const tool = <I extends z.ZodType, O extends z.ZodType>(name: string, config: ToolConfig<I, O>, run: (args: z.output<I>) => Promise<z.output<O>> | z.output<O>): void => {
       scopes.set(name, toolScope(config));
       policies.set(name, policyInWords(config.annotations.readOnlyHint, config.acts as ActingTool<never> | undefined));
@@ -137,7 +134,7 @@ export function createMcpServerFactory(core: Core, options: McpToolOptions): Mcp
               audit('requested');
               await guard(name, config.acts ?? {}, parsed.data, ctx);
             }
-            const result = redact(await run(parsed.data));
+            const result = shown(await run(parsed.data));
             auditBestEffort(() => audit(`ok in ${Date.now() - started} ms`));
             return { content: [{ type: 'text', text: JSON.stringify(result) }], structuredContent: result };
           } catch (error) {
@@ -249,7 +246,7 @@ export function createMcpServerFactory(core: Core, options: McpToolOptions): Mcp
     registerRunbookPrompts(server, core);
 
     server.registerResource('cluster-status', 'cluster://status', { title: 'Cluster status', mimeType: 'application/json' }, async (uri) => ({
-      contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(monitor.status(true)) }],
+      contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(shown(monitor.status(true))) }],
     }));
     server.registerResource(
       'node',
@@ -258,7 +255,7 @@ export function createMcpServerFactory(core: Core, options: McpToolOptions): Mcp
       async (uri, variables) => {
         // An unknown node is the protocol's "resource not found" (-32002), not an internal error.
         if (!registry.get(String(variables.id))) throw new ResourceNotFoundError(uri.href, `No node with id "${String(variables.id)}"`);
-        return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(monitor.nodeWithHealth(String(variables.id))) }] };
+        return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(shown(monitor.nodeWithHealth(String(variables.id)))) }] };
       },
     );
     if (!stateless) {

@@ -6,7 +6,7 @@ import { classifyError } from './probe-failure';
 import { sshCheck } from './ssh-probe';
 import { readPrivateKey } from '../ssh/private-key';
 import { formatHost, tcpConnect } from './tcp-probe';
-import { redactUrlCredentials } from '../util/redact-credentials';
+import { redactUrlCredentials } from '../util/redaction';
 
 export interface NodeCheckResult {
   ok: boolean;

@@ -116,7 +116,8 @@ export class WorkloadService {
     }
     if (patch.placement) await this.#checkPlacement(snap, patch.placement);
     const action = isScaleOnly(patch) ? 'service_scale' : 'service_update';
-    const detail = `${name}: ${Object.entries(patch).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')}`.slice(0, 400);
+    // The audit names the variables of an env change, never their values.
+    const detail = `${name}: ${Object.entries(patch).map(([k, v]) => `${k}=${k === 'env' && v ? JSON.stringify(Object.keys(v)) : JSON.stringify(v)}`).join(', ')}`.slice(0, 400);
     await this.#audited(actor, action, detail, () => call((e) => e.updateService(service.ID, service.Version?.Index ?? 0, applyPatch(service.Spec, patch))));
     return this.#view(snap, call, await call((e) => e.inspectService(service.ID)));
   }

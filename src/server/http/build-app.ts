@@ -12,7 +12,7 @@ import { accessGuard, allowedHostsFor } from './access-guard';
 import { methodTable } from './method-guard';
 import { clientErrorHandler, errorHandler } from './error-handler';
 import { acceptJsonBodiesOnly } from './json-body';
-import { redactUrlForLog } from './redact-url';
+import { redactUrlForLog, viewForScope } from '../../core/util/redaction';
 import { htmlPage } from './openapi-document';
 import { lazyOpenApi } from './openapi-app';
 import { lazyApp } from './lazy-app';
@@ -131,6 +131,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       failures,
     }),
   );
+  // Every answer is what the caller's scope may read (redaction.ts): one step for every route.
+  app.addHook('preSerialization', async (request, _reply, payload) => (request.principal ? viewForScope(payload, request.principal.scope) : payload));
 
   const openApiDocument = lazyOpenApi(app, { version, isPublicPath });
   // Swagger UI (and @fastify/static, which it serves its files with) loads at the first /docs request,

@@ -10,7 +10,7 @@ import { AM_ALERTNAMES, entryKey, toAmAlert, type AmAlert, type AmEntry, type Fi
 import { coveringSilences, SilenceWireSchema, type AmMatcher } from './silence-matcher';
 import { AmFiringSet } from './am-firing-set';
 import { AmPeer, endpoint, type PeerState } from './am-peer';
-import { redactUrl, scrubSecrets } from '../channel-secrets';
+import { redactUrl, scrubSecrets } from '../../util/redaction';
 
 export type AlertmanagerChannel = Extract<AlertChannel, { type: 'alertmanager' }>;
 

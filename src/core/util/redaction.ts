@@ -1,5 +1,46 @@
 import { OrchestratorError } from '../../shared/errors';
 import { REDACTED, type AlertChannel } from '../../shared/schemas/alerts';
+import type { TokenScope } from '../../shared/schemas/auth';
+
+// Every rule for what a secret looks like and how each face hides it, in one place: names that say
+// "secret", credentials and query values in URLs, the alert channels' URLs, and the view each token
+// scope gets of any answer, push, event or audit entry (viewForScope).
+
+/** A field or variable whose name says it holds a secret (API_KEY, DB_PASSWORD, ssh.passphrase, token). */
+export const SECRET_NAME = /token|passphrase|passw(or)?d|secret|private_?key|api_?key|access_?key|credential|(^|_)auth($|_)/i;
+
+/** `scheme://user:password@host` → `scheme://***@host` anywhere in a text: probe URLs may carry secrets. */
+export function redactUrlCredentials(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/?#\s@]+@/gi, '$1***@');
+}
+
+/** User info and every query value of each URL in a text hidden (a probe URL's `?key=…`), the rest kept. */
+export function redactUrlSecrets(text: string): string {
+  return redactUrlCredentials(text).replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^\s?#]*\?)([^\s#]*)/gi, (_m, head: string, query: string) =>
+    head + query.split(/([&;])/).map((part) => (part === '&' || part === ';' ? part : part.replace(/=.*/s, `=${REDACTED}`))).join(''),
+  );
+}
+
+/**
+ * A request URL fit for a log: the value of any query parameter whose name, once percent-decoded,
+ * is "token" (in any case) is replaced. `&` and `;` both separate parameters, and `%74oken=` is caught.
+ */
+export function redactUrlForLog(url: string): string {
+  const queryAt = url.indexOf('?');
+  if (queryAt < 0) return url;
+  const query = url.slice(queryAt + 1).replace(/([^&;=]*)=([^&;]*)/g, (pair, name: string) => (isTokenName(name) ? `${name}=[redacted]` : pair));
+  return `${url.slice(0, queryAt)}?${query}`;
+}
+
+function isTokenName(name: string): boolean {
+  let decoded = name;
+  try {
+    decoded = decodeURIComponent(name.replace(/\+/g, ' '));
+  } catch {
+    /* malformed escapes: judge the raw name */
+  }
+  return /token/i.test(decoded);
+}
 
 // One rule per channel type, for every face (REST, the bridge, MCP) and every error message:
 // - Slack (services/T…/B…/secret) and Discord (api/webhooks/id/token) keep only their fixed words;
@@ -129,4 +170,40 @@ export function restoreSecrets(incoming: AlertChannel[], stored: AlertChannel[])
     keep('password', (c) => (c.type === 'email' && c.password ? REDACTED : undefined), (c) => (c.type === 'email' ? c.password : undefined), true);
     return restored as AlertChannel;
   });
+}
+
+/** A URL as a viewer sees an alert channel's: scheme, host and port only. */
+const originOnly = (url: string): string => (URL.canParse(url) ? `${new URL(url).protocol}//${new URL(url).host}` : REDACTED);
+const CHANNEL_TYPES = new Set(['webhook', 'ntfy', 'slack', 'discord', 'email', 'alertmanager']);
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * What a token of `scope` may read of any answer, push, event or audit entry: admins what the faces
+ * show today (secrets already redacted); below admin, no environment value of a workload, no user
+ * info or query value in any URL (probe URLs included), and alert channels' URLs as scheme and host.
+ */
+export function viewForScope<T>(value: T, scope: TokenScope): T {
+  if (scope === 'admin') return value;
+  const walk = (v: unknown, inChannel: boolean): unknown => {
+    if (typeof v === 'string') return v.includes('://') ? redactUrlSecrets(v) : v;
+    if (Array.isArray(v)) return v.map((item) => walk(item, inChannel));
+    if (!isRecord(v)) return v;
+    const channel = inChannel || (typeof v.type === 'string' && CHANNEL_TYPES.has(v.type) && ('url' in v || 'urls' in v || 'host' in v));
+    return Object.fromEntries(
+      Object.entries(v).map(([key, item]) => {
+        if (key === 'env' && isRecord(item)) return [key, Object.fromEntries(Object.keys(item).map((name) => [name, REDACTED]))];
+        if (channel && (key === 'url' || key === 'urls')) return [key, Array.isArray(item) ? item.map((u) => originOnly(String(u))) : originOnly(String(item))];
+        // A channel's delivery lists each peer by URL; a silence names the peer that answered.
+        if ((key === 'peers' && Array.isArray(item)) || key === 'delivery') return [key, walk(item, true)];
+        if (key === 'alertmanager' && typeof item === 'string') return [key, originOnly(item)];
+        return [key, walk(item, channel)];
+      }),
+    );
+  };
+  return walk(value, false) as T;
+}
+
+/** What an agent gets back from any tool: fields named like secrets hidden, and user info in URLs. */
+export function withoutSecretFields<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value), (key, v) => (typeof v !== 'string' ? v : key && SECRET_NAME.test(key) ? '[redacted]' : redactUrlCredentials(v))) as T;
 }
