@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createCore } from '../../src/core/app-core';
-import { acquireDataDirLock, LOCK_FILE, processStartIdentity, processStartTicks } from '../../src/core/registry/data-dir-lock';
+import { acquireDataDirLock, LOCK_FILE, ownStartIdentity, processStartIdentity, processStartTicks } from '../../src/core/registry/data-dir-lock';
 import { AuditLog, MAX_AUDIT_FIELD } from '../../src/core/ssh/audit-log';
 import { EventLog } from '../../src/core/monitor/event-log';
 import { MonitorSettingsSchema } from '../../src/shared/schemas/settings';
@@ -91,13 +91,29 @@ describe('hostile storage', () => {
     const dir = tempDir();
     // As a lock written on macOS or Windows looks: an identity, no /proc ticks. PID 1 is alive.
     const real = processStartIdentity(1);
-    expect(real, 'ps reports a start time').toMatch(/\d{4}/);
-    fs.writeFileSync(path.join(dir, LOCK_FILE), JSON.stringify({ pid: 1, hostname: os.hostname(), started_at: '2020-01-01T00:00:00Z', identity: 'Thu Jan  1 00:00:00 1970' }));
+    expect(real, 'ps reports a start time, read as UTC').toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/);
+    fs.writeFileSync(path.join(dir, LOCK_FILE), JSON.stringify({ pid: 1, hostname: os.hostname(), started_at: '2020-01-01T00:00:00Z', identity: '1970-01-01T00:00:00.000Z' }));
     const lock = acquireDataDirLock(dir);
     expect(lock.owner.pid).toBe(process.pid);
     lock.release();
     fs.writeFileSync(path.join(dir, LOCK_FILE), JSON.stringify({ pid: 1, hostname: os.hostname(), started_at: '2020-01-01T00:00:00Z', identity: real }));
     expect(() => acquireDataDirLock(dir)).toThrow(/in use by process 1/);
+    // Issue 39, finding 17: ps is asked in UTC, so the zone this process runs in changes nothing.
+    const zone = process.env.TZ;
+    process.env.TZ = 'Asia/Seoul';
+    try {
+      expect(processStartIdentity(1, 'darwin')).toBe(real);
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+  });
+
+  it('writes its own start time with the lock, and it matches what the OS reports', () => {
+    // What a macOS or Windows owner writes at once (computed in-process), and what ps says of it.
+    const own = ownStartIdentity();
+    const reported = processStartIdentity(process.pid, 'darwin');
+    expect(Math.abs(Date.parse(own) - Date.parse(reported!))).toBeLessThanOrEqual(3000);
   });
 
   it('a store from a newer version stops start-up with one clear line, and the file is untouched', () => {

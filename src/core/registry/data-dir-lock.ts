@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,7 +14,7 @@ export interface LockOwner {
   socket?: string;
   /** The owner's start time in clock ticks since boot (Linux), so a reused PID is not taken for it. */
   proc_start?: number;
-  /** The same where there is no /proc: the start time the OS reports (ps on macOS, Get-Process on Windows). */
+  /** The same where there is no /proc: the owner's start time, UTC (compared with what ps or Get-Process report). */
   identity?: string;
 }
 
@@ -35,31 +35,32 @@ export function processStartTicks(pid: number): number | null {
   }
 }
 
-/** How the OS reports a process's start time where /proc is absent: `ps -o lstart=` (macOS, BSD) or Get-Process (Windows). */
+/** How the OS reports a process's start time where /proc is absent: `ps -o lstart=` (macOS, BSD) or Get-Process (Windows), in UTC. */
 function startTimeCommand(pid: number, platform: NodeJS.Platform): [string, string[]] {
   return platform === 'win32'
     ? ['powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', `(Get-Process -Id ${Number(pid)}).StartTime.ToUniversalTime().ToString('o')`]]
     : ['ps', ['-o', 'lstart=', '-p', String(Number(pid))]];
 }
-const START_TIME_OPTIONS = { encoding: 'utf8' as const, timeout: 5000, windowsHide: true };
+// ps writes lstart in the local time zone: asked in UTC (and English), a change of zone or of DST
+// cannot make a live owner look like another process.
+const START_TIME_OPTIONS = { encoding: 'utf8' as const, timeout: 5000, windowsHide: true, env: { ...process.env, TZ: 'UTC', LC_ALL: 'C' } };
+/** Start times this close are the same process: ours is computed in-process, the OS's has whole seconds. */
+const SAME_START_MS = 3000;
 
-/** A process's start time as the OS reports it; null when it cannot be read (no such process, no tool). */
+/** A process's start time (UTC, ISO 8601) as the OS reports it; null when it cannot be read (no such process, no tool). */
 export function processStartIdentity(pid: number, platform: NodeJS.Platform = process.platform): string | null {
   try {
     const [command, args] = startTimeCommand(pid, platform);
-    return execFileSync(command, args, START_TIME_OPTIONS).trim() || null;
+    const text = execFileSync(command, args, START_TIME_OPTIONS).trim();
+    const at = platform === 'win32' ? Date.parse(text) : Date.parse(`${text.replace(/\s+/g, ' ')} UTC`);
+    return Number.isFinite(at) ? new Date(at).toISOString() : null;
   } catch {
     return null;
   }
 }
 
-/** The same without blocking: a start must not wait for PowerShell to come up. */
-function processStartIdentityLater(pid: number, done: (identity: string) => void): void {
-  const [command, args] = startTimeCommand(pid, process.platform);
-  execFile(command, args, START_TIME_OPTIONS, (error, stdout) => {
-    if (!error && stdout.trim()) done(stdout.trim());
-  });
-}
+/** This process's start time, known without asking the OS: written with the lock, at once. */
+export const ownStartIdentity = (): string => new Date(Date.now() - process.uptime() * 1000).toISOString();
 
 const hasProc = (): boolean => fs.existsSync('/proc/self/stat');
 
@@ -77,7 +78,7 @@ function isAlive(owner: Pick<LockOwner, 'pid' | 'proc_start' | 'identity'>): boo
   }
   if (owner.identity !== undefined) {
     const identity = processStartIdentity(owner.pid);
-    return identity === null || identity === owner.identity;
+    return identity === null || Math.abs(Date.parse(identity) - Date.parse(owner.identity)) <= SAME_START_MS;
   }
   return true;
 }
@@ -109,7 +110,8 @@ export function acquireDataDirLock(dir: string): DataDirLock {
     ]);
   }
   const ticks = processStartTicks(process.pid);
-  const owner: LockOwner = { pid: process.pid, hostname: os.hostname(), started_at: new Date().toISOString(), proc_start: ticks ?? undefined };
+  // Off Linux the start time is this process's own, written with the lock (no OS tool to wait for).
+  const owner: LockOwner = { pid: process.pid, hostname: os.hostname(), started_at: new Date().toISOString(), ...(ticks === null ? { identity: ownStartIdentity() } : { proc_start: ticks }) };
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       fs.writeFileSync(file, JSON.stringify(owner), { flag: 'wx', mode: 0o600 });
@@ -128,14 +130,6 @@ export function acquireDataDirLock(dir: string): DataDirLock {
         }
       };
       process.on('exit', release);
-      // Off Linux the start time comes from the OS, recorded into the lock once it is known.
-      if (ticks === null) {
-        processStartIdentityLater(process.pid, (identity) => {
-          if (released) return;
-          owner.identity = identity;
-          fs.writeFileSync(file, JSON.stringify(owner), { mode: 0o600 });
-        });
-      }
       return {
         owner,
         setSocket(socket) {
