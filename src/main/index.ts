@@ -30,6 +30,8 @@ import { cachedPassphrases } from './passphrase-cache';
 import { checkWatchable, WatchedService } from './watched-service';
 import { followWatchedService, watchedTrayAction } from './watch-mode';
 import { readShellSettings } from './shell-settings';
+import { bridgeRequest } from './bridge-mode';
+import { bridgeStdioToSocket } from '../core/mcp/socket-bridge';
 import { setAside } from '../core/registry/json-store';
 import { installLastResortHandlers } from '../core/util/last-resort';
 import type { ApiHandlers } from '../core/api/api-handlers';
@@ -278,9 +280,22 @@ async function main(): Promise<void> {
   localCore.monitor.start();
 }
 
+// An MCP client's stdio bridge (`--mcp-bridge`): no window, no tray, no instance lock; this process
+// only pipes its stdio to the running app's socket, and ends with it.
+const bridgeTo = bridgeRequest(process.argv, path.join(app.getPath('userData'), 'mcp.sock'));
+if (bridgeTo) {
+  app.dock?.hide();
+  bridgeStdioToSocket(bridgeTo).then(
+    () => app.exit(0),
+    (error: Error) => {
+      process.stderr.write(`mcp-bridge: cannot reach ${bridgeTo}: ${error.message}. Is the app running?\n`);
+      app.exit(1);
+    },
+  );
+}
 // One instance per user: a second launch hands over to the first and leaves at once. The listener is
 // registered before any await, so a launch during start-up is not lost.
-if (!app.requestSingleInstanceLock()) {
+else if (!app.requestSingleInstanceLock()) {
   app.exit(0);
 } else {
   app.on('second-instance', () => showWindow());

@@ -1,4 +1,4 @@
-import { bridgeStdioToSocket } from './socket-bridge';
+import { bridgeStdioToSocket } from '../core/mcp/socket-bridge';
 
 // The stdio bridge MCP clients launch to reach the desktop app (or a headless service) over its local
 // MCP socket:  node mcp-bridge.mjs <socket path>  (or MCO_MCP_SOCKET). Built to out/bridge/mcp-bridge.mjs;

@@ -2,7 +2,7 @@ import type { ServiceConfig } from '../shared/schemas/config';
 import type { PinnedSources } from '../core/monitor/settings-store';
 import { readLockOwner } from '../core/registry/data-dir-lock';
 import { defaultDataDir } from '../core/registry/data-dir';
-import { bridgeStdioToSocket } from './socket-bridge';
+import { bridgeStdioToSocket } from '../core/mcp/socket-bridge';
 
 /**
  * `mcp-orchestrator mcp`: MCP over stdio for Claude Desktop, Claude Code, Cursor…

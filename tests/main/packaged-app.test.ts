@@ -52,8 +52,8 @@ beforeAll(() => {
 
 describe('npm run package (electron-builder, linux dir, stand-in Electron)', () => {
   it('flips the Electron fuses in the packaged binary as electron-builder.yml says (issue 33, finding 6)', () => {
-    // RunAsNode on (the MCP bridge), cookies encrypted, NODE_OPTIONS and --inspect off, asar integrity and asar-only on, no browser V8 snapshot, file:// privileges on.
-    expect(fuses).toBe('11001101');
+    // RunAsNode off (the MCP bridge is --mcp-bridge, issue 39 finding 10), cookies encrypted, NODE_OPTIONS and --inspect off, asar integrity and asar-only on, no browser V8 snapshot, file:// privileges on.
+    expect(fuses).toBe('01001101');
   });
 
   it('app.asar holds the built app and package.json, and no build-time code', () => {

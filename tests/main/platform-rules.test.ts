@@ -54,7 +54,7 @@ describe('AppUserModelId (Windows toasts)', () => {
 });
 
 describe('packaged binary hardening (issue 33, finding 6)', () => {
-  it('sets every Electron fuse, valid for electron-builder, with only the two the app needs left on', async () => {
+  it('sets every Electron fuse, valid for electron-builder, with only the one the app needs left on (file:// privileges; RunAsNode is off)', async () => {
     const { parse } = await import('yaml');
     const { Ajv } = await import('ajv');
     const config = parse(fs.readFileSync('electron-builder.yml', 'utf8'));
@@ -62,7 +62,7 @@ describe('packaged binary hardening (issue 33, finding 6)', () => {
     const validate = new Ajv({ strict: false }).compile({ ...scheme.definitions.FuseOptionsV1, definitions: scheme.definitions });
     expect(validate(config.electronFuses), JSON.stringify(validate.errors)).toBe(true);
     expect(Object.keys(config.electronFuses).sort()).toEqual(Object.keys(scheme.definitions.FuseOptionsV1.properties).filter((k) => k !== 'resetAdHocDarwinSignature' && k !== 'strictlyRequireAllFuses').sort());
-    expect(Object.entries(config.electronFuses).filter(([, on]) => on).map(([k]) => k).sort()).toEqual(['enableCookieEncryption', 'enableEmbeddedAsarIntegrityValidation', 'grantFileProtocolExtraPrivileges', 'onlyLoadAppFromAsar', 'runAsNode']);
+    expect(Object.entries(config.electronFuses).filter(([, on]) => on).map(([k]) => k).sort()).toEqual(['enableCookieEncryption', 'enableEmbeddedAsarIntegrityValidation', 'grantFileProtocolExtraPrivileges', 'onlyLoadAppFromAsar']);
   });
 
   it('the page may connect only to its own origin (no ws: or wss: to any host)', () => {
