@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { OrchestratorError } from '../../shared/errors';
 import { z } from 'zod';
-import { TokenScopeSchema, type TokenCreate, type TokenInfo, type TokenScope } from '../../shared/schemas/auth';
+import { TokenInfoSchema, type TokenCreate, type TokenInfo, type TokenScope } from '../../shared/schemas/auth';
 import { setAside, type StoreRecovery } from '../registry/json-store';
 import { Emitter } from '../util/emitter';
 import { writeFileDurably } from '../util/durable-write';
@@ -21,23 +21,9 @@ interface StoredToken extends TokenInfo {
 }
 
 /** tokens.json as we write it; anything else is moved aside. */
-const StoredTokensSchema = z.object(
-  {
-    tokens: z.array(
-      z.object({
-        id: z.string(),
-        name: z.string(),
-        scope: TokenScopeSchema,
-        created_at: z.string(),
-        last_used_at: z.string().nullable(),
-        expires_at: z.string().nullable(),
-        hash: z.string().regex(/^[0-9a-f]{64}$/),
-      }),
-    ),
-  },
-);
+const StoredTokensSchema = z.object({ tokens: z.array(TokenInfoSchema.extend({ hash: z.string().regex(/^[0-9a-f]{64}$/) })) });
 const NOT_JSON = Symbol('not JSON');
-const parseOrUndefined = (text: string): unknown => {
+const parseOrNotJson = (text: string): unknown => {
   try {
     return JSON.parse(text);
   } catch {
@@ -69,7 +55,7 @@ export class TokenStore {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw new OrchestratorError('internal_error', `Cannot read ${this.#file}: ${(error as Error).message}`); // unreadable (permissions): not ours to move
     }
-    const json = parseOrUndefined(text);
+    const json = parseOrNotJson(text);
     const parsed = StoredTokensSchema.safeParse(json);
     if (!parsed.success) {
       const why = json === NOT_JSON ? 'could not be parsed as JSON' : `does not hold tokens (${parsed.error.issues[0]?.path.join('.') || '(root)'}: ${parsed.error.issues[0]?.message})`;
