@@ -8,6 +8,7 @@ import { httpExchange } from '../channel-sender';
 import { nodeLine } from '../alert-payload';
 import { AM_ALERTNAMES, entryKey, toAmAlert, type AmAlert, type AmEntry, type FiringEvent } from './am-alert';
 import { coveringSilences, SilenceWireSchema, type AmMatcher } from './silence-matcher';
+import { loadRe2 } from '../../util/lazy-modules';
 import { AmFiringSet } from './am-firing-set';
 import { AmPeer, endpoint, type PeerState } from './am-peer';
 import { redactUrl, scrubSecrets } from '../../util/redaction';
@@ -92,6 +93,9 @@ export class AlertmanagerForwarder {
       this.#lanes.set(channel.id, lane);
       lane.peers.forEach((p) => p.kick()); // at start (or on a new channel): whatever still fires
     }
+    // The silence matcher's engine loads once, soon after start and not on the start-up path, so a
+    // viewer's first look at a node's silences does not pay for it while /health waits.
+    if (this.#lanes.size > 0) setTimeout(() => void loadRe2().catch(() => {}), 1000).unref();
   }
 
   /** A decided alert (the same the other channels get) changes what fires. */
