@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Pool } from 'undici';
+import { watchHealth } from './health-watch';
 
 export async function createNodesOneByOne(count: number, track: (child: ChildProcess) => void): Promise<{ last_thousand_per_s: number; health_max_ms: number; health_checks: number }> {
   const host = '127.58.0.10';
@@ -21,18 +22,7 @@ export async function createNodesOneByOne(count: number, track: (child: ChildPro
   const origin = `http://${host}:${port}`;
   const api = new Pool(origin, { connections: 1 });
   const health = new Pool(origin, { connections: 1 });
-  let healthMax = 0;
-  let checks = 0;
-  let creating = true;
-  const watch = (async () => {
-    while (creating) {
-      const started = performance.now();
-      await (await health.request({ path: '/health', method: 'GET' })).body.dump();
-      healthMax = Math.max(healthMax, performance.now() - started);
-      checks++;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  })();
+  const watch = watchHealth(health);
   let lastThousandStarted = 0;
   for (let i = 0; i < count; i++) {
     if (i === count - 1000) lastThousandStarted = performance.now();
@@ -42,8 +32,7 @@ export async function createNodesOneByOne(count: number, track: (child: ChildPro
     await res.body.dump();
   }
   const lastThousandMs = performance.now() - lastThousandStarted;
-  creating = false;
-  await watch;
+  const { max_ms: healthMax, checks } = await watch.stop();
   await Promise.all([api.close(), health.close()]);
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Pool } from 'undici';
+import { watchHealth } from './health-watch';
 import { coveringSilences } from '../../src/core/alerts/alertmanager/silence-matcher';
 
 const LABELS = [{ alertname: 'NodeDown', node: 'db-01', role: 'worker', severity: 'critical' }];
@@ -50,22 +51,10 @@ export async function silencesBench(track: (child: ChildProcess) => void): Promi
   await (await api.request({ path: '/cluster/nodes', method: 'POST', headers: auth, body: JSON.stringify({ id: 'db-01', hostname: 'db-01', tailscale_ip: '127.58.1.12', role: 'worker', cpu_cores: 1, memory_gb: 1 }) })).body.dump();
   // One read first: the service's first request to a peer loads its HTTP client (undici), which is not what is measured.
   await (await api.request({ path: '/cluster/nodes/db-01/silences', method: 'GET', headers: auth })).body.dump();
-  let reading = true;
-  let healthMax = 0;
-  let checks = 0;
-  const watch = (async () => {
-    while (reading) {
-      const t = performance.now();
-      await (await health.request({ path: '/health', method: 'GET' })).body.dump();
-      healthMax = Math.max(healthMax, performance.now() - t);
-      checks++;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  })();
+  const watch = watchHealth(health);
   const reads = 5;
   for (let i = 0; i < reads; i++) await (await api.request({ path: '/cluster/nodes/db-01/silences', method: 'GET', headers: auth })).body.dump();
-  reading = false;
-  await watch;
+  const { max_ms: healthMax, checks } = await watch.stop();
   await Promise.all([api.close(), health.close()]);
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill();
