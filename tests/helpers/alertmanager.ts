@@ -10,12 +10,12 @@ export const AMTOOL = process.env.AMTOOL_PATH ?? '/usr/bin/amtool';
 export const alertmanagerMissing = missingBinaries('Alertmanager', [ALERTMANAGER, AMTOOL]);
 
 /** A route that groups by alert and node and tells one webhook, fast enough for a test. */
-export function testAlertmanagerConfig(webhookUrl: string): string {
+export function testAlertmanagerConfig(webhookUrl: string, groupWait = '1s'): string {
   return [
     'route:',
     '  receiver: hook',
     '  group_by: [alertname, node]',
-    '  group_wait: 1s',
+    `  group_wait: ${groupWait}`,
     '  group_interval: 2s',
     '  repeat_interval: 1h',
     'receivers:',

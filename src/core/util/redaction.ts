@@ -11,12 +11,13 @@ export const SECRET_NAME = /token|passphrase|passw(or)?d|secret|private_?key|api
 
 /** `scheme://user:password@host` → `scheme://***@host` anywhere in a text: probe URLs may carry secrets. */
 export function redactUrlCredentials(text: string): string {
-  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/?#\s@]+@/gi, '$1***@');
+  // A scheme is at most 32 characters: unbounded, a long run of "a.a.a…" would cost quadratic time.
+  return text.replace(/\b([a-z][a-z0-9+.-]{0,31}:\/\/)[^/?#\s@]+@/gi, '$1***@');
 }
 
 /** User info and every query value of each URL in a text hidden (a probe URL's `?key=…`), the rest kept. */
 export function redactUrlSecrets(text: string): string {
-  return redactUrlCredentials(text).replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^\s?#]*\?)([^\s#]*)/gi, (_m, head: string, query: string) =>
+  return redactUrlCredentials(text).replace(/(\b[a-z][a-z0-9+.-]{0,31}:\/\/[^\s?#]*\?)([^\s#]*)/gi, (_m, head: string, query: string) =>
     head + query.split(/([&;])/).map((part) => (part === '&' || part === ';' ? part : part.replace(/=.*/s, `=${REDACTED}`))).join(''),
   );
 }
