@@ -35,7 +35,8 @@ export class NodesFileSync {
   #watcher: fs.FSWatcher | null = null;
   readonly #onPoll = () => this.#soon();
   #closed = false;
-  #applying: Promise<NodesFileStatus> = Promise.resolve({ file: '', mode: 'sync', applied_at: null, error: null });
+  /** The read in progress: the next one starts after it. */
+  #applying: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: NodesFileSyncOptions) {
     this.#file = path.resolve(options.file);
@@ -74,7 +75,7 @@ export class NodesFileSync {
    * changed; answers the status (error set when it was not applied). One read at a time.
    */
   apply(): Promise<NodesFileStatus> {
-    this.#applying = this.#applying.then(async () => {
+    const next = this.#applying.then(async () => {
       let bytes: Buffer;
       try {
         bytes = await readRegularFile(this.#file);
@@ -83,7 +84,8 @@ export class NodesFileSync {
       }
       return this.#closed ? this.status : this.#applyBytes(bytes);
     });
-    return this.#applying;
+    this.#applying = next.catch(() => undefined); // a failed read does not stop the ones after it
+    return next;
   }
 
   #applyBytes(bytes: Buffer): NodesFileStatus {
