@@ -77,6 +77,7 @@ export class AlertService {
       logEvent: (event) => monitor.logEvent(event),
       onOutcome: (channel, outcome) => this.events.emit('delivery', { channel, outcome }),
       groupWindowMs,
+      checkIntervalMs: () => monitor.settings.interval_s * 1000,
       timeoutMs: options.delivery?.timeoutMs,
       retryBaseMs: options.delivery?.baseDelayMs,
     });

@@ -29,10 +29,21 @@ export interface AlertmanagerForwarderOptions {
   onOutcome: (channel: AlertChannel, outcome: DeliveryOutcome) => void;
   /** The policy's grouping window: a recovery the policy did not report within it is resolved here. */
   groupWindowMs: number;
+  /** The monitor's check interval now (it changes with the settings): the resolve grace follows it. */
+  checkIntervalMs: () => number;
   timeoutMs?: number;
   retryBaseMs?: number;
   now?: () => number;
 }
+
+/**
+ * How long a resolution waits before Alertmanager hears it. Another monitor may still see the node
+ * down for a few checks and resend the alert; Alertmanager would fire an alert it had resolved again
+ * (a resend whose endsAt is ahead reopens it), so people would hear of one outage twice. Told this
+ * long after, the slower monitor has stopped resending (it resends only while its latest check
+ * fails), and the alert resolves once. The cost: Alertmanager learns of a recovery this much later.
+ */
+export const resolveGraceMs = (checkIntervalMs: number): number => 3 * checkIntervalMs + 2000;
 
 /** One-off alerts (a changed host key, a failed failover) fire this long unless something resolves them. */
 const ONE_OFF_MS = 60 * 60_000;
@@ -51,8 +62,9 @@ interface Lane {
 
 /**
  * Alertmanager as an alert channel. Our policy decides what is an alert; this keeps what fires and
- * tells every Alertmanager peer: resends while firing (endsAt four resends ahead), endsAt = now on
- * recovery, everything again at start. Alertmanager deduplicates, groups, silences and routes.
+ * tells every Alertmanager peer: resends while firing (endsAt four resends ahead), endsAt = the
+ * recovery a grace after it (resolveGraceMs), everything again at start. Alertmanager deduplicates,
+ * groups, silences and routes.
  */
 export class AlertmanagerForwarder {
   readonly #set: AmFiringSet;
@@ -61,6 +73,8 @@ export class AlertmanagerForwarder {
   readonly #clearSince = new Map<string, number>();
   readonly #now: () => number;
   readonly #timeoutMs: number;
+  /** Wakes the peers when the earliest resolution still in its grace is due. */
+  #graceTimer: { at: number; timer: ReturnType<typeof setTimeout> } | null = null;
 
   constructor(private readonly options: AlertmanagerForwarderOptions) {
     this.#now = options.now ?? Date.now;
@@ -256,6 +270,8 @@ export class AlertmanagerForwarder {
   close(): void {
     for (const lane of this.#lanes.values()) lane.peers.forEach((p) => p.close());
     this.#lanes.clear();
+    if (this.#graceTimer) clearTimeout(this.#graceTimer.timer);
+    this.#graceTimer = null;
   }
 
   #causeOver(entry: AmEntry, monitorOffline: boolean): 'gone' | 'over' | null {
@@ -272,10 +288,31 @@ export class AlertmanagerForwarder {
   #batch(channel: AlertmanagerChannel): AmAlert[] {
     const now = this.#now();
     const holdMs = 4 * channel.resend_interval_s * 1000;
+    const graceMs = resolveGraceMs(this.options.checkIntervalMs());
     return this.#set
-      .current()
-      .filter((e) => (!channel.events || channel.events.includes(e.event)) && !this.#heldBack(e))
+      .current(graceMs)
+      .filter((e) => (!channel.events || channel.events.includes(e.event)) && !this.#heldBack(e) && !this.#inGrace(e, now, graceMs))
       .map((e) => toAmAlert(e, now, holdMs));
+  }
+
+  /**
+   * A resolution is not told before its grace is over (nor is the alert resent meanwhile: Alertmanager
+   * keeps it until the endsAt it last had, or another monitor's resends, whichever is later).
+   */
+  #inGrace(entry: AmEntry, now: number, graceMs: number): boolean {
+    if (!entry.resolvedAt) return false;
+    const due = Date.parse(entry.resolvedAt) + graceMs;
+    if (due <= now) return false;
+    if (!this.#graceTimer || due < this.#graceTimer.at) {
+      if (this.#graceTimer) clearTimeout(this.#graceTimer.timer);
+      const timer = setTimeout(() => {
+        this.#graceTimer = null;
+        this.#kickAll();
+      }, due - now + 10);
+      timer.unref?.();
+      this.#graceTimer = { at: due, timer };
+    }
+    return true;
   }
 
   /**

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { openStore, type ConfLike, type StoreFactory, type StoreRecovery } from '../../registry/json-store';
 import { AM_ALERTNAMES, type AmEntry } from './am-alert';
 
-/** A resolved alert is still sent this long (as Prometheus does), so a peer that restarted learns it too. */
+/** A resolved alert is still sent this long once told (as Prometheus does), so a peer that restarted learns it too. */
 export const RESOLVED_RETENTION_MS = 15 * 60_000;
 
 const EntrySchema = z.object({
@@ -58,15 +58,15 @@ export class AmFiringSet {
     return [...this.#entries.values()].filter((e) => !e.resolvedAt);
   }
 
-  /** Everything to send now: firing, and resolved within the retention (older ones are forgotten). */
-  current(): AmEntry[] {
+  /** Everything to send now: firing, and resolved within the grace and retention (older ones are forgotten). */
+  current(graceMs = 0): AmEntry[] {
     const now = this.now();
     let changed = false;
     for (const entry of [...this.#entries.values()]) {
       if (!entry.resolvedAt && entry.expiresAt && Date.parse(entry.expiresAt) <= now) {
         this.#entries.set(entry.key, { ...entry, resolvedAt: entry.expiresAt });
         changed = true;
-      } else if (entry.resolvedAt && Date.parse(entry.resolvedAt) + RESOLVED_RETENTION_MS <= now) {
+      } else if (entry.resolvedAt && Date.parse(entry.resolvedAt) + graceMs + RESOLVED_RETENTION_MS <= now) {
         this.#entries.delete(entry.key);
         changed = true;
       }
