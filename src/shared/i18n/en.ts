@@ -410,6 +410,8 @@ export const en = {
     add: 'Add node',
     importExport: 'Import / export',
     settings: 'Settings',
+    menu: 'Menu',
+    menuTitle: 'More actions',
     views: 'Views',
     nodes: 'Nodes',
     services: 'Services',

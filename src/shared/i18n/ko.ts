@@ -405,6 +405,8 @@ export const ko: Catalogue = {
     add: '노드 추가',
     importExport: '가져오기 / 내보내기',
     settings: '설정',
+    menu: '메뉴',
+    menuTitle: '다른 작업',
     views: '보기',
     nodes: '노드',
     services: '서비스',

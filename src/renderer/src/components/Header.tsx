@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useClusterStore } from '../store/cluster-store';
 import { useGate } from '../store/scope-gate';
@@ -15,7 +15,27 @@ export function Header({ onAdd, onImport, onSettings }: { onAdd(): void; onImpor
   const principal = useClusterStore((s) => s.principal);
   const [checking, setChecking] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [menuOpen, setMenuOpen] = useState(false);
+  const actions = useRef<HTMLDivElement>(null);
+  // On a narrow screen the less frequent actions sit in a menu: it closes on Escape and on a click elsewhere.
+  useEffect(() => {
+    if (!menuOpen) return;
+    const onDown = (event: MouseEvent) => {
+      if (!actions.current?.contains(event.target as Node)) setMenuOpen(false);
+    };
+    const onKey = (event: KeyboardEvent) => event.key === 'Escape' && setMenuOpen(false);
+    document.addEventListener('mousedown', onDown);
+    document.addEventListener('keydown', onKey);
+    return () => {
+      document.removeEventListener('mousedown', onDown);
+      document.removeEventListener('keydown', onKey);
+    };
+  }, [menuOpen]);
   if (!status || !api) return <header className="header" />;
+  const fromMenu = (action: () => void) => () => {
+    setMenuOpen(false);
+    action();
+  };
   const { paused, paused_until, offline } = status.monitor;
   const shownState = offline || paused ? 'unknown' : status.state;
   const monitored = status.total_nodes - status.maintenance_nodes;
@@ -53,16 +73,21 @@ export function Header({ onAdd, onImport, onSettings }: { onAdd(): void; onImpor
         <div className="narrow-optional"><dt>{t('header.availability')}</dt><dd data-testid="availability">{monitored > 0 && status.checked_at ? formatPercent(status.availability / 100) : t('time.never')}</dd></div>
         <div><dt>{t('header.lastSweep')}</dt><dd><Ago iso={status.checked_at} empty={t('clock.noSweep')} testId="last-sweep" /></dd></div>
       </dl>
-      <div className="actions">
+      <div className={menuOpen ? 'actions open' : 'actions'} ref={actions}>
         <button onClick={checkNow} {...gate('cluster:checkNow', checking)}>{checking ? t('header.checking') : t('header.checkNow')}</button>
-        {paused ? (
-          <button {...gate('cluster:resume')} onClick={() => void run(t('header.resume'), () => api.invoke('cluster:resume', {}))}>{t('header.resume')}</button>
-        ) : (
-          <button onClick={() => void run(t('header.pause'), () => api.invoke('cluster:pause', { duration_s: 3600 }))} title={t('header.pauseTitle')} {...gate('cluster:pause')}>{t('header.pause')}</button>
-        )}
-        <button {...gate('nodes:create')} onClick={onAdd}>{t('header.add')}</button>
-        <button onClick={onImport}>{t('header.importExport')}</button>
-        <button onClick={onSettings}>{t('header.settings')}</button>
+        <button className="menu-toggle" aria-expanded={menuOpen} aria-haspopup="true" title={t('header.menuTitle')} onClick={() => setMenuOpen((o) => !o)}>
+          ☰ {t('header.menu')}
+        </button>
+        <div className="menu-items">
+          {paused ? (
+            <button {...gate('cluster:resume')} onClick={fromMenu(() => void run(t('header.resume'), () => api.invoke('cluster:resume', {})))}>{t('header.resume')}</button>
+          ) : (
+            <button onClick={fromMenu(() => void run(t('header.pause'), () => api.invoke('cluster:pause', { duration_s: 3600 })))} title={t('header.pauseTitle')} {...gate('cluster:pause')}>{t('header.pause')}</button>
+          )}
+          <button {...gate('nodes:create')} onClick={fromMenu(onAdd)}>{t('header.add')}</button>
+          <button onClick={fromMenu(onImport)}>{t('header.importExport')}</button>
+          <button onClick={fromMenu(onSettings)}>{t('header.settings')}</button>
+        </div>
       </div>
       {error && <p className="error header-error" role="alert">{error}</p>}
     </header>

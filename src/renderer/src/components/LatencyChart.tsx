@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
@@ -10,10 +10,21 @@ import { AXIS_SPACE, chartData, latencyTickLabels, timeTickLabels } from './late
  * Latency over time on a clipped scale. Failed checks are gaps in the line with red marks at the top
  * (never a point at 0 ms); spikes above the scale sit at the top as open marks.
  */
-export function LatencyChart({ points, width = 420, height = 160 }: { points: HistoryPoint[]; width?: number; height?: number }) {
+export function LatencyChart({ points, maxWidth = 420, height = 160 }: { points: HistoryPoint[]; maxWidth?: number; height?: number }) {
   const { t, i18n } = useTranslation();
   const ref = useRef<HTMLDivElement>(null);
   const data = useMemo(() => chartData(points), [points]);
+  // As wide as the detail allows (a phone's is narrower than the chart's usual width).
+  const [width, setWidth] = useState(maxWidth);
+  useLayoutEffect(() => {
+    const box = ref.current?.parentElement;
+    if (!box) return;
+    const fit = () => setWidth(Math.max(200, Math.min(maxWidth, Math.floor(box.clientWidth))));
+    fit();
+    const observer = new ResizeObserver(fit);
+    observer.observe(box);
+    return () => observer.disconnect();
+  }, [maxWidth]);
   useEffect(() => {
     // Without a 2D canvas (a DOM without graphics) there is nothing to draw on; the caption still counts failures.
     if (!ref.current || !document.createElement('canvas').getContext('2d')) return;
@@ -31,7 +42,10 @@ export function LatencyChart({ points, width = 420, height = 160 }: { points: Hi
         width,
         height,
         legend: { show: false },
-        scales: { x: { time: true }, y: { range: [0, data.top] } },
+        // Room on the right for the last time label, which is centred on its tick.
+        padding: [8, 36, 0, 0],
+        // One check (or several at one time) spans no time: a minute either side, so ticks read its time.
+        scales: { x: { time: true, range: (_u, min, max) => (max - min < 1 ? [min - 60, max + 60] : [min, max]) }, y: { range: [0, data.top] } },
         axes: [
           // One short label per tick, at least AXIS_SPACE apart: labels never overlap.
           { ...axis, space: AXIS_SPACE.x, values: (_u, ticks) => timeTickLabels(ticks, locale) },

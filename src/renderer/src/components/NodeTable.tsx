@@ -1,17 +1,17 @@
-import { memo, useMemo, useRef, type KeyboardEvent } from 'react';
+import { memo, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { HealthEvent, NodeHealth } from '../../../shared/schemas/health';
 import type { Node } from '../../../shared/schemas/node';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { UNKNOWN_HEALTH, useClusterStore, type SortKey } from '../store/cluster-store';
-import { formatDateTime, formatNumber, formatWhen } from '../i18n/format';
+import { formatAgo, formatDateTime, formatNumber, formatWhen } from '../i18n/format';
 import { i18n } from '../i18n/setup-i18n';
 import { fastT, fixedT } from '../i18n/fast-t';
 import { roleLabel, stateLabel } from '../i18n/enum-labels';
 import { HeartbeatStrip } from './HeartbeatStrip';
 import { Ago } from './Ago';
+import { cellWidth, FLEX_MIN, hiddenColumns, type ColumnKey, type ColumnWidths } from './table-columns';
 
-type ColumnKey = SortKey | 'tags' | 'uptime';
 const COLUMNS: Array<{ key: ColumnKey; label: 'table.id' | 'table.hostname' | 'table.ip' | 'table.role' | 'table.tags' | 'table.state' | 'table.latency' | 'table.checked' | 'table.uptime' }> = [
   { key: 'id', label: 'table.id' },
   { key: 'hostname', label: 'table.hostname' },
@@ -26,6 +26,30 @@ const COLUMNS: Array<{ key: ColumnKey; label: 'table.id' | 'table.hostname' | 't
 const ROW_HEIGHT = 32;
 // Stable across renders: a new function would make the virtualiser re-measure all rows each update.
 const estimateRowSize = () => ROW_HEIGHT;
+
+const STATES = ['healthy', 'degraded', 'unhealthy', 'unknown', 'maintenance'] as const;
+
+/** The widths that show each node's id, address, state, latency and last check whole, in this language. */
+function measureColumns(nodes: Map<string, Node>): ColumnWidths {
+  const family = getComputedStyle(document.documentElement).fontFamily || 'sans-serif';
+  const mono = "ui-monospace, 'SF Mono', Menlo, monospace";
+  const body = `14px ${family}`;
+  const heading = (key: (typeof COLUMNS)[number]['label']) => ({ text: `${i18n.t(key)} ▲`, font: `600 12px ${family}` });
+  const all = [...nodes.values()];
+  const stale = cellWidth([fixedT('clock.stale').toUpperCase()], `10px ${family}`, { text: '', font: body }) + 4;
+  return {
+    id: cellWidth(all.map((n) => n.id), body, heading('table.id')),
+    tailscale_ip: cellWidth(all.map((n) => n.tailscale_ip), `12px ${mono}`, heading('table.ip')),
+    state: cellWidth(STATES.map((s) => stateLabel(s)), body, heading('table.state'), 14),
+    latency: cellWidth([fastT('table.ms', { value: formatNumber(999.9, 1) }), fixedT('time.never')], `12px ${mono}`, heading('table.latency')),
+    checked: cellWidth([formatAgo(new Date(Date.now() - 59 * 60_000).toISOString(), Date.now())], body, heading('table.checked'), stale),
+    // The others share what is left, each down to its minimum or its heading, whichever is wider.
+    hostname: Math.max(FLEX_MIN.hostname!, cellWidth([], body, heading('table.hostname'))),
+    role: Math.max(FLEX_MIN.role!, cellWidth([], body, heading('table.role'))),
+    tags: Math.max(FLEX_MIN.tags!, cellWidth([], body, heading('table.tags'))),
+    uptime: Math.max(FLEX_MIN.uptime!, cellWidth([], body, heading('table.uptime'))),
+  };
+}
 
 /** When each node in maintenance entered it, from the event log the page holds. */
 function maintenanceStarts(events: HealthEvent[]): Map<string, string> {
@@ -52,6 +76,20 @@ export function NodeTable({ rows }: { rows: string[] }) {
   // Three rows beyond each edge suffice for fixed-height rows; every row in the DOM is drawn again after each sweep.
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => parentRef.current, estimateSize: estimateRowSize, overscan: 3 });
   const selectedIndex = selectedId ? rows.indexOf(selectedId) : -1;
+  // Columns follow the table's own width (the detail beside it takes some): id, state and address stay whole, lower-value columns go first.
+  const tableRef = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(0);
+  useLayoutEffect(() => {
+    const el = tableRef.current;
+    if (!el) return;
+    setWidth(el.clientWidth);
+    const observer = new ResizeObserver(() => setWidth(el.clientWidth));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+  const measured = useMemo(() => measureColumns(nodes), [nodes]);
+  const hidden = useMemo(() => (width > 0 ? hiddenColumns(measured, width) : []), [measured, width]);
+  const columnStyle = useMemo(() => Object.fromEntries(Object.entries(measured).map(([key, px]) => [`--w-${key}`, `${px}px`])) as CSSProperties, [measured]);
 
   const onKeyDown = (event: KeyboardEvent) => {
     const move = (index: number) => {
@@ -71,7 +109,19 @@ export function NodeTable({ rows }: { rows: string[] }) {
   };
 
   return (
-    <div className={frozen ? 'table frozen' : 'table'} role="grid" aria-label={fixedT('table.label')} aria-rowcount={rows.length + 1} tabIndex={0} onKeyDown={onKeyDown} data-testid="node-table" data-frozen={frozen}>
+    <div
+      ref={tableRef}
+      className={frozen ? 'table frozen' : 'table'}
+      style={columnStyle}
+      data-hide={hidden.join(' ')}
+      role="grid"
+      aria-label={fixedT('table.label')}
+      aria-rowcount={rows.length + 1}
+      tabIndex={0}
+      onKeyDown={onKeyDown}
+      data-testid="node-table"
+      data-frozen={frozen}
+    >
       <TableHead sort={sort} onSort={setSort} />
       {frozen && <div className="frozen-note" role="status" data-testid="frozen-note">{t('table.frozen')}</div>}
       <div className="body" ref={parentRef}>
