@@ -13,7 +13,7 @@ import { ImportDialog } from '../../src/renderer/src/components/ImportDialog';
 import { NodeDetail } from '../../src/renderer/src/components/NodeDetail';
 import { DemoNotice } from '../../src/renderer/src/components/DemoNotice';
 import { CommandDialog } from '../../src/renderer/src/components/CommandDialog';
-import { AXIS_SPACE, chartData, latencyTickLabels, maxLabels, timeTickLabels } from '../../src/renderer/src/components/latency-chart-model';
+import { AXIS_SPACE, chartData, latencyTickLabels, maxLabels, timeRange, timeTickLabels } from '../../src/renderer/src/components/latency-chart-model';
 import { nodeInput } from '../helpers/nodes';
 import { peer, statusDocument } from '../helpers/tailscale-status';
 import { tempDir } from '../helpers/temp-dir';
@@ -39,6 +39,14 @@ const SLOW = { timeout: 5000 };
 const reportLines = (testId: string) => within(screen.getByTestId(testId)).getAllByRole('listitem').map((li) => li.textContent);
 
 describe('latency chart scale (item 14)', () => {
+  it('gives a chart of one check a time range around it, so its ticks read that time (issue 40, item 4)', () => {
+    const t = Date.parse('2026-12-07T15:19:30Z') / 1000;
+    expect(timeRange([t])).toEqual([t - 60, t + 60]);
+    expect(timeRange([t, t + 0.5])).toEqual([t - 60, t + 60.5]);
+    expect(timeRange([t, t + 30])).toBeUndefined();
+    expect(timeRange([])).toBeUndefined();
+  });
+
   const at = (i: number, latency: number | null, ok = true): HistoryPoint => ({ t: Date.parse('2026-11-24T10:00:00Z') + i * 15_000, latency_ms: latency, ok });
 
   it('keeps one spike from flattening the rest: the scale is clipped and the spike drawn at the top', () => {

@@ -4,7 +4,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { HistoryPoint } from '../../../shared/schemas/health';
 import { formatNumber } from '../i18n/format';
-import { AXIS_SPACE, chartData, latencyTickLabels, timeTickLabels } from './latency-chart-model';
+import { AXIS_SPACE, chartData, latencyTickLabels, timeRange, timeTickLabels } from './latency-chart-model';
 
 /**
  * Latency over time on a clipped scale. Failed checks are gaps in the line with red marks at the top
@@ -44,8 +44,7 @@ export function LatencyChart({ points, maxWidth = 420, height = 160 }: { points:
         legend: { show: false },
         // Room on the right for the last time label, which is centred on its tick.
         padding: [8, 36, 0, 0],
-        // One check (or several at one time) spans no time: a minute either side, so ticks read its time.
-        scales: { x: { time: true, range: (_u, min, max) => (max - min < 1 ? [min - 60, max + 60] : [min, max]) }, y: { range: [0, data.top] } },
+        scales: { x: { time: true, ...(timeRange(data.xs) ? { range: timeRange(data.xs) } : {}) }, y: { range: [0, data.top] } },
         axes: [
           // One short label per tick, at least AXIS_SPACE apart: labels never overlap.
           { ...axis, space: AXIS_SPACE.x, values: (_u, ticks) => timeTickLabels(ticks, locale) },

@@ -59,6 +59,18 @@ export function chartData(points: HistoryPoint[]): ChartData {
 export const AXIS_SPACE = { x: 96, y: 28 } as const;
 
 /** Time labels for x ticks (seconds): with seconds when ticks are less than a minute apart, so no two read the same. */
+/**
+ * The time axis' range when the data spans no time (one check, or several at one second): a minute
+ * either side, so its ticks read the check's time (left to itself the axis starts at 1970, "12:00 AM").
+ * Undefined otherwise: the axis follows the data.
+ */
+export function timeRange(xs: number[]): [number, number] | undefined {
+  if (xs.length === 0) return undefined;
+  const min = Math.min(...xs);
+  const max = Math.max(...xs);
+  return max - min < 1 ? [min - 60, max + 60] : undefined;
+}
+
 export function timeTickLabels(ticks: number[], locale: string): string[] {
   const step = ticks.length > 1 ? Math.min(...ticks.slice(1).map((t, i) => t - ticks[i])) : 3600;
   const format = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', ...(step < 60 ? { second: '2-digit' } : {}) });
