@@ -126,6 +126,10 @@ export const NodeFilterSchema = z.strictObject({
   role: NodeRoleSchema.optional(),
   tag: TagSchema.optional(),
   status: HealthStateSchema.optional(),
-  q: z.string().max(200).optional(),
+  q: z
+    .string()
+    .max(200)
+    .describe('Words that must all match an id, hostname, description, tag or address; an address is matched whole or by its leading parts (127.0.1. finds the block, 127.0.1.1 not 127.0.1.10).')
+    .optional(),
 });
 export type NodeFilter = z.infer<typeof NodeFilterSchema>;
