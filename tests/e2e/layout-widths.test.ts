@@ -50,13 +50,14 @@ async function headerAction(page: Page, name: string) {
 }
 
 /** Opens a dialog, checks its buttons are on screen, and closes it. */
-async function dialogFits(page: Page, open: () => Promise<void>, what: string) {
+async function dialogFits(page: Page, open: () => Promise<void>, what: string, check?: () => Promise<void>) {
   await open();
   const buttons = page.locator('.dialog-body .buttons button');
   await expect.poll(() => buttons.count(), { message: `${what} opened` }).toBeGreaterThan(0);
   for (const button of await buttons.all()) expect(await tappable(page, button), `${what}: "${await button.textContent()}" on screen`).toBe(true);
   const fits = await page.locator('.dialog-body').evaluate((el) => el.getBoundingClientRect().bottom <= window.innerHeight && el.getBoundingClientRect().right <= window.innerWidth);
   expect(fits, `${what} inside the window`).toBe(true);
+  await check?.();
   await page.screenshot({ path: screenshotPath(`layout-${what}`) });
   await page.keyboard.press('Escape');
   await expect.poll(() => page.locator('.dialog').count()).toBe(0);
@@ -108,7 +109,10 @@ describe.skipIf(chromiumMissing)('the window at every width, in both languages',
         if (await page.locator('aside.detail').count()) await page.locator('aside.detail .detail-head button').first().click();
 
         await dialogFits(page, async () => (await headerAction(page, t.header.add)).click(), `${tag}-add-node`);
-        await dialogFits(page, async () => (await headerAction(page, t.header.settings)).click(), `${tag}-settings`);
+        // A browser has no native notifications: the settings say what is true here (item 8).
+        await dialogFits(page, async () => (await headerAction(page, t.header.settings)).click(), `${tag}-settings`, async () =>
+          expect(await page.getByTestId('no-channels').textContent()).toBe(t.alerts.noneBrowser),
+        );
         await dialogFits(page, () => page.locator('.filters button', { hasText: t.filters.run.split('{{')[0] || t.filters.run.split('}}').at(-1)!.trim() }).click(), `${tag}-run-command`);
         await context.close();
       }, 60_000);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { FleetSimulator } from '../../src/core/simulator/fleet-simulator';
+import { STATE_HEX } from '../../src/renderer/src/components/state-colors';
 import { chromiumMissing, launchChromium, screenshotPath } from '../helpers/browser';
 import { startTestService } from '../helpers/service';
 
@@ -96,6 +97,12 @@ describe.skipIf(chromiumMissing)('a scripted session leaves no error behind', ()
     await expect.poll(() => page.getByTestId('connection-lost').count(), { timeout: 5000 }).toBe(1);
     await expect.poll(() => page.getByTestId('last-sweep').getAttribute('data-stale')).toBe('true');
     expect(await row('keep-1').locator('.ago').getAttribute('data-stale')).toBe('true');
+    // The cluster's state is what the service last said, greyed, in the header, the title and the favicon (issue 40, item 10).
+    const pill = page.getByTestId('cluster-state');
+    expect(await pill.getAttribute('data-stale')).toBe('true');
+    expect(await pill.locator('strong').textContent()).toMatch(/^Last known: /);
+    expect(await page.title()).toBe('(no link to the service) MCP Cloud Orchestrator');
+    expect(await page.locator('link[rel="icon"]').getAttribute('data-colour')).toBe(STATE_HEX.unknown);
     await page.screenshot({ path: screenshotPath('session-service-restarting') });
     // Pressing buttons while the service is away reports the failure; it does not throw.
     await page.locator('header').getByRole('button', { name: 'Check now' }).click();
@@ -106,6 +113,8 @@ describe.skipIf(chromiumMissing)('a scripted session leaves no error behind', ()
     await expect.poll(() => page.getByTestId('connection-lost').count(), { timeout: 15_000 }).toBe(0);
     await expect.poll(() => row('after-3').count(), { timeout: 5000 }).toBe(1);
     await expect.poll(() => page.getByTestId('last-sweep').getAttribute('data-stale'), { timeout: 5000 }).toBe('false');
+    expect(await page.getByTestId('cluster-state').getAttribute('data-stale')).toBeNull();
+    expect(await page.title()).not.toContain('no link');
     expect(await row('keep-1').count()).toBe(1);
     expect(await page.evaluate(() => (globalThis as unknown as { __rejections: string[] }).__rejections)).toEqual([]);
     expect(problems).toEqual([]);

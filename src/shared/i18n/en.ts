@@ -382,6 +382,7 @@ export const en = {
     degraded_one: '({{count}} degraded) {{name}}',
     degraded_other: '({{count}} degraded) {{name}}',
     offline: '(monitor offline) {{name}}',
+    linkLost: '(no link to the service) {{name}}',
   },
   clock: {
     noSweep: 'no sweep yet',
@@ -395,6 +396,8 @@ export const en = {
     paused: 'Paused',
     frozen: 'node states are frozen',
     monitorOffline: 'monitor offline',
+    lastKnown: 'Last known: {{state}}',
+    lastKnownTitle: 'The link to the service is lost: this is the state it last reported',
     counts: 'Node counts',
     healthy: 'Healthy',
     degraded: 'Degraded',
@@ -507,6 +510,7 @@ export const en = {
   alerts: {
     legend: 'Alert channels',
     none: 'No channels. Alerts go to native notifications only.',
+    noneBrowser: 'No channels: alerts reach nobody who is not looking at this page. Add a channel below, or run the desktop app for native notifications.',
     fromEnv: '(from the environment)',
     failing: 'Failing: {{line}}',
     idle: 'nothing sent yet',

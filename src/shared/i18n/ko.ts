@@ -377,6 +377,7 @@ export const ko: Catalogue = {
     degraded_one: '({{count}}대 성능 저하) {{name}}',
     degraded_other: '({{count}}대 성능 저하) {{name}}',
     offline: '(모니터 오프라인) {{name}}',
+    linkLost: '(서비스 연결 끊김) {{name}}',
   },
   clock: {
     noSweep: '아직 점검 전',
@@ -390,6 +391,8 @@ export const ko: Catalogue = {
     paused: '일시 중지됨',
     frozen: '노드 상태가 고정되어 있습니다',
     monitorOffline: '모니터 오프라인',
+    lastKnown: '마지막 상태: {{state}}',
+    lastKnownTitle: '서비스와의 연결이 끊겼습니다: 서비스가 마지막으로 알린 상태입니다',
     counts: '노드 수',
     healthy: '정상',
     degraded: '성능 저하',
@@ -502,6 +505,7 @@ export const ko: Catalogue = {
   alerts: {
     legend: '알림 채널',
     none: '채널이 없습니다. 알림은 데스크톱 알림으로만 표시됩니다.',
+    noneBrowser: '채널이 없습니다: 이 페이지를 보고 있지 않은 사람에게는 알림이 가지 않습니다. 아래에서 채널을 추가하거나, 데스크톱 알림을 받으려면 데스크톱 앱을 실행하세요.',
     fromEnv: '(환경 변수에서)',
     failing: '전송 실패 중: {{line}}',
     idle: '아직 보낸 알림 없음',

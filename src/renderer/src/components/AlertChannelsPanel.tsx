@@ -89,7 +89,8 @@ export function AlertChannelsPanel() {
   return (
     <fieldset data-testid="alert-channels">
       <legend>{t('alerts.legend')}</legend>
-      {views.length === 0 && <p className="muted">{t('alerts.none')}</p>}
+      {/* Native notifications exist only in the desktop app (the preload's window.api); a browser has none. */}
+      {views.length === 0 && <p className="muted" data-testid="no-channels">{t(window.api ? 'alerts.none' : 'alerts.noneBrowser')}</p>}
       {views.map((v) => {
         const c = v.channel;
         return (

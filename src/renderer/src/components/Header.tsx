@@ -13,6 +13,8 @@ export function Header({ onAdd, onImport, onSettings }: { onAdd(): void; onImpor
   const api = useClusterStore((s) => s.api);
   const gate = useGate();
   const principal = useClusterStore((s) => s.principal);
+  // Without a link to the service its last status is shown as that, greyed, never as the present.
+  const linked = useClusterStore((s) => s.connection !== 'closed');
   const [checking, setChecking] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [menuOpen, setMenuOpen] = useState(false);
@@ -37,7 +39,7 @@ export function Header({ onAdd, onImport, onSettings }: { onAdd(): void; onImpor
     action();
   };
   const { paused, paused_until, offline } = status.monitor;
-  const shownState = offline || paused ? 'unknown' : status.state;
+  const shownState = offline || paused || !linked ? 'unknown' : status.state;
   const monitored = status.total_nodes - status.maintenance_nodes;
   // Every action reports its failure here instead of leaving an unhandled rejection.
   const run = async (action: string, call: () => Promise<unknown>) => {
@@ -55,12 +57,14 @@ export function Header({ onAdd, onImport, onSettings }: { onAdd(): void; onImpor
   };
   return (
     <header className="header">
-      <div className="cluster-state" data-testid="cluster-state" data-state={paused ? 'paused' : status.state} style={{ borderColor: stateColor(shownState) }}>
+      <div className="cluster-state" data-testid="cluster-state" data-state={paused ? 'paused' : status.state} data-stale={!linked || undefined} style={{ borderColor: stateColor(shownState) }}>
         <span className="dot" style={{ background: stateColor(shownState) }} aria-hidden />
         {paused ? (
           <strong title={t('header.frozen')}>{paused_until ? t('header.pausedUntil', { time: formatTime(paused_until) }) : t('header.paused')}</strong>
-        ) : (
+        ) : linked ? (
           <strong>{stateLabel(status.state)}</strong>
+        ) : (
+          <strong title={t('header.lastKnownTitle')}>{t('header.lastKnown', { state: stateLabel(status.state) })}</strong>
         )}
         {offline && <span className="pill">{t('header.monitorOffline')}</span>}
         {principal.scope !== 'admin' && <span className="pill" data-testid="principal">{t('scope.signedIn', { name: principal.name, scope: t(`tokens.scope.${principal.scope}`) })}</span>}

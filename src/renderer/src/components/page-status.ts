@@ -9,9 +9,10 @@ import { STATE_HEX } from './state-colors';
 type Summary = Omit<ClusterStatus, 'nodes'>;
 
 /** The tab's title carries the cluster's state, so a background tab still tells the truth. */
-export function pageTitle(status: Summary | null, t: TFunction, time: (iso: string) => string = formatTime): string {
+export function pageTitle(status: Summary | null, t: TFunction, time: (iso: string) => string = formatTime, linked = true): string {
   const name = t('app.name');
   if (!status) return name;
+  if (!linked) return t('page.linkLost', { name }); // what it last said may no longer be true
   const { monitor } = status;
   if (monitor.paused) return monitor.paused_until ? t('page.pausedUntil', { name, time: time(monitor.paused_until) }) : t('page.paused', { name });
   if (monitor.offline) return t('page.offline', { name });
@@ -20,9 +21,9 @@ export function pageTitle(status: Summary | null, t: TFunction, time: (iso: stri
   return name;
 }
 
-/** The favicon's colour: grey while paused or offline, else the cluster state's. */
-export function faviconColour(status: Summary | null): string {
-  if (!status || status.monitor.paused || status.monitor.offline) return STATE_HEX.unknown;
+/** The favicon's colour: grey while paused, offline or without a link to the service, else the cluster state's. */
+export function faviconColour(status: Summary | null, linked = true): string {
+  if (!status || !linked || status.monitor.paused || status.monitor.offline) return STATE_HEX.unknown;
   return STATE_HEX[status.state];
 }
 
@@ -33,16 +34,18 @@ export const faviconHref = (colour: string): string =>
 /** Keeps document.title and the favicon in step with the cluster status. */
 export function usePageStatus(): void {
   const status = useClusterStore((s) => s.status);
+  const linked = useClusterStore((s) => s.connection !== 'closed');
   useEffect(() => {
-    document.title = pageTitle(status, i18n.t);
+    document.title = pageTitle(status, i18n.t, formatTime, linked);
     let link = document.querySelector<HTMLLinkElement>('link[rel="icon"]');
     if (!link) {
       link = document.createElement('link');
       link.rel = 'icon';
       document.head.appendChild(link);
     }
-    const href = faviconHref(faviconColour(status));
+    const colour = faviconColour(status, linked);
+    const href = faviconHref(colour);
     if (link.getAttribute('href') !== href) link.setAttribute('href', href);
-    link.dataset.colour = faviconColour(status);
-  }, [status]);
+    link.dataset.colour = colour;
+  }, [status, linked]);
 }
