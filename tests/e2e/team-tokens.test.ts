@@ -36,6 +36,10 @@ describe.skipIf(chromiumMissing)('team use in the web UI', () => {
     viewerSecret = await secret.inputValue();
     expect(viewerSecret).toMatch(/^mco_/);
     await admin.screenshot({ path: screenshotPath('tokens-created') });
+    // A second token cannot take the first one's only showing (issue 40, item 7).
+    const createButton = panel.getByRole('button', { name: 'Create token' });
+    expect(await createButton.isDisabled()).toBe(true);
+    expect(await createButton.getAttribute('title')).toBe('Copy and dismiss the token shown above first: it is shown only once.');
     await panel.getByRole('button', { name: 'I have copied it' }).click();
     expect(await panel.getByLabel('The new token').count()).toBe(0);
     const row = panel.locator('tr[data-token="alice"]');
@@ -46,6 +50,10 @@ describe.skipIf(chromiumMissing)('team use in the web UI', () => {
     await panel.getByLabel('Name').fill('!bad');
     await panel.getByRole('button', { name: 'Create token' }).click();
     await expect.poll(() => panel.getByRole('alert').textContent()).toMatch(/^Name: must be letters/);
+    // An empty one gets one message for its one problem (item 14).
+    await panel.getByLabel('Name').fill('');
+    await panel.getByRole('button', { name: 'Create token' }).click();
+    await expect.poll(() => panel.getByRole('alert').textContent()).toBe('Name: must not be empty');
     expect(service.core.tokens.list().map((t) => t.name)).toEqual(['alice']);
   });
 
@@ -74,7 +82,15 @@ describe.skipIf(chromiumMissing)('team use in the web UI', () => {
     expect(await interval.getAttribute('title')).toBe('Your token "alice" has scope viewer; this needs admin.');
 
     // Revoked by the admin in the panel: the viewer's open window is refused at once.
-    await admin.getByTestId('tokens').locator('tr[data-token="alice"]').getByRole('button', { name: 'Revoke' }).click();
+    // It asks first, naming the token and what it can do (item 7); keeping it changes nothing.
+    const tokensPanel = admin.getByTestId('tokens');
+    await tokensPanel.locator('tr[data-token="alice"]').getByRole('button', { name: 'Revoke' }).click();
+    expect(await tokensPanel.getByTestId('revoke-confirm').locator('p').textContent()).toBe('Revoke "alice" (Viewer: reads everything, changes nothing)? Whatever uses it is refused at once, its open connections closed.');
+    await tokensPanel.getByRole('button', { name: 'Keep it' }).click();
+    expect(await tokensPanel.getByTestId('revoke-confirm').count()).toBe(0);
+    expect(service.core.tokens.list().map((t) => t.name)).toEqual(['alice']);
+    await tokensPanel.locator('tr[data-token="alice"]').getByRole('button', { name: 'Revoke' }).click();
+    await tokensPanel.getByTestId('revoke-confirm').getByRole('button', { name: 'Revoke' }).click();
     await expect.poll(() => admin.getByTestId('tokens').locator('tr[data-token="alice"]').count()).toBe(0);
     await viewer.locator('[data-testid="token-screen"][data-reason="refused"]').waitFor({ timeout: 5000 });
     const audit = service.core.ssh.audit.list(50).map((e) => `${e.actor} ${e.action} ${e.detail}`);

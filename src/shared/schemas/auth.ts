@@ -11,7 +11,7 @@ export const scopeAllows = (have: TokenScope, need: TokenScope): boolean => TOKE
 export const TokenCreateSchema = z.strictObject({
   name: z
     .string({ error: 'must be a string' })
-    .min(1, { error: 'must not be empty' })
+    .min(1, { error: 'must not be empty', abort: true }) // one message for an empty name, not the pattern's too
     .max(64, { error: 'must be at most 64 characters' })
     .regex(/^[A-Za-z0-9][A-Za-z0-9 _.@:-]*$/, { error: 'must be letters, digits, spaces and _ . @ : -' }),
   scope: TokenScopeSchema,

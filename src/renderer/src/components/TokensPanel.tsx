@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { Fragment, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../i18n/format';
 import { TOKEN_SCOPES, TokenCreateSchema, type TokenInfo, type TokenScope } from '../../../shared/schemas/auth';
@@ -22,6 +22,8 @@ export function TokensPanel() {
   const [error, setError] = useState<string | null>(null);
   const [created, setCreated] = useState<{ name: string; token: string } | null>(null);
   const [copied, setCopied] = useState(false);
+  /** The token whose revocation is being asked about (a revocation cuts its users off at once). */
+  const [asking, setAsking] = useState<string | null>(null);
   const reload = () => void api.invoke('tokens:list', {}).then(setTokens, (e: Error) => setError(e.message));
   useEffect(reload, [api]);
 
@@ -42,6 +44,7 @@ export function TokensPanel() {
     }
   };
   const revoke = async (token: TokenInfo) => {
+    setAsking(null);
     try {
       await api.invoke('tokens:revoke', { id: token.id });
       reload();
@@ -86,16 +89,26 @@ export function TokensPanel() {
           </thead>
           <tbody>
             {tokens.map((token) => (
-              <tr key={token.id} data-token={token.name}>
-                <td>{token.name}</td>
-                <td>{t(`tokens.scope.${token.scope}`)}</td>
-                <td>{formatDateTime(token.created_at)}</td>
-                <td>{token.last_used_at ? formatDateTime(token.last_used_at) : t('time.never')}</td>
-                <td>{token.expires_at ? formatDateTime(token.expires_at) : t('tokens.noExpiry')}</td>
-                <td>
-                  <button className="danger" onClick={() => void revoke(token)}>{t('tokens.revoke')}</button>
-                </td>
-              </tr>
+              <Fragment key={token.id}>
+                <tr data-token={token.name}>
+                  <td>{token.name}</td>
+                  <td>{t(`tokens.scope.${token.scope}`)}</td>
+                  <td>{formatDateTime(token.created_at)}</td>
+                  <td>{token.last_used_at ? formatDateTime(token.last_used_at) : t('time.never')}</td>
+                  <td>{token.expires_at ? formatDateTime(token.expires_at) : t('tokens.noExpiry')}</td>
+                  <td>
+                    <button className="danger" aria-expanded={asking === token.id} onClick={() => setAsking(token.id)}>{t('tokens.revoke')}</button>
+                  </td>
+                </tr>
+                {asking === token.id && (
+                  <tr className="token-confirm" data-testid="revoke-confirm">
+                    <td colSpan={6}>
+                      <p className="confirm" role="alert">{t('tokens.revokeAsk', { name: token.name, scope: t(`tokens.scope.${token.scope}`), can: t(`tokens.can.${token.scope}`) })}</p>
+                      <button className="danger" onClick={() => void revoke(token)}>{t('tokens.revoke')}</button> <button onClick={() => setAsking(null)}>{t('tokens.cancel')}</button>
+                    </td>
+                  </tr>
+                )}
+              </Fragment>
             ))}
           </tbody>
         </table>
@@ -121,7 +134,8 @@ export function TokensPanel() {
             ))}
           </select>
         </div>
-        <button className="primary" onClick={() => void create()}>{t('tokens.create')}</button>
+        {/* A second token would replace the first one's only showing: that box is dismissed first. */}
+        <button className="primary" onClick={() => void create()} disabled={created !== null} title={created ? t('tokens.dismissFirst') : undefined}>{t('tokens.create')}</button>
       </div>
       {error && <p className="error" role="alert">{error}</p>}
     </fieldset>
