@@ -67,7 +67,7 @@ describe('AlertChannelsPanel on the real core', () => {
     fireEvent.click(screen.getByText('Add channel'));
     await screen.findByText('down');
     fireEvent.click(screen.getAllByText('Send test')[1]);
-    await screen.findByText(/down: failed after 2 attempts — HTTP 500/);
+    await screen.findByText(/^down: not delivered — HTTP 500.*\(a test is sent once, without retries; alerts are tried 2 times\)$/);
     await waitFor(() => expect(screen.getByRole('alert').textContent).toMatch(/^Failing: 0 sent, 1 failed; last failure .*HTTP 500: receiver broken/));
     expect(core.eventLog.list().filter((e) => e.kind === 'alert_failed').map((e) => e.to)).toEqual(['down']);
 

@@ -14,6 +14,8 @@ export interface DeliveryPolicy {
 }
 
 export const DEFAULT_DELIVERY: DeliveryPolicy = { attempts: 4, baseDelayMs: 2000, timeoutMs: 10_000, maxQueue: 100 };
+/** A test is one attempt that answers soon: a person is waiting, and retries belong to real alerts. */
+export const TEST_TIMEOUT_MS = 5000;
 
 export const DELIVERY_OUTCOMES = ['sent', 'retried', 'failed', 'dropped'] as const;
 export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
@@ -103,16 +105,19 @@ export class AlertDelivery {
     lane.running = true;
     while (lane.jobs.length > 0 && !this.#closed) {
       const job = lane.jobs[0];
+      const test = job.payload.event === 'test';
+      const attempts = test ? 1 : this.policy.attempts;
       let error: string | null = null;
       let attempt = 0;
-      for (attempt = 1; attempt <= this.policy.attempts && !this.#closed; attempt++) {
+      for (attempt = 1; attempt <= attempts && !this.#closed; attempt++) {
         try {
-          await this.send(job.channel, job.payload, this.policy.timeoutMs);
+          await this.send(job.channel, job.payload, test ? Math.min(this.policy.timeoutMs, TEST_TIMEOUT_MS) : this.policy.timeoutMs);
           error = null;
           break;
         } catch (e) {
           error = scrubSecrets(describe(e), job.channel);
-          if (attempt === this.policy.attempts) break;
+          if (test) error = `${error} (a test is sent once, without retries; alerts are tried ${this.policy.attempts} times)`;
+          if (attempt === attempts) break;
           lane.state.retries++;
           lane.state.status = 'retrying';
           this.onOutcome(job.channel, 'retried', job.payload, error, attempt);
@@ -121,7 +126,7 @@ export class AlertDelivery {
       }
       if (lane.jobs[0] !== job) continue; // close() already ended it
       lane.jobs.shift();
-      this.#finish(lane, job, error === null ? 'sent' : 'failed', error, Math.min(attempt, this.policy.attempts));
+      this.#finish(lane, job, error === null ? 'sent' : 'failed', error, Math.min(attempt, attempts));
     }
     lane.running = false;
   }

@@ -542,7 +542,7 @@ export const en = {
     fieldError: '{{label}}: {{message}}',
     sending: 'Sending a test to {{id}}…',
     delivered: '{{id}}: delivered',
-    failedAfter: '{{id}}: failed after {{attempts}} attempts — {{error}}',
+    testFailed: '{{id}}: not delivered — {{error}}',
   },
   scope: {
     signedIn: '{{name}} ({{scope}})',

@@ -537,7 +537,7 @@ export const ko: Catalogue = {
     fieldError: '{{label}}: {{message}}',
     sending: '{{id}}에 테스트를 보내는 중…',
     delivered: '{{id}}: 전달됨',
-    failedAfter: '{{id}}: {{attempts}}회 시도 후 실패 — {{error}}',
+    testFailed: '{{id}}: 전달되지 않음 — {{error}}',
   },
   scope: {
     signedIn: '{{name}} ({{scope}})',

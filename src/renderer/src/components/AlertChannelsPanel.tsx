@@ -72,7 +72,7 @@ export function AlertChannelsPanel() {
     setNote(t('alerts.sending', { id }));
     try {
       const { results } = await api.invoke('alerts:test', { channel_id: id });
-      setNote(results.map((r) => (r.ok ? t('alerts.delivered', { id: r.channel_id }) : t('alerts.failedAfter', { id: r.channel_id, attempts: r.attempts, error: r.error }))).join('; '));
+      setNote(results.map((r) => (r.ok ? t('alerts.delivered', { id: r.channel_id }) : t('alerts.testFailed', { id: r.channel_id, error: r.error }))).join('; '));
     } catch (error) {
       setNote((error as Error).message);
     }
