@@ -97,6 +97,8 @@ describe.skipIf(chromiumMissing)('the window at every width, in both languages',
         await page.locator('[data-node-id="db-primary-eu-1"]').click();
         await expect.poll(() => page.locator('aside.detail').count()).toBe(1);
         expect(await cuts(page)).toEqual([]);
+        // A node checked for seconds says so, not "24 h 100 % · 7 d 100 % · 30 d 100 %" (item 9).
+        await expect.poll(() => page.getByTestId('detail-uptime').textContent()).toContain(language === 'en-US' ? 'over 1 min' : '(1분 동안)');
         if (width >= 1280) {
           const withDetail = await page.locator('.row.head .cell').evaluateAll((cells) => cells.filter((c) => c.getBoundingClientRect().width > 0).map((c) => c.className.replace('cell c-', '')));
           expect(withDetail).toEqual(expect.arrayContaining(['id', 'tailscale_ip', 'state']));

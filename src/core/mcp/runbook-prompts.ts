@@ -40,7 +40,7 @@ export function registerRunbookPrompts(server: McpServer, core: Core): void {
           `Diagnose node ${node.id} (${node.hostname}, ${node.tailscale_ip}, role ${node.role}).`,
           `Health now:\n${json(node.health)}`,
           `Latency, last hour: ${summarize(monitor.history(node_id, HOUR))}. Last 24 h: ${summarize(monitor.history(node_id, 24 * HOUR))}.`,
-          `Uptime: 24 h ${percent(uptime.h24)}, 7 d ${percent(uptime.d7)}, 30 d ${percent(uptime.d30)}.`,
+          `Uptime: 24 h ${percent(uptime.h24)}, 7 d ${percent(uptime.d7)}, 30 d ${percent(uptime.d30)}${uptime.d30_span_s !== undefined && uptime.d30_span_s < 30 * 86_400 ? ` (measured over the last ${Math.round(uptime.d30_span_s / 60)} minutes only)` : ''}.`,
           `Recent events (oldest first):\n${json(eventLog.list({ node: node_id, limit: 20 }))}`,
           `Then look further: check_health {"id": "${node_id}"} probes it now; get_metrics {"id": "${node_id}"} reads CPU, memory, disk and load over SSH; ` +
             `list_containers {"id": "${node_id}"} and container_logs show what runs there and why it restarts.`,

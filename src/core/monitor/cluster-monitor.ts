@@ -54,6 +54,12 @@ export interface MonitorOptions {
 
 const DAY = 24 * 3600_000;
 const UPTIME_RANGES: Array<[keyof Uptime, number]> = [['h24', DAY], ['d7', 7 * DAY], ['d30', 30 * DAY]];
+/** Each window's measured span, from the longest one's (a window is measured since the first check in it, or whole). */
+const spans = (measured30dMs: number): Pick<Uptime, 'h24_span_s' | 'd7_span_s' | 'd30_span_s'> => ({
+  h24_span_s: Math.round(Math.min(DAY, measured30dMs) / 1000),
+  d7_span_s: Math.round(Math.min(7 * DAY, measured30dMs) / 1000),
+  d30_span_s: Math.round(measured30dMs / 1000),
+});
 const ratio = ({ up, down }: { up: number; down: number }): number | null => (up + down === 0 ? null : Math.round((up / (up + down)) * 10_000) / 10_000);
 
 /** Minimum number of previously healthy nodes before a mass failure is blamed on the monitor itself. */
@@ -170,11 +176,12 @@ export class ClusterMonitor {
     };
   };
 
-  /** A node's uptime over 24 h, 7 d and 30 d. */
+  /** A node's uptime over 24 h, 7 d and 30 d, with how much of each window has been measured. */
   uptimeOf(id: string): Uptime {
     const history = this.#nodes.get(id)?.history;
     const now = this.#now();
-    return Object.fromEntries(UPTIME_RANGES.map(([key, ms]) => [key, history ? ratio(history.uptimeCounts(ms, now)) : null])) as Uptime;
+    const ratios = Object.fromEntries(UPTIME_RANGES.map(([key, ms]) => [key, history ? ratio(history.uptimeCounts(ms, now)) : null]));
+    return { ...ratios, ...spans(history?.measuredMs(30 * DAY, now) ?? 0) } as Uptime;
   }
 
   #clusterUptime: { at: number; value: Uptime } | null = null;
@@ -193,6 +200,7 @@ export class ClusterMonitor {
         return [key, ratio(total)];
       }),
     ) as Uptime;
+    Object.assign(value, spans(Math.max(0, ...[...this.#nodes.values()].map((r) => r.history.measuredMs(30 * DAY, now)))));
     this.#clusterUptime = { at: now, value };
     return value;
   }

@@ -88,6 +88,29 @@ export class LatencyHistory {
     return { up, down };
   }
 
+  /**
+   * How much of the last `rangeMs` the counts cover, in ms: from the first hour with a counted
+   * check (to the minute, within the last day) until now. A node added 3 minutes ago has 3 minutes
+   * measured, whatever the window; 0 without any.
+   */
+  measuredMs(rangeMs: number, now = Date.now()): number {
+    const last = Math.floor(now / HOUR);
+    const first = Math.max(Math.floor((now - rangeMs) / HOUR) + 1, last - UPTIME_HOURS + 1);
+    let hour = first;
+    while (hour <= last && (this.#hour[hour % UPTIME_HOURS] !== hour || this.#up[hour % UPTIME_HOURS] + this.#down[hour % UPTIME_HOURS] === 0)) hour++;
+    if (hour > last) return 0;
+    let since = hour * HOUR;
+    // The minute buckets span a day: within it, the first minute with a check says when counting began.
+    for (let minute = Math.max(Math.floor(since / MINUTE), Math.floor(now / MINUTE) - DAY_MINUTES + 1); minute < (hour + 1) * 60 && minute <= Math.floor(now / MINUTE); minute++) {
+      const slot = minute % DAY_MINUTES;
+      if (this.#minute[slot] === minute && this.#ok[slot] + this.#fail[slot] > 0) {
+        since = minute * MINUTE;
+        break;
+      }
+    }
+    return Math.min(rangeMs, Math.max(0, now - since));
+  }
+
   get rawCapacity(): number {
     return this.#capacity;
   }

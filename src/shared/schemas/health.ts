@@ -39,7 +39,15 @@ const RoleCountsSchema = z.object({ total: z.int(), healthy: z.int(), unhealthy:
  * Share of checks passed (0–1) over 24 h, 7 d and 30 d; null where nothing was checked. Checks while
  * the monitor was offline or waking up, and time in maintenance, do not count.
  */
-export const UptimeSchema = z.object({ h24: z.number().min(0).max(1).nullable(), d7: z.number().min(0).max(1).nullable(), d30: z.number().min(0).max(1).nullable() });
+export const UptimeSchema = z.object({
+  h24: z.number().min(0).max(1).nullable(),
+  d7: z.number().min(0).max(1).nullable(),
+  d30: z.number().min(0).max(1).nullable(),
+  /** Seconds of each window that the figure covers: less than the window while it is not full yet (a node added 3 minutes ago: 180). */
+  h24_span_s: z.number().min(0).optional(),
+  d7_span_s: z.number().min(0).optional(),
+  d30_span_s: z.number().min(0).optional(),
+});
 export type Uptime = z.infer<typeof UptimeSchema>;
 
 export const NodeWithHealthSchema = NodeSchema.extend({ health: NodeHealthSchema, uptime: UptimeSchema.optional() });

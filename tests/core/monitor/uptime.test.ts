@@ -34,12 +34,14 @@ describe('uptime', () => {
       clock += MINUTE;
     }
     expect(pushedStrip).toBe('1'.repeat(20) + '0'.repeat(6) + '1'.repeat(4));
-    expect(monitor.uptimeOf('u-1')).toEqual({ h24: 0.9, d7: 0.9, d30: 0.9 });
-    expect(monitor.uptimeOf('u-2')).toEqual({ h24: 1, d7: 1, d30: 1 });
-    expect(monitor.nodeWithHealth('u-1').uptime).toEqual({ h24: 0.9, d7: 0.9, d30: 0.9 });
+    // An hour of checks: each window says it covers that hour only (issue 40, item 9).
+    const hour = { h24_span_s: 3600, d7_span_s: 3600, d30_span_s: 3600 };
+    expect(monitor.uptimeOf('u-1')).toEqual({ h24: 0.9, d7: 0.9, d30: 0.9, ...hour });
+    expect(monitor.uptimeOf('u-2')).toEqual({ h24: 1, d7: 1, d30: 1, ...hour });
+    expect(monitor.nodeWithHealth('u-1').uptime).toEqual({ h24: 0.9, d7: 0.9, d30: 0.9, ...hour });
     expect(monitor.healthOf('u-1').uptime_24h).toBe(0.9);
     expect(monitor.healthOf('u-1').recent).toBe('1'.repeat(30)); // the strip: the last 30 checks
-    expect(monitor.status().uptime).toEqual({ h24: 0.95, d7: 0.95, d30: 0.95 });
+    expect(monitor.status().uptime).toEqual({ h24: 0.95, d7: 0.95, d30: 0.95, ...hour });
 
     // An hour in maintenance, with the node down all along: not probed, so not downtime.
     registry.update('u-1', { maintenance: true });
@@ -52,7 +54,8 @@ describe('uptime', () => {
 
     // Outside the window: 25 hours later the 24 h figure has nothing left, 7 d still has it.
     clock += 25 * 60 * MINUTE;
-    expect(monitor.uptimeOf('u-1')).toEqual({ h24: null, d7: 0.9, d30: 0.9 });
+    // 27 hours since the first check: the 24 h window is full (and empty), the others cover 27 hours.
+    expect(monitor.uptimeOf('u-1')).toEqual({ h24: null, d7: 0.9, d30: 0.9, h24_span_s: 86_400, d7_span_s: 27 * 3600, d30_span_s: 27 * 3600 });
 
     const restored = LatencyHistory.deserialize(monitor.historyOf('u-1')!.serialize())!;
     expect(restored.uptimeCounts(7 * 24 * 60 * MINUTE, clock)).toEqual({ up: 54, down: 6 });

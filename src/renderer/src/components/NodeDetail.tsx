@@ -5,7 +5,7 @@ import type { ProbeResult } from '../../../shared/schemas/probe';
 import { HEALTH_STATES, type HealthState } from '../../../shared/schemas/node';
 import { UNKNOWN_HEALTH, useClusterStore } from '../store/cluster-store';
 import { useGate } from '../store/scope-gate';
-import { formatDateTime, formatNumber, formatPercent, formatTime } from '../i18n/format';
+import { formatDateTime, formatNumber, formatPercent, formatSpan, formatTime } from '../i18n/format';
 import { LatencyChart } from './LatencyChart';
 import { NodeSshPanel } from './NodeSshPanel';
 import { ContainersPanel } from './ContainersPanel';
@@ -62,6 +62,14 @@ export function NodeDetail({ onEdit, onRun }: { onEdit(): void; onRun(ids: strin
   const size = nodeSize(node);
   const stateName = (s: string | null) => (s && (HEALTH_STATES as readonly string[]).includes(s) ? t(`state.${s as HealthState}`) : s);
   const pct = (v: number | null | undefined) => (v === null || v === undefined ? t('time.never') : formatPercent(v));
+  // A window not yet full says what it covers ("57.1 % over 3 min"), not a 24 h, 7 d or 30 d it has not seen.
+  const uptimeText = (u: Uptime): string => {
+    const values = { h24: pct(u.h24), d7: pct(u.d7), d30: pct(u.d30) };
+    if (u.h24_span_s && u.h24_span_s < 86_400) return t('detail.uptimeOver', { pct: values.h24, span: formatSpan(u.h24_span_s) });
+    if (u.d7_span_s && u.d7_span_s < 7 * 86_400) return t('detail.uptimeOverWeek', { ...values, span: formatSpan(u.d7_span_s) });
+    if (u.d30_span_s && u.d30_span_s < 30 * 86_400) return t('detail.uptimeOverMonth', { ...values, span: formatSpan(u.d30_span_s) });
+    return t('detail.uptime', values);
+  };
 
   return (
     <aside className="detail" aria-label={t('detail.label', { id: node.id })}>
@@ -84,7 +92,7 @@ export function NodeDetail({ onEdit, onRun }: { onEdit(): void; onRun(ids: strin
           {health.error && <p className="error">{health.error}</p>}
           <p className="uptime-line" data-testid="detail-uptime">
             <HeartbeatStrip recent={health.recent} uptime={health.uptime_24h} />
-            {uptime && <span> · {t('detail.uptime', { h24: pct(uptime.h24), d7: pct(uptime.d7), d30: pct(uptime.d30) })}</span>}
+            {uptime && <span> · {uptimeText(uptime)}</span>}
           </p>
         </>
       )}

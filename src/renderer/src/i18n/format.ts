@@ -27,6 +27,12 @@ export const formatTime = (iso: string | number | Date): string =>
 export const formatDateTime = (iso: string | number | Date): string =>
   cached('dt', {}, (l) => new Intl.DateTimeFormat(l, { dateStyle: 'medium', timeStyle: 'short' })).format(new Date(iso));
 
+/** A measured span in its largest whole unit: "3 min", "5 hr", "12 days" (3분, 5시간, 12일). */
+export function formatSpan(seconds: number): string {
+  const [value, unit] = seconds < 3600 ? [Math.max(1, Math.floor(seconds / 60)), 'minute'] : seconds < 86_400 ? [Math.floor(seconds / 3600), 'hour'] : [Math.floor(seconds / 86_400), 'day'];
+  return cached('s', { unit }, (l) => new Intl.NumberFormat(l, { style: 'unit', unit, unitDisplay: 'short' })).format(value);
+}
+
 /** A moment in short: the time alone when it is today, else date and time. */
 export function formatWhen(iso: string | number | Date, now = Date.now()): string {
   const date = new Date(iso);
