@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { FieldError } from './schemas/seed-format';
+import { describeIssue } from './field-messages';
 
 // One error type for every face (IPC, REST, MCP): the code picks the HTTP status, details name fields.
 export type ErrorCode =
@@ -55,10 +56,12 @@ export function fieldErrors(error: z.ZodError, prefix = '', input?: unknown): Fi
   return error.issues.flatMap((issue) => {
     const at = (extra: string[]) => [prefix, ...issue.path.map(segment), ...extra.map(segment)].filter(Boolean).join('.') || '(root)';
     // An unknown key is reported on the key itself, so the client sees which field to drop.
-    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ field: at([key]), message: 'is not a known field' }));
+    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ field: at([key]), message: 'is not a known field', code: 'unknown_field' }));
     // A missing field reads the same whatever its schema says about wrong values.
-    if (input !== undefined && issue.code === 'invalid_type' && issue.path.length > 0 && valueAt(input, issue.path) === undefined) return [{ field: at([]), message: 'is required' }];
-    return [{ field: at([]), message: issue.message }];
+    if (input !== undefined && issue.code === 'invalid_type' && issue.path.length > 0 && valueAt(input, issue.path) === undefined) return [{ field: at([]), message: 'is required', code: 'required' }];
+    // A message of the general kind carries its code, so a window in another language can say it there.
+    const general = describeIssue({ ...issue, input: input === undefined ? null : valueAt(input, issue.path) } as never);
+    return [general.message === issue.message ? { field: at([]), message: issue.message, code: general.code, ...(general.params ? { params: general.params } : {}) } : { field: at([]), message: issue.message }];
   });
 }
 

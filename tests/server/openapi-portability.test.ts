@@ -68,7 +68,7 @@ describe('the OpenAPI document, read by other validators', () => {
     }
     const refused = await service.call('PUT', '/cluster/alerts', { body: { channels: [{ id: 'm', type: 'email', host: 'smtp.example.com', from: 'mco@example.com', to: ['a@b-.com'] }] } });
     expect(refused.status).toBe(422);
-    expect(refused.body.details).toEqual([{ field: 'channels.0.to.0', message: 'must be an email address' }]);
+    expect(refused.body.details).toEqual([{ field: 'channels.0.to.0', message: 'must be an email address', code: 'format_email' }]);
   });
 
   it('says what the service enforces: tail is an integer, timeout_s ≤ interval_s, import checks each node itself, an unusable key is the node\'s 409 (finding 18)', async () => {

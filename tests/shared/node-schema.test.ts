@@ -35,7 +35,7 @@ describe('node schema', () => {
     ['memory_gb', 'lots', 'number'],
     ['tags', ['a', 'a'], 'unique'],
     ['tags', Array.from({ length: 65 }, (_, i) => `t${i}`), 'at most 64'],
-    ['maintenance', 'yes', 'boolean'],
+    ['maintenance', 'yes', 'true or false'],
   ])('refuses %s = %j naming the field', (field, value, reason) => {
     const errors = errorsFor({ ...nodeInput('node-01'), [field]: value });
     expect(Object.keys(errors)).toContain(field);

@@ -41,7 +41,13 @@ export const NodesFileStatusSchema = z.object({
 });
 export type NodesFileStatus = z.infer<typeof NodesFileStatusSchema>;
 
-export const FieldErrorSchema = z.object({ field: z.string(), message: z.string() });
+export const FieldErrorSchema = z.object({
+  field: z.string(),
+  message: z.string(),
+  /** Set when the message is the general one for its kind of problem: a client translates by it (`required`, `number_min`, …). */
+  code: z.string().optional(),
+  params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+});
 export type FieldError = z.infer<typeof FieldErrorSchema>;
 
 export const ImportReportSchema = z.object({
