@@ -25,7 +25,7 @@ const StableHeader = memo(Header);
 const StableFilters = memo(Filters);
 const StableDetail = memo(NodeDetail);
 
-type Dialog = { kind: 'add' } | { kind: 'edit' } | { kind: 'import'; source?: 'file' | 'tailscale' } | { kind: 'settings' } | { kind: 'command'; nodeIds: string[] } | { kind: 'deploy' } | null;
+type Dialog = { kind: 'add' } | { kind: 'edit'; docker?: boolean } | { kind: 'import'; source?: 'file' | 'tailscale' } | { kind: 'settings' } | { kind: 'command'; nodeIds: string[] } | { kind: 'deploy' } | null;
 
 export function App() {
   const { t } = useTranslation();
@@ -58,6 +58,11 @@ export function App() {
       settings: () => setDialog({ kind: 'settings' }),
       command: (nodeIds: string[]) => setDialog({ kind: 'command', nodeIds }),
       deploy: () => setDialog({ kind: 'deploy' }),
+      // From the Services view's empty state: the node's form, with Docker switched on to confirm.
+      enableDocker: (nodeId: string) => {
+        useClusterStore.getState().select(nodeId);
+        setDialog({ kind: 'edit', docker: true });
+      },
     }),
     [],
   );
@@ -129,7 +134,7 @@ export function App() {
       {!loaded ? (
         <main className="center">{t('common.loading')}</main>
       ) : view === 'services' ? (
-        <ServicesView onDeploy={open.deploy} refreshKey={servicesChanged} />
+        <ServicesView onDeploy={open.deploy} onEnableDocker={open.enableDocker} refreshKey={servicesChanged} />
       ) : order.length === 0 ? (
         <EmptyState onAdd={open.add} onImport={open.import} />
       ) : (
@@ -144,7 +149,7 @@ export function App() {
       {dialog && (
         <Modal onClose={close}>
           {dialog.kind === 'add' && <NodeForm onClose={close} />}
-          {dialog.kind === 'edit' && selectedId && nodes.has(selectedId) && <NodeForm node={nodes.get(selectedId)} onClose={close} />}
+          {dialog.kind === 'edit' && selectedId && nodes.has(selectedId) && <NodeForm node={nodes.get(selectedId)} enableDocker={dialog.docker} onClose={close} />}
           {dialog.kind === 'import' && <ImportDialog onClose={close} initialSource={dialog.source} />}
           {dialog.kind === 'settings' && <SettingsDialog onClose={close} />}
           {dialog.kind === 'command' && <CommandDialog nodeIds={dialog.nodeIds} onClose={close} />}

@@ -8,11 +8,14 @@ import { FormField } from './FormField';
 import { EMPTY_FORM, errorsByField, formFromNode, NEW_PROBE, nodeInputFromForm, validateNodeForm, type FormProbe, type NodeFormValues } from './node-form-model';
 
 /** Add or edit a node, validated with the shared schema as you type and on submit. */
-export function NodeForm({ node, onClose }: { node?: Node; onClose(): void }) {
+export function NodeForm({ node, enableDocker = false, onClose }: { node?: Node; enableDocker?: boolean; onClose(): void }) {
   const { t } = useTranslation();
   const api = useClusterStore((s) => s.api)!;
   const select = useClusterStore((s) => s.select);
-  const [values, setValues] = useState<NodeFormValues>(node ? formFromNode(node) : EMPTY_FORM);
+  const [values, setValues] = useState<NodeFormValues>(() => {
+    const start = node ? formFromNode(node) : EMPTY_FORM;
+    return enableDocker ? { ...start, docker_enabled: true } : start;
+  });
   const [touched, setTouched] = useState<Set<string>>(new Set());
   const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
   const [submitError, setSubmitError] = useState<string | null>(null);
@@ -82,6 +85,24 @@ export function NodeForm({ node, onClose }: { node?: Node; onClose(): void }) {
         {field('ssh_port', t('form.sshPort'), text('ssh_port', { inputMode: 'numeric', placeholder: '22' }))}
         {field('ssh_key_path', t('form.sshKey'), text('ssh_key_path', { placeholder: t('form.sshKeyPlaceholder') }))}
       </div>
+      <fieldset className="docker-fields" data-testid="docker-fields">
+        <legend>{t('form.docker')}</legend>
+        <label className="toggle">
+          <input type="checkbox" checked={values.docker_enabled} onChange={(e) => update('docker_enabled', e.target.checked)} /> {t('form.dockerEnabled')}
+        </label>
+        {values.docker_enabled && (
+          <div className="grid2">
+            {field('docker_via', t('form.dockerVia'), (
+              <select id="f-docker_via" value={values.docker_via} onChange={(e) => update('docker_via', e.target.value)}>
+                <option value="ssh">{t('form.dockerVias.ssh')}</option>
+                <option value="local">{t('form.dockerVias.local')}</option>
+              </select>
+            ))}
+            {field('docker_host', t('form.dockerHost'), text('docker_host', { placeholder: t('form.dockerHostPlaceholder') }))}
+            {field('docker_swarm_node', t('form.dockerSwarmNode'), text('docker_swarm_node', { placeholder: t('form.dockerSwarmNodePlaceholder') }), t('form.dockerHint'))}
+          </div>
+        )}
+      </fieldset>
       <fieldset className={`probes${visible('probes') ? ' invalid' : ''}`}>
         <legend>{t('form.probes')}</legend>
         {values.probes.map((probe, index) => {

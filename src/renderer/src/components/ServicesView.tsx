@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { NodeAllocation, ServiceList, ServiceView, WorkloadLogs } from '../../../shared/schemas/workloads';
+import { ApiError } from '../../../shared/bridge-client';
 import { useClusterStore } from '../store/cluster-store';
 import { useGate } from '../store/scope-gate';
 import { formatNumber } from '../i18n/format';
@@ -9,13 +10,30 @@ import { stateColor } from './state-colors';
 
 const REFRESH_MS = 5000;
 
+/** The node to offer Docker on: a master first (Swarm managers are usually the masters), else the first node. */
+function dockerCandidate(nodes: Map<string, { id: string; role: string }>): string | undefined {
+  const all = [...nodes.values()];
+  return (all.find((n) => n.role === 'master') ?? all[0])?.id;
+}
+
+/** Deploy, disabled with the reason while no Swarm manager answers (it would fail only on submit). */
+function DeployButton({ blockedBy, onDeploy }: { blockedBy: string | null; onDeploy(): void }) {
+  const { t } = useTranslation();
+  const scope = useGate()('services:deploy');
+  const title = scope.title ?? (blockedBy ? t('services.deployBlocked', { reason: blockedBy }) : undefined);
+  return <button disabled={scope.disabled || blockedBy !== null} title={title} data-testid="deploy" onClick={onDeploy}>{t('services.deploy')}</button>;
+}
+
 /** Services and jobs on Swarm (and standalone containers): replicas, pending reasons, update state, allocation, actions. */
-export function ServicesView({ onDeploy, refreshKey }: { onDeploy(): void; refreshKey: number }) {
+export function ServicesView({ onDeploy, onEnableDocker, refreshKey }: { onDeploy(): void; onEnableDocker(nodeId: string): void; refreshKey: number }) {
   const { t } = useTranslation();
   const api = useClusterStore((s) => s.api)!;
   const gate = useGate();
   const [list, setList] = useState<ServiceList | null>(null);
   const [error, setError] = useState<string | null>(null);
+  /** No node has Docker on: a way to start, not an error. */
+  const [noDocker, setNoDocker] = useState(false);
+  const nodes = useClusterStore((s) => s.nodes);
   const [actionError, setActionError] = useState<string | null>(null);
   const [openName, setOpenName] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
@@ -26,8 +44,11 @@ export function ServicesView({ onDeploy, refreshKey }: { onDeploy(): void; refre
     try {
       setList(await api.invoke('services:list', {}));
       setError(null);
+      setNoDocker(false);
     } catch (e) {
+      setList(null);
       setError((e as Error).message);
+      setNoDocker(e instanceof ApiError && e.payload.details.some((d) => d.field === 'docker.enabled'));
     }
   }, [api]);
   useEffect(() => {
@@ -54,11 +75,18 @@ export function ServicesView({ onDeploy, refreshKey }: { onDeploy(): void; refre
     <main className="services-view" aria-label={t('services.title')} data-testid="services-view">
       <div className="services-head">
         <h2>{t('services.title')}</h2>
-        <button {...gate('services:deploy')} onClick={onDeploy}>{t('services.deploy')}</button>
+        <DeployButton blockedBy={list ? null : noDocker ? t('services.noDocker') : error} onDeploy={onDeploy} />
         <button onClick={() => void load()}>{t('containers.refresh')}</button>
         {list?.manager_node_id && <span className="muted">{t('services.via', { node: list.manager_node_id })}</span>}
       </div>
-      {error && <p className="error" role="alert" data-testid="services-error">{error}</p>}
+      {noDocker ? (
+        <div className="no-docker" data-testid="no-docker">
+          <p>{t('services.noDocker')}</p>
+          {dockerCandidate(nodes) && <button className="primary" {...gate('nodes:update')} onClick={() => onEnableDocker(dockerCandidate(nodes)!)}>{t('services.enableDocker', { node: dockerCandidate(nodes) })}</button>}
+        </div>
+      ) : (
+        error && <p className="error" role="alert" data-testid="services-error">{error}</p>
+      )}
       {actionError && <p className="error" role="alert">{actionError}</p>}
       {!list && !error && <p className="muted">{t('common.loading')}</p>}
       {list && list.allocation.length > 0 && <AllocationTable allocation={list.allocation} />}

@@ -27,10 +27,15 @@ export interface NodeFormValues {
   ssh_user: string;
   ssh_port: string;
   ssh_key_path: string;
+  docker_enabled: boolean;
+  docker_via: string;
+  docker_host: string;
+  docker_swarm_node: string;
 }
 
 export const EMPTY_FORM: NodeFormValues = {
   id: '', hostname: '', tailscale_ip: '', role: 'worker', cpu_cores: '', memory_gb: '', tags: '', description: '', probes: [], ssh_user: '', ssh_port: '', ssh_key_path: '',
+  docker_enabled: false, docker_via: 'ssh', docker_host: '', docker_swarm_node: '',
 };
 
 export const NEW_PROBE: FormProbe = { type: 'tcp', port: '22', path: '', scheme: 'http', expect: '' };
@@ -58,6 +63,10 @@ export function formFromNode(node: Node): NodeFormValues {
     ssh_user: node.ssh?.user ?? '',
     ssh_port: node.ssh?.port === undefined ? '' : String(node.ssh.port),
     ssh_key_path: node.ssh?.key_path ?? '',
+    docker_enabled: node.docker?.enabled ?? false,
+    docker_via: node.docker?.via ?? 'ssh',
+    docker_host: node.docker?.host ?? '',
+    docker_swarm_node: node.docker?.swarm_node ?? '',
   };
 }
 
@@ -103,12 +112,25 @@ export function nodeInputFromForm(values: NodeFormValues, base?: Node): NodeInpu
     description: values.description,
     probes: values.probes.map(probeInput),
     ssh: hasSsh ? (ssh as NodeInput['ssh']) : undefined,
+    docker: dockerInput(values, base),
+  };
+}
+
+/** Docker as the form says; switched off, what was set is kept (off) so switching back restores it. */
+function dockerInput(values: NodeFormValues, base?: Node): NodeInput['docker'] {
+  if (!values.docker_enabled) return base?.docker ? { ...base.docker, enabled: false } : undefined;
+  return {
+    enabled: true,
+    via: values.docker_via as 'ssh' | 'local',
+    ...(values.docker_host.trim() ? { host: values.docker_host.trim() } : {}),
+    ...(values.docker_swarm_node.trim() ? { swarm_node: values.docker_swarm_node.trim() } : {}),
   };
 }
 
 /** Form field name for a schema path: `ssh.port` → ssh_port, `probes.0.port` → probes. */
 export function formFieldOf(path: string): string {
   if (path.startsWith('ssh.')) return `ssh_${path.slice(4)}`;
+  if (path.startsWith('docker.')) return `docker_${path.slice(7)}`;
   if (path.startsWith('probes')) return 'probes';
   return path.split('.')[0];
 }
