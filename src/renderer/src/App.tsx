@@ -18,12 +18,16 @@ import { TokenScreen } from './components/TokenScreen';
 import { usePageStatus } from './components/page-status';
 import { ServicesView } from './components/ServicesView';
 import { ServiceDeployForm } from './components/ServiceDeployForm';
+import { EventsView } from './components/EventsView';
 
 // Health updates re-render the app when rows are sorted by state (the default); these parts do not
 // depend on health, so they are memoised and given stable callbacks.
 const StableHeader = memo(Header);
 const StableFilters = memo(Filters);
 const StableDetail = memo(NodeDetail);
+
+const VIEWS = ['nodes', 'services', 'events'] as const;
+type View = (typeof VIEWS)[number];
 
 type Dialog = { kind: 'add' } | { kind: 'edit'; docker?: boolean } | { kind: 'import'; source?: 'file' | 'tailscale' } | { kind: 'settings' } | { kind: 'command'; nodeIds: string[] } | { kind: 'deploy' } | null;
 
@@ -39,13 +43,14 @@ export function App() {
   const sort = useClusterStore((s) => s.sort);
   const selectedId = useClusterStore((s) => s.selectedId);
   const [dialog, setDialog] = useState<Dialog>(null);
-  // Nodes (the table) or Services (workloads on Swarm); the address keeps it, so a reload stays there.
-  const [view, setView] = useState<'nodes' | 'services'>(() => (new URLSearchParams(window.location.search).get('view') === 'services' ? 'services' : 'nodes'));
+  // Nodes (the table), Services (workloads on Swarm) or Events (the event log and the audit); the
+  // address keeps it, so a reload stays there.
+  const [view, setView] = useState<View>(() => VIEWS.find((v) => v === new URLSearchParams(window.location.search).get('view')) ?? 'nodes');
   const [servicesChanged, setServicesChanged] = useState(0);
-  const showView = useCallback((next: 'nodes' | 'services') => {
+  const showView = useCallback((next: View) => {
     setView(next);
     const params = new URLSearchParams(window.location.search);
-    if (next === 'services') params.set('view', 'services');
+    if (next !== 'nodes') params.set('view', next);
     else params.delete('view');
     const search = params.toString();
     window.history.replaceState(null, '', window.location.pathname + (search ? `?${search}` : '') + window.location.hash);
@@ -129,10 +134,13 @@ export function App() {
       <nav className="view-tabs" aria-label={t('header.views')}>
         <button aria-pressed={view === 'nodes'} onClick={() => showView('nodes')}>{t('header.nodes')}</button>
         <button aria-pressed={view === 'services'} onClick={() => showView('services')}>{t('header.services')}</button>
+        <button aria-pressed={view === 'events'} onClick={() => showView('events')}>{t('header.events')}</button>
       </nav>
       <DemoNotice />
       {!loaded ? (
         <main className="center">{t('common.loading')}</main>
+      ) : view === 'events' ? (
+        <EventsView />
       ) : view === 'services' ? (
         <ServicesView onDeploy={open.deploy} onEnableDocker={open.enableDocker} refreshKey={servicesChanged} />
       ) : order.length === 0 ? (
