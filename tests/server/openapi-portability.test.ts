@@ -53,6 +53,50 @@ describe('the OpenAPI document, read by other validators', () => {
     expect(bareBracketInClass('^tcp://[A-Za-z0-9_.:[\\]-]+$')).toBe(true); // the docker.host pattern before the fix
   });
 
+  it('writes patterns that mean the same without flags (issue 40, item 23): no Unicode property or code point escapes, which need the u flag', () => {
+    const patterns = collect(doc, 'pattern').filter(([, p]) => typeof p === 'string') as Array<[string, string, unknown]>;
+    const unflagged = [...new Set(patterns.flatMap(([at, pattern]) => {
+      try {
+        new RegExp(pattern);
+      } catch (error) {
+        return [`${at} ${pattern}: ${(error as Error).message}`];
+      }
+      return /\\[pPu]\{/.test(pattern) ? [`${at} ${pattern}: means something else without the u flag`] : [];
+    }))];
+    expect(unflagged).toEqual([]);
+    expect(/\\[pPu]\{/.test('^[^\\s\\p{Z}\\p{C}]+$')).toBe(true); // the hostname pattern before the fix
+  });
+
+  it('carries the rules it enforces (item 21): unique tags and roles, env names, a patch that changes something', async () => {
+    const schemas = JSON.stringify(doc);
+    const spec = (doc as { paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: Record<string, unknown> }> } }>> }).paths;
+    const body = (path: string, method: string) => JSON.stringify(spec[path][method].requestBody!.content['application/json'].schema);
+    expect(body('/cluster/nodes', 'post')).toContain('"uniqueItems":true');
+    const placement = collect(JSON.parse(body('/cluster/services', 'post')), 'roles').map(([, roles]) => roles as Record<string, unknown>);
+    expect(placement.length).toBeGreaterThan(0);
+    for (const roles of placement) expect(roles.uniqueItems).toBe(true);
+    // OpenAPI 3.0 has no propertyNames: the env names' rule is in the description, beside maxProperties.
+    const env = collect(JSON.parse(body('/cluster/services', 'post')), 'env').map(([, e]) => e as Record<string, unknown>);
+    expect(env.map((e) => [e.maxProperties, String(e.description).startsWith('Environment variables; each name matches ^[A-Za-z_][A-Za-z0-9_]*$')])).toEqual([[256, true]]);
+    expect(body('/cluster/services/{name}', 'patch')).toContain('"minProperties":1');
+    expect(schemas).toContain('a time in the future');
+    const patch = await service.call('PATCH', '/cluster/services/web', { body: {} });
+    expect(patch.status).toBe(422);
+    expect(patch.body.details).toEqual([{ field: '(root)', message: 'must name at least one field to change' }]);
+  });
+
+  it('refuses query values its document does not allow (item 22): booleans are true or false, integers are digits', async () => {
+    for (const query of ['include_nodes=0', 'include_nodes=1', 'include_nodes=yes', 'include_nodes=']) {
+      const answer = await service.call('GET', `/cluster/status?${query}`);
+      expect(answer.status, query).toBe(422);
+      expect(answer.body.details, query).toEqual([{ field: 'include_nodes', message: 'must be true or false' }]);
+    }
+    expect((await service.call('GET', '/cluster/status?include_nodes=TRUE')).status).toBe(200);
+    for (const query of ['after_seq=', 'after_seq=-1', 'after_seq=1.5', 'limit=0', 'limit=5001']) expect((await service.call('GET', `/cluster/events?${query}`)).status, query).toBe(422);
+    expect((await service.call('GET', '/cluster/events?after_seq=0&limit=5')).status).toBe(200);
+    expect((await service.call('GET', '/cluster/audit?limit=')).status).toBe(422);
+  });
+
   it('accepts an email address exactly when format: email does (ajv-formats), so nothing is stored that its own document rejects', async () => {
     const ajv = new Ajv2020({ strict: false });
     addFormats(ajv);

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { NodeIdParamsSchema } from '../../shared/schemas/api';
+import { NodeIdParamsSchema, queryInt } from '../../shared/schemas/api';
 import {
   AuditEntrySchema,
   CommandRequestDocumentedSchema,
@@ -38,7 +38,7 @@ export const sshRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, { core
   app.post('/cluster/suggest', { schema: { tags, summary: 'Rank healthy nodes with room for the given requirements', body: PlacementRequestSchema, response: { 200: PlacementResponseSchema } } }, async (request) =>
     core.suggest(request.body),
   );
-  app.get('/cluster/audit', { schema: { tags, summary: 'Audit log: who ran what, where', querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(5000).default(200) }), response: { 200: z.object({ entries: z.array(AuditEntrySchema) }) } } }, async (request) => ({
+  app.get('/cluster/audit', { schema: { tags, summary: 'Audit log: who ran what, where', querystring: z.strictObject({ limit: queryInt(1, 5000).default(200) }), response: { 200: z.object({ entries: z.array(AuditEntrySchema) }) } } }, async (request) => ({
     entries: core.ssh.audit.list(request.query.limit),
   }));
 };

@@ -99,7 +99,7 @@ export type AlertChannelType = AlertChannel['type'];
 
 /** The body of PUT /cluster/alerts: the DATA_DIR channels (environment channels are not edited here). */
 export const AlertChannelsUpdateSchema = z
-  .strictObject({ channels: z.array(AlertChannelSchema).max(50) })
+  .strictObject({ channels: z.array(AlertChannelSchema).max(50).describe('Every DATA_DIR channel; each id at most once (a second channel with an id is refused with 422)') })
   .superRefine((value, ctx) => {
     const seen = new Set<string>();
     value.channels.forEach((channel, i) => {

@@ -4,7 +4,18 @@ import { FieldErrorSchema } from './seed-format';
 
 // Request and response shapes shared by REST, the web bridge and MCP.
 // Sent as text in the query, documented as what it means: a boolean.
-const queryBool = z.stringbool({ error: 'must be true or false' }).meta({ type: 'boolean' });
+// Only true or false (any case): 0, 1, yes or an empty value is refused, as the document's boolean says.
+const queryBool = z.stringbool({ truthy: ['true'], falsy: ['false'], error: 'must be true or false' }).meta({ type: 'boolean' });
+/** A whole number in the query: digits only (an empty `?after_seq=` is refused, not read as 0). */
+export const queryInt = (min: number, max?: number) => {
+  const int = z.int({ error: 'must be a whole number' }).min(min, { error: `must be at least ${min}` });
+  return z
+    .string()
+    .regex(/^[0-9]{1,15}$/, { error: 'must be a whole number' })
+    .transform(Number)
+    .pipe(max === undefined ? int : int.max(max, { error: `must be at most ${max}` }))
+    .meta({ type: 'integer', minimum: min, ...(max === undefined ? {} : { maximum: max }), pattern: undefined });
+};
 
 /** The one error shape of every face; OpenAPI refers to it as components/schemas/Error. */
 export const ErrorResponseSchema = z
@@ -20,8 +31,8 @@ export const NodeListSchema = z.object({ nodes: z.array(NodeWithHealthSchema), c
 export type NodeList = z.infer<typeof NodeListSchema>;
 export const EventsQuerySchema = z.strictObject({
   node: z.string().max(200).optional(),
-  after_seq: z.coerce.number().int().min(0).optional(),
-  limit: z.coerce.number().int().min(1).max(5000).default(200),
+  after_seq: queryInt(0).optional(),
+  limit: queryInt(1, 5000).default(200),
 });
 export const HistoryQuerySchema = z.strictObject({ range: z.enum(['1h', '24h']).default('1h') });
 export const PauseRequestSchema = z.strictObject({ duration_s: z.number().positive().max(7 * 24 * 3600).optional() });

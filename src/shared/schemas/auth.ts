@@ -15,7 +15,7 @@ export const TokenCreateSchema = z.strictObject({
     .max(64, { error: 'must be at most 64 characters' })
     .regex(/^[A-Za-z0-9][A-Za-z0-9 _.@:-]*$/, { error: 'must be letters, digits, spaces and _ . @ : -' }),
   scope: TokenScopeSchema,
-  expires_at: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date and time' }).optional(),
+  expires_at: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date and time' }).describe('When the token stops working: a time in the future (a past one is refused with 422)').optional(),
 });
 export type TokenCreate = z.infer<typeof TokenCreateSchema>;
 

@@ -35,7 +35,8 @@ export const McpServiceNameArgsSchema = z.strictObject({ name: ServiceNameSchema
 export const McpScaleServiceArgsSchema = McpServiceNameArgsSchema.extend({ replicas: ServicePatchSchema.shape.replicas.unwrap().describe('Replicas wanted; Swarm starts or stops tasks') });
 export const McpUpdateServiceArgsSchema = McpServiceNameArgsSchema.extend(ServicePatchSchema.shape)
   .omit({ replicas: true })
-  .refine(({ name: _name, ...change }) => Object.keys(change).length > 0, { error: 'name at least one field to change' });
+  .refine(({ name: _name, ...change }) => Object.keys(change).length > 0, { error: 'must name at least one field to change' })
+  .meta({ minProperties: 2 }); // the name and one change
 export const McpServiceLogsArgsSchema = McpServiceNameArgsSchema.extend({
   tail: z.int({ error: 'must be a whole number of lines' }).min(1).max(10_000).default(100).describe('How many of the newest lines, all tasks together'),
 });

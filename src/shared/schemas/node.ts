@@ -28,7 +28,8 @@ export const TagSchema = z
 export const TagsSchema = z
   .array(TagSchema)
   .max(64, { error: 'at most 64 tags' })
-  .refine((tags) => new Set(tags).size === tags.length, { error: 'tags must be unique' });
+  .refine((tags) => new Set(tags).size === tags.length, { error: 'tags must be unique' })
+  .meta({ uniqueItems: true });
 
 export const IpAddressSchema = z.union([z.ipv4(), z.ipv6()], { error: requiredOr('must be an IPv4 or IPv6 address') });
 
@@ -65,7 +66,10 @@ const nodeFields = {
     .min(1, { error: 'must not be empty' })
     .max(253, { error: 'must be at most 253 characters' })
     // Spaces, separators and every "other" character (controls, bidi marks, zero-width, unassigned).
-    .regex(/^[^\s\p{Z}\p{C}]+$/u, { error: 'must not contain spaces, control, bidi or zero-width characters' }),
+    .regex(/^[^\s\p{Z}\p{C}]+$/u, { error: 'must not contain spaces, control, bidi or zero-width characters' })
+    // Unicode classes need the u flag, which a document's pattern cannot carry (read without it, \p{Z}
+    // means "p", "{", "Z", "}"): the document states the rule in words and the service enforces it.
+    .meta({ pattern: undefined, description: 'No spaces, separators or other Unicode "other" characters (controls, bidi marks, zero-width, unassigned)' }),
   /** The Tailscale IP, or a MagicDNS name (resolved when probed). No two nodes share one with the same SSH port. */
   tailscale_ip: NodeAddressSchema,
   role: NodeRoleSchema,

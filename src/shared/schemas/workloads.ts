@@ -41,8 +41,8 @@ export type Resources = z.infer<typeof ResourcesSchema>;
 
 /** Where tasks may run: nodes of any of `roles`, carrying every one of `tags` (our registry's, as Swarm labels). */
 export const PlacementSchema = z.strictObject({
-  roles: z.array(NodeRoleSchema).max(3).refine((r) => new Set(r).size === r.length, { error: 'roles must be unique' }).optional(),
-  tags: z.array(TagSchema).max(16, { error: 'at most 16 tags' }).refine((t) => new Set(t).size === t.length, { error: 'tags must be unique' }).optional(),
+  roles: z.array(NodeRoleSchema).max(3).refine((r) => new Set(r).size === r.length, { error: 'roles must be unique' }).meta({ uniqueItems: true }).optional(),
+  tags: z.array(TagSchema).max(16, { error: 'at most 16 tags' }).refine((t) => new Set(t).size === t.length, { error: 'tags must be unique' }).meta({ uniqueItems: true }).optional(),
 });
 export type Placement = z.infer<typeof PlacementSchema>;
 
@@ -57,7 +57,9 @@ export const PortSchema = z.strictObject({
 
 export const EnvSchema = z
   .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'must be a variable name (letters, digits, _)' }).max(256), z.string({ error: 'must be a string' }).max(32_768, { error: 'must be at most 32768 characters' }))
-  .refine((env) => Object.keys(env).length <= 256, { error: 'at most 256 variables' });
+  .refine((env) => Object.keys(env).length <= 256, { error: 'at most 256 variables' })
+  // The document carries both rules: OpenAPI 3.0 has no propertyNames, so the key rule is in words.
+  .meta({ maxProperties: 256, description: 'Environment variables; each name matches ^[A-Za-z_][A-Za-z0-9_]*$ (at most 256 characters), each value at most 32768 characters' });
 
 export const CommandSchema = z.array(z.string({ error: 'must be a string' }).max(8192, { error: 'must be at most 8192 characters' })).min(1, { error: 'must have at least the program' }).max(256, { error: 'at most 256 arguments' });
 
@@ -115,7 +117,8 @@ export const ServicePatchSchema = z
     placement: PlacementSchema.optional(),
     update: UpdatePolicySchema.optional(),
   })
-  .refine((p) => Object.keys(p).length > 0, { error: 'name at least one field to change' });
+  .refine((p) => Object.keys(p).length > 0, { error: 'must name at least one field to change' })
+  .meta({ minProperties: 1 });
 export type ServicePatch = z.output<typeof ServicePatchSchema>;
 
 export const JobSpecSchema = z.strictObject({
