@@ -85,6 +85,23 @@ describe('the OpenAPI document, read by other validators', () => {
     expect(patch.body.details).toEqual([{ field: '(root)', message: 'must name at least one field to change' }]);
   });
 
+  it('links each create to the read, update and delete of what it made (item 24), every operation named', () => {
+    const paths = (doc as { paths: Record<string, Record<string, { operationId?: string; responses: Record<string, { links?: Record<string, { operationId: string; parameters: Record<string, string> }> }> }>> }).paths;
+    const ids = Object.values(paths).flatMap((ops) => Object.values(ops).map((op) => op.operationId));
+    expect(ids.every(Boolean)).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    const links = (path: string) => Object.values(paths[path].post.responses['201'].links ?? {}).map((l) => [l.operationId, l.parameters]);
+    expect(links('/cluster/nodes')).toEqual(
+      expect.arrayContaining([
+        ['getClusterNodesById', { id: '$response.body#/id' }],
+        ['putClusterNodesById', { id: '$response.body#/id' }],
+        ['deleteClusterNodesById', { id: '$response.body#/id' }],
+      ]),
+    );
+    for (const link of Object.values(paths).flatMap((ops) => Object.values(ops).flatMap((op) => Object.values(op.responses).flatMap((r) => Object.values(r.links ?? {}))))) expect(ids).toContain(link.operationId);
+    expect(links('/cluster/services').map(([id]) => id)).toEqual(expect.arrayContaining(['getClusterServicesByName', 'deleteClusterServicesByName']));
+  });
+
   it('refuses query values its document does not allow (item 22): booleans are true or false, integers are digits', async () => {
     for (const query of ['include_nodes=0', 'include_nodes=1', 'include_nodes=yes', 'include_nodes=']) {
       const answer = await service.call('GET', `/cluster/status?${query}`);

@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import { jsonSchemaTransformObject } from 'fastify-type-provider-zod';
-import { documentRoute } from './openapi-document';
+import { addOperationLinks, documentRoute } from './openapi-document';
 
 type RouteShape = Pick<RouteOptions, 'method' | 'url' | 'schema'>;
 
@@ -47,6 +47,7 @@ export function lazyOpenApi(app: FastifyInstance, options: OpenApiOptions): () =
     });
     await doc.ready();
     const result = doc.swagger() as unknown as Record<string, unknown>;
+    addOperationLinks(result as Parameters<typeof addOperationLinks>[0]);
     await doc.close();
     return result;
   };

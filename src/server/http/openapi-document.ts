@@ -71,3 +71,43 @@ export function documentRoute(isPublicRoute: (method: string, url: string) => bo
 
 /** A documented HTML page (the docs themselves). */
 export const htmlPage = (summary: string) => ({ tags: ['meta'], summary, response: { 200: { description: 'An HTML page', content: { 'text/html': { schema: z.string() } } } } });
+
+type Operation = { operationId?: string; responses?: Record<string, { content?: Record<string, { schema?: { properties?: Record<string, unknown> } }>; links?: Record<string, unknown> }> };
+type Paths = Record<string, Record<string, Operation>>;
+
+/** `get /cluster/nodes/{id}` → getClusterNodesById: a stable name for client generators and links. */
+export function operationIdFor(method: string, path: string): string {
+  const words = path
+    .split('/')
+    .filter(Boolean)
+    .map((part) => (part.startsWith('{') ? `By_${part.slice(1, -1)}` : part))
+    .flatMap((part) => part.split(/[^A-Za-z0-9]+/))
+    .filter(Boolean);
+  return method.toLowerCase() + words.map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+}
+
+/**
+ * Every operation gets an operationId, and each create (a POST answering 201 whose body names the
+ * new item) links to the read, update and delete of that item, so a client generator or a stateful
+ * fuzzer can follow from one request to the next.
+ */
+export function addOperationLinks(document: { paths?: Paths }): void {
+  const paths = document.paths ?? {};
+  for (const [path, operations] of Object.entries(paths)) {
+    for (const [method, operation] of Object.entries(operations)) operation.operationId ??= operationIdFor(method, path);
+  }
+  for (const [path, operations] of Object.entries(paths)) {
+    const created = operations.post?.responses?.['201'];
+    if (!created) continue;
+    const body = created.content?.['application/json']?.schema?.properties ?? {};
+    for (const [itemPath, itemOperations] of Object.entries(paths)) {
+      const param = new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/\\{([A-Za-z_]+)\\}$`).exec(itemPath)?.[1];
+      if (!param || !(param in body)) continue;
+      for (const [method, operation] of Object.entries(itemOperations)) {
+        if (!['get', 'put', 'patch', 'delete'].includes(method)) continue;
+        created.links ??= {};
+        created.links[operation.operationId!] = { operationId: operation.operationId, parameters: { [param]: `$response.body#/${param}` }, description: `${method.toUpperCase()} ${itemPath} of the item just created` };
+      }
+    }
+  }
+}
