@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { lastJsonLine, spawnBundled, spawnTs } from './bench/child';
+import { benchHost, benchPort } from './bench/bench-addresses';
 import { httpReadyMs, stdioReadyMs } from './bench/startup';
 import { createNodesOneByOne } from './bench/create-bench';
 import { stalledBridgeClient } from './bench/stalled-bridge';
@@ -75,11 +76,11 @@ async function startupBench(): Promise<void> {
   const dataDir = (i: number) => path.join(os.tmpdir(), `mco-bench-startup-${process.pid}-${i}`);
   const env = (i: number, cold = false) => ({ DATA_DIR: dataDir(i), HEALTH_CHECK_INTERVAL: '3600', MCO_CODE_CACHE_DIR: cacheDir, ...(cold ? { NODE_DISABLE_COMPILE_CACHE: '1' } : {}) });
   const mcp = ['bin/mcp-orchestrator.mjs', 'mcp'];
-  const host = '127.58.0.9';
+  const host = benchHost(0, 9);
   const serveArgs = (port: number) => ['bin/mcp-orchestrator.mjs', 'serve', '--host', host, '--port', String(port)];
   // The user's first start of each command, stopped as a session ends.
   await stdioReadyMs(process.execPath, mcp, env(4 * runs), true);
-  await httpReadyMs(process.execPath, serveArgs(18_499), host, 18_499, '/health', env(4 * runs + 1), true);
+  await httpReadyMs(process.execPath, serveArgs(benchPort(0)), host, benchPort(0), '/health', env(4 * runs + 1), true);
 
   const ours: number[] = [];
   const oursCold: number[] = [];
@@ -98,7 +99,7 @@ async function startupBench(): Promise<void> {
   const bare: number[] = [];
   const bareServer = (port: number) => `require('node:http').createServer((q, r) => r.end('ok')).listen(${port}, '${host}')`;
   for (let i = 0; i < runs; i++) {
-    const port = 18_500 + i;
+    const port = benchPort(1 + i);
     serve.push(await httpReadyMs(process.execPath, serveArgs(port), host, port, '/health', env(2 * runs + i)));
     bare.push(await httpReadyMs(process.execPath, ['-e', bareServer(port + 100)], host, port + 100, '/'));
     serveCold.push(await httpReadyMs(process.execPath, serveArgs(port + 200), host, port + 200, '/health', env(3 * runs + i, true)));

@@ -6,10 +6,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { Pool } from 'undici';
 import { watchHealth } from './health-watch';
+import { benchHost, benchPort } from './bench-addresses';
 
 export async function createNodesOneByOne(count: number, track: (child: ChildProcess) => void): Promise<{ last_thousand_per_s: number; health_max_ms: number; health_checks: number }> {
-  const host = '127.58.0.10';
-  const port = 18_600;
+  const host = benchHost(0, 10);
+  const port = benchPort(101);
   const token = 'bench-create-token-0123456789';
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mco-bench-create-'));
   const child = spawn(process.execPath, ['bin/mcp-orchestrator.mjs', 'serve', '--host', host, '--port', String(port), '--data-dir', dataDir, '--health-check-interval', '3600'], { env: { ...process.env, API_TOKEN: token }, stdio: ['ignore', 'pipe', 'inherit'] });

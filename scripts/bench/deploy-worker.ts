@@ -2,6 +2,7 @@
 // it, against `docker service create -d` on the manager's own socket, each until 3 tasks run (read the
 // same way for both: `docker service ps`). Interleaved rounds, medians. Needs root (the lab).
 import { execFileSync } from 'node:child_process';
+import { benchHost } from './bench-addresses';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,7 +13,7 @@ import { ServiceSpecSchema } from '../../src/shared/schemas/workloads';
 
 const rounds = Number(process.argv[2] ?? 3);
 const IMAGE = 'mco/busybox:lab';
-const IP = (i: number) => `127.58.1.${i}`;
+const IP = (i: number) => benchHost(1, i);
 const labDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mco-bench-lab-'));
 const lab = (cmd: 'up' | 'down') => execFileSync('bash', ['scripts/docker-lab.sh', cmd, labDir, '3', 'mcobench'], { encoding: 'utf8', timeout: 120_000 });
 const sockets = lab('up').trim().split('\n');

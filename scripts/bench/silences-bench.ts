@@ -2,6 +2,7 @@
 // minutes in JavaScript, evaluated here, and /health while a service reads 1,000 hostile silences
 // from a peer (a loopback stand-in for Alertmanager's GET /api/v2/silences).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { benchHost, benchPort } from './bench-addresses';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -28,13 +29,13 @@ export async function silencesBench(track: (child: ChildProcess) => void): Promi
   // The first answer is empty: the warm-up read below loads the service's HTTP client, and compiles nothing.
   let served = 0;
   const peer = http.createServer((_req, res) => res.end(served++ === 0 ? '[]' : JSON.stringify(list)));
-  await new Promise<void>((resolve) => peer.listen(0, '127.58.1.10', resolve));
-  const host = '127.58.1.11';
-  const port = 18_601;
+  await new Promise<void>((resolve) => peer.listen(0, benchHost(1, 10), resolve));
+  const host = benchHost(1, 11);
+  const port = benchPort(102);
   const token = 'bench-silences-token-0123456789';
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mco-bench-silences-'));
   const child = spawn(process.execPath, ['bin/mcp-orchestrator.mjs', 'serve', '--host', host, '--port', String(port), '--data-dir', dataDir, '--health-check-interval', '3600'], {
-    env: { ...process.env, API_TOKEN: token, ALERTMANAGER_URL: `http://127.58.1.10:${(peer.address() as AddressInfo).port}` },
+    env: { ...process.env, API_TOKEN: token, ALERTMANAGER_URL: `http://${benchHost(1, 10)}:${(peer.address() as AddressInfo).port}` },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   track(child);
@@ -48,7 +49,7 @@ export async function silencesBench(track: (child: ChildProcess) => void): Promi
   const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   const api = new Pool(origin, { connections: 1 });
   const health = new Pool(origin, { connections: 1 });
-  await (await api.request({ path: '/cluster/nodes', method: 'POST', headers: auth, body: JSON.stringify({ id: 'db-01', hostname: 'db-01', tailscale_ip: '127.58.1.12', role: 'worker', cpu_cores: 1, memory_gb: 1 }) })).body.dump();
+  await (await api.request({ path: '/cluster/nodes', method: 'POST', headers: auth, body: JSON.stringify({ id: 'db-01', hostname: 'db-01', tailscale_ip: benchHost(1, 12), role: 'worker', cpu_cores: 1, memory_gb: 1 }) })).body.dump();
   // One read first: the service's first request to a peer loads its HTTP client (undici), which is not what is measured.
   await (await api.request({ path: '/cluster/nodes/db-01/silences', method: 'GET', headers: auth })).body.dump();
   const watch = watchHealth(health);

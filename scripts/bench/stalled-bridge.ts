@@ -3,14 +3,15 @@
 // finding 5: it grew 680 MB before the per-client send buffer was bounded). Peaks against peaks, since
 // the sweeps alone swing RSS by some 50 MB between garbage collections.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { benchHost, benchPort } from './bench-addresses';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
 
 export async function stalledBridgeClient(seconds: number, track: (child: ChildProcess) => void): Promise<{ idle_growth_mb: number; reading_growth_mb: number; before_mb: number; reading_peak_mb: number; peak_mb: number; cut_off_after_s: number | null }> {
-  const host = '127.58.0.11';
-  const port = 18_700;
+  const host = benchHost(0, 11);
+  const port = benchPort(201);
   const token = 'bench-bridge-token-0123456789';
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mco-bench-bridge-'));
   // Nothing listens on 127.73.x.y port 9: every probe is refused at once, and every sweep pushes all 5,000.
