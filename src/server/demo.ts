@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import type { ServiceConfig } from '../shared/schemas/config';
 import { OrchestratorError } from '../shared/errors';
@@ -30,8 +31,21 @@ function takenError(error: unknown): unknown {
   );
 }
 
+/** Refuses at once when the service's port is held, before anything is simulated or imported. */
+async function portFree(host: string, port: number): Promise<void> {
+  if (port === 0) return;
+  const probe = net.createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', (error: NodeJS.ErrnoException) => reject(takenError(Object.assign(error, { address: host, port }))));
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
+}
+
 /** `npm run demo`: simulate data/nodes.json on loopback and start the desktop app (or --headless) on it. */
 export async function runDemo(config: ServiceConfig, args: string[], pinned: PinnedSources = {}, electron: ElectronLookupOptions = {}): Promise<void> {
+  const lookup = args.includes('--headless') ? null : await ensureElectron(electron);
+  // Headless, the demo serves on PORT: a taken one stops it now, not after importing the fleet.
+  if (!lookup?.binary) await portFree(config.HOST, config.PORT);
   const sourceFile = config.NODES_FILE_PATH ?? path.join(PACKAGE_ROOT, 'data/nodes.json');
   const dataDir = config.DATA_DIR ?? `${defaultDataDir()}-demo`;
   const { document, loopback } = await loadDemoFleet(sourceFile, config.DEMO_LOOPBACK === 'auto' ? undefined : config.DEMO_LOOPBACK);
@@ -58,7 +72,6 @@ export async function runDemo(config: ServiceConfig, args: string[], pinned: Pin
     NODES_FILE_PATH: nodesFile,
     HEALTH_CHECK_INTERVAL: pinned.interval_s ? config.HEALTH_CHECK_INTERVAL : 5,
   };
-  const lookup = args.includes('--headless') ? null : await ensureElectron(electron);
   if (!lookup?.binary) {
     if (lookup) console.log(`No desktop app: ${lookup.reason}. Starting the headless service and web UI instead.`);
     // The demo sweeps every 5 s unless an interval was given.

@@ -73,8 +73,12 @@ describe('a second demo (item 2)', () => {
       expect(lines[0]).toMatch(new RegExp(`^error: 127\\.66\\.0\\.\\d+:\\d+ is taken by the demo already running \\(pid ${first.child.pid}, data dir ${firstDir.replaceAll('.', '\\.')}, ${url.replaceAll('.', '\\.')}\\)`));
 
       const port = new URL(url).port;
-      const samePort = spawnDemo({ DATA_DIR: tempDir(), NODES_FILE_PATH: demoNodesFileOn(67), PORT: port });
+      const samePortDir = tempDir();
+      const samePort = spawnDemo({ DATA_DIR: samePortDir, NODES_FILE_PATH: demoNodesFileOn(67), PORT: port });
       expect(await samePort.exited).not.toBe(0);
+      // At once: nothing simulated, nothing imported into its data dir (issue 40, item 19).
+      expect(samePort.output()).not.toContain('Simulating');
+      expect(fs.existsSync(path.join(samePortDir, 'nodes.json'))).toBe(false);
       expect(samePort.output()).toMatch(new RegExp(`^error: 127\\.0\\.0\\.1:${port} is taken by the demo already running \\(pid ${first.child.pid}, data dir ${firstDir.replaceAll('.', '\\.')}`, 'm'));
       expect(samePort.output().trim().split('\n').filter((l) => l.startsWith('error:'))).toHaveLength(1);
       expect((await caller(url)('GET', '/health', { token: null })).status).toBe(200); // the first one is unharmed
