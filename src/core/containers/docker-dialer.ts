@@ -56,7 +56,7 @@ export function sshDockerAgent(pool: SshConnectionPool, node: Node): http.Agent 
  * status, so the end of the stream waits for the exit code: a failed dial-stdio (docker missing,
  * socket refused, daemon down) becomes an error carrying its stderr, not a bare "socket hang up".
  */
-class DialStdioSocket extends Duplex {
+export class DialStdioSocket extends Duplex {
   #stderr = '';
   #ended = false;
   #exitCode: number | null | undefined = undefined;
@@ -106,10 +106,17 @@ class DialStdioSocket extends Duplex {
     this.channel.close();
     callback(error);
   }
-  /** 'timeout' after `ms` without traffic, as net.Socket does (0 turns it off). */
+  /**
+   * 'timeout' after `ms` without traffic, as net.Socket does: 0 turns it off and takes the given
+   * listener away again. The HTTP client sets one per request and clears it with (0, listener); adding
+   * it then too left one more listener on a kept channel for every call.
+   */
   setTimeout(ms: number, onTimeout?: () => void): this {
     this.timeout = ms;
-    if (onTimeout) this.once('timeout', onTimeout);
+    if (onTimeout) {
+      if (ms === 0) this.removeListener('timeout', onTimeout);
+      else this.once('timeout', onTimeout);
+    }
     this.#arm();
     return this;
   }
