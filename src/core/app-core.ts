@@ -19,6 +19,7 @@ import type { SshAuthOptions } from './ssh/ssh-connection-pool';
 import { AlertService, type AlertServiceOptions } from './alerts/alert-service';
 import { PrometheusMetrics } from './metrics/prometheus-metrics';
 import { checkNode } from './prober/check-node';
+import { setProbeUserAgent } from './prober/http-probe';
 import { installLastResortHandlers } from './util/last-resort';
 import { ContainerService } from './containers/container-service';
 import { SwarmService } from './containers/swarm-service';
@@ -51,6 +52,8 @@ export interface CoreOptions {
   alerts?: Pick<AlertServiceOptions, 'envWebhookUrls' | 'envAlertmanagerUrls' | 'instance' | 'webUrl' | 'groupWindowMs' | 'delivery' | 'sender'>;
   /** SWARM_FAILOVER from the environment. */
   failover?: { enabledFromEnv?: boolean };
+  /** This build's version: HTTP probes say `mcp-cloud-orchestrator/<version> (<instance>)`. */
+  version?: string;
 }
 
 /** The services every face (Electron IPC, REST, MCP) is a thin layer over. */
@@ -113,6 +116,7 @@ export function createCore(options: CoreOptions): Core {
     }
     const settings = new SettingsStore({ dataDir, storeFactory: options.storeFactory ?? confStoreFactory, base: options.settings, pinned: options.settingSources, onRecovery });
     const instance = options.alerts?.instance ?? os.hostname();
+    setProbeUserAgent(options.version ?? 'dev', instance);
     const metrics = new PrometheusMetrics(instance);
     const monitor = new ClusterMonitor({ registry, settings: settings.effective, eventLog, checker: metrics.timed(checkNode), persistSettings: (before, after) => settings.saveChanges(before, after) });
     const nodesFile = syncMode ? new NodesFileSync({ file: options.nodesFilePath!, registry, log, logEvent: (event) => monitor.logEvent(event) }) : null;

@@ -105,6 +105,7 @@ async function main(): Promise<void> {
         nodesFilePath: process.env.NODES_FILE_PATH,
         nodesFileMode: process.env.NODES_FILE_MODE === 'sync' ? 'sync' : 'import',
         demoNodesFile: paths.demoNodesFile,
+        version: app.getVersion(),
         ssh: {
           passphraseFor: cachedPassphrases({ sealed: (keyPath) => secrets.get(keyPath), decrypt: (sealed) => safeStorage.decryptString(sealed), available: () => safeStorage.isEncryptionAvailable() }),
         },

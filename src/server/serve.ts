@@ -38,6 +38,7 @@ export async function startService(config: ServiceConfig, log: (line: string) =>
     ssh: sshOptionsFrom(config),
     alerts: { ...alertOptionsFrom(config), webUrl: () => config.PUBLIC_URL ?? listening },
     failover: failoverOptionsFrom(config),
+    version: VERSION,
   });
   try {
     const { token, source: tokenSource } = loadOrCreateApiToken(core.dataDir, config.API_TOKEN);

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ChildProcess } from 'node:child_process';
@@ -27,11 +28,16 @@ interface Notification {
 /** One health endpoint per monitor, so each monitor's view of the node can be switched on its own. */
 async function startEndpoint(host: string) {
   let up = true;
-  const server = http.createServer((_req, res) => void (up ? res.writeHead(200).end('ok') : res.writeHead(503).end('down')));
+  const agents = new Set<string>();
+  const server = http.createServer((req, res) => {
+    agents.add(req.headers['user-agent'] ?? '');
+    void (up ? res.writeHead(200).end('ok') : res.writeHead(503).end('down'));
+  });
   await new Promise<void>((resolve) => server.listen(0, host, resolve));
   return {
     port: (server.address() as AddressInfo).port,
     set: (next: 'up' | 'down') => void (up = next === 'up'),
+    agents,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
@@ -89,6 +95,12 @@ describe.skipIf(alertmanagerMissing)('two unpeered monitors whose recoveries dif
     await Promise.all(peers?.map((p) => p.kill()) ?? []);
     await sink?.close();
     await Promise.all(endpoints.map((e) => e.close()));
+  });
+
+  it('probe as themselves: a node\'s logs name the monitor (issue 42, item 1)', () => {
+    const { version } = JSON.parse(fs.readFileSync('package.json', 'utf8')) as { version: string };
+    expect([...endpoints[0].agents]).toEqual([`mcp-cloud-orchestrator/${version} (monitor-1)`]);
+    expect([...endpoints[1].agents]).toEqual([`mcp-cloud-orchestrator/${version} (monitor-2)`]);
   });
 
   it('give one firing and one resolved notification, while the slower one still resends', async () => {

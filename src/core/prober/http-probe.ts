@@ -16,6 +16,13 @@ export async function probeAgent(): Promise<Agent> {
   return sharedAgent;
 }
 
+/** What HTTP probes say they are, so a node's logs name the monitor that probed (set once by the core). */
+let userAgent = 'mcp-cloud-orchestrator';
+export function setProbeUserAgent(version: string, instance: string): void {
+  // Header-safe: the instance is a host-like name, but anything else is dropped rather than sent.
+  userAgent = `mcp-cloud-orchestrator/${version.replace(/[^\w.+-]/g, '')} (${instance.replace(/[^\w.@:-]/g, '')})`;
+}
+
 export function httpProbeUrl(probe: HttpProbe, host: string): string {
   if (probe.url) return probe.url;
   const port = probe.port ?? (probe.scheme === 'https' ? 443 : 80);
@@ -54,7 +61,7 @@ export async function httpCheck(
       // The abort deadline is the real limit; undici's own timers only back it up.
       headersTimeout: timeoutMs + 1000,
       bodyTimeout: timeoutMs + 1000,
-      headers: { 'user-agent': 'mcp-cloud-orchestrator-probe', accept: '*/*' },
+      headers: { 'user-agent': userAgent, accept: '*/*' },
     });
     phase = 'body';
     let received = 0;
