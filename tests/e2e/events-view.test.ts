@@ -56,6 +56,10 @@ describe.skipIf(chromiumMissing)('the Events view', () => {
     await expect.poll(() => view.locator('tbody tr').count(), { timeout: 10_000 }).toBeGreaterThan(1);
     expect(await page.getByRole('button', { name: '이벤트', exact: true }).getAttribute('aria-pressed')).toBe('true');
     expect(await view.locator('select').first().locator('option').allTextContents()).toContain('상태 변화');
+    // The reasons too, by their codes (the service writes them in English).
+    const texts = await view.locator('tbody td:nth-child(4)').allTextContents();
+    expect(texts).toEqual(expect.arrayContaining([expect.stringMatching(/^알 수 없음 → 장애: tcp:\/\/127\.103\.0\.1:9이\(가\) 연결을 거부함$/)]));
+    expect(texts.join('\n')).not.toMatch(/connection refused|first check passed/);
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
     await page.screenshot({ path: screenshotPath('events-view-ko-390') });
     await page.close();

@@ -62,6 +62,15 @@ const spans = (measured30dMs: number): Pick<Uptime, 'h24_span_s' | 'd7_span_s' |
 });
 const ratio = ({ up, down }: { up: number; down: number }): number | null => (up + down === 0 ? null : Math.round((up / (up + down)) * 10_000) / 10_000);
 
+/** Why a node changed state, in words and as a code (with the failing probe's target) for other languages. */
+function transitionReason(result: NodeCheckResult, from: string): Pick<HealthEvent, 'reason' | 'reason_code' | 'reason_params'> {
+  if (result.ok) return from === 'unknown' ? { reason: 'first check passed', reason_code: 'first_check_passed' } : { reason: 'checks pass again', reason_code: 'checks_pass_again' };
+  const failed = result.probes.find((p) => !p.ok);
+  const params: Record<string, string | number> = { target: failed?.target ?? '' };
+  if (failed?.status_code !== undefined) params.status = failed.status_code;
+  return { reason: result.error ?? 'check failed', ...(result.reason ? { reason_code: result.reason, reason_params: params } : {}) };
+}
+
 /** Minimum number of previously healthy nodes before a mass failure is blamed on the monitor itself. */
 const OFFLINE_GUARD_MIN_NODES = 3;
 
@@ -347,7 +356,7 @@ export class ClusterMonitor {
       runtime.record = record;
       if (listened) deltas.push({ id: node.id, health: this.healthOf(node.id) });
       if (transition) {
-        this.#log({ node: node.id, kind: 'transition', from: transition.from, to: transition.to, reason: result.ok ? (transition.from === 'unknown' ? 'first check passed' : 'checks pass again') : (result.error ?? 'check failed') });
+        this.#log({ node: node.id, kind: 'transition', from: transition.from, to: transition.to, ...transitionReason(result, transition.from) });
       }
     }
     if (deltas.length > 0) this.events.emit('health', deltas);
@@ -360,7 +369,7 @@ export class ClusterMonitor {
     if (this.#offline) {
       if (anyOk) {
         this.#offline = false;
-        this.#log({ node: null, kind: 'monitor_online', from: 'offline', to: 'online', reason: 'checks succeed again; monitoring resumed' });
+        this.#log({ node: null, kind: 'monitor_online', from: 'offline', to: 'online', reason: 'checks succeed again; monitoring resumed', reason_code: 'monitor_resumed' });
       }
       return;
     }
@@ -374,6 +383,8 @@ export class ClusterMonitor {
         from: 'online',
         to: 'offline',
         reason: `${failed} of ${wasHealthy.length} healthy nodes failed in one sweep; this machine is probably offline, so no node was marked down`,
+        reason_code: 'monitor_offline_guard',
+        reason_params: { failed, healthy: wasHealthy.length },
       });
     }
   }
@@ -392,7 +403,7 @@ export class ClusterMonitor {
     const runtime = this.#nodes.get(node.id) ?? this.#track(node);
     const from = runtime.record.settled;
     runtime.record = initialRecord(node.maintenance ? 'maintenance' : 'unknown');
-    this.#log({ node: node.id, kind: 'transition', from, to: runtime.record.state, reason: node.maintenance ? 'maintenance started' : 'maintenance ended' });
+    this.#log({ node: node.id, kind: 'transition', from, to: runtime.record.state, reason: node.maintenance ? 'maintenance started' : 'maintenance ended', reason_code: node.maintenance ? 'maintenance_started' : 'maintenance_ended' });
     this.events.emit('health', [{ id: node.id, health: this.healthOf(node.id) }]);
   }
 

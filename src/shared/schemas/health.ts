@@ -87,6 +87,9 @@ export const HealthEventSchema = z.object({
   from: z.string().nullable(),
   to: z.string().nullable(),
   reason: z.string(),
+  /** What `reason` says, as a stable code a window in another language translates by (a probe's reason code, `first_check_passed`, …). */
+  reason_code: z.string().max(64).optional(),
+  reason_params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
   at: z.string(),
 });
 export type HealthEvent = z.infer<typeof HealthEventSchema>;

@@ -5,6 +5,7 @@ import type { AuditEntry } from '../../../shared/schemas/ssh';
 import { useClusterStore } from '../store/cluster-store';
 import { formatDateTime, formatWhen } from '../i18n/format';
 import { stateLabel } from '../i18n/enum-labels';
+import { eventReason } from '../i18n/event-reason';
 import type { HealthState } from '../../../shared/schemas/node';
 
 const KINDS = [...HealthEventSchema.shape.kind.options, 'audit'] as const;
@@ -59,7 +60,7 @@ export function EventsView() {
         at: e.at,
         kind: e.kind,
         nodes: e.node ? [e.node] : [],
-        text: e.kind === 'transition' ? t('events.transitionLine', { from: label(e.from), to: label(e.to), reason: e.reason }) : e.reason,
+        text: e.kind === 'transition' ? t('events.transitionLine', { from: label(e.from), to: label(e.to), reason: eventReason(e) }) : eventReason(e),
       })),
       ...audit.map((a, i) => ({ key: `a${i}-${a.at}`, at: a.at, kind: 'audit' as const, nodes: a.nodes, text: t('events.auditLine', { actor: a.actor, action: a.action, detail: a.detail, outcome: a.outcome }) })),
     ];

@@ -11,6 +11,7 @@ import { NodeSshPanel } from './NodeSshPanel';
 import { ContainersPanel } from './ContainersPanel';
 import { NodeSilences } from './NodeSilences';
 import { Ago } from './Ago';
+import { eventReason } from '../i18n/event-reason';
 import { useNow } from '../store/clock';
 import { HeartbeatStrip } from './HeartbeatStrip';
 import { stateColor } from './state-colors';
@@ -184,7 +185,7 @@ export function NodeDetail({ onEdit, onRun }: { onEdit(): void; onRun(ids: strin
         {events.length === 0 && <li className="muted">{t('detail.noEvents')}</li>}
         {events.map((e) => (
           <li key={e.seq}>
-            <time dateTime={e.at}>{formatDateTime(e.at)}</time> {stateName(e.from)} → <strong>{stateName(e.to)}</strong> <span className="muted">{e.reason}</span>
+            <time dateTime={e.at}>{formatDateTime(e.at)}</time> {stateName(e.from)} → <strong>{stateName(e.to)}</strong> <span className="muted">{eventReason(e)}</span>
           </li>
         ))}
       </ol>
