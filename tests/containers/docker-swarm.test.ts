@@ -158,7 +158,7 @@ describe.skipIf(dockerLabMissing || sshdMissing)('containers and failover on Doc
     expect(await service.call('GET', '/cluster/nodes/plain/containers')).toMatchObject({ status: 409, body: { details: [{ field: 'docker.enabled' }] } });
     expect(await service.call('GET', '/cluster/nodes/w1/containers/no-such-container/stats')).toMatchObject({ status: 404, body: { details: [{ field: 'docker', message: 'not found' }] } });
     expect(await service.call('GET', '/cluster/nodes/nobody/containers')).toMatchObject({ status: 404 });
-    expect((await service.call('PUT', '/cluster/nodes/w1', { body: { docker: { enabled: 'yes' } } })).body.details).toEqual([{ field: 'docker.enabled', message: 'must be true or false' }]);
+    expect((await service.call('PUT', '/cluster/nodes/w1', { body: { docker: { enabled: 'yes' } } })).body.details).toEqual([{ field: 'docker.enabled', message: 'must be true or false', code: 'type_boolean', params: { expected: 'boolean' } }]);
   });
 
   labIt('shows the swarm from its manager, matched to our nodes', async () => {

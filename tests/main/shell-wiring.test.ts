@@ -40,7 +40,7 @@ describe('main process wiring (stand-in Electron API)', () => {
     // Every IPC entry point checks its sender; electron-store's own unchecked one is removed.
     expect(step('ipc-listeners')).toEqual({});
     expect(step('create')).toMatchObject({ ok: true, result: { id: 'stub-1' } });
-    expect(step('invalid')).toMatchObject({ ok: false, error: { error: 'validation_error', details: expect.arrayContaining([{ field: 'hostname', message: 'is required' }]) } });
+    expect(step('invalid')).toMatchObject({ ok: false, error: { error: 'validation_error', details: expect.arrayContaining([{ field: 'hostname', message: 'is required', code: 'required' }]) } });
     expect(step('foreign')).toMatchObject({ ok: false, error: { error: 'forbidden' } });
     expect(step('shell')).toMatchObject({ ok: true, result: { command_policy: 'ask', serve_rest_api: false } });
     // The stand-in's safeStorage is Linux without a keyring (basic_text): storing is refused, with why.

@@ -17,7 +17,7 @@ describe('failover settings', () => {
     let core = open(dir);
     expect(core.failover.state()).toEqual({ enabled: false, max_drained_nodes: 1, max_drained_share: 0.3, drain_maintenance: true, drained_by_us: [], last_action: null });
     expect(() => core.failover.update({ max_drained_share: 2 })).toThrow(expect.objectContaining({ details: [{ field: 'max_drained_share', message: 'must be between 0 and 1' }] }));
-    expect(() => core.failover.update({ surprise: true })).toThrow(expect.objectContaining({ details: [{ field: 'surprise', message: 'is not a known field' }] }));
+    expect(() => core.failover.update({ surprise: true })).toThrow(expect.objectContaining({ details: [{ field: 'surprise', message: 'is not a known field', code: 'unknown_field' }] }));
     core.failover.update({ enabled: true, max_drained_nodes: 2 });
     await core.close();
     expect(JSON.parse(fs.readFileSync(path.join(dir, 'failover.json'), 'utf8')).settings).toMatchObject({ enabled: true, max_drained_nodes: 2 });
