@@ -62,6 +62,11 @@ describe.skipIf(chromiumMissing)('the Events view', () => {
     expect(texts.join('\n')).not.toMatch(/connection refused|first check passed/);
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
     await page.screenshot({ path: screenshotPath('events-view-ko-390') });
+    // A node's last error, in the detail and the row's tooltip, by its code too.
+    await page.getByRole('button', { name: '노드', exact: true }).click();
+    await page.locator('[data-node-id="down-1"]').click();
+    expect(await page.locator('aside.detail p.error').first().textContent()).toBe('tcp://127.103.0.1:9이(가) 연결을 거부함');
+    expect(await page.locator('[data-node-id="down-1"] .c-state').getAttribute('title')).toBe('tcp://127.103.0.1:9이(가) 연결을 거부함');
     await page.close();
   });
 });

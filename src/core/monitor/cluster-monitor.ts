@@ -62,13 +62,18 @@ const spans = (measured30dMs: number): Pick<Uptime, 'h24_span_s' | 'd7_span_s' |
 });
 const ratio = ({ up, down }: { up: number; down: number }): number | null => (up + down === 0 ? null : Math.round((up / (up + down)) * 10_000) / 10_000);
 
+/** The failing probe's reason code and target beside the error text (null while the last check passed). */
+function errorCode(last: NodeCheckResult | null | undefined): Pick<NodeHealth, 'error_code' | 'error_params'> {
+  if (!last || last.ok || !last.reason) return {};
+  const failed = last.probes.find((p) => !p.ok);
+  return { error_code: last.reason, error_params: { target: failed?.target ?? '', ...(failed?.status_code !== undefined ? { status: failed.status_code } : {}) } };
+}
+
 /** Why a node changed state, in words and as a code (with the failing probe's target) for other languages. */
 function transitionReason(result: NodeCheckResult, from: string): Pick<HealthEvent, 'reason' | 'reason_code' | 'reason_params'> {
   if (result.ok) return from === 'unknown' ? { reason: 'first check passed', reason_code: 'first_check_passed' } : { reason: 'checks pass again', reason_code: 'checks_pass_again' };
-  const failed = result.probes.find((p) => !p.ok);
-  const params: Record<string, string | number> = { target: failed?.target ?? '' };
-  if (failed?.status_code !== undefined) params.status = failed.status_code;
-  return { reason: result.error ?? 'check failed', ...(result.reason ? { reason_code: result.reason, reason_params: params } : {}) };
+  const { error_code, error_params } = errorCode(result);
+  return { reason: result.error ?? 'check failed', ...(error_code ? { reason_code: error_code, reason_params: error_params } : {}) };
 }
 
 /** Minimum number of previously healthy nodes before a mass failure is blamed on the monitor itself. */
@@ -180,6 +185,7 @@ export class ClusterMonitor {
       latency_ms: last?.latency_ms ?? null,
       checked_at: last?.checked_at ?? null,
       error: last?.error ?? null,
+      ...errorCode(last),
       ...(runtime?.lastKnown ? { last_known: true } : {}),
       ...(runtime ? { recent: runtime.history.recent(), uptime_24h: ratio(runtime.history.uptimeCounts(DAY, this.#now())) } : {}),
     };

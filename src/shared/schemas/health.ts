@@ -8,6 +8,9 @@ export const NodeHealthSchema = z.object({
   latency_ms: z.number().nullable(),
   checked_at: z.string().nullable(),
   error: z.string().nullable(),
+  /** What `error` says, as the failing probe's reason code and its target, for a window in another language. */
+  error_code: z.string().max(64).optional(),
+  error_params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
   /** True while the status is the one saved before the last restart, until this run checks the node. */
   last_known: z.boolean().optional(),
   /** The last checks, oldest first: '1' passed, '0' failed (the heartbeat strip). */

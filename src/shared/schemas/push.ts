@@ -29,6 +29,8 @@ export const HealthColumnsSchema = z
     latency_ms: column(z.number()),
     checked_at: column(z.string()),
     error: column(z.string()),
+    error_code: column(z.string().max(64)),
+    error_params: column(z.record(z.string(), z.union([z.string(), z.number()]))),
     last_known: column(z.boolean()),
     recent: column(z.string().max(60)),
     uptime_24h: column(z.number().min(0).max(1)),

@@ -11,7 +11,7 @@ import { NodeSshPanel } from './NodeSshPanel';
 import { ContainersPanel } from './ContainersPanel';
 import { NodeSilences } from './NodeSilences';
 import { Ago } from './Ago';
-import { eventReason } from '../i18n/event-reason';
+import { eventReason, healthError } from '../i18n/event-reason';
 import { useNow } from '../store/clock';
 import { HeartbeatStrip } from './HeartbeatStrip';
 import { stateColor } from './state-colors';
@@ -90,7 +90,7 @@ export function NodeDetail({ onEdit, onRun }: { onEdit(): void; onRun(ids: strin
             {health.latency_ms !== null && ` · ${t('detail.latency', { ms: formatNumber(health.latency_ms, 1) })}`} ·{' '}
             {health.checked_at ? <Trans i18nKey="detail.checkedAgo" components={{ ago: <Ago iso={health.checked_at} empty="" testId="detail-checked" /> }} /> : t('detail.notChecked')}
           </p>
-          {health.error && <p className="error">{health.error}</p>}
+          {health.error && <p className="error">{healthError(health)}</p>}
           <p className="uptime-line" data-testid="detail-uptime">
             <HeartbeatStrip recent={health.recent} uptime={health.uptime_24h} />
             {uptime && <span> · {uptimeText(uptime)}</span>}

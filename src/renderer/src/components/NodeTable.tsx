@@ -10,6 +10,7 @@ import { fastT, fixedT } from '../i18n/fast-t';
 import { roleLabel, stateLabel } from '../i18n/enum-labels';
 import { HeartbeatStrip } from './HeartbeatStrip';
 import { Ago } from './Ago';
+import { healthError } from '../i18n/event-reason';
 import { cellWidth, FLEX_MIN, hiddenColumns, type ColumnKey, type ColumnWidths } from './table-columns';
 
 const COLUMNS: Array<{ key: ColumnKey; label: 'table.id' | 'table.hostname' | 'table.ip' | 'table.role' | 'table.tags' | 'table.state' | 'table.latency' | 'table.checked' | 'table.uptime' }> = [
@@ -197,7 +198,7 @@ const NodeRow = memo(function NodeRow({ node: n, health, index, start, selected,
       <div role="gridcell" className="cell c-tailscale_ip mono" title={n.tailscale_ip}>{n.tailscale_ip}</div>
       <div role="gridcell" className="cell c-role" title={roleLabel(n.role)}>{roleLabel(n.role)}</div>
       <div role="gridcell" className="cell c-tags" title={tags}>{tags}</div>
-      <div role="gridcell" className="cell c-state" title={frozen ? fixedT('table.frozen') : (health.error ?? '')}>
+      <div role="gridcell" className="cell c-state" title={frozen ? fixedT('table.frozen') : (healthError(health) ?? '')}>
         <span className="dot" aria-hidden /> {stateLabel(health.status)}
       </div>
       <div role="gridcell" className="cell c-latency mono">{inMaintenance || health.latency_ms === null ? fixedT('time.never') : fastT('table.ms', { value: formatNumber(health.latency_ms, 1) })}</div>

@@ -1,4 +1,4 @@
-import type { HealthEvent } from '../../../shared/schemas/health';
+import type { HealthEvent, NodeHealth } from '../../../shared/schemas/health';
 import { i18n } from './setup-i18n';
 
 /**
@@ -6,6 +6,15 @@ import { i18n } from './setup-i18n';
  * writes reasons in English), else as written.
  */
 export function eventReason(event: Pick<HealthEvent, 'reason' | 'reason_code' | 'reason_params'>): string {
-  const key = event.reason_code && `reasons.${event.reason_code}`;
-  return key && i18n.exists(key) ? i18n.t(key, { ...event.reason_params, defaultValue: event.reason }) : event.reason;
+  return reasonText(event.reason_code, event.reason_params, event.reason);
+}
+
+/** A node's last check error in the window's language (the same codes as event reasons). */
+export function healthError(health: Pick<NodeHealth, 'error' | 'error_code' | 'error_params'>): string | null {
+  return health.error === null ? null : reasonText(health.error_code, health.error_params, health.error);
+}
+
+function reasonText(code: string | null | undefined, params: Record<string, string | number> | null | undefined, written: string): string {
+  const key = code && `reasons.${code}`;
+  return key && i18n.exists(key) ? i18n.t(key, { ...params, defaultValue: written }) : written;
 }
