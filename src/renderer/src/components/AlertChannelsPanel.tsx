@@ -5,6 +5,8 @@ import { formatDateTime } from '../i18n/format';
 import type { AlertChannelView, AlertChannelType } from '../../../shared/schemas/alerts';
 import { AlertChannelSchema } from '../../../shared/schemas/alerts';
 import { fieldErrors } from '../../../shared/errors';
+import type { FieldError } from '../../../shared/schemas/seed-format';
+import { translateMessage } from './node-form-model';
 import { useClusterStore } from '../store/cluster-store';
 import { useGate } from '../store/scope-gate';
 import { channelTypeLabel } from '../i18n/enum-labels';
@@ -17,9 +19,10 @@ const EMPTY: Draft = { type: 'webhook', id: '', url: '', priority: 'high', tags:
 const FORM_FIELD: Record<string, string> = { resend_interval_s: 'resend', allow_plain_auth: 'plain' };
 
 /** In a comma-separated field, which entry is wrong: "urls.1" → "… (#2)". */
-const entryMessage = ({ field, message }: { field: string; message: string }): string => {
+const entryMessage = ({ field, message, code, params }: FieldError): string => {
   const index = field.split('.')[1];
-  return index !== undefined && /^\d+$/.test(index) ? `${message} (#${Number(index) + 1})` : message;
+  const text = translateMessage(message, code, params);
+  return index !== undefined && /^\d+$/.test(index) ? `${text} (#${Number(index) + 1})` : text;
 };
 
 /** The add form's strings as a channel for the shared schema (lists split on commas). */

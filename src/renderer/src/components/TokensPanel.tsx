@@ -3,6 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../i18n/format';
 import { TOKEN_SCOPES, TokenCreateSchema, type TokenInfo, type TokenScope } from '../../../shared/schemas/auth';
 import { fieldErrors } from '../../../shared/errors';
+import type { FieldError } from '../../../shared/schemas/seed-format';
+import { translateMessage } from './node-form-model';
 import { useClusterStore } from '../store/cluster-store';
 
 /** Expiry choices: none, or days from now. */
@@ -30,7 +32,7 @@ export function TokensPanel() {
   const create = async () => {
     const request = { name: name.trim(), scope, ...(days ? { expires_at: new Date(Date.now() + days * 86_400_000).toISOString() } : {}) };
     const checked = TokenCreateSchema.safeParse(request);
-    if (!checked.success) return setError(fieldErrors(checked.error).map((e) => `${t(`tokens.field.${e.field === 'name' ? 'name' : 'scope'}`)}: ${e.message}`).join('; '));
+    if (!checked.success) return setError(fieldErrors(checked.error).map((e) => `${t(`tokens.field.${e.field === 'name' ? 'name' : 'scope'}`)}: ${translateMessage(e.message, e.code, e.params)}`).join('; '));
     setError(null);
     try {
       const answer = await api.invoke('tokens:create', checked.data);
@@ -39,8 +41,8 @@ export function TokensPanel() {
       setName('');
       reload();
     } catch (e) {
-      const details = (e as { payload?: { details?: Array<{ field: string; message: string }> } }).payload?.details ?? [];
-      setError(details.length ? details.map((d) => `${d.field}: ${d.message}`).join('; ') : (e as Error).message);
+      const details = (e as { payload?: { details?: FieldError[] } }).payload?.details ?? [];
+      setError(details.length ? details.map((d) => `${d.field}: ${translateMessage(d.message, d.code, d.params)}`).join('; ') : (e as Error).message);
     }
   };
   const revoke = async (token: TokenInfo) => {

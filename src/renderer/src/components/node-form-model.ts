@@ -1,4 +1,5 @@
 import { fieldErrors } from '../../../shared/errors';
+import type { FieldError } from '../../../shared/schemas/seed-format';
 import { NodeSchema, type Node, type NodeInput } from '../../../shared/schemas/node';
 import type { ProbeInput } from '../../../shared/schemas/probe';
 import { i18n } from '../i18n/setup-i18n';
@@ -169,20 +170,25 @@ const MESSAGES: Array<[RegExp, string]> = [
   [/^Invalid input/, 'invalid'],
 ];
 
-export function translateMessage(message: string): string {
+/**
+ * A field error in the UI's language: by a known message (the form's own wording), else by the
+ * general code the service and the shared schemas attach (`validation.<code>`), else as sent.
+ */
+export function translateMessage(message: string, code?: string, params?: Record<string, string | number>): string {
   if (!i18n.isInitialized) return message;
+  const t = i18n.t as (key: string, values: object) => string;
   for (const [pattern, key] of MESSAGES) {
     const match = pattern.exec(message);
-    if (match) return (i18n.t as (key: string, values: object) => string)(`form.errors.${key}`, match.groups ?? {});
+    if (match) return t(`form.errors.${key}`, match.groups ?? {});
   }
-  return message;
+  return code && i18n.exists(`validation.${code}`) ? t(`validation.${code}`, params ?? {}) : message;
 }
 
-export function errorsByField(details: Array<{ field: string; message: string }>): Record<string, string> {
+export function errorsByField(details: FieldError[]): Record<string, string> {
   const errors: Record<string, string> = {};
-  for (const { field, message } of details) {
+  for (const { field, message, code, params } of details) {
     const key = formFieldOf(field);
-    const text = translateMessage(message);
+    const text = translateMessage(message, code, params);
     errors[key] ??= field.startsWith('probes.') ? `${field}: ${text}` : text;
   }
   return errors;

@@ -1,6 +1,7 @@
 import { fieldErrors } from '../../../shared/errors';
 import { ServiceSpecSchema, type ServiceSpecInput } from '../../../shared/schemas/workloads';
 import { translateMessage } from './node-form-model';
+import type { FieldError } from '../../../shared/schemas/seed-format';
 
 /** The deploy form keeps strings, as inputs do; this turns them into a service spec (validated by the shared schema). */
 export interface ServiceFormValues {
@@ -64,9 +65,9 @@ const FIELD: Array<[RegExp, string]> = [
 ];
 export const serviceFormField = (path: string): string => FIELD.find(([re]) => re.test(path))?.[1] ?? path.split(/[.[]/)[0];
 
-export function serviceErrorsByField(details: Array<{ field: string; message: string }>): Record<string, string> {
+export function serviceErrorsByField(details: FieldError[]): Record<string, string> {
   const errors: Record<string, string> = {};
-  for (const { field, message } of details) errors[serviceFormField(field)] ??= translateMessage(message);
+  for (const { field, message, code, params } of details) errors[serviceFormField(field)] ??= translateMessage(message, code, params);
   return errors;
 }
 
