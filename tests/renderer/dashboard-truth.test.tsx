@@ -130,6 +130,17 @@ describe('settings errors (item 8)', () => {
     expect(within(field('Probe timeout (s)')).getByRole('alert')).toBeTruthy();
     expect(core.monitor.settings).toMatchObject({ interval_s: 15, timeout_s: 5 }); // nothing was sent
 
+    // Issue 40, item 15: an error shows as the field is left, and goes as soon as the value is fixed.
+    cleanup();
+    render(<SettingsDialog onClose={() => {}} />);
+    await waitFor(() => expect((screen.getByLabelText('Check interval (s)') as HTMLInputElement).value).toBe('15'));
+    fill('Check interval (s)', 'abc');
+    expect(screen.queryAllByRole('alert')).toEqual([]); // not while typing
+    fireEvent.blur(screen.getByLabelText('Check interval (s)'));
+    await waitFor(() => expect(screen.getAllByRole('alert').map((a) => a.textContent)).toEqual(['Interval must be a number of seconds']));
+    fill('Check interval (s)', '20');
+    await waitFor(() => expect(screen.queryAllByRole('alert')).toEqual([]));
+
     const closed = vi.fn();
     cleanup();
     render(<SettingsDialog onClose={closed} />);

@@ -7,6 +7,8 @@ import { AlertChannelsPanel } from './AlertChannelsPanel';
 import { TokensPanel } from './TokensPanel';
 import { WatchServicePanel } from './WatchServicePanel';
 import { checkSettingsForm, SETTINGS_FIELDS, type SettingsField } from './settings-errors';
+import { translateMessage } from './node-form-model';
+import type { FieldError } from '../../../shared/schemas/seed-format';
 
 const SOURCE_KEY: Record<SettingSource, 'default' | 'saved' | 'environment' | 'flag' | 'envFile' | 'demo'> = {
   default: 'default',
@@ -25,6 +27,13 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
   const [current, setCurrent] = useState<MonitorSettings | null>(null);
   const [values, setValues] = useState<Record<SettingsField, string>>({} as Record<SettingsField, string>);
   const [errors, setErrors] = useState<Partial<Record<SettingsField, string>>>({});
+  /** Fields left once: their errors show from then on, and go as soon as the value is fixed. */
+  const [left, setLeft] = useState<ReadonlySet<SettingsField>>(new Set());
+  const recheck = (next: Record<SettingsField, string>, shown: ReadonlySet<SettingsField>) => {
+    if (!current) return;
+    const checked = checkSettingsForm(next, current, t);
+    setErrors(checked.ok ? {} : Object.fromEntries(Object.entries(checked.errors).filter(([f]) => shown.has(f as SettingsField))));
+  };
   const [failure, setFailure] = useState<string | null>(null);
   // Desktop-only preferences; the web UI has none (the call answers "unavailable").
   const [shell, setShell] = useState<(ShellSettings & { rest_error?: string | null }) | null>(null);
@@ -58,9 +67,9 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
       onClose();
     } catch (error) {
       // The service's refusal names fields too: each goes next to its field, once.
-      const details = (error as { payload?: { details?: Array<{ field: string; message: string }> } }).payload?.details ?? [];
+      const details = (error as { payload?: { details?: FieldError[] } }).payload?.details ?? [];
       const byField: Partial<Record<SettingsField, string>> = {};
-      for (const d of details) if ((SETTINGS_FIELDS as readonly string[]).includes(d.field)) byField[d.field as SettingsField] ??= t('settings.error.other', { field: t(`settings.name.${d.field as SettingsField}`), message: d.message });
+      for (const d of details) if ((SETTINGS_FIELDS as readonly string[]).includes(d.field)) byField[d.field as SettingsField] ??= t('settings.error.other', { field: t(`settings.name.${d.field as SettingsField}`), message: translateMessage(d.message, d.code, d.params) });
       setErrors(byField);
       if (Object.keys(byField).length === 0) setFailure(t('settings.saveFailed', { error: (error as Error).message }));
     }
@@ -77,7 +86,16 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
             value={values[f] ?? ''}
             // Typing before the values arrive would be overwritten by them; a token below admin cannot change them.
             {...gate('settings:update', !current)}
-            onChange={(e) => setValues({ ...values, [f]: e.target.value })}
+            onChange={(e) => {
+              const next = { ...values, [f]: e.target.value };
+              setValues(next);
+              if (left.has(f) || errors[f]) recheck(next, new Set([...left, f]));
+            }}
+            onBlur={() => {
+              const shown = new Set([...left, f]);
+              setLeft(shown);
+              recheck(values, shown);
+            }}
             aria-invalid={Boolean(errors[f])}
             aria-describedby={`s-${f}-source s-${f}-error`}
           />
