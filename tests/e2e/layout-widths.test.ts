@@ -30,6 +30,14 @@ async function cuts(page: Page): Promise<string[]> {
   });
 }
 
+/** Runs of three or more English words on the page or in its tooltips (issue 40, item 12): none in a Korean window. */
+function englishSentences(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const text = `${document.body.innerText}\n${[...document.querySelectorAll('[title]')].map((e) => e.getAttribute('title')).join('\n')}`;
+    return [...new Set(text.match(/[A-Za-z][a-z]+(?:[ ,]+[a-z]+){2,}/g) ?? [])];
+  });
+}
+
 /** On screen and the topmost thing where a person would tap it. */
 async function tappable(page: Page, selector: ReturnType<Page['locator']>): Promise<boolean> {
   if (!(await selector.isVisible())) return false;
@@ -110,6 +118,19 @@ describe.skipIf(chromiumMissing)('the window at every width, in both languages',
         }
         if (await page.locator('aside.detail').count()) await page.locator('aside.detail .detail-head button').first().click();
 
+        if (language === 'ko-KR') {
+          // The main screen, a failing node's detail and an empty form's errors say nothing in English.
+          expect(await englishSentences(page), 'main screen').toEqual([]);
+          await page.locator('[data-node-id="node-07"]').click();
+          await expect.poll(() => page.locator('aside.detail p.error').count()).toBeGreaterThan(0);
+          expect(await englishSentences(page), 'node detail').toEqual([]);
+          await (await headerAction(page, t.header.add)).click();
+          await page.locator('form.node-form button[type=submit]').click();
+          await expect.poll(() => page.locator('form.node-form [role=alert]').count()).toBeGreaterThan(0);
+          expect(await englishSentences(page), 'add-node errors').toEqual([]);
+          await page.keyboard.press('Escape');
+          await page.locator('aside.detail .detail-head button').first().click();
+        }
         await dialogFits(page, async () => (await headerAction(page, t.header.add)).click(), `${tag}-add-node`);
         // A browser has no native notifications: the settings say what is true here (item 8).
         await dialogFits(page, async () => (await headerAction(page, t.header.settings)).click(), `${tag}-settings`, async () =>

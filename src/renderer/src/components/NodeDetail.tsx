@@ -11,7 +11,7 @@ import { NodeSshPanel } from './NodeSshPanel';
 import { ContainersPanel } from './ContainersPanel';
 import { NodeSilences } from './NodeSilences';
 import { Ago } from './Ago';
-import { eventReason, healthError } from '../i18n/event-reason';
+import { eventReason, healthError, probeError } from '../i18n/event-reason';
 import { useNow } from '../store/clock';
 import { HeartbeatStrip } from './HeartbeatStrip';
 import { stateColor } from './state-colors';
@@ -134,7 +134,7 @@ export function NodeDetail({ onEdit, onRun }: { onEdit(): void; onRun(ids: strin
             {probes.map((p) => (
               <li key={p.target}>
                 <span className="dot" style={{ background: stateColor(p.ok ? 'healthy' : 'unhealthy') }} aria-hidden /> <span className="mono">{p.target}</span>{' '}
-                {p.ok ? t('detail.latency', { ms: formatNumber(p.latency_ms ?? 0, 1) }) : t('detail.probeFailed', { reason: p.reason, error: p.error })}
+                {p.ok ? t('detail.latency', { ms: formatNumber(p.latency_ms ?? 0, 1) }) : t('detail.probeFailed', { reason: p.reason, error: probeError(p) })}
               </li>
             ))}
           </ul>

@@ -1,4 +1,5 @@
 import type { HealthEvent, NodeHealth } from '../../../shared/schemas/health';
+import type { ProbeResult } from '../../../shared/schemas/probe';
 import { i18n } from './setup-i18n';
 
 /**
@@ -12,6 +13,11 @@ export function eventReason(event: Pick<HealthEvent, 'reason' | 'reason_code' | 
 /** A node's last check error in the window's language (the same codes as event reasons). */
 export function healthError(health: Pick<NodeHealth, 'error' | 'error_code' | 'error_params'>): string | null {
   return health.error === null ? null : reasonText(health.error_code, health.error_params, health.error);
+}
+
+/** One probe's failure in the window's language, by its reason code and target. */
+export function probeError(probe: Pick<ProbeResult, 'error' | 'reason' | 'target' | 'status_code'>): string {
+  return reasonText(probe.reason, { target: probe.target, ...(probe.status_code !== undefined ? { status: probe.status_code } : {}) }, probe.error ?? '');
 }
 
 function reasonText(code: string | null | undefined, params: Record<string, string | number> | null | undefined, written: string): string {
