@@ -129,6 +129,15 @@ describe.skipIf(chromiumMissing)('the window at every width, in both languages',
           await expect.poll(() => page.locator('form.node-form [role=alert]').count()).toBeGreaterThan(0);
           expect(await englishSentences(page), 'add-node errors').toEqual([]);
           await page.keyboard.press('Escape');
+          // The settings' errors too, shown as the field is left.
+          await (await headerAction(page, t.header.settings)).click();
+          const interval = page.locator('#s-interval_s');
+          await expect.poll(() => interval.inputValue()).not.toBe('');
+          await interval.fill('abc');
+          await interval.blur();
+          await expect.poll(() => page.locator('.dialog [data-field="interval_s"]').count()).toBe(1);
+          expect(await englishSentences(page), 'settings errors').toEqual([]);
+          await page.keyboard.press('Escape');
           await page.locator('aside.detail .detail-head button').first().click();
         }
         await dialogFits(page, async () => (await headerAction(page, t.header.add)).click(), `${tag}-add-node`);
