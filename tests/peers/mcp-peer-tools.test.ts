@@ -16,8 +16,8 @@ const CONFORMANCE = path.join(TOOLS, '@modelcontextprotocol/conformance/dist/ind
 const INSPECTOR = path.join(TOOLS, '@modelcontextprotocol/inspector/clients/launcher/build/index.js');
 const missing = [NODE24, CONFORMANCE, INSPECTOR].every((f) => fs.existsSync(f)) ? null : 'the peer tools are not installed (bash scripts/install-peer-tools.sh)';
 if (missing) {
-  // .ci/run installs them, so in CI their absence is a failure, not a skip.
-  if (process.env.CI) throw new Error(missing);
+  // .ci/run installs them (Node 24 from npm exists for Linux x64 only), so there in CI their absence is a failure, not a skip.
+  if (process.env.CI && process.platform === 'linux' && process.arch === 'x64') throw new Error(missing);
   console.log(`[skip] MCP conformance and Inspector --strict: ${missing}`);
 }
 const NOT_APPLICABLE = path.resolve('tests/peers/conformance-not-applicable.yml');
