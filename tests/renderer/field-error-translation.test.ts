@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterAll, describe, expect, it } from 'vitest';
 import { setupI18n } from '../../src/renderer/src/i18n/setup-i18n';
-import { translateMessage } from '../../src/renderer/src/components/node-form-model';
+import { translateMessage } from '../../src/renderer/src/i18n/field-error-text';
 import { fieldErrors } from '../../src/shared/errors';
 import { TokenCreateSchema } from '../../src/shared/schemas/auth';
 

@@ -101,7 +101,8 @@ export function addOperationLinks(document: { paths?: Paths }): void {
     if (!created) continue;
     const body = created.content?.['application/json']?.schema?.properties ?? {};
     for (const [itemPath, itemOperations] of Object.entries(paths)) {
-      const param = new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/\\{([A-Za-z_]+)\\}$`).exec(itemPath)?.[1];
+      // The item path is the collection's plus one parameter: /cluster/nodes → /cluster/nodes/{id}.
+      const param = itemPath.startsWith(`${path}/`) ? /^\{([A-Za-z_]+)\}$/.exec(itemPath.slice(path.length + 1))?.[1] : undefined;
       if (!param || !(param in body)) continue;
       for (const [method, operation] of Object.entries(itemOperations)) {
         if (!['get', 'put', 'patch', 'delete'].includes(method)) continue;

@@ -6,7 +6,7 @@ import type { AlertChannelView, AlertChannelType } from '../../../shared/schemas
 import { AlertChannelSchema } from '../../../shared/schemas/alerts';
 import { fieldErrors } from '../../../shared/errors';
 import type { FieldError } from '../../../shared/schemas/seed-format';
-import { translateMessage } from './node-form-model';
+import { translateMessage } from '../i18n/field-error-text';
 import { useClusterStore } from '../store/cluster-store';
 import { useGate } from '../store/scope-gate';
 import { channelTypeLabel } from '../i18n/enum-labels';

@@ -36,6 +36,7 @@ export function LatencyChart({ points, maxWidth = 420, height = 160 }: { points:
     const muted = color('--muted', '#687078');
     const grid = color('--chart-grid', 'rgba(128, 128, 128, 0.35)');
     const locale = i18n.language === 'ko' ? 'ko-KR' : 'en-US';
+    const span = timeRange(data.xs);
     const axis = { stroke: muted, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
     const plot = new uPlot(
       {
@@ -44,7 +45,7 @@ export function LatencyChart({ points, maxWidth = 420, height = 160 }: { points:
         legend: { show: false },
         // Room on the right for the last time label, which is centred on its tick.
         padding: [8, 36, 0, 0],
-        scales: { x: { time: true, ...(timeRange(data.xs) ? { range: timeRange(data.xs) } : {}) }, y: { range: [0, data.top] } },
+        scales: { x: { time: true, ...(span ? { range: span } : {}) }, y: { range: [0, data.top] } },
         axes: [
           // One short label per tick, at least AXIS_SPACE apart: labels never overlap.
           { ...axis, space: AXIS_SPACE.x, values: (_u, ticks) => timeTickLabels(ticks, locale) },

@@ -34,6 +34,7 @@ export function ServicesView({ onDeploy, onEnableDocker, refreshKey }: { onDeplo
   /** No node has Docker on: a way to start, not an error. */
   const [noDocker, setNoDocker] = useState(false);
   const nodes = useClusterStore((s) => s.nodes);
+  const candidate = noDocker ? dockerCandidate(nodes) : undefined;
   const [actionError, setActionError] = useState<string | null>(null);
   const [openName, setOpenName] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
@@ -82,7 +83,7 @@ export function ServicesView({ onDeploy, onEnableDocker, refreshKey }: { onDeplo
       {noDocker ? (
         <div className="no-docker" data-testid="no-docker">
           <p>{t('services.noDocker')}</p>
-          {dockerCandidate(nodes) && <button className="primary" {...gate('nodes:update')} onClick={() => onEnableDocker(dockerCandidate(nodes)!)}>{t('services.enableDocker', { node: dockerCandidate(nodes) })}</button>}
+          {candidate && <button className="primary" {...gate('nodes:update')} onClick={() => onEnableDocker(candidate)}>{t('services.enableDocker', { node: candidate })}</button>}
         </div>
       ) : (
         error && <p className="error" role="alert" data-testid="services-error">{error}</p>

@@ -7,7 +7,7 @@ import { AlertChannelsPanel } from './AlertChannelsPanel';
 import { TokensPanel } from './TokensPanel';
 import { WatchServicePanel } from './WatchServicePanel';
 import { checkSettingsForm, SETTINGS_FIELDS, type SettingsField } from './settings-errors';
-import { translateMessage } from './node-form-model';
+import { translateMessage } from '../i18n/field-error-text';
 import type { FieldError } from '../../../shared/schemas/seed-format';
 
 const SOURCE_KEY: Record<SettingSource, 'default' | 'saved' | 'environment' | 'flag' | 'envFile' | 'demo'> = {

@@ -4,7 +4,7 @@ import { formatDateTime } from '../i18n/format';
 import { TOKEN_SCOPES, TokenCreateSchema, type TokenInfo, type TokenScope } from '../../../shared/schemas/auth';
 import { fieldErrors } from '../../../shared/errors';
 import type { FieldError } from '../../../shared/schemas/seed-format';
-import { translateMessage } from './node-form-model';
+import { translateMessage } from '../i18n/field-error-text';
 import { useClusterStore } from '../store/cluster-store';
 
 /** Expiry choices: none, or days from now. */

@@ -1,6 +1,6 @@
 import { fieldErrors } from '../../../shared/errors';
 import { ServiceSpecSchema, type ServiceSpecInput } from '../../../shared/schemas/workloads';
-import { translateMessage } from './node-form-model';
+import { translateMessage } from '../i18n/field-error-text';
 import type { FieldError } from '../../../shared/schemas/seed-format';
 
 /** The deploy form keeps strings, as inputs do; this turns them into a service spec (validated by the shared schema). */
