@@ -138,6 +138,11 @@ describe.skipIf(chromiumMissing)('the window at every width, in both languages',
           await expect.poll(() => page.locator('.dialog [data-field="interval_s"]').count()).toBe(1);
           expect(await englishSentences(page), 'settings errors').toEqual([]);
           await page.keyboard.press('Escape');
+          // And the Events tab: state changes and the monitor's own start, by their codes.
+          await page.getByRole('button', { name: t.header.events, exact: true }).click();
+          await expect.poll(() => page.locator('[data-testid="events-view"] tbody tr').count()).toBeGreaterThan(1);
+          expect(await englishSentences(page), 'events').toEqual([]);
+          await page.getByRole('button', { name: t.header.nodes, exact: true }).click();
           await page.locator('aside.detail .detail-head button').first().click();
         }
         await dialogFits(page, async () => (await headerAction(page, t.header.add)).click(), `${tag}-add-node`);

@@ -94,12 +94,12 @@ export class MonitorPersistence {
 
   #started(): void {
     const previous = this.#previous;
-    const reason = !previous
-      ? 'monitoring started'
+    const why = !previous
+      ? { reason: 'monitoring started', reason_code: 'monitor_started' }
       : previous.clean_stop
-        ? `monitoring started; it had been stopped since ${previous.saved_at}`
-        : `monitoring started; the previous run ended without a clean stop (a crash, a kill or a power loss), last seen at ${previous.saved_at}`;
-    this.#options.monitor.logEvent({ node: null, kind: 'monitor_started', from: previous ? 'stopped' : null, to: 'running', reason });
+        ? { reason: `monitoring started; it had been stopped since ${previous.saved_at}`, reason_code: 'monitor_started_after_stop', reason_params: { since: previous.saved_at } }
+        : { reason: `monitoring started; the previous run ended without a clean stop (a crash, a kill or a power loss), last seen at ${previous.saved_at}`, reason_code: 'monitor_started_after_crash', reason_params: { since: previous.saved_at } };
+    this.#options.monitor.logEvent({ node: null, kind: 'monitor_started', from: previous ? 'stopped' : null, to: 'running', ...why });
     this.#previous = null;
     this.save({ withHistory: false });
     this.#timer = setInterval(() => this.save(), this.#options.saveEveryMs);
@@ -109,7 +109,7 @@ export class MonitorPersistence {
   #stopped(): void {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
-    this.#options.monitor.logEvent({ node: null, kind: 'monitor_stopped', from: 'running', to: 'stopped', reason: 'monitoring stopped (the service or app was shut down)' });
+    this.#options.monitor.logEvent({ node: null, kind: 'monitor_stopped', from: 'running', to: 'stopped', reason: 'monitoring stopped (the service or app was shut down)', reason_code: 'monitor_stopped' });
     this.save({ cleanStop: true, withHistory: true });
   }
 

@@ -115,9 +115,9 @@ export class NodesFileSync {
     this.#lastBytes = bytes;
     this.#status = { ...this.#status, applied_at: new Date().toISOString(), error: null };
     const where = path.basename(this.#file);
-    for (const id of added) this.options.logEvent({ node: id, kind: 'nodes_file', from: null, to: 'added', reason: `added in ${where}` });
-    for (const { id, fields } of changed) this.options.logEvent({ node: id, kind: 'nodes_file', from: null, to: 'changed', reason: `changed in ${where}: ${fields.join(', ')}` });
-    for (const id of removed) this.options.logEvent({ node: id, kind: 'nodes_file', from: null, to: 'removed', reason: `removed from ${where}` });
+    for (const id of added) this.options.logEvent({ node: id, kind: 'nodes_file', from: null, to: 'added', reason: `added in ${where}`, reason_code: 'nodes_file_added', reason_params: { file: where } });
+    for (const { id, fields } of changed) this.options.logEvent({ node: id, kind: 'nodes_file', from: null, to: 'changed', reason: `changed in ${where}: ${fields.join(', ')}`, reason_code: 'nodes_file_changed', reason_params: { file: where, fields: fields.join(', ') } });
+    for (const id of removed) this.options.logEvent({ node: id, kind: 'nodes_file', from: null, to: 'removed', reason: `removed from ${where}`, reason_code: 'nodes_file_removed', reason_params: { file: where } });
     if (added.length + changed.length + removed.length > 0) this.options.log(`${this.#file}: ${added.length} added, ${changed.length} changed, ${removed.length} removed`);
     return this.status;
   }
