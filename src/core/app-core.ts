@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { readJsonFile } from './util/read-json-file';
 import type { MonitorSettings } from '../shared/schemas/settings';
-import { acquireDataDirLock, type DataDirLock } from './registry/data-dir-lock';
+import { acquireDataDirLock, acquireDataDirLockAsync, type DataDirLock } from './registry/data-dir-lock';
 import { ensureDataDir } from './registry/data-dir';
 import { confStoreFactory, memoryStoreFactory, type StoreFactory, type StoreRecovery } from './registry/json-store';
 import { MonitorPersistence } from './monitor/monitor-persistence';
@@ -54,6 +54,8 @@ export interface CoreOptions {
   failover?: { enabledFromEnv?: boolean };
   /** This build's version: HTTP probes say `mcp-cloud-orchestrator/<version> (<instance>)`. */
   version?: string;
+  /** The data directory's lock, taken beforehand (`openCore`); without it the lock is taken here. */
+  lock?: DataDirLock;
 }
 
 /** The services every face (Electron IPC, REST, MCP) is a thin layer over. */
@@ -96,10 +98,16 @@ export interface Core {
   close(): Promise<void>;
 }
 
+/** Creates the core after taking its data directory's lock without blocking the event loop (off Linux the OS is asked who owns it). */
+export async function openCore(options: Omit<CoreOptions, 'lock'>): Promise<Core> {
+  const lock = await acquireDataDirLockAsync(ensureDataDir(options.dataDir));
+  return createCore({ ...options, lock }); // which releases the lock if it fails
+}
+
 export function createCore(options: CoreOptions): Core {
   const log = options.log ?? ((line) => console.error(line));
   const dataDir = ensureDataDir(options.dataDir);
-  const lock = acquireDataDirLock(dataDir);
+  const lock = options.lock ?? acquireDataDirLock(dataDir);
   try {
     const eventLog = new EventLog({ dataDir });
     const onRecovery = (recovery: StoreRecovery): void => {

@@ -5,7 +5,7 @@ import { app, BrowserWindow, dialog, ipcMain, Notification, powerMonitor, safeSt
 import ElectronStore from 'electron-store';
 import { MonitorSettingsSchema, ShellSettingsSchema, type ShellSettings } from '../shared/schemas/settings';
 import { OrchestratorError } from '../shared/errors';
-import { createCore, type Core } from '../core/app-core';
+import { openCore, type Core } from '../core/app-core';
 import { createApiHandlers, subscribePushEvents } from '../core/api/api-handlers';
 import { withDurableWrites, type StoreFactory } from '../core/registry/json-store';
 import { createMcpServerFactory } from '../core/mcp/mcp-tools';
@@ -98,7 +98,7 @@ async function main(): Promise<void> {
   const watching = shellSettings.watch_url ? new WatchedService(shellSettings.watch_url, watchedToken()) : null;
   const core: Core | null = watching
     ? null
-    : createCore({
+    : await openCore({
         dataDir: process.env.DATA_DIR ?? path.join(userData, 'data'),
         storeFactory: electronStoreFactory,
         settings: MonitorSettingsSchema.parse({ ...settingsStore.store, ...(process.env.HEALTH_CHECK_INTERVAL ? { interval_s: Number(process.env.HEALTH_CHECK_INTERVAL) } : {}) }),

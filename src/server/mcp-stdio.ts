@@ -1,6 +1,6 @@
 import type { ServiceConfig } from '../shared/schemas/config';
 import type { PinnedSources } from '../core/monitor/settings-store';
-import { readLockOwner } from '../core/registry/data-dir-lock';
+import { readLockOwnerAsync } from '../core/registry/data-dir-lock';
 import { defaultDataDir } from '../core/registry/data-dir';
 import { bridgeStdioToSocket } from '../core/mcp/socket-bridge';
 
@@ -11,13 +11,13 @@ import { bridgeStdioToSocket } from '../core/mcp/socket-bridge';
  */
 export async function runMcpStdio(config: ServiceConfig, settingSources: PinnedSources = {}): Promise<void> {
   const dataDir = config.DATA_DIR ?? defaultDataDir();
-  const owner = readLockOwner(dataDir);
+  const owner = await readLockOwnerAsync(dataDir);
   if (owner?.socket) {
     await bridgeStdioToSocket(owner.socket);
     return;
   }
   // Only a process that runs the core itself loads it (and the SDK); a bridge needs none of it.
-  const [{ serveStdio }, { createCore }, { failoverOptionsFrom, monitorSettingsFrom, sshOptionsFrom }, { createMcpServerFactory }, { serveOwnerSocket }, { VERSION }] = await Promise.all([
+  const [{ serveStdio }, { openCore }, { failoverOptionsFrom, monitorSettingsFrom, sshOptionsFrom }, { createMcpServerFactory }, { serveOwnerSocket }, { VERSION }] = await Promise.all([
     import('@modelcontextprotocol/server/stdio'),
     import('../core/app-core'),
     import('../core/config/load-config'),
@@ -26,7 +26,7 @@ export async function runMcpStdio(config: ServiceConfig, settingSources: PinnedS
     import('./package-info'),
   ]);
   const log = (line: string) => process.stderr.write(line + '\n'); // stdout carries the protocol
-  const core = createCore({ dataDir, settings: monitorSettingsFrom(config), settingSources, nodesFilePath: config.NODES_FILE_PATH, nodesFileMode: config.NODES_FILE_MODE, log, ssh: sshOptionsFrom(config), failover: failoverOptionsFrom(config), version: VERSION });
+  const core = await openCore({ dataDir, settings: monitorSettingsFrom(config), settingSources, nodesFilePath: config.NODES_FILE_PATH, nodesFileMode: config.NODES_FILE_MODE, log, ssh: sshOptionsFrom(config), failover: failoverOptionsFrom(config), version: VERSION });
   core.guardProcess();
   const mcpOptions = { version: VERSION, policy: config.MCP_COMMAND_POLICY, readOnly: config.MCP_READ_ONLY, askTimeoutMs: config.MCP_ASK_TIMEOUT * 1000 };
   const socket = await serveOwnerSocket(core, async () => createMcpServerFactory(core, { ...mcpOptions, transport: 'socket' }));

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { ServiceConfig } from '../shared/schemas/config';
-import { createCore, type Core } from '../core/app-core';
+import { openCore, type Core } from '../core/app-core';
 import type { PinnedSources } from '../core/monitor/settings-store';
 import { loadOrCreateApiToken } from '../core/auth/api-token';
 import { alertOptionsFrom, failoverOptionsFrom, monitorSettingsFrom, sshOptionsFrom } from '../core/config/load-config';
@@ -27,7 +27,7 @@ export interface RunningService {
 export async function startService(config: ServiceConfig, log: (line: string) => void = console.log, settingSources: PinnedSources = {}): Promise<RunningService> {
   const dataDir = config.DATA_DIR ?? defaultDataDir();
   let listening: string | undefined; // the address, once bound (port 0 picks one)
-  const core = createCore({
+  const core = await openCore({
     dataDir,
     settings: monitorSettingsFrom(config),
     settingSources,

@@ -1,8 +1,9 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { acquireDataDirLock, readLockOwner } from '../../src/core/registry/data-dir-lock';
+import { acquireDataDirLock, acquireDataDirLockAsync, processStartIdentity, readLockOwner, readLockOwnerAsync } from '../../src/core/registry/data-dir-lock';
 import { tempDir } from '../helpers/temp-dir';
 
 describe('data directory lock', () => {
@@ -32,3 +33,63 @@ describe('data directory lock', () => {
 function await_hostname(): string {
   return spawnSync('hostname', { encoding: 'utf8' }).stdout.trim();
 }
+
+describe('data directory lock where only the OS can tell who started when (macOS, Windows)', () => {
+  /** A `ps` that takes 1.5 s before it answers, as PowerShell may at a cold start. */
+  function slowPs(): string {
+    const bin = tempDir();
+    const real = spawnSync('sh', ['-c', 'command -v ps'], { encoding: 'utf8' }).stdout.trim();
+    fs.writeFileSync(path.join(bin, 'ps'), `#!/bin/sh\nsleep 1.5\nexec ${real} "$@"\n`, { mode: 0o755 });
+    return bin;
+  }
+
+  /** A live process whose lock names a start time it did not have: the PID was reused. */
+  function reusedPidLock(dir: string, identity: string): ChildProcess {
+    const live = spawn('sleep', ['30']);
+    fs.writeFileSync(path.join(dir, 'owner.lock'), JSON.stringify({ pid: live.pid, hostname: os.hostname(), started_at: identity, identity }));
+    return live;
+  }
+
+  async function ticksWhile(work: () => Promise<unknown> | unknown): Promise<number> {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 50);
+    try {
+      await work();
+    } finally {
+      clearInterval(timer);
+    }
+    return ticks;
+  }
+
+  it('asks the OS off the event loop, and takes over a lock whose PID now belongs to another process', async () => {
+    const dir = tempDir();
+    const live = reusedPidLock(dir, '2000-01-01T00:00:00.000Z');
+    const path0 = process.env.PATH;
+    process.env.PATH = `${slowPs()}:${path0}`;
+    try {
+      let lock: Awaited<ReturnType<typeof acquireDataDirLockAsync>> | undefined;
+      const ticks = await ticksWhile(async () => (lock = await acquireDataDirLockAsync(dir)));
+      expect(lock!.owner.pid).toBe(process.pid);
+      expect(ticks).toBeGreaterThanOrEqual(15); // 1.5 s of a slow `ps`, with the timers still running
+      lock!.release();
+    } finally {
+      process.env.PATH = path0;
+      live.kill();
+    }
+  });
+
+  it('refuses a live owner whose start time the OS confirms', async () => {
+    const dir = tempDir();
+    const live = spawn('sleep', ['30']);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const identity = processStartIdentity(live.pid!);
+      expect(identity).not.toBeNull();
+      fs.writeFileSync(path.join(dir, 'owner.lock'), JSON.stringify({ pid: live.pid, hostname: os.hostname(), started_at: identity, identity }));
+      await expect(acquireDataDirLockAsync(dir)).rejects.toThrow(`is in use by process ${live.pid}`);
+      expect((await readLockOwnerAsync(dir))?.pid).toBe(live.pid);
+    } finally {
+      live.kill();
+    }
+  });
+});

@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -43,17 +44,32 @@ function startTimeCommand(pid: number, platform: NodeJS.Platform): [string, stri
 }
 // ps writes lstart in the local time zone: asked in UTC (and English), a change of zone or of DST
 // cannot make a live owner look like another process.
-const START_TIME_OPTIONS = { encoding: 'utf8' as const, timeout: 5000, windowsHide: true, env: { ...process.env, TZ: 'UTC', LC_ALL: 'C' } };
+const startTimeOptions = () => ({ encoding: 'utf8' as const, timeout: 5000, windowsHide: true, env: { ...process.env, TZ: 'UTC', LC_ALL: 'C' } });
 /** Start times this close are the same process: ours is computed in-process, the OS's has whole seconds. */
 const SAME_START_MS = 3000;
+
+/** Reads the tool's answer as a UTC instant: ps was asked in UTC, Get-Process answers ISO 8601. */
+function parseStartTime(text: string, platform: NodeJS.Platform): string | null {
+  const at = platform === 'win32' ? Date.parse(text.trim()) : Date.parse(`${text.trim().replace(/\s+/g, ' ')} UTC`);
+  return Number.isFinite(at) ? new Date(at).toISOString() : null;
+}
 
 /** A process's start time (UTC, ISO 8601) as the OS reports it; null when it cannot be read (no such process, no tool). */
 export function processStartIdentity(pid: number, platform: NodeJS.Platform = process.platform): string | null {
   try {
     const [command, args] = startTimeCommand(pid, platform);
-    const text = execFileSync(command, args, START_TIME_OPTIONS).trim();
-    const at = platform === 'win32' ? Date.parse(text) : Date.parse(`${text.replace(/\s+/g, ' ')} UTC`);
-    return Number.isFinite(at) ? new Date(at).toISOString() : null;
+    return parseStartTime(execFileSync(command, args, startTimeOptions()), platform);
+  } catch {
+    return null;
+  }
+}
+
+const execFileAsync = promisify(execFile);
+/** The same without blocking the event loop (PowerShell can take seconds to start): the desktop shell's main thread keeps drawing. */
+export async function processStartIdentityAsync(pid: number, platform: NodeJS.Platform = process.platform): Promise<string | null> {
+  try {
+    const [command, args] = startTimeCommand(pid, platform);
+    return parseStartTime((await execFileAsync(command, args, startTimeOptions())).stdout, platform);
   } catch {
     return null;
   }
@@ -64,7 +80,10 @@ export const ownStartIdentity = (): string => new Date(Date.now() - process.upti
 
 const hasProc = (): boolean => fs.existsSync('/proc/self/stat');
 
-function isAlive(owner: Pick<LockOwner, 'pid' | 'proc_start' | 'identity'>): boolean {
+type OwnerIdentity = Pick<LockOwner, 'pid' | 'proc_start' | 'identity'>;
+
+/** Whether the owner is alive from what is known at once; 'ask' when only the OS's start time can tell. */
+function quickLiveness(owner: OwnerIdentity): boolean | 'ask' {
   try {
     process.kill(owner.pid, 0);
   } catch (error) {
@@ -76,22 +95,51 @@ function isAlive(owner: Pick<LockOwner, 'pid' | 'proc_start' | 'identity'>): boo
     const started = processStartTicks(owner.pid);
     return started === null || started === owner.proc_start;
   }
-  if (owner.identity !== undefined) {
-    const identity = processStartIdentity(owner.pid);
-    return identity === null || Math.abs(Date.parse(identity) - Date.parse(owner.identity)) <= SAME_START_MS;
+  return owner.identity !== undefined ? 'ask' : true;
+}
+
+const sameStart = (identity: string | null, owner: OwnerIdentity): boolean =>
+  identity === null || Math.abs(Date.parse(identity) - Date.parse(owner.identity!)) <= SAME_START_MS;
+
+function isAlive(owner: OwnerIdentity): boolean {
+  const quick = quickLiveness(owner);
+  return quick === 'ask' ? sameStart(processStartIdentity(owner.pid), owner) : quick;
+}
+
+async function isAliveAsync(owner: OwnerIdentity): Promise<boolean> {
+  const quick = quickLiveness(owner);
+  return quick === 'ask' ? sameStart(await processStartIdentityAsync(owner.pid), owner) : quick;
+}
+
+function parseOwner(text: string): LockOwner | null {
+  try {
+    const owner = JSON.parse(text) as LockOwner | null;
+    return typeof owner === 'object' && owner !== null && Number.isInteger(owner.pid) ? owner : null;
+  } catch {
+    return null;
   }
-  return true;
 }
 
 /** Reads the current owner of a data directory, or null when nobody (alive) owns it. */
 export function readLockOwner(dir: string): LockOwner | null {
+  let owner: LockOwner | null;
   try {
-    const owner = JSON.parse(fs.readFileSync(path.join(dir, LOCK_FILE), 'utf8')) as LockOwner;
-    if (owner.hostname === os.hostname() && !isAlive(owner)) return null;
-    return owner;
+    owner = parseOwner(fs.readFileSync(path.join(dir, LOCK_FILE), 'utf8'));
   } catch {
     return null;
   }
+  return owner && (owner.hostname !== os.hostname() || isAlive(owner)) ? owner : null;
+}
+
+/** The same, asking the OS off the event loop where there is no /proc (macOS, Windows). */
+export async function readLockOwnerAsync(dir: string): Promise<LockOwner | null> {
+  let owner: LockOwner | null;
+  try {
+    owner = parseOwner(await fs.promises.readFile(path.join(dir, LOCK_FILE), 'utf8'));
+  } catch {
+    return null;
+  }
+  return owner && (owner.hostname !== os.hostname() || (await isAliveAsync(owner))) ? owner : null;
 }
 
 export interface DataDirLock {
@@ -101,7 +149,8 @@ export interface DataDirLock {
   release(): void;
 }
 
-export function acquireDataDirLock(dir: string): DataDirLock {
+/** Creates the lock file if nobody has one; null when it exists (its owner is then looked at). */
+function tryCreateLock(dir: string): DataDirLock | null {
   const file = path.join(dir, LOCK_FILE);
   const key = path.resolve(dir);
   if (heldHere.has(key)) {
@@ -112,45 +161,65 @@ export function acquireDataDirLock(dir: string): DataDirLock {
   const ticks = processStartTicks(process.pid);
   // Off Linux the start time is this process's own, written with the lock (no OS tool to wait for).
   const owner: LockOwner = { pid: process.pid, hostname: os.hostname(), started_at: new Date().toISOString(), ...(ticks === null ? { identity: ownStartIdentity() } : { proc_start: ticks }) };
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      fs.writeFileSync(file, JSON.stringify(owner), { flag: 'wx', mode: 0o600 });
-      heldHere.add(key);
-      let released = false;
-      const release = (): void => {
-        if (released) return;
-        released = true;
-        heldHere.delete(key);
-        process.off('exit', release);
-        try {
-          const current = JSON.parse(fs.readFileSync(file, 'utf8')) as LockOwner;
-          if (current.pid === process.pid) fs.unlinkSync(file);
-        } catch {
-          /* already gone */
-        }
-      };
-      process.on('exit', release);
-      return {
-        owner,
-        setSocket(socket) {
-          owner.socket = socket;
-          fs.writeFileSync(file, JSON.stringify(owner), { mode: 0o600 });
-        },
-        release,
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const current = readLockOwner(dir);
-      if (current && current.pid !== process.pid) {
-        throw new OrchestratorError(
-          'conflict',
-          `Data directory ${dir} is in use by process ${current.pid} on ${current.hostname} (since ${current.started_at}). ` +
-            'Stop that process or choose another DATA_DIR.',
-          [{ field: 'DATA_DIR', message: 'already owned by another process' }],
-        );
-      }
-      fs.rmSync(file, { force: true }); // the owner died without cleaning up
-    }
+  try {
+    fs.writeFileSync(file, JSON.stringify(owner), { flag: 'wx', mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return null;
+    throw error;
   }
-  throw new OrchestratorError('conflict', `Could not lock data directory ${dir}`);
+  heldHere.add(key);
+  let released = false;
+  const release = (): void => {
+    if (released) return;
+    released = true;
+    heldHere.delete(key);
+    process.off('exit', release);
+    try {
+      if (parseOwner(fs.readFileSync(file, 'utf8'))?.pid === process.pid) fs.unlinkSync(file);
+    } catch {
+      /* already gone */
+    }
+  };
+  process.on('exit', release);
+  return {
+    owner,
+    setSocket(socket) {
+      owner.socket = socket;
+      fs.writeFileSync(file, JSON.stringify(owner), { mode: 0o600 });
+    },
+    release,
+  };
+}
+
+/** Refuses a live owner; removes the lock of one that died without cleaning up. */
+function settleExistingLock(dir: string, current: LockOwner | null): void {
+  if (current && current.pid !== process.pid) {
+    throw new OrchestratorError(
+      'conflict',
+      `Data directory ${dir} is in use by process ${current.pid} on ${current.hostname} (since ${current.started_at}). ` + 'Stop that process or choose another DATA_DIR.',
+      [{ field: 'DATA_DIR', message: 'already owned by another process' }],
+    );
+  }
+  fs.rmSync(path.join(dir, LOCK_FILE), { force: true });
+}
+
+const lockFailed = (dir: string): OrchestratorError => new OrchestratorError('conflict', `Could not lock data directory ${dir}`);
+
+export function acquireDataDirLock(dir: string): DataDirLock {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const lock = tryCreateLock(dir);
+    if (lock) return lock;
+    settleExistingLock(dir, readLockOwner(dir));
+  }
+  throw lockFailed(dir);
+}
+
+/** The same, for a process that must not block while the OS is asked who owns the lock (the desktop shell, the services). */
+export async function acquireDataDirLockAsync(dir: string): Promise<DataDirLock> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const lock = tryCreateLock(dir);
+    if (lock) return lock;
+    settleExistingLock(dir, await readLockOwnerAsync(dir));
+  }
+  throw lockFailed(dir);
 }
