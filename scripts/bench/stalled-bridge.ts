@@ -18,7 +18,7 @@ export async function stalledBridgeClient(seconds: number, track: (child: ChildP
   const nodes = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`n-${i}`, { hostname: `host-${i}.tailnet.ts.net`, tailscale_ip: `127.73.${Math.floor(i / 250)}.${1 + (i % 250)}`, role: 'worker', cpu_cores: 2, memory_gb: 4, probes: [{ type: 'tcp', port: 9 }] }]));
   const fleet = path.join(dataDir, 'fleet.json');
   fs.writeFileSync(fleet, JSON.stringify({ nodes }));
-  const child = spawn(process.execPath, ['bin/mcp-orchestrator.mjs', 'serve', '--host', host, '--port', String(port), '--data-dir', dataDir, '--nodes-file-path', fleet, '--health-check-interval', '0.5', '--health-check-timeout', '0.5'], { env: { ...process.env, API_TOKEN: token }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['bin/mcp-orchestrator.mjs', 'serve', '--host', host, '--port', String(port), '--data-dir', dataDir, '--nodes-file-path', fleet, '--test-timing', '--health-check-interval', '0.5', '--health-check-timeout', '0.5'], { env: { ...process.env, API_TOKEN: token }, stdio: ['ignore', 'pipe', 'inherit'] });
   track(child);
   await new Promise<void>((resolve) => {
     let out = '';

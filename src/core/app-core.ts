@@ -122,7 +122,10 @@ export function createCore(options: CoreOptions): Core {
       initialImport = registry.importSeed(document, { skip_invalid: true });
       log(`Imported ${initialImport.added.length} nodes from ${options.nodesFilePath}` + (initialImport.invalid.length ? `; ${initialImport.invalid.length} invalid field(s) skipped` : ''));
     }
-    const settings = new SettingsStore({ dataDir, storeFactory: options.storeFactory ?? confStoreFactory, base: options.settings, pinned: options.settingSources, onRecovery });
+    const settings = new SettingsStore({
+      dataDir, storeFactory: options.storeFactory ?? confStoreFactory, base: options.settings, pinned: options.settingSources, onRecovery,
+      onRefused: (keys) => log(`Saved monitor settings not valid in this version were left at their defaults: ${keys.join(', ')}`),
+    });
     const instance = options.alerts?.instance ?? os.hostname();
     setProbeUserAgent(options.version ?? 'dev', instance);
     const metrics = new PrometheusMetrics(instance);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Notification, powerMonitor, safeStorage, screen, session } from 'electron';
 import ElectronStore from 'electron-store';
-import { MonitorSettingsSchema, ShellSettingsSchema, type ShellSettings } from '../shared/schemas/settings';
+import { MonitorSettingsSchema, ShellSettingsSchema, validMonitorFields, type ShellSettings } from '../shared/schemas/settings';
 import { OrchestratorError } from '../shared/errors';
 import { openCore, type Core } from '../core/app-core';
 import { createApiHandlers, subscribePushEvents } from '../core/api/api-handlers';
@@ -101,7 +101,7 @@ async function main(): Promise<void> {
     : await openCore({
         dataDir: process.env.DATA_DIR ?? path.join(userData, 'data'),
         storeFactory: electronStoreFactory,
-        settings: MonitorSettingsSchema.parse({ ...settingsStore.store, ...(process.env.HEALTH_CHECK_INTERVAL ? { interval_s: Number(process.env.HEALTH_CHECK_INTERVAL) } : {}) }),
+        settings: MonitorSettingsSchema.parse({ ...validMonitorFields(settingsStore.store).valid, ...(process.env.HEALTH_CHECK_INTERVAL ? { interval_s: Number(process.env.HEALTH_CHECK_INTERVAL) } : {}) }),
         nodesFilePath: process.env.NODES_FILE_PATH,
         nodesFileMode: process.env.NODES_FILE_MODE === 'sync' ? 'sync' : 'import',
         demoNodesFile: paths.demoNodesFile,

@@ -70,7 +70,7 @@ describe.skipIf(dockerLabMissing || sshdMissing)('containers and failover on Doc
       ],
     });
     if (process.getuid?.() === 0) execFileSync('usermod', ['-aG', 'docker', fleet.user]);
-    service = await startTestService({ SSH_KEY_PATH: fleet.clientKey, HEALTH_CHECK_INTERVAL: 0.3, HEALTH_CHECK_TIMEOUT: 0.5, FAILURE_THRESHOLD: 2, RECOVERY_THRESHOLD: 2, MCP_COMMAND_POLICY: 'deny' });
+    service = await startTestService({ SSH_KEY_PATH: fleet.clientKey, TEST_TIMING: true, HEALTH_CHECK_INTERVAL: 0.3, HEALTH_CHECK_TIMEOUT: 0.5, FAILURE_THRESHOLD: 2, RECOVERY_THRESHOLD: 2, MCP_COMMAND_POLICY: 'deny' });
     const ssh = { user: fleet.user, port: SSH_PORT };
     const swarmNodes = [['mgr', 'master'], ['w1', 'worker'], ['w2', 'worker']] as const;
     for (const [i, [id, role]] of swarmNodes.entries()) {

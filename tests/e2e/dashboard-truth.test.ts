@@ -29,7 +29,7 @@ const favicon = (p: Page) => p.locator('link[rel="icon"]').getAttribute('data-co
 describe.skipIf(chromiumMissing)('the dashboard tells the truth', () => {
   beforeAll(async () => {
     await sim.start();
-    service = await startTestService({ HOST: '127.60.0.100', HEALTH_CHECK_INTERVAL: 0.3, HEALTH_CHECK_TIMEOUT: 0.25, FAILURE_THRESHOLD: 1, RECOVERY_THRESHOLD: 1 });
+    service = await startTestService({ HOST: '127.60.0.100', TEST_TIMING: true, HEALTH_CHECK_INTERVAL: 0.3, HEALTH_CHECK_TIMEOUT: 0.25, FAILURE_THRESHOLD: 1, RECOVERY_THRESHOLD: 1 });
     IPS.forEach((ip, i) =>
       service.core.registry.create({ id: `sim-${i + 1}`, hostname: `sim-${i + 1}.tail-net.ts.net`, tailscale_ip: ip, role: i === 0 ? 'master' : 'worker', cpu_cores: 2, memory_gb: 4, tags: i === 2 ? ['gpu', 'rack-7'] : ['rack-1'], probes: [{ type: 'http', port: 8080 }] }),
     );

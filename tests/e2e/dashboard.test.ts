@@ -18,7 +18,7 @@ const rowState = (id: string) => page.locator(`[data-node-id="${id}"]`).getAttri
 describe.skipIf(chromiumMissing)('dashboard in Chromium', () => {
   beforeAll(async () => {
     await sim.start();
-    service = await startTestService({ HEALTH_CHECK_INTERVAL: 0.3, HEALTH_CHECK_TIMEOUT: 0.5, FAILURE_THRESHOLD: 2, RECOVERY_THRESHOLD: 2 });
+    service = await startTestService({ TEST_TIMING: true, HEALTH_CHECK_INTERVAL: 0.3, HEALTH_CHECK_TIMEOUT: 0.5, FAILURE_THRESHOLD: 2, RECOVERY_THRESHOLD: 2 });
     [1, 2, 3, 4].forEach((i) =>
       service.core.registry.create({ id: `sim-${i}`, hostname: `sim-${i}`, tailscale_ip: `127.41.0.${i}`, role: i === 1 ? 'master' : 'worker', cpu_cores: 2, memory_gb: 4, probes: [{ type: 'http', port: 8080 }] }),
     );

@@ -11,7 +11,7 @@ const node = (id: string, ip: string) => ({ id, hostname: id, tailscale_ip: ip, 
 
 describe.skipIf(chromiumMissing)('the Events view', () => {
   beforeAll(async () => {
-    service = await startTestService({ HOST: '127.103.0.100', HEALTH_CHECK_INTERVAL: 0.3, HEALTH_CHECK_TIMEOUT: 0.25, FAILURE_THRESHOLD: 1, RECOVERY_THRESHOLD: 1 });
+    service = await startTestService({ HOST: '127.103.0.100', TEST_TIMING: true, HEALTH_CHECK_INTERVAL: 0.3, HEALTH_CHECK_TIMEOUT: 0.25, FAILURE_THRESHOLD: 1, RECOVERY_THRESHOLD: 1 });
     service.core.registry.create(node('down-1', '127.103.0.1'));
     expect((await service.call('POST', '/cluster/tokens', { body: { name: 'bob', scope: 'viewer' } })).status).toBe(201);
     browser = await launchChromium();

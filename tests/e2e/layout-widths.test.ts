@@ -74,7 +74,7 @@ async function dialogFits(page: Page, open: () => Promise<void>, what: string, c
 describe.skipIf(chromiumMissing)('the window at every width, in both languages', () => {
   beforeAll(async () => {
     await sim.start();
-    service = await startTestService({ HOST: '127.101.0.100', HEALTH_CHECK_INTERVAL: 0.5, HEALTH_CHECK_TIMEOUT: 0.4, FAILURE_THRESHOLD: 1, RECOVERY_THRESHOLD: 1 });
+    service = await startTestService({ HOST: '127.101.0.100', TEST_TIMING: true, HEALTH_CHECK_INTERVAL: 0.5, HEALTH_CHECK_TIMEOUT: 0.4, FAILURE_THRESHOLD: 1, RECOVERY_THRESHOLD: 1 });
     IPS.forEach((ip, i) =>
       service.core.registry.create({ id: IDS[i], hostname: `${IDS[i]}.tail-net.ts.net`, tailscale_ip: ip, role: i === 0 ? 'master' : 'worker', cpu_cores: 8, memory_gb: 32, tags: ['production', 'compute'], probes: [{ type: 'http', port: 8080 }] }),
     );

@@ -18,7 +18,7 @@ const problems: string[] = [];
 // that line comes from the browser's network stack, not from the page's code, and is the only one let through.
 const browserNetworkNoise = (text: string) => /^WebSocket connection to 'ws:\/\/127\.60\.1\.100:\d+\/bridge' failed/.test(text);
 
-const start = (overrides: Record<string, unknown> = {}) => startTestService({ HOST: '127.60.1.100', HEALTH_CHECK_INTERVAL: 0.5, HEALTH_CHECK_TIMEOUT: 0.4, FAILURE_THRESHOLD: 1, RECOVERY_THRESHOLD: 1, ...overrides });
+const start = (overrides: Record<string, unknown> = {}) => startTestService({ HOST: '127.60.1.100', TEST_TIMING: true, HEALTH_CHECK_INTERVAL: 0.5, HEALTH_CHECK_TIMEOUT: 0.4, FAILURE_THRESHOLD: 1, RECOVERY_THRESHOLD: 1, ...overrides });
 const row = (id: string) => page.locator(`[data-node-id="${id}"]`);
 
 describe.skipIf(chromiumMissing)('a scripted session leaves no error behind', () => {

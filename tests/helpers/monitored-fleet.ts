@@ -4,7 +4,7 @@ import { ClusterMonitor } from '../../src/core/monitor/cluster-monitor';
 import { EventLog } from '../../src/core/monitor/event-log';
 import { FleetSimulator, loopbackAddress } from '../../src/core/simulator/fleet-simulator';
 import type { SimBehaviour, SimNodeSpec } from '../../src/core/simulator/sim-node';
-import { MonitorSettingsSchema, type MonitorSettingsInput } from '../../src/shared/schemas/settings';
+import { TestTimingSettingsSchema, type MonitorSettingsInput } from '../../src/shared/schemas/settings';
 import type { NodeRole } from '../../src/shared/schemas/node';
 import { tempDir } from './temp-dir';
 
@@ -34,7 +34,7 @@ export async function monitoredFleet(fleet: FleetNode[], block: number, settings
   const monitor = new ClusterMonitor({
     registry,
     eventLog: new EventLog({ dataDir }),
-    settings: MonitorSettingsSchema.parse({ timeout_s: 0.5, interval_s: 0.2, jitter: 0, ...settings }),
+    settings: TestTimingSettingsSchema.parse({ timeout_s: 0.5, interval_s: 0.2, jitter: 0, ...settings }),
   });
   const ipOf = (i: number) => specs[i].ip;
   return { registry, monitor, sim, dataDir, ipOf, close: async () => { monitor.dispose(); await sim.stop(); } };

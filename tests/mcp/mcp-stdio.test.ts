@@ -27,7 +27,7 @@ async function stdioClient(env: Record<string, string>): Promise<Client> {
 describe('MCP over stdio (node bin/mcp-orchestrator.mjs mcp)', () => {
   it('runs the core itself, honouring DATA_DIR, NODES_FILE_PATH and the health-check settings', async () => {
     // The demo fleet on a block of its own: nothing serves it here, even beside a running `npm run demo`.
-    const client = await stdioClient({ DATA_DIR: tempDir(), NODES_FILE_PATH: demoNodesFileOn(64), HEALTH_CHECK_INTERVAL: '3600', HEALTH_CHECK_TIMEOUT: '0.3' });
+    const client = await stdioClient({ DATA_DIR: tempDir(), NODES_FILE_PATH: demoNodesFileOn(64), HEALTH_CHECK_INTERVAL: '3600', TEST_TIMING: '1', HEALTH_CHECK_TIMEOUT: '0.3' });
     const { tools } = await client.listTools();
     expect(tools).toHaveLength(30);
     // The built CLI advertises JSON Schemas converted at build time: the same as converting now, from source.

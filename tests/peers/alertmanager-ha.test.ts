@@ -52,7 +52,7 @@ describe.skipIf(alertmanagerMissing)('HA alerting: two monitors, a two-peer Aler
       dataDir: dataDirs[i],
       token: TOKEN,
       host: SERVICE_HOSTS[i],
-      args: ['--alertmanager-url', amUrls, '--instance', `monitor-${i + 1}`, '--health-check-interval', '0.2', '--health-check-timeout', '1', '--failure-threshold', '3', '--recovery-threshold', '2'],
+      args: ['--alertmanager-url', amUrls, '--instance', `monitor-${i + 1}`, '--test-timing', '--health-check-interval', '0.2', '--health-check-timeout', '1', '--failure-threshold', '3', '--recovery-threshold', '2'],
     });
 
   const notifications = (): Notification[] => sink.received.filter((r) => r.path === '/hook').map((r) => r.json as Notification);

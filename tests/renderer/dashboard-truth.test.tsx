@@ -119,7 +119,7 @@ describe('settings errors (item 8)', () => {
     fill('Check interval (s)', '0');
     fill('Failures before unhealthy', '2');
     save();
-    await waitFor(() => expect(screen.getAllByRole('alert').map((a) => a.textContent)).toEqual(['Interval must be at least 0.05']));
+    await waitFor(() => expect(screen.getAllByRole('alert').map((a) => a.textContent)).toEqual(['Interval must be at least 1']));
 
     fill('Check interval (s)', '10');
     fill('Probe timeout (s)', '12');

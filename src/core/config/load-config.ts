@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { parseOrThrow } from '../../shared/errors';
 import { SERVICE_CONFIG_KEYS, ServiceConfigSchema, type ServiceConfig } from '../../shared/schemas/config';
-import { MonitorSettingsSchema, type MonitorSettings } from '../../shared/schemas/settings';
+import { MonitorSettingsSchema, TestTimingSettingsSchema, type MonitorSettings } from '../../shared/schemas/settings';
 import type { PinnedSources } from '../monitor/settings-store';
 
 /** `--health-check-timeout 2` and `--port=8001` → { HEALTH_CHECK_TIMEOUT: '2', PORT: '8001' }. */
@@ -63,7 +63,7 @@ export function pinnedMonitorSettings(sources: ConfigSources): PinnedSources {
 }
 
 export function monitorSettingsFrom(config: ServiceConfig): MonitorSettings {
-  return MonitorSettingsSchema.parse({
+  return (config.TEST_TIMING ? TestTimingSettingsSchema : MonitorSettingsSchema).parse({
     timeout_s: config.HEALTH_CHECK_TIMEOUT,
     interval_s: config.HEALTH_CHECK_INTERVAL,
     failure_threshold: config.FAILURE_THRESHOLD,

@@ -1,5 +1,5 @@
 import type { MonitorSettings, MonitorSettingSources, SettingSource } from '../../shared/schemas/settings';
-import { MonitorSettingsPatchSchema } from '../../shared/schemas/settings';
+import { validMonitorFields } from '../../shared/schemas/settings';
 import { openStore, type ConfLike, type StoreFactory, type StoreRecovery } from '../registry/json-store';
 
 export const SETTINGS_STORE_NAME = 'monitor-settings';
@@ -14,12 +14,12 @@ export class SettingsStore {
   readonly #sources: MonitorSettingSources;
   readonly effective: MonitorSettings;
 
-  constructor(options: { dataDir: string; storeFactory: StoreFactory; base: MonitorSettings; pinned?: PinnedSources; onRecovery?: (recovery: StoreRecovery) => void }) {
+  constructor(options: { dataDir: string; storeFactory: StoreFactory; base: MonitorSettings; pinned?: PinnedSources; onRecovery?: (recovery: StoreRecovery) => void; onRefused?: (keys: string[]) => void }) {
     this.#conf = openStore(options.storeFactory, { cwd: options.dataDir, configName: SETTINGS_STORE_NAME }, options.onRecovery ?? (() => {})).conf;
     const pinned = options.pinned ?? {};
-    // A saved file that no longer validates (hand-edited, older version) is ignored field by field.
-    const saved = MonitorSettingsPatchSchema.safeParse(this.#conf.store);
-    const savedValues = saved.success ? saved.data : {};
+    // A saved file that no longer validates (hand-edited, another version's bounds) is ignored field by field.
+    const { valid: savedValues, refused } = validMonitorFields(this.#conf.store);
+    if (refused.length > 0) options.onRefused?.(refused);
     const keys = Object.keys(options.base) as Array<keyof MonitorSettings>;
     const effective = { ...options.base } as Record<keyof MonitorSettings, number>;
     this.#sources = {} as MonitorSettingSources;

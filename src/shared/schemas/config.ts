@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AlertUrlSchema } from './alerts';
+import { TEST_TIMING_FLOORS, TIMING_FLOORS } from './settings';
 
 const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])]).transform((v) => v === true || v === 'true' || v === '1' || v === 'yes');
 const num = (schema: z.ZodNumber) => z.coerce.number({ error: 'must be a number' }).pipe(schema);
@@ -15,8 +16,11 @@ export const ServiceConfigSchema = z.strictObject({
   NODES_FILE_PATH: z.string().min(1).optional(),
   /** import: read NODES_FILE_PATH once into an empty registry; sync: follow it as the fleet's source of truth. */
   NODES_FILE_MODE: z.enum(['import', 'sync'], { error: 'must be import or sync' }).default('import'),
-  HEALTH_CHECK_TIMEOUT: num(z.number().min(0.01).max(300)).default(5),
-  HEALTH_CHECK_INTERVAL: num(z.number().min(0.05).max(86_400)).default(15),
+  // The floors are TIMING_FLOORS, checked below: TEST_TIMING lowers them for tests.
+  HEALTH_CHECK_TIMEOUT: num(z.number().min(TEST_TIMING_FLOORS.timeout_s, { error: `must be at least ${TIMING_FLOORS.timeout_s} s` }).max(300)).default(5),
+  HEALTH_CHECK_INTERVAL: num(z.number().min(TEST_TIMING_FLOORS.interval_s, { error: `must be at least ${TIMING_FLOORS.interval_s} s` }).max(86_400)).default(15),
+  /** For tests only: lowers the floors of the check interval and timeout to 0.05 s and 0.01 s. */
+  TEST_TIMING: bool.default(false),
   FAILURE_THRESHOLD: num(z.int().min(1).max(100)).default(2),
   RECOVERY_THRESHOLD: num(z.int().min(1).max(100)).default(2),
   PROBE_CONCURRENCY: num(z.int().min(1).max(10_000)).default(1000),
@@ -54,6 +58,12 @@ export const ServiceConfigSchema = z.strictObject({
   INSTANCE: z.string().regex(/^[\w.:-]{1,100}$/, { error: 'must be 1-100 letters, digits, _ . : or -' }).optional(),
   /** The address people open the web UI at (links in alerts); default: the address the service listens on. */
   PUBLIC_URL: AlertUrlSchema.optional(),
+}).superRefine((config, ctx) => {
+  if (config.TEST_TIMING) return;
+  if (config.HEALTH_CHECK_INTERVAL < TIMING_FLOORS.interval_s)
+    ctx.addIssue({ code: 'custom', path: ['HEALTH_CHECK_INTERVAL'], message: `must be at least ${TIMING_FLOORS.interval_s} s` });
+  if (config.HEALTH_CHECK_TIMEOUT < TIMING_FLOORS.timeout_s)
+    ctx.addIssue({ code: 'custom', path: ['HEALTH_CHECK_TIMEOUT'], message: `must be at least ${TIMING_FLOORS.timeout_s} s` });
 });
 export type ServiceConfig = z.infer<typeof ServiceConfigSchema>;
 export const SERVICE_CONFIG_KEYS = Object.keys(ServiceConfigSchema.shape) as Array<keyof ServiceConfig>;

@@ -1,19 +1,36 @@
 import { z } from 'zod';
 
+/**
+ * The shortest timing a person's fleet can use. A sweep more often than each second tells a person
+ * nothing sooner (two failed checks make an alert), and a probe given less than half a second fails
+ * healthy nodes reached through a Tailscale relay (DERP), which adds hundreds of milliseconds.
+ */
+export const TIMING_FLOORS = { interval_s: 1, timeout_s: 0.5 } as const;
+/**
+ * TEST_TIMING's floors, for tests only: a test sees a node fail and recover within a second. Set
+ * explicitly (TEST_TIMING=1, or `TestTimingSettingsSchema` in-process); REST, IPC, MCP and the
+ * window keep TIMING_FLOORS.
+ */
+export const TEST_TIMING_FLOORS = { interval_s: 0.05, timeout_s: 0.01 } as const;
+
 // Monitor settings. Defaults: the seed's 5.0 s timeout, a 15 s interval, 2/2 thresholds.
-export const MonitorSettingsSchema = z.strictObject({
-  interval_s: z.number().min(0.05, { error: 'must be at least 0.05 s' }).max(86_400).default(15),
-  timeout_s: z.number().min(0.01, { error: 'must be at least 0.01 s' }).max(300).default(5),
-  failure_threshold: z.int().min(1).max(100).default(2),
-  recovery_threshold: z.int().min(1).max(100).default(2),
-  concurrency: z.int().min(1).max(10_000).default(1000),
-  /** Fraction of the interval added at random, so sweeps of many hosts do not line up. */
-  jitter: z.number().min(0).max(1).default(0.1),
-  /** When at least this fraction of previously healthy nodes fail in one sweep, blame the monitor. */
-  offline_fraction: z.number().min(0.5).max(1).default(0.9),
-  /** After resume from sleep, failures are not turned into alerts for this long. */
-  resume_grace_s: z.number().min(0).max(3600).default(30),
-});
+const monitorSettingsSchema = (floors: { interval_s: number; timeout_s: number }) =>
+  z.strictObject({
+    interval_s: z.number().min(floors.interval_s, { error: `must be at least ${floors.interval_s} s` }).max(86_400).default(15),
+    timeout_s: z.number().min(floors.timeout_s, { error: `must be at least ${floors.timeout_s} s` }).max(300).default(5),
+    failure_threshold: z.int().min(1).max(100).default(2),
+    recovery_threshold: z.int().min(1).max(100).default(2),
+    concurrency: z.int().min(1).max(10_000).default(1000),
+    /** Fraction of the interval added at random, so sweeps of many hosts do not line up. */
+    jitter: z.number().min(0).max(1).default(0.1),
+    /** When at least this fraction of previously healthy nodes fail in one sweep, blame the monitor. */
+    offline_fraction: z.number().min(0.5).max(1).default(0.9),
+    /** After resume from sleep, failures are not turned into alerts for this long. */
+    resume_grace_s: z.number().min(0).max(3600).default(30),
+  });
+export const MonitorSettingsSchema = monitorSettingsSchema(TIMING_FLOORS);
+/** The same under TEST_TIMING (tests only). */
+export const TestTimingSettingsSchema = monitorSettingsSchema(TEST_TIMING_FLOORS);
 export type MonitorSettings = z.infer<typeof MonitorSettingsSchema>;
 export type MonitorSettingsInput = z.input<typeof MonitorSettingsSchema>;
 // A patch carries only the fields sent: zod applies defaults even inside .partial(), which made a
@@ -30,6 +47,19 @@ export const MonitorSettingsPatchSchema = z.strictObject({
   resume_grace_s: monitorFields.resume_grace_s.removeDefault().optional(),
 });
 export type MonitorSettingsPatch = z.infer<typeof MonitorSettingsPatchSchema>;
+
+/** The fields of a saved settings file that still validate, and the names of those that do not (a file from another version keeps what it can). */
+export function validMonitorFields(saved: unknown): { valid: MonitorSettingsPatch; refused: string[] } {
+  const valid: Record<string, unknown> = {};
+  const refused: string[] = [];
+  const fields = MonitorSettingsPatchSchema.shape as Record<string, z.ZodType>;
+  for (const [key, value] of Object.entries(saved !== null && typeof saved === 'object' ? saved : {})) {
+    const field = Object.hasOwn(fields, key) ? fields[key].safeParse(value) : undefined;
+    if (field?.success && field.data !== undefined) valid[key] = field.data;
+    else refused.push(key);
+  }
+  return { valid: valid as MonitorSettingsPatch, refused };
+}
 
 /**
  * The rule between fields, checked whenever a change touches either of them (REST, IPC and MCP all
