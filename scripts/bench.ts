@@ -57,6 +57,19 @@ async function uiBench(): Promise<void> {
   row(`ui_update_${FLEET}_ms`, r.update_ms, '<= 16', `health update of all ${FLEET} nodes (with heartbeat and uptime) → rows updated, in-page, median of ${r.updates.length} over ${rounds} page loads (the first update after a load: ${r.cold_update_ms.toFixed(1)} ms)`);
 }
 
+// The window's actions on the demo fleet in Chromium (issue 40, item 17): feedback within 100 ms, done within 300 ms.
+async function uiActionsBench(): Promise<void> {
+  const rounds = quick ? 3 : 5;
+  const { output } = await spawnTs('scripts/bench/ui-actions.ts', [String(rounds)], null);
+  const r = lastJsonLine<Record<string, { feedback_ms: number; result_ms: number }>>(output);
+  const said: Record<string, string> = { check_now: 'header Check now → the sweep answered', open_detail: 'a row → its detail with the 1 h chart', toggle_24h: '24 h → the 24 h chart drawn', pause: 'Pause 1 h → paused', resume: 'Resume → monitoring' };
+  for (const [name, figure] of Object.entries(r)) {
+    row(`ui_action_${name}_ms`, figure.result_ms, '<= 300', `${said[name] ?? name}, demo fleet, Chromium 1280×800, median of ${rounds}; first feedback after ${figure.feedback_ms.toFixed(0)} ms`);
+  }
+  const slowest = Object.entries(r).sort((a, b) => b[1].feedback_ms - a[1].feedback_ms)[0];
+  row('ui_action_feedback_max_ms', slowest[1].feedback_ms, '<= 100', `the slowest first change on screen after a click, of the actions above (${slowest[0]})`);
+}
+
 async function sshBench(): Promise<void> {
   const rounds = quick ? 1 : 3;
   const { output } = await spawnTs('scripts/bench/ssh-worker.ts', [String(rounds)], null);
@@ -145,7 +158,7 @@ console.log(`bench${quick ? ' (quick)' : ''} — ratios against baselines measur
 const built = spawnSync(process.execPath, ['scripts/build.mjs', '--cli'], { stdio: 'inherit' });
 if (built.status !== 0) throw new Error('npm run build failed');
 // `--only=startup,ssh` runs some of the benches.
-const benches: Record<string, () => Promise<void>> = { startup: startupBench, sweep: sweepBench, rss: rssBench, ui: uiBench, ssh: sshBench, create: createBench, bridge: bridgeBench, deploy: deployBench, silences: silencesBench };
+const benches: Record<string, () => Promise<void>> = { startup: startupBench, sweep: sweepBench, rss: rssBench, ui: uiBench, actions: uiActionsBench, ssh: sshBench, create: createBench, bridge: bridgeBench, deploy: deployBench, silences: silencesBench };
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
 for (const [name, bench] of Object.entries(benches)) if (!only || only.includes(name)) await bench();
 console.log(JSON.stringify(figures));

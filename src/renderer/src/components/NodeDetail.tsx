@@ -27,9 +27,8 @@ export function NodeDetail({ onEdit, onRun }: { onEdit(): void; onRun(ids: strin
   const allEvents = useClusterStore((s) => s.events);
   const select = useClusterStore((s) => s.select);
   const [range, setRange] = useState<'1h' | '24h'>('1h');
-  const [history, setHistory] = useState<HistoryPoint[]>([]);
-  const [probes, setProbes] = useState<ProbeResult[]>([]);
-  const [uptime, setUptime] = useState<Uptime | null>(null);
+  // What was read, with the node and range it belongs to: another node's figures are never shown as this one's.
+  const [loaded, setLoaded] = useState<{ id: string; range: '1h' | '24h'; history: HistoryPoint[]; probes: ProbeResult[]; uptime: Uptime | null } | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const now = useNow();
@@ -41,10 +40,7 @@ export function NodeDetail({ onEdit, onRun }: { onEdit(): void; onRun(ids: strin
     let cancelled = false;
     void Promise.all([api.invoke('nodes:history', { id, range }), api.invoke('nodes:lastCheck', { id }), api.invoke('nodes:get', { id })]).then(
       ([points, last, withHealth]) => {
-        if (cancelled) return;
-        setHistory(points);
-        setProbes(last?.probes ?? []);
-        setUptime(withHealth.uptime ?? null);
+        if (!cancelled) setLoaded({ id, range, history: points, probes: last?.probes ?? [], uptime: withHealth.uptime ?? null });
       },
       () => {},
     );
@@ -55,6 +51,10 @@ export function NodeDetail({ onEdit, onRun }: { onEdit(): void; onRun(ids: strin
   useEffect(() => setConfirmDelete(false), [id]);
 
   if (!node) return null;
+  const mine = loaded?.id === node.id ? loaded : null;
+  const history = mine?.history ?? [];
+  const probes = mine?.probes ?? [];
+  const uptime = mine?.uptime ?? null;
   const events = allEvents.filter((e) => e.node === node.id).slice(-30).reverse();
   const act = (fn: () => Promise<unknown>) => fn().then(() => setError(null), (e: Error) => setError(e.message));
   const mutedUntil = node.muted_until && Date.parse(node.muted_until) > now ? node.muted_until : null;
@@ -147,7 +147,10 @@ export function NodeDetail({ onEdit, onRun }: { onEdit(): void; onRun(ids: strin
           <button aria-pressed={range === '24h'} onClick={() => setRange('24h')}>{t('detail.range24h')}</button>
         </span>
       </h3>
-      <LatencyChart points={history} />
+      {/* The range shown, and busy until the chosen range's figures arrive. */}
+      <div className="chart-box" data-range={mine?.range} aria-busy={mine?.range !== range}>
+        <LatencyChart points={history} />
+      </div>
       <div className="detail-actions">
         <label className="toggle">
           <input type="checkbox" checked={node.maintenance} {...gate('nodes:maintenance')} onChange={(e) => act(() => api.invoke('nodes:maintenance', { id: node.id, maintenance: e.target.checked }))} />
