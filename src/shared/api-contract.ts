@@ -218,7 +218,10 @@ export interface OrchestratorApi {
 export interface ApiErrorPayload {
   error: string;
   message: string;
-  details: Array<{ field: string; message: string }>;
+  details: Array<{ field: string; message: string; code?: string; params?: Record<string, string | number> }>;
+  /** What failed, for the window to say it in its language (`errors.<reason_code>`). */
+  reason_code?: string;
+  reason_params?: Record<string, string | number>;
 }
 
 /** An answer that crosses a process boundary as data, so field-level error details survive it. */

@@ -41,6 +41,9 @@ type Frame =
   | { kind: 'pong' };
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+/** The values of an error's sentence: strings and numbers only, a few of them. */
+const isParams = (value: unknown): value is Record<string, string | number> =>
+  isObject(value) && Object.keys(value).length <= 16 && Object.values(value).every((v) => typeof v === 'number' || (typeof v === 'string' && v.length <= 2000));
 
 /**
  * A frame from the service, read as hostile: too large, not JSON, not an object, a push of an unknown
@@ -71,7 +74,8 @@ export function readFrame(data: unknown): Frame | string {
     const error = message.error;
     if (isObject(error) && typeof error.error === 'string' && typeof error.message === 'string') {
       const details = Array.isArray(error.details) ? error.details.filter((d): d is { field: string; message: string } => isObject(d) && typeof d.field === 'string' && typeof d.message === 'string') : [];
-      return { kind: 'answer', id: message.id, ok: false, error: { error: error.error, message: error.message, details } };
+      const reason = typeof error.reason_code === 'string' ? { reason_code: error.reason_code, ...(isParams(error.reason_params) ? { reason_params: error.reason_params } : {}) } : {};
+      return { kind: 'answer', id: message.id, ok: false, error: { error: error.error, message: error.message, details, ...reason } };
     }
     return { kind: 'answer', id: message.id, ok: false, error: { error: 'bad_gateway', message: 'the service answered with a malformed error', details: [] } };
   }

@@ -34,18 +34,25 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   internal_error: 500,
 };
 
+/** What a failure was, for a client to say it in its own language: a code and the values its sentence names. */
+export interface ErrorReason {
+  code: string;
+  params?: Record<string, string | number>;
+}
+
 export class OrchestratorError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
     readonly details: FieldError[] = [],
+    readonly reason?: ErrorReason,
   ) {
     super(message);
     this.name = 'OrchestratorError';
   }
 
-  toJSON(): { error: ErrorCode; message: string; details: FieldError[] } {
-    return { error: this.code, message: this.message, details: this.details };
+  toJSON(): { error: ErrorCode; message: string; details: FieldError[]; reason_code?: string; reason_params?: Record<string, string | number> } {
+    return { error: this.code, message: this.message, details: this.details, ...(this.reason ? { reason_code: this.reason.code, ...(this.reason.params ? { reason_params: this.reason.params } : {}) } : {}) };
   }
 }
 

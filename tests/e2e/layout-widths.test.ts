@@ -142,6 +142,15 @@ describe.skipIf(chromiumMissing)('the window at every width, in both languages',
           await page.getByRole('button', { name: t.header.events, exact: true }).click();
           await expect.poll(() => page.locator('[data-testid="events-view"] tbody tr').count()).toBeGreaterThan(1);
           expect(await englishSentences(page), 'events').toEqual([]);
+          // The Services tab: without Docker, a way to start; with a Docker that is not there, why (the service's reason, worded here).
+          await page.getByRole('button', { name: t.header.services, exact: true }).click();
+          await page.getByTestId('no-docker').waitFor();
+          expect(await englishSentences(page), 'services without docker').toEqual([]);
+          service.core.registry.update('node-01', { docker: { enabled: true, via: 'local', host: 'unix:///nonexistent/docker.sock' } });
+          await page.getByRole('button', { name: t.containers.refresh, exact: true }).click();
+          await page.getByTestId('services-error').waitFor();
+          expect(await englishSentences(page), 'services error').toEqual([]);
+          service.core.registry.update('node-01', { docker: { enabled: false, via: 'local' } });
           await page.getByRole('button', { name: t.header.nodes, exact: true }).click();
           await page.locator('aside.detail .detail-head button').first().click();
         }

@@ -30,7 +30,7 @@ export class ContainerService {
   /** The node, refused unless Docker is enabled on it. */
   dockerNode(id: string): Node {
     const node = this.registry.require(id);
-    if (!node.docker?.enabled) throw new OrchestratorError('conflict', `Docker is not enabled on ${id}; set docker.enabled to true (PUT /cluster/nodes/${id})`, [{ field: 'docker.enabled', message: 'is not true' }]);
+    if (!node.docker?.enabled) throw new OrchestratorError('conflict', `Docker is not enabled on ${id}; set docker.enabled to true (PUT /cluster/nodes/${id})`, [{ field: 'docker.enabled', message: 'is not true' }], { code: 'docker_not_enabled', params: { node: id } });
     return node;
   }
 

@@ -1,4 +1,4 @@
-import { OrchestratorError } from '../../shared/errors';
+import { OrchestratorError, type ErrorReason } from '../../shared/errors';
 import type { SwarmAvailability, SwarmAvailabilityResult, SwarmNode, SwarmService as SwarmServiceView, SwarmTask, SwarmView } from '../../shared/schemas/containers';
 import type { Node } from '../../shared/schemas/node';
 import type { NodeRegistry } from '../registry/node-registry';
@@ -59,15 +59,16 @@ export class SwarmService {
   /** A manager's engine and the swarm's nodes; tries the manager that answered last time first. */
   async snapshot(preferred?: string): Promise<SwarmSnapshot> {
     const candidates = this.registry.all().filter((n) => n.docker?.enabled);
-    if (candidates.length === 0) throw new OrchestratorError('conflict', 'No node has Docker enabled; set docker.enabled on a Swarm manager', [{ field: 'docker.enabled', message: 'no node' }]);
+    if (candidates.length === 0) throw new OrchestratorError('conflict', 'No node has Docker enabled; set docker.enabled on a Swarm manager', [{ field: 'docker.enabled', message: 'no node' }], { code: 'no_docker_node' });
     const order = [preferred, this.#lastManager].filter((id): id is string => Boolean(id));
     candidates.sort((a, b) => rank(order, b.id) - rank(order, a.id));
-    const failures: string[] = [];
+    const failures: Array<{ text: string; reason?: ErrorReason }> = [];
     for (const node of candidates) {
       try {
         const info = await this.containers.call(node, (e) => e.info());
         if (!info.Swarm.ControlAvailable) {
-          failures.push(`${node.id}: ${info.Swarm.LocalNodeState === 'active' ? 'a worker' : 'not in a swarm'}`);
+          const worker = info.Swarm.LocalNodeState === 'active';
+          failures.push({ text: `${node.id}: ${worker ? 'a worker' : 'not in a swarm'}`, reason: { code: worker ? 'swarm_worker' : 'swarm_none', params: { node: node.id } } });
           continue;
         }
         const engine = this.containers.engine(node);
@@ -75,10 +76,16 @@ export class SwarmService {
         this.#lastManager = node.id;
         return { managerNodeId: node.id, engine, nodes, match: matchSwarmNodes(nodes, this.registry.all()) };
       } catch (error) {
-        failures.push(`${node.id}: ${(error as Error).message}`);
+        failures.push({ text: `${node.id}: ${(error as Error).message}`, reason: error instanceof OrchestratorError ? error.reason : undefined });
       }
     }
-    throw new OrchestratorError('unavailable', `No Swarm manager answered (${failures.join('; ')})`, [{ field: 'swarm', message: 'no manager' }]);
+    const detail = failures.map((f) => f.text).join('; ');
+    // The first failure's own reason goes along, so a window in another language can say it too.
+    const cause = failures[0]?.reason;
+    throw new OrchestratorError('unavailable', `No Swarm manager answered (${detail})`, [{ field: 'swarm', message: 'no manager' }], {
+      code: 'no_swarm_manager',
+      params: { detail, count: failures.length, ...(cause ? { cause_code: cause.code, ...Object.fromEntries(Object.entries(cause.params ?? {}).map(([k, v]) => [`cause.${k}`, v])) } : {}) },
+    });
   }
 
   async view(): Promise<SwarmView> {
@@ -93,7 +100,10 @@ export class SwarmService {
     const swarmId = [...snap.match].find(([, ours]) => ours === id)?.[0];
     const node = snap.nodes.find((n) => n.ID === swarmId);
     if (!node) {
-      throw new OrchestratorError('not_found', `${id} is not a node of the swarm managed from ${snap.managerNodeId} (matched by docker.swarm_node, hostname or address)`, [{ field: 'docker.swarm_node', message: 'no match' }]);
+      throw new OrchestratorError('not_found', `${id} is not a node of the swarm managed from ${snap.managerNodeId} (matched by docker.swarm_node, hostname or address)`, [{ field: 'docker.swarm_node', message: 'no match' }], {
+        code: 'not_swarm_node',
+        params: { node: id, manager: snap.managerNodeId },
+      });
     }
     return node;
   }

@@ -193,24 +193,30 @@ export class SshConnectionPool {
               `SSH host key of ${node.id} (${target}) changed: pinned ${v.pinned.join(', ')}, presented ${v.presented}. ` +
                 `Refusing to connect until the pin is removed (DELETE /cluster/nodes/${node.id}/host-key).`,
               [{ field: 'host_key', message: 'changed' }],
+              { code: 'ssh_host_key_changed', params: { node: node.id, target } },
             ),
           );
         }
         if (v?.kind === 'new' && this.auth.hostKeyPolicy === 'approve') {
-          return reject(new OrchestratorError('forbidden', `SSH host key ${presented} of ${node.id} is not approved yet (host key policy: approve)`, [{ field: 'host_key', message: 'not approved' }]));
+          return reject(new OrchestratorError('forbidden', `SSH host key ${presented} of ${node.id} is not approved yet (host key policy: approve)`, [{ field: 'host_key', message: 'not approved' }], { code: 'ssh_host_key_unapproved', params: { node: node.id } }));
         }
         if (error.level === 'client-authentication') {
           const tried = [privateKey ? `key ${keyPath}` : null, this.auth.agentSocket ? 'agent' : null].filter(Boolean).join(', ') || 'no key or agent';
-          return reject(new OrchestratorError('unauthorized', `SSH authentication failed for ${target} (tried ${tried})`, [{ field: 'ssh', message: 'authentication failed' }]));
+          return reject(new OrchestratorError('unauthorized', `SSH authentication failed for ${target} (tried ${tried})`, [{ field: 'ssh', message: 'authentication failed' }], { code: 'ssh_auth_failed', params: { target } }));
         }
         const failure = classifySshError(error, `ssh://${target}`);
-        reject(new OrchestratorError('unavailable', `SSH connection to ${target} failed: ${failure.message}`, [{ field: 'ssh', message: failure.reason }]));
+        reject(
+          new OrchestratorError('unavailable', `SSH connection to ${target} failed: ${failure.message}`, [{ field: 'ssh', message: failure.reason }], {
+            code: 'ssh_failed',
+            params: { target, cause_code: failure.reason, 'cause.target': `ssh://${target}` },
+          }),
+        );
       });
       // A server that closes after its banner (or mid-handshake) emits no error, only `close`.
       client.on('close', () => {
         if (settled) return;
         settled = true;
-        reject(new OrchestratorError('unavailable', `SSH connection to ${target} failed: the server closed the connection during the handshake`, [{ field: 'ssh', message: 'closed' }]));
+        reject(new OrchestratorError('unavailable', `SSH connection to ${target} failed: the server closed the connection during the handshake`, [{ field: 'ssh', message: 'closed' }], { code: 'ssh_closed', params: { target } }));
       });
       try {
         client.connect(config);

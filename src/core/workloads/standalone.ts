@@ -60,6 +60,7 @@ export function pickStandaloneNode(spec: ServiceSpec, survey: FleetSurvey, regis
       ? 'No Docker node outside a swarm answered: enable Docker on a node (docker.enabled) that is not in a swarm, or deploy to the swarm'
       : `No Docker node outside the swarm has room for ${spec.name}${why.length ? ` (${why.join('; ')})` : ''}`,
     [{ field: 'mode', message: 'no standalone node fits' }],
+    survey.outside.size === 0 ? { code: 'no_standalone_node' } : { code: 'no_standalone_room', params: { name: spec.name, detail: why.join('; ') || '—' } },
   );
 }
 

@@ -13,6 +13,9 @@ import { toJobView, toServiceView } from './service-view';
 import { allocationOf, surveyFleet } from './fleet-survey';
 import { pickStandaloneNode, runStandalone, standaloneContainers, standaloneView } from './standalone';
 
+/** The values of `list` that `has` refuses, as one readable list ("—" for none). */
+const unmatched = (list: string[] | undefined, has: (value: string) => boolean): string => (list ?? []).filter((v) => !has(v)).join(', ') || '—';
+
 type Call = <T>(use: (e: DockerEngine) => Promise<T>) => Promise<T>;
 type SwarmFound = { snap: SwarmSnapshot; call: Call; service: EngineService };
 type StandaloneFound = ReturnType<typeof standaloneContainers>[number];
@@ -112,7 +115,7 @@ export class WorkloadService {
   async change(name: string, patch: ServicePatch, actor: string): Promise<ServiceView> {
     const { snap, call, service } = await this.#swarmService(name, 'scaled or updated');
     if (patch.replicas !== undefined && !service.Spec.Mode.Replicated) {
-      throw new OrchestratorError('validation_error', `${name} is not a replicated service: its replicas cannot be set`, [{ field: 'replicas', message: 'only a replicated service scales' }]);
+      throw new OrchestratorError('validation_error', `${name} is not a replicated service: its replicas cannot be set`, [{ field: 'replicas', message: 'only a replicated service scales' }], { code: 'not_replicated', params: { name } });
     }
     if (patch.placement) await this.#checkPlacement(snap, patch.placement);
     const action = isScaleOnly(patch) ? 'service_scale' : 'service_update';
@@ -179,7 +182,7 @@ export class WorkloadService {
   async job(name: string): Promise<JobView> {
     const { snap, call } = await this.#manager();
     const service = await this.#find(call, name);
-    if (!service.Spec.Mode.ReplicatedJob) throw new OrchestratorError('not_found', `${name} is a service, not a job; read it with GET /cluster/services/${name}`, [{ field: 'name', message: 'not a job' }]);
+    if (!service.Spec.Mode.ReplicatedJob) throw new OrchestratorError('not_found', `${name} is a service, not a job; read it with GET /cluster/services/${name}`, [{ field: 'name', message: 'not a job' }], { code: 'not_a_job', params: { name } });
     const tasks = await call((e) => e.tasks(service.ID));
     const withLogs = [...tasks].sort((a, b) => b.UpdatedAt.localeCompare(a.UpdatedAt)).slice(0, JOB_RUNS_WITH_LOGS).filter((t) => t.Status.ContainerStatus?.ContainerID);
     const logs = new Map(
@@ -197,7 +200,10 @@ export class WorkloadService {
   async #deployStandalone(spec: ServiceSpec, actor: string): Promise<ServiceView> {
     const survey = await surveyFleet(this.registry, this.containers, this.swarm);
     if (standaloneContainers(survey).some(({ container }) => container.Labels?.['mco.service'] === spec.name)) {
-      throw new OrchestratorError('conflict', `A standalone service named "${spec.name}" already exists; remove it first, or choose another name`, [{ field: 'name', message: 'already exists' }]);
+      throw new OrchestratorError('conflict', `A standalone service named "${spec.name}" already exists; remove it first, or choose another name`, [{ field: 'name', message: 'already exists' }], {
+        code: 'service_exists',
+        params: { name: spec.name },
+      });
     }
     const reserved = spec.reservations ?? spec.limits ?? {};
     const suggestion = await this.deps.suggest({ cpu_cores: reserved.cpus ?? 0.01, memory_gb: (reserved.memory_mb ?? 6) / 1024, tags: spec.placement?.tags ?? [], limit: 1000 });
@@ -215,7 +221,7 @@ export class WorkloadService {
 
   async #refuseStandalone(name: string, what: string): Promise<void> {
     if (await this.#standalone(name)) {
-      throw new OrchestratorError('conflict', `${name} is a standalone container: it cannot be ${what}; remove it and deploy again, or deploy it to a swarm`, [{ field: 'name', message: 'standalone' }]);
+      throw new OrchestratorError('conflict', `${name} is a standalone container: it cannot be ${what}; remove it and deploy again, or deploy it to a swarm`, [{ field: 'name', message: 'standalone' }], { code: 'standalone_only', params: { name } });
     }
   }
 
@@ -223,7 +229,7 @@ export class WorkloadService {
     try {
       return await call((e) => e.inspectService(name));
     } catch (error) {
-      if ((error as OrchestratorError).code === 'not_found') throw new OrchestratorError('not_found', `No service named "${name}" in the swarm`, [{ field: 'name', message: 'no such service' }]);
+      if ((error as OrchestratorError).code === 'not_found') throw new OrchestratorError('not_found', `No service named "${name}" in the swarm`, [{ field: 'name', message: 'no such service' }], { code: 'service_not_found', params: { name } });
       throw error;
     }
   }
@@ -233,7 +239,10 @@ export class WorkloadService {
       if (error.code === 'not_found') return null;
       throw error;
     });
-    if (existing) throw new OrchestratorError('conflict', `A service named "${name}" already exists; change it with PATCH /cluster/services/${name}, or choose another name`, [{ field: 'name', message: 'already exists' }]);
+    if (existing) throw new OrchestratorError('conflict', `A service named "${name}" already exists; change it with PATCH /cluster/services/${name}, or choose another name`, [{ field: 'name', message: 'already exists' }], {
+        code: 'service_exists',
+        params: { name },
+      });
   }
 
   /** Labels the swarm's nodes from our registry, then refuses a role or tag that no node of the swarm has. */
@@ -245,7 +254,10 @@ export class WorkloadService {
       ...(placement.roles ?? []).map((role, i) => (members.some((n) => n.role === role) ? null : { field: `placement.roles[${i}]`, message: `no node of the swarm has role ${role}` })),
       ...(placement.tags ?? []).map((tag, i) => (members.some((n) => n.tags.includes(tag)) ? null : { field: `placement.tags[${i}]`, message: `no node of the swarm has tag ${tag}` })),
     ].filter((p) => p !== null);
-    if (problems.length > 0) throw new OrchestratorError('validation_error', `Invalid placement — ${problems.map((p) => p.message).join('; ')}`, problems);
+    if (problems.length > 0) throw new OrchestratorError('validation_error', `Invalid placement — ${problems.map((p) => p.message).join('; ')}`, problems, {
+        code: 'placement_unmatched',
+        params: { roles: unmatched(placement.roles, (role) => members.some((n) => n.role === role)), tags: unmatched(placement.tags, (tag) => members.some((n) => n.tags.includes(tag))) },
+      });
   }
 
   async #audited(actor: string, action: string, detail: string, act: () => Promise<unknown>, nodes: string[] = []): Promise<void> {

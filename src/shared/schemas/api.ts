@@ -19,7 +19,13 @@ export const queryInt = (min: number, max?: number) => {
 
 /** The one error shape of every face; OpenAPI refers to it as components/schemas/Error. */
 export const ErrorResponseSchema = z
-  .object({ error: z.string().describe('Error code, e.g. validation_error'), message: z.string(), details: z.array(FieldErrorSchema).describe('Each field at fault and why') })
+  .object({
+    error: z.string().describe('Error code, e.g. validation_error'),
+    message: z.string(),
+    details: z.array(FieldErrorSchema).describe('Each field at fault and why'),
+    reason_code: z.string().optional().describe('What failed, for a client to word it in its own language (docker_not_installed, service_not_found, …); message says it in English'),
+    reason_params: z.record(z.string(), z.union([z.string(), z.number()])).optional().describe("The values reason_code's sentence names"),
+  })
   .meta({ id: 'Error' });
 export const ServiceInfoSchema = z.object({ name: z.string(), version: z.string(), docs: z.string() });
 /** Longest path parameter the router and the schemas accept, so both refuse the same ids the same way. */

@@ -1,5 +1,6 @@
 import type { OrchestratorApi, ShellBridge } from '../../../shared/api-contract';
 import { ApiError, createWebBridgeApi } from '../../../shared/bridge-client';
+import { localizedError } from '../i18n/error-text';
 
 declare global {
   interface Window {
@@ -18,6 +19,16 @@ export function fromShellBridge(bridge: ShellBridge): OrchestratorApi {
     },
     on: (event, listener) => bridge.on(event, listener),
   };
+}
+
+/** Every error the service answers is said in the window's language, in this one place for every form and view. */
+function localized<T extends OrchestratorApi>(api: T): T {
+  const invoke = ((channel, arg) =>
+    api.invoke(channel, arg).catch((error: unknown) => {
+      if (error instanceof ApiError) error.message = localizedError(error.payload);
+      throw error;
+    })) as OrchestratorApi['invoke'];
+  return { ...api, invoke };
 }
 
 const TOKEN_KEY = 'mco-token';
@@ -52,7 +63,7 @@ export function getApi(onConnection: (state: ConnectionState) => void): (Orchest
   if (window.api) {
     // The desktop app watching a service says when its link opens, is lost, or its token is refused.
     const dispose = window.api.on('connection', ({ state }) => state !== 'connecting' && onConnection(state));
-    return { ...fromShellBridge(window.api), dispose };
+    return localized({ ...fromShellBridge(window.api), dispose });
   }
   const token = takeToken();
   if (!token) {
@@ -60,5 +71,5 @@ export function getApi(onConnection: (state: ConnectionState) => void): (Orchest
     return null;
   }
   const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
-  return createWebBridgeApi(`${scheme}://${window.location.host}/bridge`, token, onConnection);
+  return localized(createWebBridgeApi(`${scheme}://${window.location.host}/bridge`, token, onConnection));
 }
