@@ -152,7 +152,7 @@ export function createCore(options: CoreOptions): Core {
     const failover = new FailoverPolicy({ dataDir, storeFactory: options.storeFactory ?? confStoreFactory, onRecovery, registry, monitor, swarm, ...options.failover });
     const swarmLabels = new SwarmLabelSync(registry, containers, swarm);
     const suggest = async (input: unknown) => ssh.suggest(input, workloadOf(await surveyFleet(registry, containers, swarm)));
-    const workloads = new WorkloadService(registry, containers, swarm, swarmLabels, ssh.audit, { suggest, metricsOf: (id) => ssh.metrics.latest(id) });
+    const workloads = new WorkloadService(registry, containers, swarm, swarmLabels, ssh.audit, { suggest, metricsOf: (id) => ssh.metrics.latest(id), stateOf: (id) => monitor.healthOf(id).status });
     const tokens = new TokenStore(dataDir, ssh.audit, onRecovery);
     // Recorded before the change, like every audited action: an entry that cannot be written stops it.
     const operate = (id: string, actor: string, action: string, detail: string, patch: NodePatch): Node => {

@@ -8,7 +8,7 @@ export const INVOKE_CHANNELS = [
   'commands:plan', 'commands:run', 'commands:cancel', 'metrics:get', 'hostKey:get', 'hostKey:forget', 'hostKey:approve', 'placement:suggest', 'audit:list',
   'alerts:get', 'alerts:update', 'alerts:test', 'alerts:silences',
   'containers:list', 'containers:stats', 'containers:action', 'containers:logs', 'swarm:view', 'swarm:setAvailability', 'failover:get', 'failover:update',
-  'services:list', 'services:get', 'services:deploy', 'services:change', 'services:rollback', 'services:remove', 'services:logs', 'jobs:run', 'jobs:get',
+  'services:list', 'services:get', 'services:deploy', 'services:plan', 'jobs:plan', 'services:change', 'services:rollback', 'services:remove', 'services:logs', 'jobs:run', 'jobs:get',
   'auth:whoami', 'tokens:list', 'tokens:create', 'tokens:revoke',
 ] as const;
 export type InvokeChannel = (typeof INVOKE_CHANNELS)[number];

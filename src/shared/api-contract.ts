@@ -32,7 +32,7 @@ import {
   type SwarmAvailabilityResult,
   type SwarmView,
 } from './schemas/containers';
-import { JobSpecSchema, ServiceNameSchema, ServicePatchSchema, ServiceSpecSchema, type JobView, type ServiceList, type ServiceView, type WorkloadLogs } from './schemas/workloads';
+import { JobSpecSchema, ServiceNameSchema, ServicePatchSchema, ServiceSpecSchema, type JobView, type ServiceList, type ServicePlan, type ServiceView, type WorkloadLogs } from './schemas/workloads';
 import { TokenCreateSchema, TokenIdSchema, type TokenInfo, type TokenScope } from './schemas/auth';
 import { MonitorSettingsPatchSchema, ShellSettingsSchema, WatchServiceSchema, type MonitorSettings, type MonitorSettingSources, type ShellSettings } from './schemas/settings';
 
@@ -102,6 +102,8 @@ export const invokeArgs = {
   'services:list': z.strictObject({}),
   'services:get': z.strictObject({ name: ServiceNameSchema }),
   'services:deploy': ServiceSpecSchema,
+  'services:plan': ServiceSpecSchema,
+  'jobs:plan': JobSpecSchema,
   'services:change': z.strictObject({ name: ServiceNameSchema, patch: ServicePatchSchema }),
   'services:rollback': z.strictObject({ name: ServiceNameSchema }),
   'services:remove': z.strictObject({ name: ServiceNameSchema }),
@@ -172,6 +174,8 @@ export interface InvokeResults {
   'services:list': ServiceList;
   'services:get': ServiceView;
   'services:deploy': ServiceView;
+  'services:plan': ServicePlan;
+  'jobs:plan': ServicePlan;
   'services:change': ServiceView;
   'services:rollback': ServiceView;
   'services:remove': { removed: string; mode: ServiceView['mode'] };

@@ -58,6 +58,9 @@ export const CHANNEL_SCOPES: Record<InvokeChannel, TokenScope> = {
   'services:list': 'viewer',
   'services:get': 'viewer',
   'services:deploy': 'admin',
+  // A plan changes nothing: the scope of placement:suggest.
+  'services:plan': 'viewer',
+  'jobs:plan': 'viewer',
   'services:change': 'admin',
   'services:rollback': 'admin',
   'services:remove': 'admin',

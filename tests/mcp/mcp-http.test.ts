@@ -9,8 +9,8 @@ import { FleetSimulator } from '../../src/core/simulator/fleet-simulator';
 
 const SIM = '127.42.0.1';
 const SSH_IPS = ['127.42.1.1', '127.42.1.2'];
-const ALL_TOOLS = ['activate_node', 'add_node', 'check_health', 'cluster_status', 'container_logs', 'deploy_service', 'drain_node', 'get_metrics', 'get_node', 'import_tailscale', 'job_status', 'list_alert_channels', 'list_containers', 'list_events', 'list_nodes', 'list_services', 'mute_node', 'node_silences', 'remove_node', 'remove_service', 'restart_container', 'rollback_service', 'run_command', 'run_job', 'scale_service', 'service_logs', 'set_maintenance', 'suggest_node', 'update_node', 'update_service'];
-const READ_ONLY_TOOLS = ['check_health', 'cluster_status', 'container_logs', 'get_metrics', 'get_node', 'job_status', 'list_alert_channels', 'list_containers', 'list_events', 'list_nodes', 'list_services', 'node_silences', 'service_logs', 'suggest_node'];
+const ALL_TOOLS = ['activate_node', 'add_node', 'check_health', 'cluster_status', 'container_logs', 'deploy_service', 'drain_node', 'get_metrics', 'get_node', 'import_tailscale', 'job_status', 'list_alert_channels', 'list_containers', 'list_events', 'list_nodes', 'list_services', 'mute_node', 'node_silences', 'plan_service', 'remove_node', 'remove_service', 'restart_container', 'rollback_service', 'run_command', 'run_job', 'scale_service', 'service_logs', 'set_maintenance', 'suggest_node', 'update_node', 'update_service'];
+const READ_ONLY_TOOLS = ['check_health', 'cluster_status', 'container_logs', 'get_metrics', 'get_node', 'job_status', 'list_alert_channels', 'list_containers', 'list_events', 'list_nodes', 'list_services', 'node_silences', 'plan_service', 'service_logs', 'suggest_node'];
 
 let fleet: SshdFleet;
 const sim = new FleetSimulator([{ ip: SIM, http_port: 8080, behaviour: 'healthy' }]);

@@ -29,7 +29,7 @@ describe('MCP over stdio (node bin/mcp-orchestrator.mjs mcp)', () => {
     // The demo fleet on a block of its own: nothing serves it here, even beside a running `npm run demo`.
     const client = await stdioClient({ DATA_DIR: tempDir(), NODES_FILE_PATH: demoNodesFileOn(64), HEALTH_CHECK_INTERVAL: '3600', TEST_TIMING: '1', HEALTH_CHECK_TIMEOUT: '0.3' });
     const { tools } = await client.listTools();
-    expect(tools).toHaveLength(30);
+    expect(tools).toHaveLength(31);
     // The built CLI advertises JSON Schemas converted at build time: the same as converting now, from source.
     const live = new Client({ name: 'live', version: '1' });
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
@@ -65,7 +65,7 @@ describe('MCP over stdio (node bin/mcp-orchestrator.mjs mcp)', () => {
       const client = new Client({ name: 'mco-bridge-test', version: '1.0.0' });
       await client.connect(new StdioClientTransport({ command: process.execPath, args: [path.resolve('bin/mcp-bridge.mjs'), mcpSocketPath(service.core.dataDir)], stderr: 'pipe' }));
       clients.push(client);
-      expect((await client.listTools()).tools).toHaveLength(30);
+      expect((await client.listTools()).tools).toHaveLength(31);
       expect((await call(client, 'add_node', { id: 'via-bridge', hostname: 'via-bridge', tailscale_ip: '127.43.0.2', role: 'worker', cpu_cores: 1, memory_gb: 1 })).isError).toBeFalsy();
       expect(service.core.registry.get('via-bridge')).toBeDefined();
     } finally {

@@ -87,6 +87,8 @@ const CASES: Record<string, Case> = {
   // Workloads against a real swarm are in tests/workloads; here no node has Docker enabled.
   'GET /cluster/services': { valid: [{ status: 409 }], invalid: [{ token: null, status: 401 }] },
   'POST /cluster/services': { valid: [{ body: { name: 'web', image: 'nginx:1.27', replicas: 2 }, status: 409 }], invalid: [{ body: { name: 'web', image: 'Not An Image' }, status: 422 }, { body: { name: 'web', image: 'nginx', limits: { memory_mb: 4 } }, status: 422 }] },
+  'POST /cluster/services/plan': { valid: [{ body: { name: 'web', image: 'nginx:1.27', replicas: 2, max_replicas_per_node: 1 }, status: 409 }], invalid: [{ body: { name: 'web', image: 'nginx', mode: 'global', max_replicas_per_node: 1 }, status: 422 }] },
+  'POST /cluster/jobs/plan': { valid: [{ body: { name: 'batch', image: 'busybox', completions: 4, concurrency: 2 }, status: 409 }], invalid: [{ body: { name: 'batch', image: 'busybox', concurrency: 0 }, status: 422 }] },
   'GET /cluster/services/{name}': { valid: [{ path: '/cluster/services/web', status: 409 }], invalid: [{ path: '/cluster/services/-web', status: 422 }] },
   'PATCH /cluster/services/{name}': { valid: [{ path: '/cluster/services/web', body: { replicas: 2 }, status: 409 }], invalid: [{ path: '/cluster/services/web', body: {}, status: 422 }] },
   'DELETE /cluster/services/{name}': { valid: [{ path: '/cluster/services/web', status: 409 }], invalid: [{ path: '/cluster/services/-web', status: 422 }] },

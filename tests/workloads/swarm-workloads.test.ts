@@ -65,15 +65,17 @@ describe.skipIf(dockerLabMissing || sshdMissing)('workloads on Docker Swarm', ()
 
     const scaled = await service.call('PATCH', '/cluster/services/cpu', { body: { replicas: 4 } });
     expect(scaled.status).toBe(200);
-    const pending = await until('a pending task with its reason', () => get('cpu'), (v) => v.pending === 1 && v.pending_reason !== null);
+    const pending = await until('a pending task with its reason', () => get('cpu'), (v) => v.pending === 1 && v.pending_reason?.swarm != null);
     expect(pending).toMatchObject({ desired: 4, running: 3, pending: 1 });
-    expect(pending.pending_reason).toMatch(/no suitable node \(insufficient resources on 3 nodes\)/);
+    expect(pending.pending_reason.swarm).toMatch(/no suitable node \(insufficient resources on 3 nodes\)/);
+    // And per node, why none takes it (the plan's reasons for the spec, now).
+    expect(pending.pending_reason.nodes.filter((n: { reasons: Array<{ code: string }> }) => n.reasons.some((r) => r.code === 'insufficient_cpu')).map((n: { id: string }) => n.id).sort()).toEqual(['mgr', 'w1', 'w2']);
     const listed = (await service.call('GET', '/cluster/services')).body;
-    expect(listed).toMatchObject({ manager_node_id: 'mgr', count: 1, services: [{ name: 'cpu', pending: 1, pending_reason: expect.stringMatching(/insufficient resources/) }] });
+    expect(listed).toMatchObject({ manager_node_id: 'mgr', count: 1, services: [{ name: 'cpu', pending: 1, pending_reason: { swarm: expect.stringMatching(/insufficient resources/) } }] });
     const agent = await inMemoryMcpClient(service.core);
     try {
-      const viaMcp = (await call(agent, 'list_services')).structuredContent as { services: Array<{ name: string; pending: number; pending_reason: string; tasks: Array<{ state: string; error: string | null }> }> };
-      expect(viaMcp.services[0]).toMatchObject({ name: 'cpu', pending: 1, pending_reason: expect.stringMatching(/no suitable node \(insufficient resources on 3 nodes\)/) });
+      const viaMcp = (await call(agent, 'list_services')).structuredContent as { services: Array<{ name: string; pending: number; pending_reason: { swarm: string }; tasks: Array<{ state: string; error: string | null }> }> };
+      expect(viaMcp.services[0]).toMatchObject({ name: 'cpu', pending: 1, pending_reason: { swarm: expect.stringMatching(/no suitable node \(insufficient resources on 3 nodes\)/) } });
       expect(viaMcp.services[0].tasks.find((t) => t.state === 'pending')?.error).toMatch(/insufficient resources/);
     } finally {
       await agent.close();

@@ -47,7 +47,7 @@ export interface EngineServiceSpec {
     ContainerSpec: { Image: string; Args?: string[]; Command?: string[]; Env?: string[]; Init?: boolean; Labels?: Record<string, string> };
     Resources?: { Reservations?: EngineResources; Limits?: EngineResources };
     RestartPolicy?: { Condition?: string; Delay?: number; MaxAttempts?: number };
-    Placement?: { Constraints?: string[] };
+    Placement?: { Constraints?: string[]; MaxReplicas?: number };
     ForceUpdate?: number;
   };
   Mode: { Replicated?: { Replicas?: number }; Global?: object; ReplicatedJob?: { MaxConcurrent?: number; TotalCompletions?: number }; GlobalJob?: object };

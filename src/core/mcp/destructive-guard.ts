@@ -22,6 +22,8 @@ export interface ActingTool<A> {
   deny?: { refuses: (args: A) => boolean; says: string };
   /** A call that changes nothing (a dry run) runs under every policy; `says` names it for the README. */
   changesNothing?: { when: (args: A) => boolean; says: string };
+  /** What the call will lead to, read before the arguments when a person is asked (a deploy's plan); best effort. */
+  foresee?: (args: A) => Promise<string | null>;
 }
 
 /** Whether a call must pass a person (ask) or is refused (deny) before it runs; `allow` lets all through. */

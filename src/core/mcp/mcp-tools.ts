@@ -93,7 +93,9 @@ export function createMcpServerFactory(core: Core, options: McpToolOptions): Mcp
     const guard = async <A>(toolName: string, acting: ActingTool<A>, args: A, ctx: ServerContext | undefined) => {
       const nodes = acting.nodes?.(args) ?? [];
       if (!policyApplies(options.policy, acting, args)) return;
-      const request = { tool: toolName, nodes, detail: renderArguments(args, 'person'), digest: argumentsDigest(toolName, nodes, args) };
+      // The foreseen outcome is context for the person; the approval still binds the arguments alone.
+      const foreseen = options.policy === 'ask' && acting.foresee ? await acting.foresee(args).catch(() => null) : null;
+      const request = { tool: toolName, nodes, detail: `${foreseen ? `${foreseen}\n\n` : ''}${renderArguments(args, 'person')}`, digest: argumentsDigest(toolName, nodes, args) };
       const allowedBy = await guardDestructive(options.policy, request, askersFor(server, ctx, options.confirm, options.transport === 'http'), askTimeoutMs);
       // Under ask, who allowed what is audited here (a refusal is audited with the call's error).
       if (options.policy === 'ask') auditBestEffort(() => core.ssh.audit.record({ actor, action: toolName, nodes, detail: renderArguments(args, 'audit'), outcome: allowedBy }));

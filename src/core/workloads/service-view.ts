@@ -1,4 +1,4 @@
-import type { JobView, ServiceView, WorkloadTask } from '../../shared/schemas/workloads';
+import type { JobView, PlanNode, ServiceView, WorkloadTask } from '../../shared/schemas/workloads';
 import type { EngineService, EngineTask } from '../containers/docker-engine';
 import type { SwarmSnapshot } from '../containers/swarm-service';
 import { envRecord, fromEngineResources, placementFromConstraints } from './swarm-spec';
@@ -49,7 +49,10 @@ export function currentTasks(tasks: EngineTask[]): EngineTask[] {
   return [...wanted, ...newestEnded.values()].sort((a, b) => (a.Slot ?? 0) - (b.Slot ?? 0) || a.UpdatedAt.localeCompare(b.UpdatedAt));
 }
 
-export function toServiceView(s: EngineService, tasks: EngineTask[], snap: SwarmSnapshot): ServiceView {
+/** Per node, why the service's pending tasks are not placed (the plan's reasons for its spec, now). */
+export type PendingExplainer = (service: EngineService, pending: number) => { summary: string; nodes: PlanNode[] };
+
+export function toServiceView(s: EngineService, tasks: EngineTask[], snap: SwarmSnapshot, explain?: PendingExplainer): ServiceView {
   const spec = s.Spec;
   const mine = tasks.filter((t) => t.ServiceID === s.ID);
   const shown = currentTasks(mine).map((t) => toTask(t, snap));
@@ -67,13 +70,14 @@ export function toServiceView(s: EngineService, tasks: EngineTask[], snap: Swarm
     desired,
     running: shown.filter((t) => t.state === 'running').length,
     pending: pending.length,
-    pending_reason: pending.find((t) => t.error)?.error ?? null,
+    pending_reason: pending.length > 0 ? { swarm: pending.find((t) => t.error)?.error ?? null, ...(explain ? explain(s, pending.length) : { summary: '', nodes: [] }) } : null,
     update: u?.State && UPDATE_STATE[u.State] ? { state: UPDATE_STATE[u.State], message: u.Message ?? null, cause: updateCause(u.State, u.StartedAt, mine, snap), started_at: u.StartedAt ?? null, completed_at: u.CompletedAt ?? null } : null,
     command: spec.TaskTemplate.ContainerSpec.Args ?? null,
     env: envRecord(spec.TaskTemplate.ContainerSpec.Env),
     reservations: fromEngineResources(spec.TaskTemplate.Resources?.Reservations),
     limits: fromEngineResources(spec.TaskTemplate.Resources?.Limits),
     placement: placementFromConstraints(constraints),
+    max_replicas_per_node: spec.TaskTemplate.Placement?.MaxReplicas || null,
     constraints,
     ports: (spec.EndpointSpec?.Ports ?? []).map((p) => ({ published: p.PublishedPort ?? 0, target: p.TargetPort, protocol: p.Protocol ?? 'tcp' })),
     created_at: s.CreatedAt ?? '',

@@ -39,6 +39,7 @@ export function standaloneView(nodeId: string, c: EngineContainer): ServiceView 
     reservations: reserved,
     limits: reserved,
     placement: {},
+    max_replicas_per_node: null,
     constraints: [],
     ports: c.Ports.filter((p) => p.PublicPort).map((p) => ({ published: p.PublicPort!, target: p.PrivatePort, protocol: p.Type })),
     created_at: created,

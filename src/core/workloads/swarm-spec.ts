@@ -80,7 +80,7 @@ export function toEngineSpec(spec: ServiceSpec): EngineServiceSpec {
       ContainerSpec: { Image: spec.image, ...(spec.command ? { Args: spec.command } : {}), ...(spec.env ? { Env: envList(spec.env) } : {}), Init: true },
       Resources: { Reservations: toEngineResources(spec.reservations), Limits: toEngineResources(spec.limits) },
       RestartPolicy: { Condition: restart.condition, Delay: Math.round(restart.delay_s * NANO), MaxAttempts: restart.max_attempts },
-      Placement: { Constraints: placementConstraints(spec.placement) },
+      Placement: { Constraints: placementConstraints(spec.placement), ...(spec.max_replicas_per_node ? { MaxReplicas: spec.max_replicas_per_node } : {}) },
     },
     Mode: spec.mode === 'global' ? { Global: {} } : { Replicated: { Replicas: spec.replicas ?? 1 } },
     ...updateConfig(spec.update),
@@ -123,6 +123,7 @@ export function applyPatch(current: EngineServiceSpec, patch: ServicePatch): Eng
     const theirs = (next.TaskTemplate.Placement?.Constraints ?? []).filter((c) => !/^node\.labels\.mco\./.test(c));
     next.TaskTemplate.Placement = { ...next.TaskTemplate.Placement, Constraints: [...theirs, ...placementConstraints(patch.placement)] };
   }
+  if (patch.max_replicas_per_node !== undefined) next.TaskTemplate.Placement = { ...next.TaskTemplate.Placement, MaxReplicas: patch.max_replicas_per_node };
   if (patch.update !== undefined) Object.assign(next, updateConfig(patch.update));
   return next;
 }

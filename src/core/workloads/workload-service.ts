@@ -1,5 +1,5 @@
 import { OrchestratorError } from '../../shared/errors';
-import type { JobSpec, JobView, Placement, ServiceList, ServicePatch, ServiceSpec, ServiceView, WorkloadLogs } from '../../shared/schemas/workloads';
+import type { JobSpec, JobView, Placement, ServiceList, ServicePatch, ServicePlan, ServiceSpec, ServiceView, WorkloadLogs } from '../../shared/schemas/workloads';
 import type { NodeRegistry } from '../registry/node-registry';
 import type { AuditLog } from '../ssh/audit-log';
 import type { ContainerService } from '../containers/container-service';
@@ -7,9 +7,13 @@ import type { DockerEngine, EngineService } from '../containers/docker-engine';
 import type { SwarmService, SwarmSnapshot } from '../containers/swarm-service';
 import { splitLogFrames } from '../containers/log-frames';
 import type { NodeMetrics, PlacementResponse } from '../../shared/schemas/ssh';
+import type { HealthState } from '../../shared/schemas/node';
 import type { SwarmLabelSync } from './node-labels';
 import { applyPatch, isScaleOnly, jobToEngineSpec, toEngineSpec } from './swarm-spec';
-import { toJobView, toServiceView } from './service-view';
+import { toJobView, toServiceView, type PendingExplainer } from './service-view';
+import { planPlacement } from './placement-plan';
+import { nodeFacts, pendingRequest, planConflicts, planRequest } from './plan-facts';
+import type { EngineTask } from '../containers/docker-engine';
 import { allocationOf, surveyFleet } from './fleet-survey';
 import { pickStandaloneNode, runStandalone, standaloneContainers, standaloneView } from './standalone';
 
@@ -24,6 +28,8 @@ export interface WorkloadDeps {
   /** Placement over live metrics and current reservations (core.suggest). */
   suggest: (request: { cpu_cores: number; memory_gb: number; tags: string[]; limit: number }) => Promise<PlacementResponse>;
   metricsOf: (id: string) => NodeMetrics | null;
+  /** Our monitor's state of a node: a plan warns of a node Swarm may place on though our probes fail. */
+  stateOf: (id: string) => HealthState | undefined;
 }
 
 const MAX_LOG_BYTES = 1024 * 1024;
@@ -59,7 +65,8 @@ export class WorkloadService {
     if (!this.registry.all().some((n) => n.docker?.enabled)) await this.swarm.snapshot(); // throws the clear "no node has Docker enabled"
     const survey = await surveyFleet(this.registry, this.containers, this.swarm, true);
     if (!survey.snap && survey.outside.size === 0) await this.swarm.snapshot(); // nothing answered: say why
-    const swarmViews = survey.snap ? survey.services.map((s) => toServiceView(s, survey.tasks, survey.snap!)) : [];
+    const explain = survey.snap ? this.#explainer(survey.snap, survey.tasks) : undefined;
+    const swarmViews = survey.snap ? survey.services.map((s) => toServiceView(s, survey.tasks, survey.snap!, explain)) : [];
     const views = [...swarmViews, ...standaloneContainers(survey).map(({ nodeId, container }) => standaloneView(nodeId, container))].sort((a, b) => a.name.localeCompare(b.name));
     return { manager_node_id: survey.snap?.managerNodeId ?? null, services: views, count: views.length, allocation: allocationOf(survey, this.registry, this.deps.metricsOf) };
   }
@@ -96,14 +103,39 @@ export class WorkloadService {
 
   /** The service as it is now, with its tasks and Swarm's running count. */
   async #view(snap: SwarmSnapshot, call: Call, service: EngineService): Promise<ServiceView> {
-    const [withStatus, tasks] = await call((e) => Promise.all([e.services(true), e.tasks(service.ID)]));
-    return toServiceView(withStatus.find((s) => s.ID === service.ID) ?? service, tasks, snap);
+    // Every task: the pending ones' explanation counts what the others hold on each node.
+    const [withStatus, tasks] = await call((e) => Promise.all([e.services(true), e.tasks()]));
+    return toServiceView(withStatus.find((s) => s.ID === service.ID) ?? service, tasks, snap, this.#explainer(snap, tasks));
+  }
+
+  /** Why a service's pending tasks are not placed, per node: the plan of its spec for that many more, now. */
+  #explainer(snap: SwarmSnapshot, tasks: EngineTask[]): PendingExplainer {
+    const dockerNodes = this.registry.all().filter((n) => n.docker?.enabled);
+    return (service, pending) => {
+      const plan = planPlacement(pendingRequest(service, pending), nodeFacts({ snap, tasks, nodes: dockerNodes, healthOf: this.deps.stateOf, serviceId: service.ID }));
+      return { summary: plan.summary, nodes: plan.nodes };
+    };
+  }
+
+  /**
+   * Where a spec's tasks would go now and why the rest cannot, without changing anything: Swarm's
+   * scheduler predicted from a manager's own figures (nodes, and the tasks holding their resources).
+   */
+  async plan(spec: ServiceSpec | (JobSpec & { mode: 'job' })): Promise<ServicePlan> {
+    if (spec.mode === 'standalone') {
+      throw new OrchestratorError('validation_error', 'A plan covers Swarm services; a standalone container goes where POST /cluster/suggest says', [{ field: 'mode', message: 'standalone has no plan' }], { code: 'plan_standalone' });
+    }
+    const { snap, call } = await this.#manager();
+    const [tasks, services] = await call((e) => Promise.all([e.tasks(), e.services()]));
+    const facts = nodeFacts({ snap, tasks, nodes: this.registry.all().filter((n) => n.docker?.enabled), healthOf: this.deps.stateOf });
+    return { ...planPlacement(planRequest(spec), facts), conflicts: planConflicts({ name: spec.name, ports: 'ports' in spec ? spec.ports : undefined }, services), manager_node_id: snap.managerNodeId };
   }
 
   async deploy(spec: ServiceSpec, actor: string): Promise<ServiceView> {
     if (spec.mode === 'standalone') return this.#deployStandalone(spec, actor);
     const { snap, call } = await this.#manager();
     await this.#refuseTaken(call, spec.name);
+    if (spec.ports?.length) await this.#refusePortsTaken(call, spec);
     await this.#checkPlacement(snap, spec.placement);
     const detail = `${spec.name}: ${spec.image}, ${spec.mode === 'global' ? 'global' : `${spec.replicas ?? 1} replicas`}`;
     let id = '';
@@ -243,6 +275,18 @@ export class WorkloadService {
         code: 'service_exists',
         params: { name },
       });
+  }
+
+  /** A published port another service holds is refused here, naming it (Swarm's own refusal names only the port's owner ID in some versions). */
+  async #refusePortsTaken(call: Call, spec: ServiceSpec): Promise<void> {
+    const taken = planConflicts(spec, await call((e) => e.services())).filter((c) => c.code === 'port_taken');
+    if (taken.length === 0) return;
+    throw new OrchestratorError(
+      'conflict',
+      `Cannot deploy ${spec.name}: ${taken.map((c) => c.message).join('; ')}`,
+      taken.map((c) => ({ field: `ports.${c.params.index}.published`, message: `already published by service ${c.params.service}` })),
+      { code: 'port_taken', params: { port: taken[0].params.port, service: taken[0].params.service } },
+    );
   }
 
   /** Labels the swarm's nodes from our registry, then refuses a role or tag that no node of the swarm has. */

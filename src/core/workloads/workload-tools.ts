@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { McpScaleServiceArgsSchema, McpServiceLogsArgsSchema, McpServiceNameArgsSchema, McpUpdateServiceArgsSchema } from '../../shared/schemas/mcp';
-import { JobSpecSchema, JobViewSchema, ServiceListSchema, ServiceRemovedSchema, ServiceSpecSchema, ServiceViewSchema, WorkloadLogsSchema } from '../../shared/schemas/workloads';
+import { JobSpecSchema, JobViewSchema, ServiceListSchema, ServicePlanSchema, ServiceRemovedSchema, ServiceSpecSchema, ServiceViewSchema, WorkloadLogsSchema, type ServicePlan, type ServiceSpec } from '../../shared/schemas/workloads';
 import { READ_REMOTE, type Annotations, type ToolTable } from '../mcp/tool-table';
 
 const ACTS: Annotations = { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true };
@@ -15,11 +15,30 @@ export const workloadTools: ToolTable = ({ core, tool, actor }) => {
     input: z.strictObject({}), output: ServiceListSchema, annotations: READ_REMOTE,
   }, () => workloads.list());
 
+  tool('plan_service', {
+    title: 'Plan service',
+    description: 'Where a service spec\'s tasks would go now and why the rest cannot (as POST /cluster/services/plan), changing nothing: wanted and fits, per node the tasks it would take, its free CPU and memory after Swarm\'s reservations, and reasons (insufficient_cpu, insufficient_memory, placement, unavailable, max_replicas_per_node) or warnings (down_by_probes, maintenance), a one-line summary, smaller reservations with which all would fit, and conflicts (name or published port taken). Takes the same spec as deploy_service.',
+    input: ServiceSpecSchema, output: ServicePlanSchema, annotations: READ_REMOTE,
+  }, (spec) => workloads.plan(spec));
+
+  /** A plan as one line for the person asked to approve a deploy, or for its answer when not all fit. */
+  const planned = (spec: ServiceSpec): Promise<ServicePlan | null> => (spec.mode === 'standalone' ? Promise.resolve(null) : workloads.plan(spec).catch(() => null));
+
   tool('deploy_service', {
     title: 'Deploy service',
-    description: 'Deploys a Swarm service (as POST /cluster/services): name, image, command (array), env, replicas or mode "global", reservations and limits {cpus, memory_mb}, placement {roles, tags} from our registry, ports, restart, update {parallelism, delay_s, failure_action (default rollback), monitor_s}. Swarm\'s scheduler places the tasks. Subject to the server command policy; audited.',
-    input: ServiceSpecSchema, output: ServiceViewSchema, annotations: ACTS,
-  }, (spec) => workloads.deploy(spec, actor));
+    description: 'Deploys a Swarm service (as POST /cluster/services): name, image, command (array), env, replicas or mode "global", reservations and limits {cpus, memory_mb}, placement {roles, tags} from our registry, max_replicas_per_node, ports, restart, update {parallelism, delay_s, failure_action (default rollback), monitor_s}. Swarm\'s scheduler places the tasks; when not all fit, the answer carries the plan saying why (plan_service shows it before). Subject to the server command policy; audited.',
+    input: ServiceSpecSchema, output: ServiceViewSchema.extend({ plan: ServicePlanSchema.optional() }), annotations: ACTS,
+    acts: {
+      foresee: async (spec) => {
+        const plan = await planned(spec);
+        return plan ? `Plan: ${plan.summary}` : null;
+      },
+    },
+  }, async (spec) => {
+    const plan = await planned(spec);
+    const view = await workloads.deploy(spec, actor);
+    return plan && plan.fits < plan.wanted ? { ...view, plan } : view;
+  });
 
   tool('scale_service', {
     title: 'Scale service',

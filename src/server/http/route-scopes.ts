@@ -5,6 +5,8 @@ import type { TokenScope } from '../../shared/schemas/auth';
 // channels follow the same split (src/shared/channel-scopes.ts).
 const EXCEPTIONS: Record<string, TokenScope> = {
   'POST /cluster/suggest': 'viewer', // a read with a body
+  'POST /cluster/services/plan': 'viewer', // a read with a body: a plan changes nothing
+  'POST /cluster/jobs/plan': 'viewer',
   // MCP: each tool's scope is checked by the MCP route, which shows a token only the tools it may call.
   'POST /mcp': 'viewer',
   'DELETE /mcp': 'viewer',

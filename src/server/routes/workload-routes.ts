@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { JobSpecSchema, JobViewSchema, ServiceListSchema, ServiceNameSchema, ServicePatchSchema, ServiceRemovedSchema, ServiceSpecSchema, ServiceViewSchema, WorkloadLogsQuerySchema, WorkloadLogsSchema } from '../../shared/schemas/workloads';
+import { JobSpecSchema, JobViewSchema, ServiceListSchema, ServiceNameSchema, ServicePatchSchema, ServicePlanSchema, ServiceRemovedSchema, ServiceSpecSchema, ServiceViewSchema, WorkloadLogsQuerySchema, WorkloadLogsSchema } from '../../shared/schemas/workloads';
 import { restActor, type RouteContext } from './route-context';
 import { domainErrors } from '../http/openapi-document';
 
@@ -20,6 +20,16 @@ export const workloadRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, {
       reply.code(201);
       return view;
     },
+  );
+  app.post(
+    '/cluster/services/plan',
+    { schema: { tags, summary: 'Where the spec\'s tasks would go now and why the rest cannot (Swarm predicted; changes nothing)', body: ServiceSpecSchema, response: { 200: ServicePlanSchema }, ...domainErrors(409, 503) } },
+    async (request) => workloads.plan(request.body),
+  );
+  app.post(
+    '/cluster/jobs/plan',
+    { schema: { tags, summary: 'Where a job\'s runs at once would go now and why the rest cannot (changes nothing)', body: JobSpecSchema, response: { 200: ServicePlanSchema }, ...domainErrors(409, 503) } },
+    async (request) => workloads.plan({ ...request.body, mode: 'job' }),
   );
   app.get('/cluster/services/:name', { schema: { tags, summary: 'One service, with its tasks and Swarm\'s reasons', params: NameParams, response: { 200: ServiceViewSchema }, ...swarmErrors } }, async (request) => workloads.get(request.params.name));
   app.patch(

@@ -337,6 +337,8 @@ export const en = {
     ssh_auth_failed: 'SSH authentication failed for {{target}}',
     ssh_failed: 'SSH connection to {{target}} failed: {{cause}}{{more}}',
     ssh_closed: 'SSH connection to {{target}} failed: the server closed the connection during the handshake',
+    port_taken: 'Port {{port}} is already published by service {{service}}',
+    plan_standalone: 'A plan covers Swarm services: a standalone container goes where the placement suggestion says',
     not_replicated: '{{name}} is not a replicated service: its replicas cannot be set',
     not_a_job: '{{name}} is a service, not a job',
     service_exists: 'A service named "{{name}}" already exists: choose another name',

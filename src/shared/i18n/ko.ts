@@ -332,6 +332,8 @@ export const ko: Catalogue = {
     ssh_auth_failed: '{{target}}에 SSH 인증을 하지 못했습니다',
     ssh_failed: '{{target}}에 SSH로 연결하지 못했습니다: {{cause}}{{more}}',
     ssh_closed: '{{target}}에 SSH로 연결하지 못했습니다: 핸드셰이크 중에 서버가 연결을 닫았습니다',
+    port_taken: '포트 {{port}}는 이미 {{service}} 서비스가 게시하고 있습니다',
+    plan_standalone: '배치 계획은 Swarm 서비스용입니다: 단독 컨테이너는 배치 제안이 고른 곳으로 갑니다',
     not_replicated: '{{name}}는 복제 서비스가 아니어서 복제본 수를 정할 수 없습니다',
     not_a_job: '{{name}}는 작업이 아니라 서비스입니다',
     service_exists: '"{{name}}" 서비스가 이미 있습니다: 다른 이름을 고르세요',

@@ -81,6 +81,12 @@ export const UpdatePolicySchema = z.strictObject({
 });
 
 const replicas = z.int({ error: 'must be a whole number' }).min(0, { error: 'must be at least 0' }).max(MAX_REPLICAS, { error: `must be at most ${MAX_REPLICAS}` });
+/** Swarm's Placement.MaxReplicas: at most this many tasks of the service on one node. */
+const maxReplicasPerNode = z
+  .int({ error: 'must be a whole number' })
+  .min(1, { error: 'must be at least 1' })
+  .max(MAX_REPLICAS, { error: `must be at most ${MAX_REPLICAS}` })
+  .describe('At most this many tasks of the service on one node (Swarm: --replicas-max-per-node); replicated services only');
 
 export const ServiceSpecSchema = z
   .strictObject({
@@ -95,13 +101,15 @@ export const ServiceSpecSchema = z
     reservations: ResourcesSchema.optional(),
     limits: ResourcesSchema.optional(),
     placement: PlacementSchema.optional(),
+    max_replicas_per_node: maxReplicasPerNode.optional(),
     ports: z.array(PortSchema).max(64, { error: 'at most 64 ports' }).optional(),
     restart: RestartPolicySchema.optional(),
     update: UpdatePolicySchema.optional(),
   })
   .refine((s) => !(s.mode === 'global' && s.replicas !== undefined), { error: 'a global service runs one task per node: leave replicas out', path: ['replicas'] })
   .refine((s) => !(s.mode === 'standalone' && (s.replicas ?? 1) !== 1), { error: 'a standalone service is one container: replicas must be 1', path: ['replicas'] })
-  .refine((s) => !(s.mode === 'standalone' && s.update), { error: 'a standalone container has no rolling update: leave update out', path: ['update'] });
+  .refine((s) => !(s.mode === 'standalone' && s.update), { error: 'a standalone container has no rolling update: leave update out', path: ['update'] })
+  .refine((s) => !(s.mode !== 'replicated' && s.max_replicas_per_node !== undefined), { error: 'only a replicated service has a per-node limit: leave max_replicas_per_node out', path: ['max_replicas_per_node'] });
 export type ServiceSpec = z.output<typeof ServiceSpecSchema>;
 export type ServiceSpecInput = z.input<typeof ServiceSpecSchema>;
 
@@ -115,6 +123,7 @@ export const ServicePatchSchema = z
     reservations: ResourcesSchema.optional(),
     limits: ResourcesSchema.optional(),
     placement: PlacementSchema.optional(),
+    max_replicas_per_node: maxReplicasPerNode.optional(),
     update: UpdatePolicySchema.optional(),
   })
   .refine((p) => Object.keys(p).length > 0, { error: 'must name at least one field to change' })
@@ -167,6 +176,49 @@ export const ServiceUpdateStatusSchema = z.object({
   completed_at: z.string().nullable(),
 });
 
+/** A reason a node takes no (more) tasks, or a warning of ours Swarm does not know: a code, a sentence, and the values it names. */
+export const PlanNoteSchema = z.object({
+  code: z.string().describe('insufficient_cpu, insufficient_memory, placement, unavailable, max_replicas_per_node; warnings: down_by_probes, maintenance; conflicts: name_taken, port_taken'),
+  message: z.string(),
+  params: z.record(z.string(), z.union([z.string(), z.number()])),
+});
+export type PlanNote = z.infer<typeof PlanNoteSchema>;
+
+export const PlanNodeSchema = z.object({
+  /** Our node's id, or the Swarm hostname of a swarm node not in our registry (Swarm places there too). */
+  id: z.string(),
+  node_id: z.string().nullable(),
+  swarm_node: z.string().nullable(),
+  /** Tasks Swarm would place here now. */
+  fits: z.int(),
+  /** Tasks of this spec the node could hold in all; null when nothing limits it. */
+  room: z.int().nullable(),
+  /** After the reservations of the tasks Swarm has on it (Swarm's own figures, not our metrics). */
+  free: z.object({ cpus: z.number(), memory_mb: z.int() }),
+  reasons: z.array(PlanNoteSchema),
+  /** What we know and Swarm may not (down by our probes, in maintenance): Swarm may still place here. */
+  warnings: z.array(PlanNoteSchema),
+});
+export type PlanNode = z.infer<typeof PlanNodeSchema>;
+
+/** Where a spec's tasks would go now, and why the rest cannot: Swarm's scheduler predicted, nothing changed. */
+export const ServicePlanSchema = z.object({
+  name: z.string(),
+  mode: z.enum(['replicated', 'global', 'job']),
+  /** Replicas (a job's runs at once), or the eligible nodes of a global service. */
+  wanted: z.int(),
+  /** How many Swarm places now. */
+  fits: z.int(),
+  summary: z.string(),
+  /** When not all fit: smaller reservations with which they would. */
+  suggestion: z.object({ cpus: z.number().nullable(), memory_mb: z.int().nullable(), fits: z.int(), text: z.string() }).nullable(),
+  /** What a deploy of this spec would be refused for (a name or a published port taken). */
+  conflicts: z.array(PlanNoteSchema),
+  manager_node_id: z.string(),
+  nodes: z.array(PlanNodeSchema),
+});
+export type ServicePlan = z.infer<typeof ServicePlanSchema>;
+
 export const ServiceViewSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -175,15 +227,24 @@ export const ServiceViewSchema = z.object({
   mode: z.enum(['replicated', 'global', 'job', 'standalone']),
   desired: z.int(),
   running: z.int(),
-  /** Tasks Swarm could not place yet, with its reason in `pending_reason`. */
+  /** Tasks Swarm could not place yet, with the reason in `pending_reason`. */
   pending: z.int(),
-  pending_reason: z.string().nullable(),
+  /** Why tasks are pending: Swarm's words, and per node what keeps each from taking one (the plan's reasons for this spec, now). */
+  pending_reason: z
+    .object({
+      /** e.g. "no suitable node (insufficient resources on 3 nodes)". */
+      swarm: z.string().nullable(),
+      summary: z.string(),
+      nodes: z.array(PlanNodeSchema),
+    })
+    .nullable(),
   update: ServiceUpdateStatusSchema.nullable(),
   command: z.array(z.string()).nullable(),
   env: z.record(z.string(), z.string()),
   reservations: ResourcesSchema,
   limits: ResourcesSchema,
   placement: PlacementSchema,
+  max_replicas_per_node: z.int().nullable(),
   /** The raw Swarm constraints, ours and any set outside this app. */
   constraints: z.array(z.string()),
   ports: z.array(z.object({ published: z.int(), target: z.int(), protocol: z.string() })),

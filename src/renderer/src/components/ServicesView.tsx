@@ -162,7 +162,7 @@ function ServiceRow({ service: s, open, busy, onToggle, run, onRemove, onLogs }:
         <td>{t(`services.modes.${s.mode}`)}</td>
         <td data-testid="replicas">
           <span className="dot" style={{ background: stateColor(healthy ? 'healthy' : s.running > 0 ? 'degraded' : 'unhealthy') }} aria-hidden /> {t('services.replicaCount', { running: s.running, desired: s.desired })}
-          {s.pending > 0 && <p className="pending-reason" data-testid="pending-reason">{t('services.pending', { count: s.pending, reason: s.pending_reason ?? t('services.noReason') })}</p>}
+          {s.pending > 0 && <p className="pending-reason" data-testid="pending-reason">{t('services.pending', { count: s.pending, reason: s.pending_reason?.swarm ?? t('services.noReason') })}</p>}
         </td>
         <td data-testid="update-state">
           {s.update ? t(`services.updateStates.${s.update.state}`) : '—'}
