@@ -1,8 +1,11 @@
 import net from 'node:net';
-import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../helpers/until';
 import { dockerLabMissing, labTest, startDockerLab, type DockerLab } from '../helpers/docker-lab';
-import { startTestService } from '../helpers/service';
+import { startTestService, TEST_TOKEN } from '../helpers/service';
+import { chromiumMissing, launchChromium, screenshotPath } from '../helpers/browser';
+import { en } from '../../src/shared/i18n/en';
+import { ko } from '../../src/shared/i18n/ko';
 import { call, inMemoryMcpClient } from '../helpers/mcp-client';
 import type { ServicePlan, ServiceSpecInput, ServiceView } from '../../src/shared/schemas/workloads';
 
@@ -157,6 +160,53 @@ describe.skipIf(dockerLabMissing)('a plan before every deploy, on a real Swarm',
     expect(refused.body).toMatchObject({ reason_code: 'port_taken', details: [{ field: 'ports.1.published', message: 'already published by service front' }] });
     await removeAll();
   }, 60_000);
+
+  (chromiumMissing ? it.skip : labIt)('the deploy form shows the plan as fields change, and a pending service says per node why; in English at 1280 px and Korean at 390 px', async () => {
+    const cpus = Math.round(nodeCpus * 0.75 * 100) / 100;
+    const browser = await launchChromium();
+    try {
+      for (const [locale, t, width, height, name] of [['en-US', en, 1280, 860, 'wide'], ['ko-KR', ko, 390, 844, 'narrow']] as const) {
+        const page = await (await browser.newContext({ viewport: { width, height }, locale })).newPage();
+        const errors: string[] = [];
+        page.on('pageerror', (e) => errors.push(e.message));
+        await page.goto(`${service.url}/?view=services#token=${TEST_TOKEN}`);
+        await page.getByTestId('deploy').click();
+        const form = page.getByRole('form', { name: t.services.deployTitle });
+        await form.getByLabel(t.services.name, { exact: true }).fill(name);
+        await form.getByLabel(t.services.image, { exact: true }).fill('mco/busybox:lab');
+        await form.getByLabel(t.services.replicas, { exact: true }).fill('4');
+        await form.getByLabel(t.services.command).fill('sleep\n100000');
+        // No reservation yet: all four fit.
+        await expect.poll(() => form.getByTestId('plan-summary').textContent(), { timeout: 10_000 }).toBe(t.plan.summary.replace('{{fits}}', '4').replace('{{wanted}}', '4'));
+        await form.getByLabel(t.services.cpus, { exact: true }).fill(String(cpus));
+        const expected = locale === 'en-US' ? '3 of 4 fit' : '4개 중 0개 배치 가능'; // the English page deployed 3 first
+        await expect.poll(() => form.getByTestId('plan-summary').textContent(), { timeout: 10_000 }).toBe(expected);
+        const reasons = await form.locator('.plan-reason').allTextContents();
+        expect(reasons).toHaveLength(3);
+        expect(await form.getByTestId('plan-brief').textContent()).toBe(expected); // beside Deploy, always in view
+        expect(reasons.every((r) => (locale === 'en-US' ? /CPUs left, [\d.]+ needed/ : /CPU [\d.]+개 남음, [\d.]+개 필요/).test(r))).toBe(true);
+        if (locale === 'ko-KR') expect(await form.getByTestId('plan').innerText()).not.toMatch(/\b[A-Za-z]{2,}(?:\s+[A-Za-z]{2,}){2,}\b/);
+        await page.screenshot({ path: screenshotPath(`deploy-plan-${locale}-${width}`) });
+        if (locale === 'en-US') {
+          await form.getByRole('button', { name: t.services.deploy }).click();
+          const row = page.locator(`[data-service="${name}"]`);
+          await expect.poll(() => row.getByTestId('replicas').textContent(), { timeout: 20_000 }).toMatch(/3 of 4 running/);
+          await expect.poll(() => row.getByTestId('pending-nodes').locator('.plan-reason').count(), { timeout: 20_000 }).toBe(3);
+          expect(await row.getByTestId('pending-nodes').innerText()).toMatch(/Why no node takes it now:[\s\S]*sw-1[\s\S]*CPUs left/);
+          await page.screenshot({ path: screenshotPath('pending-explained') });
+        } else {
+          await form.getByRole('button', { name: t.common.cancel }).click();
+          const row = page.locator('[data-service="wide"]');
+          await expect.poll(() => row.getByTestId('pending-nodes').locator('.plan-reason').first().textContent(), { timeout: 20_000 }).toMatch(/CPU [\d.]+개 남음/);
+        }
+        expect(errors).toEqual([]);
+        await page.context().close();
+      }
+    } finally {
+      await browser.close();
+      await removeAll();
+    }
+  }, 120_000);
 
   labIt('predicts what Swarm runs, over random specs (replicas, reservations, roles, tags, max per node, a drained node)', async () => {
     const next = random(Number(process.env.PLAN_SEED ?? 41));

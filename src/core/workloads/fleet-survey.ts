@@ -4,6 +4,7 @@ import type { NodeRegistry } from '../registry/node-registry';
 import type { ContainerService } from '../containers/container-service';
 import type { EngineContainer, EngineService, EngineTask } from '../containers/docker-engine';
 import type { SwarmService, SwarmSnapshot } from '../containers/swarm-service';
+import { HOLDING_STATES } from './placement-plan';
 
 // What runs where, read once for placement, allocation and the services list: Swarm's tasks through a
 // manager, and the containers of Docker nodes outside the swarm (ours carry their reservations as labels).
@@ -68,9 +69,9 @@ const num = (value: string | undefined): number => (value && Number.isFinite(Num
 /** Each node's running containers and reservations: Swarm's running tasks, or our standalone containers' labels. */
 export function workloadOf(survey: FleetSurvey): Map<string, NodeWorkload> {
   const workload = new Map<string, NodeWorkload>();
-  const add = (id: string, source: NodeWorkload['source'], cpus: number, memoryMb: number) => {
+  const add = (id: string, source: NodeWorkload['source'], cpus: number, memoryMb: number, running = true) => {
     const w = workload.get(id) ?? { running_containers: 0, reserved_cpu_cores: 0, reserved_memory_gb: 0, source };
-    w.running_containers++;
+    if (running) w.running_containers++;
     w.reserved_cpu_cores += cpus;
     w.reserved_memory_gb += memoryMb / 1024;
     workload.set(id, w);
@@ -79,9 +80,10 @@ export function workloadOf(survey: FleetSurvey): Map<string, NodeWorkload> {
     for (const id of survey.snap.match.values()) workload.set(id, { running_containers: 0, reserved_cpu_cores: 0, reserved_memory_gb: 0, source: 'swarm' });
     for (const task of survey.tasks) {
       const id = task.NodeID ? survey.snap.match.get(task.NodeID) : undefined;
-      if (!id || task.Status.State !== 'running') continue;
+      // Swarm holds a task's reservation from its assignment on, not only once it runs: so does the plan.
+      if (!id || !HOLDING_STATES.has(task.Status.State)) continue;
       const reserved = task.Spec?.Resources?.Reservations;
-      add(id, 'swarm', (reserved?.NanoCPUs ?? 0) / 1e9, (reserved?.MemoryBytes ?? 0) / 1024 ** 2);
+      add(id, 'swarm', (reserved?.NanoCPUs ?? 0) / 1e9, (reserved?.MemoryBytes ?? 0) / 1024 ** 2, task.Status.State === 'running');
     }
   }
   for (const [id, list] of survey.outside) {

@@ -1,9 +1,12 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { NODE_ROLES } from '../../../shared/schemas/node';
 import { ApiError } from '../../../shared/bridge-client';
 import { useClusterStore } from '../store/cluster-store';
 import { FormField } from './FormField';
+import { PlanView } from './PlanView';
+import { planSummaryText } from '../i18n/plan-text';
+import type { ServicePlan } from '../../../shared/schemas/workloads';
 import { EMPTY_SERVICE_FORM, serviceErrorsByField, serviceSpecFromForm, validateServiceForm, type ServiceFormValues } from './service-form-model';
 
 /** Deploy a service: validated with the shared service spec as you type and on submit. Swarm places it. */
@@ -16,6 +19,7 @@ export function ServiceDeployForm({ onClose, onDeployed }: { onClose(): void; on
   const [submitError, setSubmitError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const clientErrors = validateServiceForm(values);
+  const plan = useLivePlan(values, Object.keys(clientErrors).length === 0);
   const errors = { ...clientErrors, ...serverErrors };
   const visible = (field: string) => (touched.has(field) || touched.has('*') ? errors[field] : undefined);
 
@@ -70,6 +74,8 @@ export function ServiceDeployForm({ onClose, onDeployed }: { onClose(): void; on
           </select>
         ), t(`services.modeHints.${values.mode as 'replicated'}`))}
         {values.mode === 'replicated' ? field('replicas', t('services.replicas'), text('replicas', { inputMode: 'numeric' })) : <div />}
+        {values.mode === 'replicated' && field('max_replicas_per_node', t('plan.maxPerNode'), text('max_replicas_per_node', { inputMode: 'numeric' }), t('plan.maxPerNodeHint'))}
+        {values.mode === 'replicated' && <div />}
         {field('cpus', t('services.cpus'), text('cpus', { inputMode: 'decimal', placeholder: '1.5' }), t('services.reserveHint'))}
         {field('memory_mb', t('services.memory'), text('memory_mb', { inputMode: 'numeric', placeholder: '256' }))}
         <div className={`field${visible('roles') ? ' invalid' : ''}`}>
@@ -88,11 +94,46 @@ export function ServiceDeployForm({ onClose, onDeployed }: { onClose(): void; on
         {field('env', t('services.env'), area('env', 'LOG_LEVEL=info'))}
         {field('command', t('services.command'), area('command', t('services.commandPlaceholder')), t('services.commandHint'))}
       </div>
+      {plan.state === 'checking' && <p className="muted" data-testid="plan-checking">{t('plan.checking')}</p>}
+      {plan.state === 'ready' && <PlanView plan={plan.plan} />}
+      {plan.state === 'failed' && <p className="muted" data-testid="plan-unavailable">{t('plan.unavailable', { reason: plan.reason })}</p>}
       {submitError && <p className="error" role="alert">{submitError}</p>}
       <div className="buttons">
+        {/* The plan's count stays in view beside Deploy while the fields above scroll. */}
+        {plan.state === 'ready' && <span className={`plan-brief${plan.plan.fits < plan.plan.wanted ? ' plan-short' : ''}`} data-testid="plan-brief">{planSummaryText(plan.plan)}</span>}
         <button type="button" onClick={onClose}>{t('common.cancel')}</button>
         <button type="submit" disabled={saving}>{saving ? t('services.deploying') : t('services.deploy')}</button>
       </div>
     </form>
   );
+}
+
+type LivePlan = { state: 'none' } | { state: 'checking' } | { state: 'ready'; plan: ServicePlan } | { state: 'failed'; reason: string };
+/** Time after the last keystroke before the plan is asked for again. */
+const PLAN_DEBOUNCE_MS = 400;
+
+/** The plan of the form's spec, asked again as fields change (debounced); none for a standalone container or an invalid spec. */
+function useLivePlan(values: ServiceFormValues, valid: boolean): LivePlan {
+  const api = useClusterStore((s) => s.api)!;
+  const [plan, setPlan] = useState<LivePlan>({ state: 'none' });
+  const key = valid && values.mode !== 'standalone' ? JSON.stringify(serviceSpecFromForm(values)) : null;
+  useEffect(() => {
+    if (key === null) {
+      setPlan({ state: 'none' });
+      return;
+    }
+    let current = true;
+    setPlan((p) => (p.state === 'ready' ? p : { state: 'checking' }));
+    const timer = setTimeout(() => {
+      api.invoke('services:plan', JSON.parse(key)).then(
+        (answer) => current && setPlan({ state: 'ready', plan: answer }),
+        (error: Error) => current && setPlan({ state: 'failed', reason: error.message }),
+      );
+    }, PLAN_DEBOUNCE_MS);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [api, key]);
+  return plan;
 }

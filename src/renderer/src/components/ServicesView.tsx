@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { PlanNodes } from './PlanView';
 import type { NodeAllocation, ServiceList, ServiceView, WorkloadLogs } from '../../../shared/schemas/workloads';
 import { ApiError } from '../../../shared/bridge-client';
 import { useClusterStore } from '../store/cluster-store';
@@ -163,6 +164,12 @@ function ServiceRow({ service: s, open, busy, onToggle, run, onRemove, onLogs }:
         <td data-testid="replicas">
           <span className="dot" style={{ background: stateColor(healthy ? 'healthy' : s.running > 0 ? 'degraded' : 'unhealthy') }} aria-hidden /> {t('services.replicaCount', { running: s.running, desired: s.desired })}
           {s.pending > 0 && <p className="pending-reason" data-testid="pending-reason">{t('services.pending', { count: s.pending, reason: s.pending_reason?.swarm ?? t('services.noReason') })}</p>}
+          {s.pending > 0 && (s.pending_reason?.nodes.length ?? 0) > 0 && (
+            <details className="pending-nodes" data-testid="pending-nodes" open>
+              <summary>{t('plan.pendingWhy')}</summary>
+              <PlanNodes nodes={s.pending_reason!.nodes.filter((n) => n.reasons.length > 0 || n.warnings.length > 0)} showFits={false} />
+            </details>
+          )}
         </td>
         <td data-testid="update-state">
           {s.update ? t(`services.updateStates.${s.update.state}`) : '—'}
@@ -223,8 +230,8 @@ function AllocationTable({ allocation }: { allocation: NodeAllocation[] }) {
           {allocation.map((a) => (
             <tr key={a.node_id} data-node={a.node_id}>
               <td className="mono">{a.node_id}</td>
-              <td>{bar(a.reserved.cpus, a.capacity.cpus)} {t('services.ofCapacity', { used: formatNumber(a.reserved.cpus, 2), total: formatNumber(a.capacity.cpus, 2) })}</td>
-              <td>{bar(a.reserved.memory_mb, a.capacity.memory_mb)} {t('services.ofCapacityMb', { used: formatNumber(a.reserved.memory_mb), total: formatNumber(a.capacity.memory_mb) })}</td>
+              <td>{bar(a.reserved.cpus, a.capacity.cpus)} {t('services.ofCapacity', { used: formatNumber(a.reserved.cpus, 2), total: formatNumber(a.capacity.cpus, 2), free: formatNumber(a.free.cpus, 2) })}</td>
+              <td>{bar(a.reserved.memory_mb, a.capacity.memory_mb)} {t('services.ofCapacityMb', { used: formatNumber(a.reserved.memory_mb), total: formatNumber(a.capacity.memory_mb), free: formatNumber(a.free.memory_mb) })}</td>
               <td className="num">{formatNumber(a.running)}</td>
             </tr>
           ))}

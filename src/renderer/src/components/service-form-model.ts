@@ -9,6 +9,8 @@ export interface ServiceFormValues {
   image: string;
   mode: string;
   replicas: string;
+  /** Empty: no per-node limit. */
+  max_replicas_per_node: string;
   cpus: string;
   memory_mb: string;
   roles: string[];
@@ -21,7 +23,7 @@ export interface ServiceFormValues {
   command: string;
 }
 
-export const EMPTY_SERVICE_FORM: ServiceFormValues = { name: '', image: '', mode: 'replicated', replicas: '1', cpus: '', memory_mb: '', roles: [], tags: '', ports: '', env: '', command: '' };
+export const EMPTY_SERVICE_FORM: ServiceFormValues = { name: '', image: '', mode: 'replicated', replicas: '1', max_replicas_per_node: '', cpus: '', memory_mb: '', roles: [], tags: '', ports: '', env: '', command: '' };
 
 const num = (value: string): number | string | undefined => (value.trim() === '' ? undefined : Number.isNaN(Number(value)) ? value : Number(value));
 const lines = (text: string): string[] => text.split('\n').map((l) => l.trim()).filter(Boolean);
@@ -45,6 +47,7 @@ export function serviceSpecFromForm(v: ServiceFormValues): ServiceSpecInput {
     image: v.image.trim(),
     mode: v.mode as ServiceSpecInput['mode'],
     ...(v.mode === 'replicated' ? { replicas: num(v.replicas) as number } : {}),
+    ...(v.mode === 'replicated' && v.max_replicas_per_node.trim() ? { max_replicas_per_node: num(v.max_replicas_per_node) as number } : {}),
     ...(reservations.cpus !== undefined || reservations.memory_mb !== undefined ? { reservations: reservations as ServiceSpecInput['reservations'] } : {}),
     ...(v.roles.length || tags.length ? { placement: { ...(v.roles.length ? { roles: v.roles as never } : {}), ...(tags.length ? { tags } : {}) } } : {}),
     ...(v.ports.trim() ? { ports: ports(v.ports) as never } : {}),
