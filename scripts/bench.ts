@@ -141,6 +141,16 @@ async function deployBench(): Promise<void> {
   row('deploy_3_replicas_running_over_docker_cli', r.ours_ms / r.cli_ms, '<= 1.1', `our deploy through a manager over SSH until 3 tasks run ${r.ours_ms.toFixed(0)} ms ÷ docker service create -d on the manager's socket ${r.cli_ms.toFixed(0)} ms (median of ${rounds}, interleaved)`);
 }
 
+// The plan against what Swarm then runs, and its cost against one manager round trip (issue 41).
+async function planBench(): Promise<void> {
+  if (process.getuid?.() !== 0) return console.log('plan_accuracy: skipped, the Swarm lab needs root');
+  const specs = quick ? 8 : 20;
+  const { output } = await spawnTs('scripts/bench/plan-worker.ts', [String(specs)], null);
+  const r = lastJsonLine<{ matches: number; specs: number; plan_ms: number; node_ls_ms: number }>(output);
+  row('plan_accuracy', r.matches / r.specs, '= 1', `${r.matches} of ${r.specs} random specs (replicas 1-6, CPU and memory reservations, roles, tags, max per node, a drained node) ran on Swarm exactly as planned`);
+  row('plan_over_node_ls', r.plan_ms / r.node_ls_ms, '<= 2', `one plan through the manager over SSH ${r.plan_ms.toFixed(0)} ms ÷ docker node ls on the manager's socket ${r.node_ls_ms.toFixed(0)} ms (medians of 7, interleaved)`);
+}
+
 // A browser tab that stops reading the bridge for 30 s while 5,000 nodes are swept twice a second.
 async function bridgeBench(): Promise<void> {
   const r = await stalledBridgeClient(quick ? 15 : 30, (child) => children.push(child));
@@ -158,7 +168,7 @@ console.log(`bench${quick ? ' (quick)' : ''} — ratios against baselines measur
 const built = spawnSync(process.execPath, ['scripts/build.mjs', '--cli'], { stdio: 'inherit' });
 if (built.status !== 0) throw new Error('npm run build failed');
 // `--only=startup,ssh` runs some of the benches.
-const benches: Record<string, () => Promise<void>> = { startup: startupBench, sweep: sweepBench, rss: rssBench, ui: uiBench, actions: uiActionsBench, ssh: sshBench, create: createBench, bridge: bridgeBench, deploy: deployBench, silences: silencesBench };
+const benches: Record<string, () => Promise<void>> = { startup: startupBench, sweep: sweepBench, rss: rssBench, ui: uiBench, actions: uiActionsBench, ssh: sshBench, create: createBench, bridge: bridgeBench, deploy: deployBench, plan: planBench, silences: silencesBench };
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
 for (const [name, bench] of Object.entries(benches)) if (!only || only.includes(name)) await bench();
 console.log(JSON.stringify(figures));

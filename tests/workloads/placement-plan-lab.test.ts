@@ -8,6 +8,7 @@ import { en } from '../../src/shared/i18n/en';
 import { ko } from '../../src/shared/i18n/ko';
 import { call, inMemoryMcpClient } from '../helpers/mcp-client';
 import type { ServicePlan, ServiceSpecInput, ServiceView } from '../../src/shared/schemas/workloads';
+import { RANDOM_SPEC_TAGS, randomSpecs } from '../../scripts/bench/random-specs';
 
 // Issue 41: a plan before a deploy, against a real three-node Swarm (dockerd daemons in network
 // namespaces, reached through their unix sockets). The plan predicts Swarm; Swarm then places the
@@ -44,17 +45,6 @@ async function probeUp(ip: string): Promise<void> {
   probes.set(ip, server);
 }
 
-/** A small deterministic generator (mulberry32), so a failing spec can be replayed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe.skipIf(dockerLabMissing)('a plan before every deploy, on a real Swarm', () => {
   beforeAll(async () => {
     try {
@@ -70,7 +60,7 @@ describe.skipIf(dockerLabMissing)('a plan before every deploy, on a real Swarm',
       await probeUp(IP(i + 1));
       service.core.registry.create({
         id, hostname: `lab-node${i + 1}`, tailscale_ip: IP(i + 1), role: i === 0 ? 'master' : 'worker', cpu_cores: 2, memory_gb: 4,
-        tags: [['zone-a'], ['zone-a', 'fast'], ['fast']][i], probes: [{ type: 'tcp', port: PROBE_PORT }],
+        tags: RANDOM_SPEC_TAGS[i], probes: [{ type: 'tcp', port: PROBE_PORT }],
         docker: { enabled: true, via: 'local', host: `unix://${lab.sockets[i]}` },
       });
       await service.core.monitor.checkOne(id);
@@ -209,25 +199,15 @@ describe.skipIf(dockerLabMissing)('a plan before every deploy, on a real Swarm',
   }, 120_000);
 
   labIt('predicts what Swarm runs, over random specs (replicas, reservations, roles, tags, max per node, a drained node)', async () => {
-    const next = random(Number(process.env.PLAN_SEED ?? 41));
-    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)];
     const misses: string[] = [];
     // PLAN_SEED replays another draw, PLAN_SPECS widens it (npm run bench runs 20: plan_accuracy).
-    const SPECS = Number(process.env.PLAN_SPECS ?? 8);
-    for (let i = 0; i < SPECS; i++) {
-      const spec: ServiceSpecInput = {
-        name: `r${i}`, image: 'mco/busybox:lab', command: ['sleep', '100000'],
-        replicas: 1 + Math.floor(next() * 6),
-        reservations: { ...(next() < 0.7 ? { cpus: Math.round(nodeCpus * (0.15 + next() * 0.8) * 100) / 100 } : {}), ...(next() < 0.3 ? { memory_mb: 1024 } : {}) },
-        placement: { ...(next() < 0.3 ? { roles: [pick(['master', 'worker'] as const)] } : {}), ...(next() < 0.3 ? { tags: [pick(['zone-a', 'fast'])] } : {}) },
-        ...(next() < 0.3 ? { max_replicas_per_node: 1 + Math.floor(next() * 2) } : {}),
-      };
-      const drain = next() < 0.3 ? pick(['lab-node2', 'lab-node3']) : null;
+    for (const { spec, drain } of randomSpecs(Number(process.env.PLAN_SEED ?? 41), Number(process.env.PLAN_SPECS ?? 8), nodeCpus, ['lab-node2', 'lab-node3'])) {
+      const name = spec.name;
       if (drain) await setAvailability(drain, 'drain');
       try {
         const planned = await plan(spec);
         expect((await service.call('POST', '/cluster/services', { body: spec })).status).toBe(201);
-        const ran = await until(`r${i} settled`, () => view(`r${i}`), (v) => settled(v) && v.running + v.pending === planned.wanted, 30_000);
+        const ran = await until(`${name} settled`, () => view(name), (v) => settled(v) && v.running + v.pending === planned.wanted, 30_000);
         if (ran.running !== planned.fits) misses.push(`${JSON.stringify(spec)} drain=${drain}: planned ${planned.fits} (${planned.summary}), Swarm ran ${ran.running}`);
       } finally {
         await removeAll();
