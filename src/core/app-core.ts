@@ -27,6 +27,7 @@ import { FailoverPolicy } from './containers/failover-policy';
 import { surveyFleet, workloadOf } from './workloads/fleet-survey';
 import { SwarmLabelSync } from './workloads/node-labels';
 import { WorkloadService } from './workloads/workload-service';
+import { DEFAULT_SERVICE_PENDING_ALERT_AFTER_MS, ServiceWatch } from './workloads/service-watch';
 import { TokenStore } from './auth/token-store';
 import type { PlacementResponse } from '../shared/schemas/ssh';
 import type { Node, NodePatch } from '../shared/schemas/node';
@@ -52,6 +53,8 @@ export interface CoreOptions {
   alerts?: Pick<AlertServiceOptions, 'envWebhookUrls' | 'envAlertmanagerUrls' | 'instance' | 'webUrl' | 'groupWindowMs' | 'delivery' | 'sender'>;
   /** SWARM_FAILOVER from the environment. */
   failover?: { enabledFromEnv?: boolean };
+  /** SERVICE_PENDING_ALERT_AFTER in ms: a replica pending this long is an alert (default 5 min). */
+  servicePendingAlertAfterMs?: number;
   /** This build's version: HTTP probes say `mcp-cloud-orchestrator/<version> (<instance>)`. */
   version?: string;
   /** The data directory's lock, taken beforehand (`openCore`); without it the lock is taken here. */
@@ -144,7 +147,12 @@ export function createCore(options: CoreOptions): Core {
       metricsIntervalMs: options.ssh?.metricsIntervalMs ?? 60_000,
       onStoreRecovery: onRecovery,
     });
-    const alerts = new AlertService({ dataDir, storeFactory: options.storeFactory ?? confStoreFactory, registry, monitor, onRecovery, audit: ssh.audit, ...options.alerts, instance });
+    // The watch of pending services comes after the alerts that tell of it; Alertmanager's resends ask it.
+    let serviceWatch: ServiceWatch | null = null;
+    const alerts = new AlertService({
+      dataDir, storeFactory: options.storeFactory ?? confStoreFactory, registry, monitor, onRecovery, audit: ssh.audit, ...options.alerts, instance,
+      servicePending: (name) => serviceWatch?.stillPending(name) ?? null,
+    });
     metrics.attach(registry, monitor, alerts);
     const tailscale = new TailscaleService(registry, monitor, ssh.hostKeys);
     const containers = new ContainerService(registry, ssh.pool, ssh.audit);
@@ -153,6 +161,12 @@ export function createCore(options: CoreOptions): Core {
     const swarmLabels = new SwarmLabelSync(registry, containers, swarm);
     const suggest = async (input: unknown) => ssh.suggest(input, workloadOf(await surveyFleet(registry, containers, swarm)));
     const workloads = new WorkloadService(registry, containers, swarm, swarmLabels, ssh.audit, { suggest, metricsOf: (id) => ssh.metrics.latest(id), stateOf: (id) => monitor.healthOf(id).status });
+    serviceWatch = new ServiceWatch({
+      dataDir, storeFactory: options.storeFactory ?? confStoreFactory, onRecovery, registry, list: () => workloads.list(), logEvent: (event) => monitor.logEvent(event),
+      pendingAfterMs: options.servicePendingAlertAfterMs ?? DEFAULT_SERVICE_PENDING_ALERT_AFTER_MS,
+    });
+    serviceWatch.start();
+    const watch = serviceWatch;
     const tokens = new TokenStore(dataDir, ssh.audit, onRecovery);
     // Recorded before the change, like every audited action: an entry that cannot be written stops it.
     const operate = (id: string, actor: string, action: string, detail: string, patch: NodePatch): Node => {
@@ -205,6 +219,7 @@ export function createCore(options: CoreOptions): Core {
         return { removed };
       },
       async close() {
+        watch.dispose();
         nodesFile?.close();
         monitor.dispose();
         failover.dispose();

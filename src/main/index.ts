@@ -106,6 +106,7 @@ async function main(): Promise<void> {
         nodesFileMode: process.env.NODES_FILE_MODE === 'sync' ? 'sync' : 'import',
         demoNodesFile: paths.demoNodesFile,
         version: app.getVersion(),
+        ...(Number(process.env.SERVICE_PENDING_ALERT_AFTER) >= 1 ? { servicePendingAlertAfterMs: Number(process.env.SERVICE_PENDING_ALERT_AFTER) * 1000 } : {}),
         ssh: {
           passphraseFor: cachedPassphrases({ sealed: (keyPath) => secrets.get(keyPath), decrypt: (sealed) => safeStorage.decryptString(sealed), available: () => safeStorage.isEncryptionAvailable() }),
         },

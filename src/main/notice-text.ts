@@ -35,6 +35,12 @@ export function localNotice(alert: Alert, t: TFunction): Notice {
       if (alert.title.endsWith(' active in Swarm again')) return notice(t('notify.failoverActive', { id }), body);
       return notice(t('notify.failoverOther', { id, outcome: alert.title.split(': failover ')[1] ?? '' }), body);
     }
+    case 'service_pending':
+      return notice(t('notify.servicePending', { name: alert.service?.name ?? '', count: alert.service?.pending ?? 0 }), alert.service?.reason ?? '');
+    case 'service_placed':
+      return notice(t('notify.servicePlaced', { name: alert.service?.name ?? '' }), '');
+    case 'service_rolled_back':
+      return notice(t('notify.serviceRolledBack', { name: alert.service?.name ?? '' }), alert.service?.reason ?? '');
     case 'test':
       return notice(t('notify.test', { name: t('app.name') }), t('notify.testBody'));
   }

@@ -26,7 +26,7 @@ export async function runMcpStdio(config: ServiceConfig, settingSources: PinnedS
     import('./package-info'),
   ]);
   const log = (line: string) => process.stderr.write(line + '\n'); // stdout carries the protocol
-  const core = await openCore({ dataDir, settings: monitorSettingsFrom(config), settingSources, nodesFilePath: config.NODES_FILE_PATH, nodesFileMode: config.NODES_FILE_MODE, log, ssh: sshOptionsFrom(config), failover: failoverOptionsFrom(config), version: VERSION });
+  const core = await openCore({ dataDir, settings: monitorSettingsFrom(config), settingSources, nodesFilePath: config.NODES_FILE_PATH, nodesFileMode: config.NODES_FILE_MODE, log, ssh: sshOptionsFrom(config), failover: failoverOptionsFrom(config), servicePendingAlertAfterMs: config.SERVICE_PENDING_ALERT_AFTER * 1000, version: VERSION });
   core.guardProcess();
   const mcpOptions = { version: VERSION, policy: config.MCP_COMMAND_POLICY, readOnly: config.MCP_READ_ONLY, askTimeoutMs: config.MCP_ASK_TIMEOUT * 1000 };
   const socket = await serveOwnerSocket(core, async () => createMcpServerFactory(core, { ...mcpOptions, transport: 'socket' }));

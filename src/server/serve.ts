@@ -38,6 +38,7 @@ export async function startService(config: ServiceConfig, log: (line: string) =>
     ssh: sshOptionsFrom(config),
     alerts: { ...alertOptionsFrom(config), webUrl: () => config.PUBLIC_URL ?? listening },
     failover: failoverOptionsFrom(config),
+    servicePendingAlertAfterMs: config.SERVICE_PENDING_ALERT_AFTER * 1000,
     version: VERSION,
   });
   try {

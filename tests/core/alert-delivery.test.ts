@@ -4,7 +4,7 @@ import type { AlertChannel, AlertPayload } from '../../src/shared/schemas/alerts
 
 // The queue and retry rules, with a sender in the test's hands (receivers on loopback: alert-channels.test.ts).
 const channel: AlertChannel = { id: 'c', type: 'webhook', url: 'http://127.57.105.1:9/hook/secret123', enabled: true };
-const payload = (title: string): AlertPayload => ({ event: 'node_down', title, message: '', nodes: [], cluster: { state: 'degraded', healthy_nodes: 1, total_nodes: 2 }, at: new Date().toISOString() });
+const payload = (title: string): AlertPayload => ({ event: 'node_down', title, message: '', nodes: [], service: null, cluster: { state: 'degraded', healthy_nodes: 1, total_nodes: 2 }, at: new Date().toISOString() });
 
 describe('AlertDelivery', () => {
   it('retries after base, 3× base, 9× base, then reports the failure with the secret scrubbed', async () => {

@@ -9,6 +9,7 @@ import { alertmanagerMissing, startAlertmanagerCluster, testAlertmanagerConfig, 
 import { startHttpSink, type HttpSink } from '../helpers/alert-sinks';
 import { monitoredFleet } from '../helpers/monitored-fleet';
 import { until } from '../helpers/until';
+import { tempDir } from '../helpers/temp-dir';
 
 // Nodes on 127.87.0.x, Alertmanager on 127.87.1.1, receivers on 127.87.100.x; 127.87.1.9 has nobody.
 const BLOCK = 87;
@@ -193,4 +194,33 @@ describe.skipIf(alertmanagerMissing)('Alertmanager channel in the core, against 
     // The others' silences stay.
     expect((await alerts.silences('node-2')).silences).toHaveLength(2);
   }, 60_000);
+
+  it('fires ServicePending with the service label and none of the sender, resends it only while the service watch sees it pending, and resolves it when placed', async () => {
+    let stillPending: boolean | null = true;
+    const withWatch = new AlertService({
+      dataDir: tempDir(), storeFactory: confStoreFactory, registry: fleet.registry, monitor: fleet.monitor, groupWindowMs: GROUP_MS, delivery: { timeoutMs: 3000, baseDelayMs: 100 },
+      instance: 'core-test-2', webUrl: () => 'http://127.0.0.1:8000', servicePending: () => stillPending,
+    });
+    try {
+      withWatch.update({ channels: channels([am.base, recorder.base]) }, 'tester');
+      const sent = () => posts().flat().filter((a) => a.labels.alertname === 'ServicePending');
+      fleet.monitor.logEvent({ node: null, kind: 'service_pending', service: 'api', from: null, to: 'pending', reason: 'api: 1 replica pending for 10 s: 0 of 1 fit', reason_code: 'service_pending', reason_params: { service: 'api', pending: 1 } });
+      const first = await until('ServicePending sent', () => sent().at(-1), (a) => a !== undefined, 5000);
+      expect(first!.labels).toEqual({ alertname: 'ServicePending', service: 'api', severity: 'warning' }); // the same from every monitor
+      expect(first!.annotations).toMatchObject({ summary: 'api: 1 replica pending', message: 'api: 1 replica pending for 10 s: 0 of 1 fit', instance: 'core-test-2', link: 'http://127.0.0.1:8000/?view=services' });
+      await until('firing in Alertmanager', () => am.alerts(), (list) => list.some((a) => a.labels.alertname === 'ServicePending' && a.labels.service === 'api'), 5000);
+      await until('resent', () => sent().length, (n) => n >= 3, 5000);
+      // The watch no longer sees it pending (another monitor's look may be behind): no more resends.
+      stillPending = false;
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      const before = sent().length;
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(sent().length).toBe(before);
+      fleet.monitor.logEvent({ node: null, kind: 'service_placed', service: 'api', from: null, to: 'placed', reason: 'api: every replica placed', reason_code: 'service_placed', reason_params: { service: 'api', pending: 0 } });
+      const resolved = await until('ServicePending resolved', () => sent().at(-1), (a) => a !== undefined && Date.parse(a.endsAt) <= Date.now(), resolveGraceMs(fleet.monitor.settings.interval_s * 1000) + 5000);
+      expect(resolved!.labels.service).toBe('api');
+    } finally {
+      withWatch.dispose();
+    }
+  }, 30_000);
 });

@@ -4,6 +4,8 @@ import { until } from '../helpers/until';
 import { dockerLabMissing, labTest, startDockerLab, type DockerLab } from '../helpers/docker-lab';
 import { startTestService, TEST_TOKEN } from '../helpers/service';
 import { chromiumMissing, launchChromium, screenshotPath } from '../helpers/browser';
+import { startHttpSink } from '../helpers/alert-sinks';
+import { AlertPayloadSchema, type AlertPayload } from '../../src/shared/schemas/alerts';
 import { en } from '../../src/shared/i18n/en';
 import { ko } from '../../src/shared/i18n/ko';
 import { call, inMemoryMcpClient } from '../helpers/mcp-client';
@@ -197,6 +199,43 @@ describe.skipIf(dockerLabMissing)('a plan before every deploy, on a real Swarm',
       await removeAll();
     }
   }, 120_000);
+
+  labIt('tells a webhook of a replica pending past SERVICE_PENDING_ALERT_AFTER (10 s), of its placement, and of an update that rolled back, with the cause', async () => {
+    const sink = await startHttpSink(IP(102));
+    const watcher = await startTestService({ HOST: IP(101), METRICS_INTERVAL: 86_400, ALERT_WEBHOOK_URL: `${sink.base}/hook`, SERVICE_PENDING_ALERT_AFTER: 10 });
+    try {
+      for (const [i, id] of IDS.entries()) {
+        watcher.core.registry.create({ id, hostname: `lab-node${i + 1}`, tailscale_ip: IP(i + 1), role: i === 0 ? 'master' : 'worker', cpu_cores: 2, memory_gb: 4, docker: { enabled: true, via: 'local', host: `unix://${lab.sockets[i]}` } });
+      }
+      const told = (event: string) => sink.received.map((r) => AlertPayloadSchema.parse(r.json)).filter((p) => p.event === event);
+      const cpus = Math.round(nodeCpus * 0.75 * 100) / 100;
+      expect((await watcher.call('POST', '/cluster/services', { body: { name: 'stuck', image: 'mco/busybox:lab', command: ['sleep', '100000'], replicas: 4, reservations: { cpus } } })).status).toBe(201);
+      await until('a replica pending', () => view('stuck'), (v) => v.pending === 1, 30_000);
+      const pendingAt = Date.now();
+      const [pending] = await until('service_pending told', () => told('service_pending'), (list) => list.length > 0, 30_000);
+      const after = (Date.now() - pendingAt) / 1000;
+      expect(after).toBeGreaterThanOrEqual(7); // 10 s after the watch first saw it (a poll, 2 s, may come before our own look)
+      expect(after).toBeLessThanOrEqual(20);
+      expect(pending).toMatchObject<Partial<AlertPayload>>({ title: 'stuck: 1 replica pending', nodes: [], service: { name: 'stuck', pending: 1, reason: expect.stringMatching(/^stuck: 1 replica pending for \d+ s: 0 of 1 fit; none has [\d.]+ CPUs left for the 1st$/) } });
+      expect(watcher.core.eventLog.list({ limit: 100 }).find((e) => e.kind === 'service_pending')).toMatchObject({ service: 'stuck', reason_code: 'service_pending', reason_params: { service: 'stuck', pending: 1 } });
+
+      expect((await watcher.call('PATCH', '/cluster/services/stuck', { body: { replicas: 3 } })).status).toBe(200);
+      const [placed] = await until('service_placed told', () => told('service_placed'), (list) => list.length > 0, 20_000);
+      expect(placed.service).toEqual({ name: 'stuck', pending: 0, reason: 'stuck: every replica placed' });
+      expect(told('service_pending')).toHaveLength(1); // told once, not at every look
+      await removeAll();
+
+      await watcher.call('POST', '/cluster/services', { body: { name: 'roll', image: 'mco/busybox:lab', command: ['sleep', '100000'], replicas: 2, update: { monitor_s: 3 } } });
+      await until('2 roll tasks', () => view('roll'), (v) => v.running === 2);
+      await watcher.call('PATCH', '/cluster/services/roll', { body: { command: ['sh', '-c', 'exit 1'] } });
+      const [rolled] = await until('service_rolled_back told', () => told('service_rolled_back'), (list) => list.length > 0, 90_000);
+      expect(rolled.service?.reason).toMatch(/^roll: the update rolled back: task: non-zero exit \(1\) on sw-[123]$/);
+    } finally {
+      await removeAll();
+      await watcher.close();
+      await sink.close();
+    }
+  }, 180_000);
 
   labIt('predicts what Swarm runs, over random specs (replicas, reservations, roles, tags, max per node, a drained node)', async () => {
     const misses: string[] = [];

@@ -15,6 +15,7 @@ export function buildAlertPayload(alert: Alert, nodeOf: (id: string) => Node | u
     title: alert.title,
     message,
     nodes,
+    service: alert.service ?? null,
     cluster: { state: status.state, healthy_nodes: status.healthy_nodes, total_nodes: status.total_nodes },
     at: at.toISOString(),
   };
@@ -28,4 +29,4 @@ export const nodeLine = (id: string, node: Pick<Node, 'hostname' | 'tailscale_ip
 export const clusterLine = (p: AlertPayload): string => `Cluster ${p.cluster.state}: ${p.cluster.healthy_nodes}/${p.cluster.total_nodes} nodes healthy`;
 
 /** Whether the alert is good news (the chat colours and ntfy priority follow it). */
-export const isGoodNews = (event: AlertPayload['event']): boolean => event === 'node_recovered' || event === 'monitor_online' || event === 'test';
+export const isGoodNews = (event: AlertPayload['event']): boolean => event === 'node_recovered' || event === 'monitor_online' || event === 'service_placed' || event === 'test';

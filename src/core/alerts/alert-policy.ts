@@ -68,6 +68,13 @@ export class AlertPolicy {
       this.options.show({ event: 'host_key_changed', title: `${event.node}: SSH host key changed`, body: event.reason, nodeId: event.node, nodes: [{ id: event.node, reason: event.reason }] });
       return;
     }
+    // Work that cannot run is told whatever the node checks do (paused, offline): Swarm is asked, not the nodes.
+    if ((event.kind === 'service_pending' || event.kind === 'service_placed' || event.kind === 'service_rolled_back') && event.service) {
+      const pending = Number(event.reason_params?.pending ?? 0);
+      const title = event.kind === 'service_pending' ? `${event.service}: ${pending} ${pending === 1 ? 'replica' : 'replicas'} pending` : event.kind === 'service_placed' ? `${event.service}: every replica placed` : `${event.service}: the update rolled back`;
+      this.options.show({ event: event.kind, title, body: event.reason, nodeId: null, nodes: [], service: { name: event.service, pending, reason: event.reason } });
+      return;
+    }
     if (event.kind === 'failover' && event.node) {
       const title = event.to === 'drain' ? `${event.node} drained in Swarm` : event.to === 'active' ? `${event.node} active in Swarm again` : `${event.node}: failover ${event.to}`;
       this.options.show({ event: 'failover', title, body: event.reason, nodeId: event.node, nodes: [{ id: event.node, reason: event.reason }], to: event.to });

@@ -36,6 +36,8 @@ export interface AlertServiceOptions {
   onRecovery?: (recovery: StoreRecovery) => void;
   /** Where channel changes are recorded, beside commands and container actions. */
   audit?: Pick<AuditLog, 'record'>;
+  /** Whether a service still pends as the service watch last saw it (Alertmanager resends ServicePending only then). */
+  servicePending?: (name: string) => boolean | null;
 }
 
 export interface AlertServiceEvents extends Record<string, unknown> {
@@ -74,6 +76,7 @@ export class AlertService {
       webUrl: options.webUrl,
       nodeOf: (id) => registry.get(id),
       healthOf: (id) => monitor.healthOf(id),
+      servicePending: options.servicePending,
       logEvent: (event) => monitor.logEvent(event),
       onOutcome: (channel, outcome) => this.events.emit('delivery', { channel, outcome }),
       groupWindowMs,

@@ -31,6 +31,9 @@ const NTFY_TAGS: Record<AlertPayload['event'], string> = {
   monitor_online: 'white_check_mark',
   host_key_changed: 'key',
   failover: 'twisted_rightwards_arrows',
+  service_pending: 'hourglass',
+  service_placed: 'white_check_mark',
+  service_rolled_back: 'leftwards_arrow_with_hook',
   test: 'test_tube',
 };
 

@@ -3,7 +3,7 @@ import { ClusterStateSchema } from './health';
 import { NodeRoleSchema } from './node';
 
 /** What an alert is about; the same names go to every channel and the native notifications. */
-export const ALERT_EVENTS = ['node_down', 'node_recovered', 'monitor_offline', 'monitor_online', 'host_key_changed', 'failover', 'test'] as const;
+export const ALERT_EVENTS = ['node_down', 'node_recovered', 'monitor_offline', 'monitor_online', 'host_key_changed', 'failover', 'service_pending', 'service_placed', 'service_rolled_back', 'test'] as const;
 export const AlertEventSchema = z.enum(ALERT_EVENTS, { error: `must be one of ${ALERT_EVENTS.join(', ')}` });
 export type AlertEvent = z.infer<typeof AlertEventSchema>;
 
@@ -18,7 +18,12 @@ export interface AlertNotice {
   nodes: Array<{ id: string; reason: string }>;
   /** A failover's outcome (drain, active, or why it failed): Alertmanager fires on drain and resolves on active. */
   to?: string | null;
+  /** The Swarm service a service alert is about: its replicas pending (0 once placed) and why. */
+  service?: AlertService | null;
 }
+
+export const AlertServiceSchema = z.object({ name: z.string(), pending: z.int(), reason: z.string() });
+export type AlertService = z.infer<typeof AlertServiceSchema>;
 
 /** Shown instead of a secret (a password, a webhook path token); sent back unchanged it keeps the stored value. */
 export const REDACTED = '***';
@@ -173,6 +178,8 @@ export const AlertPayloadSchema = z.object({
   title: z.string(),
   message: z.string(),
   nodes: z.array(z.object({ id: z.string(), hostname: z.string(), tailscale_ip: z.string(), role: NodeRoleSchema, reason: z.string() })),
+  /** Set for service_pending, service_placed and service_rolled_back (added with them; null otherwise). */
+  service: AlertServiceSchema.nullable(),
   cluster: z.object({ state: ClusterStateSchema, healthy_nodes: z.int(), total_nodes: z.int() }),
   at: z.string(),
 });

@@ -40,6 +40,8 @@ export const ServiceConfigSchema = z.strictObject({
   TAILSCALE_SYNC_INTERVAL: num(z.number().min(0).max(86_400)).default(0),
   /** `demo` only: an address per simulated node, or all on 127.0.0.1 with ports of their own (macOS); auto detects. */
   DEMO_LOOPBACK: z.enum(['auto', 'per-node', 'single']).default('auto'),
+  /** Seconds a service's replica may stay pending before it is an alert (service_pending). */
+  SERVICE_PENDING_ALERT_AFTER: num(z.number().min(1, { error: 'must be at least 1 s' }).max(86_400)).default(300),
   /** Drain in Docker Swarm the nodes our monitor settles as unhealthy (see PUT /cluster/failover). */
   SWARM_FAILOVER: bool.optional(),
   /** Generic alert webhooks, comma-separated; each gets every alert as JSON. */

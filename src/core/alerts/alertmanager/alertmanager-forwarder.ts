@@ -25,6 +25,8 @@ export interface AlertmanagerForwarderOptions {
   webUrl?: () => string | undefined;
   nodeOf: (id: string) => Node | undefined;
   healthOf: (id: string) => NodeHealth;
+  /** Whether a service's ServicePending still holds as this process last saw it (null: not known yet). */
+  servicePending?: (name: string) => boolean | null;
   logEvent: (event: Omit<HealthEvent, 'seq' | 'at'>) => void;
   onOutcome: (channel: AlertChannel, outcome: DeliveryOutcome) => void;
   /** The policy's grouping window: a recovery the policy did not report within it is resolved here. */
@@ -51,7 +53,7 @@ const ONE_OFF_MS = 60 * 60_000;
 const REPORT_AFTER = 3;
 /** Our silences carry this comment, so unmuting expires only what a mute created. */
 const MUTE_COMMENT = 'Muted in MCP Cloud Orchestrator';
-const SEVERITY: Record<FiringEvent, string> = { node_down: 'critical', monitor_offline: 'critical', host_key_changed: 'warning', failover: 'warning' };
+const SEVERITY: Record<FiringEvent, string> = { node_down: 'critical', monitor_offline: 'critical', host_key_changed: 'warning', failover: 'warning', service_pending: 'warning', service_rolled_back: 'warning' };
 
 interface Lane {
   channel: AlertmanagerChannel;
@@ -125,6 +127,15 @@ export class AlertmanagerForwarder {
       changed = this.#set.fire({ key: entryKey(labels.alertname, id), event, labels, annotations, expiresAt: expires ? new Date(this.#now() + ONE_OFF_MS).toISOString() : null }) || changed;
     };
     const resolve = (event: FiringEvent, subject: string) => (changed = this.#set.resolve(entryKey(AM_ALERTNAMES[event], subject)) || changed);
+    // Service alerts carry the same labels from every monitor (alertname, service, severity), so two monitors' are one.
+    const fireService = (event: 'service_pending' | 'service_rolled_back', expires: boolean) => {
+      if (!alert.service) return;
+      const name = alert.service.name;
+      const labels = { alertname: AM_ALERTNAMES[event], service: name, severity: SEVERITY[event] };
+      const web = this.options.webUrl?.();
+      const annotations: Record<string, string> = { summary: alert.title, message: alert.service.reason, instance, ...(web ? { link: `${web.replace(/\/+$/, '')}/?view=services` } : {}) };
+      changed = this.#set.fire({ key: entryKey(labels.alertname, name), event, labels, annotations, expiresAt: expires ? new Date(this.#now() + ONE_OFF_MS).toISOString() : null }) || changed;
+    };
     switch (alert.event) {
       case 'node_down':
         alert.nodes.forEach((n) => fireNode('node_down', n.id, n.reason, false));
@@ -150,6 +161,15 @@ export class AlertmanagerForwarder {
       case 'failover':
         if (alert.to === 'active') alert.nodes.forEach((n) => resolve('failover', n.id));
         else alert.nodes.forEach((n) => fireNode('failover', n.id, n.reason, alert.to !== 'drain'));
+        break;
+      case 'service_pending':
+        fireService('service_pending', false);
+        break;
+      case 'service_placed':
+        if (alert.service) resolve('service_pending', alert.service.name);
+        break;
+      case 'service_rolled_back':
+        fireService('service_rolled_back', true);
         break;
       default:
         return;
@@ -276,6 +296,8 @@ export class AlertmanagerForwarder {
 
   #causeOver(entry: AmEntry, monitorOffline: boolean): 'gone' | 'over' | null {
     if (entry.event === 'monitor_offline') return monitorOffline ? null : 'over';
+    if (entry.event === 'service_pending') return this.options.servicePending?.(entry.labels.service) === false ? 'gone' : null;
+    if (entry.event === 'service_rolled_back') return null; // a one-off: it expires
     const id = entry.labels.node;
     const node = id ? this.options.nodeOf(id) : undefined;
     if (!node) return 'gone';
@@ -322,6 +344,8 @@ export class AlertmanagerForwarder {
    * has just resolved.
    */
   #heldBack(entry: AmEntry): boolean {
+    // ServicePending is resent only while this process's latest look at the swarm saw it pending.
+    if (!entry.resolvedAt && entry.event === 'service_pending') return this.options.servicePending?.(entry.labels.service) !== true;
     if (entry.resolvedAt || entry.event !== 'node_down' || !entry.labels.node || !this.options.nodeOf(entry.labels.node)) return false;
     const health = this.options.healthOf(entry.labels.node);
     const failingNow = health.last_known !== true && health.checked_at !== null && health.error !== null;

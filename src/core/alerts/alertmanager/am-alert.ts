@@ -15,6 +15,8 @@ export const AM_ALERTNAMES = {
   monitor_offline: 'MonitorOffline',
   host_key_changed: 'HostKeyChanged',
   failover: 'FailoverAction',
+  service_pending: 'ServicePending',
+  service_rolled_back: 'ServiceRolledBack',
 } as const satisfies Partial<Record<AlertEvent, string>>;
 export type FiringEvent = keyof typeof AM_ALERTNAMES;
 
@@ -25,7 +27,7 @@ export type FiringEvent = keyof typeof AM_ALERTNAMES;
  * MonitorOffline is about the sender itself, so there `instance` is a label.
  */
 export interface AmEntry {
-  /** alertname/node (or alertname/instance): one alert per key. */
+  /** alertname/node (alertname/instance, alertname/service): one alert per key. */
   key: string;
   event: FiringEvent;
   labels: Record<string, string>;
