@@ -141,6 +141,19 @@ describe.skipIf(dockerLabMissing)('a plan before every deploy, on a real Swarm',
     } finally {
       await agent.close();
     }
+    // Under ask, the person reads the plan before the arguments; the answer carries it when not all fit.
+    const asked: string[] = [];
+    const asking = await inMemoryMcpClient(service.core, { policy: 'ask', confirm: async (request) => (asked.push(request.detail), true) });
+    try {
+      const cpus = Math.round(nodeCpus * 0.75 * 100) / 100;
+      const deployed = (await call(asking, 'deploy_service', { name: 'asked', image: 'mco/busybox:lab', command: ['sleep', '100000'], replicas: 4, reservations: { cpus } })).structuredContent as ServiceView & { plan?: ServicePlan };
+      expect(asked).toHaveLength(1);
+      expect(asked[0]).toMatch(/^Plan: 3 of 4 fit: sw-1, sw-2 and sw-3 take one each; none has [\d.]+ CPUs left for the 4th\n\n/);
+      expect(deployed.plan).toMatchObject({ wanted: 4, fits: 3 });
+    } finally {
+      await asking.close();
+      await removeAll();
+    }
   }, 90_000);
 
   labIt('refuses a published port another service holds, in the plan and the deploy, naming that service', async () => {
