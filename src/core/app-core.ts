@@ -27,6 +27,8 @@ import { FailoverPolicy } from './containers/failover-policy';
 import { surveyFleet, workloadOf } from './workloads/fleet-survey';
 import { SwarmLabelSync } from './workloads/node-labels';
 import { WorkloadService } from './workloads/workload-service';
+import { MonitorPeers } from './peers/monitor-peers';
+import type { MonitorPeer } from '../shared/schemas/peers';
 import { DEFAULT_SERVICE_PENDING_ALERT_AFTER_MS, ServiceWatch } from './workloads/service-watch';
 import { TokenStore } from './auth/token-store';
 import type { PlacementResponse } from '../shared/schemas/ssh';
@@ -53,6 +55,8 @@ export interface CoreOptions {
   alerts?: Pick<AlertServiceOptions, 'envWebhookUrls' | 'envAlertmanagerUrls' | 'instance' | 'webUrl' | 'groupWindowMs' | 'delivery' | 'sender'>;
   /** SWARM_FAILOVER from the environment. */
   failover?: { enabledFromEnv?: boolean };
+  /** MONITOR_PEERS: the other monitors of this fleet, followed for their own view of each node. */
+  monitorPeers?: MonitorPeer[];
   /** SERVICE_PENDING_ALERT_AFTER in ms: a replica pending this long is an alert (default 5 min). */
   servicePendingAlertAfterMs?: number;
   /** This build's version: HTTP probes say `mcp-cloud-orchestrator/<version> (<instance>)`. */
@@ -80,6 +84,8 @@ export interface Core {
   failover: FailoverPolicy;
   /** Services and jobs on Docker Swarm. */
   workloads: WorkloadService;
+  /** The other monitors of this fleet and their views (MONITOR_PEERS). */
+  peers: MonitorPeers;
   /** Scoped API tokens (viewer, operator, admin) beside the admin token. */
   tokens: TokenStore;
   /** Silences a node's alerts for `hours` (0 unmutes): an operator's action, audited with its actor. */
@@ -167,6 +173,7 @@ export function createCore(options: CoreOptions): Core {
     });
     serviceWatch.start();
     const watch = serviceWatch;
+    const peers = new MonitorPeers({ instance, peers: options.monitorPeers ?? [], registry, monitor, log });
     const tokens = new TokenStore(dataDir, ssh.audit, onRecovery);
     // Recorded before the change, like every audited action: an entry that cannot be written stops it.
     const operate = (id: string, actor: string, action: string, detail: string, patch: NodePatch): Node => {
@@ -190,6 +197,7 @@ export function createCore(options: CoreOptions): Core {
       swarm,
       failover,
       workloads,
+      peers,
       tokens,
       suggest,
       muteNode: (id, hours, actor) => {
@@ -220,6 +228,7 @@ export function createCore(options: CoreOptions): Core {
       },
       async close() {
         watch.dispose();
+        peers.close();
         nodesFile?.close();
         monitor.dispose();
         failover.dispose();

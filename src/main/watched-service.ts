@@ -1,27 +1,10 @@
-import WebSocket from 'ws';
 import { ApiError, createWebBridgeApi, type BridgeConnection, type LinkState, type WebSocketConstructor } from '../shared/bridge-client';
 import { INVOKE_CHANNELS, type InvokeChannel, type OrchestratorApi } from '../shared/api-contract';
 import { OrchestratorError, type ErrorCode } from '../shared/errors';
 import type { ApiHandlers } from '../core/api/api-handlers';
 import { Emitter } from '../core/util/emitter';
-import { BRIDGE_MAX_FRAME_BYTES } from '../shared/schemas/push';
 
-/** The web bridge's address for a service's http(s) URL: ws(s)://host:port/…/bridge. */
-export function bridgeUrlFor(serviceUrl: string): string {
-  const url = new URL(serviceUrl);
-  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  url.pathname = `${url.pathname.replace(/\/+$/, '')}/bridge`;
-  url.search = '';
-  url.hash = '';
-  return url.href;
-}
-
-/** ws refuses a frame past the cap before buffering it (1009); the browser's socket cannot, so bridge-client checks too. */
-class BoundedSocket extends WebSocket {
-  constructor(url: string, protocols?: string[]) {
-    super(url, protocols ?? [], { maxPayload: BRIDGE_MAX_FRAME_BYTES });
-  }
-}
+import { BoundedSocket, bridgeUrlFor } from '../core/peers/bridge-socket';
 
 /** The service's answer, with its code and field details, as this process's error. */
 function asOrchestratorError(error: unknown, url: string, link: LinkState): OrchestratorError {

@@ -39,6 +39,7 @@ export async function startService(config: ServiceConfig, log: (line: string) =>
     alerts: { ...alertOptionsFrom(config), webUrl: () => config.PUBLIC_URL ?? listening },
     failover: failoverOptionsFrom(config),
     servicePendingAlertAfterMs: config.SERVICE_PENDING_ALERT_AFTER * 1000,
+    monitorPeers: config.MONITOR_PEERS,
     version: VERSION,
   });
   try {

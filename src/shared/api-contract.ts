@@ -1,3 +1,4 @@
+import type { PeersView, Vantage } from './schemas/peers';
 import { z } from 'zod';
 import type { InvokeChannel, PushEventName } from './api-channels';
 import type { HealthColumns } from './health-columns';
@@ -87,6 +88,7 @@ export const invokeArgs = {
   'placement:suggest': PlacementRequestSchema,
   'audit:list': z.strictObject({ limit: z.int().min(1).max(5000).default(200) }),
   'alerts:get': z.strictObject({}),
+  'peers:list': z.strictObject({}),
   'alerts:update': AlertChannelsUpdateSchema,
   'alerts:test': AlertTestRequestSchema,
   /** Active Alertmanager silences that cover a node's alerts. */
@@ -160,6 +162,7 @@ export interface InvokeResults {
   'audit:list': AuditEntry[];
   /** Alert channels, secrets redacted, with their delivery state. */
   'alerts:get': AlertChannelsView;
+  'peers:list': PeersView;
   'alerts:update': AlertChannelsView;
   'alerts:test': AlertTestResult;
   'alerts:silences': NodeSilences;
@@ -208,6 +211,8 @@ export interface PushEvents extends Record<PushEventName, unknown> {
   command: CommandStreamEvent;
   /** Each alert the service decided (what a desktop app that watches it shows as a notification). */
   alert: AlertNotice;
+  /** This monitor's own view of each node after a sweep, for its peers (never their combined verdicts). */
+  vantage: Vantage;
   /** The desktop app watching a service: its link to it opened, was lost, or its token was refused. */
   connection: LinkState;
 }

@@ -44,6 +44,7 @@ export const CHANNEL_SCOPES: Record<InvokeChannel, TokenScope> = {
   'placement:suggest': 'viewer',
   'audit:list': 'viewer',
   'alerts:get': 'viewer',
+  'peers:list': 'viewer',
   'alerts:update': 'admin',
   'alerts:test': 'admin',
   'alerts:silences': 'viewer',
@@ -74,4 +75,4 @@ export const CHANNEL_SCOPES: Record<InvokeChannel, TokenScope> = {
 };
 
 /** Command output may carry anything a command printed: only those who may run commands see it. */
-export const PUSH_SCOPES: Record<PushEventName, TokenScope> = { status: 'viewer', health: 'viewer', event: 'viewer', nodes: 'viewer', command: 'admin', alert: 'viewer', connection: 'viewer' };
+export const PUSH_SCOPES: Record<PushEventName, TokenScope> = { status: 'viewer', health: 'viewer', event: 'viewer', nodes: 'viewer', command: 'admin', alert: 'viewer', vantage: 'viewer', connection: 'viewer' };

@@ -66,6 +66,7 @@ export function createApiHandlers(core: Core, actor = 'ui', who: { name: string;
     'placement:suggest': (request) => core.suggest(request),
     'audit:list': ({ limit }) => core.ssh.audit.list(limit),
     'alerts:get': () => core.alerts.list(),
+    'peers:list': () => core.peers.view(),
     'alerts:update': (body) => core.alerts.update(body, actor),
     'alerts:test': ({ channel_id }) => core.alerts.test(channel_id),
     'alerts:silences': ({ id }) => (core.registry.require(id), core.alerts.silences(id)),
@@ -113,6 +114,7 @@ export function subscribePushEvents(core: Core, send: <E extends PushEventName>(
     core.registry.events.on('change', (change) => send('nodes', { type: change.type, node: change.node })),
     core.ssh.events.on('command', (event) => send('command', event)),
     core.alerts.events.on('alert', (alert) => send('alert', alert)),
+    core.peers.events.on('vantage', (vantage) => send('vantage', vantage)),
   ];
   return () => offs.forEach((off) => off());
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { EventsQuerySchema, PauseRequestSchema, StatusQuerySchema } from '../../shared/schemas/api';
 import { ClusterStatusSchema, HealthEventSchema } from '../../shared/schemas/health';
 import { MonitorSettingSourcesSchema, MonitorSettingsPatchSchema, MonitorSettingsSchema } from '../../shared/schemas/settings';
+import { PeersViewSchema } from '../../shared/schemas/peers';
 import type { RouteContext } from './route-context';
 
 export const clusterRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, { core }) => {
@@ -19,6 +20,8 @@ export const clusterRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, { 
   app.get('/cluster/events', { schema: { tags, summary: 'Event log (transitions, monitor offline/online), newest last', querystring: EventsQuerySchema, response: { 200: z.object({ events: z.array(HealthEventSchema) }) } } }, async (request) => ({
     events: core.eventLog.list({ node: request.query.node, afterSeq: request.query.after_seq, limit: request.query.limit }),
   }));
+
+  app.get('/cluster/peers', { schema: { tags, summary: "This monitor's peers (MONITOR_PEERS): each link's state and its last view of the nodes", response: { 200: PeersViewSchema } } }, async () => core.peers.view());
 
   app.get('/cluster/settings', { schema: { tags, summary: 'Monitor settings', response: { 200: MonitorSettingsSchema } } }, async () => core.monitor.settings);
   app.put('/cluster/settings', { schema: { tags, summary: 'Change monitor settings (partial)', body: MonitorSettingsPatchSchema, response: { 200: MonitorSettingsSchema } } }, async (request) =>

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AlertUrlSchema } from './alerts';
 import { TEST_TIMING_FLOORS, TIMING_FLOORS } from './settings';
+import { MonitorPeersSchema } from './peers';
 
 const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])]).transform((v) => v === true || v === 'true' || v === '1' || v === 'yes');
 const num = (schema: z.ZodNumber) => z.coerce.number({ error: 'must be a number' }).pipe(schema);
@@ -55,6 +56,19 @@ export const ServiceConfigSchema = z.strictObject({
     .string()
     .transform((v) => v.split(',').map((u) => u.trim()).filter(Boolean))
     .pipe(z.array(AlertUrlSchema).max(10, { error: 'must list at most 10 Alertmanager peers' }))
+    .optional(),
+  /** The other monitors of this fleet, as JSON: [{"url": "http://100.64.0.7:8000", "token": "…"}] (a viewer token of each is enough). */
+  MONITOR_PEERS: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be a JSON array of {"url", "token"}' });
+        return z.NEVER;
+      }
+    })
+    .pipe(MonitorPeersSchema)
     .optional(),
   /** This monitor's name in what it sends and in /metrics (default: the hostname). */
   INSTANCE: z.string().regex(/^[\w.:-]{1,100}$/, { error: 'must be 1-100 letters, digits, _ . : or -' }).optional(),

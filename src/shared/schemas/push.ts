@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AlertEventSchema } from './alerts';
+import { VantageSchema } from './peers';
 import { ClusterStatusSchema, HealthEventSchema, NodeHealthSchema } from './health';
 import { NodeSchema } from './node';
 import { CommandResultSchema } from './ssh';
@@ -17,6 +18,7 @@ export const AlertNoticeSchema = z.object({
   nodeId: text(200).nullable(),
   nodes: z.array(z.object({ id: text(200), reason: text(2000) })).max(10_000),
   to: text(1000).nullable().optional(),
+  service: z.object({ name: text(200), pending: z.int(), reason: text(20_000) }).nullable().optional(),
 });
 
 /** The health push: one array per field of NodeHealth, all as long as `id` (health-columns.ts). */
@@ -50,6 +52,7 @@ export const SERVICE_PUSH_SCHEMAS = {
   nodes: z.object({ type: z.enum(['added', 'updated', 'removed']), node: NodeSchema }),
   command: CommandStreamEventSchema,
   alert: AlertNoticeSchema,
+  vantage: VantageSchema,
 } as const;
 
 /** The largest frame a bridge client takes from a service (the web UI and the desktop alike): 10,000 nodes fit with room. */

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { HealthStateSchema } from './node';
+import { ServiceUrlSchema } from './settings';
+
+// Monitors that watch one fleet from several places (issue 42): each names its peers, follows their web
+// bridge, and hears each one's own view of every node (its vantage), never their combined verdicts.
+
+/** A peer monitor: its service URL and a token of it (a viewer token is enough). */
+export const MonitorPeerSchema = z.strictObject({
+  url: ServiceUrlSchema,
+  token: z.string({ error: 'must be a token' }).min(16, { error: 'must be at least 16 characters' }).max(512, { error: 'must be at most 512 characters' }),
+});
+export type MonitorPeer = z.infer<typeof MonitorPeerSchema>;
+export const MonitorPeersSchema = z
+  .array(MonitorPeerSchema)
+  .max(16, { error: 'at most 16 peers' })
+  .refine((peers) => new Set(peers.map((p) => p.url)).size === peers.length, { error: 'peers must have different URLs' });
+
+/** One monitor's own view of each node after a sweep (its checks alone), as its peers hear it. */
+export const VantageSchema = z.object({
+  /** The monitor's INSTANCE: unique among peers. */
+  monitor: z.string().max(100),
+  at: z.string().max(64),
+  /** Its check interval: a vote older than two of them does not count. */
+  interval_s: z.number().positive(),
+  /** Its self-outage guard fired: it cannot tell, and does not vote. */
+  offline: z.boolean(),
+  nodes: z
+    .array(z.object({ id: z.string().max(200), status: HealthStateSchema, checked_at: z.string().max(64).nullable(), error: z.string().max(2000).nullable() }))
+    .max(20_000),
+});
+export type Vantage = z.infer<typeof VantageSchema>;
+
+export const PEER_LINK_STATES = ['connecting', 'open', 'closed', 'unauthorized', 'refused'] as const;
+
+/** What GET /cluster/peers answers: this monitor, and each peer's link and last vote. */
+export const PeersViewSchema = z.object({
+  instance: z.string(),
+  peers: z.array(
+    z.object({
+      /** Without its token; user info and query values never shown. */
+      url: z.string(),
+      /** The INSTANCE it named itself in its last vote; null before one came. */
+      instance: z.string().nullable(),
+      link: z.enum(PEER_LINK_STATES),
+      /** Since when the link is in that state. */
+      since: z.string(),
+      last_vote_at: z.string().nullable(),
+      /** Nodes in its last vote. */
+      nodes: z.int(),
+      /** Why the link is not open, or why its votes are refused (the same INSTANCE as ours). */
+      error: z.string().nullable(),
+    }),
+  ),
+});
+export type PeersView = z.infer<typeof PeersViewSchema>;
