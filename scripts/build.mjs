@@ -5,7 +5,7 @@
 //   out/bridge   the stdio bridge MCP clients launch to reach the desktop app's socket (one file)
 //   out/main, out/preload, out/renderer   the Electron app (electron-vite)
 //   out/web      the web UI the headless service serves (the renderer, built with base '/')
-//   out/docs     ReDoc's standalone script, so redoc is a build-time package only
+//   out/docs     ReDoc's standalone script, so redoc is a build-time package only, and Swagger UI's assets
 // `--cli` builds out/cli and out/bridge alone (the bench uses it).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -89,9 +89,16 @@ async function buildBridge() {
 }
 
 function copyRedoc() {
-  const script = createRequire(import.meta.url).resolve('redoc/bundles/redoc.standalone.js');
+  const require = createRequire(import.meta.url);
+  const script = require.resolve('redoc/bundles/redoc.standalone.js');
   fs.mkdirSync('out/docs', { recursive: true });
   fs.copyFileSync(script, 'out/docs/redoc.standalone.js');
+  // Swagger UI's pages and scripts, served from here: the desktop's main process is bundled, so the
+  // package's own static folder is not beside its code there.
+  const swaggerStatic = path.join(path.dirname(require.resolve('@fastify/swagger-ui/package.json')), 'static');
+  fs.rmSync('out/docs/swagger-ui', { recursive: true, force: true });
+  // swagger-ui.js is the unbundled build, which its page never loads.
+  fs.cpSync(swaggerStatic, 'out/docs/swagger-ui', { recursive: true, filter: (file) => path.basename(file) !== 'swagger-ui.js' });
 }
 
 async function buildApps() {

@@ -12,6 +12,7 @@ export interface AppPaths {
   /** The built renderer served by the optional REST API as the web UI. */
   webRoot: string;
   redocScript: string;
+  swaggerUiDir: string;
 }
 
 export interface AppPathsInput {
@@ -36,5 +37,6 @@ export function appPaths({ isPackaged, resourcesPath, mainDir, env }: AppPathsIn
     appUrl: devUrl ?? pathToFileURL(rendererFile).href,
     webRoot: path.join(outDir, 'renderer'),
     redocScript: path.join(outDir, 'docs/redoc.standalone.js'),
+    swaggerUiDir: path.join(outDir, 'docs/swagger-ui'),
   };
 }

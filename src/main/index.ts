@@ -267,7 +267,7 @@ async function main(): Promise<void> {
   if (shellSettings.serve_rest_api) {
     const { startRestForCore } = await import('../server/embedded-rest');
     rest = new RestSupervisor({
-      start: () => startRestForCore(localCore, { port: shellSettings.rest_port, version: app.getVersion(), webRoot: paths.webRoot, redocScript: paths.redocScript }),
+      start: () => startRestForCore(localCore, { port: shellSettings.rest_port, version: app.getVersion(), webRoot: paths.webRoot, redocScript: paths.redocScript, swaggerUiDir: paths.swaggerUiDir }),
       onFailure: (message, retryInS) => {
         const reason = text.t('shell.restFailed', { port: shellSettings.rest_port, message, seconds: retryInS });
         localCore.monitor.logEvent({ node: null, kind: 'internal_error', from: null, to: null, reason });

@@ -11,6 +11,7 @@ export interface EmbeddedRestOptions {
   /** The built web UI, or null for the API alone. */
   webRoot: string | null;
   redocScript?: string | null;
+  swaggerUiDir?: string | null;
 }
 
 /**
@@ -21,7 +22,7 @@ export async function startRestForCore(core: Core, options: EmbeddedRestOptions)
   const { port, version, host = '127.0.0.1' } = options;
   const { token } = loadOrCreateApiToken(core.dataDir, process.env.API_TOKEN);
   const app = await buildApp({
-    core, token, host, port, version, webRoot: options.webRoot, redocScript: options.redocScript,
+    core, token, host, port, version, webRoot: options.webRoot, redocScript: options.redocScript, swaggerUiDir: options.swaggerUiDir,
     loadMcpFactory: async () => createMcpServerFactory(core, { version, policy: 'deny', readOnly: false, transport: 'http' }),
   });
   await app.listen({ host, port });

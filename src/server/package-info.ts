@@ -21,3 +21,4 @@ export const VERSION: string = JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT
 export const WEB_ROOT = path.join(PACKAGE_ROOT, 'out/web');
 /** ReDoc's standalone script, copied at build time so redoc is not a run-time dependency. */
 export const REDOC_SCRIPT = path.join(PACKAGE_ROOT, 'out/docs/redoc.standalone.js');
+export const SWAGGER_UI_DIR = path.join(PACKAGE_ROOT, 'out/docs/swagger-ui');

@@ -8,7 +8,7 @@ import { alertOptionsFrom, failoverOptionsFrom, monitorSettingsFrom, sshOptionsF
 import { defaultDataDir } from '../core/registry/data-dir';
 import { buildApp } from './http/build-app';
 import { serveOwnerSocket } from '../core/mcp/mcp-socket';
-import { PACKAGE_ROOT, REDOC_SCRIPT, VERSION, WEB_ROOT } from './package-info';
+import { PACKAGE_ROOT, REDOC_SCRIPT, SWAGGER_UI_DIR, VERSION, WEB_ROOT } from './package-info';
 
 
 export interface RunningService {
@@ -48,7 +48,7 @@ export async function startService(config: ServiceConfig, log: (line: string) =>
     // The MCP tools and SDK are not needed to answer REST: /mcp and the socket load them for their first client.
     const loadMcpFactory = (transport: 'http' | 'socket') => async () => (await import('../core/mcp/mcp-tools')).createMcpServerFactory(core, { ...mcpOptions, transport });
     const app = await buildApp({
-      core, token, host: config.HOST, port: config.PORT, version: VERSION, debug: config.DEBUG, webRoot: WEB_ROOT, redocScript: REDOC_SCRIPT, authFailuresPerMinute: config.AUTH_FAILURES_PER_MINUTE,
+      core, token, host: config.HOST, port: config.PORT, version: VERSION, debug: config.DEBUG, webRoot: WEB_ROOT, redocScript: REDOC_SCRIPT, swaggerUiDir: SWAGGER_UI_DIR, authFailuresPerMinute: config.AUTH_FAILURES_PER_MINUTE,
       loadMcpFactory: loadMcpFactory('http'),
     });
     await app.listen({ host: config.HOST, port: config.PORT });

@@ -44,6 +44,8 @@ export interface AppOptions {
   bodyLimit?: number;
   /** ReDoc's standalone script (out/docs); absent or missing, /redoc answers 404. */
   redocScript?: string | null;
+  /** Swagger UI's assets (out/docs/swagger-ui); absent, the package's own folder (not there in a bundle). */
+  swaggerUiDir?: string | null;
   /** Loads (at the first /mcp request) what builds an MCP server per request; absent, /mcp is not served. */
   loadMcpFactory?: () => Promise<McpServerFactory>;
   /** Failed authentications per client address per minute before 429 (default 10). */
@@ -141,7 +143,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     pagesApp(async (sub) => {
       const { default: fastifySwagger } = await import('@fastify/swagger');
       await sub.register(fastifySwagger, { mode: 'static', specification: { document: (await openApiDocument()) as never } });
-      await sub.register((await import('@fastify/swagger-ui')).default, { routePrefix: '/docs' });
+      const assets = options.swaggerUiDir && fs.existsSync(path.join(options.swaggerUiDir, 'swagger-ui-bundle.js')) ? options.swaggerUiDir : null;
+      const logo = assets ? { logo: { type: 'image/svg+xml', content: fs.readFileSync(path.join(assets, 'logo.svg')) } } : {};
+      await sub.register((await import('@fastify/swagger-ui')).default, { routePrefix: '/docs', ...(assets ? { baseDir: assets } : {}), ...logo });
     }),
   );
   app.get('/docs/', { schema: htmlPage('Swagger UI (no token needed)') }, docs.forward);
