@@ -7,7 +7,9 @@ import pkg from './package.json' with { type: 'json' };
 // tree of built code instead of node_modules. External stay only Electron and the optional native
 // speed-ups that packages require inside try/catch (absent, they use their JavaScript code).
 const OPTIONAL_NATIVE = ['cpu-features', 'bufferutil', 'utf-8-validate'];
-const bundledDeps = Object.keys(pkg.dependencies);
+// MCO_MAIN_UNBUNDLED=1 builds the main process as before (dependencies loaded from node_modules): the
+// bench's reference for the start-up this bundling saves (scripts/bench/desktop-ready.ts).
+const bundledDeps = process.env.MCO_MAIN_UNBUNDLED ? [] : Object.keys(pkg.dependencies);
 
 // The same renderer (src/renderer) is built for the Electron window and for the headless web UI.
 export default defineConfig({

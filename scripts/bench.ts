@@ -151,6 +151,15 @@ async function planBench(): Promise<void> {
   row('plan_over_node_ls', r.plan_ms / r.node_ls_ms, '<= 2', `one plan through the manager over SSH ${r.plan_ms.toFixed(0)} ms ÷ docker node ls on the manager's socket ${r.node_ls_ms.toFixed(0)} ms (medians of 7, interleaved)`);
 }
 
+// The desktop main process to its first tray update, bundled against its dependencies left in node_modules (issue 43).
+async function desktopBench(): Promise<void> {
+  const rounds = quick ? 3 : 7;
+  const { output } = await spawnTs('scripts/bench/desktop-ready.ts', [String(rounds)], null);
+  const r = lastJsonLine<{ bundled_ms: number; unbundled_ms: number }>(output);
+  row('desktop_main_ready_ms', r.bundled_ms, 'report', `spawn → first tray update, the built main against the stand-in Electron API, median of ${rounds}`);
+  row('desktop_main_ready_over_unbundled', r.bundled_ms / r.unbundled_ms, '<= 0.7', `bundled ${r.bundled_ms.toFixed(0)} ms ÷ the same main with its dependencies in node_modules ${r.unbundled_ms.toFixed(0)} ms (interleaved)`);
+}
+
 // A browser tab that stops reading the bridge for 30 s while 5,000 nodes are swept twice a second.
 async function bridgeBench(): Promise<void> {
   const r = await stalledBridgeClient(quick ? 15 : 30, (child) => children.push(child));
@@ -168,7 +177,7 @@ console.log(`bench${quick ? ' (quick)' : ''} — ratios against baselines measur
 const built = spawnSync(process.execPath, ['scripts/build.mjs', '--cli'], { stdio: 'inherit' });
 if (built.status !== 0) throw new Error('npm run build failed');
 // `--only=startup,ssh` runs some of the benches.
-const benches: Record<string, () => Promise<void>> = { startup: startupBench, sweep: sweepBench, rss: rssBench, ui: uiBench, actions: uiActionsBench, ssh: sshBench, create: createBench, bridge: bridgeBench, deploy: deployBench, plan: planBench, silences: silencesBench };
+const benches: Record<string, () => Promise<void>> = { startup: startupBench, sweep: sweepBench, rss: rssBench, ui: uiBench, actions: uiActionsBench, ssh: sshBench, create: createBench, bridge: bridgeBench, deploy: deployBench, plan: planBench, desktop: desktopBench, silences: silencesBench };
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
 for (const [name, bench] of Object.entries(benches)) if (!only || only.includes(name)) await bench();
 console.log(JSON.stringify(figures));
