@@ -71,7 +71,12 @@ export class AlertPolicy {
     // Work that cannot run is told whatever the node checks do (paused, offline): Swarm is asked, not the nodes.
     if ((event.kind === 'service_pending' || event.kind === 'service_placed' || event.kind === 'service_rolled_back') && event.service) {
       const pending = Number(event.reason_params?.pending ?? 0);
-      const title = event.kind === 'service_pending' ? `${event.service}: ${pending} ${pending === 1 ? 'replica' : 'replicas'} pending` : event.kind === 'service_placed' ? `${event.service}: every replica placed` : `${event.service}: the update rolled back`;
+      const title =
+        event.kind === 'service_pending'
+          ? `${event.service}: ${pending} ${pending === 1 ? 'replica' : 'replicas'} pending`
+          : event.kind === 'service_placed'
+            ? event.reason_code === 'service_removed' ? `${event.service}: removed while pending` : `${event.service}: every replica placed`
+            : `${event.service}: the update rolled back`;
       this.options.show({ event: event.kind, title, body: event.reason, nodeId: null, nodes: [], service: { name: event.service, pending, reason: event.reason } });
       return;
     }
