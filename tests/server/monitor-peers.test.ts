@@ -12,6 +12,7 @@ const NODE_IP = '127.104.3.50';
 type Service = Awaited<ReturnType<typeof startTestService>>;
 let node: net.Server;
 const started: Service[] = [];
+const servers: net.Server[] = [];
 
 async function monitor(instance: string, host: string, peers: Array<{ url: string; token: string }> = []): Promise<Service> {
   const service = await startTestService({ HOST: host, INSTANCE: instance, TEST_TIMING: true, HEALTH_CHECK_INTERVAL: 0.3, HEALTH_CHECK_TIMEOUT: 0.25, ...(peers.length ? { MONITOR_PEERS: JSON.stringify(peers) } : {}) });
@@ -31,6 +32,7 @@ describe('monitor peers', () => {
   afterAll(async () => {
     for (const service of started) await service.close();
     node.close();
+    for (const server of servers) server.close();
   });
 
   it("hears a peer's own view of each node over its bridge with a viewer token, and never shows the token", async () => {
@@ -41,6 +43,16 @@ describe('monitor peers', () => {
     const vote = await until('mon-a sees web-1 healthy', () => b.core.peers.votes()[0], (v) => v?.nodes[0]?.status === 'healthy', 10_000);
     expect(vote).toMatchObject({ monitor: 'mon-a', offline: false, interval_s: 0.3, nodes: [{ id: 'web-1', status: 'healthy', error: null }] });
     expect(JSON.stringify(view)).not.toContain(viewer);
+    expect(view.disagreements).toEqual([]); // both see web-1 up
+    // web-2 answers mon-a but not mon-b (its probe port differs): mon-b alone sees it down, so the
+    // voters (one each way, two needed) would not call it down, and mon-b says so.
+    const second = net.createServer((socket) => socket.end());
+    await new Promise<void>((resolve) => second.listen(2304, '127.104.3.51', resolve));
+    servers.push(second);
+    a.core.registry.create({ id: 'web-2', hostname: 'web-2', tailscale_ip: '127.104.3.51', role: 'worker', cpu_cores: 1, memory_gb: 1, probes: [{ type: 'tcp', port: 2304 }] });
+    b.core.registry.create({ id: 'web-2', hostname: 'web-2', tailscale_ip: '127.104.3.51', role: 'worker', cpu_cores: 1, memory_gb: 1, probes: [{ type: 'tcp', port: 2399 }] });
+    const dissent = await until('mon-b alone sees web-2 down', () => peersOf(b), (v) => v.disagreements.some((d) => d.id === 'web-2' && d.own === 'unhealthy'), 10_000);
+    expect(dissent.disagreements).toEqual([{ id: 'web-2', own: 'unhealthy', quorum: 'healthy', needed: 2, votes: expect.arrayContaining([{ monitor: 'mon-b', status: 'unhealthy' }, { monitor: 'mon-a', status: 'healthy' }]) }]);
     // The peer's answer to a viewer of b: the same, no token.
     const bViewer = (await b.call('POST', '/cluster/tokens', { body: { name: 'wall', scope: 'viewer' } })).body.token as string;
     expect(JSON.stringify((await b.call('GET', '/cluster/peers', { token: bViewer })).body)).not.toContain(viewer);

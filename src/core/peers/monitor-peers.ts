@@ -6,6 +6,7 @@ import type { NodeRegistry } from '../registry/node-registry';
 import { Emitter } from '../util/emitter';
 import { redactUrlSecrets } from '../util/redaction';
 import { BoundedSocket, bridgeUrlFor } from './bridge-socket';
+import { decideNode } from './quorum';
 
 // A monitor's peers (MONITOR_PEERS): each followed over its web bridge (the desktop's client-mode link:
 // heartbeat, reconnect with back-off), each heard for its own view of every node after its sweeps. A
@@ -70,7 +71,15 @@ export class MonitorPeers {
   }
 
   view(): PeersView {
+    const own = this.ownVantage();
+    const votes = this.votes();
+    const now = Date.now();
+    const disagreements = votes.length === 0 ? [] : own.nodes.flatMap((node) => {
+      const decision = decideNode(node.id, own, votes, now);
+      return decision.status === node.status || node.status === 'unknown' ? [] : [{ id: node.id, own: node.status, quorum: decision.status, needed: decision.needed, votes: decision.voters }];
+    });
     return {
+      disagreements,
       instance: this.options.instance,
       peers: this.#links.map((l) => ({
         url: redactUrlSecrets(l.peer.url),

@@ -52,5 +52,18 @@ export const PeersViewSchema = z.object({
       error: z.string().nullable(),
     }),
   ),
+  /**
+   * Nodes whose state the voting monitors would decide otherwise than this monitor sees it (the quorum
+   * rule, core/peers/quorum.ts), each with every vote. Shown only: this monitor still acts on its own view.
+   */
+  disagreements: z.array(
+    z.object({
+      id: z.string(),
+      own: HealthStateSchema,
+      quorum: HealthStateSchema,
+      needed: z.int(),
+      votes: z.array(z.object({ monitor: z.string(), status: HealthStateSchema })),
+    }),
+  ),
 });
 export type PeersView = z.infer<typeof PeersViewSchema>;
