@@ -11,6 +11,7 @@ import { httpReadyMs, stdioReadyMs } from './bench/startup';
 import { createNodesOneByOne } from './bench/create-bench';
 import { stalledBridgeClient } from './bench/stalled-bridge';
 import { silencesBench as readHostileSilences } from './bench/silences-bench';
+import { median } from './bench/stats';
 
 const quick = process.argv.includes('--quick');
 const figures: Record<string, number> = {};
@@ -23,7 +24,6 @@ function row(name: string, value: number, goal: string, detail: string): void {
 }
 /** The fleet size of the sweep, memory and UI figures. */
 const FLEET = 5000;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function sweepBench(): Promise<void> {
   const count = FLEET;

@@ -10,15 +10,13 @@ import { startSshdFleet } from '../../src/core/simulator/openssh-fleet';
 import { createCore } from '../../src/core/app-core';
 import { MonitorSettingsSchema } from '../../src/shared/schemas/settings';
 import { ServiceSpecSchema } from '../../src/shared/schemas/workloads';
+import { median } from './stats';
+import { startBenchLab } from './bench-lab';
 
 const rounds = Number(process.argv[2] ?? 3);
 const IMAGE = 'mco/busybox:lab';
 const IP = (i: number) => benchHost(1, i);
-const labDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mco-bench-lab-'));
-const lab = (cmd: 'up' | 'down') => execFileSync('bash', ['scripts/docker-lab.sh', cmd, labDir, '3', 'mcobench'], { encoding: 'utf8', timeout: 120_000 });
-const sockets = lab('up').trim().split('\n');
-const docker = (...args: string[]) => execFileSync('docker', ['-H', `unix://${sockets[0]}`, ...args], { encoding: 'utf8' }).trim();
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const { sockets, docker, down: labDown } = startBenchLab('mcobench');
 
 async function untilRunning(name: string, count: number): Promise<void> {
   for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
@@ -57,7 +55,7 @@ try {
 } finally {
   await core.close();
   await fleet.stop();
-  lab('down');
+  labDown();
   fs.rmSync(dataDir, { recursive: true, force: true });
 }
 console.log(JSON.stringify({ ours_ms: median(result.ours_ms), cli_ms: median(result.cli_ms), rounds }));

@@ -6,6 +6,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { median } from './stats';
 
 const rounds = Number(process.argv[2] ?? 7);
 const REGISTER = path.resolve('tests/fixtures/electron-stub/register.mjs');
@@ -41,7 +42,6 @@ function firstTrayUpdate(main: string): Promise<number> {
   });
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const bundled: number[] = [];
 const unbundled: number[] = [];
 try {

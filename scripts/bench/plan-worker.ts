@@ -7,20 +7,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { benchHost } from './bench-addresses';
-import { RANDOM_SPEC_TAGS, randomSpecs } from './random-specs';
+import { RANDOM_SPEC_TAGS, randomSpecs, swarmSettled } from './random-specs';
 import { startSshdFleet } from '../../src/core/simulator/openssh-fleet';
 import { createCore } from '../../src/core/app-core';
 import { MonitorSettingsSchema } from '../../src/shared/schemas/settings';
 import { ServiceSpecSchema, type ServiceView } from '../../src/shared/schemas/workloads';
+import { median } from './stats';
+import { startBenchLab } from './bench-lab';
 
 const specs = Number(process.argv[2] ?? 20);
 const IP = (i: number) => benchHost(3, i);
-const labDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mco-bench-plan-lab-'));
-const lab = (cmd: 'up' | 'down') => execFileSync('bash', ['scripts/docker-lab.sh', cmd, labDir, '3', 'mcoplanb'], { encoding: 'utf8', timeout: 120_000 });
-const sockets = lab('up').trim().split('\n');
-const docker = (...args: string[]) => execFileSync('docker', ['-H', `unix://${sockets[0]}`, ...args], { encoding: 'utf8' }).trim();
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const settled = (v: ServiceView) => v.tasks.filter((t) => t.desired_state === 'running').every((t) => t.state === 'running' || (t.state === 'pending' && t.error !== null));
+const { sockets, docker, down: labDown } = startBenchLab('mcoplanb');
 
 const fleet = await startSshdFleet([1, 2, 3].map(IP), 2277, { extraConfig: sockets.flatMap((socket, i) => [`Match LocalAddress ${IP(i + 1)}`, `  SetEnv DOCKER_HOST=unix://${socket}`]) });
 if (process.getuid?.() === 0) execFileSync('usermod', ['-aG', 'docker', fleet.user]);
@@ -51,7 +48,7 @@ try {
       let view: ServiceView | undefined;
       for (const deadline = Date.now() + 30_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 200))) {
         view = await core.workloads.get(parsed.name);
-        if (settled(view) && view.running + view.pending === plan.wanted) break;
+        if (swarmSettled(view) && view.running + view.pending === plan.wanted) break;
       }
       result.specs++;
       if (view?.running === plan.fits) result.matches++;
@@ -65,7 +62,7 @@ try {
 } finally {
   await core.close();
   await fleet.stop();
-  lab('down');
+  labDown();
   fs.rmSync(dataDir, { recursive: true, force: true });
 }
 for (const miss of result.misses) console.error(`[plan miss] ${miss}`);

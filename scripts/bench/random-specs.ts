@@ -1,4 +1,4 @@
-import type { ServiceSpecInput } from '../../src/shared/schemas/workloads';
+import type { ServiceSpecInput, ServiceView } from '../../src/shared/schemas/workloads';
 
 // Random service specs for checking a plan against what Swarm then runs (the lab test and the bench):
 // replicas 1-6, CPU reservations up to 95 % of a node, some memory, roles, tags, a per-node limit, and
@@ -33,3 +33,6 @@ export function randomSpecs(seed: number, count: number, nodeCpus: number, drain
 
 /** The tags the specs above place by, for three nodes: zone-a on the first two, fast on the last two. */
 export const RANDOM_SPEC_TAGS = [['zone-a'], ['zone-a', 'fast'], ['fast']];
+
+/** Swarm has settled when every task it wants is running, or pending with its reason (it looked, and found no node). */
+export const swarmSettled = (v: ServiceView): boolean => v.tasks.filter((t) => t.desired_state === 'running').every((t) => t.state === 'running' || (t.state === 'pending' && t.error !== null));

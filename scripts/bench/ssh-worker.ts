@@ -8,6 +8,7 @@ import { startSshdFleet } from '../../src/core/simulator/openssh-fleet';
 import { loopbackAddress } from '../../src/core/simulator/fleet-simulator';
 import { createCore } from '../../src/core/app-core';
 import { MonitorSettingsSchema } from '../../src/shared/schemas/settings';
+import { median } from './stats';
 
 const COUNT = 50;
 const rounds = Number(process.argv[2] ?? 3);
@@ -23,7 +24,6 @@ const time = async (fn: () => unknown): Promise<number> => {
   await fn();
   return performance.now() - started;
 };
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function pssh(): void {
   execFileSync(psshBin, ['-h', hostsFile, '-l', fleet.user, '-p', '32', '-t', '60', '-x', `-i ${fleet.clientKey} -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes -o LogLevel=ERROR`, 'uptime'], { stdio: 'ignore' });

@@ -11,6 +11,7 @@ import { startService } from '../../src/server/serve';
 import { FleetSimulator } from '../../src/core/simulator/fleet-simulator';
 import { demoSpecs } from '../../src/core/simulator/demo-fleet';
 import { benchHost, benchPort } from './bench-addresses';
+import { median } from './stats';
 
 const rounds = Number(process.argv[2] ?? 5);
 
@@ -90,6 +91,5 @@ try {
   await sim.stop();
   fs.rmSync(dataDir, { recursive: true, force: true });
 }
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 console.log(JSON.stringify(Object.fromEntries(Object.entries(samples).map(([name, s]) => [name, { feedback_ms: median(s.feedback), result_ms: median(s.result), results: s.result }]))));
 process.exit(0);

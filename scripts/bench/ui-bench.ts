@@ -8,6 +8,7 @@ import { chromium } from 'playwright-core';
 import { ServiceConfigSchema } from '../../src/shared/schemas/config';
 import type { HealthState } from '../../src/shared/schemas/node';
 import { startService } from '../../src/server/serve';
+import { median } from './stats';
 
 const rounds = Number(process.argv[2] ?? 5);
 /** Measured updates per page load, after the first: a 2-core machine's noise needs many samples. */
@@ -94,6 +95,5 @@ try {
   await service.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
 }
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 console.log(JSON.stringify({ render_ms: median(renders), update_ms: median(updates), cold_update_ms: median(coldUpdates), page_load_ms: median(loads), renders, updates, coldUpdates }));
 process.exit(0);

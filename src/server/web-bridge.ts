@@ -100,7 +100,9 @@ export function registerWebBridge(app: FastifyInstance, core: Core, token: strin
       tcp.off('data', countPreAuth);
       const unwatch = principal.id ? core.tokens.watch(principal.id, () => socket.close(4401, 'token revoked or expired')) : () => {};
       session = { principal, handlers: createApiHandlers(core, `web-ui:${principalLabel(principal)}`, { name: principal.name, scope: principal.scope }), unwatch };
-      unsubscribe = subscribePushEvents(core, (event, payload) => scopeAllows(principal.scope, PUSH_SCOPES[event]) && pushes.push({ event, payload: viewForScope(payload, principal.scope) }));
+      // A peer monitor's link asks for the vantage push in its URL (?follow=vantage); windows do not get it.
+      const vantage = new URL(request.url, 'http://bridge').searchParams.get('follow') === 'vantage';
+      unsubscribe = subscribePushEvents(core, (event, payload) => scopeAllows(principal.scope, PUSH_SCOPES[event]) && pushes.push({ event, payload: viewForScope(payload, principal.scope) }), { vantage });
       send({ type: 'ready', principal: { name: principal.name, scope: principal.scope } });
     };
     if (bearer !== undefined) authenticate(bearer);

@@ -10,7 +10,7 @@ import { en } from '../../src/shared/i18n/en';
 import { ko } from '../../src/shared/i18n/ko';
 import { call, inMemoryMcpClient } from '../helpers/mcp-client';
 import type { ServicePlan, ServiceSpecInput, ServiceView } from '../../src/shared/schemas/workloads';
-import { RANDOM_SPEC_TAGS, randomSpecs } from '../../scripts/bench/random-specs';
+import { RANDOM_SPEC_TAGS, randomSpecs, swarmSettled } from '../../scripts/bench/random-specs';
 
 // Issue 41: a plan before a deploy, against a real three-node Swarm (dockerd daemons in network
 // namespaces, reached through their unix sockets). The plan predicts Swarm; Swarm then places the
@@ -33,8 +33,6 @@ const plan = async (spec: ServiceSpecInput): Promise<ServicePlan> => {
   return answer.body;
 };
 const view = async (name: string): Promise<ServiceView> => (await service.call('GET', `/cluster/services/${name}`)).body;
-/** Swarm has settled when every task it wants is running, or pending with its reason (it looked, and found no node). */
-const settled = (v: ServiceView) => v.tasks.filter((t) => t.desired_state === 'running').every((t) => t.state === 'running' || (t.state === 'pending' && t.error !== null));
 const removeAll = async () => {
   for (const s of (await service.call('GET', '/cluster/services')).body.services ?? []) await service.call('DELETE', `/cluster/services/${s.name}`);
   await until('no task left holding resources', () => Promise.all([0, 1, 2].map((i) => lab.docker(i, 'ps', '-q'))), (outs) => outs.every((out) => out === ''), 30_000);
@@ -90,7 +88,7 @@ describe.skipIf(dockerLabMissing)('a plan before every deploy, on a real Swarm',
     expect(planned.suggestion).toMatchObject({ fits: 4, cpus: Math.floor((nodeCpus / 2) * 100) / 100 });
 
     expect((await service.call('POST', '/cluster/services', { body: spec })).status).toBe(201);
-    const deployed = await until('Swarm settled', () => view('big'), (v) => settled(v) && v.running + v.pending === 4, 30_000);
+    const deployed = await until('Swarm settled', () => view('big'), (v) => swarmSettled(v) && v.running + v.pending === 4, 30_000);
     expect(deployed).toMatchObject({ running: 3, pending: 1 });
     expect(deployed.pending_reason?.swarm).toMatch(/insufficient resources on 3 nodes/);
     expect(deployed.pending_reason?.summary).toBe(`0 of 1 fit; none has ${cpus} CPUs left for the 1st`);
@@ -265,7 +263,7 @@ describe.skipIf(dockerLabMissing)('a plan before every deploy, on a real Swarm',
       try {
         const planned = await plan(spec);
         expect((await service.call('POST', '/cluster/services', { body: spec })).status).toBe(201);
-        const ran = await until(`${name} settled`, () => view(name), (v) => settled(v) && v.running + v.pending === planned.wanted, 30_000);
+        const ran = await until(`${name} settled`, () => view(name), (v) => swarmSettled(v) && v.running + v.pending === planned.wanted, 30_000);
         if (ran.running !== planned.fits) misses.push(`${JSON.stringify(spec)} drain=${drain}: planned ${planned.fits} (${planned.summary}), Swarm ran ${ran.running}`);
       } finally {
         await removeAll();

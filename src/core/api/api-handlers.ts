@@ -106,7 +106,8 @@ export async function invokeHandler<C extends InvokeChannel>(handlers: ApiHandle
 }
 
 /** Subscribes to every push event of the core; returns one unsubscribe. */
-export function subscribePushEvents(core: Core, send: <E extends PushEventName>(event: E, payload: PushEvents[E]) => void): () => void {
+/** `vantage` only for who asks (a peer monitor's link): no window reads it, and it is as large as the fleet. */
+export function subscribePushEvents(core: Core, send: <E extends PushEventName>(event: E, payload: PushEvents[E]) => void, options: { vantage?: boolean } = {}): () => void {
   const offs = [
     core.monitor.events.on('status', (status) => send('status', status)),
     core.monitor.events.on('health', (deltas) => send('health', healthToColumns(deltas))),
@@ -114,7 +115,7 @@ export function subscribePushEvents(core: Core, send: <E extends PushEventName>(
     core.registry.events.on('change', (change) => send('nodes', { type: change.type, node: change.node })),
     core.ssh.events.on('command', (event) => send('command', event)),
     core.alerts.events.on('alert', (alert) => send('alert', alert)),
-    core.peers.events.on('vantage', (vantage) => send('vantage', vantage)),
+    ...(options.vantage ? [core.peers.events.on('vantage', (vantage) => send('vantage', vantage))] : []),
   ];
   return () => offs.forEach((off) => off());
 }

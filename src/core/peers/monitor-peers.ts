@@ -46,7 +46,8 @@ export class MonitorPeers {
 
   constructor(private readonly options: MonitorPeersOptions) {
     // After each sweep (the status push follows one), this monitor's own view goes to whoever follows it.
-    this.#off = options.monitor.events.on('status', () => this.events.emit('vantage', this.ownVantage()));
+    // Built only while some peer follows this monitor: it is as large as the fleet.
+    this.#off = options.monitor.events.on('status', () => this.events.listening('vantage') && this.events.emit('vantage', this.ownVantage()));
     for (const peer of options.peers) this.#follow(peer);
   }
 
@@ -109,7 +110,7 @@ export class MonitorPeers {
       }
       link.error = state === 'unauthorized' ? 'the peer refused our token' : state === 'closed' ? 'no link to the peer' : null;
     };
-    link.api = createWebBridgeApi(bridgeUrlFor(peer.url), peer.token, setState, this.options.Socket ?? (BoundedSocket as unknown as WebSocketConstructor));
+    link.api = createWebBridgeApi(`${bridgeUrlFor(peer.url)}?follow=vantage`, peer.token, setState, this.options.Socket ?? (BoundedSocket as unknown as WebSocketConstructor));
     link.api.on('vantage', (vantage) => {
       if (vantage.monitor === this.options.instance) {
         if (link.state !== 'refused') this.options.log(`[peers] ${redactUrlSecrets(peer.url)} names itself ${vantage.monitor}, as this monitor does: its votes are refused (INSTANCE must be unique among peers)`);
