@@ -5,7 +5,6 @@ import type { ClusterMonitor } from '../monitor/cluster-monitor';
 import type { NodeRegistry } from '../registry/node-registry';
 import { Emitter } from '../util/emitter';
 import { redactUrlSecrets } from '../util/redaction';
-import { BoundedSocket, bridgeUrlFor } from './bridge-socket';
 import { decideNode } from './quorum';
 
 // A monitor's peers (MONITOR_PEERS): each followed over its web bridge (the desktop's client-mode link:
@@ -14,7 +13,8 @@ import { decideNode } from './quorum';
 
 interface Link {
   peer: MonitorPeer;
-  api: OrchestratorApi & { dispose(): void };
+  /** Null until the link's code is loaded (a monitor without peers never loads it). */
+  api: (OrchestratorApi & { dispose(): void }) | null;
   state: PeersView['peers'][number]['link'];
   since: string;
   last: Vantage | null;
@@ -43,6 +43,7 @@ export class MonitorPeers {
   readonly events = new Emitter<MonitorPeersEvents>();
   readonly #links: Link[] = [];
   readonly #off: () => void;
+  #closed = false;
 
   constructor(private readonly options: MonitorPeersOptions) {
     // After each sweep (the status push follows one), this monitor's own view goes to whoever follows it.
@@ -95,12 +96,13 @@ export class MonitorPeers {
   }
 
   close(): void {
+    this.#closed = true;
     this.#off();
-    for (const link of this.#links) link.api.dispose();
+    for (const link of this.#links) link.api?.dispose();
   }
 
   #follow(peer: MonitorPeer): void {
-    const link: Link = { peer, api: null as never, state: 'connecting', since: new Date().toISOString(), last: null, error: null };
+    const link: Link = { peer, api: null, state: 'connecting', since: new Date().toISOString(), last: null, error: null };
     const setState = (state: BridgeConnection) => {
       if (link.state === 'refused') return; // until it names itself otherwise (below)
       if (link.state !== state) {
@@ -110,23 +112,28 @@ export class MonitorPeers {
       }
       link.error = state === 'unauthorized' ? 'the peer refused our token' : state === 'closed' ? 'no link to the peer' : null;
     };
-    link.api = createWebBridgeApi(`${bridgeUrlFor(peer.url)}?follow=vantage`, peer.token, setState, this.options.Socket ?? (BoundedSocket as unknown as WebSocketConstructor));
-    link.api.on('vantage', (vantage) => {
-      if (vantage.monitor === this.options.instance) {
-        if (link.state !== 'refused') this.options.log(`[peers] ${redactUrlSecrets(peer.url)} names itself ${vantage.monitor}, as this monitor does: its votes are refused (INSTANCE must be unique among peers)`);
-        link.state = 'refused';
-        link.error = `it names itself ${vantage.monitor}, as this monitor does: INSTANCE must be unique among peers`;
-        link.last = vantage;
-        return;
-      }
-      if (link.state === 'refused') {
-        link.state = 'open';
-        link.since = new Date().toISOString();
-        link.error = null;
-      }
-      link.last = vantage;
-      this.events.emit('vote', vantage);
-    });
     this.#links.push(link);
+    // The WebSocket client (ws) loads only where peers are named: not on every start of the core.
+    void import('./bridge-socket').then(({ BoundedSocket, bridgeUrlFor }) => {
+      if (this.#closed) return;
+      const api = createWebBridgeApi(`${bridgeUrlFor(peer.url)}?follow=vantage`, peer.token, setState, this.options.Socket ?? (BoundedSocket as unknown as WebSocketConstructor));
+      link.api = api;
+      api.on('vantage', (vantage) => {
+        if (vantage.monitor === this.options.instance) {
+          if (link.state !== 'refused') this.options.log(`[peers] ${redactUrlSecrets(peer.url)} names itself ${vantage.monitor}, as this monitor does: its votes are refused (INSTANCE must be unique among peers)`);
+          link.state = 'refused';
+          link.error = `it names itself ${vantage.monitor}, as this monitor does: INSTANCE must be unique among peers`;
+          link.last = vantage;
+          return;
+        }
+        if (link.state === 'refused') {
+          link.state = 'open';
+          link.since = new Date().toISOString();
+          link.error = null;
+        }
+        link.last = vantage;
+        this.events.emit('vote', vantage);
+      });
+    });
   }
 }

@@ -38,8 +38,8 @@ export interface ServiceWatchOptions {
 }
 
 export class ServiceWatch {
-  readonly #conf: ConfLike;
-  readonly #state: State;
+  /** What was told, read at the first look that finds a Docker node (a fleet without Docker never opens it). */
+  #kept: { conf: ConfLike; state: State } | null = null;
   readonly #now: () => number;
   #timer: NodeJS.Timeout | null = null;
   #disposed = false;
@@ -48,11 +48,16 @@ export class ServiceWatch {
   #seen: Set<string> | null = null;
 
   constructor(private readonly options: ServiceWatchOptions) {
-    const { conf, data } = openStore(options.storeFactory, { cwd: options.dataDir, configName: 'service-alerts' }, options.onRecovery);
-    this.#conf = conf;
-    const parsed = StateSchema.safeParse(data);
-    this.#state = parsed.success ? parsed.data : { pending: {}, rolled_back: [] };
     this.#now = options.now ?? Date.now;
+  }
+
+  #store(): { conf: ConfLike; state: State } {
+    if (!this.#kept) {
+      const { conf, data } = openStore(this.options.storeFactory, { cwd: this.options.dataDir, configName: 'service-alerts' }, this.options.onRecovery);
+      const parsed = StateSchema.safeParse(data);
+      this.#kept = { conf, state: parsed.success ? parsed.data : { pending: {}, rolled_back: [] } };
+    }
+    return this.#kept;
   }
 
   /** A look every fifth of the threshold (1 to 15 s), so an alert comes at most that late. */
@@ -75,8 +80,8 @@ export class ServiceWatch {
    * told), false once placed or gone, null when no manager has answered since the start.
    */
   stillPending(name: string): boolean | null {
-    if (this.#seen === null) return null;
-    return this.#state.pending[name]?.alerted === true;
+    if (this.#seen === null || !this.#kept) return null;
+    return this.#kept.state.pending[name]?.alerted === true;
   }
 
   /** One look at the swarm; a look already under way is shared. */
@@ -94,6 +99,7 @@ export class ServiceWatch {
       return; // no manager answered: nothing is known, nothing is told (the services view says why)
     }
     if (list.manager_node_id === null) return;
+    const { conf, state } = this.#store();
     const now = this.#now();
     let changed = false;
     const seen = new Set<string>();
@@ -102,11 +108,11 @@ export class ServiceWatch {
     for (const s of list.services) {
       if (s.mode !== 'replicated' && s.mode !== 'global') continue;
       seen.add(s.name);
-      const entry = this.#state.pending[s.name];
+      const entry = state.pending[s.name];
       const why = s.pending_reason?.summary || s.pending_reason?.swarm || 'no reason given';
       if (s.pending > 0) {
         if (!entry) {
-          this.#state.pending[s.name] = { since: new Date(now).toISOString(), alerted: false };
+          state.pending[s.name] = { since: new Date(now).toISOString(), alerted: false };
           changed = true;
         } else if (!entry.alerted && now - Date.parse(entry.since) >= this.options.pendingAfterMs) {
           entry.alerted = true;
@@ -116,13 +122,13 @@ export class ServiceWatch {
         }
       } else if (entry) {
         if (entry.alerted) told.push(['service_placed', s.name, 'placed', `${s.name}: every replica placed`, { service: s.name, pending: 0 }]);
-        delete this.#state.pending[s.name];
+        delete state.pending[s.name];
         changed = true;
       }
       if (s.update?.state === 'rolled_back') {
         const key = `${s.id}@${s.update.started_at ?? ''}`;
-        if (!this.#state.rolled_back.includes(key)) {
-          this.#state.rolled_back = [...this.#state.rolled_back, key].slice(-MAX_ROLLBACKS);
+        if (!state.rolled_back.includes(key)) {
+          state.rolled_back = [...state.rolled_back, key].slice(-MAX_ROLLBACKS);
           changed = true;
           const ended = s.update.completed_at ? Date.parse(s.update.completed_at) : now;
           const cause = s.update.cause ?? s.update.message ?? 'no cause given';
@@ -131,14 +137,14 @@ export class ServiceWatch {
       }
     }
     // A service removed while it pended: its alert ends.
-    for (const [name, entry] of Object.entries(this.#state.pending)) {
+    for (const [name, entry] of Object.entries(state.pending)) {
       if (seen.has(name)) continue;
       if (entry.alerted) told.push(['service_placed', name, 'removed', `${name} was removed while pending`, { service: name, pending: 0 }, 'service_removed']);
-      delete this.#state.pending[name];
+      delete state.pending[name];
       changed = true;
     }
     this.#seen = seen;
-    if (changed) this.#conf.store = this.#state;
+    if (changed) conf.store = state;
     for (const [kind, service, to, reason, params, code = kind] of told) this.options.logEvent({ node: null, kind, service, from: null, to, reason, reason_code: code, reason_params: params });
   }
 
