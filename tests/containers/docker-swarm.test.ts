@@ -303,6 +303,10 @@ describe.skipIf(dockerLabMissing || sshdMissing)('containers and failover on Doc
     await service.call('PUT', '/cluster/nodes/w1', { body: { maintenance: false } });
     await until('w1 active after maintenance', () => failoverEvents('w1'), (events) => events.some((e) => e.to === 'active' && /maintenance ended/.test(e.reason)));
     expect((await swarmNode('w1')).availability).toBe('active');
+    // Its checks passing again after maintenance do not give it back a second time (nor call it set by hand).
+    await until('w1 healthy after maintenance', () => service.core.monitor.stateOf('w1'), (state) => state === 'healthy');
+    await service.core.failover.idle();
+    expect(failoverEvents('w1').filter((e) => /checks pass again/.test(e.reason))).toEqual([]);
     // Drained by the policy, then set active by hand: when the drain would end, its end is still said
     // (an open FailoverAction alert in Alertmanager resolves on it).
     const drains = failoverEvents('w1').filter((e) => e.to === 'drain').length;

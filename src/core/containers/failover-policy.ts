@@ -89,6 +89,9 @@ export class FailoverPolicy {
 
   async #act(id: string, action: 'drain' | 'activate', why: string): Promise<void> {
     const { monitor, swarm } = this.options;
+    // Only what the policy drained is activated, once: a recovery and a maintenance end queued together
+    // (or a second recovery) find the node already given back and say nothing more.
+    if (action === 'activate' && !this.#drainedByUs.has(id)) return;
     // Re-checked when the action runs: the situation may have changed while it waited.
     const info = monitor.monitorInfo();
     if (action === 'drain' && (info.offline || info.in_grace)) return this.#held(id, action, `the monitor is ${info.offline ? 'offline' : 'waking up'}; its failures say nothing about ${id}`);
