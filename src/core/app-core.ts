@@ -19,7 +19,7 @@ import type { SshAuthOptions } from './ssh/ssh-connection-pool';
 import { AlertService, type AlertServiceOptions } from './alerts/alert-service';
 import { PrometheusMetrics } from './metrics/prometheus-metrics';
 import { checkNode } from './prober/check-node';
-import { setProbeUserAgent } from './prober/http-probe';
+import { probeUserAgent } from './prober/http-probe';
 import { installLastResortHandlers } from './util/last-resort';
 import { ContainerService } from './containers/container-service';
 import { SwarmService } from './containers/swarm-service';
@@ -57,6 +57,8 @@ export interface CoreOptions {
   failover?: { enabledFromEnv?: boolean };
   /** MONITOR_PEERS: the other monitors of this fleet, followed for their own view of each node. */
   monitorPeers?: MonitorPeer[];
+  /** QUORUM: counted votes that decide a node's state (default: a majority of the voting monitors). */
+  quorum?: number;
   /** SERVICE_PENDING_ALERT_AFTER in ms: a replica pending this long is an alert (default 5 min). */
   servicePendingAlertAfterMs?: number;
   /** This build's version: HTTP probes say `mcp-cloud-orchestrator/<version> (<instance>)`. */
@@ -136,9 +138,9 @@ export function createCore(options: CoreOptions): Core {
       onRefused: (keys) => log(`Saved monitor settings not valid in this version were left at their defaults: ${keys.join(', ')}`),
     });
     const instance = options.alerts?.instance ?? os.hostname();
-    setProbeUserAgent(options.version ?? 'dev', instance);
+    const userAgent = probeUserAgent(options.version ?? 'dev', instance);
     const metrics = new PrometheusMetrics(instance);
-    const monitor = new ClusterMonitor({ registry, settings: settings.effective, eventLog, checker: metrics.timed(checkNode), persistSettings: (before, after) => settings.saveChanges(before, after) });
+    const monitor = new ClusterMonitor({ registry, settings: settings.effective, eventLog, checker: metrics.timed((node, timeoutMs) => checkNode(node, timeoutMs, { userAgent })), persistSettings: (before, after) => settings.saveChanges(before, after) });
     const nodesFile = syncMode ? new NodesFileSync({ file: options.nodesFilePath!, registry, log, logEvent: (event) => monitor.logEvent(event) }) : null;
     nodesFile?.start();
     // States, history and the monitor's own stops and starts survive restarts (not for in-memory stores).
@@ -173,7 +175,7 @@ export function createCore(options: CoreOptions): Core {
     });
     serviceWatch.start();
     const watch = serviceWatch;
-    const peers = new MonitorPeers({ instance, peers: options.monitorPeers ?? [], registry, monitor, log });
+    const peers = new MonitorPeers({ instance, peers: options.monitorPeers ?? [], quorum: options.quorum, registry, monitor, log });
     const tokens = new TokenStore(dataDir, ssh.audit, onRecovery);
     // Recorded before the change, like every audited action: an entry that cannot be written stops it.
     const operate = (id: string, actor: string, action: string, detail: string, patch: NodePatch): Node => {

@@ -40,6 +40,7 @@ export async function startService(config: ServiceConfig, log: (line: string) =>
     failover: failoverOptionsFrom(config),
     servicePendingAlertAfterMs: config.SERVICE_PENDING_ALERT_AFTER * 1000,
     monitorPeers: config.MONITOR_PEERS,
+    quorum: config.QUORUM,
     version: VERSION,
   });
   try {

@@ -8,9 +8,9 @@ import type { NodeHealth } from './schemas/health';
 export type HealthDelta = { id: string; health: NodeHealth };
 export type HealthColumns = { id: string[] } & { [K in keyof NodeHealth]-?: Array<NodeHealth[K] | null> };
 
-export const HEALTH_KEYS = ['status', 'latency_ms', 'checked_at', 'error', 'error_code', 'error_params', 'last_known', 'recent', 'uptime_24h'] as const satisfies ReadonlyArray<keyof NodeHealth>;
+export const HEALTH_KEYS = ['status', 'latency_ms', 'checked_at', 'error', 'error_code', 'error_params', 'last_known', 'recent', 'uptime_24h', 'vantage', 'quorum'] as const satisfies ReadonlyArray<keyof NodeHealth>;
 /** Optional but never null: a null in their column means the field was absent, and healthAt reads it as undefined. */
-export const ABSENT_WHEN_NULL: ReadonlySet<keyof NodeHealth> = new Set(['error_code', 'error_params', 'last_known', 'recent']);
+export const ABSENT_WHEN_NULL: ReadonlySet<keyof NodeHealth> = new Set(['error_code', 'error_params', 'last_known', 'recent', 'vantage', 'quorum']);
 
 export function healthToColumns(deltas: HealthDelta[]): HealthColumns {
   const columns = { id: deltas.map((d) => d.id) } as HealthColumns;
@@ -30,6 +30,8 @@ export function healthAt(columns: HealthColumns, row: number): NodeHealth {
     last_known: columns.last_known[row] ?? undefined,
     recent: columns.recent[row] ?? undefined,
     uptime_24h: columns.uptime_24h[row],
+    vantage: columns.vantage[row] ?? undefined,
+    quorum: columns.quorum[row] ?? undefined,
   };
 }
 

@@ -40,8 +40,9 @@ describe('monitor peers', () => {
     const b = await monitor('mon-b', '127.104.3.2', [{ url: a.url, token: viewer }]);
     const view = await until('a vote from mon-a', () => peersOf(b), (v) => v.peers[0]?.last_vote_at !== null, 10_000);
     expect(view).toMatchObject({ instance: 'mon-b', peers: [{ url: a.url, instance: 'mon-a', link: 'open', nodes: 1, error: null }] });
-    const vote = await until('mon-a sees web-1 healthy', () => b.core.peers.votes()[0], (v) => v?.nodes[0]?.status === 'healthy', 10_000);
-    expect(vote).toMatchObject({ monitor: 'mon-a', offline: false, interval_s: 0.3, nodes: [{ id: 'web-1', status: 'healthy', error: null }] });
+    const health = await until('mon-a sees web-1 healthy', () => b.core.monitor.healthOf('web-1'), (h) => h.vantage?.[1]?.status === 'healthy', 10_000);
+    expect(health).toMatchObject({ status: 'healthy', quorum: { needed: 2, voters: 2, alone: false } });
+    expect(health.vantage).toMatchObject([{ monitor: 'mon-b', status: 'healthy', counted: true }, { monitor: 'mon-a', status: 'healthy', error: null, counted: true }]);
     expect(JSON.stringify(view)).not.toContain(viewer);
     expect(view.disagreements).toEqual([]); // both see web-1 up
     // web-2 answers mon-a but not mon-b (its probe port differs): mon-b alone sees it down, so the
@@ -65,7 +66,7 @@ describe('monitor peers', () => {
     const twin = await monitor('mon-a', '127.104.3.4', [{ url: a.url, token: TEST_TOKEN }]);
     const view = await until('twin refused', () => peersOf(twin), (v) => v.peers[0]?.link === 'refused', 10_000);
     expect(view.peers[0].error).toBe('it names itself mon-a, as this monitor does: INSTANCE must be unique among peers');
-    expect(twin.core.peers.votes()).toEqual([]);
+    expect(twin.core.monitor.healthOf('web-1').vantage?.map((v) => v.monitor)).toEqual(['mon-a']);
   }, 30_000);
 
   it('refuses a MONITOR_PEERS that is not JSON, or names a peer over plain http outside loopback and the tailnet', () => {

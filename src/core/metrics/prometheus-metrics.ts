@@ -122,7 +122,17 @@ export class PrometheusMetrics {
     const registers = [target];
     new Gauge({
       name: 'mco_node_up',
-      help: '1 when the node passes its checks by the monitor thresholds (healthy or degraded), else 0',
+      help: "1 when the node passes this monitor's own checks by its thresholds (healthy or degraded), else 0",
+      labelNames: ['node', 'role'],
+      registers,
+      collect() {
+        this.reset();
+        for (const n of nodes()) this.set({ node: n.id, role: n.role }, ['healthy', 'degraded'].includes(monitor.ownStateOf(n.id)) ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'mco_node_quorum_up',
+      help: '1 when the monitors together (MONITOR_PEERS, QUORUM) see the node up (healthy or degraded), else 0; alone, the same as mco_node_up',
       labelNames: ['node', 'role'],
       registers,
       collect() {

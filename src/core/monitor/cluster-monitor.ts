@@ -12,9 +12,14 @@ import { computeClusterStatus, type MonitorInfo } from './cluster-status';
 import { EventLog } from './event-log';
 import { LatencyHistory, rawCapacityFor } from './latency-history';
 import { SweepRequests } from './sweep-requests';
+import type { QuorumDecision } from '../peers/quorum';
 
 interface NodeRuntime {
+  /** This monitor's own view, from its checks alone. */
   record: HealthRecord;
+  /** The state the monitors decide together (the record's own while there is no decider). */
+  decided: { state: HealthState; settled: HealthState };
+  decision: QuorumDecision | null;
   last: NodeCheckResult | null;
   history: LatencyHistory;
   /** Restored from before a restart and not checked since. */
@@ -40,6 +45,32 @@ export interface MonitorEvents extends Record<string, unknown> {
   sweep: { duration_ms: number; nodes: number };
   /** Monitoring started (true) or stopped (false). */
   running: boolean;
+}
+
+/** This monitor's own view of a node, as it votes. */
+export interface OwnView {
+  status: HealthState;
+  checked_at: string | null;
+  error: string | null;
+}
+
+/** Decides a node's state from this monitor's own view and its peers' (MONITOR_PEERS). */
+export interface NodeDecider {
+  decide(id: string, own: OwnView, offline: boolean): QuorumDecision;
+}
+
+/** Why the monitors together changed a node's state, in words and as a code. */
+function quorumReason(decision: QuorumDecision, to: HealthState): Pick<HealthEvent, 'reason' | 'reason_code' | 'reason_params'> {
+  if (decision.alone || decision.needed === 0) return { reason: "decided by this monitor alone: no other monitor's view is fresh", reason_code: 'quorum_alone' };
+  const counted = decision.vantage.filter((v) => v.counted);
+  const down = to === 'unhealthy';
+  const agree = counted.filter((v) => (down ? v.status === 'unhealthy' : v.status === 'healthy'));
+  const monitors = agree.map((v) => v.monitor).join(', ');
+  return {
+    reason: `seen ${down ? 'down' : 'up'} by ${agree.length} of ${counted.length} monitors (${monitors})`,
+    reason_code: down ? 'quorum_down' : 'quorum_up',
+    reason_params: { count: agree.length, voters: counted.length, monitors },
+  };
 }
 
 export interface MonitorOptions {
@@ -100,6 +131,7 @@ export class ClusterMonitor {
   #graceUntil = 0;
   readonly #unsubscribe: () => void;
   readonly #persistSettings: MonitorOptions['persistSettings'];
+  #decider: NodeDecider | null = null;
 
   constructor(options: MonitorOptions) {
     this.#persistSettings = options.persistSettings;
@@ -175,19 +207,64 @@ export class ClusterMonitor {
     return this.#pausedUntil !== null;
   }
 
-  stateOf = (id: string): HealthState => this.#nodes.get(id)?.record.state ?? 'unknown';
+  /** The node's state: decided by the monitors together (see setDecider), or this one's own alone. */
+  stateOf = (id: string): HealthState => this.#nodes.get(id)?.decided.state ?? 'unknown';
+
+  /** This monitor's own state of a node, from its checks alone (mco_node_up, its vote). */
+  ownStateOf = (id: string): HealthState => this.#nodes.get(id)?.record.state ?? 'unknown';
+
+  /** This monitor's own view as it votes: unknown while only restored from before a restart. */
+  ownViewOf(id: string): OwnView {
+    const runtime = this.#nodes.get(id);
+    const last = runtime?.last;
+    return { status: !runtime || runtime.lastKnown ? 'unknown' : runtime.record.state, checked_at: last?.checked_at ?? null, error: last?.error ?? null };
+  }
+
+  /**
+   * From now on a node's state is what `decider` decides from this monitor's view and its peers'
+   * (issue 42): transitions, alerts, failover, the tray and the status follow it.
+   */
+  setDecider(decider: NodeDecider | null): void {
+    this.#decider = decider;
+    this.reconsider();
+  }
+
+  /** Decides every node again (a peer's view arrived): logs the changes, tells the windows. */
+  reconsider(): void {
+    const listened = this.events.listening('health');
+    const deltas: HealthDelta[] = [];
+    let changed = false;
+    for (const [id, runtime] of this.#nodes) {
+      if (runtime.record.state === 'maintenance') continue;
+      const state = runtime.decided.state;
+      const brief = listened ? this.#brief(runtime) : '';
+      const change = this.#settle(id, runtime);
+      if (change) this.#logChange(id, runtime, change, null);
+      changed ||= runtime.decided.state !== state;
+      if (listened && this.#brief(runtime) !== brief) deltas.push({ id, health: this.healthOf(id) });
+    }
+    if (deltas.length > 0) this.events.emit('health', deltas);
+    if (changed) this.#publishStatus();
+  }
+
+  /** What a window shows of a node's decision, to tell whether it changed. */
+  #brief(runtime: NodeRuntime): string {
+    return `${runtime.decided.state} ${runtime.decision?.vantage.map((v) => `${v.monitor}:${v.status}:${v.counted}`).join(',') ?? ''}`;
+  }
 
   healthOf = (id: string): NodeHealth => {
     const runtime = this.#nodes.get(id);
     const last = runtime?.last;
+    const decision = runtime?.decision;
     return {
-      status: runtime?.record.state ?? 'unknown',
+      status: runtime?.decided.state ?? 'unknown',
       latency_ms: last?.latency_ms ?? null,
       checked_at: last?.checked_at ?? null,
       error: last?.error ?? null,
       ...errorCode(last),
       ...(runtime?.lastKnown ? { last_known: true } : {}),
       ...(runtime ? { recent: runtime.history.recent(), uptime_24h: ratio(runtime.history.uptimeCounts(DAY, this.#now())) } : {}),
+      ...(decision ? { vantage: decision.vantage, quorum: { needed: decision.needed, voters: decision.vantage.filter((v) => v.counted).length, alone: decision.alone } } : {}),
     };
   };
 
@@ -243,6 +320,7 @@ export class ClusterMonitor {
       if (history) runtime.history = history.rawCapacity >= runtime.history.rawCapacity ? history : history.withRawCapacity(runtime.history.rawCapacity);
       if (!saved || runtime.record.state === 'maintenance' || saved.record.state === 'maintenance') continue;
       runtime.record = saved.record;
+      runtime.decided = { state: saved.record.state, settled: saved.record.settled };
       runtime.last = saved.last;
       runtime.lastKnown = true;
     }
@@ -351,19 +429,14 @@ export class ClusterMonitor {
       const runtime = this.#nodes.get(node.id) ?? this.#track(node);
       runtime.last = result;
       runtime.lastKnown = false;
-      // Failures while the monitor is offline or waking up say nothing about the node: not downtime.
-      runtime.history.record(now, result.ok ? result.latency_ms : null, result.ok || !(this.#offline || inGrace));
       // While the monitor is offline or just woke up, failures say nothing about the nodes.
-      if (!result.ok && (this.#offline || inGrace)) {
-        if (listened) deltas.push({ id: node.id, health: this.healthOf(node.id) });
-        continue;
-      }
-      const { record, transition } = applyCheck(runtime.record, result.ok, this.#settings);
-      runtime.record = record;
+      const blind = !result.ok && (this.#offline || inGrace);
+      if (!blind) runtime.record = applyCheck(runtime.record, result.ok, this.#settings).record;
+      const change = this.#settle(node.id, runtime);
+      // A failure is downtime unless it says nothing (blind) or the monitors together see the node up.
+      runtime.history.record(now, result.ok ? result.latency_ms : null, result.ok || (!blind && runtime.decided.state !== 'healthy'));
       if (listened) deltas.push({ id: node.id, health: this.healthOf(node.id) });
-      if (transition) {
-        this.#log({ node: node.id, kind: 'transition', from: transition.from, to: transition.to, ...transitionReason(result, transition.from) });
-      }
+      if (change) this.#logChange(node.id, runtime, change, result);
     }
     if (deltas.length > 0) this.events.emit('health', deltas);
   }
@@ -395,9 +468,39 @@ export class ClusterMonitor {
     }
   }
 
+  /**
+   * Decides the node's state from its own record and, with a decider, the other monitors' views;
+   * returns the change of its settled state (transitions are told between settled states, as the
+   * record's are), or null.
+   */
+  #settle(id: string, runtime: NodeRuntime): { from: HealthState; to: HealthState } | null {
+    const { record } = runtime;
+    const before = runtime.decided;
+    let next = { state: record.state, settled: record.settled };
+    runtime.decision = null;
+    if (this.#decider && record.state !== 'maintenance') {
+      const decision = this.#decider.decide(id, this.ownViewOf(id), this.#offline);
+      runtime.decision = decision;
+      // Nobody could vote (this view unknown or blind, no fresh peer): the record stands, as before a restart.
+      if (decision.needed > 0) next = { state: decision.status, settled: decision.status === 'degraded' ? before.settled : decision.status };
+    }
+    runtime.decided = next;
+    return next.settled !== before.settled ? { from: before.settled, to: next.settled } : null;
+  }
+
+  /** Logs a decided change: the failing check's reason when this monitor decided alone, else the votes. */
+  #logChange(id: string, runtime: NodeRuntime, change: { from: HealthState; to: HealthState }, result: NodeCheckResult | null): void {
+    const decision = runtime.decision;
+    const why = result && (!decision || decision.alone) ? transitionReason(result, change.from) : decision ? quorumReason(decision, change.to) : { reason: 'state restored' };
+    this.#log({ node: id, kind: 'transition', from: change.from, to: change.to, ...why });
+  }
+
   #track(node: Node): NodeRuntime {
+    const initial = initialRecord(node.maintenance ? 'maintenance' : 'unknown');
     const runtime: NodeRuntime = {
-      record: initialRecord(node.maintenance ? 'maintenance' : 'unknown'),
+      record: initial,
+      decided: { state: initial.state, settled: initial.settled },
+      decision: null,
       last: null,
       history: new LatencyHistory(rawCapacityFor(this.#settings.interval_s)),
     };
@@ -407,9 +510,10 @@ export class ClusterMonitor {
 
   #setMaintenance(node: Node): void {
     const runtime = this.#nodes.get(node.id) ?? this.#track(node);
-    const from = runtime.record.settled;
+    const from = runtime.decided.settled;
     runtime.record = initialRecord(node.maintenance ? 'maintenance' : 'unknown');
-    this.#log({ node: node.id, kind: 'transition', from, to: runtime.record.state, reason: node.maintenance ? 'maintenance started' : 'maintenance ended', reason_code: node.maintenance ? 'maintenance_started' : 'maintenance_ended' });
+    this.#settle(node.id, runtime);
+    this.#log({ node: node.id, kind: 'transition', from, to: runtime.decided.state, reason: node.maintenance ? 'maintenance started' : 'maintenance ended', reason_code: node.maintenance ? 'maintenance_started' : 'maintenance_ended' });
     this.events.emit('health', [{ id: node.id, health: this.healthOf(node.id) }]);
   }
 

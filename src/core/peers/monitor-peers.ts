@@ -1,11 +1,11 @@
 import type { OrchestratorApi } from '../../shared/api-contract';
 import { createWebBridgeApi, type BridgeConnection, type WebSocketConstructor } from '../../shared/bridge-client';
 import type { MonitorPeer, PeersView, Vantage } from '../../shared/schemas/peers';
-import type { ClusterMonitor } from '../monitor/cluster-monitor';
+import type { ClusterMonitor, NodeDecider, OwnView } from '../monitor/cluster-monitor';
 import type { NodeRegistry } from '../registry/node-registry';
 import { Emitter } from '../util/emitter';
 import { redactUrlSecrets } from '../util/redaction';
-import { decideNode } from './quorum';
+import { decide, isFresh, type QuorumDecision } from './quorum';
 
 // A monitor's peers (MONITOR_PEERS): each followed over its web bridge (the desktop's client-mode link:
 // heartbeat, reconnect with back-off), each heard for its own view of every node after its sweeps. A
@@ -18,6 +18,8 @@ interface Link {
   state: PeersView['peers'][number]['link'];
   since: string;
   last: Vantage | null;
+  /** The last vote's nodes by id. */
+  index: Map<string, Vantage['nodes'][number]>;
   error: string | null;
 }
 
@@ -28,6 +30,8 @@ export interface MonitorPeersOptions {
   registry: NodeRegistry;
   monitor: ClusterMonitor;
   log: (line: string) => void;
+  /** QUORUM: counted votes that decide a state (default: a majority of the voters). */
+  quorum?: number;
   /** The WebSocket class (tests may pass their own). */
   Socket?: WebSocketConstructor;
 }
@@ -39,7 +43,7 @@ export interface MonitorPeersEvents extends Record<string, unknown> {
   vote: Vantage;
 }
 
-export class MonitorPeers {
+export class MonitorPeers implements NodeDecider {
   readonly events = new Emitter<MonitorPeersEvents>();
   readonly #links: Link[] = [];
   readonly #off: () => void;
@@ -50,6 +54,20 @@ export class MonitorPeers {
     // Built only while some peer follows this monitor: it is as large as the fleet.
     this.#off = options.monitor.events.on('status', () => this.events.listening('vantage') && this.events.emit('vantage', this.ownVantage()));
     for (const peer of options.peers) this.#follow(peer);
+    // With peers, the monitors decide together; alone, the monitor's own view stays the state.
+    if (options.peers.length > 0) options.monitor.setDecider(this);
+  }
+
+  /** A node's state from this monitor's own view and the peers' last views of it (core/peers/quorum.ts). */
+  decide(id: string, own: OwnView, offline: boolean): QuorumDecision {
+    const now = Date.now();
+    const views = [{ monitor: this.options.instance, ...own, may_vote: !offline }];
+    for (const link of this.#links) {
+      if (!link.last || link.error !== null) continue;
+      const node = link.index.get(id);
+      views.push({ monitor: link.last.monitor, status: node?.status ?? 'unknown', checked_at: node?.checked_at ?? null, error: node?.error ?? null, may_vote: !link.last.offline && isFresh(link.last, now) });
+    }
+    return decide(views, this.options.quorum);
   }
 
   /** This monitor's own view of each node: its checks alone. */
@@ -60,25 +78,18 @@ export class MonitorPeers {
       at: new Date().toISOString(),
       interval_s: monitor.settings.interval_s,
       offline: monitor.monitorInfo().offline,
-      nodes: registry.all().map((node) => {
-        const health = monitor.healthOf(node.id);
-        return { id: node.id, status: health.last_known ? 'unknown' : health.status, checked_at: health.checked_at, error: health.error };
-      }),
+      nodes: registry.all().map((node) => ({ id: node.id, ...monitor.ownViewOf(node.id) })),
     };
   }
 
-  /** The peers' latest views, one per monitor, refused ones left out. */
-  votes(): Vantage[] {
-    return this.#links.filter((l) => l.last && l.error === null).map((l) => l.last!);
-  }
-
   view(): PeersView {
-    const own = this.ownVantage();
-    const votes = this.votes();
-    const now = Date.now();
-    const disagreements = votes.length === 0 ? [] : own.nodes.flatMap((node) => {
-      const decision = decideNode(node.id, own, votes, now);
-      return decision.status === node.status || node.status === 'unknown' ? [] : [{ id: node.id, own: node.status, quorum: decision.status, needed: decision.needed, votes: decision.voters }];
+    const { monitor, registry } = this.options;
+    const disagreements = this.options.peers.length === 0 ? [] : registry.all().flatMap((node) => {
+      const own = monitor.ownViewOf(node.id).status;
+      const health = monitor.healthOf(node.id);
+      if (own === 'unknown' || health.status === own || !health.vantage) return [];
+      const votes = health.vantage.filter((v) => v.counted).map((v) => ({ monitor: v.monitor, status: v.status }));
+      return [{ id: node.id, own, quorum: health.status, needed: health.quorum?.needed ?? 0, votes }];
     });
     return {
       disagreements,
@@ -98,11 +109,12 @@ export class MonitorPeers {
   close(): void {
     this.#closed = true;
     this.#off();
+    if (this.options.peers.length > 0) this.options.monitor.setDecider(null);
     for (const link of this.#links) link.api?.dispose();
   }
 
   #follow(peer: MonitorPeer): void {
-    const link: Link = { peer, api: null, state: 'connecting', since: new Date().toISOString(), last: null, error: null };
+    const link: Link = { peer, api: null, state: 'connecting', since: new Date().toISOString(), last: null, index: new Map(), error: null };
     const setState = (state: BridgeConnection) => {
       if (link.state === 'refused') return; // until it names itself otherwise (below)
       if (link.state !== state) {
@@ -132,7 +144,9 @@ export class MonitorPeers {
           link.error = null;
         }
         link.last = vantage;
+        link.index = new Map(vantage.nodes.map((n) => [n.id, n]));
         this.events.emit('vote', vantage);
+        this.options.monitor.reconsider();
       });
     });
   }

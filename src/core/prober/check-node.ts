@@ -23,14 +23,14 @@ function targetOf(probe: Probe, host: string): string {
   return `${probe.type}://${formatHost(host)}:${probe.port}`;
 }
 
-async function runProbe(probe: Probe, node: Node, timeoutMs: number): Promise<ProbeResult> {
+async function runProbe(probe: Probe, node: Node, timeoutMs: number, options: CheckOptions): Promise<ProbeResult> {
   const host = node.tailscale_ip;
   const target = targetOf(probe, host);
   const base = { type: probe.type, target };
   try {
     if (probe.type === 'tcp') return { ...base, ok: true, latency_ms: await tcpConnect(host, probe.port, timeoutMs), reason: null, error: null };
     if (probe.type === 'http') {
-      const { latency_ms, status_code } = await httpCheck(probe, host, timeoutMs);
+      const { latency_ms, status_code } = await httpCheck(probe, host, timeoutMs, undefined, options.userAgent);
       return { ...base, ok: true, latency_ms, reason: null, error: null, status_code };
     }
     // An unusable key (missing, a FIFO, a device, too large) means a handshake-only check.
@@ -43,10 +43,15 @@ async function runProbe(probe: Probe, node: Node, timeoutMs: number): Promise<Pr
   }
 }
 
+export interface CheckOptions {
+  /** The HTTP probes' User-Agent: names the monitor that probed (probeUserAgent). */
+  userAgent?: string;
+}
+
 /** Runs all of a node's probes at once (TCP :22 when it has none); healthy only if every probe passes. */
-export async function checkNode(node: Node, timeoutMs: number): Promise<NodeCheckResult> {
+export async function checkNode(node: Node, timeoutMs: number, options: CheckOptions = {}): Promise<NodeCheckResult> {
   const probes = node.probes.length > 0 ? node.probes : [DEFAULT_PROBE];
-  const results = await Promise.all(probes.map((probe) => runProbe(probe, node, timeoutMs)));
+  const results = await Promise.all(probes.map((probe) => runProbe(probe, node, timeoutMs, options)));
   const failed = results.find((r) => !r.ok);
   const latencies = results.map((r) => r.latency_ms).filter((l): l is number => l !== null);
   return {

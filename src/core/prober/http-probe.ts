@@ -16,12 +16,12 @@ export async function probeAgent(): Promise<Agent> {
   return sharedAgent;
 }
 
-/** What HTTP probes say they are, so a node's logs name the monitor that probed (set once by the core). */
-let userAgent = 'mcp-cloud-orchestrator';
-export function setProbeUserAgent(version: string, instance: string): void {
+/** What a monitor's HTTP probes say they are, so a node's logs name the monitor that probed. */
+export function probeUserAgent(version: string, instance: string): string {
   // Header-safe: the instance is a host-like name, but anything else is dropped rather than sent.
-  userAgent = `mcp-cloud-orchestrator/${version.replace(/[^\w.+-]/g, '')} (${instance.replace(/[^\w.@:-]/g, '')})`;
+  return `mcp-cloud-orchestrator/${version.replace(/[^\w.+-]/g, '')} (${instance.replace(/[^\w.@:-]/g, '')})`;
 }
+const DEFAULT_USER_AGENT = 'mcp-cloud-orchestrator';
 
 export function httpProbeUrl(probe: HttpProbe, host: string): string {
   if (probe.url) return probe.url;
@@ -45,6 +45,7 @@ export async function httpCheck(
   host: string,
   timeoutMs: number,
   dispatcher?: Dispatcher,
+  userAgent = DEFAULT_USER_AGENT,
 ): Promise<{ latency_ms: number; status_code: number }> {
   const { request } = await loadUndici();
   dispatcher ??= await probeAgent();

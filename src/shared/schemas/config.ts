@@ -70,6 +70,8 @@ export const ServiceConfigSchema = z.strictObject({
     })
     .pipe(MonitorPeersSchema)
     .optional(),
+  /** How many of the voting monitors must see a node down (or degraded) to call it so (default: a majority; 1 is one monitor's verdict). */
+  QUORUM: num(z.int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }).max(17, { error: 'must be at most 17 (16 peers and this monitor)' })).optional(),
   /** This monitor's name in what it sends and in /metrics (default: the hostname). */
   INSTANCE: z.string().regex(/^[\w.:-]{1,100}$/, { error: 'must be 1-100 letters, digits, _ . : or -' }).optional(),
   /** The address people open the web UI at (links in alerts); default: the address the service listens on. */

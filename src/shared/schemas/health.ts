@@ -3,7 +3,19 @@ import { HealthStateSchema, NodeRoleSchema, NodeSchema } from './node';
 import { ProbeResultSchema } from './probe';
 
 /** Last check of one node, as REST returns it inside `health`. */
+/** One monitor's own view of a node (issue 42): its checks alone, and whether its vote counted. */
+export const VantageViewSchema = z.object({
+  monitor: z.string().max(100),
+  status: HealthStateSchema,
+  checked_at: z.string().max(64).nullable(),
+  error: z.string().max(2000).nullable(),
+  /** False for a stale vote, an unknown view, or a monitor whose self-outage guard fired. */
+  counted: z.boolean(),
+});
+export type VantageView = z.infer<typeof VantageViewSchema>;
+
 export const NodeHealthSchema = z.object({
+  /** The state the monitors decide together (their quorum); alone, this monitor's own. */
   status: HealthStateSchema,
   latency_ms: z.number().nullable(),
   checked_at: z.string().nullable(),
@@ -17,6 +29,10 @@ export const NodeHealthSchema = z.object({
   recent: z.string().max(60).optional(),
   /** Share of checks passed in the last 24 h (0–1); null before any check. */
   uptime_24h: z.number().min(0).max(1).nullable().optional(),
+  /** With MONITOR_PEERS: each monitor's own view, this one's first. */
+  vantage: z.array(VantageViewSchema).max(17).optional(),
+  /** With MONITOR_PEERS: how many counted votes the state needed, and whether this monitor decided alone. */
+  quorum: z.object({ needed: z.int(), voters: z.int(), alone: z.boolean() }).optional(),
 });
 export type NodeHealth = z.infer<typeof NodeHealthSchema>;
 

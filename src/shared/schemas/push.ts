@@ -36,6 +36,8 @@ export const HealthColumnsSchema = z
     last_known: column(z.boolean()),
     recent: column(z.string().max(60)),
     uptime_24h: column(z.number().min(0).max(1)),
+    vantage: column(health.vantage.unwrap()),
+    quorum: column(health.quorum.unwrap()),
   })
   .refine((c) => Object.values(c).every((values) => values.length === c.id.length), { error: 'every column must be as long as id' });
 

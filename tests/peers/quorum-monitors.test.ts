@@ -1,0 +1,97 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHttpSink, type HttpSink } from '../helpers/alert-sinks';
+import { startTestService, TEST_TOKEN } from '../helpers/service';
+import { tempDir } from '../helpers/temp-dir';
+import { until } from '../helpers/until';
+
+// Issue 42, items 2 and 3: three monitors peered on loopback watch one nodes file (sync mode). The
+// node's endpoint answers 503 to the monitors named in `downFor` (by their probes' User-Agent), so each
+// monitor's view of it is switched on its own. Our block: monitors on 127.106.0.1-3 (a fixed port, as
+// peers must know each other's address), the node on 127.106.0.50, the webhook receiver on 127.106.0.100.
+const HOSTS = ['127.106.0.1', '127.106.0.2', '127.106.0.3'];
+const NAMES = ['mon-a', 'mon-b', 'mon-c'];
+const PORT = 18406;
+const NODE_IP = '127.106.0.50';
+type Service = Awaited<ReturnType<typeof startTestService>>;
+
+describe('monitors that agree', () => {
+  const downFor = new Set<string>();
+  const services: Service[] = [];
+  let endpoint: http.Server;
+  let sink: HttpSink;
+  const messages = (event: string) => sink.received.filter((r) => (r.json as { event?: string } | null)?.event === event);
+  const statesOf = () => services.map((s) => s.core.monitor.stateOf('edge-1'));
+
+  beforeAll(async () => {
+    endpoint = http.createServer((req, res) => {
+      const monitor = /\(([\w.:-]+)\)$/.exec(req.headers['user-agent'] ?? '')?.[1] ?? '';
+      void (downFor.has(monitor) ? res.writeHead(503).end('down for you') : res.writeHead(200).end('ok'));
+    });
+    await new Promise<void>((resolve) => endpoint.listen(0, NODE_IP, resolve));
+    const port = (endpoint.address() as { port: number }).port;
+    sink = await startHttpSink('127.106.0.100');
+    const nodesFile = path.join(tempDir(), 'nodes.json');
+    fs.writeFileSync(nodesFile, JSON.stringify({ nodes: { 'edge-1': { id: 'edge-1', hostname: 'edge-1', tailscale_ip: NODE_IP, role: 'worker', cpu_cores: 2, memory_gb: 4, probes: [{ type: 'http', port, path: '/health' }] } } }));
+    for (const [i, host] of HOSTS.entries()) {
+      const peers = HOSTS.filter((h) => h !== host).map((h) => ({ url: `http://${h}:${PORT}`, token: TEST_TOKEN }));
+      services.push(
+        await startTestService({
+          HOST: host, PORT, INSTANCE: NAMES[i], HEALTH_CHECK_INTERVAL: 1, HEALTH_CHECK_TIMEOUT: 0.5, FAILURE_THRESHOLD: 2, RECOVERY_THRESHOLD: 2,
+          NODES_FILE_PATH: nodesFile, NODES_FILE_MODE: 'sync', MONITOR_PEERS: JSON.stringify(peers), ALERT_WEBHOOK_URL: `${sink.base}/hook`,
+        }),
+      );
+    }
+    await until('every monitor hears both peers', () => services.map((s) => s.core.monitor.healthOf('edge-1').quorum?.voters ?? 0), (voters) => voters.every((n) => n === 3), 15_000);
+  }, 30_000);
+
+  afterAll(async () => {
+    for (const service of services) await service.close();
+    endpoint?.close();
+    await sink?.close();
+  });
+
+  it('keeps a node one monitor alone sees down healthy on all three, with the dissent in its vantage, and alerts nobody', async () => {
+    downFor.add('mon-c');
+    const dissent = await until('mon-c sees edge-1 down', () => services[2].core.monitor.ownStateOf('edge-1'), (s) => s === 'unhealthy', 10_000);
+    expect(dissent).toBe('unhealthy');
+    await new Promise((r) => setTimeout(r, 3000)); // three more intervals: every vote has come round
+    expect(statesOf()).toEqual(['healthy', 'healthy', 'healthy']);
+    for (const service of services) {
+      const health = service.core.monitor.healthOf('edge-1');
+      expect(health.quorum).toEqual({ needed: 2, voters: 3, alone: false });
+      expect(health.vantage?.find((v) => v.monitor === 'mon-c')).toMatchObject({ status: 'unhealthy', counted: true, error: expect.stringContaining('503') });
+    }
+    // REST: the node read carries the vantage; /cluster/peers says mon-c is the one that differs.
+    const read = (await services[0].call('GET', '/cluster/nodes/edge-1')).body;
+    expect(read.health.status).toBe('healthy');
+    expect(read.health.vantage.map((v: { monitor: string }) => v.monitor)).toEqual(['mon-a', 'mon-b', 'mon-c']);
+    expect((await services[2].call('GET', '/cluster/peers')).body.disagreements).toMatchObject([{ id: 'edge-1', own: 'unhealthy', quorum: 'healthy', needed: 2 }]);
+    expect(services.flatMap((s) => s.core.eventLog.list({ node: 'edge-1' }).filter((e) => e.kind === 'transition' && e.to === 'unhealthy'))).toEqual([]);
+    expect(messages('node_down')).toEqual([]);
+    // Prometheus: mon-c's own view is down, the quorum's up.
+    const metrics = (await services[2].call('GET', '/metrics')).body as string;
+    expect(metrics).toMatch(/mco_node_up\{node="edge-1",role="worker"\} 0/);
+    expect(metrics).toMatch(/mco_node_quorum_up\{node="edge-1",role="worker"\} 1/);
+  }, 20_000);
+
+  it('calls it down on all three within three intervals once two of three see it down, and up again when they do not', async () => {
+    downFor.add('mon-b');
+    const seenDownAt = Date.now();
+    await until('mon-b sees edge-1 down', () => services[1].core.monitor.ownStateOf('edge-1'), (s) => s === 'unhealthy', 10_000);
+    const ownAt = Date.now();
+    await until('all three call it down', statesOf, (states) => states.every((s) => s === 'unhealthy'), 10_000);
+    expect(Date.now() - ownAt).toBeLessThan(3000);
+    expect(Date.now() - seenDownAt).toBeLessThan(8000);
+    // mon-a sees it up itself, and says why it is down: the others' votes.
+    const event = services[0].core.eventLog.list({ node: 'edge-1' }).filter((e) => e.kind === 'transition').at(-1)!;
+    expect(event).toMatchObject({ from: 'healthy', to: 'unhealthy', reason_code: 'quorum_down', reason: 'seen down by 2 of 3 monitors (mon-b, mon-c)' });
+    await until('a node_down message', () => messages('node_down'), (m) => m.length > 0, 10_000);
+
+    downFor.clear();
+    await until('all three call it up', statesOf, (states) => states.every((s) => s === 'healthy'), 10_000);
+    await until('a node_recovered message', () => messages('node_recovered'), (m) => m.length > 0, 10_000);
+  }, 40_000);
+});
