@@ -176,6 +176,7 @@ export function createCore(options: CoreOptions): Core {
     serviceWatch.start();
     const watch = serviceWatch;
     const peers = new MonitorPeers({ instance, peers: options.monitorPeers ?? [], quorum: options.quorum, registry, monitor, log });
+    alerts.setGate(peers.handoff);
     const tokens = new TokenStore(dataDir, ssh.audit, onRecovery);
     // Recorded before the change, like every audited action: an entry that cannot be written stops it.
     const operate = (id: string, actor: string, action: string, detail: string, patch: NodePatch): Node => {

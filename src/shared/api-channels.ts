@@ -13,7 +13,7 @@ export const INVOKE_CHANNELS = [
 ] as const;
 export type InvokeChannel = (typeof INVOKE_CHANNELS)[number];
 
-export const PUSH_EVENTS = ['status', 'health', 'event', 'nodes', 'command', 'alert', 'vantage', 'connection'] as const;
+export const PUSH_EVENTS = ['status', 'health', 'event', 'nodes', 'command', 'alert', 'vantage', 'sent', 'connection'] as const;
 export type PushEventName = (typeof PUSH_EVENTS)[number];
 
 /** The one IPC channel pushed events travel on, main → renderer. */

@@ -1,4 +1,4 @@
-import type { PeersView, Vantage } from './schemas/peers';
+import type { PeersView, SentLog, Vantage } from './schemas/peers';
 import { z } from 'zod';
 import type { InvokeChannel, PushEventName } from './api-channels';
 import type { HealthColumns } from './health-columns';
@@ -213,6 +213,8 @@ export interface PushEvents extends Record<PushEventName, unknown> {
   alert: AlertNotice;
   /** This monitor's own view of each node after a sweep, for its peers (never their combined verdicts). */
   vantage: Vantage;
+  /** What this monitor recently sent to people, for its peers waiting their turn (sent once between them). */
+  sent: SentLog;
   /** The desktop app watching a service: its link to it opened, was lost, or its token was refused. */
   connection: LinkState;
 }

@@ -75,4 +75,4 @@ export const CHANNEL_SCOPES: Record<InvokeChannel, TokenScope> = {
 };
 
 /** Command output may carry anything a command printed: only those who may run commands see it. */
-export const PUSH_SCOPES: Record<PushEventName, TokenScope> = { status: 'viewer', health: 'viewer', event: 'viewer', nodes: 'viewer', command: 'admin', alert: 'viewer', vantage: 'viewer', connection: 'viewer' };
+export const PUSH_SCOPES: Record<PushEventName, TokenScope> = { status: 'viewer', health: 'viewer', event: 'viewer', nodes: 'viewer', command: 'admin', alert: 'viewer', vantage: 'viewer', sent: 'viewer', connection: 'viewer' };

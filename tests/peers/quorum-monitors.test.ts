@@ -24,6 +24,11 @@ describe('monitors that agree', () => {
   let sink: HttpSink;
   const messages = (event: string) => sink.received.filter((r) => (r.json as { event?: string } | null)?.event === event);
   const statesOf = () => services.map((s) => s.core.monitor.stateOf('edge-1'));
+  let decided: string[] = [];
+  const closed = new Set<Service>();
+  const running = () => services.filter((s) => !closed.has(s));
+  /** Every running monitor decided `event` and none still waits its turn to send it. */
+  const settled = (event: string) => decided.filter((e) => e === event).length === running().length && running().every((s) => s.core.peers.handoff?.waiting === 0);
 
   beforeAll(async () => {
     endpoint = http.createServer((req, res) => {
@@ -44,11 +49,12 @@ describe('monitors that agree', () => {
         }),
       );
     }
+    for (const service of services) service.core.alerts.events.on('alert', (alert) => decided.push(`${alert.event}`));
     await until('every monitor hears both peers', () => services.map((s) => s.core.monitor.healthOf('edge-1').quorum?.voters ?? 0), (voters) => voters.every((n) => n === 3), 15_000);
   }, 30_000);
 
   afterAll(async () => {
-    for (const service of services) await service.close();
+    for (const service of running()) await service.close();
     endpoint?.close();
     await sink?.close();
   });
@@ -88,10 +94,27 @@ describe('monitors that agree', () => {
     // mon-a sees it up itself, and says why it is down: the others' votes.
     const event = services[0].core.eventLog.list({ node: 'edge-1' }).filter((e) => e.kind === 'transition').at(-1)!;
     expect(event).toMatchObject({ from: 'healthy', to: 'unhealthy', reason_code: 'quorum_down', reason: 'seen down by 2 of 3 monitors (mon-b, mon-c)' });
-    await until('a node_down message', () => messages('node_down'), (m) => m.length > 0, 10_000);
+    // All three decide it; one sends it to people (the first in INSTANCE order), the others find it sent.
+    await until('every monitor decided node_down and none waits', () => settled('node_down'), Boolean, 15_000);
+    expect(messages('node_down')).toHaveLength(1);
 
     downFor.clear();
     await until('all three call it up', statesOf, (states) => states.every((s) => s === 'healthy'), 10_000);
-    await until('a node_recovered message', () => messages('node_recovered'), (m) => m.length > 0, 10_000);
-  }, 40_000);
+    await until('every monitor decided node_recovered and none waits', () => settled('node_recovered'), Boolean, 15_000);
+    expect(messages('node_recovered')).toHaveLength(1);
+  }, 50_000);
+
+  it('hands sending to the next monitor when the one that sends is gone: one message each way', async () => {
+    sink.received.length = 0;
+    decided = [];
+    downFor.add('mon-b').add('mon-c');
+    await services[0].close(); // mon-a, first in INSTANCE order, is gone as the outage begins
+    closed.add(services[0]);
+    await until('mon-b and mon-c call it down', () => running().map((s) => s.core.monitor.stateOf('edge-1')), (states) => states.every((s) => s === 'unhealthy'), 15_000);
+    await until('both decided node_down and none waits', () => settled('node_down'), Boolean, 15_000);
+    expect(messages('node_down')).toHaveLength(1);
+    downFor.clear();
+    await until('both decided node_recovered and none waits', () => settled('node_recovered'), Boolean, 20_000);
+    expect(messages('node_recovered')).toHaveLength(1);
+  }, 60_000);
 });

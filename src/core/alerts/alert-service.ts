@@ -40,6 +40,11 @@ export interface AlertServiceOptions {
   servicePending?: (name: string) => boolean | null;
 }
 
+/** Decides whether and when this monitor sends an alert to people (with peers: alert-handoff.ts). */
+export interface AlertGate {
+  gate(alert: Alert, send: () => void): void;
+}
+
 export interface AlertServiceEvents extends Record<string, unknown> {
   /** Every decided alert; the desktop shows it as a native notification. */
   alert: Alert;
@@ -62,6 +67,7 @@ export class AlertService {
   readonly #offs: Array<() => void>;
   readonly #testsInFlight = new Map<string, Promise<DeliveryResult>>();
   readonly #alertmanager: AlertmanagerForwarder;
+  #gate: AlertGate | null = null;
 
   constructor(private readonly options: AlertServiceOptions) {
     const { registry, monitor } = options;
@@ -165,6 +171,11 @@ export class AlertService {
     return this.#alertmanager.onMute(node, actor);
   }
 
+  /** With peers, one of them sends each alert to people (Alertmanager deduplicates by itself). */
+  setGate(gate: AlertGate | null): void {
+    this.#gate = gate;
+  }
+
   /** Collected changes go out now instead of at the end of the grouping window. */
   flush(): void {
     this.#policy.flush();
@@ -197,7 +208,9 @@ export class AlertService {
     const targets = this.#channels().filter((c) => c.type !== 'alertmanager' && c.enabled && (!c.events || c.events.includes(alert.event)));
     if (targets.length === 0) return;
     const payload = this.#payload(alert);
-    for (const channel of targets) void this.#delivery.deliver(channel, payload);
+    const send = () => targets.forEach((channel) => void this.#delivery.deliver(channel, payload));
+    if (this.#gate) this.#gate.gate(alert, send);
+    else send();
   }
 
   #onOutcome(channel: AlertChannel, outcome: DeliveryOutcome, payload: AlertPayload, error: string | null, attempts: number): void {

@@ -115,7 +115,7 @@ export function subscribePushEvents(core: Core, send: <E extends PushEventName>(
     core.registry.events.on('change', (change) => send('nodes', { type: change.type, node: change.node })),
     core.ssh.events.on('command', (event) => send('command', event)),
     core.alerts.events.on('alert', (alert) => send('alert', alert)),
-    ...(options.vantage ? [core.peers.events.on('vantage', (vantage) => send('vantage', vantage))] : []),
+    ...(options.vantage ? [core.peers.events.on('vantage', (vantage) => send('vantage', vantage)), core.peers.events.on('sent', (log) => send('sent', log))] : []),
   ];
   return () => offs.forEach((off) => off());
 }

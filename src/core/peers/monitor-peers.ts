@@ -1,6 +1,7 @@
 import type { OrchestratorApi } from '../../shared/api-contract';
 import { createWebBridgeApi, type BridgeConnection, type WebSocketConstructor } from '../../shared/bridge-client';
-import type { MonitorPeer, PeersView, Vantage } from '../../shared/schemas/peers';
+import type { MonitorPeer, PeersView, SentLog, Vantage } from '../../shared/schemas/peers';
+import { AlertHandoff } from './alert-handoff';
 import type { ClusterMonitor, NodeDecider, OwnView } from '../monitor/cluster-monitor';
 import type { NodeRegistry } from '../registry/node-registry';
 import { Emitter } from '../util/emitter';
@@ -41,6 +42,8 @@ export interface MonitorPeersEvents extends Record<string, unknown> {
   vantage: Vantage;
   /** A peer's view arrived (and was taken). */
   vote: Vantage;
+  /** What this monitor sent to people lately, for its peers (after each send). */
+  sent: SentLog;
 }
 
 export class MonitorPeers implements NodeDecider {
@@ -48,14 +51,29 @@ export class MonitorPeers implements NodeDecider {
   readonly #links: Link[] = [];
   readonly #off: () => void;
   #closed = false;
+  /** With peers: who of them sends each alert to people (alert-handoff.ts). */
+  readonly handoff: AlertHandoff | null;
 
   constructor(private readonly options: MonitorPeersOptions) {
     // After each sweep (the status push follows one), this monitor's own view goes to whoever follows it.
     // Built only while some peer follows this monitor: it is as large as the fleet.
     this.#off = options.monitor.events.on('status', () => this.events.listening('vantage') && this.events.emit('vantage', this.ownVantage()));
+    this.handoff = options.peers.length === 0 ? null : new AlertHandoff({
+      instance: options.instance,
+      wellPeers: () => this.#wellPeers(),
+      intervalMs: () => options.monitor.settings.interval_s * 1000,
+      share: (log) => this.events.emit('sent', log),
+      log: options.log,
+    });
     for (const peer of options.peers) this.#follow(peer);
     // With peers, the monitors decide together; alone, the monitor's own view stays the state.
     if (options.peers.length > 0) options.monitor.setDecider(this);
+  }
+
+  /** The peers that could send an alert now: link open, their view fresh, their guard not fired. */
+  #wellPeers(): string[] {
+    const now = Date.now();
+    return this.#links.filter((l) => l.state === 'open' && l.error === null && l.last && !l.last.offline && isFresh(l.last, now)).map((l) => l.last!.monitor);
   }
 
   /** A node's state from this monitor's own view and the peers' last views of it (core/peers/quorum.ts). */
@@ -110,6 +128,7 @@ export class MonitorPeers implements NodeDecider {
     this.#closed = true;
     this.#off();
     if (this.options.peers.length > 0) this.options.monitor.setDecider(null);
+    this.handoff?.close();
     for (const link of this.#links) link.api?.dispose();
   }
 
@@ -148,6 +167,8 @@ export class MonitorPeers implements NodeDecider {
         this.events.emit('vote', vantage);
         this.options.monitor.reconsider();
       });
+      // Taken only under the name the peer votes with: a refused twin's log counts for nothing.
+      api.on('sent', (log) => link.error === null && log.monitor === link.last?.monitor && this.handoff?.takePeerLog(log));
     });
   }
 }

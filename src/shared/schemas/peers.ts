@@ -31,6 +31,16 @@ export const VantageSchema = z.object({
 });
 export type Vantage = z.infer<typeof VantageSchema>;
 
+/**
+ * What one monitor recently sent to people (issue 42, item 4): each alert by its key (`node_down:web-1`,
+ * `service_pending:api`) and when. Its peers, waiting their turn, send only what nobody has.
+ */
+export const SentLogSchema = z.object({
+  monitor: z.string().max(100),
+  entries: z.array(z.object({ key: z.string().max(300), at: z.string().max(64) })).max(500),
+});
+export type SentLog = z.infer<typeof SentLogSchema>;
+
 export const PEER_LINK_STATES = ['connecting', 'open', 'closed', 'unauthorized', 'refused'] as const;
 
 /** What GET /cluster/peers answers: this monitor, and each peer's link and last vote. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AlertEventSchema } from './alerts';
-import { VantageSchema } from './peers';
+import { SentLogSchema, VantageSchema } from './peers';
 import { ClusterStatusSchema, HealthEventSchema, NodeHealthSchema } from './health';
 import { NodeSchema } from './node';
 import { CommandResultSchema } from './ssh';
@@ -55,6 +55,7 @@ export const SERVICE_PUSH_SCHEMAS = {
   command: CommandStreamEventSchema,
   alert: AlertNoticeSchema,
   vantage: VantageSchema,
+  sent: SentLogSchema,
 } as const;
 
 /** The largest frame a bridge client takes from a service (the web UI and the desktop alike): 10,000 nodes fit with room. */
