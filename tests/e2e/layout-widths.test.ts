@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { FleetSimulator } from '../../src/core/simulator/fleet-simulator';
 import { en } from '../../src/shared/i18n/en';
 import { ko } from '../../src/shared/i18n/ko';
-import { chromiumMissing, launchChromium, screenshotPath } from '../helpers/browser';
+import { chromiumMissing, cuts, englishSentences, launchChromium, screenshotPath } from '../helpers/browser';
 import { startTestService } from '../helpers/service';
 
 // Issue 40, items 1-3: the window on a phone (390×844) and a laptop (1280×800, a node's detail open),
@@ -13,30 +13,6 @@ const IDS = IPS.map((_, i) => (i === 16 ? 'db-primary-eu-1' : `node-${String(i +
 const sim = new FleetSimulator(IPS.map((ip, i) => ({ ip, http_port: 8080, behaviour: i === 6 ? ('refusing' as const) : ('healthy' as const) })));
 let service: Awaited<ReturnType<typeof startTestService>>;
 let browser: Browser;
-
-/** Elements cut at their right edge or spilling out of the page, as the page lays them out now. */
-async function cuts(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const found: string[] = [];
-    const root = document.documentElement;
-    if (root.scrollWidth > root.clientWidth) found.push(`page ${root.scrollWidth} px wide in ${root.clientWidth}`);
-    const body = document.querySelector('.table .body')!.getBoundingClientRect();
-    for (const cell of document.querySelectorAll<HTMLElement>('[data-node-id] .c-id, [data-node-id] .c-state, [data-node-id] .c-tailscale_ip, .row.head .cell')) {
-      const box = cell.getBoundingClientRect();
-      if (box.width === 0 || box.bottom > body.bottom || box.top < body.top - 40) continue; // hidden, or scrolled out
-      if (cell.scrollWidth > cell.clientWidth + 1 || box.right > root.clientWidth) found.push(`${cell.closest('[data-node-id]')?.getAttribute('data-node-id') ?? 'heading'} ${cell.className}: "${cell.textContent}"`);
-    }
-    return found;
-  });
-}
-
-/** Runs of three or more English words on the page or in its tooltips (issue 40, item 12): none in a Korean window. */
-function englishSentences(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const text = `${document.body.innerText}\n${[...document.querySelectorAll('[title]')].map((e) => e.getAttribute('title')).join('\n')}`;
-    return [...new Set(text.match(/[A-Za-z][a-z]+(?:[ ,]+[a-z]+){2,}/g) ?? [])];
-  });
-}
 
 /** On screen and the topmost thing where a person would tap it. */
 async function tappable(page: Page, selector: ReturnType<Page['locator']>): Promise<boolean> {

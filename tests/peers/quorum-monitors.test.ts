@@ -3,6 +3,8 @@ import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpSink, type HttpSink } from '../helpers/alert-sinks';
+import { call, httpMcpClient } from '../helpers/mcp-client';
+import { chromiumMissing, cuts, englishSentences, launchChromium, screenshotPath } from '../helpers/browser';
 import { startTestService, TEST_TOKEN } from '../helpers/service';
 import { tempDir } from '../helpers/temp-dir';
 import { until } from '../helpers/until';
@@ -77,11 +79,53 @@ describe('monitors that agree', () => {
     expect((await services[2].call('GET', '/cluster/peers')).body.disagreements).toMatchObject([{ id: 'edge-1', own: 'unhealthy', quorum: 'healthy', needed: 2 }]);
     expect(services.flatMap((s) => s.core.eventLog.list({ node: 'edge-1' }).filter((e) => e.kind === 'transition' && e.to === 'unhealthy'))).toEqual([]);
     expect(messages('node_down')).toEqual([]);
+    // The status names the peers and the dissent; MCP (a viewer's token) shows both, and no peer token.
+    const status = (await services[0].call('GET', '/cluster/status')).body;
+    expect(status.peers).toMatchObject({ instance: 'mon-a', dissent: [{ id: 'edge-1', status: 'unhealthy', monitors: ['mon-c'] }] });
+    expect(status.peers.links.map((l: { instance: string; link: string }) => `${l.instance}:${l.link}`).sort()).toEqual(['mon-b:open', 'mon-c:open']);
+    const viewer = (await services[0].call('POST', '/cluster/tokens', { body: { name: 'wall', scope: 'viewer' } })).body.token as string;
+    const client = await httpMcpClient(services[0].url, viewer);
+    try {
+      const answer = await call(client, 'cluster_status', { include_nodes: true });
+      expect(answer.structuredContent).toMatchObject({ peers: { dissent: [{ id: 'edge-1' }] }, nodes: [{ id: 'edge-1', health: { status: 'healthy', quorum: { needed: 2 } } }] });
+      const prompt = await client.getPrompt({ name: 'diagnose_node', arguments: { node_id: 'edge-1' } });
+      const text = prompt.messages.map((m) => (m.content as { text?: string }).text ?? '').join('\n');
+      expect(text).toContain('node_vantage: the state "healthy" was decided by 2 of 3 counted monitors');
+      expect(text).toMatch(/\| mon-c \| unhealthy \| yes \|/);
+      expect(JSON.stringify(answer) + text).not.toContain(TEST_TOKEN);
+    } finally {
+      await client.close();
+    }
+    // The window (mon-c's, which alone sees it down): the row is healthy and marked, the detail lists every view, the header the peers.
+    if (!chromiumMissing) {
+      const browser = await launchChromium();
+      try {
+        for (const [locale, width] of [['en-US', 1280], ['ko-KR', 390]] as const) {
+          const context = await browser.newContext({ viewport: { width, height: 800 }, locale });
+          const page = await context.newPage();
+          await page.goto(services[2].loginUrl);
+          const row = page.locator('[data-node-id="edge-1"]');
+          await expect.poll(() => row.getAttribute('data-state'), { timeout: 10_000 }).toBe('healthy');
+          await expect.poll(() => row.getByTestId('dissent-mark').getAttribute('aria-label')).toBe(locale === 'en-US' ? 'down from mon-c only' : 'mon-c에서만 다운');
+          await expect.poll(() => page.getByTestId('peers').getAttribute('data-open')).toBe('2');
+          expect(await cuts(page)).toEqual([]);
+          await row.click();
+          await expect.poll(() => page.locator('[data-testid="vantage"] li').count()).toBe(3);
+          expect(await page.getByTestId('vantage-decided').textContent()).toBe(locale === 'en-US' ? 'Decided by 2 of 3 counted monitors' : '집계된 모니터 3대 중 2대로 결정');
+          expect(await page.locator('[data-testid="vantage"] li[data-monitor="mon-c"] .vantage-error').textContent()).toContain(locale === 'en-US' ? 'answered HTTP 503' : '503');
+          if (locale === 'ko-KR') expect(await englishSentences(page)).toEqual([]);
+          await page.screenshot({ path: screenshotPath(`quorum-${locale}-${width}`) });
+          await context.close();
+        }
+      } finally {
+        await browser.close();
+      }
+    }
     // Prometheus: mon-c's own view is down, the quorum's up.
     const metrics = (await services[2].call('GET', '/metrics')).body as string;
     expect(metrics).toMatch(/mco_node_up\{node="edge-1",role="worker"\} 0/);
     expect(metrics).toMatch(/mco_node_quorum_up\{node="edge-1",role="worker"\} 1/);
-  }, 20_000);
+  }, 60_000);
 
   it('calls it down on all three within three intervals once two of three see it down, and up again when they do not', async () => {
     downFor.add('mon-b');

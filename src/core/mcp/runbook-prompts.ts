@@ -1,7 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import type { Core } from '../app-core';
-import type { HistoryPoint } from '../../shared/schemas/health';
+import type { HistoryPoint, NodeHealth } from '../../shared/schemas/health';
 
 // Runbooks an agent or a person picks from prompts/list. Each renders what the core already knows
 // (cheap reads, no SSH) and names the tools for the rest, so a prompt never blocks on a node.
@@ -18,6 +18,18 @@ function summarize(points: HistoryPoint[]): string {
   if (answered.length === 0) return `${points.length} checks, all failed`;
   const mean = answered.reduce((a, b) => a + b, 0) / answered.length;
   return `${points.length} checks, ${failed} failed; latency min ${Math.min(...answered).toFixed(1)} ms, mean ${mean.toFixed(1)} ms, max ${Math.max(...answered).toFixed(1)} ms`;
+}
+
+/** Each monitor's own view of the node and how the state was decided (MONITOR_PEERS), or that this monitor watches alone. */
+function nodeVantage(health: NodeHealth): string {
+  if (!health.vantage || !health.quorum) return 'node_vantage: this monitor watches alone (no MONITOR_PEERS); its own checks decide.';
+  const { needed, voters, alone } = health.quorum;
+  const rows = health.vantage.map((v) => `| ${v.monitor} | ${v.status} | ${v.counted ? 'yes' : 'no'} | ${v.checked_at ?? '—'} | ${v.error ?? ''} |`);
+  return [
+    `node_vantage: the state "${health.status}" was decided ${alone ? 'by this monitor alone (no peer view is fresh)' : `by ${needed} of ${voters} counted monitors`}. Each monitor's own view:`,
+    `| monitor | status | counted | checked at | error |\n|---|---|---|---|---|\n${rows.join('\n')}`,
+    'A node that only one monitor sees down points at that monitor\'s network path, not the node.',
+  ].join('\n');
 }
 
 const user = (text: string) => ({ messages: [{ role: 'user' as const, content: { type: 'text' as const, text } }] });
@@ -38,7 +50,8 @@ export function registerRunbookPrompts(server: McpServer, core: Core): void {
       return user(
         [
           `Diagnose node ${node.id} (${node.hostname}, ${node.tailscale_ip}, role ${node.role}).`,
-          `Health now:\n${json(node.health)}`,
+          `Health now:\n${json({ ...node.health, vantage: undefined })}`,
+          nodeVantage(node.health),
           `Latency, last hour: ${summarize(monitor.history(node_id, HOUR))}. Last 24 h: ${summarize(monitor.history(node_id, 24 * HOUR))}.`,
           `Uptime: 24 h ${percent(uptime.h24)}, 7 d ${percent(uptime.d7)}, 30 d ${percent(uptime.d30)}${uptime.d30_span_s !== undefined && uptime.d30_span_s < 30 * 86_400 ? ` (measured over the last ${Math.round(uptime.d30_span_s / 60)} minutes only)` : ''}.`,
           `Recent events (oldest first):\n${json(eventLog.list({ node: node_id, limit: 20 }))}`,

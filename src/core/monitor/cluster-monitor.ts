@@ -3,6 +3,7 @@ import type { HealthState, Node, NodeFilter } from '../../shared/schemas/node';
 import { MonitorSettingsPatchSchema, MonitorTimingSchema, touchesTiming, type MonitorSettings } from '../../shared/schemas/settings';
 import { parseOrThrow } from '../../shared/errors';
 import type { HealthDelta } from '../../shared/health-columns';
+import { dissentOf } from '../../shared/vantage';
 import { Emitter } from '../util/emitter';
 import type { NodeRegistry } from '../registry/node-registry';
 import { checkNode, type NodeChecker, type NodeCheckResult } from '../prober/check-node';
@@ -48,15 +49,13 @@ export interface MonitorEvents extends Record<string, unknown> {
 }
 
 /** This monitor's own view of a node, as it votes. */
-export interface OwnView {
-  status: HealthState;
-  checked_at: string | null;
-  error: string | null;
-}
+export type OwnView = Pick<NodeHealth, 'status' | 'checked_at' | 'error' | 'error_code' | 'error_params'>;
 
 /** Decides a node's state from this monitor's own view and its peers' (MONITOR_PEERS). */
 export interface NodeDecider {
   decide(id: string, own: OwnView, offline: boolean): QuorumDecision;
+  /** This monitor's name and its links to its peers, for the status. */
+  links(): Omit<NonNullable<ClusterStatus['peers']>, 'dissent'>;
 }
 
 /** Why the monitors together changed a node's state, in words and as a code. */
@@ -217,7 +216,7 @@ export class ClusterMonitor {
   ownViewOf(id: string): OwnView {
     const runtime = this.#nodes.get(id);
     const last = runtime?.last;
-    return { status: !runtime || runtime.lastKnown ? 'unknown' : runtime.record.state, checked_at: last?.checked_at ?? null, error: last?.error ?? null };
+    return { status: !runtime || runtime.lastKnown ? 'unknown' : runtime.record.state, checked_at: last?.checked_at ?? null, error: last?.error ?? null, ...errorCode(last) };
   }
 
   /**
@@ -245,6 +244,17 @@ export class ClusterMonitor {
     }
     if (deltas.length > 0) this.events.emit('health', deltas);
     if (changed) this.#publishStatus();
+  }
+
+  /** Nodes some counted monitor sees down while the decision is up, or up while it is down ("down from mon-c only"). */
+  #dissent(): NonNullable<ClusterStatus['peers']>['dissent'] {
+    const dissent: NonNullable<ClusterStatus['peers']>['dissent'] = [];
+    for (const [id, runtime] of this.#nodes) {
+      const decision = runtime.decision;
+      const differs = decision && !decision.alone && decision.needed > 0 ? dissentOf(runtime.decided.state, decision.vantage) : null;
+      if (differs) dissent.push({ id, ...differs });
+    }
+    return dissent;
   }
 
   /** What a window shows of a node's decision, to tell whether it changed. */
@@ -362,6 +372,7 @@ export class ClusterMonitor {
   status(includeNodes = false): ClusterStatus {
     const nodes = this.#registry.all();
     const status: ClusterStatus = { ...computeClusterStatus(nodes, this.stateOf, this.monitorInfo(), this.#lastSweepAt), uptime: this.clusterUptime() };
+    if (this.#decider) status.peers = { ...this.#decider.links(), dissent: this.#dissent() };
     if (includeNodes) status.nodes = nodes.map((node) => ({ ...node, health: this.healthOf(node.id) }));
     return status;
   }

@@ -70,6 +70,10 @@ export class MonitorPeers implements NodeDecider {
     if (options.peers.length > 0) options.monitor.setDecider(this);
   }
 
+  links(): { instance: string; links: Array<{ url: string; instance: string | null; link: PeersView['peers'][number]['link'] }> } {
+    return { instance: this.options.instance, links: this.#links.map((l) => ({ url: redactUrlSecrets(l.peer.url), instance: l.last?.monitor ?? null, link: l.state })) };
+  }
+
   /** The peers that could send an alert now: link open, their view fresh, their guard not fired. */
   #wellPeers(): string[] {
     const now = Date.now();
@@ -83,7 +87,8 @@ export class MonitorPeers implements NodeDecider {
     for (const link of this.#links) {
       if (!link.last || link.error !== null) continue;
       const node = link.index.get(id);
-      views.push({ monitor: link.last.monitor, status: node?.status ?? 'unknown', checked_at: node?.checked_at ?? null, error: node?.error ?? null, may_vote: !link.last.offline && isFresh(link.last, now) });
+      const { id: _id, ...view } = node ?? { id, status: 'unknown' as const, checked_at: null, error: null };
+      views.push({ monitor: link.last.monitor, ...view, may_vote: !link.last.offline && isFresh(link.last, now) });
     }
     return decide(views, this.options.quorum);
   }

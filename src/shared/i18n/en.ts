@@ -588,6 +588,17 @@ export const en = {
     staleTitle: 'Not fresh: last update {{ago}} ({{at}})',
     disconnectedTitle: 'The service is not reachable; this is the last value received {{ago}}',
   },
+  vantage: {
+    heading: 'Seen from each monitor',
+    decided: 'Decided by {{needed}} of {{voters}} counted monitors',
+    alone: "This monitor decided alone: no other monitor's view is fresh",
+    notCounted: 'not counted',
+    dissentDown: 'down from {{monitors}} only',
+    dissentUp: 'up from {{monitors}} only',
+    dissentTitle: '{{what}}; the monitors together decide: {{state}}',
+    peers: '{{open}}/{{total}} peers linked',
+    peersTitle: 'This monitor ({{instance}}) and its peers: {{links}}',
+  },
   header: {
     pausedUntil: 'Paused until {{time}}',
     paused: 'Paused',

@@ -583,6 +583,17 @@ export const ko: Catalogue = {
     staleTitle: '최신 정보가 아닙니다: 마지막 갱신 {{ago}} ({{at}})',
     disconnectedTitle: '서비스에 연결할 수 없습니다. {{ago}}에 받은 마지막 값입니다',
   },
+  vantage: {
+    heading: '모니터별 관측',
+    decided: '집계된 모니터 {{voters}}대 중 {{needed}}대로 결정',
+    alone: '이 모니터 혼자 판단함: 다른 모니터의 최근 관측이 없음',
+    notCounted: '집계 안 됨',
+    dissentDown: '{{monitors}}에서만 다운',
+    dissentUp: '{{monitors}}에서만 정상',
+    dissentTitle: '{{what}}; 모니터들이 함께 내린 결정: {{state}}',
+    peers: '피어 {{open}}/{{total}} 연결됨',
+    peersTitle: '이 모니터({{instance}})와 피어: {{links}}',
+  },
   header: {
     pausedUntil: '{{time}}까지 일시 중지',
     paused: '일시 중지됨',

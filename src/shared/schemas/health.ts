@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { HealthStateSchema, NodeRoleSchema, NodeSchema } from './node';
+import { PEER_LINK_STATES } from './peers';
 import { ProbeResultSchema } from './probe';
 
 /** Last check of one node, as REST returns it inside `health`. */
@@ -9,6 +10,9 @@ export const VantageViewSchema = z.object({
   status: HealthStateSchema,
   checked_at: z.string().max(64).nullable(),
   error: z.string().max(2000).nullable(),
+  /** What `error` says as a reason code and its target, for a window in another language. */
+  error_code: z.string().max(64).optional(),
+  error_params: z.record(z.string().max(64), z.union([z.string().max(2000), z.number()])).optional(),
   /** False for a stale vote, an unknown view, or a monitor whose self-outage guard fired. */
   counted: z.boolean(),
 });
@@ -94,6 +98,17 @@ export const ClusterStatusSchema = z.object({
   down_node_ids: z.array(z.string()),
   /** Checks passed ÷ checks, over every node. */
   uptime: UptimeSchema.optional(),
+  /**
+   * With MONITOR_PEERS: this monitor's name, each peer's link (named by the INSTANCE it votes with), and
+   * the nodes some counted monitor sees up while the decision is down, or down while it is up.
+   */
+  peers: z
+    .object({
+      instance: z.string().max(100),
+      links: z.array(z.object({ url: z.string().max(2000), instance: z.string().max(100).nullable(), link: z.enum(PEER_LINK_STATES) })).max(16),
+      dissent: z.array(z.object({ id: z.string().max(200), status: HealthStateSchema, monitors: z.array(z.string().max(100)).max(17) })).max(20_000),
+    })
+    .optional(),
   nodes: z.array(NodeWithHealthSchema).optional(),
 });
 export type ClusterStatus = z.infer<typeof ClusterStatusSchema>;

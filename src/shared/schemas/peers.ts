@@ -26,7 +26,16 @@ export const VantageSchema = z.object({
   /** Its self-outage guard fired: it cannot tell, and does not vote. */
   offline: z.boolean(),
   nodes: z
-    .array(z.object({ id: z.string().max(200), status: HealthStateSchema, checked_at: z.string().max(64).nullable(), error: z.string().max(2000).nullable() }))
+    .array(
+      z.object({
+        id: z.string().max(200),
+        status: HealthStateSchema,
+        checked_at: z.string().max(64).nullable(),
+        error: z.string().max(2000).nullable(),
+        error_code: z.string().max(64).optional(),
+        error_params: z.record(z.string().max(64), z.union([z.string().max(2000), z.number()])).optional(),
+      }),
+    )
     .max(20_000),
 });
 export type Vantage = z.infer<typeof VantageSchema>;

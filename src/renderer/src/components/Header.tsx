@@ -67,6 +67,16 @@ export function Header({ onAdd, onImport, onSettings }: { onAdd(): void; onImpor
           <strong title={t('header.lastKnownTitle')}>{t('header.lastKnown', { state: stateLabel(status.state) })}</strong>
         )}
         {offline && <span className="pill">{t('header.monitorOffline')}</span>}
+        {status.peers && (
+          <span
+            className="pill peers-pill"
+            data-testid="peers"
+            data-open={status.peers.links.filter((l) => l.link === 'open').length}
+            title={t('vantage.peersTitle', { instance: status.peers.instance, links: status.peers.links.map((l) => `${l.instance ?? l.url}: ${l.link}`).join(', ') })}
+          >
+            {t('vantage.peers', { open: status.peers.links.filter((l) => l.link === 'open').length, total: status.peers.links.length })}
+          </span>
+        )}
         {principal.scope !== 'admin' && <span className="pill" data-testid="principal">{t('scope.signedIn', { name: principal.name, scope: t(`tokens.scope.${principal.scope}`) })}</span>}
       </div>
       <dl className="counts" aria-label={t('header.counts')}>

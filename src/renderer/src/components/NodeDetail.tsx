@@ -14,6 +14,7 @@ import { Ago } from './Ago';
 import { eventReason, healthError, probeError } from '../i18n/event-reason';
 import { useNow } from '../store/clock';
 import { HeartbeatStrip } from './HeartbeatStrip';
+import { VantageList } from './VantageList';
 import { stateColor } from './state-colors';
 import { maintenanceSince, nodeSize } from './node-facts';
 
@@ -90,11 +91,13 @@ export function NodeDetail({ onEdit, onRun }: { onEdit(): void; onRun(ids: strin
             {health.latency_ms !== null && ` · ${t('detail.latency', { ms: formatNumber(health.latency_ms, 1) })}`} ·{' '}
             {health.checked_at ? <Trans i18nKey="detail.checkedAgo" components={{ ago: <Ago iso={health.checked_at} empty="" testId="detail-checked" /> }} /> : t('detail.notChecked')}
           </p>
-          {health.error && <p className="error">{healthError(health)}</p>}
+          {/* With peers this error is one monitor's view among several: the list of views below shows it beside the others. */}
+          {health.error && !health.vantage && <p className="error">{healthError(health)}</p>}
           <p className="uptime-line" data-testid="detail-uptime">
             <HeartbeatStrip recent={health.recent} uptime={health.uptime_24h} />
             {uptime && <span> · {uptimeText(uptime)}</span>}
           </p>
+          <VantageList health={health} />
         </>
       )}
       <dl className="facts" data-testid="detail-facts">

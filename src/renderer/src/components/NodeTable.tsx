@@ -2,6 +2,7 @@ import { memo, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, t
 import { useTranslation } from 'react-i18next';
 import type { HealthEvent, NodeHealth } from '../../../shared/schemas/health';
 import type { Node } from '../../../shared/schemas/node';
+import { dissentOf } from '../../../shared/vantage';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { UNKNOWN_HEALTH, useClusterStore, type SortKey } from '../store/cluster-store';
 import { formatAgo, formatDateTime, formatNumber, formatWhen } from '../i18n/format';
@@ -11,7 +12,7 @@ import { roleLabel, stateLabel } from '../i18n/enum-labels';
 import { HeartbeatStrip } from './HeartbeatStrip';
 import { Ago } from './Ago';
 import { healthError } from '../i18n/event-reason';
-import { cellWidth, FLEX_MIN, hiddenColumns, type ColumnKey, type ColumnWidths } from './table-columns';
+import { cellWidth, FLEX_MIN, hiddenColumns, textWidth, type ColumnKey, type ColumnWidths } from './table-columns';
 
 const COLUMNS: Array<{ key: ColumnKey; label: 'table.id' | 'table.hostname' | 'table.ip' | 'table.role' | 'table.tags' | 'table.state' | 'table.latency' | 'table.checked' | 'table.uptime' }> = [
   { key: 'id', label: 'table.id' },
@@ -30,8 +31,13 @@ const estimateRowSize = () => ROW_HEIGHT;
 
 const STATES = ['healthy', 'degraded', 'unhealthy', 'unknown', 'maintenance'] as const;
 
-/** The widths that show each node's id, address, state, latency and last check whole, in this language. */
-function measureColumns(nodes: Map<string, Node>): ColumnWidths {
+/** What a row's dissent mark shows ("↓ mon-c"): the table measures the state column with it. */
+const dissentText = (d: { status: string; monitors: string[] }) => `${d.status === 'unhealthy' ? '↓' : '↑'} ${d.monitors.join(', ')}`;
+/** The mark's margin, padding and border around its text. */
+const DISSENT_FRAME = 6 + 8 + 2;
+
+/** The widths that show each node's id, address, state (with any dissent mark), latency and last check whole, in this language. */
+function measureColumns(nodes: Map<string, Node>, marks: string[]): ColumnWidths {
   const family = getComputedStyle(document.documentElement).fontFamily || 'sans-serif';
   const mono = "ui-monospace, 'SF Mono', Menlo, monospace";
   const body = `14px ${family}`;
@@ -41,7 +47,7 @@ function measureColumns(nodes: Map<string, Node>): ColumnWidths {
   return {
     id: cellWidth(all.map((n) => n.id), body, heading('table.id')),
     tailscale_ip: cellWidth(all.map((n) => n.tailscale_ip), `12px ${mono}`, heading('table.ip')),
-    state: cellWidth(STATES.map((s) => stateLabel(s)), body, heading('table.state'), 14),
+    state: cellWidth(STATES.map((s) => stateLabel(s)), body, heading('table.state'), 14 + (marks.length > 0 ? textWidth(marks, `10px ${family}`) + DISSENT_FRAME : 0)),
     latency: cellWidth([fastT('table.ms', { value: formatNumber(999.9, 1) }), fixedT('time.never')], `12px ${mono}`, heading('table.latency')),
     checked: cellWidth([formatAgo(new Date(Date.now() - 59 * 60_000).toISOString(), Date.now())], body, heading('table.checked'), stale),
     // The others share what is left, each down to its minimum or its heading, whichever is wider.
@@ -88,7 +94,9 @@ export function NodeTable({ rows }: { rows: string[] }) {
     observer.observe(el);
     return () => observer.disconnect();
   }, []);
-  const measured = useMemo(() => measureColumns(nodes), [nodes]);
+  // The marks as one string: a new status with the same dissent does not measure again.
+  const marks = useClusterStore((s) => [...new Set((s.status?.peers?.dissent ?? []).map(dissentText))].join('\n'));
+  const measured = useMemo(() => measureColumns(nodes, marks ? marks.split('\n') : []), [nodes, marks]);
   const hidden = useMemo(() => (width > 0 ? hiddenColumns(measured, width) : []), [measured, width]);
   const columnStyle = useMemo(() => Object.fromEntries(Object.entries(measured).map(([key, px]) => [`--w-${key}`, `${px}px`])) as CSSProperties, [measured]);
 
@@ -178,6 +186,7 @@ const NodeRow = memo(function NodeRow({ node: n, health, index, start, selected,
   const inMaintenance = health.status === 'maintenance';
   const muted = n.muted_until && Date.parse(n.muted_until) > Date.now() ? n.muted_until : null;
   const tags = n.tags.join(', ');
+  const dissent = dissentOf(health.status, health.vantage);
   return (
     <div
       role="row"
@@ -200,6 +209,17 @@ const NodeRow = memo(function NodeRow({ node: n, health, index, start, selected,
       <div role="gridcell" className="cell c-tags" title={tags}>{tags}</div>
       <div role="gridcell" className="cell c-state" title={frozen ? fixedT('table.frozen') : (healthError(health) ?? '')}>
         <span className="dot" aria-hidden /> {stateLabel(health.status)}
+        {dissent && (
+          // Compact in the row ("↓ mon-c"); the sentence is its label and tooltip, and the node detail lists every view.
+          <span
+            className="dissent-mark"
+            data-testid="dissent-mark"
+            aria-label={t(dissent.status === 'unhealthy' ? 'vantage.dissentDown' : 'vantage.dissentUp', { monitors: dissent.monitors.join(', ') })}
+            title={t('vantage.dissentTitle', { what: t(dissent.status === 'unhealthy' ? 'vantage.dissentDown' : 'vantage.dissentUp', { monitors: dissent.monitors.join(', ') }), state: stateLabel(health.status) })}
+          >
+            {dissentText(dissent)}
+          </span>
+        )}
       </div>
       <div role="gridcell" className="cell c-latency mono">{inMaintenance || health.latency_ms === null ? fixedT('time.never') : fastT('table.ms', { value: formatNumber(health.latency_ms, 1) })}</div>
       <div role="gridcell" className="cell c-checked">
