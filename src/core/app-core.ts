@@ -28,6 +28,7 @@ import { surveyFleet, workloadOf } from './workloads/fleet-survey';
 import { SwarmLabelSync } from './workloads/node-labels';
 import { WorkloadService } from './workloads/workload-service';
 import { MonitorPeers } from './peers/monitor-peers';
+import { PeerStore } from './peers/peer-store';
 import type { MonitorPeer } from '../shared/schemas/peers';
 import { DEFAULT_SERVICE_PENDING_ALERT_AFTER_MS, ServiceWatch } from './workloads/service-watch';
 import { TokenStore } from './auth/token-store';
@@ -57,6 +58,8 @@ export interface CoreOptions {
   failover?: { enabledFromEnv?: boolean };
   /** MONITOR_PEERS: the other monitors of this fleet, followed for their own view of each node. */
   monitorPeers?: MonitorPeer[];
+  /** Where MONITOR_PEERS was set (it pins the peers: the settings cannot change them). */
+  monitorPeersSource?: 'environment' | 'flag' | '.env file';
   /** QUORUM: counted votes that decide a node's state (default: a majority of the voting monitors). */
   quorum?: number;
   /** SERVICE_PENDING_ALERT_AFTER in ms: a replica pending this long is an alert (default 5 min). */
@@ -175,8 +178,10 @@ export function createCore(options: CoreOptions): Core {
     });
     serviceWatch.start();
     const watch = serviceWatch;
-    const peers = new MonitorPeers({ instance, peers: options.monitorPeers ?? [], quorum: options.quorum, registry, monitor, log });
-    alerts.setGate(peers.handoff);
+    const peers = new MonitorPeers({
+      instance, peers: options.monitorPeers, peersSource: options.monitorPeersSource, quorum: options.quorum, registry, monitor, log, audit: ssh.audit,
+      store: new PeerStore(dataDir, options.storeFactory ?? confStoreFactory, onRecovery), setGate: (gate) => alerts.setGate(gate),
+    });
     const tokens = new TokenStore(dataDir, ssh.audit, onRecovery);
     // Recorded before the change, like every audited action: an entry that cannot be written stops it.
     const operate = (id: string, actor: string, action: string, detail: string, patch: NodePatch): Node => {

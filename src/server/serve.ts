@@ -40,6 +40,8 @@ export async function startService(config: ServiceConfig, log: (line: string) =>
     failover: failoverOptionsFrom(config),
     servicePendingAlertAfterMs: config.SERVICE_PENDING_ALERT_AFTER * 1000,
     monitorPeers: config.MONITOR_PEERS,
+    // Set in config: from the environment unless the CLI said a flag or .env set it.
+    monitorPeersSource: config.MONITOR_PEERS ? (settingSources.monitor_peers === 'demo' ? undefined : settingSources.monitor_peers) ?? 'environment' : undefined,
     quorum: config.QUORUM,
     version: VERSION,
   });

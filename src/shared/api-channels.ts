@@ -6,7 +6,7 @@ export const INVOKE_CHANNELS = [
   'events:list', 'registry:import', 'registry:export', 'registry:nodesFile', 'settings:get', 'settings:update', 'settings:sources', 'demo:start', 'demo:remove',
   'tailscale:import', 'tailscale:presence', 'shell:settings', 'shell:updateSettings', 'shell:watchService', 'ssh:savePassphrase',
   'commands:plan', 'commands:run', 'commands:cancel', 'metrics:get', 'hostKey:get', 'hostKey:forget', 'hostKey:approve', 'placement:suggest', 'audit:list',
-  'alerts:get', 'peers:list', 'alerts:update', 'alerts:test', 'alerts:silences',
+  'alerts:get', 'peers:list', 'peers:update', 'alerts:update', 'alerts:test', 'alerts:silences',
   'containers:list', 'containers:stats', 'containers:action', 'containers:logs', 'swarm:view', 'swarm:setAvailability', 'failover:get', 'failover:update',
   'services:list', 'services:get', 'services:deploy', 'services:plan', 'jobs:plan', 'services:change', 'services:rollback', 'services:remove', 'services:logs', 'jobs:run', 'jobs:get',
   'auth:whoami', 'tokens:list', 'tokens:create', 'tokens:revoke',

@@ -1,4 +1,4 @@
-import type { PeersView, SentLog, Vantage } from './schemas/peers';
+import { PeersUpdateSchema, type PeersView, type SentLog, type Vantage } from './schemas/peers';
 import { z } from 'zod';
 import type { InvokeChannel, PushEventName } from './api-channels';
 import type { HealthColumns } from './health-columns';
@@ -89,6 +89,7 @@ export const invokeArgs = {
   'audit:list': z.strictObject({ limit: z.int().min(1).max(5000).default(200) }),
   'alerts:get': z.strictObject({}),
   'peers:list': z.strictObject({}),
+  'peers:update': PeersUpdateSchema,
   'alerts:update': AlertChannelsUpdateSchema,
   'alerts:test': AlertTestRequestSchema,
   /** Active Alertmanager silences that cover a node's alerts. */
@@ -163,6 +164,7 @@ export interface InvokeResults {
   /** Alert channels, secrets redacted, with their delivery state. */
   'alerts:get': AlertChannelsView;
   'peers:list': PeersView;
+  'peers:update': PeersView;
   'alerts:update': AlertChannelsView;
   'alerts:test': AlertTestResult;
   'alerts:silences': NodeSilences;

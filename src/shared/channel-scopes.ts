@@ -45,6 +45,7 @@ export const CHANNEL_SCOPES: Record<InvokeChannel, TokenScope> = {
   'audit:list': 'viewer',
   'alerts:get': 'viewer',
   'peers:list': 'viewer',
+  'peers:update': 'admin',
   'alerts:update': 'admin',
   'alerts:test': 'admin',
   'alerts:silences': 'viewer',

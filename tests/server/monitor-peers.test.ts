@@ -1,9 +1,13 @@
+import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestService, TEST_TOKEN } from '../helpers/service';
 import { until } from '../helpers/until';
 import { tempDir } from '../helpers/temp-dir';
 import { loadServiceConfig } from '../../src/core/config/load-config';
+import { chromiumMissing, englishSentences, launchChromium, screenshotPath } from '../helpers/browser';
+import { ko } from '../../src/shared/i18n/ko';
 import type { PeersView } from '../../src/shared/schemas/peers';
 
 // Issue 42, the first part: monitors name their peers (MONITOR_PEERS) and hear each one's own view of
@@ -14,9 +18,9 @@ let node: net.Server;
 const started: Service[] = [];
 const servers: net.Server[] = [];
 
-async function monitor(instance: string, host: string, peers: Array<{ url: string; token: string }> = []): Promise<Service> {
-  const service = await startTestService({ HOST: host, INSTANCE: instance, TEST_TIMING: true, HEALTH_CHECK_INTERVAL: 0.3, HEALTH_CHECK_TIMEOUT: 0.25, ...(peers.length ? { MONITOR_PEERS: JSON.stringify(peers) } : {}) });
-  service.core.registry.create({ id: 'web-1', hostname: 'web-1', tailscale_ip: NODE_IP, role: 'worker', cpu_cores: 1, memory_gb: 1, probes: [{ type: 'tcp', port: 2304 }] });
+async function monitor(instance: string, host: string, peers: Array<{ url: string; token: string }> = [], overrides: Record<string, unknown> = {}): Promise<Service> {
+  const service = await startTestService({ HOST: host, INSTANCE: instance, TEST_TIMING: true, HEALTH_CHECK_INTERVAL: 0.3, HEALTH_CHECK_TIMEOUT: 0.25, ...(peers.length ? { MONITOR_PEERS: JSON.stringify(peers) } : {}), ...overrides });
+  if (!service.core.registry.get('web-1')) service.core.registry.create({ id: 'web-1', hostname: 'web-1', tailscale_ip: NODE_IP, role: 'worker', cpu_cores: 1, memory_gb: 1, probes: [{ type: 'tcp', port: 2304 }] });
   started.push(service);
   return service;
 }
@@ -68,6 +72,73 @@ describe('monitor peers', () => {
     expect(view.peers[0].error).toBe('it names itself mon-a, as this monitor does: INSTANCE must be unique among peers');
     expect(twin.core.monitor.healthOf('web-1').vantage?.map((v) => v.monitor)).toEqual(['mon-a']);
   }, 30_000);
+
+  it('keeps peers named in the settings across a restart, owner-only, never shows their tokens, and refuses to change MONITOR_PEERS', async () => {
+    const peerToken = (await a.call('POST', '/cluster/tokens', { body: { name: 'peer mon-d', scope: 'viewer' } })).body.token as string;
+    const dataDir = tempDir();
+    let d = await monitor('mon-d', '127.104.3.5', [], { DATA_DIR: dataDir });
+    const viewer = (await d.call('POST', '/cluster/tokens', { body: { name: 'wall', scope: 'viewer' } })).body.token as string;
+    expect((await d.call('PUT', '/cluster/peers', { body: { peers: [{ url: a.url, token: peerToken }] }, token: viewer })).status).toBe(403);
+    const missing = await d.call('PUT', '/cluster/peers', { body: { peers: [{ url: a.url }] } });
+    expect(missing).toMatchObject({ status: 422, body: { details: [{ field: 'peers.0.token' }] } });
+    const saved = await d.call('PUT', '/cluster/peers', { body: { peers: [{ url: a.url, token: peerToken }] } });
+    expect(saved).toMatchObject({ status: 200, body: { source: 'saved', peers: [{ url: a.url }] } });
+    await until('d hears mon-a', () => d.core.monitor.healthOf('web-1').vantage?.length ?? 0, (n) => n === 2, 10_000);
+    const file = path.join(dataDir, 'monitor-peers.json');
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    expect(fs.readFileSync(file, 'utf8')).toContain(peerToken);
+    // Sent back without its token (as the window does), the peer keeps the stored one.
+    expect((await d.call('PUT', '/cluster/peers', { body: { peers: [{ url: a.url }] } })).status).toBe(200);
+    // A restart keeps them; nothing a viewer reads holds the token.
+    await d.close();
+    started.splice(started.indexOf(d), 1);
+    d = await monitor('mon-d', '127.104.3.5', [], { DATA_DIR: dataDir });
+    await until('d hears mon-a again', () => d.core.monitor.healthOf('web-1').vantage?.length ?? 0, (n) => n === 2, 10_000);
+    for (const route of ['/cluster/peers', '/cluster/status?include_nodes=true', '/cluster/events?limit=100', '/cluster/audit', '/openapi.json']) {
+      const answer = await d.call('GET', route, { token: viewer });
+      expect(JSON.stringify(answer.body), route).not.toContain(peerToken);
+    }
+    expect((await d.call('GET', '/cluster/peers')).body).toMatchObject({ source: 'saved', peers: [{ url: a.url, link: 'open', instance: 'mon-a' }] });
+    // None: it decides alone again.
+    expect((await d.call('PUT', '/cluster/peers', { body: { peers: [] } })).body).toMatchObject({ source: 'default', peers: [] });
+    expect(d.core.monitor.healthOf('web-1').vantage).toBeUndefined();
+    // The window, in Korean on a phone: a bad URL is refused in the form, a peer added there links, and its token is not shown.
+    if (!chromiumMissing) {
+      const browser = await launchChromium();
+      try {
+        const page = await (await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'ko-KR' })).newPage();
+        await page.goto(d.loginUrl);
+        await page.locator('header .menu-toggle').click();
+        await page.locator('header .actions button', { hasText: ko.header.settings }).click();
+        const panel = page.getByTestId('peers-panel');
+        await expect.poll(() => panel.getByTestId('no-peers').count()).toBe(1);
+        await panel.locator('summary').click();
+        await panel.locator('#peer-url').fill('ftp://nowhere');
+        await panel.locator('#peer-token').fill(peerToken);
+        await panel.locator('button.primary').click();
+        await expect.poll(() => panel.locator('p.error').count()).toBe(1);
+        await panel.locator('#peer-url').fill(a.url);
+        await panel.locator('button.primary').click();
+        await expect.poll(() => panel.locator(`[data-peer="${a.url}"]`).getAttribute('data-link'), { timeout: 10_000 }).toBe('open');
+        await page.keyboard.press('Escape');
+        await page.locator('header .menu-toggle').click();
+        await page.locator('header .actions button', { hasText: ko.header.settings }).click();
+        await expect.poll(() => panel.textContent(), { timeout: 10_000 }).toContain('mon-a');
+        expect(await page.content()).not.toContain(peerToken);
+        expect(await panel.evaluate((el) => el.getBoundingClientRect().right <= window.innerWidth)).toBe(true);
+        expect((await englishSentences(page)).filter((s) => !s.includes('MONITOR_PEERS'))).toEqual([]);
+        await page.screenshot({ path: screenshotPath('peers-panel-ko-390'), fullPage: true });
+      } finally {
+        await browser.close();
+      }
+      expect(d.core.peers.view()).toMatchObject({ source: 'saved', peers: [{ url: a.url }] });
+    }
+    // MONITOR_PEERS pins the list.
+    const pinned = await monitor('mon-e', '127.104.3.6', [{ url: a.url, token: peerToken }]);
+    const refused = await pinned.call('PUT', '/cluster/peers', { body: { peers: [] } });
+    expect(refused).toMatchObject({ status: 409, body: { reason_code: 'peers_pinned', details: [{ field: 'peers' }] } });
+    expect((await pinned.call('GET', '/cluster/peers')).body.source).toBe('environment');
+  }, 60_000);
 
   it('refuses a MONITOR_PEERS that is not JSON, or names a peer over plain http outside loopback and the tailnet', () => {
     const cwd = tempDir();

@@ -71,6 +71,7 @@ const CASES: Record<string, Case> = {
   'POST /cluster/suggest': { valid: [{ body: { cpu_cores: 1, memory_gb: 1 }, status: 200 }], invalid: [{ body: { cpu_cores: 0 }, status: 422 }] },
   'GET /cluster/audit': { valid: [{ query: 'limit=10', status: 200 }], invalid: [{ query: 'limit=x', status: 422 }] },
   'GET /cluster/peers': { valid: [{ status: 200 }], invalid: [{ token: null, status: 401 }] },
+  'PUT /cluster/peers': { valid: [{ body: { peers: [] }, status: 200 }], invalid: [{ body: { peers: [{ url: 'http://127.0.0.1:1' }] }, status: 422 }, { body: { peers: 'x' }, status: 422 }, { raw: '{', status: 400 }] },
   'GET /cluster/settings/sources': { valid: [{ status: 200 }], invalid: [{ token: null, status: 401 }] },
   'GET /cluster/alerts': { valid: [{ status: 200 }], invalid: [{ token: null, status: 401 }] },
   'PUT /cluster/alerts': { valid: [{ body: { channels: [] }, status: 200 }], invalid: [{ body: { channels: [{ id: 'x', type: 'pager' }] }, status: 422 }, { raw: '{', status: 400 }] },

@@ -67,6 +67,7 @@ export function createApiHandlers(core: Core, actor = 'ui', who: { name: string;
     'audit:list': ({ limit }) => core.ssh.audit.list(limit),
     'alerts:get': () => core.alerts.list(),
     'peers:list': () => core.peers.view(),
+    'peers:update': (body) => core.peers.update(body, actor),
     'alerts:update': (body) => core.alerts.update(body, actor),
     'alerts:test': ({ channel_id }) => core.alerts.test(channel_id),
     'alerts:silences': ({ id }) => (core.registry.require(id), core.alerts.silences(id)),

@@ -44,7 +44,8 @@ export function loadServiceConfig(options: { argv?: string[]; env?: NodeJS.Proce
   return { config: parseOrThrow(ServiceConfigSchema, merged), rest, sources };
 }
 
-const MONITOR_KEY_OF: Partial<Record<keyof ServiceConfig, keyof MonitorSettings>> = {
+const MONITOR_KEY_OF: Partial<Record<keyof ServiceConfig, keyof MonitorSettings | 'monitor_peers'>> = {
+  MONITOR_PEERS: 'monitor_peers',
   HEALTH_CHECK_TIMEOUT: 'timeout_s',
   HEALTH_CHECK_INTERVAL: 'interval_s',
   FAILURE_THRESHOLD: 'failure_threshold',

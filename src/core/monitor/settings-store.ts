@@ -3,7 +3,8 @@ import { validMonitorFields } from '../../shared/schemas/settings';
 import { openStore, type ConfLike, type StoreFactory, type StoreRecovery } from '../registry/json-store';
 
 export const SETTINGS_STORE_NAME = 'monitor-settings';
-export type PinnedSources = Partial<Record<keyof MonitorSettings, Exclude<SettingSource, 'default' | 'saved'>>>;
+/** Settings the environment, a flag or .env set (and MONITOR_PEERS, as monitor_peers). */
+export type PinnedSources = Partial<Record<keyof MonitorSettings | 'monitor_peers', Exclude<SettingSource, 'default' | 'saved'>>>;
 
 /**
  * Monitor settings the operator changed, kept in DATA_DIR (only the fields they changed). At start the

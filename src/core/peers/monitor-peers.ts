@@ -1,16 +1,20 @@
 import type { OrchestratorApi } from '../../shared/api-contract';
 import { createWebBridgeApi, type BridgeConnection, type WebSocketConstructor } from '../../shared/bridge-client';
-import type { MonitorPeer, PeersView, SentLog, Vantage } from '../../shared/schemas/peers';
+import { OrchestratorError, parseOrThrow } from '../../shared/errors';
+import { PeersUpdateSchema, type MonitorPeer, type PeersView, type SentLog, type Vantage } from '../../shared/schemas/peers';
+import type { AlertGate } from '../alerts/alert-service';
+import type { AuditLog } from '../ssh/audit-log';
 import { AlertHandoff } from './alert-handoff';
+import type { PeerStore } from './peer-store';
 import type { ClusterMonitor, NodeDecider, OwnView } from '../monitor/cluster-monitor';
 import type { NodeRegistry } from '../registry/node-registry';
 import { Emitter } from '../util/emitter';
 import { redactUrlSecrets } from '../util/redaction';
 import { decide, isFresh, type QuorumDecision } from './quorum';
 
-// A monitor's peers (MONITOR_PEERS): each followed over its web bridge (the desktop's client-mode link:
-// heartbeat, reconnect with back-off), each heard for its own view of every node after its sweeps. A
-// peer's combined verdicts are never heard, so votes do not feed back into each other.
+// A monitor's peers (MONITOR_PEERS, or the saved settings): each followed over its web bridge (the
+// desktop's client-mode link: heartbeat, reconnect with back-off), each heard for its own view of every
+// node after its sweeps. A peer's combined verdicts are never heard, so votes do not feed back.
 
 interface Link {
   peer: MonitorPeer;
@@ -22,12 +26,21 @@ interface Link {
   /** The last vote's nodes by id. */
   index: Map<string, Vantage['nodes'][number]>;
   error: string | null;
+  /** Replaced by a change of the peers: its link is closed and its late callbacks do nothing. */
+  gone: boolean;
 }
 
 export interface MonitorPeersOptions {
   /** This monitor's INSTANCE: a peer naming itself the same is refused. */
   instance: string;
-  peers: MonitorPeer[];
+  /** MONITOR_PEERS from the environment, a flag or .env: pins the list (the settings cannot change it). */
+  peers?: MonitorPeer[];
+  peersSource?: 'environment' | 'flag' | '.env file';
+  /** The peers saved in the settings (used when MONITOR_PEERS is not set). */
+  store?: PeerStore;
+  /** With peers, one of them sends each alert to people; alone, every alert goes out here. */
+  setGate?: (gate: AlertGate | null) => void;
+  audit?: Pick<AuditLog, 'record'>;
   registry: NodeRegistry;
   monitor: ClusterMonitor;
   log: (line: string) => void;
@@ -48,26 +61,71 @@ export interface MonitorPeersEvents extends Record<string, unknown> {
 
 export class MonitorPeers implements NodeDecider {
   readonly events = new Emitter<MonitorPeersEvents>();
-  readonly #links: Link[] = [];
+  #links: Link[] = [];
+  #peers: MonitorPeer[] = [];
   readonly #off: () => void;
   #closed = false;
-  /** With peers: who of them sends each alert to people (alert-handoff.ts). */
-  readonly handoff: AlertHandoff | null;
+  /** Who of the peered monitors sends each alert to people (alert-handoff.ts); used while there are peers. */
+  readonly handoff: AlertHandoff;
 
   constructor(private readonly options: MonitorPeersOptions) {
     // After each sweep (the status push follows one), this monitor's own view goes to whoever follows it.
     // Built only while some peer follows this monitor: it is as large as the fleet.
     this.#off = options.monitor.events.on('status', () => this.events.listening('vantage') && this.events.emit('vantage', this.ownVantage()));
-    this.handoff = options.peers.length === 0 ? null : new AlertHandoff({
+    this.handoff = new AlertHandoff({
       instance: options.instance,
       wellPeers: () => this.#wellPeers(),
       intervalMs: () => options.monitor.settings.interval_s * 1000,
       share: (log) => this.events.emit('sent', log),
       log: options.log,
     });
-    for (const peer of options.peers) this.#follow(peer);
+    this.#apply(options.peers ?? options.store?.all() ?? []);
+  }
+
+  /** Where the list comes from: MONITOR_PEERS pins it; else the saved settings. */
+  get source(): PeersView['source'] {
+    if (this.options.peers) return this.options.peersSource ?? 'environment';
+    return this.#peers.length > 0 ? 'saved' : 'default';
+  }
+
+  /**
+   * Replaces the saved peers (PUT /cluster/peers): a peer sent without its token keeps the one stored
+   * for its URL. Refused while MONITOR_PEERS sets them. Audited first, like channel changes.
+   */
+  update(input: unknown, actor = 'api'): PeersView {
+    if (this.options.peers || !this.options.store)
+      throw new OrchestratorError('conflict', `The peers are set by MONITOR_PEERS (${this.source}): change them there`, [{ field: 'peers', message: `set by MONITOR_PEERS (${this.source})` }], { code: 'peers_pinned', params: { source: this.source } });
+    const { peers } = parseOrThrow(PeersUpdateSchema, input);
+    const next = peers.map((peer, i) => {
+      const token = peer.token ?? this.#peers.find((p) => p.url === peer.url)?.token;
+      if (!token) throw new OrchestratorError('validation_error', `Peer ${i + 1} needs a token: it is new`, [{ field: `peers.${i}.token`, message: 'is needed for a new peer (a viewer token of it is enough)' }]);
+      return { url: peer.url, token };
+    });
+    const added = next.filter((p) => !this.#peers.some((o) => o.url === p.url)).map((p) => redactUrlSecrets(p.url));
+    const removed = this.#peers.filter((o) => !next.some((p) => p.url === o.url)).map((p) => redactUrlSecrets(p.url));
+    const retokened = next.filter((p) => this.#peers.some((o) => o.url === p.url && o.token !== p.token)).map((p) => redactUrlSecrets(p.url));
+    const change = [added.length && `added ${added.join(', ')}`, removed.length && `removed ${removed.join(', ')}`, retokened.length && `new token for ${retokened.join(', ')}`].filter(Boolean).join('; ');
+    if (change) this.options.audit?.record({ actor, action: 'update_peers', nodes: [], detail: change, outcome: 'ok' });
+    this.options.store.replace(next);
+    if (change) {
+      this.#apply(next);
+      this.options.monitor.logEvent({ node: null, kind: 'peers_changed', from: null, to: null, reason: `${actor} changed the peer monitors: ${change}` });
+    }
+    return this.view();
+  }
+
+  /** Follows `peers` instead of the current ones; with none, this monitor decides and sends alone. */
+  #apply(peers: MonitorPeer[]): void {
+    for (const link of this.#links) {
+      link.gone = true;
+      link.api?.dispose();
+    }
+    this.#links = [];
+    this.#peers = peers;
+    for (const peer of peers) this.#follow(peer);
     // With peers, the monitors decide together; alone, the monitor's own view stays the state.
-    if (options.peers.length > 0) options.monitor.setDecider(this);
+    this.options.monitor.setDecider(peers.length > 0 ? this : null);
+    this.options.setGate?.(peers.length > 0 ? this.handoff : null);
   }
 
   links(): { instance: string; links: Array<{ url: string; instance: string | null; link: PeersView['peers'][number]['link'] }> } {
@@ -107,7 +165,7 @@ export class MonitorPeers implements NodeDecider {
 
   view(): PeersView {
     const { monitor, registry } = this.options;
-    const disagreements = this.options.peers.length === 0 ? [] : registry.all().flatMap((node) => {
+    const disagreements = this.#peers.length === 0 ? [] : registry.all().flatMap((node) => {
       const own = monitor.ownViewOf(node.id).status;
       const health = monitor.healthOf(node.id);
       if (own === 'unknown' || health.status === own || !health.vantage) return [];
@@ -117,6 +175,7 @@ export class MonitorPeers implements NodeDecider {
     return {
       disagreements,
       instance: this.options.instance,
+      source: this.source,
       peers: this.#links.map((l) => ({
         url: redactUrlSecrets(l.peer.url),
         instance: l.last?.monitor ?? null,
@@ -132,15 +191,19 @@ export class MonitorPeers implements NodeDecider {
   close(): void {
     this.#closed = true;
     this.#off();
-    if (this.options.peers.length > 0) this.options.monitor.setDecider(null);
-    this.handoff?.close();
-    for (const link of this.#links) link.api?.dispose();
+    this.options.monitor.setDecider(null);
+    this.options.setGate?.(null);
+    this.handoff.close();
+    for (const link of this.#links) {
+      link.gone = true;
+      link.api?.dispose();
+    }
   }
 
   #follow(peer: MonitorPeer): void {
-    const link: Link = { peer, api: null, state: 'connecting', since: new Date().toISOString(), last: null, index: new Map(), error: null };
+    const link: Link = { peer, api: null, state: 'connecting', since: new Date().toISOString(), last: null, index: new Map(), error: null, gone: false };
     const setState = (state: BridgeConnection) => {
-      if (link.state === 'refused') return; // until it names itself otherwise (below)
+      if (link.gone || link.state === 'refused') return; // refused: until it names itself otherwise (below)
       if (link.state !== state) {
         link.state = state;
         link.since = new Date().toISOString();
@@ -151,10 +214,11 @@ export class MonitorPeers implements NodeDecider {
     this.#links.push(link);
     // The WebSocket client (ws) loads only where peers are named: not on every start of the core.
     void import('./bridge-socket').then(({ BoundedSocket, bridgeUrlFor }) => {
-      if (this.#closed) return;
+      if (this.#closed || link.gone) return;
       const api = createWebBridgeApi(`${bridgeUrlFor(peer.url)}?follow=vantage`, peer.token, setState, this.options.Socket ?? (BoundedSocket as unknown as WebSocketConstructor));
       link.api = api;
       api.on('vantage', (vantage) => {
+        if (link.gone) return;
         if (vantage.monitor === this.options.instance) {
           if (link.state !== 'refused') this.options.log(`[peers] ${redactUrlSecrets(peer.url)} names itself ${vantage.monitor}, as this monitor does: its votes are refused (INSTANCE must be unique among peers)`);
           link.state = 'refused';
@@ -173,7 +237,7 @@ export class MonitorPeers implements NodeDecider {
         this.options.monitor.reconsider();
       });
       // Taken only under the name the peer votes with: a refused twin's log counts for nothing.
-      api.on('sent', (log) => link.error === null && log.monitor === link.last?.monitor && this.handoff?.takePeerLog(log));
+      api.on('sent', (log) => !link.gone && link.error === null && log.monitor === link.last?.monitor && this.handoff.takePeerLog(log));
     });
   }
 }

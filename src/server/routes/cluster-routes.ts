@@ -3,8 +3,9 @@ import { z } from 'zod';
 import { EventsQuerySchema, PauseRequestSchema, StatusQuerySchema } from '../../shared/schemas/api';
 import { ClusterStatusSchema, HealthEventSchema } from '../../shared/schemas/health';
 import { MonitorSettingSourcesSchema, MonitorSettingsPatchSchema, MonitorSettingsSchema } from '../../shared/schemas/settings';
-import { PeersViewSchema } from '../../shared/schemas/peers';
-import type { RouteContext } from './route-context';
+import { PeersUpdateSchema, PeersViewSchema } from '../../shared/schemas/peers';
+import { restActor, type RouteContext } from './route-context';
+import { domainErrors } from '../http/openapi-document';
 
 export const clusterRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, { core }) => {
   const tags = ['cluster'];
@@ -21,7 +22,12 @@ export const clusterRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, { 
     events: core.eventLog.list({ node: request.query.node, afterSeq: request.query.after_seq, limit: request.query.limit }),
   }));
 
-  app.get('/cluster/peers', { schema: { tags, summary: "This monitor's peers (MONITOR_PEERS): each link's state and its last view of the nodes", response: { 200: PeersViewSchema } } }, async () => core.peers.view());
+  app.get('/cluster/peers', { schema: { tags, summary: "This monitor's peers (MONITOR_PEERS or the saved settings): each link's state and its last view of the nodes; tokens never shown", response: { 200: PeersViewSchema } } }, async () => core.peers.view());
+  app.put(
+    '/cluster/peers',
+    { schema: { tags, summary: 'Replace the saved peer monitors (refused while MONITOR_PEERS sets them); a peer sent without its token keeps the stored one', body: PeersUpdateSchema, response: { 200: PeersViewSchema }, ...domainErrors(409) } },
+    async (request) => core.peers.update(request.body, restActor(request)),
+  );
 
   app.get('/cluster/settings', { schema: { tags, summary: 'Monitor settings', response: { 200: MonitorSettingsSchema } } }, async () => core.monitor.settings);
   app.put('/cluster/settings', { schema: { tags, summary: 'Change monitor settings (partial)', body: MonitorSettingsPatchSchema, response: { 200: MonitorSettingsSchema } } }, async (request) =>

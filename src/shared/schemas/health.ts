@@ -117,7 +117,7 @@ export type ClusterStatus = z.infer<typeof ClusterStatusSchema>;
 export const HealthEventSchema = z.object({
   seq: z.int(),
   node: z.string().nullable(),
-  kind: z.enum(['transition', 'monitor_offline', 'monitor_online', 'host_key_changed', 'store_recovered', 'internal_error', 'monitor_started', 'monitor_stopped', 'alert_failed', 'alert_channels_changed', 'failover', 'nodes_file', 'service_pending', 'service_placed', 'service_rolled_back']),
+  kind: z.enum(['transition', 'monitor_offline', 'monitor_online', 'host_key_changed', 'store_recovered', 'internal_error', 'monitor_started', 'monitor_stopped', 'alert_failed', 'alert_channels_changed', 'peers_changed', 'failover', 'nodes_file', 'service_pending', 'service_placed', 'service_rolled_back']),
   /** The Swarm service a service_* event is about. */
   service: z.string().optional(),
   from: z.string().nullable(),

@@ -16,6 +16,18 @@ export const MonitorPeersSchema = z
   .max(16, { error: 'at most 16 peers' })
   .refine((peers) => new Set(peers.map((p) => p.url)).size === peers.length, { error: 'peers must have different URLs' });
 
+/**
+ * The peers as the settings change them (PUT /cluster/peers): a peer's token may be left out to keep
+ * the one stored for its URL (tokens are never shown again once saved).
+ */
+export const PeersUpdateSchema = z.strictObject({
+  peers: z
+    .array(z.strictObject({ url: MonitorPeerSchema.shape.url, token: MonitorPeerSchema.shape.token.optional() }))
+    .max(16, { error: 'at most 16 peers' })
+    .refine((peers) => new Set(peers.map((p) => p.url)).size === peers.length, { error: 'peers must have different URLs' }),
+});
+export type PeersUpdate = z.infer<typeof PeersUpdateSchema>;
+
 /** One monitor's own view of each node after a sweep (its checks alone), as its peers hear it. */
 export const VantageSchema = z.object({
   /** The monitor's INSTANCE: unique among peers. */
@@ -55,6 +67,8 @@ export const PEER_LINK_STATES = ['connecting', 'open', 'closed', 'unauthorized',
 /** What GET /cluster/peers answers: this monitor, and each peer's link and last vote. */
 export const PeersViewSchema = z.object({
   instance: z.string(),
+  /** Where the list comes from: MONITOR_PEERS (environment, flag, .env file: not editable here), the saved settings, or none. */
+  source: z.enum(['environment', 'flag', '.env file', 'saved', 'default']),
   peers: z.array(
     z.object({
       /** Without its token; user info and query values never shown. */

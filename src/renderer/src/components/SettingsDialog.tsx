@@ -5,6 +5,7 @@ import { useClusterStore } from '../store/cluster-store';
 import { useGate } from '../store/scope-gate';
 import { AlertChannelsPanel } from './AlertChannelsPanel';
 import { TokensPanel } from './TokensPanel';
+import { PeersPanel } from './PeersPanel';
 import { WatchServicePanel } from './WatchServicePanel';
 import { checkSettingsForm, SETTINGS_FIELDS, type SettingsField } from './settings-errors';
 import { translateMessage } from '../i18n/field-error-text';
@@ -123,6 +124,7 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
       )}
       {shell && <WatchServicePanel watching={shell.watch_url} />}
       <AlertChannelsPanel />
+      <PeersPanel />
       {principal.scope === 'admin' && <TokensPanel />}
       {failure && <p className="error" role="alert">{failure}</p>}
       <div className="buttons">
