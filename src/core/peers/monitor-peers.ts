@@ -30,6 +30,9 @@ interface Link {
   gone: boolean;
 }
 
+/** The least time between two decisions of the fleet caused by peers' votes. */
+const RECONSIDER_MS = 100;
+
 export interface MonitorPeersOptions {
   /** This monitor's INSTANCE: a peer naming itself the same is refused. */
   instance: string;
@@ -114,6 +117,20 @@ export class MonitorPeers implements NodeDecider {
     return this.view();
   }
 
+  #reconsiderTimer: NodeJS.Timeout | null = null;
+  /**
+   * Votes arriving together (or a peer that pushes far more often than it sweeps) are decided on once:
+   * at most every RECONSIDER_MS, so no peer can keep this monitor deciding the fleet over and over.
+   */
+  #reconsiderSoon(): void {
+    if (this.#reconsiderTimer || this.#closed) return;
+    this.#reconsiderTimer = setTimeout(() => {
+      this.#reconsiderTimer = null;
+      if (!this.#closed) this.options.monitor.reconsider();
+    }, RECONSIDER_MS);
+    this.#reconsiderTimer.unref?.();
+  }
+
   /** Follows `peers` instead of the current ones; with none, this monitor decides and sends alone. */
   #apply(peers: MonitorPeer[]): void {
     for (const link of this.#links) {
@@ -191,6 +208,7 @@ export class MonitorPeers implements NodeDecider {
   close(): void {
     this.#closed = true;
     this.#off();
+    if (this.#reconsiderTimer) clearTimeout(this.#reconsiderTimer);
     this.options.monitor.setDecider(null);
     this.options.setGate?.(null);
     this.handoff.close();
@@ -234,7 +252,7 @@ export class MonitorPeers implements NodeDecider {
         link.last = vantage;
         link.index = new Map(vantage.nodes.map((n) => [n.id, n]));
         this.events.emit('vote', vantage);
-        this.options.monitor.reconsider();
+        this.#reconsiderSoon();
       });
       // Taken only under the name the peer votes with: a refused twin's log counts for nothing.
       api.on('sent', (log) => !link.gone && link.error === null && log.monitor === link.last?.monitor && this.handoff.takePeerLog(log));
