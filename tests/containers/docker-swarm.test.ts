@@ -325,6 +325,53 @@ describe.skipIf(dockerLabMissing || sshdMissing)('containers and failover on Doc
     await service.call('PUT', '/cluster/nodes/w1', { body: { maintenance: false } });
   }, 60_000);
 
+  labIt('with peer monitors, drains a node the quorum sees down, never one this monitor alone sees down (issue 42)', async () => {
+    await service.call('PUT', '/cluster/failover', { body: { enabled: true } });
+    // Two more monitors, each probing w1 on a port of its own, so each one's view of it is switched alone.
+    const listen = async (port: number) => {
+      const server = net.createServer((socket) => socket.end());
+      await new Promise<void>((resolve) => server.listen(port, IP(2), resolve));
+      return server;
+    };
+    const own = new Map([['lab-mon-b', await listen(PROBE_PORT + 1)], ['lab-mon-c', await listen(PROBE_PORT + 2)]]);
+    const hosts = { 'lab-mon-b': '127.63.0.20', 'lab-mon-c': '127.63.0.21' };
+    const others: Array<Awaited<ReturnType<typeof startTestService>>> = [];
+    try {
+      for (const [i, [name, host]] of Object.entries(hosts).entries()) {
+        const peers = [{ url: service.url, token: TEST_TOKEN }, ...Object.entries(hosts).filter(([other]) => other !== name).map(([, h]) => ({ url: `http://${h}:18463`, token: TEST_TOKEN }))];
+        const peer = await startTestService({ HOST: host, PORT: 18463, INSTANCE: name, TEST_TIMING: true, HEALTH_CHECK_INTERVAL: 0.3, HEALTH_CHECK_TIMEOUT: 0.5, FAILURE_THRESHOLD: 2, RECOVERY_THRESHOLD: 2, MONITOR_PEERS: JSON.stringify(peers) });
+        others.push(peer);
+        for (const [j, id] of ['mgr', 'w1', 'w2'].entries())
+          peer.core.registry.create({ id, hostname: `lab-node${j + 1}`, tailscale_ip: IP(j + 1), role: j === 0 ? 'master' : 'worker', cpu_cores: 2, memory_gb: 4, probes: [{ type: 'tcp', port: id === 'w1' ? PROBE_PORT + 1 + i : PROBE_PORT }] });
+      }
+      expect((await service.call('PUT', '/cluster/peers', { body: { peers: Object.values(hosts).map((h) => ({ url: `http://${h}:18463`, token: TEST_TOKEN })) } })).status).toBe(200);
+      await until('three voters on w1', () => service.core.monitor.healthOf('w1').quorum?.voters, (n) => n === 3, 15_000);
+      const before = failoverEvents('w1').length;
+      // This monitor alone sees w1 down: it stays up, nothing is drained.
+      await probeDown('w1');
+      await until('w1 down by our own checks', () => service.core.monitor.ownStateOf('w1'), (s) => s === 'unhealthy');
+      await new Promise((r) => setTimeout(r, 1500)); // five sweeps and their votes
+      expect(service.core.monitor.stateOf('w1')).toBe('healthy');
+      expect(failoverEvents('w1').length).toBe(before);
+      expect((await swarmNode('w1')).availability).toBe('active');
+      // lab-mon-b sees it down too: two of three, and failover drains it.
+      await new Promise((resolve) => own.get('lab-mon-b')!.close(resolve));
+      await until('w1 drained on the quorum', () => failoverEvents('w1').slice(before), (events) => events.some((e) => e.to === 'drain'), 15_000);
+      expect(service.core.monitor.stateOf('w1')).toBe('unhealthy');
+      expect((await swarmNode('w1')).availability).toBe('drain');
+      // Back for everyone: active again.
+      own.set('lab-mon-b', await listen(PROBE_PORT + 1));
+      await probeUp('w1', IP(2));
+      await until('w1 active again', () => failoverEvents('w1').slice(before), (events) => events.some((e) => e.to === 'active'), 15_000);
+      expect((await swarmNode('w1')).availability).toBe('active');
+    } finally {
+      await service.call('PUT', '/cluster/peers', { body: { peers: [] } });
+      for (const peer of others) await peer.close();
+      for (const server of own.values()) server.close();
+      await service.call('PUT', '/cluster/failover', { body: { enabled: false } });
+    }
+  }, 60_000);
+
   labIt('survives a daemon killed under a followed log: the stream ends, the next call says the daemon is down, the service stays up', async () => {
     // Its own container: Swarm need not have moved a web task back to w2 after the failover tests.
     await lab.docker(2, 'run', '-d', '--name', 'ticker3', '--init', '--network', 'host', 'mco/busybox:lab', 'sh', '-c', 'while true; do echo tock; sleep 0.2; done');
