@@ -7,6 +7,8 @@
 //   out/web      the web UI the headless service serves (the renderer, built with base '/')
 //   out/docs     ReDoc's standalone script, so redoc is a build-time package only, and Swagger UI's assets
 // `--cli` builds out/cli and out/bridge alone (the bench uses it).
+// MCO_BUILD_MARKERS=<file> builds only the CLI, to <file>, with every module marking its evaluation
+// (tests/server/start-evaluation.test.ts: what a start evaluates, though inlined).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -35,6 +37,38 @@ const zodEnglishOnly = {
   },
 };
 
+// conf validates with ajv and migrates with semver only when given a schema or migrations, which
+// src/core/registry/json-store.ts never passes; imported at its top, they were evaluated at every
+// start (ajv alone is some 150 modules). In the bundle they are stubs that say so if ever called.
+const confWithoutSchemas = {
+  name: 'conf-without-schemas',
+  setup(build) {
+    build.onResolve({ filter: /^(ajv\/dist\/2020\.js|ajv-formats|semver)$/ }, (args) =>
+      /[\\/]node_modules[\\/]conf[\\/]/.test(args.importer) ? { path: args.path, namespace: 'conf-unused' } : undefined);
+    build.onLoad({ filter: /.*/, namespace: 'conf-unused' }, (args) => ({
+      contents: `const unused = () => { throw new Error(${JSON.stringify(`conf: ${args.path} is left out of this bundle (no schema or migrations are used)`)}); };
+        export default unused; export const Ajv2020 = unused; export const eq = unused, clean = unused, satisfies = unused, lte = unused, gt = unused;`,
+      loader: 'js',
+    }));
+  },
+};
+
+// Each module, when evaluated, adds its path to globalThis.__mcoEvaluated: bundled code is invisible
+// to require.cache, so this is how a test sees which inlined modules a start ran.
+const evaluationMarkers = {
+  name: 'evaluation-markers',
+  setup(build) {
+    build.onLoad({ filter: /\.(ts|js|mjs|cjs)$/ }, async (args) => {
+      const source = (await fs.promises.readFile(args.path, 'utf8')).replace(/^#!.*/, '');
+      const name = path.relative(root, args.path).split(path.sep).join('/');
+      const marker = `(globalThis.__mcoEvaluated ??= new Set()).add(${JSON.stringify(name)});\n`;
+      // After a 'use strict' prologue, which must stay first to count.
+      const prologue = /^(?:\s*(?:\/\/[^\n]*\n|\/\*[\s\S]*?\*\/)?)*\s*(?:(['"])use strict\1;?)?/.exec(source)?.[0] ?? '';
+      return { contents: prologue + ';\n' + marker + source.slice(prologue.length), loader: args.path.endsWith('.ts') ? 'ts' : 'js', resolveDir: path.dirname(args.path) };
+    });
+  },
+};
+
 // The MCP tools' JSON Schemas, converted once here rather than at every session's first tools/list.
 function toolJsonSchemas() {
   return execFileSync(process.execPath, ['bin/run-ts.mjs', 'scripts/tool-json-schemas.ts'], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
@@ -44,13 +78,14 @@ async function buildCli() {
   const { build } = await import('esbuild');
   const dependencies = Object.keys(JSON.parse(fs.readFileSync('package.json', 'utf8')).dependencies);
   const external = [...dependencies.filter((d) => !BUNDLED.includes(d)), ...OPTIONAL].flatMap((d) => [d, `${d}/*`]);
-  fs.rmSync('out/cli', { recursive: true, force: true });
+  const markers = process.env.MCO_BUILD_MARKERS;
+  if (!markers) fs.rmSync('out/cli', { recursive: true, force: true });
   const result = await build({
     entryPoints: ['src/server/cli.ts'],
     // One CommonJS file, which bin/run-code-cached.mjs compiles with V8's code cache: a warm start then
     // parses nothing (Node 20 has no module compile cache). Lazily imported subsystems stay lazy: their
     // functions are compiled at first call, not at start.
-    outfile: 'out/cli/cli.cjs',
+    outfile: markers ?? 'out/cli/cli.cjs',
     bundle: true,
     format: 'cjs',
     platform: 'node',
@@ -63,7 +98,7 @@ async function buildCli() {
     banner: { js: "var __mcoImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
     sourcemap: 'linked',
     minify: !process.env.MCO_BUILD_NO_MINIFY,
-    plugins: [zodEnglishOnly],
+    plugins: [zodEnglishOnly, confWithoutSchemas, ...(markers ? [evaluationMarkers] : [])],
     // MCO_BUILD_METAFILE=<file>: what the bundle carries (for https://esbuild.github.io/analyze/).
     metafile: Boolean(process.env.MCO_BUILD_METAFILE),
     logLevel: 'warning',
@@ -112,6 +147,7 @@ async function buildApps() {
 
 const started = Date.now();
 await buildCli();
+if (process.env.MCO_BUILD_MARKERS) process.exit(0);
 await buildBridge();
 copyRedoc();
 if (!only) await buildApps();

@@ -17,10 +17,14 @@ const SWEEP_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
  *
  * Nothing is recorded until a face that serves the metrics calls enable() (the stdio MCP server and
  * the desktop app without REST never do). prom-client, with its process collectors, then loads at the
- * first observation or scrape rather than at start-up; observations made while it loads are kept and
- * applied once it is there.
+ * first scrape, or a few seconds after the first observation (the start's first sweep), never on the
+ * start's path; observations made before it is there are kept and applied once it is.
  */
+/** How long after the first observation prom-client loads if no scrape asked for it before. */
+const LOAD_AFTER_MS = 3000;
+
 export class PrometheusMetrics {
+  #loadTimer: NodeJS.Timeout | null = null;
   #instruments: Instruments | null = null;
   #loading: Promise<Instruments> | null = null;
   #pending: Array<(instruments: Instruments) => void> = [];
@@ -68,6 +72,7 @@ export class PrometheusMetrics {
 
   dispose(): void {
     this.#disposed = true;
+    if (this.#loadTimer) clearTimeout(this.#loadTimer);
     this.#offs.forEach((off) => off());
     this.#pending = [];
     this.#instruments?.registry.clear();
@@ -77,7 +82,9 @@ export class PrometheusMetrics {
     if (!this.#enabled || this.#disposed) return;
     if (this.#instruments) return observe(this.#instruments);
     this.#pending.push(observe);
-    void this.#load().catch(() => {}); // a failed load is reported by the next scrape
+    // Not at once: the first sweep's observations come while the service starts (issue 43).
+    this.#loadTimer ??= setTimeout(() => void this.#load().catch(() => {}), LOAD_AFTER_MS); // a failed load is reported by the next scrape
+    this.#loadTimer.unref?.();
   }
 
   #load(): Promise<Instruments> {
