@@ -41,7 +41,8 @@ describe('monitor peers', () => {
 
   it("hears a peer's own view of each node over its bridge with a viewer token, and never shows the token", async () => {
     const viewer = (await a.call('POST', '/cluster/tokens', { body: { name: 'peer mon-b', scope: 'viewer' } })).body.token as string;
-    const b = await monitor('mon-b', '127.104.3.2', [{ url: a.url, token: viewer }]);
+    const bDir = tempDir();
+    let b = await monitor('mon-b', '127.104.3.2', [{ url: a.url, token: viewer }], { DATA_DIR: bDir });
     const view = await until('a vote from mon-a', () => peersOf(b), (v) => v.peers[0]?.last_vote_at !== null, 10_000);
     expect(view).toMatchObject({ instance: 'mon-b', peers: [{ url: a.url, instance: 'mon-a', link: 'open', nodes: 1, error: null }] });
     const health = await until('mon-a sees web-1 healthy', () => b.core.monitor.healthOf('web-1'), (h) => h.vantage?.[1]?.status === 'healthy', 10_000);
@@ -61,6 +62,18 @@ describe('monitor peers', () => {
     // The peer's answer to a viewer of b: the same, no token.
     const bViewer = (await b.call('POST', '/cluster/tokens', { body: { name: 'wall', scope: 'viewer' } })).body.token as string;
     expect(JSON.stringify((await b.call('GET', '/cluster/peers', { token: bViewer })).body)).not.toContain(viewer);
+    // A restart of mon-b tells nothing new: its own view of web-2 (down) does not decide alone before
+    // mon-a's vote is back, and what the two decided (up) was kept.
+    await b.close();
+    started.splice(started.indexOf(b), 1);
+    const restartedAt = new Date().toISOString();
+    b = await monitor('mon-b', '127.104.3.2', [{ url: a.url, token: viewer }], { DATA_DIR: bDir });
+    expect(b.core.monitor.stateOf('web-2')).toBe('healthy');
+    await until('mon-a heard again', () => b.core.monitor.healthOf('web-2').quorum?.voters, (n) => n === 2, 10_000);
+    await until('mon-b sees web-2 down again', () => b.core.monitor.ownStateOf('web-2'), (s) => s === 'unhealthy', 10_000);
+    await new Promise((r) => setTimeout(r, 600));
+    expect(b.core.monitor.stateOf('web-2')).toBe('healthy');
+    expect(b.core.eventLog.list({ node: 'web-2' }).filter((e) => e.kind === 'transition' && e.at >= restartedAt)).toEqual([]);
   }, 30_000);
 
   it('says a refused token, and refuses the votes of a peer that names itself as this monitor does', async () => {

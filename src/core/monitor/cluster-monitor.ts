@@ -1,5 +1,5 @@
 import type { ClusterStatus, HealthEvent, HistoryPoint, NodeCheck, NodeHealth, NodeWithHealth, Uptime } from '../../shared/schemas/health';
-import type { HealthState, Node, NodeFilter } from '../../shared/schemas/node';
+import { HEALTH_STATES, type HealthState, type Node, type NodeFilter } from '../../shared/schemas/node';
 import { MonitorSettingsPatchSchema, MonitorTimingSchema, touchesTiming, type MonitorSettings } from '../../shared/schemas/settings';
 import { parseOrThrow } from '../../shared/errors';
 import type { HealthDelta } from '../../shared/health-columns';
@@ -30,7 +30,8 @@ interface NodeRuntime {
 /** What the monitor keeps across a restart (history is kept separately, in binary). */
 export interface MonitorStateSnapshot {
   last_sweep_at: string | null;
-  nodes: Record<string, { record: HealthRecord; last: NodeCheckResult | null }>;
+  /** `decided`: what the monitors together decided (with peers), so a restart tells no change nobody saw. */
+  nodes: Record<string, { record: HealthRecord; last: NodeCheckResult | null; decided?: { state: HealthState; settled: HealthState } }>;
 }
 
 export interface MonitorEvents extends Record<string, unknown> {
@@ -314,7 +315,7 @@ export class ClusterMonitor {
   /** States and last checks of every node, to be restored after a restart. */
   exportState(): MonitorStateSnapshot {
     const nodes: MonitorStateSnapshot['nodes'] = {};
-    for (const [id, runtime] of this.#nodes) nodes[id] = { record: runtime.record, last: runtime.last };
+    for (const [id, runtime] of this.#nodes) nodes[id] = { record: runtime.record, last: runtime.last, ...(runtime.decision ? { decided: runtime.decided } : {}) };
     return { last_sweep_at: this.#lastSweepAt, nodes };
   }
 
@@ -330,7 +331,8 @@ export class ClusterMonitor {
       if (history) runtime.history = history.rawCapacity >= runtime.history.rawCapacity ? history : history.withRawCapacity(runtime.history.rawCapacity);
       if (!saved || runtime.record.state === 'maintenance' || saved.record.state === 'maintenance') continue;
       runtime.record = saved.record;
-      runtime.decided = { state: saved.record.state, settled: saved.record.settled };
+      const decided = saved.decided && HEALTH_STATES.includes(saved.decided.state) && HEALTH_STATES.includes(saved.decided.settled) ? saved.decided : saved.record;
+      runtime.decided = { state: decided.state, settled: decided.settled };
       runtime.last = saved.last;
       runtime.lastKnown = true;
     }
@@ -492,8 +494,8 @@ export class ClusterMonitor {
     if (this.#decider && record.state !== 'maintenance') {
       const decision = this.#decider.decide(id, this.ownViewOf(id), this.#offline);
       runtime.decision = decision;
-      // Nobody could vote (this view unknown or blind, no fresh peer): the record stands, as before a restart.
-      if (decision.needed > 0) next = { state: decision.status, settled: decision.status === 'degraded' ? before.settled : decision.status };
+      // Nobody could vote (this view unknown or blind, the peers not heard yet): the decision stands, as before a restart.
+      next = decision.needed > 0 ? { state: decision.status, settled: decision.status === 'degraded' ? before.settled : decision.status } : before;
     }
     runtime.decided = next;
     return next.settled !== before.settled ? { from: before.settled, to: next.settled } : null;

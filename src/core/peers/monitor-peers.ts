@@ -30,6 +30,8 @@ interface Link {
   gone: boolean;
 }
 
+/** How long at least a monitor waits for its peers' first views before deciding alone. */
+const WARM_UP_MS = 5000;
 /** The least time between two decisions of the fleet caused by peers' votes. */
 const RECONSIDER_MS = 100;
 
@@ -66,6 +68,7 @@ export class MonitorPeers implements NodeDecider {
   readonly events = new Emitter<MonitorPeersEvents>();
   #links: Link[] = [];
   #peers: MonitorPeer[] = [];
+  #appliedAt = Date.now();
   readonly #off: () => void;
   #closed = false;
   /** Who of the peered monitors sends each alert to people (alert-handoff.ts); used while there are peers. */
@@ -139,6 +142,7 @@ export class MonitorPeers implements NodeDecider {
     }
     this.#links = [];
     this.#peers = peers;
+    this.#appliedAt = Date.now();
     for (const peer of peers) this.#follow(peer);
     // With peers, the monitors decide together; alone, the monitor's own view stays the state.
     this.options.monitor.setDecider(peers.length > 0 ? this : null);
@@ -165,7 +169,16 @@ export class MonitorPeers implements NodeDecider {
       const { id: _id, ...view } = node ?? { id, status: 'unknown' as const, checked_at: null, error: null };
       views.push({ monitor: link.last.monitor, ...view, may_vote: !link.last.offline && isFresh(link.last, now) });
     }
-    return decide(views, this.options.quorum);
+    const decision = decide(views, this.options.quorum);
+    // Just started, with peers not heard yet: this view alone decides nothing (a restart would
+    // otherwise page people about what the others outvoted before).
+    return decision.alone && this.#warming(now) ? { ...decision, needed: 0 } : decision;
+  }
+
+  /** Since the peers were named, some link may still bring a first vote (until WARM_UP_MS, or two intervals more). */
+  #warming(now: number): boolean {
+    const cap = Math.max(WARM_UP_MS, 2 * this.options.monitor.settings.interval_s * 1000 + 2000);
+    return now - this.#appliedAt < cap && this.#links.some((l) => !l.last && (l.state === 'connecting' || l.state === 'open'));
   }
 
   /** This monitor's own view of each node: its checks alone. */
