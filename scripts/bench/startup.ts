@@ -19,24 +19,32 @@ function stop(child: ChildProcess, graceful: boolean, resolve: (ms: number) => v
   child.kill('SIGTERM');
 }
 
+/**
+ * Opens an MCP session over the child's stdio as a client does (initialize, initialized, tools/list)
+ * and calls `listed` once tools/list is answered.
+ */
+export function whenToolsListed(child: ChildProcess, listed: () => void): void {
+  let buffer = '';
+  child.stdout!.on('data', (chunk) => {
+    buffer += chunk;
+    for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
+      const message = JSON.parse(buffer.slice(0, nl));
+      buffer = buffer.slice(nl + 1);
+      if (message.id === 1) child.stdin!.write(JSON.stringify(INITIALIZED) + '\n' + JSON.stringify(LIST) + '\n');
+      if (message.id === 2) listed();
+    }
+  });
+  child.stdin!.write(JSON.stringify(INIT) + '\n');
+}
+
 /** Spawn → `tools/list` answered, as an MCP client does at every session start (ms). */
 export function stdioReadyMs(command: string, args: string[], env: NodeJS.ProcessEnv = {}, graceful = false): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, ...env } });
-    let buffer = '';
-    child.stdout.on('data', (chunk) => {
-      buffer += chunk;
-      for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
-        const message = JSON.parse(buffer.slice(0, nl));
-        buffer = buffer.slice(nl + 1);
-        if (message.id === 1) child.stdin.write(JSON.stringify(INITIALIZED) + '\n' + JSON.stringify(LIST) + '\n');
-        if (message.id === 2) stop(child, graceful, resolve, performance.now() - started);
-      }
-    });
+    whenToolsListed(child, () => stop(child, graceful, resolve, performance.now() - started));
     child.on('error', reject);
     child.on('exit', (code, signal) => !graceful && signal !== 'SIGKILL' && reject(new Error(`${args.join(' ')} exited with ${code} before tools/list`)));
-    child.stdin.write(JSON.stringify(INIT) + '\n');
   });
 }
 

@@ -3,6 +3,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MARKED_CLI } from '../global-setup';
+import { whenToolsListed } from '../../scripts/bench/startup';
 import { tempDir } from '../helpers/temp-dir';
 
 // Issue 43, item 3: what each start evaluates before its first answer. The CLI is one bundle, so
@@ -28,19 +29,8 @@ function evaluatedBy(command: 'mcp' | 'serve'): Promise<string[]> {
       child.kill('SIGKILL');
       resolve(JSON.parse(report[1]));
     });
-    if (command === 'mcp') {
-      let out = '';
-      child.stdout.on('data', (chunk) => {
-        out += chunk;
-        for (let nl = out.indexOf('\n'); nl >= 0; nl = out.indexOf('\n')) {
-          const message = JSON.parse(out.slice(0, nl));
-          out = out.slice(nl + 1);
-          if (message.id === 1) child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n${JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' })}\n`);
-          if (message.id === 2) child.kill('SIGUSR2');
-        }
-      });
-      child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'test', version: '1' } } })}\n`);
-    } else {
+    if (command === 'mcp') whenToolsListed(child, () => child.kill('SIGUSR2'));
+    else {
       const poll = () => http.get('http://127.106.2.1:18470/health', (res) => (res.resume(), child.kill('SIGUSR2'))).on('error', () => setTimeout(poll, 20));
       poll();
     }

@@ -1,40 +1,17 @@
-import { z } from 'zod';
 import { AlertChannelSchema, type AlertChannel } from '../../shared/schemas/alerts';
-import { openStore, setAside, type ConfLike, type StoreFactory, type StoreRecovery } from '../registry/json-store';
-
-const StoredSchema = z.object({ channels: z.array(z.unknown()).default([]) });
+import type { StoreFactory, StoreRecovery } from '../registry/json-store';
+import { ValidatedListStore } from '../registry/validated-list-store';
 
 /**
  * The channels edited in the UI, kept in DATA_DIR/alert-channels.json (owner-only: it holds
- * webhook tokens and SMTP passwords). A channel that does not validate (hand-edited, an older
- * version) costs only itself: the file is copied aside and reported, and the valid channels stay.
+ * webhook tokens and SMTP passwords); a channel that does not validate costs only itself.
  */
-export class AlertChannelStore {
-  readonly #conf: ConfLike;
-  #channels: AlertChannel[];
-
+export class AlertChannelStore extends ValidatedListStore<AlertChannel> {
   constructor(dataDir: string, factory: StoreFactory, onRecovery: (recovery: StoreRecovery) => void) {
-    const { conf, data } = openStore(factory, { cwd: dataDir, configName: 'alert-channels' }, onRecovery);
-    this.#conf = conf;
-    const stored = StoredSchema.safeParse(data);
-    const entries = stored.success ? stored.data.channels : [];
-    const parsed = entries.map((entry) => AlertChannelSchema.safeParse(entry));
-    this.#channels = parsed.flatMap((p) => (p.success ? [p.data] : []));
-    const invalid = parsed.flatMap((p, i) => (p.success ? [] : [`channel ${i + 1}${channelId(entries[i])}: ${p.error.issues[0]?.path.join('.') || 'channel'} ${p.error.issues[0]?.message ?? 'is invalid'}`]));
-    if (!stored.success) invalid.push('"channels" is not a list');
-    if (invalid.length > 0) {
-      onRecovery(setAside(conf.path, `holds ${invalid.length} invalid alert channel(s), left out (${invalid.join('; ')}); ${this.#channels.length} valid one(s) kept`, true));
-      this.#conf.store = { channels: this.#channels };
-    }
-  }
-
-  all(): AlertChannel[] {
-    return this.#channels;
-  }
-
-  replace(channels: AlertChannel[]): void {
-    this.#conf.store = { channels };
-    this.#channels = channels;
+    super({
+      dataDir, factory, onRecovery, configName: 'alert-channels', key: 'channels', schema: AlertChannelSchema, noun: 'alert channel',
+      describe: (entry, i, error) => `channel ${i + 1}${channelId(entry)}: ${error.issues[0]?.path.join('.') || 'channel'} ${error.issues[0]?.message ?? 'is invalid'}`,
+    });
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Counter, Histogram, Registry } from 'prom-client';
-import { HEALTH_STATES, type Node } from '../../shared/schemas/node';
+import { HEALTH_STATES, type HealthState, type Node } from '../../shared/schemas/node';
 import type { NodeChecker } from '../prober/check-node';
 import type { ClusterMonitor } from '../monitor/cluster-monitor';
 import type { NodeRegistry } from '../registry/node-registry';
@@ -127,26 +127,20 @@ export class PrometheusMetrics {
     const nodes = (): Node[] => registry.all();
     const { Gauge } = client;
     const registers = [target];
-    new Gauge({
-      name: 'mco_node_up',
-      help: "1 when the node passes this monitor's own checks by its thresholds (healthy or degraded), else 0",
-      labelNames: ['node', 'role'],
-      registers,
-      collect() {
-        this.reset();
-        for (const n of nodes()) this.set({ node: n.id, role: n.role }, ['healthy', 'degraded'].includes(monitor.ownStateOf(n.id)) ? 1 : 0);
-      },
-    });
-    new Gauge({
-      name: 'mco_node_quorum_up',
-      help: '1 when the monitors together (MONITOR_PEERS, QUORUM) see the node up (healthy or degraded), else 0; alone, the same as mco_node_up',
-      labelNames: ['node', 'role'],
-      registers,
-      collect() {
-        this.reset();
-        for (const n of nodes()) this.set({ node: n.id, role: n.role }, ['healthy', 'degraded'].includes(monitor.stateOf(n.id)) ? 1 : 0);
-      },
-    });
+    /** 1 per node that is up (healthy or degraded) by `stateOf`, else 0. */
+    const upGauge = (name: string, help: string, stateOf: (id: string) => HealthState) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['node', 'role'],
+        registers,
+        collect() {
+          this.reset();
+          for (const n of nodes()) this.set({ node: n.id, role: n.role }, ['healthy', 'degraded'].includes(stateOf(n.id)) ? 1 : 0);
+        },
+      });
+    upGauge('mco_node_up', "1 when the node passes this monitor's own checks by its thresholds (healthy or degraded), else 0", monitor.ownStateOf);
+    upGauge('mco_node_quorum_up', '1 when the monitors together (MONITOR_PEERS, QUORUM) see the node up (healthy or degraded), else 0; alone, the same as mco_node_up', monitor.stateOf);
     new Gauge({
       name: 'mco_node_state',
       help: 'The node state: 1 for the current one, 0 for the others',

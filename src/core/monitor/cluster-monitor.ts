@@ -14,6 +14,7 @@ import { EventLog } from './event-log';
 import { LatencyHistory, rawCapacityFor } from './latency-history';
 import { SweepRequests } from './sweep-requests';
 import type { QuorumDecision } from '../peers/quorum';
+import type { NodeView } from '../../shared/schemas/peers';
 
 interface NodeRuntime {
   /** This monitor's own view, from its checks alone. */
@@ -49,19 +50,17 @@ export interface MonitorEvents extends Record<string, unknown> {
   running: boolean;
 }
 
-/** This monitor's own view of a node, as it votes. */
-export type OwnView = Pick<NodeHealth, 'status' | 'checked_at' | 'error' | 'error_code' | 'error_params'>;
 
 /** Decides a node's state from this monitor's own view and its peers' (MONITOR_PEERS). */
 export interface NodeDecider {
-  decide(id: string, own: OwnView, offline: boolean): QuorumDecision;
+  decide(id: string, own: NodeView, offline: boolean): QuorumDecision;
   /** This monitor's name and its links to its peers, for the status. */
   links(): Omit<NonNullable<ClusterStatus['peers']>, 'dissent'>;
 }
 
-/** Why the monitors together changed a node's state, in words and as a code. */
-function quorumReason(decision: QuorumDecision, to: HealthState): Pick<HealthEvent, 'reason' | 'reason_code' | 'reason_params'> {
-  if (decision.alone || decision.needed === 0) return { reason: "decided by this monitor alone: no other monitor's view is fresh", reason_code: 'quorum_alone' };
+/** Why the monitors together changed a node's state (or this one alone: no decision, or no peer heard), in words and as a code. */
+function quorumReason(decision: QuorumDecision | null, to: HealthState): Pick<HealthEvent, 'reason' | 'reason_code' | 'reason_params'> {
+  if (!decision || decision.alone) return { reason: "decided by this monitor alone: no other monitor's view is fresh", reason_code: 'quorum_alone' };
   const counted = decision.vantage.filter((v) => v.counted);
   const down = to === 'unhealthy';
   const agree = counted.filter((v) => (down ? v.status === 'unhealthy' : v.status === 'healthy'));
@@ -214,7 +213,7 @@ export class ClusterMonitor {
   ownStateOf = (id: string): HealthState => this.#nodes.get(id)?.record.state ?? 'unknown';
 
   /** This monitor's own view as it votes: unknown while only restored from before a restart. */
-  ownViewOf(id: string): OwnView {
+  ownViewOf(id: string): NodeView {
     const runtime = this.#nodes.get(id);
     const last = runtime?.last;
     return { status: !runtime || runtime.lastKnown ? 'unknown' : runtime.record.state, checked_at: last?.checked_at ?? null, error: last?.error ?? null, ...errorCode(last) };
@@ -504,7 +503,7 @@ export class ClusterMonitor {
   /** Logs a decided change: the failing check's reason when this monitor decided alone, else the votes. */
   #logChange(id: string, runtime: NodeRuntime, change: { from: HealthState; to: HealthState }, result: NodeCheckResult | null): void {
     const decision = runtime.decision;
-    const why = result && (!decision || decision.alone) ? transitionReason(result, change.from) : decision ? quorumReason(decision, change.to) : { reason: 'state restored' };
+    const why = result && (!decision || decision.alone) ? transitionReason(result, change.from) : quorumReason(decision, change.to);
     this.#log({ node: id, kind: 'transition', from: change.from, to: change.to, ...why });
   }
 

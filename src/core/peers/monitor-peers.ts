@@ -1,12 +1,12 @@
 import type { OrchestratorApi } from '../../shared/api-contract';
 import { createWebBridgeApi, type BridgeConnection, type WebSocketConstructor } from '../../shared/bridge-client';
 import { OrchestratorError, parseOrThrow } from '../../shared/errors';
-import { PeersUpdateSchema, type MonitorPeer, type PeersView, type SentLog, type Vantage } from '../../shared/schemas/peers';
+import { PeersUpdateSchema, type MonitorPeer, type NodeView, type PeersView, type SentLog, type Vantage } from '../../shared/schemas/peers';
 import type { AlertGate } from '../alerts/alert-service';
 import type { AuditLog } from '../ssh/audit-log';
 import { AlertHandoff } from './alert-handoff';
 import type { PeerStore } from './peer-store';
-import type { ClusterMonitor, NodeDecider, OwnView } from '../monitor/cluster-monitor';
+import type { ClusterMonitor, NodeDecider } from '../monitor/cluster-monitor';
 import type { NodeRegistry } from '../registry/node-registry';
 import { Emitter } from '../util/emitter';
 import { redactUrlSecrets } from '../util/redaction';
@@ -149,7 +149,8 @@ export class MonitorPeers implements NodeDecider {
     this.options.setGate?.(peers.length > 0 ? this.handoff : null);
   }
 
-  links(): { instance: string; links: Array<{ url: string; instance: string | null; link: PeersView['peers'][number]['link'] }> } {
+  /** This monitor's name and each link, named by the INSTANCE it votes with (the status shows them). */
+  links(): ReturnType<NodeDecider['links']> {
     return { instance: this.options.instance, links: this.#links.map((l) => ({ url: redactUrlSecrets(l.peer.url), instance: l.last?.monitor ?? null, link: l.state })) };
   }
 
@@ -160,7 +161,7 @@ export class MonitorPeers implements NodeDecider {
   }
 
   /** A node's state from this monitor's own view and the peers' last views of it (core/peers/quorum.ts). */
-  decide(id: string, own: OwnView, offline: boolean): QuorumDecision {
+  decide(id: string, own: NodeView, offline: boolean): QuorumDecision {
     const now = Date.now();
     const views = [{ monitor: this.options.instance, ...own, may_vote: !offline }];
     for (const link of this.#links) {

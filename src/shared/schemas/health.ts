@@ -1,23 +1,17 @@
 import { z } from 'zod';
 import { HealthStateSchema, NodeRoleSchema, NodeSchema } from './node';
-import { PEER_LINK_STATES } from './peers';
+import { NodeViewSchema, PEER_LINK_STATES } from './peers';
 import { ProbeResultSchema } from './probe';
 
-/** Last check of one node, as REST returns it inside `health`. */
-/** One monitor's own view of a node (issue 42): its checks alone, and whether its vote counted. */
-export const VantageViewSchema = z.object({
+/** One monitor's own view of a node in health.vantage (issue 42), and whether its vote counted. */
+export const VantageViewSchema = NodeViewSchema.extend({
   monitor: z.string().max(100),
-  status: HealthStateSchema,
-  checked_at: z.string().max(64).nullable(),
-  error: z.string().max(2000).nullable(),
-  /** What `error` says as a reason code and its target, for a window in another language. */
-  error_code: z.string().max(64).optional(),
-  error_params: z.record(z.string().max(64), z.union([z.string().max(2000), z.number()])).optional(),
   /** False for a stale vote, an unknown view, or a monitor whose self-outage guard fired. */
   counted: z.boolean(),
 });
 export type VantageView = z.infer<typeof VantageViewSchema>;
 
+/** Last check of one node, as REST returns it inside `health`. */
 export const NodeHealthSchema = z.object({
   /** The state the monitors decide together (their quorum); alone, this monitor's own. */
   status: HealthStateSchema,

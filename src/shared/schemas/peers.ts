@@ -28,6 +28,17 @@ export const PeersUpdateSchema = z.strictObject({
 });
 export type PeersUpdate = z.infer<typeof PeersUpdateSchema>;
 
+/** One monitor's own view of one node: its checks alone, as it votes (and as health.vantage lists it). */
+export const NodeViewSchema = z.object({
+  status: HealthStateSchema,
+  checked_at: z.string().max(64).nullable(),
+  error: z.string().max(2000).nullable(),
+  /** What `error` says as a reason code and its target, for a window in another language. */
+  error_code: z.string().max(64).optional(),
+  error_params: z.record(z.string().max(64), z.union([z.string().max(2000), z.number()])).optional(),
+});
+export type NodeView = z.infer<typeof NodeViewSchema>;
+
 /** One monitor's own view of each node after a sweep (its checks alone), as its peers hear it. */
 export const VantageSchema = z.object({
   /** The monitor's INSTANCE: unique among peers. */
@@ -39,15 +50,7 @@ export const VantageSchema = z.object({
   offline: z.boolean(),
   nodes: z
     .array(
-      z.object({
-        id: z.string().max(200),
-        status: HealthStateSchema,
-        checked_at: z.string().max(64).nullable(),
-        error: z.string().max(2000).nullable(),
-        error_code: z.string().max(64).optional(),
-        error_params: z.record(z.string().max(64), z.union([z.string().max(2000), z.number()])).optional(),
-      }),
-    )
+NodeViewSchema.extend({ id: z.string().max(200) }))
     .max(20_000),
 });
 export type Vantage = z.infer<typeof VantageSchema>;
