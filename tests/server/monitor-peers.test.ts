@@ -157,6 +157,7 @@ describe('monitor peers', () => {
     const cwd = tempDir();
     expect(() => loadServiceConfig({ env: { MONITOR_PEERS: 'http://x' }, cwd })).toThrow(/MONITOR_PEERS: must be a JSON array/);
     expect(() => loadServiceConfig({ env: { MONITOR_PEERS: JSON.stringify([{ url: 'http://203.0.113.9:8000', token: TEST_TOKEN }]) }, cwd })).toThrow(/MONITOR_PEERS\.0\.url: plain http/);
+    // Parsed only, never followed: a tailnet address takes plain http.
     const { config } = loadServiceConfig({ argv: ['--monitor-peers', JSON.stringify([{ url: 'http://100.64.0.7:8000', token: TEST_TOKEN }])], cwd });
     expect(config.MONITOR_PEERS).toEqual([{ url: 'http://100.64.0.7:8000', token: TEST_TOKEN }]);
   });
