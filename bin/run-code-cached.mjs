@@ -20,7 +20,8 @@ import zlib from 'node:zlib';
 /** After this long the start-up code has run. The timer does not hold the process open. */
 const SAVE_AFTER_MS = 1500;
 
-function cacheDirectory() {
+/** Where caches live: MCO_CODE_CACHE_DIR, else the user's cache directory. */
+export function cacheDirectory() {
   if (process.env.MCO_CODE_CACHE_DIR) return process.env.MCO_CODE_CACHE_DIR;
   const home = os.homedir();
   if (process.platform === 'darwin') return path.join(home, 'Library/Caches/mcp-orchestrator/code');
@@ -57,13 +58,13 @@ export function runCodeCached(file, label) {
 /**
  * `<start>-<installation>-<build>.bin`: one file per start of each installation (a global install and a
  * checkout keep theirs apart), replaced when that installation is rebuilt or Node changes; none where
- * there is no home to keep it in.
+ * there is no home to keep it in. Other caches of a start (`extension`) follow the same names.
  */
-function cacheFileFor(file, name) {
+export function cacheFileFor(file, name, extension = '.bin') {
   try {
     const stat = fs.statSync(file);
     const hash = (...parts) => crypto.createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 12);
-    return path.join(cacheDirectory(), `${name}-${hash(file)}-${hash(process.version, process.arch, stat.size, stat.mtimeMs)}.bin`);
+    return path.join(cacheDirectory(), `${name}-${hash(file)}-${hash(process.version, process.arch, stat.size, stat.mtimeMs)}${extension}`);
   } catch {
     return undefined;
   }
@@ -85,17 +86,18 @@ function trustedDirectory(cacheFile) {
   }
 }
 
-function readCache(cacheFile) {
+/**
+ * A cache file's bytes, if this user alone could have written it: a real file (no symlink) owned by
+ * this user, writable by no one else, in a directory of the same kind; else undefined.
+ */
+export function readPrivateFile(cacheFile) {
   if (!trustedDirectory(cacheFile)) return undefined;
   let fd;
   try {
     // O_NOFOLLOW: a symlink is refused; fstat checks the file that was opened, not a name swapped since.
     fd = fs.openSync(cacheFile, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0));
     const stat = fs.fstatSync(fd);
-    if (!stat.isFile() || !ownedAndPrivate(stat)) return undefined;
-    const file = fs.readFileSync(fd);
-    const data = file.subarray(4);
-    return file.length > 4 && file.readUInt32BE(0) === zlib.crc32(data) ? data : undefined;
+    return stat.isFile() && ownedAndPrivate(stat) ? fs.readFileSync(fd) : undefined;
   } catch {
     return undefined; // none yet
   } finally {
@@ -103,29 +105,45 @@ function readCache(cacheFile) {
   }
 }
 
-/** Best effort: a read-only or full home only means the next start compiles again. */
-function save(script, cacheFile) {
+function readCache(cacheFile) {
+  const file = readPrivateFile(cacheFile);
+  const data = file?.subarray(4);
+  return file && file.length > 4 && file.readUInt32BE(0) === zlib.crc32(data) ? data : undefined;
+}
+
+/**
+ * Writes a cache file for this user alone (0600, in a 0700 directory), replacing the old one by rename,
+ * and removes the same start's files of earlier builds (`<start>-<installation>-*<extension>`). Best
+ * effort: a read-only or full home only means the next start goes without. True when written.
+ */
+export function writePrivateFile(cacheFile, data, extension = '.bin') {
   const temporary = `${cacheFile}.${process.pid}.tmp`;
   try {
     fs.mkdirSync(path.dirname(cacheFile), { recursive: true, mode: 0o700 });
-    if (!trustedDirectory(cacheFile)) return; // someone else could change what we write
-    const data = script.createCachedData();
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(zlib.crc32(data));
+    if (!trustedDirectory(cacheFile)) return false; // someone else could change what we write
     // 'wx' creates a new file and fails on anything already there, a symlink included; rename then
     // replaces the name itself, never a file a symlink points to.
-    fs.writeFileSync(temporary, Buffer.concat([crc, data]), { mode: 0o600, flag: 'wx' });
+    fs.writeFileSync(temporary, data, { mode: 0o600, flag: 'wx' });
     fs.renameSync(temporary, cacheFile);
     // The same start's caches of earlier builds of this installation are dead weight.
-    const installation = path.basename(cacheFile).replace(/[0-9a-f]{12}\.bin$/, '');
+    const installation = path.basename(cacheFile).slice(0, -(12 + extension.length));
     for (const other of fs.readdirSync(path.dirname(cacheFile))) {
-      if (other !== path.basename(cacheFile) && other.startsWith(installation) && other.endsWith('.bin')) fs.rmSync(path.join(path.dirname(cacheFile), other), { force: true });
+      if (other !== path.basename(cacheFile) && other.startsWith(installation) && other.endsWith(extension)) fs.rmSync(path.join(path.dirname(cacheFile), other), { force: true });
     }
+    return true;
   } catch {
     try {
       fs.rmSync(temporary, { force: true });
     } catch {
       // nothing was written
     }
+    return false;
   }
+}
+
+function save(script, cacheFile) {
+  const data = script.createCachedData();
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(zlib.crc32(data));
+  writePrivateFile(cacheFile, Buffer.concat([crc, data]));
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run build`: everything that runs, as bundled JavaScript (no tsx at run time):
 //   out/cli      the command line (serve, mcp, demo, import, export, import-tailscale), esbuild, one
-//                CommonJS file; run-time packages stay external (dependencies)
+//                CommonJS file; run-time packages stay external (dependencies); and the stdio MCP
+//                front (stdio-front.cjs), which answers a recorded opening before the bundle loads
 //   out/bridge   the stdio bridge MCP clients launch to reach the desktop app's socket (one file)
 //   out/main, out/preload, out/renderer   the Electron app (electron-vite)
 //   out/web      the web UI the headless service serves (the renderer, built with base '/')
@@ -104,6 +105,19 @@ async function buildCli() {
     logLevel: 'warning',
   });
   if (process.env.MCO_BUILD_METAFILE) fs.writeFileSync(process.env.MCO_BUILD_METAFILE, JSON.stringify(result.metafile));
+  if (markers) return;
+  // What `mcp` runs first: answers a client's opening from its record before out/cli/cli.cjs is read
+  // (src/server/stdio-handshake). Node built-ins only, a few kB.
+  await build({
+    entryPoints: ['src/server/stdio-handshake/front.ts'],
+    outfile: 'out/cli/stdio-front.cjs',
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20.19',
+    minify: !process.env.MCO_BUILD_NO_MINIFY,
+    logLevel: 'warning',
+  });
 }
 
 // The stdio bridge to a running app's MCP socket: one self-contained file of Node built-ins, which the

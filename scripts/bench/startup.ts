@@ -48,6 +48,29 @@ export function stdioReadyMs(command: string, args: string[], env: NodeJS.Proces
   });
 }
 
+/**
+ * Spawn → the first call of `tool` answered, after the opening: what an agent waits for before its
+ * first tool's result (the core may still be opening when tools/list is answered).
+ */
+export function stdioFirstCallMs(command: string, args: string[], tool: string, env: NodeJS.ProcessEnv = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, ...env } });
+    let buffer = '';
+    child.stdout!.on('data', (chunk) => {
+      buffer += chunk;
+      for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
+        const message = JSON.parse(buffer.slice(0, nl));
+        buffer = buffer.slice(nl + 1);
+        if (message.id === 3) stop(child, false, resolve, performance.now() - started);
+      }
+    });
+    whenToolsListed(child, () => child.stdin!.write(JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: tool, arguments: {} } }) + '\n'));
+    child.on('error', reject);
+    child.on('exit', (code, signal) => signal !== 'SIGKILL' && reject(new Error(`${args.join(' ')} exited with ${code} before the call's answer`)));
+  });
+}
+
 /** Spawn → first `GET path` answered on host:port (ms); polls every 2 ms. */
 export function httpReadyMs(command: string, args: string[], host: string, port: number, urlPath: string, env: NodeJS.ProcessEnv = {}, graceful = false): Promise<number> {
   return new Promise((resolve, reject) => {

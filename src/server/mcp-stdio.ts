@@ -1,29 +1,35 @@
 import type { ServiceConfig } from '../shared/schemas/config';
 import type { PinnedSources } from '../core/monitor/settings-store';
-import { readLockOwnerAsync } from '../core/registry/data-dir-lock';
+import { readLockOwnerAsync } from '../core/registry/data-dir-owner';
 import { defaultDataDir } from '../core/registry/data-dir';
 import { bridgeStdioToSocket } from '../core/mcp/socket-bridge';
+import { takeHandoff } from './stdio-handshake/record';
 
 /**
  * `mcp-orchestrator mcp`: MCP over stdio for Claude Desktop, Claude Code, Cursor…
  * If a service or the desktop app already owns DATA_DIR, this talks to it over its local socket;
- * otherwise it runs the core itself (and serves the socket for others meanwhile).
+ * otherwise it runs the core itself (and serves the socket for others meanwhile). The front
+ * (stdio-handshake/front.ts) may have answered the client's opening already: its handoff says what.
  */
 export async function runMcpStdio(config: ServiceConfig, settingSources: PinnedSources = {}): Promise<void> {
   const dataDir = config.DATA_DIR ?? defaultDataDir();
+  const handoff = takeHandoff();
   const owner = await readLockOwnerAsync(dataDir);
   if (owner?.socket) {
-    await bridgeStdioToSocket(owner.socket);
+    const { clientOutput } = await import('./stdio-handshake/recording-transport');
+    await bridgeStdioToSocket(owner.socket, handoff?.input ?? process.stdin, clientOutput(handoff));
     return;
   }
   // Only a process that runs the core itself loads it (and the SDK); a bridge needs none of it.
-  const [{ serveStdio }, { openCore }, { failoverOptionsFrom, monitorSettingsFrom, sshOptionsFrom }, { createMcpServerFactory }, { serveOwnerSocket }, { VERSION }] = await Promise.all([
+  const [{ serveStdio }, { openCore }, { failoverOptionsFrom, monitorSettingsFrom, sshOptionsFrom }, { createMcpServerFactory }, { serveOwnerSocket }, { VERSION }, { openStdioTransport }, { SERVICE_CONFIG_KEYS }] = await Promise.all([
     import('@modelcontextprotocol/server/stdio'),
     import('../core/app-core'),
     import('../core/config/load-config'),
     import('../core/mcp/mcp-tools'),
     import('../core/mcp/mcp-socket'),
     import('./package-info'),
+    import('./stdio-handshake/recording-transport'),
+    import('../shared/schemas/config'),
   ]);
   const log = (line: string) => process.stderr.write(line + '\n'); // stdout carries the protocol
   const core = await openCore({ dataDir, settings: monitorSettingsFrom(config), settingSources, nodesFilePath: config.NODES_FILE_PATH, nodesFileMode: config.NODES_FILE_MODE, log, ssh: sshOptionsFrom(config), failover: failoverOptionsFrom(config), servicePendingAlertAfterMs: config.SERVICE_PENDING_ALERT_AFTER * 1000, version: VERSION });
@@ -31,14 +37,15 @@ export async function runMcpStdio(config: ServiceConfig, settingSources: PinnedS
   const mcpOptions = { version: VERSION, policy: config.MCP_COMMAND_POLICY, readOnly: config.MCP_READ_ONLY, askTimeoutMs: config.MCP_ASK_TIMEOUT * 1000 };
   const socket = await serveOwnerSocket(core, async () => createMcpServerFactory(core, { ...mcpOptions, transport: 'socket' }));
   core.monitor.start();
-  const handle = serveStdio(createMcpServerFactory(core, { ...mcpOptions, transport: 'stdio' }));
+  const { transport, input } = openStdioTransport(handoff, SERVICE_CONFIG_KEYS, dataDir);
+  const handle = serveStdio(createMcpServerFactory(core, { ...mcpOptions, transport: 'stdio' }), { transport });
   const shutdown = async () => {
     await handle.close();
     await socket.close();
     await core.close();
     process.exit(0);
   };
-  process.stdin.once('end', shutdown);
+  input.once('end', shutdown);
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
 }

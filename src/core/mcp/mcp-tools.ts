@@ -82,8 +82,10 @@ export function createMcpServerFactory(core: Core, options: McpToolOptions): Mcp
     const actor = options.transport === 'http' ? `mcp:http:${caller?.authInfo?.clientId ?? '?'}` : `mcp:${options.transport}`;
     // /mcp over HTTP is stateless (a server per request, GET /mcp answers 405): no notification can
     // reach its clients, so it does not advertise list changes. The SDK keeps an explicit false.
+    // Over stdio the tools and prompts change only when a recorded opening no longer fits
+    // (src/server/stdio-handshake): the client is then told to list them again.
     const stateless = options.transport === 'http';
-    const capabilities = stateless ? { tools: { listChanged: false }, resources: { listChanged: false }, prompts: { listChanged: false } } : { tools: {}, resources: { subscribe: true, listChanged: true }, prompts: {} };
+    const capabilities = stateless ? { tools: { listChanged: false }, resources: { listChanged: false }, prompts: { listChanged: false } } : { tools: { listChanged: true }, resources: { subscribe: true, listChanged: true }, prompts: { listChanged: true } };
     const server = new McpServer({ name: 'mcp-cloud-orchestrator', version: options.version }, { capabilities });
 
     /**

@@ -1,0 +1,173 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startTestService } from '../helpers/service';
+import { tempDir } from '../helpers/temp-dir';
+
+// `mcp` answers a client's opening from the record of an earlier session of the same build and
+// settings, before its bundle is read (src/server/stdio-handshake); the real server then takes over
+// and checks every answer given. These run the built command, as MCP clients do.
+
+const BIN = path.resolve('bin/mcp-orchestrator.mjs');
+const INITIALIZE = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'handshake-test', version: '1' } } };
+const INITIALIZED = { jsonrpc: '2.0', method: 'notifications/initialized' };
+const LIST = { jsonrpc: '2.0', id: 2, method: 'tools/list' };
+const CALL = { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'cluster_status', arguments: {} } };
+const LIST_AGAIN = { jsonrpc: '2.0', id: 4, method: 'tools/list' };
+
+type Message = { id?: number; method?: string; result?: Record<string, unknown>; error?: unknown };
+
+const running: Array<{ kill(): void }> = [];
+afterAll(() => running.forEach((child) => child.kill()));
+
+/**
+ * One session as a client opens it (initialize, initialized, tools/list), then a call and a second
+ * tools/list; `before` lines go first. Answers every message the server wrote, in order.
+ */
+function session(env: Record<string, string>, before: string[] = []): Promise<{ messages: Message[]; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, 'mcp'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, HEALTH_CHECK_INTERVAL: '3600', ...env } });
+    running.push(child);
+    const messages: Message[] = [];
+    let stderr = '';
+    let buffer = '';
+    const send = (...lines: object[]) => child.stdin.write(lines.map((m) => JSON.stringify(m) + '\n').join(''));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.stdout.on('data', (chunk) => {
+      buffer += chunk;
+      for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
+        const message = JSON.parse(buffer.slice(0, nl)) as Message;
+        buffer = buffer.slice(nl + 1);
+        messages.push(message);
+        if (message.id === 1) send(INITIALIZED, LIST);
+        if (message.id === 2) send(CALL);
+        if (message.id === 3) send(LIST_AGAIN);
+        // The session ends as a client ends it; the record is written by then.
+        if (message.id === 4) setTimeout(() => child.stdin.end(), 100);
+      }
+    });
+    child.on('error', reject);
+    child.on('exit', () => resolve({ messages, stderr }));
+    child.stdin.write(before.join(''));
+    send(INITIALIZE);
+  });
+}
+
+const answer = (messages: Message[], id: number) => messages.filter((m) => m.id === id && m.method === undefined);
+const toolNames = (message: Message | undefined) => ((message?.result?.tools ?? []) as Array<{ name: string }>).map((t) => t.name);
+
+function recordFile(cacheDir: string): string {
+  const name = fs.readdirSync(cacheDir).find((f) => f.endsWith('.handshake.json'));
+  expect(name, 'a record was written').toBeDefined();
+  return path.join(cacheDir, name!);
+}
+
+/** Adds a tool only the record knows of: seen by a client only if the record answered it. */
+function plantMarker(file: string): void {
+  const records = JSON.parse(fs.readFileSync(file, 'utf8'));
+  for (const record of records) {
+    const entry = record.exchange.find((e: { in: string }) => e.in.includes('"tools/list"'));
+    const out = JSON.parse(entry.out);
+    out.result.tools.push({ name: 'from_the_record', inputSchema: { type: 'object' } });
+    entry.out = JSON.stringify(out);
+  }
+  fs.writeFileSync(file, JSON.stringify(records), { mode: 0o600 });
+}
+
+describe('the recorded opening of stdio MCP sessions', () => {
+  it('answers a second session as the first was answered, once per request, and the core serves what follows', async () => {
+    const env = { DATA_DIR: tempDir(), MCO_CODE_CACHE_DIR: path.join(tempDir(), 'cache') };
+    const first = await session(env);
+    const file = recordFile(env.MCO_CODE_CACHE_DIR);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    const written = fs.statSync(file).mtimeMs;
+    const second = await session(env);
+    for (const run of [first, second]) {
+      expect(run.messages.map((m) => m.id ?? m.method)).toEqual([1, 2, 3, 4]); // no answer twice, no list change
+      expect(run.stderr).toBe('');
+    }
+    expect(second.messages[0]).toEqual(first.messages[0]);
+    expect(second.messages[1]).toEqual(first.messages[1]);
+    expect(toolNames(second.messages[1])).toHaveLength(31);
+    expect(answer(second.messages, 3)[0].result).toMatchObject({ structuredContent: { total_nodes: 0 } });
+    expect(fs.statSync(file).mtimeMs).toBe(written); // an opening the record already holds is not written again
+    // Nothing of the settings is in it in clear: the inputs are a salted digest.
+    expect(fs.readFileSync(file, 'utf8')).not.toContain(env.DATA_DIR.slice(-12).replace(/.*\//, '') + '"]');
+  }, 60_000);
+
+  it('corrects a record that no longer fits: the client is told the list changed, then gets the real one, and the record is written anew', async () => {
+    const env = { DATA_DIR: tempDir(), MCO_CODE_CACHE_DIR: path.join(tempDir(), 'cache') };
+    await session(env);
+    const file = recordFile(env.MCO_CODE_CACHE_DIR);
+    plantMarker(file);
+    const stale = await session(env);
+    expect(toolNames(answer(stale.messages, 2)[0])).toContain('from_the_record'); // the record answered
+    expect(stale.messages.map((m) => m.id ?? m.method)).toEqual([1, 2, 'notifications/tools/list_changed', 3, 4]);
+    expect(toolNames(answer(stale.messages, 4)[0])).not.toContain('from_the_record');
+    expect(stale.stderr).toContain('the recorded opening no longer fits (tools/list differs)');
+    const next = await session(env);
+    expect(toolNames(answer(next.messages, 2)[0])).not.toContain('from_the_record');
+    expect(next.messages.map((m) => m.id ?? m.method)).toEqual([1, 2, 3, 4]);
+  }, 60_000);
+
+  it('answers nothing from a record made under other settings, nor from one another user could have written', async () => {
+    const env = { DATA_DIR: tempDir(), MCO_CODE_CACHE_DIR: path.join(tempDir(), 'cache') };
+    await session(env);
+    const file = recordFile(env.MCO_CODE_CACHE_DIR);
+    plantMarker(file);
+    // Another setting (read-only hides every acting tool): the real server answers.
+    const readOnly = await session({ ...env, MCP_READ_ONLY: 'true' });
+    const tools = toolNames(answer(readOnly.messages, 2)[0]);
+    expect(tools).not.toContain('from_the_record');
+    expect(tools).not.toContain('add_node');
+    expect(readOnly.messages.map((m) => m.id ?? m.method)).toEqual([1, 2, 3, 4]);
+    // Writable by others, or a symlink to a record: as if there were none.
+    plantMarker(file);
+    fs.chmodSync(file, 0o666);
+    expect(toolNames(answer((await session(env)).messages, 2)[0])).not.toContain('from_the_record');
+    const elsewhere = path.join(tempDir(), 'planted.json');
+    fs.renameSync(file, elsewhere);
+    fs.chmodSync(elsewhere, 0o600);
+    plantMarker(elsewhere);
+    fs.symlinkSync(elsewhere, file);
+    expect(toolNames(answer((await session(env)).messages, 2)[0])).not.toContain('from_the_record');
+  }, 90_000);
+
+  it('leaves a client that opens otherwise to the real server: a line that is not JSON, an over-long line', async () => {
+    const env = { DATA_DIR: tempDir(), MCO_CODE_CACHE_DIR: path.join(tempDir(), 'cache') };
+    await session(env);
+    plantMarker(recordFile(env.MCO_CODE_CACHE_DIR));
+    const garbled = await session(env, ['this is not JSON\n']);
+    expect(garbled.messages.map((m) => m.id ?? m.method)).toEqual([1, 2, 3, 4]); // the SDK reports the line to its log, not to the client
+    expect(toolNames(answer(garbled.messages, 2)[0])).not.toContain('from_the_record');
+    expect(toolNames(answer(garbled.messages, 2)[0])).toHaveLength(31);
+    // Over a mebibyte without a line end: the front stops reading it as an opening at once.
+    const long = await session(env, [`{"jsonrpc":"2.0","method":"notifications/initialized","params":{"pad":"${'x'.repeat(1.5 * 1024 * 1024)}"}}\n`]);
+    expect(toolNames(answer(long.messages, 2)[0])).not.toContain('from_the_record');
+    expect(answer(long.messages, 3)).toHaveLength(1);
+  }, 60_000);
+
+  it('answers nothing from the record while another process owns the data directory: that owner answers, with its settings', async () => {
+    const env = { DATA_DIR: tempDir(), MCO_CODE_CACHE_DIR: path.join(tempDir(), 'cache') };
+    const owner = await startTestService({ DATA_DIR: env.DATA_DIR });
+    try {
+      await session(env);
+    } finally {
+      await owner.close();
+    }
+    // A bridged session writes no record: it is the owner's opening, not this command's.
+    expect(fs.existsSync(env.MCO_CODE_CACHE_DIR) && fs.readdirSync(env.MCO_CODE_CACHE_DIR).some((f) => f.endsWith('.handshake.json'))).toBe(false);
+    const own = await session(env); // nobody owns it now: this session runs the core and records
+    expect(answer(own.messages, 3)).toHaveLength(1);
+    plantMarker(recordFile(env.MCO_CODE_CACHE_DIR));
+    const again = await startTestService({ DATA_DIR: env.DATA_DIR });
+    try {
+      const bridged = await session(env);
+      expect(toolNames(answer(bridged.messages, 2)[0])).not.toContain('from_the_record');
+      expect(bridged.messages.map((m) => m.id ?? m.method)).toEqual([1, 2, 3, 4]);
+    } finally {
+      await again.close();
+    }
+  }, 90_000);
+});
