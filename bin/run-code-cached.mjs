@@ -9,6 +9,7 @@
 // directory and a file owned by this user and writable by no one else, never through a symlink
 // (another user's file in a shared XDG_CACHE_HOME or MCO_CODE_CACHE_DIR would otherwise run as us).
 // NODE_DISABLE_COMPILE_CACHE=1 turns it off (Node's own name for the same switch).
+import { isAscii } from 'node:buffer';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -34,7 +35,10 @@ export function cacheDirectory() {
  * @param {string} label which start this is (a command): each keeps the code its own start compiled
  */
 export function runCodeCached(file, label) {
-  const source = fs.readFileSync(file, 'utf8');
+  const bytes = fs.readFileSync(file);
+  // The bundle is ASCII (scripts/build.mjs): read as Latin-1, the same text, decoded in less than half
+  // the time of UTF-8 (a 2 MB bundle: some 10 ms of every start).
+  const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
   const wrapper = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
   const name = label.replace(/[^a-z]/gi, '_');
   const cacheFile = ['1', 'true'].includes(process.env.NODE_DISABLE_COMPILE_CACHE ?? '') ? undefined : cacheFileFor(file, name);

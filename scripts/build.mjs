@@ -98,6 +98,9 @@ async function buildCli() {
     define: { __MCO_TOOL_JSON_SCHEMAS__: JSON.stringify(toolJsonSchemas()), 'import.meta.url': '__mcoImportMetaUrl' },
     banner: { js: "var __mcoImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
     sourcemap: 'linked',
+    // Licence comments go to cli.cjs.LEGAL.txt beside it: one held a non-ASCII name, and an ASCII
+    // bundle is read as Latin-1, faster than UTF-8 (bin/run-code-cached.mjs).
+    legalComments: 'linked',
     minify: !process.env.MCO_BUILD_NO_MINIFY,
     plugins: [zodEnglishOnly, confWithoutSchemas, ...(markers ? [evaluationMarkers] : [])],
     // MCO_BUILD_METAFILE=<file>: what the bundle carries (for https://esbuild.github.io/analyze/).

@@ -36,6 +36,18 @@ describe('the code cache of the built command', () => {
     expect(cacheFiles(dir)).toEqual([name]);
   });
 
+  it('runs an ASCII bundle read as Latin-1 (the built ones are ASCII) and any other as UTF-8, cold and warm', () => {
+    for (const built of ['out/cli/cli.cjs', 'out/cli/stdio-front.cjs']) expect(fs.readFileSync(built).every((byte) => byte < 0x80), built).toBe(true);
+    const dir = tempDir('mco-code-cache-');
+    const bundle = path.join(tempDir('mco-install-'), 'cli.cjs');
+    fs.writeFileSync(bundle, 'console.log("Jimmy Wärting, 노드 ✓");\n');
+    const loader = new URL('../../bin/run-code-cached.mjs', import.meta.url).href;
+    for (const start of ['cold', 'warm']) {
+      const run = spawnSync(process.execPath, ['--input-type=module', '-e', `(await import(${JSON.stringify(loader)})).runCodeCached(${JSON.stringify(bundle)}, 'mcp')`], { encoding: 'utf8', env: { ...process.env, MCO_CODE_CACHE_DIR: dir } });
+      expect(run.stdout, start).toBe('Jimmy Wärting, 노드 ✓\n');
+    }
+  });
+
   it('recompiles over a damaged or foreign cache instead of running it', () => {
     const dir = tempDir('mco-code-cache-');
     exportNodes(dir);

@@ -57,6 +57,8 @@ const zodValidator: FastifySchemaCompiler<z.ZodType> = ({ schema }) => (data) =>
   const result = schema.safeParse(data);
   return result.success ? { value: result.data } : { error: validationError(result.error, '', data) };
 };
+// Answers are our own shapes already: plain JSON, no response-schema serializer.
+const jsonSerializer = () => (data: unknown) => JSON.stringify(data);
 
 const PUBLIC_PREFIXES = ['/docs', '/redoc', '/assets/'];
 /** Served without a token: liveness, the docs and the web UI's static files. */
@@ -85,9 +87,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Router refusals (bad URL, long parameter) and HTTP parse errors answer in the shared shape too.
     frameworkErrors: handleError,
     clientErrorHandler,
+    // Our compilers given at construction too: Fastify then never loads its own (ajv and
+    // fast-json-stringify, some 100 modules that every start evaluated only to set aside). Its
+    // types know only ajv's factories; at run time a factory answers the compiler, as the setters do.
+    schemaController: { compilersFactory: { buildValidator: () => zodValidator, buildSerializer: () => jsonSerializer } as never },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(zodValidator);
-  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  app.setSerializerCompiler(jsonSerializer);
   app.setErrorHandler(handleError);
   acceptJsonBodiesOnly(app);
   const notFound = (request: FastifyRequest, reply: FastifyReply): void => {
