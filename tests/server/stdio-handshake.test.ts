@@ -170,4 +170,16 @@ describe('the recorded opening of stdio MCP sessions', () => {
       await again.close();
     }
   }, 90_000);
+
+  it('serves two sessions started at once on one data directory: one runs the core, the other reaches it through its socket', async () => {
+    const env = { DATA_DIR: tempDir(), MCO_CODE_CACHE_DIR: path.join(tempDir(), 'cache') };
+    // Without a record, then with one (both fronts answer, then both reach for the lock).
+    for (const round of ['first starts', 'recorded']) {
+      const both = await Promise.all([session(env), session(env)]);
+      for (const run of both) {
+        expect(run.messages.map((m) => m.id ?? m.method), `${round}: ${run.stderr}`).toEqual([1, 2, 3, 4]);
+        expect(toolNames(answer(run.messages, 2)[0])).toHaveLength(31);
+      }
+    }
+  }, 60_000);
 });
