@@ -49,7 +49,8 @@ describe('monitor peers', () => {
     expect(health).toMatchObject({ status: 'healthy', quorum: { needed: 2, voters: 2, alone: false } });
     expect(health.vantage).toMatchObject([{ monitor: 'mon-b', status: 'healthy', counted: true }, { monitor: 'mon-a', status: 'healthy', error: null, counted: true }]);
     expect(JSON.stringify(view)).not.toContain(viewer);
-    expect(view.disagreements).toEqual([]); // both see web-1 up
+    expect(view.disagreements).toEqual([]); // taken while the monitors were still deciding: nothing decided is no disagreement
+    expect((await peersOf(b)).disagreements).toEqual([]); // both see web-1 up
     // web-2 answers mon-a but not mon-b (its probe port differs): mon-b alone sees it down, so the
     // voters (one each way, two needed) would not call it down, and mon-b says so.
     const second = net.createServer((socket) => socket.end());

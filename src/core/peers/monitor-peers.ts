@@ -199,7 +199,8 @@ export class MonitorPeers implements NodeDecider {
     const disagreements = this.#peers.length === 0 ? [] : registry.all().flatMap((node) => {
       const own = monitor.ownViewOf(node.id).status;
       const health = monitor.healthOf(node.id);
-      if (own === 'unknown' || health.status === own || !health.vantage) return [];
+      // Not decided yet (warm-up after a start, needing no votes, or no settled state) is no disagreement.
+      if (own === 'unknown' || health.status === 'unknown' || !health.quorum?.needed || health.status === own || !health.vantage) return [];
       const votes = health.vantage.filter((v) => v.counted).map((v) => ({ monitor: v.monitor, status: v.status }));
       return [{ id: node.id, own, quorum: health.status, needed: health.quorum?.needed ?? 0, votes }];
     });
