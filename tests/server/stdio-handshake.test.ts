@@ -92,8 +92,14 @@ describe('the recorded opening of stdio MCP sessions', () => {
     expect(toolNames(second.messages[1])).toHaveLength(31);
     expect(answer(second.messages, 3)[0].result).toMatchObject({ structuredContent: { total_nodes: 0 } });
     expect(fs.statSync(file).mtimeMs).toBe(written); // an opening the record already holds is not written again
-    // Nothing of the settings is in it in clear: the inputs are a salted digest.
-    expect(fs.readFileSync(file, 'utf8')).not.toContain(env.DATA_DIR.slice(-12).replace(/.*\//, '') + '"]');
+    // Secrets among the inputs are not in it in clear: the inputs are a salted digest.
+    const secrets = { API_TOKEN: 'planted-api-token-0123456789', SSH_KEY_PASSPHRASE: 'planted-passphrase-4242' };
+    const withSecrets = { DATA_DIR: tempDir(), MCO_CODE_CACHE_DIR: path.join(tempDir(), 'cache'), ...secrets };
+    await session(withSecrets);
+    const text = fs.readFileSync(recordFile(withSecrets.MCO_CODE_CACHE_DIR), 'utf8');
+    expect(text).toContain('"API_TOKEN"'); // covered by the digest
+    for (const secret of Object.values(secrets)) expect(text).not.toContain(secret);
+    expect(toolNames(answer((await session(withSecrets)).messages, 2)[0])).toHaveLength(31);
   }, 60_000);
 
   it('corrects a record that no longer fits: the client is told the list changed, then gets the real one, and the record is written anew', async () => {
