@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -188,4 +188,15 @@ describe('the recorded opening of stdio MCP sessions', () => {
       }
     }
   }, 60_000);
+
+  it('is never held up by a .env that is a FIFO: the start refuses it in one line', async () => {
+    const cwd = tempDir();
+    execFileSync('mkfifo', [path.join(cwd, '.env')]);
+    const env = { ...process.env, DATA_DIR: tempDir(), MCO_CODE_CACHE_DIR: path.join(tempDir(), 'cache'), HEALTH_CHECK_INTERVAL: '3600' };
+    const run = spawnSync(process.execPath, [BIN, 'mcp'], { cwd, env, input: JSON.stringify(INITIALIZE) + '\n', encoding: 'utf8', timeout: 20_000 });
+    expect(run.signal, 'not waited on').toBeNull();
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`error: ${path.join(cwd, '.env')} is not a regular file`);
+    expect(run.stderr).toContain('.env: must be a regular file');
+  }, 30_000);
 });

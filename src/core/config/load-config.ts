@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
-import { parseOrThrow } from '../../shared/errors';
+import { OrchestratorError, parseOrThrow } from '../../shared/errors';
 import { SERVICE_CONFIG_KEYS, ServiceConfigSchema, type ServiceConfig } from '../../shared/schemas/config';
 import { MonitorSettingsSchema, TestTimingSettingsSchema, type MonitorSettings } from '../../shared/schemas/settings';
 import type { PinnedSources } from '../monitor/settings-store';
@@ -30,7 +30,7 @@ export type ConfigSources = Partial<Record<keyof ServiceConfig, 'flag' | 'enviro
 export function loadServiceConfig(options: { argv?: string[]; env?: NodeJS.ProcessEnv; cwd?: string } = {}): { config: ServiceConfig; rest: string[]; sources: ConfigSources } {
   const env = options.env ?? process.env;
   const dotenvFile = path.join(options.cwd ?? process.cwd(), '.env');
-  const fromFile = fs.existsSync(dotenvFile) ? parseDotenv(fs.readFileSync(dotenvFile)) : {};
+  const fromFile = readDotenv(dotenvFile);
   const { config: fromFlags, rest } = flagsToConfig(options.argv ?? []);
   const merged: Record<string, unknown> = {};
   const sources: ConfigSources = {};
@@ -42,6 +42,18 @@ export function loadServiceConfig(options: { argv?: string[]; env?: NodeJS.Proce
     }
   }
   return { config: parseOrThrow(ServiceConfigSchema, merged), rest, sources };
+}
+
+/** `.env`'s settings, none when there is no such file; a FIFO or a directory there is refused, not waited on. */
+function readDotenv(file: string): Record<string, string> {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    return {};
+  }
+  if (!stat.isFile()) throw new OrchestratorError('bad_request', `${file} is not a regular file`, [{ field: '.env', message: 'must be a regular file (settings as KEY=value lines)' }]);
+  return parseDotenv(fs.readFileSync(file));
 }
 
 const MONITOR_KEY_OF: Partial<Record<keyof ServiceConfig, keyof MonitorSettings | 'monitor_peers'>> = {

@@ -80,7 +80,9 @@ export function inputsDigest(salt: string, keys: string[], env: NodeJS.ProcessEn
   const names = [...new Set([...keys, ...Object.keys(env).filter((k) => k.startsWith('MCO_'))])].sort();
   let dotenv: string | null = null;
   try {
-    dotenv = sha256(fs.readFileSync(path.join(cwd, '.env')));
+    const file = path.join(cwd, '.env');
+    // Never waited on (a FIFO): the settings loader refuses what is not a regular file.
+    dotenv = fs.statSync(file).isFile() ? sha256(fs.readFileSync(file)) : 'not a regular file';
   } catch {
     // none (or unreadable, which the settings loader meets the same way)
   }
