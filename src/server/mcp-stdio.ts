@@ -22,7 +22,11 @@ export async function runMcpStdio(config: ServiceConfig, settingSources: PinnedS
   const handoff = takeHandoff();
   const bridge = async (socket: string) => {
     const { clientOutput } = await import('./stdio-handshake/recording-transport');
-    await bridgeStdioToSocket(socket, handoff?.input ?? process.stdin, clientOutput(handoff));
+    const input = handoff?.input ?? process.stdin;
+    await bridgeStdioToSocket(socket, input, clientOutput(handoff));
+    // The owner is gone (or the client): end this process too, so the client sees it and can start another.
+    input.destroy();
+    process.stdin.destroy();
   };
   const owner = await readLockOwnerAsync(dataDir);
   if (owner?.socket) return bridge(owner.socket);
@@ -54,15 +58,22 @@ export async function runMcpStdio(config: ServiceConfig, settingSources: PinnedS
   core.monitor.start();
   const { transport, input } = openStdioTransport(handoff, SERVICE_CONFIG_KEYS, dataDir);
   const handle = serveStdio(createMcpServerFactory(core, { ...mcpOptions, transport: 'stdio' }), { transport });
-  const shutdown = async () => {
+  let stopping = false;
+  const shutdown = async (waitForSocketClients: boolean) => {
+    if (!waitForSocketClients) await socket.close(); // attached clients are cut off, which ends a wait below
+    if (stopping) return;
+    stopping = true;
     await handle.close();
+    // Its own client gone, this process still serves the sessions that reached its core through the
+    // socket (started beside it on the same data directory) until they leave too.
+    if (waitForSocketClients) await socket.idle();
     await socket.close();
     await core.close();
     process.exit(0);
   };
-  input.once('end', shutdown);
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  input.once('end', () => void shutdown(true));
+  process.once('SIGTERM', () => void shutdown(false));
+  process.once('SIGINT', () => void shutdown(false));
 }
 
 /** The socket of this host's live owner of `dir` once it serves one; undefined if none comes in time. */

@@ -54,6 +54,40 @@ function session(env: Record<string, string>, before: string[] = []): Promise<{ 
   });
 }
 
+/** A session driven step by step: `answer(id)` waits for the answer to a request sent with `send`. */
+function openSession(env: Record<string, string>) {
+  const child = spawn(process.execPath, [BIN, 'mcp'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, HEALTH_CHECK_INTERVAL: '3600', ...env } });
+  running.push(child);
+  const messages: Message[] = [];
+  const waiting = new Map<number, (message: Message) => void>();
+  let buffer = '';
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  child.stdout.on('data', (chunk) => {
+    buffer += chunk;
+    for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
+      const message = JSON.parse(buffer.slice(0, nl)) as Message;
+      buffer = buffer.slice(nl + 1);
+      messages.push(message);
+      if (message.id !== undefined) waiting.get(message.id)?.(message);
+    }
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    child,
+    messages,
+    exited,
+    stderr: () => stderr,
+    send: (...lines: object[]) => child.stdin.write(lines.map((m) => JSON.stringify(m) + '\n').join('')),
+    answer: (id: number) => new Promise<Message>((resolve) => {
+      const known = messages.find((m) => m.id === id && m.method === undefined);
+      if (known) resolve(known);
+      else waiting.set(id, resolve);
+    }),
+    end: () => child.stdin.end(),
+  };
+}
+
 const answer = (messages: Message[], id: number) => messages.filter((m) => m.id === id && m.method === undefined);
 const toolNames = (message: Message | undefined) => ((message?.result?.tools ?? []) as Array<{ name: string }>).map((t) => t.name);
 
@@ -199,4 +233,42 @@ describe('the recorded opening of stdio MCP sessions', () => {
     expect(run.stderr).toContain(`error: ${path.join(cwd, '.env')} is not a regular file`);
     expect(run.stderr).toContain('.env: must be a regular file');
   }, 30_000);
+
+  it('keeps serving a session that reached its core through the socket after its own client has left, then stops', async () => {
+    const env = { DATA_DIR: tempDir(), MCO_CODE_CACHE_DIR: path.join(tempDir(), 'cache') };
+    const owner = openSession(env);
+    owner.send(INITIALIZE);
+    await owner.answer(1);
+    owner.send(INITIALIZED, LIST);
+    await owner.answer(2); // its core is open, and its socket served
+    const bridged = openSession(env);
+    bridged.send(INITIALIZE);
+    await bridged.answer(1);
+    bridged.send(INITIALIZED, LIST);
+    expect(toolNames(await bridged.answer(2))).toHaveLength(31);
+    owner.end();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(owner.child.exitCode, 'the owner waits for the session it serves').toBeNull();
+    bridged.send(CALL);
+    expect((await bridged.answer(3)).result).toMatchObject({ structuredContent: { total_nodes: 0 } });
+    bridged.end();
+    expect(await bridged.exited).toBe(0);
+    expect(await owner.exited).toBe(0); // and then stops, its last session gone
+    expect(owner.stderr() + bridged.stderr()).toBe('');
+  }, 60_000);
+
+  it('ends a bridged session when the process that owns the core is stopped, so its client can start another', async () => {
+    const env = { DATA_DIR: tempDir(), MCO_CODE_CACHE_DIR: path.join(tempDir(), 'cache') };
+    const owner = openSession(env);
+    owner.send(INITIALIZE);
+    await owner.answer(1);
+    owner.send(INITIALIZED, LIST);
+    await owner.answer(2);
+    const bridged = openSession(env);
+    bridged.send(INITIALIZE);
+    await bridged.answer(1);
+    owner.child.kill('SIGTERM');
+    expect(await owner.exited).toBe(0);
+    expect(await bridged.exited).toBe(0);
+  }, 60_000);
 });

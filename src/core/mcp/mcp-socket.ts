@@ -11,7 +11,13 @@ type Handle = { close(): Promise<void> } | null;
  * MCP over a local socket (a Unix socket with mode 0600, or a named pipe on Windows): the process
  * that owns the data directory serves it, and a tiny stdio bridge connects MCP clients to it.
  */
-export async function listenMcpSocket(socketPath: string, loadFactory: McpFactoryLoader): Promise<{ close(): Promise<void> }> {
+export interface McpSocketHandle {
+  /** Resolves once no client is attached (at once if none is). */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function listenMcpSocket(socketPath: string, loadFactory: McpFactoryLoader): Promise<McpSocketHandle> {
   if (process.platform !== 'win32') fs.rmSync(socketPath, { force: true }); // a stale socket from a crash
   // The SDK and the tools load with the first client, not with the process that owns the socket; a
   // client's first bytes wait in the (paused) socket meanwhile.
@@ -21,6 +27,7 @@ export async function listenMcpSocket(socketPath: string, loadFactory: McpFactor
       serve: (socket: net.Socket) => serveStdio(factory, { transport: new StdioServerTransport(socket, socket), onerror: () => {} }),
     })));
   const connections = new Map<net.Socket, Promise<Handle>>();
+  const idleWaiters: Array<() => void> = [];
   const server = net.createServer((socket) => {
     const handle = load().then(
       ({ serve }) => (socket.destroyed ? null : serve(socket)),
@@ -34,6 +41,7 @@ export async function listenMcpSocket(socketPath: string, loadFactory: McpFactor
     socket.on('close', () => {
       connections.delete(socket);
       void handle.then((h) => h?.close());
+      if (connections.size === 0) for (const resolve of idleWaiters.splice(0)) resolve();
     });
     socket.on('error', () => socket.destroy());
   });
@@ -48,6 +56,7 @@ export async function listenMcpSocket(socketPath: string, loadFactory: McpFactor
   });
   if (process.platform !== 'win32') fs.chmodSync(socketPath, 0o600);
   return {
+    idle: () => (connections.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => idleWaiters.push(resolve))),
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Clients still attached are cut off, or close() would wait for them forever.
@@ -61,7 +70,7 @@ export async function listenMcpSocket(socketPath: string, loadFactory: McpFactor
 }
 
 /** Serves MCP on the owner socket and records it in the data-directory lock, where local clients look. */
-export async function serveOwnerSocket(core: Core, loadFactory: McpFactoryLoader, dir = core.dataDir): Promise<{ close(): Promise<void> }> {
+export async function serveOwnerSocket(core: Core, loadFactory: McpFactoryLoader, dir = core.dataDir): Promise<McpSocketHandle> {
   const socketPath = mcpSocketPath(dir);
   const handle = await listenMcpSocket(socketPath, loadFactory);
   core.lock.setSocket(socketPath);
