@@ -162,6 +162,13 @@ describe('the recorded opening of stdio MCP sessions', () => {
     expect(tools).not.toContain('from_the_record');
     expect(tools).not.toContain('add_node');
     expect(readOnly.messages.map((m) => m.id ?? m.method)).toEqual([1, 2, 3, 4]);
+    // Turned off: nothing answered from it, nothing written.
+    const off = { ...env, MCO_DISABLE_HANDSHAKE_RECORD: '1' };
+    const before = fs.readFileSync(file, 'utf8');
+    const unrecorded = await session(off);
+    expect(toolNames(answer(unrecorded.messages, 2)[0])).not.toContain('from_the_record');
+    expect(unrecorded.messages.map((m) => m.id ?? m.method)).toEqual([1, 2, 3, 4]);
+    expect(fs.readFileSync(file, 'utf8')).toBe(before);
     // Writable by others, or a symlink to a record: as if there were none.
     plantMarker(file);
     fs.chmodSync(file, 0o666);

@@ -14,6 +14,8 @@ const LOAD_AFTER_MS = 500;
  * opening is over, the client leaves the record, or LOAD_AFTER_MS passes; at once when none fits.
  */
 export function answerFromRecord(bundle: string, load: () => void): void {
+  // Turned off: no record is read or written, and stdin is left to the real server alone.
+  if (['1', 'true'].includes(process.env.MCO_DISABLE_HANDSHAKE_RECORD ?? '')) return load();
   const records = readRecords(recordFileFor(bundle));
   const handoff: FrontHandoff = { bundle, records, answered: new Map() };
   leaveHandoff(handoff);
