@@ -75,6 +75,9 @@ function toolJsonSchemas() {
   return execFileSync(process.execPath, ['bin/run-ts.mjs', 'scripts/tool-json-schemas.ts'], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
 }
 
+// What every bundle of ours for Node shares.
+const FOR_NODE = { bundle: true, platform: 'node', target: 'node20.19', minify: !process.env.MCO_BUILD_NO_MINIFY, logLevel: 'warning' };
+
 async function buildCli() {
   const { build } = await import('esbuild');
   const dependencies = Object.keys(JSON.parse(fs.readFileSync('package.json', 'utf8')).dependencies);
@@ -87,10 +90,8 @@ async function buildCli() {
     // parses nothing (Node 20 has no module compile cache). Lazily imported subsystems stay lazy: their
     // functions are compiled at first call, not at start.
     outfile: markers ?? 'out/cli/cli.cjs',
-    bundle: true,
+    ...FOR_NODE,
     format: 'cjs',
-    platform: 'node',
-    target: 'node20.19',
     external,
     // import('ssh2') becomes require('ssh2') when first used: every external package is CommonJS, and a
     // vm.Script has no module loader for import().
@@ -101,11 +102,9 @@ async function buildCli() {
     // Licence comments go to cli.cjs.LEGAL.txt beside it: one held a non-ASCII name, and an ASCII
     // bundle is read as Latin-1, faster than UTF-8 (bin/run-code-cached.mjs).
     legalComments: 'linked',
-    minify: !process.env.MCO_BUILD_NO_MINIFY,
     plugins: [zodEnglishOnly, confWithoutSchemas, ...(markers ? [evaluationMarkers] : [])],
     // MCO_BUILD_METAFILE=<file>: what the bundle carries (for https://esbuild.github.io/analyze/).
     metafile: Boolean(process.env.MCO_BUILD_METAFILE),
-    logLevel: 'warning',
   });
   if (process.env.MCO_BUILD_METAFILE) fs.writeFileSync(process.env.MCO_BUILD_METAFILE, JSON.stringify(result.metafile));
   if (markers) return;
@@ -114,12 +113,8 @@ async function buildCli() {
   await build({
     entryPoints: ['src/server/stdio-handshake/front.ts'],
     outfile: 'out/cli/stdio-front.cjs',
-    bundle: true,
+    ...FOR_NODE,
     format: 'cjs',
-    platform: 'node',
-    target: 'node20.19',
-    minify: !process.env.MCO_BUILD_NO_MINIFY,
-    logLevel: 'warning',
   });
 }
 
@@ -131,12 +126,8 @@ async function buildBridge() {
   await build({
     entryPoints: ['src/server/mcp-bridge.ts'],
     outfile: 'out/bridge/mcp-bridge.mjs',
-    bundle: true,
+    ...FOR_NODE,
     format: 'esm',
-    platform: 'node',
-    target: 'node20.19',
-    minify: !process.env.MCO_BUILD_NO_MINIFY,
-    logLevel: 'warning',
   });
 }
 

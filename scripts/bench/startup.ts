@@ -24,17 +24,24 @@ function stop(child: ChildProcess, graceful: boolean, resolve: (ms: number) => v
  * and calls `listed` once tools/list is answered.
  */
 export function whenToolsListed(child: ChildProcess, listed: () => void): void {
+  onMessages(child, (message) => {
+    if (message.id === 1) child.stdin!.write(JSON.stringify(INITIALIZED) + '\n' + JSON.stringify(LIST) + '\n');
+    if (message.id === 2) listed();
+  });
+  child.stdin!.write(JSON.stringify(INIT) + '\n');
+}
+
+/** Each JSON-RPC message the child writes on stdout, one per line. */
+function onMessages(child: ChildProcess, handle: (message: { id?: unknown }) => void): void {
   let buffer = '';
   child.stdout!.on('data', (chunk) => {
     buffer += chunk;
     for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
       const message = JSON.parse(buffer.slice(0, nl));
       buffer = buffer.slice(nl + 1);
-      if (message.id === 1) child.stdin!.write(JSON.stringify(INITIALIZED) + '\n' + JSON.stringify(LIST) + '\n');
-      if (message.id === 2) listed();
+      handle(message);
     }
   });
-  child.stdin!.write(JSON.stringify(INIT) + '\n');
 }
 
 /** Spawn → `tools/list` answered, as an MCP client does at every session start (ms). */
@@ -56,15 +63,7 @@ export function stdioFirstCallMs(command: string, args: string[], tool: string, 
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, ...env } });
-    let buffer = '';
-    child.stdout!.on('data', (chunk) => {
-      buffer += chunk;
-      for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
-        const message = JSON.parse(buffer.slice(0, nl));
-        buffer = buffer.slice(nl + 1);
-        if (message.id === 3) stop(child, false, resolve, performance.now() - started);
-      }
-    });
+    onMessages(child, (message) => message.id === 3 && stop(child, false, resolve, performance.now() - started));
     whenToolsListed(child, () => child.stdin!.write(JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: tool, arguments: {} } }) + '\n'));
     child.on('error', reject);
     child.on('exit', (code, signal) => signal !== 'SIGKILL' && reject(new Error(`${args.join(' ')} exited with ${code} before the call's answer`)));

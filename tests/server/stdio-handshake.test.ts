@@ -21,45 +21,12 @@ type Message = { id?: number; method?: string; result?: Record<string, unknown>;
 const running: Array<{ kill(): void }> = [];
 afterAll(() => running.forEach((child) => child.kill()));
 
-/**
- * One session as a client opens it (initialize, initialized, tools/list), then a call and a second
- * tools/list; `before` lines go first. Answers every message the server wrote, in order.
- */
-function session(env: Record<string, string>, before: string[] = []): Promise<{ messages: Message[]; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'mcp'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, HEALTH_CHECK_INTERVAL: '3600', ...env } });
-    running.push(child);
-    const messages: Message[] = [];
-    let stderr = '';
-    let buffer = '';
-    const send = (...lines: object[]) => child.stdin.write(lines.map((m) => JSON.stringify(m) + '\n').join(''));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.stdout.on('data', (chunk) => {
-      buffer += chunk;
-      for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
-        const message = JSON.parse(buffer.slice(0, nl)) as Message;
-        buffer = buffer.slice(nl + 1);
-        messages.push(message);
-        if (message.id === 1) send(INITIALIZED, LIST);
-        if (message.id === 2) send(CALL);
-        if (message.id === 3) send(LIST_AGAIN);
-        // The session ends as a client ends it; the record is written by then.
-        if (message.id === 4) setTimeout(() => child.stdin.end(), 100);
-      }
-    });
-    child.on('error', reject);
-    child.on('exit', () => resolve({ messages, stderr }));
-    child.stdin.write(before.join(''));
-    send(INITIALIZE);
-  });
-}
-
-/** A session driven step by step: `answer(id)` waits for the answer to a request sent with `send`. */
+/** A session driven step by step: `answer(id)` waits for the answer to a request sent with `send` (undefined if the server exits first). */
 function openSession(env: Record<string, string>) {
   const child = spawn(process.execPath, [BIN, 'mcp'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, HEALTH_CHECK_INTERVAL: '3600', ...env } });
   running.push(child);
   const messages: Message[] = [];
-  const waiting = new Map<number, (message: Message) => void>();
+  const waiting = new Map<number, (message: Message | undefined) => void>();
   let buffer = '';
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr += chunk));
@@ -69,23 +36,56 @@ function openSession(env: Record<string, string>) {
       const message = JSON.parse(buffer.slice(0, nl)) as Message;
       buffer = buffer.slice(nl + 1);
       messages.push(message);
-      if (message.id !== undefined) waiting.get(message.id)?.(message);
+      if (message.id !== undefined && message.method === undefined) waiting.get(message.id)?.(message);
     }
   });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) => {
+    child.on('exit', (code) => resolve(code));
+    child.on('error', () => resolve(null));
+  });
+  void exited.then(() => waiting.forEach((resolve) => resolve(undefined)));
   return {
     child,
     messages,
     exited,
     stderr: () => stderr,
     send: (...lines: object[]) => child.stdin.write(lines.map((m) => JSON.stringify(m) + '\n').join('')),
-    answer: (id: number) => new Promise<Message>((resolve) => {
+    answer: (id: number) => new Promise<Message | undefined>((resolve) => {
       const known = messages.find((m) => m.id === id && m.method === undefined);
-      if (known) resolve(known);
+      if (known || child.exitCode !== null) resolve(known);
       else waiting.set(id, resolve);
     }),
     end: () => child.stdin.end(),
   };
+}
+
+/** A session past its opening (initialize, initialized, tools/list answered). */
+async function opened(env: Record<string, string>) {
+  const opening = openSession(env);
+  opening.send(INITIALIZE);
+  await opening.answer(1);
+  opening.send(INITIALIZED, LIST);
+  await opening.answer(2);
+  return opening;
+}
+
+/**
+ * One session as a client opens it (initialize, initialized, tools/list), then a call and a second
+ * tools/list; `before` lines go first. Answers every message the server wrote, in order.
+ */
+async function session(env: Record<string, string>, before: string[] = []): Promise<{ messages: Message[]; stderr: string }> {
+  const run = openSession(env);
+  run.child.stdin.write(before.join(''));
+  run.send(INITIALIZE);
+  const next: Array<[number, object[]]> = [[1, [INITIALIZED, LIST]], [2, [CALL]], [3, [LIST_AGAIN]]];
+  for (const [id, lines] of next) {
+    if (!(await run.answer(id))) break;
+    run.send(...lines);
+  }
+  // The session ends as a client ends it; the record is written by then.
+  if (await run.answer(4)) setTimeout(run.end, 100);
+  await run.exited;
+  return { messages: run.messages, stderr: run.stderr() };
 }
 
 const answer = (messages: Message[], id: number) => messages.filter((m) => m.id === id && m.method === undefined);
@@ -243,21 +243,14 @@ describe('the recorded opening of stdio MCP sessions', () => {
 
   it('keeps serving a session that reached its core through the socket after its own client has left, then stops', async () => {
     const env = { DATA_DIR: tempDir(), MCO_CODE_CACHE_DIR: path.join(tempDir(), 'cache') };
-    const owner = openSession(env);
-    owner.send(INITIALIZE);
-    await owner.answer(1);
-    owner.send(INITIALIZED, LIST);
-    await owner.answer(2); // its core is open, and its socket served
-    const bridged = openSession(env);
-    bridged.send(INITIALIZE);
-    await bridged.answer(1);
-    bridged.send(INITIALIZED, LIST);
+    const owner = await opened(env); // its core is open, and its socket served
+    const bridged = await opened(env);
     expect(toolNames(await bridged.answer(2))).toHaveLength(31);
     owner.end();
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(owner.child.exitCode, 'the owner waits for the session it serves').toBeNull();
     bridged.send(CALL);
-    expect((await bridged.answer(3)).result).toMatchObject({ structuredContent: { total_nodes: 0 } });
+    expect((await bridged.answer(3))?.result).toMatchObject({ structuredContent: { total_nodes: 0 } });
     bridged.end();
     expect(await bridged.exited).toBe(0);
     expect(await owner.exited).toBe(0); // and then stops, its last session gone
@@ -266,11 +259,7 @@ describe('the recorded opening of stdio MCP sessions', () => {
 
   it('ends a bridged session when the process that owns the core is stopped, so its client can start another', async () => {
     const env = { DATA_DIR: tempDir(), MCO_CODE_CACHE_DIR: path.join(tempDir(), 'cache') };
-    const owner = openSession(env);
-    owner.send(INITIALIZE);
-    await owner.answer(1);
-    owner.send(INITIALIZED, LIST);
-    await owner.answer(2);
+    const owner = await opened(env);
     const bridged = openSession(env);
     bridged.send(INITIALIZE);
     await bridged.answer(1);

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { readLockOwnerAsync } from '../../core/registry/data-dir-owner';
-import { canonicalMessage, inputsDigest, leaveHandoff, LineSplitter, parseMessage, readRecords, recordFileFor, type FrontHandoff, type HandshakeRecord } from './record';
+import { canonicalMessage, currentInputs, fitsInputs, leaveHandoff, LineSplitter, parseMessage, readRecords, recordFileFor, type FrontHandoff, type HandshakeRecord } from './record';
 
 // The first code `mcp-orchestrator mcp` runs (out/cli/stdio-front.cjs, Node built-ins only): when a
 // record of this build and these inputs exists, it answers the client's opening from it while the
@@ -17,9 +17,9 @@ export function answerFromRecord(bundle: string, load: () => void): void {
   // Turned off: no record is read or written, and stdin is left to the real server alone.
   if (['1', 'true'].includes(process.env.MCO_DISABLE_HANDSHAKE_RECORD ?? '')) return load();
   const records = readRecords(recordFileFor(bundle));
-  const handoff: FrontHandoff = { bundle, records, answered: new Map() };
+  const handoff: FrontHandoff = { bundle, records, inputs: currentInputs(), answered: new Map() };
   leaveHandoff(handoff);
-  const fitting = records.filter((record) => record.exchange.length > 0 && inputsDigest(record.salt, record.keys).digest === record.digest);
+  const fitting = records.filter((record) => record.exchange.length > 0 && fitsInputs(record, handoff.inputs));
   if (fitting.length === 0) return load();
   // A service or the app that owns the data directory answers through its socket, with its own settings.
   readLockOwnerAsync(fitting[0].dataDir).then(

@@ -50,6 +50,8 @@ export interface FrontHandoff {
   bundle: string;
   /** The records read at start (the recorder keeps the others when it writes). */
   records: HandshakeRecord[];
+  /** This start's inputs, which the records are matched against and a new one is made under. */
+  inputs: StartInputs;
   /** Everything read from stdin since the start when the front answered from a record, else absent (stdin is untouched). */
   input?: Readable;
   /** Requests the front answered: JSON of the id → the answer it gave. */
@@ -72,12 +74,17 @@ export function takeHandoff(): FrontHandoff | undefined {
 
 const sha256 = (data: string | Uint8Array): string => crypto.createHash('sha256').update(data).digest('hex');
 
-/**
- * The digest of what decides this start's answers: the arguments, the working directory and its
- * .env, and the given variables plus every MCO_* one set now. Front and recorder compute it alike.
- */
-export function inputsDigest(salt: string, keys: string[], env: NodeJS.ProcessEnv = process.env, argv = process.argv.slice(2), cwd = process.cwd()): { digest: string; keys: string[] } {
-  const names = [...new Set([...keys, ...Object.keys(env).filter((k) => k.startsWith('MCO_'))])].sort();
+/** What decides a start's answers: the arguments, the working directory and its .env, the environment. */
+export interface StartInputs {
+  argv: string[];
+  cwd: string;
+  /** sha256 of the working directory's .env; null when there is none. */
+  dotenv: string | null;
+  env: NodeJS.ProcessEnv;
+}
+
+/** This start's inputs, its .env read once. */
+export function currentInputs(env: NodeJS.ProcessEnv = process.env, argv = process.argv.slice(2), cwd = process.cwd()): StartInputs {
   let dotenv: string | null = null;
   try {
     const file = path.join(cwd, '.env');
@@ -86,8 +93,17 @@ export function inputsDigest(salt: string, keys: string[], env: NodeJS.ProcessEn
   } catch {
     // none (or unreadable, which the settings loader meets the same way)
   }
-  return { digest: sha256(JSON.stringify([salt, argv, cwd, dotenv, names.map((k) => [k, env[k] ?? null])])), keys: names };
+  return { argv, cwd, dotenv, env };
 }
+
+/** The salted digest of the inputs over the given variables plus every MCO_* one set now. Front and recorder compute it alike. */
+export function inputsDigest(inputs: StartInputs, salt: string, keys: string[]): { digest: string; keys: string[] } {
+  const names = [...new Set([...keys, ...Object.keys(inputs.env).filter((k) => k.startsWith('MCO_'))])].sort();
+  return { digest: sha256(JSON.stringify([salt, inputs.argv, inputs.cwd, inputs.dotenv, names.map((k) => [k, inputs.env[k] ?? null])])), keys: names };
+}
+
+/** Whether a record was made under these inputs. */
+export const fitsInputs = (record: Pick<HandshakeRecord, 'salt' | 'keys' | 'digest'>, inputs: StartInputs): boolean => inputsDigest(inputs, record.salt, record.keys).digest === record.digest;
 
 export const newSalt = (): string => crypto.randomBytes(16).toString('hex');
 
@@ -113,13 +129,22 @@ export class LineSplitter {
   #pending = '';
   overflow = false;
 
+  constructor(private readonly maxLineChars = MAX_LINE_CHARS) {}
+
   push(chunk: Buffer | string): string[] {
     if (this.overflow) return [];
     this.#pending += typeof chunk === 'string' ? chunk : this.#decoder.write(chunk);
     const lines = this.#pending.split('\n');
     this.#pending = lines.pop()!;
-    if (this.#pending.length > MAX_LINE_CHARS) this.overflow = true;
+    if (this.#pending.length > this.maxLineChars) this.overflow = true;
     return lines.map((line) => line.replace(/\r$/, '')).filter((line) => line.trim() !== '');
+  }
+
+  /** The start of a line not ended yet, handed over (and forgotten here). */
+  takePending(): string {
+    const pending = this.#pending;
+    this.#pending = '';
+    return pending;
   }
 }
 

@@ -1,9 +1,9 @@
 import { PassThrough, Writable, type Readable } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
 import type { JSONRPCMessage } from '@modelcontextprotocol/server';
 import { StdioServerTransport } from '@modelcontextprotocol/server/stdio';
 import {
   canonicalMessage,
+  fitsInputs,
   inputsDigest,
   INPUT_ENV_BEYOND_SETTINGS,
   LineSplitter,
@@ -16,6 +16,7 @@ import {
   writeRecords,
   type Exchange,
   type FrontHandoff,
+  type HandshakeRecord,
 } from './record';
 
 // The real server's side of the recorded opening (see record.ts): it records this session's opening
@@ -102,11 +103,12 @@ class OpeningRecorder {
     this.#saved = text;
     const file = recordFileFor(this.handoff.bundle);
     if (!file) return;
-    const fits = (r: { salt: string; keys: string[]; digest: string }) => inputsDigest(r.salt, r.keys).digest === r.digest;
+    const { inputs } = this.handoff;
+    const fits = (r: HandshakeRecord) => fitsInputs(r, inputs);
     const known = this.handoff.records.find((r) => fits(r) && r.dataDir === this.dataDir && JSON.stringify(r.exchange) === text);
     if (known) return;
     const salt = newSalt();
-    const { digest, keys } = inputsDigest(salt, [...this.settingKeys, ...INPUT_ENV_BEYOND_SETTINGS]);
+    const { digest, keys } = inputsDigest(inputs, salt, [...this.settingKeys, ...INPUT_ENV_BEYOND_SETTINGS]);
     const record = { salt, keys, digest, dataDir: this.dataDir, exchange };
     // The same client under the same inputs replaces its older record; other clients' stay.
     const others = this.handoff.records.filter((r) => !(fits(r) && r.exchange[0]?.in === exchange[0].in));
@@ -147,20 +149,19 @@ export function openStdioTransport(handoff: FrontHandoff | undefined, settingKey
  */
 export function clientOutput(handoff: FrontHandoff | undefined): NodeJS.WritableStream {
   if (!handoff || handoff.answered.size === 0) return process.stdout;
-  const decoder = new StringDecoder('utf8');
-  let pending = '';
+  const lines = new LineSplitter(Infinity);
+  let filtering = true;
   return new Writable({
     write(chunk: Buffer, _encoding, done) {
-      if (handoff.answered.size === 0 && pending === '') return void process.stdout.write(chunk, () => done());
-      const lines = (pending + decoder.write(chunk)).split('\n');
-      pending = lines.pop()!;
-      for (const line of lines) {
+      if (!filtering) return void process.stdout.write(chunk, () => done());
+      for (const line of lines.push(chunk)) {
         const id = parseMessage(line)?.id;
         if (id === undefined || !handoff.answered.delete(JSON.stringify(id))) process.stdout.write(line + '\n');
       }
-      if (handoff.answered.size === 0 && pending !== '') {
-        process.stdout.write(pending);
-        pending = '';
+      if (handoff.answered.size === 0) {
+        // Every answer given again is dropped: from here the owner's bytes pass as they are.
+        filtering = false;
+        process.stdout.write(lines.takePending());
       }
       done();
     },
