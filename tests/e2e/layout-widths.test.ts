@@ -135,7 +135,19 @@ describe.skipIf(chromiumMissing)('the window at every width, in both languages',
         await dialogFits(page, async () => (await headerAction(page, t.header.settings)).click(), `${tag}-settings`, async () =>
           expect(await page.getByTestId('no-channels').textContent()).toBe(t.alerts.noneBrowser),
         );
-        await dialogFits(page, () => page.locator('.filters button', { hasText: t.filters.run.split('{{')[0] || t.filters.run.split('}}').at(-1)!.trim() }).click(), `${tag}-run-command`);
+        // Who a command runs on, whole: no column scrolled out of view, no id broken over two lines.
+        await dialogFits(page, () => page.locator('.filters button', { hasText: t.filters.run.split('{{')[0] || t.filters.run.split('}}').at(-1)!.trim() }).click(), `${tag}-run-command`, async () => {
+          await expect.poll(() => page.locator('.command-targets tbody tr').count()).toBeGreaterThan(0);
+          const table = await page.locator('.command-targets-scroll').evaluate((scroll) => ({
+            sideways: scroll.scrollWidth > scroll.clientWidth,
+            brokenIds: [...scroll.querySelectorAll('tbody td:first-child')].filter((cell) => {
+              const range = document.createRange();
+              range.selectNodeContents(cell);
+              return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size > 1;
+            }).map((cell) => cell.textContent),
+          }));
+          expect(table).toEqual({ sideways: false, brokenIds: [] });
+        });
         await context.close();
       }, 60_000);
     }

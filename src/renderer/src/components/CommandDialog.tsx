@@ -117,7 +117,7 @@ export function CommandDialog({ nodeIds, onClose }: { nodeIds: string[]; onClose
                     <td>{t(`role.${target.role}`)}</td>
                     <td>{target.maintenance ? t('state.maintenance') : t(`state.${target.state}`)}</td>
                     <td className="mono">
-                      {target.user}@{target.address}:{target.port}
+                      {target.user}@<wbr />{target.address}:{target.port}
                       {left && <span className="muted"> · {t('command.leftOut')}</span>}
                     </td>
                   </tr>
