@@ -47,3 +47,16 @@ export function englishSentences(page: Page): Promise<string[]> {
     return [...new Set(text.match(/[A-Za-z][a-z]+(?:[ ,]+[a-z]+){2,}/g) ?? [])];
   });
 }
+
+/** The texts of the elements matching `selector` that are laid out over more than one line. */
+export function brokenOverLines(page: Page, selector: string): Promise<string[]> {
+  return page.locator(selector).evaluateAll((elements) =>
+    elements
+      .filter((element) => {
+        const range = document.createRange();
+        range.selectNodeContents(element);
+        return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size > 1;
+      })
+      .map((element) => element.textContent ?? ''),
+  );
+}

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { Fragment, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { HealthEventSchema } from '../../../shared/schemas/health';
 import type { AuditEntry } from '../../../shared/schemas/ssh';
@@ -108,7 +108,8 @@ export function EventsView() {
               <tr key={r.key} data-kind={r.kind}>
                 <td title={formatDateTime(r.at)}>{formatWhen(r.at)}</td>
                 <td>{t(`events.kinds.${r.kind}`)}</td>
-                <td className="mono">{r.nodes.join(', ')}</td>
+                {/* A list of nodes wraps between ids, never inside one ("node-" / "07" on a phone). */}
+                <td className="mono">{r.nodes.map((id, i) => <Fragment key={id}>{i > 0 && ', '}<span className="node-id">{id}</span></Fragment>)}</td>
                 <td>{r.text}</td>
               </tr>
             ))}
