@@ -61,6 +61,7 @@ describe('the demo, left running', () => {
         const metrics = await rest('GET', '/cluster/nodes/node-02/metrics');
         expect(metrics.status).toBe(503);
         expect(metrics.body.message).toContain('simulated demo node');
+        expect(metrics.body).toMatchObject({ reason_code: 'metrics_shell_said', reason_params: { node: 'node-02', detail: expect.stringContaining('simulated demo node') } });
         const mcpMetrics = await callTool(mcp, 'get_metrics', { id: 'node-03' });
         expect(mcpMetrics.isError).toBe(true);
         expect(text(mcpMetrics)).toContain('simulated demo node');

@@ -152,6 +152,8 @@ describe.skipIf(sshdMissing)('SSH fault catalogue: metrics, commands and probes 
     const metrics = await call('GET', '/cluster/nodes/flood/metrics');
     expect(metrics.status).toBe(503);
     expect(metrics.body.message).toMatch(/more than 64 KiB/);
+    // Said by its reason, so a window says it in its own language (errors.metrics_too_large).
+    expect(metrics.body).toMatchObject({ reason_code: 'metrics_too_large', reason_params: { node: 'flood', kib: 64 } });
     const run = await call('POST', '/cluster/commands', { body: { node_ids: ['flood'], command: 'yes', timeout: 2 } });
     const result = run.body.results[0];
     expect(result.stdout.length).toBeLessThan(300 * 1024);

@@ -5,6 +5,7 @@ import { OrchestratorError } from '../../src/shared/errors';
 import { MonitorSettingsSchema } from '../../src/shared/schemas/settings';
 import { localizedError } from '../../src/renderer/src/i18n/error-text';
 import { i18n, setupI18n } from '../../src/renderer/src/i18n/setup-i18n';
+import { FleetSimulator } from '../../src/core/simulator/fleet-simulator';
 import { tempDir } from '../helpers/temp-dir';
 
 // Issue 40, item 12: what the service answers about Docker, Swarm and SSH reaches a Korean window in
@@ -55,6 +56,24 @@ describe('service errors in the window language', () => {
     expect(ko).toMatch(HANGUL);
     expect(ko).toContain('127.104.2.2:1');
     expect(ko).not.toMatch(ENGLISH_RUN);
+  });
+
+  it('says why a node gave no metrics in Korean, quoting what the node itself said', async () => {
+    // A demo node: a real SSH handshake, then its shell says on stderr that nothing runs there.
+    const sim = new FleetSimulator([{ ip: '127.104.2.3', ssh_port: 2222, behaviour: 'healthy' }]);
+    await sim.start();
+    try {
+      core = createCore({ dataDir: tempDir(), settings: MonitorSettingsSchema.parse({}) });
+      core.registry.create({ id: 'sim-1', hostname: 'sim-1', tailscale_ip: '127.104.2.3', role: 'worker', cpu_cores: 2, memory_gb: 4, ssh: { user: 'demo', port: 2222 } });
+      const error = await failure(() => core.ssh.getMetrics('sim-1'));
+      expect(error).toMatchObject({ error: 'unavailable', reason_code: 'metrics_shell_said', reason_params: { node: 'sim-1', detail: expect.stringContaining('simulated demo node') } });
+      setupI18n('ko');
+      expect(localizedError(error)).toBe(`sim-1의 지표 셸이 닫혔습니다: ${error.reason_params!.detail}`);
+      setupI18n('en');
+      expect(localizedError(error)).toBe(`The metrics shell on sim-1 closed: ${error.reason_params!.detail}`);
+    } finally {
+      await sim.stop();
+    }
   });
 
   it('says a service that does not exist, and refused fields, in Korean; an unknown reason as the service said it', () => {

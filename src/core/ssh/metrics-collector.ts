@@ -46,6 +46,20 @@ export function countCpuList(list: string): number {
 
 type DiskFields = Pick<NodeMetrics, 'disk_total_gb' | 'disk_used_pct'>;
 
+/**
+ * Why a node's metrics could not be read, as a reason a window can say in its language
+ * (`errors.<reason>`); the collector adds the node when it reports it.
+ */
+export class MetricsFailure extends Error {
+  constructor(
+    readonly reason: 'metrics_missing' | 'metrics_too_large' | 'metrics_shell_closed' | 'metrics_shell_said' | 'metrics_timeout',
+    message: string,
+    readonly params: Record<string, string | number> = {},
+  ) {
+    super(message);
+  }
+}
+
 /** Parses a poll's answer; without a `disk` line the previous disk figures are kept. */
 export function parseMetrics(text: string, at = new Date(), previousDisk?: DiskFields): NodeMetrics {
   const fields = new Map(text.split('\n').map((line) => [line.split(' ')[0], line.split(' ').slice(1).map(Number)]));
@@ -53,7 +67,7 @@ export function parseMetrics(text: string, at = new Date(), previousDisk?: DiskF
   if (cpuset !== undefined) fields.set('cpus', [countCpuList(cpuset)]);
   const need = (key: string): number[] => {
     const values = fields.get(key);
-    if (!values || values.some(Number.isNaN)) throw new OrchestratorError('unavailable', `metrics: the node did not report "${key}" (is /proc available?)`);
+    if (!values || values.some(Number.isNaN)) throw new MetricsFailure('metrics_missing', `the node did not report "${key}" (is /proc available?)`, { key });
     return values;
   };
   const [load1, load5, load15] = need('load');
@@ -76,6 +90,11 @@ export function parseMetrics(text: string, at = new Date(), previousDisk?: DiskF
   };
 }
 
+/** The shell ended; what the node said on stderr, if anything, is why (a refused shell says so there). */
+function shellClosed(stderr: string): MetricsFailure {
+  return stderr ? new MetricsFailure('metrics_shell_said', `the metrics shell closed: ${stderr}`, { detail: stderr }) : new MetricsFailure('metrics_shell_closed', 'the metrics shell closed');
+}
+
 /** A shell kept open on one node; each poll writes a short script to it and reads the answer. */
 class MetricsShell {
   #buffer = '';
@@ -96,7 +115,8 @@ class MetricsShell {
       this.#buffer += chunk.toString('utf8');
       if (this.#buffer.length > MAX_SHELL_BUFFER) {
         this.#buffer = '';
-        return this.close(new OrchestratorError('unavailable', `metrics: the node sent more than ${MAX_SHELL_BUFFER / 1024} KiB without a complete answer; its shell was closed`));
+        const kib = MAX_SHELL_BUFFER / 1024;
+        return this.close(new MetricsFailure('metrics_too_large', `the node sent more than ${kib} KiB without a complete answer; its shell was closed`, { kib }));
       }
       const waiter = this.#waiter;
       if (!waiter) return;
@@ -113,17 +133,17 @@ class MetricsShell {
     channel.stderr.on('data', (chunk: Buffer) => (stderrTail = (stderrTail + chunk.toString('utf8')).slice(-512)));
     channel.on('error', (error: Error) => this.close(error));
     channel.stderr.on('error', () => {}); // the channel's own error handler reports it
-    channel.on('close', () => this.close(new Error(`the metrics shell closed${stderrTail.trim() ? `: ${stderrTail.trim()}` : ''}`)));
+    channel.on('close', () => this.close(shellClosed(stderrTail.trim())));
   }
 
   poll(timeoutMs: number): Promise<NodeMetrics> {
     const n = ++this.#seq;
     const withDisk = !this.#disk || Date.now() - this.#disk.at >= DISK_REFRESH_MS;
     // The node may have closed the shell before the first poll (e.g. it refuses shells): say why.
-    if (this.closed) return Promise.reject(this.#closedBy ?? new Error('the metrics shell closed'));
+    if (this.closed) return Promise.reject(this.#closedBy ?? shellClosed(''));
     return new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.close(new Error(`no metrics within ${timeoutMs / 1000}s`));
+        this.close(new MetricsFailure('metrics_timeout', `no metrics within ${timeoutMs / 1000}s`, { seconds: timeoutMs / 1000 }));
       }, timeoutMs);
       this.#waiter = {
         end: `__MCO_END_${n}__`,
@@ -225,8 +245,10 @@ export class MetricsCollector {
       this.onCollected(node, metrics);
       return metrics;
     } catch (error) {
-      if (error instanceof OrchestratorError) throw error;
-      throw new OrchestratorError('unavailable', `metrics of ${node.id}: ${(error as Error).message}`, [{ field: 'ssh', message: (error as Error).message.slice(0, 200) }]);
+      if (error instanceof OrchestratorError) throw error; // the connection's own, with its reason
+      const message = (error as Error).message;
+      const reason = error instanceof MetricsFailure ? { code: error.reason, params: { node: node.id, ...error.params } } : { code: 'metrics_failed', params: { node: node.id, detail: message.slice(0, 200) } };
+      throw new OrchestratorError('unavailable', `metrics of ${node.id}: ${message}`, [{ field: 'ssh', message: message.slice(0, 200) }], reason);
     }
   }
 
@@ -236,7 +258,7 @@ export class MetricsCollector {
       client.exec('/bin/sh', (error, channel) => {
         if (error) {
           release();
-          return reject(new OrchestratorError('unavailable', `could not open a metrics shell on ${node.id}: ${error.message}`));
+          return reject(new OrchestratorError('unavailable', `could not open a metrics shell on ${node.id}: ${error.message}`, [], { code: 'metrics_shell_refused', params: { node: node.id, detail: error.message.slice(0, 200) } }));
         }
         resolve(new MetricsShell(channel, release));
       });
