@@ -1,5 +1,5 @@
 import type { ClientChannel } from 'ssh2';
-import { OrchestratorError } from '../../shared/errors';
+import { OrchestratorError, type ErrorReason } from '../../shared/errors';
 import type { Node } from '../../shared/schemas/node';
 import type { NodeMetrics } from '../../shared/schemas/ssh';
 import type { SshConnectionPool } from './ssh-connection-pool';
@@ -247,7 +247,7 @@ export class MetricsCollector {
     } catch (error) {
       if (error instanceof OrchestratorError) throw error; // the connection's own, with its reason
       const message = (error as Error).message;
-      const reason = error instanceof MetricsFailure ? { code: error.reason, params: { node: node.id, ...error.params } } : { code: 'metrics_failed', params: { node: node.id, detail: message.slice(0, 200) } };
+      const reason: ErrorReason = error instanceof MetricsFailure ? { code: error.reason, params: { node: node.id, ...error.params } } : { code: 'metrics_failed', params: { node: node.id, detail: message.slice(0, 200) } };
       throw new OrchestratorError('unavailable', `metrics of ${node.id}: ${message}`, [{ field: 'ssh', message: message.slice(0, 200) }], reason);
     }
   }
