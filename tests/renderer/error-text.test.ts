@@ -76,6 +76,16 @@ describe('service errors in the window language', () => {
     }
   });
 
+  it('says a missing tailscale CLI in Korean', async () => {
+    core = createCore({ dataDir: tempDir(), settings: MonitorSettingsSchema.parse({}) });
+    const error = await failure(() => core.tailscale.readFromCli('/nonexistent/tailscale'));
+    expect(error.reason_code).toBe('tailscale_not_installed');
+    setupI18n('ko');
+    const ko = localizedError(error);
+    expect(ko).toMatch(HANGUL);
+    expect(ko).not.toMatch(ENGLISH_RUN);
+  });
+
   it('says a service that does not exist, and refused fields, in Korean; an unknown reason as the service said it', () => {
     setupI18n('ko');
     expect(localizedError(new OrchestratorError('not_found', 'No service named "web" in the swarm', [], { code: 'service_not_found', params: { name: 'web' } }).toJSON())).toBe('Swarm에 "web" 서비스가 없습니다');

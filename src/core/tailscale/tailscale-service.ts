@@ -46,7 +46,9 @@ export class TailscaleService {
       return JSON.parse(stdout);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      throw new OrchestratorError('unavailable', code === 'ENOENT' ? 'The tailscale CLI is not installed here; paste or upload the output of `tailscale status --json` instead' : `tailscale status --json failed: ${(error as Error).message}`);
+      if (code === 'ENOENT') throw new OrchestratorError('unavailable', 'The tailscale CLI is not installed here; paste or upload the output of `tailscale status --json` instead', [], { code: 'tailscale_not_installed' });
+      const detail = (error as Error).message.slice(0, 300);
+      throw new OrchestratorError('unavailable', `tailscale status --json failed: ${detail}`, [], { code: 'tailscale_failed', params: { detail } });
     }
   }
 

@@ -398,6 +398,8 @@ export const en = {
     metrics_shell_refused: 'Could not open a metrics shell on {{node}}: {{detail}}',
     metrics_timeout: 'No metrics from {{node}} within {{seconds}} s',
     metrics_failed: 'Could not read the metrics of {{node}}: {{detail}}',
+    tailscale_not_installed: 'The tailscale CLI is not installed here; paste or upload the output of `tailscale status --json` instead',
+    tailscale_failed: '`tailscale status --json` failed: {{detail}}',
     port_taken: 'Port {{port}} is already published by service {{service}}',
     plan_standalone: 'A plan covers Swarm services: a standalone container goes where the placement suggestion says',
     not_replicated: '{{name}} is not a replicated service: its replicas cannot be set',

@@ -393,6 +393,8 @@ export const ko: Catalogue = {
     metrics_shell_refused: '{{node}}에서 지표 셸을 열지 못했습니다: {{detail}}',
     metrics_timeout: '{{node}}에서 {{seconds}}초 안에 지표가 오지 않았습니다',
     metrics_failed: '{{node}}의 지표를 읽지 못했습니다: {{detail}}',
+    tailscale_not_installed: '여기에는 tailscale CLI가 설치되어 있지 않습니다. `tailscale status --json`의 출력을 붙여 넣거나 파일로 올리세요',
+    tailscale_failed: '`tailscale status --json` 실행에 실패했습니다: {{detail}}',
     port_taken: '포트 {{port}}는 이미 {{service}} 서비스가 게시하고 있습니다',
     plan_standalone: '배치 계획은 Swarm 서비스용입니다: 단독 컨테이너는 배치 제안이 고른 곳으로 갑니다',
     not_replicated: '{{name}}는 복제 서비스가 아니어서 복제본 수를 정할 수 없습니다',
