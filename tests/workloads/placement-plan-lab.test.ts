@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../helpers/until';
 import { dockerLabMissing, labTest, startDockerLab, type DockerLab } from '../helpers/docker-lab';
 import { startTestService, TEST_TOKEN } from '../helpers/service';
-import { chromiumMissing, launchChromium, screenshotPath } from '../helpers/browser';
+import { brokenOverLines, chromiumMissing, launchChromium, screenshotPath } from '../helpers/browser';
 import { startHttpSink } from '../helpers/alert-sinks';
 import { AlertPayloadSchema, type AlertPayload } from '../../src/shared/schemas/alerts';
 import { en } from '../../src/shared/i18n/en';
@@ -207,6 +207,10 @@ describe.skipIf(dockerLabMissing)('a plan before every deploy, on a real Swarm',
           await form.getByRole('button', { name: t.common.cancel }).click();
           const row = page.locator('[data-service="wide"]');
           await expect.poll(() => row.getByTestId('pending-nodes').locator('.plan-reason').first().textContent(), { timeout: 20_000 }).toMatch(/CPU [\d.]+개 남음/);
+          // The view on a phone: nothing scrolls sideways; the heading, its buttons, node ids and column names stay whole.
+          expect(await page.getByTestId('services-view').evaluate((view) => view.scrollWidth > view.clientWidth)).toBe(false);
+          expect(await brokenOverLines(page, '.services-head h2, .services-head button, .allocation-table th, .allocation-table td.mono')).toEqual([]);
+          await page.screenshot({ path: screenshotPath('services-ko-390') });
         }
         expect(errors).toEqual([]);
         await page.context().close();

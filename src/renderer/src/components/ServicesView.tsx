@@ -160,7 +160,7 @@ function ServiceRow({ service: s, open, busy, onToggle, run, onRemove, onLogs }:
           <button className="link" aria-expanded={open} onClick={onToggle}><span className="mono">{s.name}</span></button>
           <div className="muted mono">{s.image}</div>
         </td>
-        <td>{t(`services.modes.${s.mode}`)}</td>
+        <td data-label={t('services.mode')}>{t(`services.modes.${s.mode}`)}</td>
         <td data-testid="replicas">
           <span className="dot" style={{ background: stateColor(healthy ? 'healthy' : s.running > 0 ? 'degraded' : 'unhealthy') }} aria-hidden /> {t('services.replicaCount', { running: s.running, desired: s.desired })}
           {s.pending > 0 && <p className="pending-reason" data-testid="pending-reason">{t('services.pending', { count: s.pending, reason: s.pending_reason?.swarm ?? t('services.noReason') })}</p>}
@@ -171,11 +171,11 @@ function ServiceRow({ service: s, open, busy, onToggle, run, onRemove, onLogs }:
             </details>
           )}
         </td>
-        <td data-testid="update-state">
+        <td data-testid="update-state" data-label={t('services.update')}>
           {s.update ? t(`services.updateStates.${s.update.state}`) : '—'}
           {s.update?.cause && <p className="muted">{t('services.cause', { cause: s.update.cause })}</p>}
         </td>
-        <td>{reserved || '—'}</td>
+        <td data-label={t('services.reserved')}>{reserved || '—'}</td>
       </tr>
       {open && (
         <tr className="service-detail">
