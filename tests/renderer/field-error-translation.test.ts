@@ -4,6 +4,10 @@ import { setupI18n } from '../../src/renderer/src/i18n/setup-i18n';
 import { translateMessage } from '../../src/renderer/src/i18n/field-error-text';
 import { fieldErrors } from '../../src/shared/errors';
 import { TokenCreateSchema } from '../../src/shared/schemas/auth';
+import { AlertChannelSchema } from '../../src/shared/schemas/alerts';
+import { MonitorPeersSchema } from '../../src/shared/schemas/peers';
+import { NodeSchema } from '../../src/shared/schemas/node';
+import type { z } from 'zod';
 
 // Issue 40, item 12: a field error in a Korean window, by the code the service and the shared schemas attach.
 describe('field errors in the window\'s language', () => {
@@ -17,6 +21,30 @@ describe('field errors in the window\'s language', () => {
     const [empty] = fieldErrors(TokenCreateSchema.safeParse({ name: '', scope: 'viewer' }).error!);
     expect(translateMessage(empty.message, empty.code, empty.params)).toBe('비어 있으면 안 됩니다');
     expect(translateMessage('a message from somewhere else')).toBe('a message from somewhere else');
+  });
+
+  it('says the settings\' and node form\'s own rules in Korean: alert channels, peers, tokens, Docker hosts', () => {
+    const refusals = (schema: z.ZodType, input: unknown) => fieldErrors(schema.safeParse(input).error!);
+    const all = [
+      ...refusals(AlertChannelSchema, { type: 'webhook', id: 'Ops Hook!', url: 'ftp://x' }),
+      ...refusals(AlertChannelSchema, { type: 'ntfy', id: 'n', url: 'https://ntfy.example/t', tags: ['two words'] }),
+      ...refusals(AlertChannelSchema, { type: 'email', id: 'e', host: 'smtp.example', from: 'not an address', to: [] }),
+      ...refusals(MonitorPeersSchema, [{ url: 'ftp://peer', token: 'x'.repeat(16) }]),
+      ...refusals(MonitorPeersSchema, [{ url: 'https://user:pw@peer.example', token: 'x'.repeat(16) }]),
+      ...refusals(MonitorPeersSchema, [{ url: 'http://peer.example.com:8000', token: 'x'.repeat(16) }]),
+      ...refusals(MonitorPeersSchema, [{ url: 'http://127.0.0.1:1', token: 'x'.repeat(16) }, { url: 'http://127.0.0.1:1', token: 'y'.repeat(16) }]),
+      ...refusals(TokenCreateSchema, { name: 'alice<script>', scope: 'viewer' }),
+      ...refusals(NodeSchema, { id: 'n1', hostname: 'n1', tailscale_ip: '127.0.0.1', docker: { enabled: true, via: 'local', host: 'docker.sock', swarm_node: 'has spaces!' } }),
+    ];
+    expect(all.length).toBeGreaterThanOrEqual(11);
+    setupI18n('ko-KR');
+    for (const e of all) {
+      const said = translateMessage(e.message, e.code, e.params);
+      expect(said, `${e.field}: ${e.message}`).toMatch(/[\uac00-\ud7a3]/);
+      expect(said, `${e.field}: ${e.message}`).not.toMatch(/\b[A-Za-z]{2,}(?:\s+[A-Za-z]{2,}){2,}\b/);
+    }
+    setupI18n('en-US');
+    for (const e of all) expect(translateMessage(e.message, e.code, e.params)).toBe(e.message);
   });
 
   it('reads the same as the service wrote it in English', () => {
