@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { chromiumMissing, launchChromium, screenshotPath } from '../helpers/browser';
+import { brokenOverLines, chromiumMissing, launchChromium, screenshotPath } from '../helpers/browser';
+import { ko } from '../../src/shared/i18n/ko';
 import { startTestService } from '../helpers/service';
 import { nodeInput } from '../helpers/nodes';
 
@@ -54,7 +55,27 @@ describe.skipIf(chromiumMissing)('team use in the web UI', () => {
     await panel.getByLabel('Name').fill('');
     await panel.getByRole('button', { name: 'Create token' }).click();
     await expect.poll(() => panel.getByRole('alert').textContent()).toBe('Name: must not be empty');
+    // A name the service refuses (taken) is said with the field's label too, not its JSON name.
+    await panel.getByLabel('Name').fill('alice');
+    await panel.getByRole('button', { name: 'Create token' }).click();
+    await expect.poll(() => panel.getByRole('alert').textContent()).toBe('Name: already exists');
     expect(service.core.tokens.list().map((t) => t.name)).toEqual(['alice']);
+  });
+
+  it('on a phone in Korean the token list keeps its column names and buttons whole', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'ko-KR' });
+    const page = await context.newPage();
+    await page.goto(service.loginUrl);
+    await page.locator('header .menu-toggle').click();
+    await page.getByRole('button', { name: ko.header.settings }).click();
+    const panel = page.getByTestId('tokens');
+    await panel.locator('tr[data-token="alice"]').waitFor();
+    await panel.locator('tr[data-token="alice"]').scrollIntoViewIfNeeded();
+    expect(await brokenOverLines(page, '.tokens-table th, .tokens-table td > button')).toEqual([]);
+    // The panel stays inside the dialog (a fieldset grows to its widest content rather than wrap it).
+    expect(await panel.evaluate((box) => box.getBoundingClientRect().right <= box.closest('.dialog-body')!.getBoundingClientRect().right)).toBe(true);
+    await page.screenshot({ path: screenshotPath('tokens-ko-390') });
+    await context.close();
   });
 
   it("a viewer's window reads everything and disables what its token cannot do, saying why", async () => {

@@ -29,10 +29,12 @@ export function TokensPanel() {
   const reload = () => void api.invoke('tokens:list', {}).then(setTokens, (e: Error) => setError(e.message));
   useEffect(reload, [api]);
 
+  /** A refused field by the name its input shows. */
+  const fieldLabel = (field: string): string => (field === 'name' || field === 'scope' ? t(`tokens.field.${field}`) : field === 'expires_at' ? t('tokens.expires') : field);
   const create = async () => {
     const request = { name: name.trim(), scope, ...(days ? { expires_at: new Date(Date.now() + days * 86_400_000).toISOString() } : {}) };
     const checked = TokenCreateSchema.safeParse(request);
-    if (!checked.success) return setError(fieldErrors(checked.error).map((e) => `${t(`tokens.field.${e.field === 'name' ? 'name' : 'scope'}`)}: ${translateMessage(e.message, e.code, e.params)}`).join('; '));
+    if (!checked.success) return setError(fieldErrors(checked.error).map((e) => `${fieldLabel(e.field)}: ${translateMessage(e.message, e.code, e.params)}`).join('; '));
     setError(null);
     try {
       const answer = await api.invoke('tokens:create', checked.data);
@@ -42,7 +44,7 @@ export function TokensPanel() {
       reload();
     } catch (e) {
       const details = (e as { payload?: { details?: FieldError[] } }).payload?.details ?? [];
-      setError(details.length ? details.map((d) => `${d.field}: ${translateMessage(d.message, d.code, d.params)}`).join('; ') : (e as Error).message);
+      setError(details.length ? details.map((d) => `${fieldLabel(d.field)}: ${translateMessage(d.message, d.code, d.params)}`).join('; ') : (e as Error).message);
     }
   };
   const revoke = async (token: TokenInfo) => {
