@@ -238,7 +238,7 @@ describe.skipIf(dockerLabMissing)('a plan before every deploy, on a real Swarm',
       expect(after).toBeGreaterThanOrEqual(7); // 10 s after the watch first saw it (a poll, 2 s, may come before our own look)
       expect(after).toBeLessThanOrEqual(20);
       expect(pending).toMatchObject<Partial<AlertPayload>>({ title: 'stuck: 1 replica pending', nodes: [], service: { name: 'stuck', pending: 1, reason: expect.stringMatching(/^stuck: 1 replica pending for \d+ s: 0 of 1 fit; none has [\d.]+ CPUs left for the 1st$/) } });
-      expect(watcher.core.eventLog.list({ limit: 100 }).find((e) => e.kind === 'service_pending')).toMatchObject({ service: 'stuck', reason_code: 'service_pending', reason_params: { service: 'stuck', pending: 1 } });
+      expect(watcher.core.eventLog.list({ limit: 100 }).find((e) => e.kind === 'service_pending')).toMatchObject({ service: 'stuck', reason_code: 'service_pending', reason_params: { service: 'stuck', pending: 1, wanted: 1, fits: 0, note_code: 'insufficient_cpu' } });
 
       expect((await watcher.call('PATCH', '/cluster/services/stuck', { body: { replicas: 3 } })).status).toBe(200);
       const [placed] = await until('service_placed told', () => told('service_placed'), (list) => list.length > 0, 20_000);

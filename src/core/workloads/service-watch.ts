@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { HealthEvent } from '../../shared/schemas/health';
-import type { ServiceList } from '../../shared/schemas/workloads';
+import type { PlanNode, ServiceList } from '../../shared/schemas/workloads';
 import type { NodeRegistry } from '../registry/node-registry';
 import { openStore, type ConfLike, type StoreFactory, type StoreRecovery } from '../registry/json-store';
 
@@ -22,6 +22,19 @@ const StateSchema = z.object({
 });
 type State = z.infer<typeof StateSchema>;
 /** An event to log: kind, service, its new state, the sentence, its values, and its reason code when not the kind. */
+/**
+ * The pending plan as values a window words in its own language: of `wanted` more tasks `fits` would be
+ * placed now, and the first node's first reason (`note_code`, `note_node`, `note.<value>`); the English
+ * summary stays in `why`.
+ */
+function planParams(wanted: number, nodes: PlanNode[]): Record<string, string | number> {
+  if (nodes.length === 0) return {};
+  const fits = nodes.reduce((sum, n) => sum + n.fits, 0);
+  const blocked = nodes.find((n) => n.reasons.length > 0);
+  const note = blocked?.reasons[0];
+  return { wanted, fits, ...(note ? { note_code: note.code, note_node: blocked!.id, ...Object.fromEntries(Object.entries(note.params).map(([k, v]) => [`note.${k}`, v])) } : {}) };
+}
+
 type Told = [kind: 'service_pending' | 'service_placed' | 'service_rolled_back', service: string, to: string, reason: string, params: Record<string, string | number>, code?: string];
 
 export interface ServiceWatchOptions {
@@ -118,7 +131,7 @@ export class ServiceWatch {
           entry.alerted = true;
           changed = true;
           const seconds = Math.round((now - Date.parse(entry.since)) / 1000);
-          told.push(['service_pending', s.name, 'pending', `${s.name}: ${s.pending} ${s.pending === 1 ? 'replica' : 'replicas'} pending for ${seconds} s: ${why}`, { service: s.name, pending: s.pending, seconds, why }]);
+          told.push(['service_pending', s.name, 'pending', `${s.name}: ${s.pending} ${s.pending === 1 ? 'replica' : 'replicas'} pending for ${seconds} s: ${why}`, { service: s.name, pending: s.pending, seconds, why, ...planParams(s.pending, s.pending_reason?.nodes ?? []) }]);
         }
       } else if (entry) {
         if (entry.alerted) told.push(['service_placed', s.name, 'placed', `${s.name}: every replica placed`, { service: s.name, pending: 0 }]);

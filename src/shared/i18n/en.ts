@@ -432,6 +432,8 @@ export const en = {
   },
   reasons: {
     service_pending: '{{service}}: replicas pending: {{pending}}, for {{seconds}} s: {{why}}',
+    service_pending_plan: '{{service}}: replicas pending: {{pending}}, for {{seconds}} s: {{plan}}{{note}}',
+    pending_note: '; {{node}}: {{said}}',
     service_placed: '{{service}}: every replica placed',
     service_removed: '{{service}} was removed while pending',
     service_rolled_back: '{{service}}: the update rolled back: {{cause}}',

@@ -427,6 +427,8 @@ export const ko: Catalogue = {
   },
   reasons: {
     service_pending: '{{service}}: 복제본 {{pending}}개가 {{seconds}}초째 대기 중: {{why}}',
+    service_pending_plan: '{{service}}: 복제본 {{pending}}개가 {{seconds}}초째 대기 중: {{plan}}{{note}}',
+    pending_note: '; {{node}}: {{said}}',
     service_placed: '{{service}}: 모든 복제본 배치됨',
     service_removed: '대기 중이던 {{service}}가 삭제됨',
     service_rolled_back: '{{service}}: 업데이트가 롤백됨: {{cause}}',
