@@ -30,7 +30,7 @@ describe.skipIf(chromiumMissing)('the Events view', () => {
     const view = page.getByTestId('events-view');
     const rows = view.locator('tbody tr');
     await expect.poll(() => rows.locator('td:nth-child(4)').allTextContents()).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^Unknown → Unhealthy: /), expect.stringMatching(/token_create bob \(viewer/)]),
+      expect.arrayContaining([expect.stringMatching(/^Unknown → Unhealthy: /), expect.stringMatching(/: create token bob \(viewer, tok_[^)]*\) \(ok\)$/)]),
     );
     expect(page.url()).toContain('view=events');
 

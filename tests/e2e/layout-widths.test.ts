@@ -54,6 +54,9 @@ describe.skipIf(chromiumMissing)('the window at every width, in both languages',
     IPS.forEach((ip, i) =>
       service.core.registry.create({ id: IDS[i], hostname: `${IDS[i]}.tail-net.ts.net`, tailscale_ip: ip, role: i === 0 ? 'master' : 'worker', cpu_cores: 8, memory_gb: 32, tags: ['production', 'compute'], probes: [{ type: 'http', port: 8080 }] }),
     );
+    // Muted nodes carry a mark beside their id: a short id keeps both, the longest keeps its id whole.
+    service.core.muteNode('node-02', 8, 'test');
+    service.core.muteNode('db-primary-eu-1', 8, 'test');
     browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
@@ -71,6 +74,10 @@ describe.skipIf(chromiumMissing)('the window at every width, in both languages',
         await expect.poll(() => page.locator('[data-node-id="node-07"]').getAttribute('data-state'), { timeout: 10_000 }).toBe('unhealthy');
         const tag = `${language}-${width}`;
         expect(await cuts(page)).toEqual([]);
+        // A muted mark is shown whole beside its id where the table has room (a laptop), else left out: never cut, never cutting the id.
+        const mark = page.locator('[data-node-id="node-02"] [data-testid="muted-mark"]');
+        const shownWhole = await mark.evaluate((m) => (m.getBoundingClientRect().width > 0 ? m.scrollWidth <= m.clientWidth && m.getBoundingClientRect().right <= m.parentElement!.getBoundingClientRect().right : null));
+        expect(shownWhole, 'the muted mark').toBe(width >= 1280 ? true : shownWhole === null ? null : true);
         // The id, state and the address (or, on a phone, the latency) of every row in view, whole.
         const shown = await page.locator('.row.head .cell').evaluateAll((cells) => cells.filter((c) => c.getBoundingClientRect().width > 0).map((c) => c.className.replace('cell c-', '')));
         expect(shown).toEqual(expect.arrayContaining(['id', 'state', 'latency']));

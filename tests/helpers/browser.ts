@@ -31,7 +31,7 @@ export async function cuts(page: Page): Promise<string[]> {
     const root = document.documentElement;
     if (root.scrollWidth > root.clientWidth) found.push(`page ${root.scrollWidth} px wide in ${root.clientWidth}`);
     const body = document.querySelector('.table .body')!.getBoundingClientRect();
-    for (const cell of document.querySelectorAll<HTMLElement>('[data-node-id] .c-id, [data-node-id] .c-state, [data-node-id] .c-tailscale_ip, .row.head .cell')) {
+    for (const cell of document.querySelectorAll<HTMLElement>('[data-node-id] .c-id, [data-node-id] .c-id .id-text, [data-node-id] .c-state, [data-node-id] .c-tailscale_ip, .row.head .cell')) {
       const box = cell.getBoundingClientRect();
       if (box.width === 0 || box.bottom > body.bottom || box.top < body.top - 40) continue; // hidden, or scrolled out
       if (cell.scrollWidth > cell.clientWidth + 1 || box.right > root.clientWidth) found.push(`${cell.closest('[data-node-id]')?.getAttribute('data-node-id') ?? 'heading'} ${cell.className}: "${cell.textContent}"`);

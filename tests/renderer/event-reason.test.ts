@@ -1,6 +1,7 @@
 // @vitest-environment node
 import { afterAll, describe, expect, it } from 'vitest';
 import { eventReason } from '../../src/renderer/src/i18n/event-reason';
+import { auditLine } from '../../src/renderer/src/i18n/audit-text';
 import { setupI18n } from '../../src/renderer/src/i18n/setup-i18n';
 
 // A pending service's event, as service-watch.ts writes it: the English summary in `why`, and the plan's
@@ -25,5 +26,20 @@ describe('a pending service in the events, in the window language', () => {
     setupI18n('ko');
     const { wanted: _w, fits: _f, note_code: _c, note_node: _n, 'note.free': _fr, 'note.need': _ne, ...older } = event.reason_params;
     expect(eventReason({ ...event, reason_params: older })).toBe(`big: 복제본 1개가 302초째 대기 중: ${older.why}`);
+  });
+});
+
+describe('an audit entry in the window language', () => {
+  afterAll(() => setupI18n('en'));
+  const muted = { actor: 'web-ui:admin token', action: 'mute_node', detail: 'muted for 8 h', outcome: 'ok' };
+
+  it('words the actions, fixed details and outcomes it knows; a command and an error stay as written', () => {
+    setupI18n('ko');
+    expect(auditLine(muted)).toBe('web-ui:admin token: 알림 끄기 8시간 동안 (완료)');
+    expect(auditLine({ actor: 'rest:admin token', action: 'service_deploy', detail: 'web: nginx:1.27, 3 replicas', outcome: 'requested' })).toBe('rest:admin token: 서비스 배포 web: nginx:1.27, 3 replicas (요청됨)');
+    expect(auditLine({ actor: 'mcp:claude', action: 'run_command', detail: 'uptime', outcome: 'conflict: no node' })).toBe('mcp:claude: 명령 실행 uptime (conflict: no node)');
+    expect(auditLine({ actor: 'x', action: 'from_a_newer_service', detail: 'd', outcome: 'ok' })).toBe('x: from_a_newer_service d (완료)');
+    setupI18n('en');
+    expect(auditLine(muted)).toBe('web-ui:admin token: mute alerts for 8 h (ok)');
   });
 });

@@ -6,6 +6,7 @@ import { useClusterStore } from '../store/cluster-store';
 import { formatDateTime, formatWhen } from '../i18n/format';
 import { stateLabel } from '../i18n/enum-labels';
 import { eventReason } from '../i18n/event-reason';
+import { auditLine } from '../i18n/audit-text';
 import type { HealthState } from '../../../shared/schemas/node';
 
 const KINDS = [...HealthEventSchema.shape.kind.options, 'audit'] as const;
@@ -62,7 +63,7 @@ export function EventsView() {
         nodes: e.node ? [e.node] : [],
         text: e.kind === 'transition' ? t('events.transitionLine', { from: label(e.from), to: label(e.to), reason: eventReason(e) }) : eventReason(e),
       })),
-      ...audit.map((a, i) => ({ key: `a${i}-${a.at}`, at: a.at, kind: 'audit' as const, nodes: a.nodes, text: t('events.auditLine', { actor: a.actor, action: a.action, detail: a.detail, outcome: a.outcome }) })),
+      ...audit.map((a, i) => ({ key: `a${i}-${a.at}`, at: a.at, kind: 'audit' as const, nodes: a.nodes, text: auditLine(a) })),
     ];
     return all.filter((r) => (!kind || r.kind === kind) && (!node || r.nodes.includes(node))).sort((a, b) => b.at.localeCompare(a.at));
   }, [events, audit, kind, node, t]);

@@ -16,7 +16,7 @@ import { useNow } from '../store/clock';
 import { HeartbeatStrip } from './HeartbeatStrip';
 import { VantageList } from './VantageList';
 import { stateColor } from './state-colors';
-import { maintenanceSince, nodeSize } from './node-facts';
+import { maintenanceSince, mutedUntil, nodeSize } from './node-facts';
 
 export function NodeDetail({ onEdit, onRun }: { onEdit(): void; onRun(ids: string[]): void }) {
   const { t } = useTranslation();
@@ -58,7 +58,7 @@ export function NodeDetail({ onEdit, onRun }: { onEdit(): void; onRun(ids: strin
   const uptime = mine?.uptime ?? null;
   const events = allEvents.filter((e) => e.node === node.id).slice(-30).reverse();
   const act = (fn: () => Promise<unknown>) => fn().then(() => setError(null), (e: Error) => setError(e.message));
-  const mutedUntil = node.muted_until && Date.parse(node.muted_until) > now ? node.muted_until : null;
+  const mutedUntilNow = mutedUntil(node, now);
   const inMaintenance = node.maintenance || health.status === 'maintenance';
   const since = inMaintenance ? maintenanceSince(allEvents, node.id) : null;
   const size = nodeSize(node);
@@ -162,11 +162,11 @@ export function NodeDetail({ onEdit, onRun }: { onEdit(): void; onRun(ids: strin
         <label>
           {t('detail.mute')}{' '}
           <select value="" {...gate('nodes:mute')} onChange={(e) => act(() => api.invoke('nodes:mute', { id: node.id, hours: Number(e.target.value) as 0 | 1 | 4 | 8 }))} aria-label={t('detail.mute')}>
-            <option value="" disabled>{mutedUntil ? t('detail.mutedUntil', { time: formatTime(mutedUntil) }) : t('detail.choose')}</option>
+            <option value="" disabled>{mutedUntilNow ? t('detail.mutedUntil', { time: formatTime(mutedUntilNow) }) : t('detail.choose')}</option>
             <option value="1">{t('detail.muteFor', { hours: 1 })}</option>
             <option value="4">{t('detail.muteFor', { hours: 4 })}</option>
             <option value="8">{t('detail.muteFor', { hours: 8 })}</option>
-            {mutedUntil && <option value="0">{t('detail.unmute')}</option>}
+            {mutedUntilNow && <option value="0">{t('detail.unmute')}</option>}
           </select>
         </label>
         <button {...gate('cluster:checkNow')} onClick={() => act(() => api.invoke('cluster:checkNow', { id: node.id }))}>{t('detail.checkNow')}</button>

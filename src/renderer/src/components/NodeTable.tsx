@@ -13,6 +13,7 @@ import { HeartbeatStrip } from './HeartbeatStrip';
 import { Ago } from './Ago';
 import { healthError } from '../i18n/event-reason';
 import { cellWidth, FLEX_MIN, hiddenColumns, textWidth, type ColumnKey, type ColumnWidths } from './table-columns';
+import { mutedUntil } from './node-facts';
 
 const COLUMNS: Array<{ key: ColumnKey; label: 'table.id' | 'table.hostname' | 'table.ip' | 'table.role' | 'table.tags' | 'table.state' | 'table.latency' | 'table.checked' | 'table.uptime' }> = [
   { key: 'id', label: 'table.id' },
@@ -35,6 +36,8 @@ const STATES = ['healthy', 'degraded', 'unhealthy', 'unknown', 'maintenance'] as
 const dissentText = (d: { status: string; monitors: string[] }) => `${d.status === 'unhealthy' ? '↓' : '↑'} ${d.monitors.join(', ')}`;
 /** The mark's margin, padding and border around its text. */
 const DISSENT_FRAME = 6 + 8 + 2;
+/** The muted mark's margin, padding and border around its text (it shows beside the id). */
+const MUTED_FRAME = 6 + 10 + 2;
 
 /** The widths that show each node's id, address, state (with any dissent mark), latency and last check whole, in this language. */
 function measureColumns(nodes: Map<string, Node>, marks: string[]): ColumnWidths {
@@ -56,6 +59,28 @@ function measureColumns(nodes: Map<string, Node>, marks: string[]): ColumnWidths
     tags: Math.max(FLEX_MIN.tags!, cellWidth([], body, heading('table.tags'))),
     uptime: Math.max(FLEX_MIN.uptime!, cellWidth([], body, heading('table.uptime'))),
   };
+}
+
+/** The id column's width with a muted node's mark beside its id (0 when none is muted). */
+function mutedIdWidth(nodes: Map<string, Node>): number {
+  const muted = [...nodes.values()].filter((n) => mutedUntil(n)).map((n) => n.id);
+  if (muted.length === 0) return 0;
+  const family = getComputedStyle(document.documentElement).fontFamily || 'sans-serif';
+  return cellWidth(muted, `14px ${family}`, { text: '', font: '' }, textWidth([i18n.t('table.mutedMark').toUpperCase()], `10px ${family}`) + MUTED_FRAME);
+}
+
+/**
+ * Column widths and the columns hidden at this width. A muted mark widens the id column only where that
+ * hides no column; otherwise the marks are left out of the table (the detail and the filters still say it).
+ */
+function layoutColumns(measured: ColumnWidths, withMarks: number, width: number): { widths: ColumnWidths; hidden: ColumnKey[]; marks: boolean } {
+  const hidden = width > 0 ? hiddenColumns(measured, width) : [];
+  if (withMarks === 0) return { widths: measured, hidden, marks: true };
+  const widened = { ...measured, id: Math.max(measured.id ?? 0, withMarks) };
+  const hiddenWidened = width > 0 ? hiddenColumns(widened, width) : [];
+  // The stylesheet caps the id column at 40 % of the table (.row > .c-id): past that the id would be cut.
+  const fits = hiddenWidened.every((key) => hidden.includes(key)) && (width === 0 || widened.id <= width * 0.4);
+  return fits ? { widths: widened, hidden: hiddenWidened, marks: true } : { widths: measured, hidden, marks: false };
 }
 
 /** When each node in maintenance entered it, from the event log the page holds. */
@@ -97,8 +122,9 @@ export function NodeTable({ rows }: { rows: string[] }) {
   // The marks as one string: a new status with the same dissent does not measure again.
   const marks = useClusterStore((s) => [...new Set((s.status?.peers?.dissent ?? []).map(dissentText))].join('\n'));
   const measured = useMemo(() => measureColumns(nodes, marks ? marks.split('\n') : []), [nodes, marks]);
-  const hidden = useMemo(() => (width > 0 ? hiddenColumns(measured, width) : []), [measured, width]);
-  const columnStyle = useMemo(() => Object.fromEntries(Object.entries(measured).map(([key, px]) => [`--w-${key}`, `${px}px`])) as CSSProperties, [measured]);
+  const withMarks = useMemo(() => mutedIdWidth(nodes), [nodes]);
+  const { widths, hidden, marks: mutedMarks } = useMemo(() => layoutColumns(measured, withMarks, width), [measured, withMarks, width]);
+  const columnStyle = useMemo(() => Object.fromEntries(Object.entries(widths).map(([key, px]) => [`--w-${key}`, `${px}px`])) as CSSProperties, [widths]);
 
   const onKeyDown = (event: KeyboardEvent) => {
     const move = (index: number) => {
@@ -123,6 +149,7 @@ export function NodeTable({ rows }: { rows: string[] }) {
       className={frozen ? 'table frozen' : 'table'}
       style={columnStyle}
       data-hide={hidden.join(' ')}
+      data-muted-marks={mutedMarks ? undefined : 'off'}
       role="grid"
       aria-label={fixedT('table.label')}
       aria-rowcount={rows.length + 1}
@@ -184,7 +211,7 @@ const NodeRow = memo(function NodeRow({ node: n, health, index, start, selected,
   // i18n.t rather than useTranslation: the language is set once per page, and the hook's cost adds up over the rows in view.
   const t = i18n.t;
   const inMaintenance = health.status === 'maintenance';
-  const muted = n.muted_until && Date.parse(n.muted_until) > Date.now() ? n.muted_until : null;
+  const muted = mutedUntil(n);
   const tags = n.tags.join(', ');
   const dissent = dissentOf(health.status, health.vantage);
   return (
@@ -200,7 +227,7 @@ const NodeRow = memo(function NodeRow({ node: n, health, index, start, selected,
       onClick={() => onSelect(n.id)}
     >
       <div role="gridcell" className="cell c-id" title={n.id}>
-        {n.id}
+        <span className="id-text">{n.id}</span>
         {muted && <span className="muted-mark" data-testid="muted-mark" title={t('table.muted', { time: formatDateTime(muted) })}>{t('table.mutedMark')}</span>}
       </div>
       <div role="gridcell" className="cell c-hostname" title={n.hostname}>{n.hostname}</div>

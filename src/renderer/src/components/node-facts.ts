@@ -22,3 +22,8 @@ export function maintenanceSince(events: HealthEvent[], nodeId: string): string 
   }
   return null;
 }
+
+/** Until when the node's alerts are muted, if they still are. */
+export function mutedUntil(node: Pick<Node, 'muted_until'>, now = Date.now()): string | null {
+  return node.muted_until && Date.parse(node.muted_until) > now ? node.muted_until : null;
+}
