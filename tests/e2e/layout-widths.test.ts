@@ -39,6 +39,7 @@ async function dialogFits(page: Page, open: () => Promise<void>, what: string, c
   const buttons = page.locator('.dialog-body .buttons button');
   await expect.poll(() => buttons.count(), { message: `${what} opened` }).toBeGreaterThan(0);
   for (const button of await buttons.all()) expect(await tappable(page, button), `${what}: "${await button.textContent()}" on screen`).toBe(true);
+  expect(await brokenOverLines(page, '.dialog-body .buttons button'), `${what}: button labels on one line`).toEqual([]);
   const fits = await page.locator('.dialog-body').evaluate((el) => el.getBoundingClientRect().bottom <= window.innerHeight && el.getBoundingClientRect().right <= window.innerWidth);
   expect(fits, `${what} inside the window`).toBe(true);
   await check?.();
@@ -139,6 +140,7 @@ describe.skipIf(chromiumMissing)('the window at every width, in both languages',
           await page.locator('aside.detail .detail-head button').first().click();
         }
         await dialogFits(page, async () => (await headerAction(page, t.header.add)).click(), `${tag}-add-node`);
+        await dialogFits(page, async () => (await headerAction(page, t.header.importExport)).click(), `${tag}-import-export`);
         // A browser has no native notifications: the settings say what is true here (item 8).
         await dialogFits(page, async () => (await headerAction(page, t.header.settings)).click(), `${tag}-settings`, async () =>
           expect(await page.getByTestId('no-channels').textContent()).toBe(t.alerts.noneBrowser),
