@@ -21,7 +21,6 @@ const StateSchema = z.object({
   rolled_back: z.array(z.string()).catch([]),
 });
 type State = z.infer<typeof StateSchema>;
-/** An event to log: kind, service, its new state, the sentence, its values, and its reason code when not the kind. */
 /**
  * The pending plan as values a window words in its own language: of `wanted` more tasks `fits` would be
  * placed now, and the first node's first reason (`note_code`, `note_node`, `note.<value>`); the English
@@ -35,6 +34,7 @@ function planParams(wanted: number, nodes: PlanNode[]): Record<string, string | 
   return { wanted, fits, ...(note ? { note_code: note.code, note_node: blocked!.id, ...Object.fromEntries(Object.entries(note.params).map(([k, v]) => [`note.${k}`, v])) } : {}) };
 }
 
+/** An event to log: kind, service, its new state, the sentence, its values, and its reason code when not the kind. */
 type Told = [kind: 'service_pending' | 'service_placed' | 'service_rolled_back', service: string, to: string, reason: string, params: Record<string, string | number>, code?: string];
 
 export interface ServiceWatchOptions {
