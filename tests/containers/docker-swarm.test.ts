@@ -207,6 +207,13 @@ describe.skipIf(dockerLabMissing || sshdMissing)('containers and failover on Doc
       await expect.poll(() => pane.locator('[data-container="ticker"]').count(), { timeout: 10_000 }).toBe(1);
       await expect.poll(() => pane.locator('[data-container="ticker"] td.num').first().textContent(), { timeout: 15_000 }).toMatch(/%$/);
       expect(await page.getByTestId('swarm-line').textContent()).toMatch(/Swarm worker · active · 1 tasks running/);
+      // Drain moves every task off the node: the pane asks first, and keeping it active changes nothing.
+      await page.getByTestId('swarm-line').getByRole('button', { name: 'Drain' }).click();
+      expect(await page.getByTestId('drain-confirm').textContent()).toMatch(/^Drain w1 in Swarm\? Its 1 running task moves to other nodes\./);
+      await page.getByTestId('drain-confirm').getByRole('button', { name: 'Keep it active' }).click();
+      expect(await page.getByTestId('drain-confirm').count()).toBe(0);
+      expect(await page.getByTestId('swarm-line').textContent()).toMatch(/· active ·/);
+      expect((await service.call('GET', '/cluster/swarm')).body.nodes.find((n: { node_id: string }) => n.node_id === 'w1')).toMatchObject({ availability: 'active' });
       await pane.locator('[data-container="ticker"]').getByRole('button', { name: 'Logs' }).click();
       await expect.poll(() => page.getByTestId('container-logs').textContent(), { timeout: 10_000 }).toMatch(/tick \d+/);
       await page.getByRole('complementary', { name: 'Node w1' }).evaluate((el) => el.scrollTo(0, el.scrollHeight));

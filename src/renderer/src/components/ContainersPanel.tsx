@@ -25,6 +25,8 @@ export function ContainersPanel({ id }: { id: string }) {
   const [logsOf, setLogsOf] = useState<string | null>(null);
   const [logs, setLogs] = useState<ContainerLogs | null>(null);
   const [follow, setFollow] = useState(false);
+  /** Drain moves every task off the node: asked once more, as the MCP tool is (destructive). */
+  const [askDrain, setAskDrain] = useState(false);
   const logBox = useRef<HTMLPreElement>(null);
   // The newest line is the one that matters: keep the log scrolled to the end.
   useEffect(() => {
@@ -106,7 +108,15 @@ export function ContainersPanel({ id }: { id: string }) {
           {swarm.availability === 'drain' ? (
             <button {...gate('swarm:setAvailability', busy !== null)} onClick={() => void setAvailability('active')}>{t('containers.activate')}</button>
           ) : (
-            <button {...gate('swarm:setAvailability', busy !== null)} onClick={() => void setAvailability('drain')}>{t('containers.drain')}</button>
+            askDrain ? (
+              <span className="confirm" role="alertdialog" aria-label={t('containers.drain')} data-testid="drain-confirm">
+                {t('containers.drainQuestion', { id, count: swarm.running_tasks })}{' '}
+                <button className="danger" {...gate('swarm:setAvailability', busy !== null)} onClick={() => { setAskDrain(false); void setAvailability('drain'); }}>{t('containers.drain')}</button>{' '}
+                <button onClick={() => setAskDrain(false)}>{t('containers.keepActive')}</button>
+              </span>
+            ) : (
+              <button {...gate('swarm:setAvailability', busy !== null)} onClick={() => setAskDrain(true)}>{t('containers.drain')}</button>
+            )
           )}
         </p>
       )}
@@ -161,6 +171,7 @@ export function ContainersPanel({ id }: { id: string }) {
             <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> {t('containers.follow')}
           </label>
           <pre data-testid="container-logs" ref={logBox}>
+            {logs.lines.length === 0 && <span className="muted">{t('services.noLogs')}</span>}
             {logs.lines.map((l, i) => (
               <span key={i} className={l.stream === 'stderr' ? 'stderr' : undefined}>
                 {l.text}
