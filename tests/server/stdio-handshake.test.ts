@@ -109,9 +109,21 @@ function plantMarker(file: string): void {
   fs.writeFileSync(file, JSON.stringify(records), { mode: 0o600 });
 }
 
+/** A data directory and a code cache of a test's own. */
+const freshEnv = (): { DATA_DIR: string; MCO_CODE_CACHE_DIR: string } => ({ DATA_DIR: tempDir(), MCO_CODE_CACHE_DIR: path.join(tempDir(), 'cache') });
+
+/** A first session's record, with a marker planted in it: a record that no longer fits. */
+async function plantedRecord(): Promise<{ env: ReturnType<typeof freshEnv>; file: string }> {
+  const env = freshEnv();
+  await session(env);
+  const file = recordFile(env.MCO_CODE_CACHE_DIR);
+  plantMarker(file);
+  return { env, file };
+}
+
 describe('the recorded opening of stdio MCP sessions', () => {
   it('answers a second session as the first was answered, once per request, and the core serves what follows', async () => {
-    const env = { DATA_DIR: tempDir(), MCO_CODE_CACHE_DIR: path.join(tempDir(), 'cache') };
+    const env = freshEnv();
     const first = await session(env);
     const file = recordFile(env.MCO_CODE_CACHE_DIR);
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
@@ -128,7 +140,7 @@ describe('the recorded opening of stdio MCP sessions', () => {
     expect(fs.statSync(file).mtimeMs).toBe(written); // an opening the record already holds is not written again
     // Secrets among the inputs are not in it in clear: the inputs are a salted digest.
     const secrets = { API_TOKEN: 'planted-api-token-0123456789', SSH_KEY_PASSPHRASE: 'planted-passphrase-4242' };
-    const withSecrets = { DATA_DIR: tempDir(), MCO_CODE_CACHE_DIR: path.join(tempDir(), 'cache'), ...secrets };
+    const withSecrets = { ...freshEnv(), ...secrets };
     await session(withSecrets);
     const text = fs.readFileSync(recordFile(withSecrets.MCO_CODE_CACHE_DIR), 'utf8');
     expect(text).toContain('"API_TOKEN"'); // covered by the digest
@@ -137,10 +149,7 @@ describe('the recorded opening of stdio MCP sessions', () => {
   }, 60_000);
 
   it('corrects a record that no longer fits: the client is told the list changed, then gets the real one, and the record is written anew', async () => {
-    const env = { DATA_DIR: tempDir(), MCO_CODE_CACHE_DIR: path.join(tempDir(), 'cache') };
-    await session(env);
-    const file = recordFile(env.MCO_CODE_CACHE_DIR);
-    plantMarker(file);
+    const { env } = await plantedRecord();
     const stale = await session(env);
     expect(toolNames(answer(stale.messages, 2)[0])).toContain('from_the_record'); // the record answered
     expect(stale.messages.map((m) => m.id ?? m.method)).toEqual([1, 2, 'notifications/tools/list_changed', 3, 4]);
@@ -152,10 +161,7 @@ describe('the recorded opening of stdio MCP sessions', () => {
   }, 60_000);
 
   it('answers nothing from a record made under other settings, nor from one another user could have written', async () => {
-    const env = { DATA_DIR: tempDir(), MCO_CODE_CACHE_DIR: path.join(tempDir(), 'cache') };
-    await session(env);
-    const file = recordFile(env.MCO_CODE_CACHE_DIR);
-    plantMarker(file);
+    const { env, file } = await plantedRecord();
     // Another setting (read-only hides every acting tool): the real server answers.
     const readOnly = await session({ ...env, MCP_READ_ONLY: 'true' });
     const tools = toolNames(answer(readOnly.messages, 2)[0]);
@@ -182,9 +188,7 @@ describe('the recorded opening of stdio MCP sessions', () => {
   }, 90_000);
 
   it('leaves a client that opens otherwise to the real server: a line that is not JSON, an over-long line', async () => {
-    const env = { DATA_DIR: tempDir(), MCO_CODE_CACHE_DIR: path.join(tempDir(), 'cache') };
-    await session(env);
-    plantMarker(recordFile(env.MCO_CODE_CACHE_DIR));
+    const { env } = await plantedRecord();
     const garbled = await session(env, ['this is not JSON\n']);
     expect(garbled.messages.map((m) => m.id ?? m.method)).toEqual([1, 2, 3, 4]); // the SDK reports the line to its log, not to the client
     expect(toolNames(answer(garbled.messages, 2)[0])).not.toContain('from_the_record');
@@ -196,7 +200,7 @@ describe('the recorded opening of stdio MCP sessions', () => {
   }, 60_000);
 
   it('answers nothing from the record while another process owns the data directory: that owner answers, with its settings', async () => {
-    const env = { DATA_DIR: tempDir(), MCO_CODE_CACHE_DIR: path.join(tempDir(), 'cache') };
+    const env = freshEnv();
     const owner = await startTestService({ DATA_DIR: env.DATA_DIR });
     try {
       await session(env);
@@ -219,7 +223,7 @@ describe('the recorded opening of stdio MCP sessions', () => {
   }, 90_000);
 
   it('serves two sessions started at once on one data directory: one runs the core, the other reaches it through its socket', async () => {
-    const env = { DATA_DIR: tempDir(), MCO_CODE_CACHE_DIR: path.join(tempDir(), 'cache') };
+    const env = freshEnv();
     // Without a record, then with one (both fronts answer, then both reach for the lock).
     for (const round of ['first starts', 'recorded']) {
       const both = await Promise.all([session(env), session(env)]);
@@ -233,7 +237,7 @@ describe('the recorded opening of stdio MCP sessions', () => {
   it('is never held up by a .env that is a FIFO: the start refuses it in one line', async () => {
     const cwd = tempDir();
     execFileSync('mkfifo', [path.join(cwd, '.env')]);
-    const env = { ...process.env, DATA_DIR: tempDir(), MCO_CODE_CACHE_DIR: path.join(tempDir(), 'cache'), HEALTH_CHECK_INTERVAL: '3600' };
+    const env = { ...process.env, ...freshEnv(), HEALTH_CHECK_INTERVAL: '3600' };
     const run = spawnSync(process.execPath, [BIN, 'mcp'], { cwd, env, input: JSON.stringify(INITIALIZE) + '\n', encoding: 'utf8', timeout: 20_000 });
     expect(run.signal, 'not waited on').toBeNull();
     expect(run.status).toBe(1);
@@ -242,7 +246,7 @@ describe('the recorded opening of stdio MCP sessions', () => {
   }, 30_000);
 
   it('keeps serving a session that reached its core through the socket after its own client has left, then stops', async () => {
-    const env = { DATA_DIR: tempDir(), MCO_CODE_CACHE_DIR: path.join(tempDir(), 'cache') };
+    const env = freshEnv();
     const owner = await opened(env); // its core is open, and its socket served
     const bridged = await opened(env);
     expect(toolNames(await bridged.answer(2))).toHaveLength(31);
@@ -258,7 +262,7 @@ describe('the recorded opening of stdio MCP sessions', () => {
   }, 60_000);
 
   it('ends a bridged session when the process that owns the core is stopped, so its client can start another', async () => {
-    const env = { DATA_DIR: tempDir(), MCO_CODE_CACHE_DIR: path.join(tempDir(), 'cache') };
+    const env = freshEnv();
     const owner = await opened(env);
     const bridged = openSession(env);
     bridged.send(INITIALIZE);

@@ -39,15 +39,20 @@ const DISSENT_FRAME = 6 + 8 + 2;
 /** The muted mark's margin, padding and border around its text (it shows beside the id). */
 const MUTED_FRAME = 6 + 10 + 2;
 
-/** The widths that show each node's id, address, state (with any dissent mark), latency and last check whole, in this language. */
-function measureColumns(nodes: Map<string, Node>, marks: string[]): ColumnWidths {
+/**
+ * The widths that show each node's id, address, state (with any dissent mark), latency and last check
+ * whole, in this language; and the id column's width with a muted node's mark beside its id (0 when none is muted).
+ */
+function measureColumns(nodes: Map<string, Node>, marks: string[]): { widths: ColumnWidths; idWithMarks: number } {
   const family = getComputedStyle(document.documentElement).fontFamily || 'sans-serif';
   const mono = "ui-monospace, 'SF Mono', Menlo, monospace";
   const body = `14px ${family}`;
   const heading = (key: (typeof COLUMNS)[number]['label']) => ({ text: `${i18n.t(key)} ▲`, font: `600 12px ${family}` });
   const all = [...nodes.values()];
   const stale = cellWidth([fixedT('clock.stale').toUpperCase()], `10px ${family}`, { text: '', font: body }) + 4;
-  return {
+  const muted = all.filter((n) => mutedUntil(n)).map((n) => n.id);
+  const idWithMarks = muted.length === 0 ? 0 : cellWidth(muted, body, heading('table.id'), textWidth([i18n.t('table.mutedMark').toUpperCase()], `10px ${family}`) + MUTED_FRAME);
+  const widths = {
     id: cellWidth(all.map((n) => n.id), body, heading('table.id')),
     tailscale_ip: cellWidth(all.map((n) => n.tailscale_ip), `12px ${mono}`, heading('table.ip')),
     state: cellWidth(STATES.map((s) => stateLabel(s)), body, heading('table.state'), 14 + (marks.length > 0 ? textWidth(marks, `10px ${family}`) + DISSENT_FRAME : 0)),
@@ -59,14 +64,7 @@ function measureColumns(nodes: Map<string, Node>, marks: string[]): ColumnWidths
     tags: Math.max(FLEX_MIN.tags!, cellWidth([], body, heading('table.tags'))),
     uptime: Math.max(FLEX_MIN.uptime!, cellWidth([], body, heading('table.uptime'))),
   };
-}
-
-/** The id column's width with a muted node's mark beside its id (0 when none is muted). */
-function mutedIdWidth(nodes: Map<string, Node>): number {
-  const muted = [...nodes.values()].filter((n) => mutedUntil(n)).map((n) => n.id);
-  if (muted.length === 0) return 0;
-  const family = getComputedStyle(document.documentElement).fontFamily || 'sans-serif';
-  return cellWidth(muted, `14px ${family}`, { text: '', font: '' }, textWidth([i18n.t('table.mutedMark').toUpperCase()], `10px ${family}`) + MUTED_FRAME);
+  return { widths, idWithMarks };
 }
 
 /**
@@ -122,8 +120,7 @@ export function NodeTable({ rows }: { rows: string[] }) {
   // The marks as one string: a new status with the same dissent does not measure again.
   const marks = useClusterStore((s) => [...new Set((s.status?.peers?.dissent ?? []).map(dissentText))].join('\n'));
   const measured = useMemo(() => measureColumns(nodes, marks ? marks.split('\n') : []), [nodes, marks]);
-  const withMarks = useMemo(() => mutedIdWidth(nodes), [nodes]);
-  const { widths, hidden, marks: mutedMarks } = useMemo(() => layoutColumns(measured, withMarks, width), [measured, withMarks, width]);
+  const { widths, hidden, marks: mutedMarks } = useMemo(() => layoutColumns(measured.widths, measured.idWithMarks, width), [measured, width]);
   const columnStyle = useMemo(() => Object.fromEntries(Object.entries(widths).map(([key, px]) => [`--w-${key}`, `${px}px`])) as CSSProperties, [widths]);
 
   const onKeyDown = (event: KeyboardEvent) => {
